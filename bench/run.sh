@@ -1,0 +1,184 @@
+#!/usr/bin/env bash
+# Build-speed benchmark for issue 5: times `verbatim build` (and Hugo, when it
+# is installed) on generated interview corpora and prints a Markdown table.
+#
+# Usage: bench/run.sh [N ...]          default sizes: 100 1000 10000
+#        RUNS=3 bench/run.sh 1000      builds per tool and size (default 5)
+#
+# Progress goes to stderr; the machine line and the table go to stdout, so
+# `bench/run.sh > perf.md` keeps only what belongs in the README.
+set -euo pipefail
+
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+work="$repo/target/bench"
+runs=${RUNS:-5}
+sizes=("$@")
+if ((${#sizes[@]} == 0)); then
+    sizes=(100 1000 10000)
+fi
+
+say() { printf 'bench: %s\n' "$*" >&2; }
+die() {
+    say "error: $*"
+    exit 1
+}
+
+for n in "${sizes[@]}" "$runs"; do
+    [[ $n =~ ^[1-9][0-9]*$ ]] || die "sizes and RUNS must be positive whole numbers, got '$n'"
+done
+
+# GNU time reports peak RSS; bash's `time` keyword does not.
+if [[ ! -x /usr/bin/time ]]; then
+    if ((EUID == 0)) && command -v apt-get >/dev/null; then
+        say "/usr/bin/time is missing; installing the Debian package 'time' (apt-get install -y time)"
+        apt-get install -y -qq time >&2 || die "could not install 'time'; install it and rerun"
+    else
+        die "/usr/bin/time is missing; install GNU time (Debian: sudo apt-get install time) and rerun"
+    fi
+fi
+
+mkdir -p "$work"
+
+# Set by `measure`: wall seconds and peak RSS in KiB of the last command.
+wall_s=0
+rss_kib=0
+
+# measure LOG CMD...: runs CMD once with its output in LOG; returns its status.
+measure() {
+    local log=$1 timing="$1.time" start end status=0
+    shift
+    start=$(date +%s%N)
+    /usr/bin/time -v -o "$timing" "$@" >"$log" 2>&1 || status=$?
+    end=$(date +%s%N)
+    wall_s=$(awk -v ns=$((end - start)) 'BEGIN { printf "%.4f", ns / 1e9 }')
+    rss_kib=$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$timing")
+    return "$status"
+}
+
+# median VALUE...: the middle value (the mean of the two middle ones if even).
+median() {
+    printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 }
+        END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.4f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+# Results of `bench_tool`: median seconds, peak RSS in MiB, pages written.
+median_s=""
+peak_mib=""
+pages=0
+
+# bench_tool NAME OUTPUT_DIR CMD...: builds RUNS times from an empty OUTPUT_DIR.
+# Fails (with the tool's output shown) if a build fails or writes no index.html.
+bench_tool() {
+    local name=$1 output=$2 run log peak=0
+    shift 2
+    local times=()
+    for ((run = 1; run <= runs; run++)); do
+        rm -rf "$output"
+        log="$work/$name.log"
+        if ! measure "$log" "$@"; then
+            say "$name failed (run $run): $*"
+            tail -n 20 "$log" >&2
+            return 1
+        fi
+        if [[ ! -f $output/index.html ]]; then
+            say "$name exited 0 but wrote no $output/index.html: $*"
+            tail -n 20 "$log" >&2
+            return 1
+        fi
+        if grep -E -m 5 'WARN|ERROR' "$log" >&2; then
+            say "$name printed the warnings above (run $run)"
+        fi
+        times+=("$wall_s")
+        if ((rss_kib > peak)); then peak=$rss_kib; fi
+        say "$name run $run: ${wall_s}s, ${rss_kib} KiB"
+    done
+    median_s=$(median "${times[@]}")
+    peak_mib=$(awk -v k="$peak" 'BEGIN { printf "%.0f", k / 1024 }')
+    pages=$(find "$output" -name index.html | wc -l)
+}
+
+# Hugo reads the corpus through bench/hugo; its taxonomies need list-valued
+# plural keys, which Verbatim does not use, so Hugo gets a rewritten copy.
+prepare_hugo_site() {
+    local corpus=$1 site=$2
+    rm -rf "$site"
+    mkdir -p "$site"
+    cp -R "$repo/bench/hugo/." "$site/"
+    cp -R "$corpus/content" "$site/content"
+    find "$site/content" -name '*.md' -print0 | xargs -0 sed -i \
+        -e '1,/^---$/{s/^interviewee: \(.*\)$/interviewees: [\1]/;s/^publication: \(.*\)$/publications: [\1]/}'
+}
+
+status=0
+verbatim_built=true
+say "cargo build --release"
+if ! (cd "$repo" && cargo build --release --quiet); then
+    say "error: cargo build --release failed; the Verbatim columns will read 'failed'"
+    verbatim_built=false
+    status=1
+fi
+verbatim="$repo/target/release/verbatim"
+
+# The generator is compiled on its own (std only), so a corpus can be made
+# even while the library does not compile.
+rustc -O --edition 2024 "$repo/examples/gen-corpus.rs" -o "$work/gen-corpus"
+
+hugo_bin=$(command -v hugo || true)
+[[ -n $hugo_bin ]] || say "hugo is not on PATH; the Hugo columns will read '—' (Debian: apt-get install hugo)"
+
+rows=()
+page_counts=""
+for n in "${sizes[@]}"; do
+    corpus="$work/corpus-$n"
+    say "generating $n articles in $corpus"
+    rm -rf "$corpus"
+    "$work/gen-corpus" "$n" "$corpus"
+
+    v_cells="failed | failed | failed"
+    v_median=""
+    v_pages="failed"
+    if $verbatim_built &&
+        bench_tool verbatim "$corpus/public" \
+            "$verbatim" build --root "$corpus" --output "$corpus/public" --quiet; then
+        v_median=$median_s
+        v_pages=$pages
+        v_cells="$median_s | $(awk -v p="$pages" -v s="$median_s" 'BEGIN { printf "%.0f", p / s }') | $peak_mib"
+    else
+        status=1
+    fi
+
+    h_cells="— | —"
+    ratio="—"
+    h_pages="—"
+    if [[ -n $hugo_bin ]]; then
+        site="$work/hugo-$n"
+        prepare_hugo_site "$corpus" "$site"
+        if bench_tool hugo "$site/public" \
+            "$hugo_bin" --quiet --source "$site" --destination "$site/public"; then
+            h_cells="$median_s | $peak_mib"
+            h_pages=$pages
+            if [[ -n $v_median ]]; then
+                ratio=$(awk -v h="$median_s" -v v="$v_median" 'BEGIN { printf "%.1f×", h / v }')
+            fi
+        else
+            h_cells="failed | failed"
+            status=1
+        fi
+    fi
+    rows+=("| $n | $v_cells | $h_cells | $ratio |")
+    page_counts+="${page_counts:+; }N=$n: Verbatim $v_pages, Hugo $h_pages"
+done
+
+cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
+mem_gib=$(awk '/^MemTotal/ { printf "%.0f", $2 / 1048576 }' /proc/meminfo)
+hugo_version="not installed"
+[[ -n $hugo_bin ]] && hugo_version=$("$hugo_bin" version | awk '{ print $2 }')
+echo "Machine: $(nproc) cores (nproc), ${cpu:-unknown CPU}, ${mem_gib} GiB RAM, $(uname -sr)."
+echo "Verbatim $(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo '(no git)'), Hugo ${hugo_version}; median of $runs builds into an empty output folder."
+echo
+echo "| N | Verbatim median s | pages/s | peak RSS MB | Hugo median s | Hugo peak RSS MB | ratio |"
+echo "|---:|---:|---:|---:|---:|---:|---:|"
+printf '%s\n' "${rows[@]}"
+echo
+echo "Ratio = Hugo median / Verbatim median. Pages = index.html files written ($page_counts)."
+exit "$status"
