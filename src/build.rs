@@ -1,0 +1,145 @@
+//! `verbatim build`: the pipeline from a site folder to a written output folder.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+use crate::config::{ConfigError, SiteConfig};
+use crate::content::ContentErrors;
+use crate::markdown::{Highlighter, MarkdownOptions, SourceInfo};
+use crate::output::{Extras, OutputError};
+use crate::render::{OutputFile, RenderError, Renderer};
+use crate::site::{Page, Site, SiteError};
+
+/// How to build.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    /// Where to write; `<root>/public` when `None`.
+    pub output: Option<PathBuf>,
+    /// Replaces `base_url` from `site.yml`.
+    pub base_url: Option<String>,
+    /// Include articles marked `draft: true`.
+    pub drafts: bool,
+}
+
+/// What a build did.
+#[derive(Debug, Clone)]
+pub struct BuildSummary {
+    /// Articles published.
+    pub articles: usize,
+    /// Terms across all taxonomies.
+    pub terms: usize,
+    /// Files written.
+    pub files: usize,
+    /// Wall time.
+    pub elapsed: Duration,
+    /// Problems that did not stop the build, as `file:line: message`.
+    pub warnings: Vec<String>,
+    /// The output folder.
+    pub output: PathBuf,
+}
+
+/// Why a build failed; each variant's message names the file at fault.
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    /// `site.yml` is wrong.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// One or more articles are wrong.
+    #[error(transparent)]
+    Content(#[from] ContentErrors),
+    /// The taxonomies cannot be built.
+    #[error(transparent)]
+    Site(#[from] SiteError),
+    /// A template is wrong.
+    #[error(transparent)]
+    Render(#[from] RenderError),
+    /// Writing failed.
+    #[error(transparent)]
+    Output(#[from] OutputError),
+    /// The highlight theme CSS could not be generated.
+    #[error("site.yml: {0}")]
+    Theme(String),
+}
+
+/// A built site held in memory: what `serve` answers from and `build` writes.
+pub struct BuiltSite {
+    /// The indexed archive.
+    pub site: Site,
+    /// Every rendered file.
+    pub files: Vec<OutputFile>,
+    /// Extra files for the output root.
+    pub extras: Extras,
+    /// Problems that did not stop the build.
+    pub warnings: Vec<String>,
+}
+
+/// Reads the settings, applying command-line overrides.
+pub fn load_config(root: &Path, options: &BuildOptions) -> Result<SiteConfig, ConfigError> {
+    let mut config = crate::config::load(root)?;
+    if let Some(base_url) = &options.base_url {
+        config.base_url = base_url.clone();
+        config.validate(Path::new("--base-url"))?;
+    }
+    Ok(config)
+}
+
+/// Runs every stage but the writing.
+pub fn build_in_memory(root: &Path, options: &BuildOptions) -> Result<BuiltSite, BuildError> {
+    let config = load_config(root, options)?;
+    let articles = crate::content::load(root, &config, options.drafts)?;
+    let renderer = Renderer::new(root, &config)?;
+    let highlighter = Highlighter::new();
+    let markdown_options = MarkdownOptions {
+        allow_html: config.markdown.allow_html,
+    };
+    let pages: Vec<Page> = articles
+        .into_par_iter()
+        .map(|article| {
+            let rendered = crate::markdown::render(
+                &article.body,
+                SourceInfo {
+                    path: &article.source,
+                    first_line: article.body_line,
+                },
+                markdown_options,
+                &highlighter,
+            );
+            Page { article, rendered }
+        })
+        .collect();
+    let warnings: Vec<String> = pages.iter().flat_map(|p| p.rendered.warnings.clone()).collect();
+    let highlight_css = crate::markdown::highlight::theme_css(&config.highlight.light, &config.highlight.dark)
+        .map_err(BuildError::Theme)?;
+    let extras = Extras {
+        cname: config.cname.clone(),
+        highlight_css,
+    };
+    let site = Site::new(config, pages)?;
+    let files = renderer.render_site(&site)?;
+    Ok(BuiltSite {
+        site,
+        files,
+        extras,
+        warnings,
+    })
+}
+
+/// Builds the site at `root` and writes it; the previous output stays intact unless the
+/// whole build succeeds.
+pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildSummary, BuildError> {
+    let started = Instant::now();
+    let output = options.output.clone().unwrap_or_else(|| root.join("public"));
+    crate::output::check_output_location(root, &output)?;
+    let built = build_in_memory(root, options)?;
+    let files = crate::output::write_site(root, &output, &built.files, &built.extras)?;
+    Ok(BuildSummary {
+        articles: built.site.pages.len(),
+        terms: built.site.taxonomies.iter().map(|t| t.terms.len()).sum(),
+        files,
+        elapsed: started.elapsed(),
+        warnings: built.warnings,
+        output,
+    })
+}

@@ -1,0 +1,87 @@
+//! The `verbatim` command line: parse arguments, call the library, print errors, set the
+//! exit code.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Clean interviews scraped from the web and publish them as a static archive.
+#[derive(Parser)]
+#[command(name = "verbatim", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the site into a folder ready for GitHub Pages.
+    Build {
+        /// The site folder (holding content/, and optionally site.yml, templates/, static/).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Where to write the site [default: <root>/public].
+        #[arg(long)]
+        output: Option<PathBuf>,
+        /// Replace base_url from site.yml, e.g. https://user.github.io/archive/.
+        #[arg(long)]
+        base_url: Option<String>,
+        /// Include articles marked `draft: true`.
+        #[arg(long)]
+        drafts: bool,
+        /// Print nothing on success.
+        #[arg(long)]
+        quiet: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Build {
+            root,
+            output,
+            base_url,
+            drafts,
+            quiet,
+        } => run_build(root, output, base_url, drafts, quiet),
+    }
+}
+
+fn run_build(
+    root: PathBuf,
+    output: Option<PathBuf>,
+    base_url: Option<String>,
+    drafts: bool,
+    quiet: bool,
+) -> ExitCode {
+    let options = verbatim::BuildOptions {
+        output,
+        base_url,
+        drafts,
+    };
+    match verbatim::build(&root, &options) {
+        Ok(summary) => {
+            for warning in &summary.warnings {
+                eprintln!("warning: {warning}");
+            }
+            if !quiet {
+                println!(
+                    "Built {} articles, {} terms: {} files written to {} in {} ms",
+                    summary.articles,
+                    summary.terms,
+                    summary.files,
+                    summary.output.display(),
+                    summary.elapsed.as_millis()
+                );
+            }
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("error: {error}");
+            eprintln!("The build failed; the previous output was left as it was.");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,631 @@
+//! Markdown → HTML: CommonMark with tables, footnotes, strikethrough, task lists and
+//! heading attributes; highlighted code; unique heading ids with anchors; a table of
+//! contents; the summary; reading time counted separately for CJK and Latin text.
+
+pub mod highlight;
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use serde::Serialize;
+
+use crate::config::SlugMode;
+use crate::text::{is_cjk, slugify};
+pub use highlight::Highlighter;
+
+/// Labels of the asking side in Q&A turns.
+const QUESTION_LABELS: &str = include_str!("data/question_labels.txt");
+
+/// The summary marker: everything before it is the summary.
+const MORE_MARKER: &str = "<!-- more -->";
+
+/// Marks a bold label the preprocessor lifted out of the text (see [`lift_bold_labels`]).
+const LABEL_START: char = '\u{E000}';
+const LABEL_END: char = '\u{E001}';
+
+/// CJK characters read per minute, and Latin words per minute.
+const CJK_PER_MINUTE: usize = 400;
+const WORDS_PER_MINUTE: usize = 230;
+
+/// How to render.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct MarkdownOptions {
+    /// Pass raw HTML through instead of escaping it.
+    pub allow_html: bool,
+}
+
+/// One heading in the table of contents.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TocEntry {
+    /// Heading level, 1 to 6.
+    pub level: u8,
+    /// The anchor id.
+    pub id: String,
+    /// The heading's text.
+    pub title: String,
+}
+
+/// The result of rendering one article body.
+#[derive(Debug, Clone, Default)]
+pub struct Rendered {
+    /// The body as HTML.
+    pub html: String,
+    /// Headings in order.
+    pub toc: Vec<TocEntry>,
+    /// HTML before `<!-- more -->`, or the first paragraph.
+    pub summary_html: String,
+    /// The same summary as plain text.
+    pub summary_text: String,
+    /// Ideographs, kana and hangul in the text.
+    pub cjk_chars: usize,
+    /// Words in other scripts.
+    pub latin_words: usize,
+    /// Estimated minutes to read, at least 1.
+    pub reading_minutes: usize,
+    /// Problems worth telling the author, as `file:line: message`.
+    pub warnings: Vec<String>,
+}
+
+/// Where the Markdown comes from, for warnings.
+#[derive(Debug, Clone, Copy)]
+pub struct SourceInfo<'a> {
+    /// The file.
+    pub path: &'a Path,
+    /// The line of the file where the Markdown starts.
+    pub first_line: usize,
+}
+
+/// Renders `markdown` to HTML.
+pub fn render(
+    markdown: &str,
+    source: SourceInfo<'_>,
+    options: MarkdownOptions,
+    highlighter: &Highlighter,
+) -> Rendered {
+    let (prepared, labels) = lift_bold_labels(markdown);
+    let parser_options = Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES;
+    let raw: Vec<(Event<'_>, std::ops::Range<usize>)> =
+        Parser::new_ext(&prepared, parser_options).into_offset_iter().collect();
+
+    let mut rendered = Rendered::default();
+    let mut events: Vec<Event<'_>> = Vec::with_capacity(raw.len());
+    let mut more_at = None;
+    let mut used_ids = HashSet::new();
+    let mut i = 0;
+    while i < raw.len() {
+        let (event, range) = &raw[i];
+        match event {
+            Event::Html(html) | Event::InlineHtml(html) if html.trim() == MORE_MARKER => {
+                more_at.get_or_insert(events.len());
+            }
+            Event::Html(html) | Event::InlineHtml(html) if !options.allow_html => {
+                events.push(Event::Text(html.clone()));
+            }
+            Event::Start(Tag::Heading { level, id, classes, .. }) => {
+                let end = find_end(&raw, i);
+                let inner: Vec<Event<'_>> = raw[i + 1..end].iter().map(|(e, _)| e.clone()).collect();
+                let inner = expand_labels(inner, &labels);
+                let title = plain_text(&inner);
+                let base = id
+                    .as_ref()
+                    .map(|id| id.to_string())
+                    .unwrap_or_else(|| slugify(&title, SlugMode::Unicode));
+                let id = unique_id(if base.is_empty() { "section".into() } else { base }, &mut used_ids);
+                let level_number = heading_number(*level);
+                let class_attr = if classes.is_empty() {
+                    String::new()
+                } else {
+                    format!(" class=\"{}\"", escape_attr(&classes.join(" ")))
+                };
+                events.push(Event::Html(
+                    format!("<h{level_number} id=\"{}\"{class_attr}>", escape_attr(&id)).into(),
+                ));
+                events.extend(inner);
+                events.push(Event::Html(
+                    format!(
+                        "<a class=\"anchor\" href=\"#{}\" aria-hidden=\"true\" tabindex=\"-1\">#</a></h{level_number}>\n",
+                        escape_attr(&id)
+                    )
+                    .into(),
+                ));
+                rendered.toc.push(TocEntry { level: level_number, id, title });
+                i = end + 1;
+                continue;
+            }
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let end = find_end(&raw, i);
+                let code: String = raw[i + 1..end]
+                    .iter()
+                    .filter_map(|(e, _)| match e {
+                        Event::Text(t) => Some(restore_labels(t, &labels)),
+                        _ => None,
+                    })
+                    .collect();
+                let language = match kind {
+                    CodeBlockKind::Fenced(info) => code_language(info),
+                    CodeBlockKind::Indented => String::new(),
+                };
+                let line = source.first_line + line_of(&prepared, range.start);
+                events.push(Event::Html(
+                    code_block(&code, &language, highlighter, |message| {
+                        rendered
+                            .warnings
+                            .push(format!("{}:{line}: {message}", source.path.display()));
+                    })
+                    .into(),
+                ));
+                i = end + 1;
+                continue;
+            }
+            Event::Code(code) if code.contains(LABEL_START) => {
+                events.push(Event::Code(restore_labels(code, &labels).into()));
+            }
+            Event::Text(text) if text.contains(LABEL_START) => {
+                events.extend(expand_labels(vec![Event::Text(text.clone())], &labels));
+            }
+            other => events.push(other.clone()),
+        }
+        i += 1;
+    }
+
+    join_cjk_lines(&mut events);
+    mark_turns(&mut events);
+    count_words(&events, &mut rendered);
+
+    let summary_events: &[Event<'_>] = match more_at {
+        Some(end) => &events[..end],
+        None => first_paragraph(&events),
+    };
+    pulldown_cmark::html::push_html(&mut rendered.summary_html, summary_events.iter().cloned());
+    rendered.summary_text = plain_text(summary_events).trim().to_string();
+    pulldown_cmark::html::push_html(&mut rendered.html, events.into_iter());
+    rendered
+}
+
+/// CommonMark does not close `**问：**答` because the closing `**` follows punctuation and
+/// precedes a letter. Such labels are swapped for a placeholder before parsing and turned
+/// into `<strong>` afterwards, so speaker labels in Chinese transcripts render bold.
+fn lift_bold_labels(markdown: &str) -> (String, Vec<String>) {
+    let mut out = String::with_capacity(markdown.len());
+    let mut labels = Vec::new();
+    let mut rest = markdown;
+    while let Some(start) = rest.find("**") {
+        let before = &rest[..start];
+        let after_open = &rest[start + 2..];
+        let preceded_ok = !before.ends_with(['*', '\\']);
+        let label_end = after_open.find("**");
+        let lifted = label_end.and_then(|end| {
+            let label = &after_open[..end];
+            let next = after_open[end + 2..].chars().next()?;
+            let last = label.chars().last()?;
+            let first = label.chars().next()?;
+            let plain = label.chars().count() <= 40
+                && !label.contains(['*', '`', '[', ']', '<', '\\', '\n', LABEL_START]);
+            let closes_badly = is_punctuation(last) && !next.is_whitespace() && !is_punctuation(next);
+            (preceded_ok && plain && !first.is_whitespace() && closes_badly).then_some(label)
+        });
+        match lifted {
+            Some(label) => {
+                out.push_str(before);
+                out.push(LABEL_START);
+                out.push_str(&labels.len().to_string());
+                out.push(LABEL_END);
+                labels.push(label.to_string());
+                rest = &after_open[label.len() + 2..];
+            }
+            None => {
+                out.push_str(&rest[..start + 2]);
+                rest = after_open;
+            }
+        }
+    }
+    out.push_str(rest);
+    (out, labels)
+}
+
+fn is_punctuation(c: char) -> bool {
+    c.is_ascii_punctuation()
+        || matches!(c,
+            '\u{2010}'..='\u{2027}' | '\u{3001}'..='\u{3003}' | '\u{3008}'..='\u{3011}'
+            | '\u{3014}'..='\u{301F}' | '\u{FF01}'..='\u{FF0F}' | '\u{FF1A}'..='\u{FF20}'
+            | '\u{FF3B}'..='\u{FF40}' | '\u{FF5B}'..='\u{FF65}')
+}
+
+/// Splits text events at label placeholders into `<strong>` events.
+fn expand_labels<'a>(events: Vec<Event<'a>>, labels: &[String]) -> Vec<Event<'a>> {
+    let mut out = Vec::with_capacity(events.len());
+    for event in events {
+        let Event::Text(text) = &event else {
+            out.push(event);
+            continue;
+        };
+        if !text.contains(LABEL_START) {
+            out.push(event);
+            continue;
+        }
+        let mut rest: &str = text;
+        while let Some(start) = rest.find(LABEL_START) {
+            let after = &rest[start + LABEL_START.len_utf8()..];
+            let Some(end) = after.find(LABEL_END) else { break };
+            let Some(label) = after[..end].parse::<usize>().ok().and_then(|n| labels.get(n)) else {
+                break;
+            };
+            if start > 0 {
+                out.push(Event::Text(CowStr::from(rest[..start].to_string())));
+            }
+            out.push(Event::Start(Tag::Strong));
+            out.push(Event::Text(CowStr::from(label.clone())));
+            out.push(Event::End(TagEnd::Strong));
+            rest = &after[end + LABEL_END.len_utf8()..];
+        }
+        if !rest.is_empty() {
+            out.push(Event::Text(CowStr::from(rest.to_string())));
+        }
+    }
+    out
+}
+
+/// Puts the original `**label**` back where a placeholder ended up in code.
+fn restore_labels(text: &str, labels: &[String]) -> String {
+    if !text.contains(LABEL_START) {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find(LABEL_START) {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + LABEL_START.len_utf8()..];
+        let parsed = after.find(LABEL_END).and_then(|end| {
+            let label = labels.get(after[..end].parse::<usize>().ok()?)?;
+            Some((label, end))
+        });
+        match parsed {
+            Some((label, end)) => {
+                out.push_str("**");
+                out.push_str(label);
+                out.push_str("**");
+                rest = &after[end + LABEL_END.len_utf8()..];
+            }
+            None => {
+                out.push(LABEL_START);
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The index of the `End` matching the `Start` at `start`.
+fn find_end(events: &[(Event<'_>, std::ops::Range<usize>)], start: usize) -> usize {
+    let mut depth = 0usize;
+    for (offset, (event, _)) in events[start..].iter().enumerate() {
+        match event {
+            Event::Start(_) => depth += 1,
+            Event::End(_) => {
+                depth -= 1;
+                if depth == 0 {
+                    return start + offset;
+                }
+            }
+            _ => {}
+        }
+    }
+    events.len() - 1
+}
+
+fn heading_number(level: HeadingLevel) -> u8 {
+    match level {
+        HeadingLevel::H1 => 1,
+        HeadingLevel::H2 => 2,
+        HeadingLevel::H3 => 3,
+        HeadingLevel::H4 => 4,
+        HeadingLevel::H5 => 5,
+        HeadingLevel::H6 => 6,
+    }
+}
+
+fn unique_id(base: String, used: &mut HashSet<String>) -> String {
+    if used.insert(base.clone()) {
+        return base;
+    }
+    (1..)
+        .map(|n| format!("{base}-{n}"))
+        .find(|candidate| used.insert(candidate.clone()))
+        .unwrap_or(base)
+}
+
+/// The first word of a fence's info string: "rust,ignore" and "{.python}" name rust and python.
+fn code_language(info: &str) -> String {
+    info.split(|c: char| c.is_whitespace() || c == ',')
+        .next()
+        .unwrap_or("")
+        .trim_matches(|c| c == '{' || c == '}' || c == '.')
+        .to_string()
+}
+
+fn code_block(code: &str, language: &str, highlighter: &Highlighter, mut warn: impl FnMut(String)) -> String {
+    let language_attr = escape_attr(language);
+    if !language.is_empty() {
+        if let Some(html) = highlighter.highlight(code, language) {
+            return format!(
+                "<pre class=\"code\" data-lang=\"{language_attr}\"><code class=\"language-{language_attr}\">{html}</code></pre>\n"
+            );
+        }
+        warn(format!("unknown code language `{language}`; the block is shown without highlighting"));
+    }
+    let mut escaped = String::with_capacity(code.len());
+    let _ = pulldown_cmark_escape::escape_html(&mut escaped, code);
+    if language.is_empty() {
+        format!("<pre class=\"code\"><code>{escaped}</code></pre>\n")
+    } else {
+        format!("<pre class=\"code\" data-lang=\"{language_attr}\"><code class=\"language-{language_attr}\">{escaped}</code></pre>\n")
+    }
+}
+
+fn line_of(text: &str, offset: usize) -> usize {
+    text.as_bytes()[..offset.min(text.len())].iter().filter(|&&b| b == b'\n').count()
+}
+
+/// Text of events with markup dropped.
+fn plain_text(events: &[Event<'_>]) -> String {
+    let mut text = String::new();
+    for event in events {
+        match event {
+            Event::Text(t) | Event::Code(t) => text.push_str(t),
+            Event::SoftBreak | Event::HardBreak => text.push(' '),
+            _ => {}
+        }
+    }
+    text
+}
+
+fn escape_attr(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    let _ = pulldown_cmark_escape::escape_html(&mut out, value);
+    out
+}
+
+/// A line break inside a Chinese paragraph is not a space: drop soft breaks between two
+/// CJK characters.
+fn join_cjk_lines(events: &mut [Event<'_>]) {
+    for i in 0..events.len() {
+        if matches!(events[i], Event::SoftBreak)
+            && neighbour_char(events, i, false).is_some_and(is_cjk)
+            && neighbour_char(events, i, true).is_some_and(is_cjk)
+        {
+            events[i] = Event::Text(CowStr::Borrowed(""));
+        }
+    }
+}
+
+/// The nearest text character before (or after) event `i`, looking through inline markup.
+fn neighbour_char(events: &[Event<'_>], i: usize, forward: bool) -> Option<char> {
+    let indices: Box<dyn Iterator<Item = usize>> = if forward {
+        Box::new(i + 1..events.len())
+    } else {
+        Box::new((0..i).rev())
+    };
+    for j in indices {
+        match &events[j] {
+            Event::Text(t) | Event::Code(t) if !t.is_empty() => {
+                return if forward { t.chars().next() } else { t.chars().last() };
+            }
+            Event::Text(_) => {}
+            Event::Start(Tag::Strong | Tag::Emphasis | Tag::Strikethrough | Tag::Link { .. })
+            | Event::End(TagEnd::Strong | TagEnd::Emphasis | TagEnd::Strikethrough | TagEnd::Link) => {}
+            _ => return None,
+        }
+    }
+    None
+}
+
+/// Paragraphs that open with a bold label ending in a colon are Q&A turns: they get
+/// `class="turn turn-q"` (asking) or `class="turn turn-a"` (answering).
+fn mark_turns(events: &mut [Event<'_>]) {
+    let question_labels: Vec<&str> = QUESTION_LABELS
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .collect();
+    let mut open_turn = false;
+    for i in 0..events.len() {
+        match &events[i] {
+            Event::Start(Tag::Paragraph) => {
+                if !matches!(events.get(i + 1), Some(Event::Start(Tag::Strong))) {
+                    continue;
+                }
+                let label: String = events[i + 2..]
+                    .iter()
+                    .take_while(|e| !matches!(e, Event::End(TagEnd::Strong)))
+                    .filter_map(|e| match e {
+                        Event::Text(t) => Some(t.as_ref()),
+                        _ => None,
+                    })
+                    .collect();
+                let label = label.trim();
+                let Some(name) = label.strip_suffix(['：', ':']) else { continue };
+                let name = name.trim().to_lowercase();
+                let side = if question_labels.contains(&name.as_str()) { "q" } else { "a" };
+                events[i] = Event::Html(format!("<p class=\"turn turn-{side}\">").into());
+                open_turn = true;
+            }
+            Event::End(TagEnd::Paragraph) if open_turn => {
+                events[i] = Event::Html("</p>\n".into());
+                open_turn = false;
+            }
+            _ => {}
+        }
+    }
+}
+
+fn count_words(events: &[Event<'_>], rendered: &mut Rendered) {
+    let mut in_word = false;
+    for event in events {
+        let Event::Text(text) = event else {
+            in_word = false;
+            continue;
+        };
+        for c in text.chars() {
+            if is_cjk(c) {
+                if c.is_alphanumeric() {
+                    rendered.cjk_chars += 1;
+                }
+                in_word = false;
+            } else if c.is_alphanumeric() || (in_word && (c == '\'' || c == '’' || c == '-')) {
+                if !in_word {
+                    rendered.latin_words += 1;
+                }
+                in_word = true;
+            } else {
+                in_word = false;
+            }
+        }
+    }
+    let minutes = rendered.cjk_chars as f64 / CJK_PER_MINUTE as f64
+        + rendered.latin_words as f64 / WORDS_PER_MINUTE as f64;
+    rendered.reading_minutes = (minutes.ceil() as usize).max(1);
+}
+
+/// The events of the first paragraph that is not inside a quote, list, table or footnote.
+fn first_paragraph<'e, 'a>(events: &'e [Event<'a>]) -> &'e [Event<'a>] {
+    let mut depth = 0usize;
+    let mut start = None;
+    for (i, event) in events.iter().enumerate() {
+        let opens_paragraph = matches!(event, Event::Start(Tag::Paragraph))
+            || matches!(event, Event::Html(h) if h.starts_with("<p class=\"turn"));
+        let closes_paragraph = matches!(event, Event::End(TagEnd::Paragraph))
+            || matches!(event, Event::Html(h) if h.as_ref() == "</p>\n");
+        match start {
+            None if depth == 0 && opens_paragraph => start = Some(i),
+            Some(s) if closes_paragraph => return &events[s..=i],
+            _ => {}
+        }
+        match event {
+            Event::Start(
+                Tag::BlockQuote(_) | Tag::List(_) | Tag::Table(_) | Tag::FootnoteDefinition(_),
+            ) => depth += 1,
+            Event::End(
+                TagEnd::BlockQuote(_) | TagEnd::List(_) | TagEnd::Table | TagEnd::FootnoteDefinition,
+            ) => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    &[]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn render_str(markdown: &str) -> Rendered {
+        render(
+            markdown,
+            SourceInfo { path: Path::new("content/a.md"), first_line: 5 },
+            MarkdownOptions::default(),
+            &Highlighter::new(),
+        )
+    }
+
+    #[test]
+    fn chinese_bold_labels_render_bold() {
+        let html = render_str("**问：**你好吗？\n\n**答：**很好。\n").html;
+        assert!(html.contains("<strong>问：</strong>你好吗？"), "{html}");
+        assert!(html.contains("<p class=\"turn turn-q\"><strong>问：</strong>"), "{html}");
+        assert!(html.contains("<p class=\"turn turn-a\"><strong>答：</strong>很好。"), "{html}");
+        assert!(!html.contains("**"), "{html}");
+    }
+
+    #[test]
+    fn english_labels_and_names() {
+        let html = render_str("**Q:** Why?\n\n**Mara Lind:** Because.\n").html;
+        assert!(html.contains("<p class=\"turn turn-q\"><strong>Q:</strong> Why?"), "{html}");
+        assert!(html.contains("<p class=\"turn turn-a\"><strong>Mara Lind:</strong>"), "{html}");
+    }
+
+    #[test]
+    fn labels_in_code_stay_literal() {
+        let html = render_str("`**问：**答`\n\n```\n**问：**答\n```\n").html;
+        assert_eq!(html.matches("**问：**答").count(), 2, "{html}");
+        assert!(!html.contains('\u{E000}'));
+    }
+
+    #[test]
+    fn ordinary_bold_untouched() {
+        let html = render_str("a **bold** word and **两个字**的\n").html;
+        assert!(html.contains("<strong>bold</strong>"), "{html}");
+        assert!(html.contains("<strong>两个字</strong>的"), "{html}");
+    }
+
+    #[test]
+    fn cjk_soft_breaks_join_without_space() {
+        let html = render_str("第一行\n第二行\nEnglish\nwords\n").html;
+        assert!(html.contains("第一行第二行"), "{html}");
+        assert!(html.contains("English\nwords"), "{html}");
+    }
+
+    #[test]
+    fn heading_ids_unique_and_readable() {
+        let rendered = render_str("## 数据中心\n\n## 数据中心\n\n## Custom {#mine}\n");
+        let ids: Vec<&str> = rendered.toc.iter().map(|t| t.id.as_str()).collect();
+        assert_eq!(ids, ["数据中心", "数据中心-1", "mine"]);
+        assert!(rendered.html.contains("<h2 id=\"数据中心\">数据中心<a class=\"anchor\" href=\"#数据中心\""));
+        assert_eq!(rendered.toc[2].title, "Custom");
+    }
+
+    #[test]
+    fn raw_html_is_escaped_by_default() {
+        let html = render_str("<script>alert(1)</script>\n\nHi <b>x</b>\n").html;
+        assert!(!html.contains("<script>"), "{html}");
+        assert!(html.contains("&lt;script&gt;"), "{html}");
+        let allowed = render(
+            "Hi <b>x</b>\n",
+            SourceInfo { path: Path::new("a.md"), first_line: 1 },
+            MarkdownOptions { allow_html: true },
+            &Highlighter::new(),
+        );
+        assert!(allowed.html.contains("<b>x</b>"));
+    }
+
+    #[test]
+    fn code_highlighting_and_unknown_language_warning() {
+        let rendered = render_str("Text\n\n```rust\nfn main() {}\n```\n\n```klingon\n<x>\n```\n");
+        assert!(rendered.html.contains("class=\"hl-"), "{}", rendered.html);
+        assert!(rendered.html.contains("&lt;x&gt;"));
+        assert_eq!(rendered.warnings.len(), 1);
+        assert!(rendered.warnings[0].starts_with("content/a.md:11:"), "{:?}", rendered.warnings);
+    }
+
+    #[test]
+    fn summary_from_more_marker_or_first_paragraph() {
+        let with_marker = render_str("Intro *one*.\n\nTwo.\n\n<!-- more -->\n\nRest.\n");
+        assert!(with_marker.summary_html.contains("Two."));
+        assert!(!with_marker.summary_html.contains("Rest"));
+        assert!(!with_marker.html.contains("more"));
+        let first = render_str("> A note\n\nFirst para.\n\nSecond.\n");
+        assert_eq!(first.summary_text, "First para.");
+    }
+
+    #[test]
+    fn reading_time_counts_cjk_and_words() {
+        let text = format!("{}\n\n{}\n", "字".repeat(800), "word ".repeat(230));
+        let rendered = render_str(&text);
+        assert_eq!(rendered.cjk_chars, 800);
+        assert_eq!(rendered.latin_words, 230);
+        assert_eq!(rendered.reading_minutes, 3);
+    }
+
+    #[test]
+    fn tables_footnotes_tasks_strikethrough() {
+        let html = render_str("| a | b |\n|---|---|\n| 1 | 2 |\n\nNote[^1] ~~old~~\n\n- [x] done\n\n[^1]: The note.\n").html;
+        assert!(html.contains("<table>"));
+        assert!(html.contains("footnote-definition"));
+        assert!(html.contains("<del>old</del>"));
+        assert!(html.contains("type=\"checkbox\""));
+    }
+}

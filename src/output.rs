@@ -1,0 +1,341 @@
+//! Writing the site: into a staging folder beside the output, with `static/`, the theme
+//! CSS, `.nojekyll` and `CNAME`, then swapped into place only when everything succeeded.
+
+use std::path::{Component, Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::render::OutputFile;
+
+/// The folder copied as is to the output root.
+pub const STATIC_DIR: &str = "static";
+
+/// The default theme's static files, embedded so a folder with only `content/` builds.
+/// A site's own `static/` file of the same name replaces one.
+const BUILT_IN_STATIC: &[(&str, &[u8])] = &[("style.css", include_bytes!("../static/style.css"))];
+
+/// What can go wrong while writing.
+#[derive(Debug, thiserror::Error)]
+pub enum OutputError {
+    /// The output folder would hold or replace the sources.
+    #[error("refusing to write the site into {}: {reason}\n help: choose an output folder such as `public` that holds nothing else", path.display())]
+    UnsafeOutput {
+        /// The output folder.
+        path: PathBuf,
+        /// Why it is refused.
+        reason: String,
+    },
+    /// The output folder exists but was not made by Verbatim.
+    #[error("refusing to replace {}: it is not empty and was not written by verbatim (no .verbatim marker)\n help: remove it yourself, or choose another --output folder", path.display())]
+    ForeignOutput {
+        /// The output folder.
+        path: PathBuf,
+    },
+    /// A file system operation failed.
+    #[error("{}: {action}: {source}", path.display())]
+    Io {
+        /// The path involved.
+        path: PathBuf,
+        /// What was being done.
+        action: &'static str,
+        /// Why it failed.
+        source: std::io::Error,
+    },
+    /// A rendered path would leave the output folder.
+    #[error("the output path `{path}` would leave the output folder")]
+    EscapingPath {
+        /// The offending path.
+        path: String,
+    },
+}
+
+/// Marks a folder as written by Verbatim, so a later build may replace it.
+const MARKER: &str = ".verbatim";
+
+/// Extra files the output stage adds around the rendered ones.
+#[derive(Debug, Clone, Default)]
+pub struct Extras {
+    /// `CNAME` contents for GitHub Pages.
+    pub cname: Option<String>,
+    /// Generated highlight CSS, written as `highlight.css`.
+    pub highlight_css: String,
+}
+
+/// Checks that `output` may be written: not the site root, not inside or above the
+/// source folders.
+pub fn check_output_location(root: &Path, output: &Path) -> Result<(), OutputError> {
+    let root = absolute(root);
+    let output_abs = absolute(output);
+    let refuse = |reason: &str| OutputError::UnsafeOutput {
+        path: output.to_path_buf(),
+        reason: reason.to_string(),
+    };
+    if output_abs == root {
+        return Err(refuse("it is the site root"));
+    }
+    if root.starts_with(&output_abs) {
+        return Err(refuse("it contains the site root"));
+    }
+    for source in [
+        crate::content::CONTENT_DIR,
+        crate::render::TEMPLATES_DIR,
+        STATIC_DIR,
+    ] {
+        if output_abs.starts_with(root.join(source)) {
+            return Err(refuse(&format!("it is inside `{source}/`")));
+        }
+    }
+    Ok(())
+}
+
+/// The path made absolute and free of `.` and `..`, without touching the disk (the output
+/// folder may not exist yet).
+fn absolute(path: &Path) -> PathBuf {
+    let joined = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(path)
+    };
+    let mut out = PathBuf::new();
+    for component in joined.components() {
+        match component {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    std::fs::canonicalize(&out).unwrap_or(out)
+}
+
+/// Writes `files`, the built-in and site static files and the extras into a staging folder
+/// beside `output`, then replaces `output` with it. On any error the staging folder is
+/// removed and `output` is untouched. Returns the number of files written.
+pub fn write_site(root: &Path, output: &Path, files: &[OutputFile], extras: &Extras) -> Result<usize, OutputError> {
+    check_output_location(root, output)?;
+    if output.exists() && !output.join(MARKER).exists() && !is_empty_dir(output) {
+        return Err(OutputError::ForeignOutput {
+            path: output.to_path_buf(),
+        });
+    }
+    let staging = sibling(output, "staging");
+    remove_if_exists(&staging)?;
+    let result = fill(root, &staging, files, extras);
+    match result {
+        Ok(count) => {
+            swap_into_place(&staging, output)?;
+            Ok(count)
+        }
+        Err(error) => {
+            let _ = std::fs::remove_dir_all(&staging);
+            Err(error)
+        }
+    }
+}
+
+fn fill(root: &Path, staging: &Path, files: &[OutputFile], extras: &Extras) -> Result<usize, OutputError> {
+    let io = |path: &Path, action: &'static str| {
+        let path = path.to_path_buf();
+        move |source| OutputError::Io { path, action, source }
+    };
+    std::fs::create_dir_all(staging).map_err(io(staging, "cannot create the staging folder"))?;
+    let mut generated: Vec<OutputFile> = BUILT_IN_STATIC
+        .iter()
+        .map(|(name, bytes)| OutputFile {
+            path: (*name).to_string(),
+            contents: bytes.to_vec(),
+        })
+        .collect();
+    generated.push(OutputFile {
+        path: "highlight.css".into(),
+        contents: extras.highlight_css.clone().into_bytes(),
+    });
+    generated.push(OutputFile {
+        path: ".nojekyll".into(),
+        contents: Vec::new(),
+    });
+    generated.push(OutputFile {
+        path: MARKER.into(),
+        contents: b"Written by verbatim build; the next build replaces this folder whole.\n".to_vec(),
+    });
+    if let Some(cname) = &extras.cname {
+        generated.push(OutputFile {
+            path: "CNAME".into(),
+            contents: format!("{}\n", cname.trim()).into_bytes(),
+        });
+    }
+    // Generated files first, so a site's own static file of the same name wins.
+    let written: usize = generated
+        .par_iter()
+        .chain(files.par_iter())
+        .map(|file| write_one(staging, file))
+        .collect::<Result<Vec<()>, _>>()?
+        .len();
+    let copied = copy_static(&root.join(STATIC_DIR), staging)?;
+    Ok(written + copied)
+}
+
+fn write_one(staging: &Path, file: &OutputFile) -> Result<(), OutputError> {
+    let relative = Path::new(&file.path);
+    if relative
+        .components()
+        .any(|c| !matches!(c, Component::Normal(_)))
+    {
+        return Err(OutputError::EscapingPath {
+            path: file.path.clone(),
+        });
+    }
+    let target = staging.join(relative);
+    if let Some(parent) = target.parent() {
+        std::fs::create_dir_all(parent).map_err(|source| OutputError::Io {
+            path: parent.to_path_buf(),
+            action: "cannot create the folder",
+            source,
+        })?;
+    }
+    std::fs::write(&target, &file.contents).map_err(|source| OutputError::Io {
+        path: target,
+        action: "cannot write",
+        source,
+    })
+}
+
+fn copy_static(dir: &Path, staging: &Path) -> Result<usize, OutputError> {
+    if !dir.is_dir() {
+        return Ok(0);
+    }
+    let mut count = 0;
+    for entry in walkdir::WalkDir::new(dir) {
+        let entry = entry.map_err(|e| OutputError::Io {
+            path: e.path().unwrap_or(dir).to_path_buf(),
+            action: "cannot list",
+            source: e.into_io_error().unwrap_or_else(|| std::io::Error::other("loop in folder links")),
+        })?;
+        let Ok(relative) = entry.path().strip_prefix(dir) else { continue };
+        let target = staging.join(relative);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).map_err(|source| OutputError::Io {
+                path: target,
+                action: "cannot create the folder",
+                source,
+            })?;
+        } else {
+            std::fs::copy(entry.path(), &target).map_err(|source| OutputError::Io {
+                path: entry.path().to_path_buf(),
+                action: "cannot copy",
+                source,
+            })?;
+            count += 1;
+        }
+    }
+    Ok(count)
+}
+
+/// `public` → `.public.staging` beside it, on the same file system so renames are atomic.
+fn sibling(output: &Path, suffix: &str) -> PathBuf {
+    let name = output
+        .file_name()
+        .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
+    let parent = output.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    parent.join(format!(".{name}.{suffix}"))
+}
+
+fn swap_into_place(staging: &Path, output: &Path) -> Result<(), OutputError> {
+    let old = sibling(output, "old");
+    remove_if_exists(&old)?;
+    if output.exists() {
+        std::fs::rename(output, &old).map_err(|source| OutputError::Io {
+            path: output.to_path_buf(),
+            action: "cannot move the previous output aside",
+            source,
+        })?;
+    }
+    if let Err(source) = std::fs::rename(staging, output) {
+        let _ = std::fs::rename(&old, output);
+        return Err(OutputError::Io {
+            path: output.to_path_buf(),
+            action: "cannot move the new output into place",
+            source,
+        });
+    }
+    remove_if_exists(&old)
+}
+
+fn remove_if_exists(path: &Path) -> Result<(), OutputError> {
+    match std::fs::remove_dir_all(path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(OutputError::Io {
+            path: path.to_path_buf(),
+            action: "cannot remove",
+            source: e,
+        }),
+        _ => Ok(()),
+    }
+}
+
+fn is_empty_dir(path: &Path) -> bool {
+    std::fs::read_dir(path).is_ok_and(|mut entries| entries.next().is_none())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn temp() -> PathBuf {
+        let dir = std::env::temp_dir().join(format!(
+            "verbatim-output-{}-{}",
+            std::process::id(),
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0)
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    #[test]
+    fn refuses_dangerous_output_folders() {
+        let root = temp();
+        for bad in [root.clone(), root.join("content"), root.join("static/out"), root.parent().unwrap().to_path_buf()] {
+            assert!(check_output_location(&root, &bad).is_err(), "{}", bad.display());
+        }
+        assert!(check_output_location(&root, &root.join("public")).is_ok());
+        assert!(check_output_location(&root, &root.join("content/../public")).is_ok());
+    }
+
+    #[test]
+    fn writes_then_replaces_and_refuses_foreign_folders() {
+        let root = temp();
+        let output = root.join("public");
+        let file = |path: &str, text: &str| OutputFile {
+            path: path.into(),
+            contents: text.as_bytes().to_vec(),
+        };
+        write_site(&root, &output, &[file("a/index.html", "one"), file("gone.html", "x")], &Extras::default()).unwrap();
+        assert_eq!(std::fs::read_to_string(output.join("a/index.html")).unwrap(), "one");
+        assert!(output.join(".nojekyll").exists());
+        write_site(&root, &output, &[file("a/index.html", "two")], &Extras::default()).unwrap();
+        assert_eq!(std::fs::read_to_string(output.join("a/index.html")).unwrap(), "two");
+        assert!(!output.join("gone.html").exists(), "the output is replaced whole");
+
+        let foreign = root.join("mine");
+        std::fs::create_dir_all(&foreign).unwrap();
+        std::fs::write(foreign.join("keep.txt"), "precious").unwrap();
+        assert!(matches!(
+            write_site(&root, &foreign, &[], &Extras::default()),
+            Err(OutputError::ForeignOutput { .. })
+        ));
+        assert_eq!(std::fs::read_to_string(foreign.join("keep.txt")).unwrap(), "precious");
+    }
+
+    #[test]
+    fn escaping_paths_fail_and_leave_output() {
+        let root = temp();
+        let output = root.join("public");
+        let bad = OutputFile {
+            path: "../evil.html".into(),
+            contents: Vec::new(),
+        };
+        assert!(write_site(&root, &output, &[bad], &Extras::default()).is_err());
+        assert!(!root.join("evil.html").exists());
+        assert!(!sibling(&output, "staging").exists());
+    }
+}

@@ -1,0 +1,358 @@
+//! The whole archive as data: rendered articles sorted newest first, taxonomies with
+//! their terms, URL sections, and pagination.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use crate::config::{SiteConfig, TaxonomyConfig};
+use crate::content::Article;
+use crate::markdown::Rendered;
+use crate::text::{fold_term, slugify};
+
+/// An article with its rendered body.
+#[derive(Debug, Clone)]
+pub struct Page {
+    /// The article as loaded.
+    pub article: Article,
+    /// Its Markdown rendered.
+    pub rendered: Rendered,
+}
+
+/// One term of a taxonomy (a tag, a person, a publication) and its articles.
+#[derive(Debug, Clone)]
+pub struct Term {
+    /// The spelling shown to readers: the one most articles use.
+    pub name: String,
+    /// The URL segment.
+    pub slug: String,
+    /// `tags/<slug>/`.
+    pub url_path: String,
+    /// Indices into [`Site::pages`], newest first.
+    pub pages: Vec<usize>,
+}
+
+/// A taxonomy and its terms, sorted by article count, then name.
+#[derive(Debug, Clone)]
+pub struct Taxonomy {
+    /// Its settings.
+    pub config: TaxonomyConfig,
+    /// Its terms.
+    pub terms: Vec<Term>,
+    /// Folded term spelling → index into `terms`.
+    lookup: HashMap<String, usize>,
+}
+
+impl Taxonomy {
+    /// `tags/`.
+    pub fn url_path(&self) -> String {
+        format!("{}/", self.config.path())
+    }
+
+    /// The term a spelling from front matter belongs to.
+    pub fn term(&self, spelling: &str) -> Option<&Term> {
+        self.lookup.get(&fold_term(spelling)).map(|&i| &self.terms[i])
+    }
+}
+
+/// A folder under `content/` and its articles.
+#[derive(Debug, Clone)]
+pub struct Section {
+    /// `interviews` (or `interviews/2024` for nested folders).
+    pub path: String,
+    /// Indices into [`Site::pages`], newest first.
+    pub pages: Vec<usize>,
+}
+
+/// The archive, ready to render.
+#[derive(Debug, Clone)]
+pub struct Site {
+    /// The settings.
+    pub config: SiteConfig,
+    /// Articles, newest first.
+    pub pages: Vec<Page>,
+    /// Taxonomies in the order of `site.yml`.
+    pub taxonomies: Vec<Taxonomy>,
+    /// Sections, by path.
+    pub sections: Vec<Section>,
+}
+
+/// Why the archive cannot be indexed.
+#[derive(Debug, thiserror::Error)]
+pub enum SiteError {
+    /// A term has no letters or digits to make a URL from.
+    #[error("{}: the {taxonomy} term `{term}` has no letters or digits to make a URL from\n help: rename or remove it", source_file.display())]
+    EmptyTermSlug {
+        /// Taxonomy name.
+        taxonomy: String,
+        /// The term as written.
+        term: String,
+        /// The article it is in.
+        source_file: PathBuf,
+    },
+    /// Two different terms give the same URL.
+    #[error(
+        "the {taxonomy} terms `{first}` ({}) and `{second}` ({}) would share the URL /{url_path}\n help: spell them the same if they are one term, or rename one",
+        first_file.display(), second_file.display()
+    )]
+    TermCollision {
+        /// Taxonomy name.
+        taxonomy: String,
+        /// The first term.
+        first: String,
+        /// Where it is used.
+        first_file: PathBuf,
+        /// The second term.
+        second: String,
+        /// Where it is used.
+        second_file: PathBuf,
+        /// The shared URL.
+        url_path: String,
+    },
+}
+
+impl Site {
+    /// Sorts the pages and builds the indexes.
+    pub fn new(config: SiteConfig, mut pages: Vec<Page>) -> Result<Site, SiteError> {
+        pages.sort_by(|a, b| {
+            b.article
+                .date
+                .instant
+                .cmp(&a.article.date.instant)
+                .then_with(|| a.article.title.cmp(&b.article.title))
+                .then_with(|| a.article.source.cmp(&b.article.source))
+        });
+        let taxonomies = config
+            .taxonomies
+            .iter()
+            .map(|taxonomy| build_taxonomy(taxonomy, &pages, &config))
+            .collect::<Result<_, _>>()?;
+        let sections = build_sections(&pages);
+        Ok(Site {
+            config,
+            pages,
+            taxonomies,
+            sections,
+        })
+    }
+}
+
+fn build_taxonomy(
+    config: &TaxonomyConfig,
+    pages: &[Page],
+    site: &SiteConfig,
+) -> Result<Taxonomy, SiteError> {
+    struct Pending {
+        spellings: Vec<(String, usize)>,
+        first_file: PathBuf,
+        pages: Vec<usize>,
+    }
+    let mut by_key: HashMap<String, Pending> = HashMap::new();
+    let mut order: Vec<String> = Vec::new();
+    for (index, page) in pages.iter().enumerate() {
+        for spelling in page.article.terms_for(config.key()) {
+            let key = fold_term(&spelling);
+            let pending = by_key.entry(key.clone()).or_insert_with(|| {
+                order.push(key.clone());
+                Pending {
+                    spellings: Vec::new(),
+                    first_file: page.article.source.clone(),
+                    pages: Vec::new(),
+                }
+            });
+            match pending.spellings.iter_mut().find(|(s, _)| *s == spelling) {
+                Some((_, count)) => *count += 1,
+                None => pending.spellings.push((spelling, 1)),
+            }
+            if pending.pages.last() != Some(&index) {
+                pending.pages.push(index);
+            }
+        }
+    }
+    let mut terms = Vec::with_capacity(order.len());
+    let mut by_slug: HashMap<String, usize> = HashMap::new();
+    let mut files = Vec::with_capacity(order.len());
+    for key in order {
+        let Some(pending) = by_key.remove(&key) else { continue };
+        let name = pending
+            .spellings
+            .iter()
+            .max_by_key(|(_, count)| *count)
+            .map(|(s, _)| s.clone())
+            .unwrap_or_default();
+        let slug = slugify(&name, site.slug);
+        if slug.is_empty() {
+            return Err(SiteError::EmptyTermSlug {
+                taxonomy: config.name.clone(),
+                term: name,
+                source_file: pending.first_file,
+            });
+        }
+        let url_path = format!("{}/{slug}/", config.path());
+        if let Some(&other) = by_slug.get(&slug) {
+            let other_term: &Term = &terms[other];
+            return Err(SiteError::TermCollision {
+                taxonomy: config.name.clone(),
+                first: other_term.name.clone(),
+                first_file: std::mem::take(&mut files[other]),
+                second: name,
+                second_file: pending.first_file,
+                url_path,
+            });
+        }
+        by_slug.insert(slug.clone(), terms.len());
+        files.push(pending.first_file);
+        terms.push(Term {
+            name,
+            slug,
+            url_path,
+            pages: pending.pages,
+        });
+    }
+    terms.sort_by(|a, b| {
+        b.pages
+            .len()
+            .cmp(&a.pages.len())
+            .then_with(|| fold_term(&a.name).cmp(&fold_term(&b.name)))
+    });
+    // Every spelling of a term folds to the same key, so one entry per term finds them all.
+    let lookup = terms
+        .iter()
+        .enumerate()
+        .map(|(i, term)| (fold_term(&term.name), i))
+        .collect::<HashMap<_, _>>();
+    Ok(Taxonomy {
+        config: config.clone(),
+        terms,
+        lookup,
+    })
+}
+
+fn build_sections(pages: &[Page]) -> Vec<Section> {
+    let mut sections: Vec<Section> = Vec::new();
+    for (index, page) in pages.iter().enumerate() {
+        let path = &page.article.section;
+        if path.is_empty() {
+            continue;
+        }
+        match sections.iter_mut().find(|s| &s.path == path) {
+            Some(section) => section.pages.push(index),
+            None => sections.push(Section {
+                path: path.clone(),
+                pages: vec![index],
+            }),
+        }
+    }
+    sections.sort_by(|a, b| a.path.cmp(&b.path));
+    sections
+}
+
+/// One page of a paginated listing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pager {
+    /// 1-based page number.
+    pub number: usize,
+    /// How many pages the listing has (at least 1, even when empty).
+    pub total: usize,
+    /// The items on this page, as a range into the listing.
+    pub items: std::ops::Range<usize>,
+}
+
+/// Splits a listing of `len` items into pages of `per_page`; an empty listing still has
+/// one (empty) page.
+pub fn paginate(len: usize, per_page: usize) -> Vec<Pager> {
+    let per_page = per_page.max(1);
+    let total = len.div_ceil(per_page).max(1);
+    (0..total)
+        .map(|i| Pager {
+            number: i + 1,
+            total,
+            items: i * per_page..((i + 1) * per_page).min(len),
+        })
+        .collect()
+}
+
+/// The URL path of page `number` of a listing whose first page is at `first` (`tags/x/`):
+/// `tags/x/` for page 1, `tags/x/page/2/` after.
+pub fn pager_url(first: &str, number: usize) -> String {
+    if number <= 1 {
+        first.to_string()
+    } else {
+        format!("{first}page/{number}/")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::parse_article;
+    use std::path::Path;
+
+    fn page(name: &str, date: &str, tags: &str) -> Page {
+        let text = format!("---\ntitle: {name}\ndate: {date}\ntags: {tags}\n---\nBody\n");
+        let article = parse_article(
+            &text,
+            &Path::new("content/interviews").join(format!("{name}.md")),
+            &SiteConfig::default(),
+        )
+        .expect("valid test article");
+        Page {
+            article,
+            rendered: Rendered::default(),
+        }
+    }
+
+    #[test]
+    fn sorts_newest_first_and_counts_terms() {
+        let site = Site::new(
+            SiteConfig::default(),
+            vec![
+                page("old", "2020-01-01", "[AI, 档案]"),
+                page("new", "2024-01-01", "[ai]"),
+                page("mid", "2022-01-01", "[ＡＩ, Open Source]"),
+            ],
+        )
+        .unwrap();
+        let titles: Vec<&str> = site.pages.iter().map(|p| p.article.title.as_str()).collect();
+        assert_eq!(titles, ["new", "mid", "old"]);
+        let tags = &site.taxonomies[0];
+        assert_eq!(tags.terms.len(), 3, "AI, ai and ＡＩ merge");
+        assert_eq!(tags.terms[0].pages, [0, 1, 2]);
+        assert_eq!(tags.terms[0].url_path, "tags/ai/");
+        assert_eq!(tags.term("ＡＩ").map(|t| t.slug.as_str()), Some("ai"));
+        assert_eq!(tags.terms[2].name, "档案", "ties sort by name");
+        assert_eq!(site.sections[0].path, "interviews");
+        assert_eq!(site.sections[0].pages.len(), 3);
+    }
+
+    #[test]
+    fn colliding_term_slugs_name_both() {
+        let error = Site::new(
+            SiteConfig::default(),
+            vec![page("a", "2020-01-01", "[C++]"), page("b", "2020-01-02", "[C]")],
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(error.contains("`C`") && error.contains("`C++`"), "{error}");
+        assert!(error.contains("content/interviews/a.md"), "{error}");
+        assert!(error.contains("content/interviews/b.md"), "{error}");
+    }
+
+    #[test]
+    fn empty_term_slug_is_an_error() {
+        let error = Site::new(SiteConfig::default(), vec![page("a", "2020-01-01", "[\"!!!\"]")])
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("content/interviews/a.md"), "{error}");
+    }
+
+    #[test]
+    fn pagination() {
+        let pages = paginate(45, 20);
+        assert_eq!(pages.len(), 3);
+        assert_eq!(pages[2].items, 40..45);
+        assert_eq!(paginate(0, 20).len(), 1);
+        assert_eq!(pager_url("tags/x/", 1), "tags/x/");
+        assert_eq!(pager_url("tags/x/", 2), "tags/x/page/2/");
+        assert_eq!(pager_url("", 3), "page/3/");
+    }
+}

@@ -1,0 +1,145 @@
+//! Small text helpers shared by the stages: slugs, term folding, CJK tests, suggestions.
+
+use crate::config::SlugMode;
+
+/// Whether `c` is a CJK ideograph, kana, hangul or CJK punctuation: text written without
+/// spaces between words.
+pub fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x2E80..=0x2FDF      // radicals
+        | 0x3000..=0x303F    // CJK symbols and punctuation
+        | 0x3040..=0x30FF    // hiragana, katakana
+        | 0x3100..=0x312F    // bopomofo
+        | 0x3190..=0x31FF    // kanbun, strokes, katakana extensions
+        | 0x3400..=0x4DBF    // extension A
+        | 0x4E00..=0x9FFF    // unified ideographs
+        | 0xAC00..=0xD7AF    // hangul syllables
+        | 0xF900..=0xFAFF    // compatibility ideographs
+        | 0xFF00..=0xFF60    // full-width forms
+        | 0xFF61..=0xFF9F    // half-width katakana
+        | 0x20000..=0x3FFFF  // extensions B and later
+    )
+}
+
+/// Maps full-width ASCII forms (`Ａ`, `１`, `（`) and the ideographic space to their
+/// half-width equivalents, leaving everything else alone.
+pub fn fold_width(c: char) -> char {
+    match c as u32 {
+        0xFF01..=0xFF5E => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        0x3000 => ' ',
+        _ => c,
+    }
+}
+
+/// The key under which taxonomy terms merge: width-folded, lowercased, with runs of
+/// white space made one space. `AI`, `ai` and `ＡＩ` share a key.
+pub fn fold_term(term: &str) -> String {
+    let folded: String = term.chars().map(fold_width).collect::<String>().to_lowercase();
+    folded.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Turns a title or term into a URL segment: lowercase, letters and digits of every
+/// script kept (or transliterated in [`SlugMode::Ascii`]), every other run of characters
+/// made one `-`. The result never contains `/`, `.` or `\`, so it cannot leave its folder.
+pub fn slugify(text: &str, mode: SlugMode) -> String {
+    let source: String = match mode {
+        SlugMode::Unicode => text.chars().map(fold_width).collect(),
+        SlugMode::Ascii => deunicode::deunicode(text),
+    };
+    let mut slug = String::with_capacity(source.len());
+    let mut pending_dash = false;
+    for c in source.chars().flat_map(char::to_lowercase) {
+        let keep = match mode {
+            SlugMode::Unicode => c.is_alphanumeric() || c == '_',
+            SlugMode::Ascii => c.is_ascii_alphanumeric() || c == '_',
+        };
+        if keep {
+            if pending_dash && !slug.is_empty() {
+                slug.push('-');
+            }
+            pending_dash = false;
+            slug.push(c);
+        } else {
+            pending_dash = true;
+        }
+    }
+    slug
+}
+
+/// The candidate closest to `word` by edit distance, when it is close enough to be a
+/// plausible typo.
+pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let limit = (word.chars().count() / 3).max(2);
+    candidates
+        .into_iter()
+        .map(|candidate| (edit_distance(word, candidate), candidate))
+        .filter(|(distance, _)| *distance <= limit)
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, candidate)| candidate)
+}
+
+/// Levenshtein distance over characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = if ca == *cb {
+                diagonal
+            } else {
+                1 + diagonal.min(above).min(row[j])
+            };
+            diagonal = above;
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unicode_slugs_keep_chinese() {
+        assert_eq!(
+            slugify("冰川上的数据中心：一次访谈", SlugMode::Unicode),
+            "冰川上的数据中心-一次访谈"
+        );
+        assert_eq!(slugify("  Open Source!! ", SlugMode::Unicode), "open-source");
+        assert_eq!(slugify("../../etc/passwd", SlugMode::Unicode), "etc-passwd");
+        assert_eq!(slugify("ＡＩ 伦理", SlugMode::Unicode), "ai-伦理");
+    }
+
+    #[test]
+    fn ascii_slugs_transliterate() {
+        let slug = slugify("数据 Archive", SlugMode::Ascii);
+        assert!(slug.is_ascii(), "{slug}");
+        assert!(slug.ends_with("-archive"), "{slug}");
+        assert!(!slug.contains("--"));
+    }
+
+    #[test]
+    fn terms_fold_case_and_width() {
+        assert_eq!(fold_term("ＡＩ"), fold_term("ai"));
+        assert_eq!(fold_term("Open  Source"), "open source");
+        assert_ne!(fold_term("AI"), fold_term("AL"));
+    }
+
+    #[test]
+    fn cjk_detection() {
+        assert!(is_cjk('问'));
+        assert!(is_cjk('。'));
+        assert!(!is_cjk('a'));
+        assert!(!is_cjk('é'));
+    }
+
+    #[test]
+    fn suggestions_only_when_close() {
+        assert_eq!(did_you_mean("tag", ["title", "tags", "date"]), Some("tags"));
+        assert_eq!(did_you_mean("intervieweee", ["interviewee"]), Some("interviewee"));
+        assert_eq!(did_you_mean("zzzzzz", ["title", "tags"]), None);
+    }
+}
