@@ -6,8 +6,8 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 
 use crate::config::{ConfigError, SiteConfig};
-use crate::content::ContentErrors;
-use crate::markdown::{Highlighter, MarkdownOptions, SourceInfo};
+use crate::content::{Article, ContentErrors};
+use crate::markdown::{Highlighter, MarkdownOptions, Rendered, SourceInfo};
 use crate::output::{Extras, OutputError};
 use crate::render::{OutputFile, RenderError, Renderer};
 use crate::site::{Page, Site, SiteError};
@@ -90,32 +90,12 @@ pub fn build_in_memory(root: &Path, options: &BuildOptions) -> Result<BuiltSite,
     let config = load_config(root, options)?;
     let articles = crate::content::load(root, &config, options.drafts)?;
     let renderer = Renderer::new(root, &config)?;
-    let highlighter = Highlighter::new();
-    let markdown_options = MarkdownOptions {
-        allow_html: config.markdown.allow_html,
-    };
-    let pages: Vec<Page> = articles
-        .into_par_iter()
-        .map(|article| {
-            let rendered = crate::markdown::render(
-                &article.body,
-                SourceInfo {
-                    path: &article.source,
-                    first_line: article.body_line,
-                },
-                markdown_options,
-                &highlighter,
-            );
-            Page { article, rendered }
-        })
+    let pages = render_articles(articles, &config, &Highlighter::new(), |_| None);
+    let warnings: Vec<String> = pages
+        .iter()
+        .flat_map(|p| p.rendered.warnings.clone())
         .collect();
-    let warnings: Vec<String> = pages.iter().flat_map(|p| p.rendered.warnings.clone()).collect();
-    let highlight_css = crate::markdown::highlight::theme_css(&config.highlight.light, &config.highlight.dark)
-        .map_err(BuildError::Theme)?;
-    let extras = Extras {
-        cname: config.cname.clone(),
-        highlight_css,
-    };
+    let extras = extras(&config)?;
     let site = Site::new(config, pages)?;
     let files = renderer.render_site(&site)?;
     Ok(BuiltSite {
@@ -126,11 +106,55 @@ pub fn build_in_memory(root: &Path, options: &BuildOptions) -> Result<BuiltSite,
     })
 }
 
+/// Renders each article's Markdown in parallel. `reuse` may hand back an earlier render
+/// of an unchanged article (the preview server keeps them), which is then not redone.
+pub fn render_articles(
+    articles: Vec<Article>,
+    config: &SiteConfig,
+    highlighter: &Highlighter,
+    reuse: impl Fn(&Article) -> Option<Rendered> + Sync,
+) -> Vec<Page> {
+    let markdown_options = MarkdownOptions {
+        allow_html: config.markdown.allow_html,
+    };
+    articles
+        .into_par_iter()
+        .map(|article| {
+            let rendered = reuse(&article).unwrap_or_else(|| {
+                crate::markdown::render(
+                    &article.body,
+                    SourceInfo {
+                        path: &article.source,
+                        first_line: article.body_line,
+                    },
+                    markdown_options,
+                    highlighter,
+                )
+            });
+            Page { article, rendered }
+        })
+        .collect()
+}
+
+/// The extra output files a site's settings call for (CNAME, highlight CSS).
+pub fn extras(config: &SiteConfig) -> Result<Extras, BuildError> {
+    let highlight_css =
+        crate::markdown::highlight::theme_css(&config.highlight.light, &config.highlight.dark)
+            .map_err(BuildError::Theme)?;
+    Ok(Extras {
+        cname: config.cname.clone(),
+        highlight_css,
+    })
+}
+
 /// Builds the site at `root` and writes it; the previous output stays intact unless the
 /// whole build succeeds.
 pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildSummary, BuildError> {
     let started = Instant::now();
-    let output = options.output.clone().unwrap_or_else(|| root.join("public"));
+    let output = options
+        .output
+        .clone()
+        .unwrap_or_else(|| root.join("public"));
     crate::output::check_output_location(root, &output)?;
     let built = build_in_memory(root, options)?;
     let files = crate::output::write_site(root, &output, &built.files, &built.extras)?;

@@ -11,7 +11,9 @@ pub mod content;
 pub mod markdown;
 pub mod output;
 pub mod render;
+pub mod serve;
 pub mod site;
 pub mod text;
 
 pub use build::{BuildError, BuildOptions, BuildSummary, build};
+pub use serve::{ServeOptions, serve};

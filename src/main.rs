@@ -34,6 +34,27 @@ enum Command {
         #[arg(long)]
         quiet: bool,
     },
+    /// Preview the site on 127.0.0.1 with live reload; rebuilds on every change.
+    Serve {
+        /// The site folder (holding content/, and optionally site.yml, templates/, static/).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// The address to listen on; use 0.0.0.0 only on a network you trust.
+        #[arg(long, default_value = "127.0.0.1")]
+        interface: std::net::IpAddr,
+        /// The port [default: 1111, or the next free one].
+        #[arg(long)]
+        port: Option<u16>,
+        /// Include articles marked `draft: true`.
+        #[arg(long)]
+        drafts: bool,
+        /// Open the site in the default browser.
+        #[arg(long)]
+        open: bool,
+        /// Poll for changes instead of waiting for notifications (containers, network drives).
+        #[arg(long)]
+        poll: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -46,6 +67,33 @@ fn main() -> ExitCode {
             drafts,
             quiet,
         } => run_build(root, output, base_url, drafts, quiet),
+        Command::Serve {
+            root,
+            interface,
+            port,
+            drafts,
+            open,
+            poll,
+        } => run_serve(
+            &root,
+            &verbatim::ServeOptions {
+                interface,
+                port,
+                drafts,
+                poll,
+                open,
+            },
+        ),
+    }
+}
+
+fn run_serve(root: &std::path::Path, options: &verbatim::ServeOptions) -> ExitCode {
+    match verbatim::serve(root, options) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::FAILURE
+        }
     }
 }
 

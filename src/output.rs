@@ -112,7 +112,12 @@ fn absolute(path: &Path) -> PathBuf {
 /// Writes `files`, the built-in and site static files and the extras into a staging folder
 /// beside `output`, then replaces `output` with it. On any error the staging folder is
 /// removed and `output` is untouched. Returns the number of files written.
-pub fn write_site(root: &Path, output: &Path, files: &[OutputFile], extras: &Extras) -> Result<usize, OutputError> {
+pub fn write_site(
+    root: &Path,
+    output: &Path,
+    files: &[OutputFile],
+    extras: &Extras,
+) -> Result<usize, OutputError> {
     check_output_location(root, output)?;
     if output.exists() && !output.join(MARKER).exists() && !is_empty_dir(output) {
         return Err(OutputError::ForeignOutput {
@@ -134,12 +139,41 @@ pub fn write_site(root: &Path, output: &Path, files: &[OutputFile], extras: &Ext
     }
 }
 
-fn fill(root: &Path, staging: &Path, files: &[OutputFile], extras: &Extras) -> Result<usize, OutputError> {
+fn fill(
+    root: &Path,
+    staging: &Path,
+    files: &[OutputFile],
+    extras: &Extras,
+) -> Result<usize, OutputError> {
     let io = |path: &Path, action: &'static str| {
         let path = path.to_path_buf();
-        move |source| OutputError::Io { path, action, source }
+        move |source| OutputError::Io {
+            path,
+            action,
+            source,
+        }
     };
     std::fs::create_dir_all(staging).map_err(io(staging, "cannot create the staging folder"))?;
+    let mut generated = generated_files(extras);
+    generated.push(OutputFile {
+        path: MARKER.into(),
+        contents: b"Written by verbatim build; the next build replaces this folder whole.\n"
+            .to_vec(),
+    });
+    // Generated files first, so a site's own static file of the same name wins.
+    let written: usize = generated
+        .par_iter()
+        .chain(files.par_iter())
+        .map(|file| write_one(staging, file))
+        .collect::<Result<Vec<()>, _>>()?
+        .len();
+    let copied = copy_static(&root.join(STATIC_DIR), staging)?;
+    Ok(written + copied)
+}
+
+/// The files the output stage adds to the rendered ones: the built-in static files, the
+/// highlight CSS, `.nojekyll` and `CNAME`. A site's own `static/` files replace these.
+pub fn generated_files(extras: &Extras) -> Vec<OutputFile> {
     let mut generated: Vec<OutputFile> = BUILT_IN_STATIC
         .iter()
         .map(|(name, bytes)| OutputFile {
@@ -155,25 +189,48 @@ fn fill(root: &Path, staging: &Path, files: &[OutputFile], extras: &Extras) -> R
         path: ".nojekyll".into(),
         contents: Vec::new(),
     });
-    generated.push(OutputFile {
-        path: MARKER.into(),
-        contents: b"Written by verbatim build; the next build replaces this folder whole.\n".to_vec(),
-    });
     if let Some(cname) = &extras.cname {
         generated.push(OutputFile {
             path: "CNAME".into(),
             contents: format!("{}\n", cname.trim()).into_bytes(),
         });
     }
-    // Generated files first, so a site's own static file of the same name wins.
-    let written: usize = generated
-        .par_iter()
-        .chain(files.par_iter())
-        .map(|file| write_one(staging, file))
-        .collect::<Result<Vec<()>, _>>()?
-        .len();
-    let copied = copy_static(&root.join(STATIC_DIR), staging)?;
-    Ok(written + copied)
+    generated
+}
+
+/// Reads the site's `static/` folder into memory, paths relative to it with `/`
+/// separators, for the preview server (which never writes the output folder).
+pub fn read_static(root: &Path) -> Result<Vec<OutputFile>, OutputError> {
+    let dir = root.join(STATIC_DIR);
+    if !dir.is_dir() {
+        return Ok(Vec::new());
+    }
+    let mut files = Vec::new();
+    for entry in walkdir::WalkDir::new(&dir) {
+        let entry = entry.map_err(|e| OutputError::Io {
+            path: e.path().unwrap_or(&dir).to_path_buf(),
+            action: "cannot list",
+            source: e
+                .into_io_error()
+                .unwrap_or_else(|| std::io::Error::other("loop in folder links")),
+        })?;
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let Ok(relative) = entry.path().strip_prefix(&dir) else {
+            continue;
+        };
+        let contents = std::fs::read(entry.path()).map_err(|source| OutputError::Io {
+            path: entry.path().to_path_buf(),
+            action: "cannot read",
+            source,
+        })?;
+        files.push(OutputFile {
+            path: relative.to_string_lossy().replace('\\', "/"),
+            contents,
+        });
+    }
+    Ok(files)
 }
 
 fn write_one(staging: &Path, file: &OutputFile) -> Result<(), OutputError> {
@@ -210,9 +267,13 @@ fn copy_static(dir: &Path, staging: &Path) -> Result<usize, OutputError> {
         let entry = entry.map_err(|e| OutputError::Io {
             path: e.path().unwrap_or(dir).to_path_buf(),
             action: "cannot list",
-            source: e.into_io_error().unwrap_or_else(|| std::io::Error::other("loop in folder links")),
+            source: e
+                .into_io_error()
+                .unwrap_or_else(|| std::io::Error::other("loop in folder links")),
         })?;
-        let Ok(relative) = entry.path().strip_prefix(dir) else { continue };
+        let Ok(relative) = entry.path().strip_prefix(dir) else {
+            continue;
+        };
         let target = staging.join(relative);
         if entry.file_type().is_dir() {
             std::fs::create_dir_all(&target).map_err(|source| OutputError::Io {
@@ -237,7 +298,10 @@ fn sibling(output: &Path, suffix: &str) -> PathBuf {
     let name = output
         .file_name()
         .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
-    let parent = output.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let parent = output
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     parent.join(format!(".{name}.{suffix}"))
 }
 
@@ -285,7 +349,10 @@ mod tests {
         let dir = std::env::temp_dir().join(format!(
             "verbatim-output-{}-{}",
             std::process::id(),
-            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0)
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_nanos())
+                .unwrap_or(0)
         ));
         std::fs::create_dir_all(&dir).unwrap();
         dir
@@ -294,8 +361,17 @@ mod tests {
     #[test]
     fn refuses_dangerous_output_folders() {
         let root = temp();
-        for bad in [root.clone(), root.join("content"), root.join("static/out"), root.parent().unwrap().to_path_buf()] {
-            assert!(check_output_location(&root, &bad).is_err(), "{}", bad.display());
+        for bad in [
+            root.clone(),
+            root.join("content"),
+            root.join("static/out"),
+            root.parent().unwrap().to_path_buf(),
+        ] {
+            assert!(
+                check_output_location(&root, &bad).is_err(),
+                "{}",
+                bad.display()
+            );
         }
         assert!(check_output_location(&root, &root.join("public")).is_ok());
         assert!(check_output_location(&root, &root.join("content/../public")).is_ok());
@@ -309,12 +385,33 @@ mod tests {
             path: path.into(),
             contents: text.as_bytes().to_vec(),
         };
-        write_site(&root, &output, &[file("a/index.html", "one"), file("gone.html", "x")], &Extras::default()).unwrap();
-        assert_eq!(std::fs::read_to_string(output.join("a/index.html")).unwrap(), "one");
+        write_site(
+            &root,
+            &output,
+            &[file("a/index.html", "one"), file("gone.html", "x")],
+            &Extras::default(),
+        )
+        .unwrap();
+        assert_eq!(
+            std::fs::read_to_string(output.join("a/index.html")).unwrap(),
+            "one"
+        );
         assert!(output.join(".nojekyll").exists());
-        write_site(&root, &output, &[file("a/index.html", "two")], &Extras::default()).unwrap();
-        assert_eq!(std::fs::read_to_string(output.join("a/index.html")).unwrap(), "two");
-        assert!(!output.join("gone.html").exists(), "the output is replaced whole");
+        write_site(
+            &root,
+            &output,
+            &[file("a/index.html", "two")],
+            &Extras::default(),
+        )
+        .unwrap();
+        assert_eq!(
+            std::fs::read_to_string(output.join("a/index.html")).unwrap(),
+            "two"
+        );
+        assert!(
+            !output.join("gone.html").exists(),
+            "the output is replaced whole"
+        );
 
         let foreign = root.join("mine");
         std::fs::create_dir_all(&foreign).unwrap();
@@ -323,7 +420,10 @@ mod tests {
             write_site(&root, &foreign, &[], &Extras::default()),
             Err(OutputError::ForeignOutput { .. })
         ));
-        assert_eq!(std::fs::read_to_string(foreign.join("keep.txt")).unwrap(), "precious");
+        assert_eq!(
+            std::fs::read_to_string(foreign.join("keep.txt")).unwrap(),
+            "precious"
+        );
     }
 
     #[test]

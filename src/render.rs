@@ -88,7 +88,11 @@ impl Urls {
 
     /// `/base/<path>`, percent-encoded.
     pub fn path(&self, relative: &str) -> String {
-        format!("{}{}", self.base_path, percent_encode(relative.trim_start_matches('/')))
+        format!(
+            "{}{}",
+            self.base_path,
+            percent_encode(relative.trim_start_matches('/'))
+        )
     }
 
     /// `https://host/base/<path>` when `base_url` has a host, else the same as [`Urls::path`].
@@ -136,7 +140,11 @@ impl Renderer {
                 path: path.clone(),
                 source,
             })?;
-            let shown = path.strip_prefix(root).unwrap_or(&path).display().to_string();
+            let shown = path
+                .strip_prefix(root)
+                .unwrap_or(&path)
+                .display()
+                .to_string();
             origins.insert(name.clone(), shown);
             match sources.iter_mut().find(|(n, _)| *n == name) {
                 Some(entry) => entry.1 = text,
@@ -176,45 +184,61 @@ impl Renderer {
 
     /// Renders every file of the site.
     pub fn render_site(&self, site: &Site) -> Result<Vec<OutputFile>, RenderError> {
+        let mut files = self.render_jobs(site, all_jobs(site))?;
+        files.push(self.robots_txt(site));
+        Ok(files)
+    }
+
+    /// Renders only the files that show one of the `changed` pages (indices into
+    /// `site.pages`): their article pages and their neighbours' (which link to them), the
+    /// listings and feeds they are on, and the sitemap. Only valid while the order of the
+    /// pages, the sections and the terms are those of the last [`Renderer::render_site`];
+    /// the preview server checks that before calling.
+    pub fn render_changed_pages(
+        &self,
+        site: &Site,
+        changed: &[usize],
+    ) -> Result<Vec<OutputFile>, RenderError> {
+        let shows = |indices: &[usize]| indices.iter().any(|i| changed.contains(i));
+        let feed_limit = site.config.feed.limit;
+        let jobs = all_jobs(site)
+            .into_iter()
+            .filter(|job| match job {
+                Job::Article(index) => changed.iter().any(|c| c.abs_diff(*index) <= 1),
+                Job::Home(pager) => changed.iter().any(|c| pager.items.contains(c)),
+                Job::Section(s, pager) => shows(&site.sections[*s].pages[pager.items.clone()]),
+                Job::Term(t, term, pager) => {
+                    shows(&site.taxonomies[*t].terms[*term].pages[pager.items.clone()])
+                }
+                Job::TermFeed(t, term) => {
+                    let pages = &site.taxonomies[*t].terms[*term].pages;
+                    shows(&pages[..pages.len().min(feed_limit)])
+                }
+                Job::Feed => changed.iter().any(|&c| c < feed_limit),
+                Job::Sitemap => true,
+                Job::TaxonomyIndex(_) | Job::NotFound => false,
+            })
+            .collect();
+        self.render_jobs(site, jobs)
+    }
+
+    fn render_jobs(&self, site: &Site, jobs: Vec<Job>) -> Result<Vec<OutputFile>, RenderError> {
         let summaries: Vec<Value> = site
             .pages
             .par_iter()
             .map(|page| Value::from_serializable(&self.summary(site, page)))
             .collect();
-        let mut jobs: Vec<Job> = (0..site.pages.len()).map(Job::Article).collect();
-        jobs.extend(paginate(site.pages.len(), site.config.paginate_by).into_iter().map(Job::Home));
-        for (s, section) in site.sections.iter().enumerate() {
-            for pager in paginate(section.pages.len(), site.config.paginate_by) {
-                jobs.push(Job::Section(s, pager));
-            }
-        }
-        for (t, taxonomy) in site.taxonomies.iter().enumerate() {
-            jobs.push(Job::TaxonomyIndex(t));
-            for (term, entry) in taxonomy.terms.iter().enumerate() {
-                for pager in paginate(entry.pages.len(), taxonomy.config.paginate_by) {
-                    jobs.push(Job::Term(t, term, pager));
-                }
-                if taxonomy.config.feed {
-                    jobs.push(Job::TermFeed(t, term));
-                }
-            }
-        }
-        jobs.push(Job::NotFound);
-        if site.config.feed.enabled {
-            jobs.push(Job::Feed);
-        }
-        if site.config.sitemap {
-            jobs.push(Job::Sitemap);
-        }
-        let mut files: Vec<OutputFile> = jobs
-            .into_par_iter()
+        jobs.into_par_iter()
             .map(|job| self.render_job(site, &summaries, job))
-            .collect::<Result<_, _>>()?;
-        files.push(self.robots_txt(site));
-        Ok(files)
+            .collect()
     }
 
-    fn render_job(&self, site: &Site, summaries: &[Value], job: Job) -> Result<OutputFile, RenderError> {
+    fn render_job(
+        &self,
+        site: &Site,
+        summaries: &[Value],
+        job: Job,
+    ) -> Result<OutputFile, RenderError> {
         match job {
             Job::Article(index) => self.article_page(site, summaries, index),
             Job::Home(pager) => {
@@ -223,21 +247,35 @@ impl Renderer {
                 context.insert_value("articles", listing(summaries, &indices));
                 context.insert("paginator", &self.paginator("", &pager));
                 context.insert("page_url", &self.urls.path(&pager_url("", pager.number)));
-                self.render_file("index.html", &context, pager_url("", pager.number) + "index.html")
+                self.render_file(
+                    "index.html",
+                    &context,
+                    pager_url("", pager.number) + "index.html",
+                )
             }
             Job::Section(s, pager) => {
                 let section = &site.sections[s];
                 let first = format!("{}/", section.path);
                 let indices = &section.pages[pager.items.clone()];
                 let mut context = Context::new();
-                context.insert("section", &LinkContext {
-                    name: section.path.clone(),
-                    url: self.urls.path(&first),
-                });
+                context.insert(
+                    "section",
+                    &LinkContext {
+                        name: section.path.clone(),
+                        url: self.urls.path(&first),
+                    },
+                );
                 context.insert_value("articles", listing(summaries, indices));
                 context.insert("paginator", &self.paginator(&first, &pager));
-                context.insert("page_url", &self.urls.path(&pager_url(&first, pager.number)));
-                self.render_file("section.html", &context, pager_url(&first, pager.number) + "index.html")
+                context.insert(
+                    "page_url",
+                    &self.urls.path(&pager_url(&first, pager.number)),
+                );
+                self.render_file(
+                    "section.html",
+                    &context,
+                    pager_url(&first, pager.number) + "index.html",
+                )
             }
             Job::TaxonomyIndex(t) => {
                 let taxonomy = &site.taxonomies[t];
@@ -254,7 +292,11 @@ impl Renderer {
                 context.insert("taxonomy", &self.taxonomy_context(&taxonomy.config));
                 context.insert("terms", &terms);
                 context.insert("page_url", &self.urls.path(&taxonomy.url_path()));
-                self.render_file("taxonomy.html", &context, taxonomy.url_path() + "index.html")
+                self.render_file(
+                    "taxonomy.html",
+                    &context,
+                    taxonomy.url_path() + "index.html",
+                )
             }
             Job::Term(t, term, pager) => {
                 let taxonomy = &site.taxonomies[t];
@@ -262,19 +304,32 @@ impl Renderer {
                 let indices = &term.pages[pager.items.clone()];
                 let mut context = Context::new();
                 context.insert("taxonomy", &self.taxonomy_context(&taxonomy.config));
-                context.insert("term", &TermContext {
-                    name: term.name.clone(),
-                    url: self.urls.path(&term.url_path),
-                    count: term.pages.len(),
-                });
+                context.insert(
+                    "term",
+                    &TermContext {
+                        name: term.name.clone(),
+                        url: self.urls.path(&term.url_path),
+                        count: term.pages.len(),
+                    },
+                );
                 context.insert(
                     "term_feed",
-                    &taxonomy.config.feed.then(|| self.urls.path(&format!("{}atom.xml", term.url_path))),
+                    &taxonomy
+                        .config
+                        .feed
+                        .then(|| self.urls.path(&format!("{}atom.xml", term.url_path))),
                 );
                 context.insert_value("articles", listing(summaries, indices));
                 context.insert("paginator", &self.paginator(&term.url_path, &pager));
-                context.insert("page_url", &self.urls.path(&pager_url(&term.url_path, pager.number)));
-                self.render_file("term.html", &context, pager_url(&term.url_path, pager.number) + "index.html")
+                context.insert(
+                    "page_url",
+                    &self.urls.path(&pager_url(&term.url_path, pager.number)),
+                );
+                self.render_file(
+                    "term.html",
+                    &context,
+                    pager_url(&term.url_path, pager.number) + "index.html",
+                )
             }
             Job::TermFeed(t, term) => {
                 let taxonomy = &site.taxonomies[t];
@@ -296,7 +351,12 @@ impl Renderer {
         }
     }
 
-    fn article_page(&self, site: &Site, summaries: &[Value], index: usize) -> Result<OutputFile, RenderError> {
+    fn article_page(
+        &self,
+        site: &Site,
+        summaries: &[Value],
+        index: usize,
+    ) -> Result<OutputFile, RenderError> {
         let page = &site.pages[index];
         let article = &page.article;
         let template = article.template.as_deref().unwrap_or("article.html");
@@ -336,15 +396,32 @@ impl Renderer {
             source_file: article.source.display().to_string(),
         };
         let mut context = Context::new();
-        context.insert_value("page", merge(&summaries[index], Value::from_serializable(&full)));
-        context.insert_value("newer", index.checked_sub(1).map_or(Value::none(), |i| summaries[i].clone()));
-        context.insert_value("older", summaries.get(index + 1).cloned().unwrap_or(Value::none()));
+        context.insert_value(
+            "page",
+            merge(&summaries[index], Value::from_serializable(&full)),
+        );
+        context.insert_value(
+            "newer",
+            index
+                .checked_sub(1)
+                .map_or(Value::none(), |i| summaries[i].clone()),
+        );
+        context.insert_value(
+            "older",
+            summaries.get(index + 1).cloned().unwrap_or(Value::none()),
+        );
         context.insert("page_url", &self.urls.path(&article.url_path));
         let path = article.output_path().to_string_lossy().replace('\\', "/");
         self.render_file(template, &context, path)
     }
 
-    fn feed(&self, site: &Site, indices: &[usize], title: &str, folder: &str) -> Result<OutputFile, RenderError> {
+    fn feed(
+        &self,
+        site: &Site,
+        indices: &[usize],
+        title: &str,
+        folder: &str,
+    ) -> Result<OutputFile, RenderError> {
         let entries: Vec<FeedEntry> = indices
             .iter()
             .take(site.config.feed.limit)
@@ -365,17 +442,25 @@ impl Renderer {
             .collect();
         let updated = indices
             .iter()
-            .map(|&i| site.pages[i].article.updated.unwrap_or(site.pages[i].article.date))
+            .map(|&i| {
+                site.pages[i]
+                    .article
+                    .updated
+                    .unwrap_or(site.pages[i].article.date)
+            })
             .max_by_key(|d| d.instant)
             .map_or_else(|| "1970-01-01T00:00:00Z".to_string(), |d| d.rfc3339());
         let feed_path = format!("{folder}atom.xml");
         let mut context = Context::new();
-        context.insert("feed", &FeedContext {
-            title,
-            url: self.urls.absolute(&feed_path),
-            home: self.urls.absolute(folder),
-            updated,
-        });
+        context.insert(
+            "feed",
+            &FeedContext {
+                title,
+                url: self.urls.absolute(&feed_path),
+                home: self.urls.absolute(folder),
+                updated,
+            },
+        );
         context.insert("entries", &entries);
         self.render_file("atom.xml", &context, feed_path)
     }
@@ -421,7 +506,12 @@ impl Renderer {
         }
     }
 
-    fn render_file(&self, template: &str, context: &Context, path: String) -> Result<OutputFile, RenderError> {
+    fn render_file(
+        &self,
+        template: &str,
+        context: &Context,
+        path: String,
+    ) -> Result<OutputFile, RenderError> {
         let text = self
             .tera
             .render(template, context)
@@ -459,7 +549,10 @@ impl Renderer {
             publication: links("publication", article.publication.as_slice()).pop(),
             tags: links("tags", &article.tags),
             summary: summary_html(page),
-            summary_text: article.summary.as_deref().unwrap_or(&page.rendered.summary_text),
+            summary_text: article
+                .summary
+                .as_deref()
+                .unwrap_or(&page.rendered.summary_text),
             reading_minutes: page.rendered.reading_minutes,
             draft: article.draft,
         }
@@ -471,8 +564,10 @@ impl Renderer {
             total: pager.total,
             first_url: self.urls.path(first),
             last_url: self.urls.path(&pager_url(first, pager.total)),
-            prev_url: (pager.number > 1).then(|| self.urls.path(&pager_url(first, pager.number - 1))),
-            next_url: (pager.number < pager.total).then(|| self.urls.path(&pager_url(first, pager.number + 1))),
+            prev_url: (pager.number > 1)
+                .then(|| self.urls.path(&pager_url(first, pager.number - 1))),
+            next_url: (pager.number < pager.total)
+                .then(|| self.urls.path(&pager_url(first, pager.number + 1))),
         }
     }
 
@@ -484,6 +579,40 @@ impl Renderer {
             path: format!("{}/", taxonomy.path()),
         }
     }
+}
+
+/// Every page, listing and feed of the site, as render jobs.
+fn all_jobs(site: &Site) -> Vec<Job> {
+    let mut jobs: Vec<Job> = (0..site.pages.len()).map(Job::Article).collect();
+    jobs.extend(
+        paginate(site.pages.len(), site.config.paginate_by)
+            .into_iter()
+            .map(Job::Home),
+    );
+    for (s, section) in site.sections.iter().enumerate() {
+        for pager in paginate(section.pages.len(), site.config.paginate_by) {
+            jobs.push(Job::Section(s, pager));
+        }
+    }
+    for (t, taxonomy) in site.taxonomies.iter().enumerate() {
+        jobs.push(Job::TaxonomyIndex(t));
+        for (term, entry) in taxonomy.terms.iter().enumerate() {
+            for pager in paginate(entry.pages.len(), taxonomy.config.paginate_by) {
+                jobs.push(Job::Term(t, term, pager));
+            }
+            if taxonomy.config.feed {
+                jobs.push(Job::TermFeed(t, term));
+            }
+        }
+    }
+    jobs.push(Job::NotFound);
+    if site.config.feed.enabled {
+        jobs.push(Job::Feed);
+    }
+    if site.config.sitemap {
+        jobs.push(Job::Sitemap);
+    }
+    jobs
 }
 
 enum Job {
@@ -512,7 +641,12 @@ fn summary_html(page: &Page) -> String {
 }
 
 fn listing(summaries: &[Value], indices: &[usize]) -> Value {
-    Value::from(indices.iter().map(|&i| summaries[i].clone()).collect::<Vec<Value>>())
+    Value::from(
+        indices
+            .iter()
+            .map(|&i| summaries[i].clone())
+            .collect::<Vec<Value>>(),
+    )
 }
 
 /// The article page's `page`: the summary's fields plus the full ones.
@@ -543,13 +677,17 @@ fn site_templates(dir: &Path) -> Result<Vec<(String, PathBuf)>, RenderError> {
     for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
         let entry = entry.map_err(|e| RenderError::Read {
             path: e.path().unwrap_or(dir).to_path_buf(),
-            source: e.into_io_error().unwrap_or_else(|| std::io::Error::other("loop in folder links")),
+            source: e
+                .into_io_error()
+                .unwrap_or_else(|| std::io::Error::other("loop in folder links")),
         })?;
         if !entry.file_type().is_file() {
             continue;
         }
         let path = entry.into_path();
-        let Ok(relative) = path.strip_prefix(dir) else { continue };
+        let Ok(relative) = path.strip_prefix(dir) else {
+            continue;
+        };
         let name = relative.to_string_lossy().replace('\\', "/");
         if name.ends_with(".html") || name.ends_with(".xml") || name.ends_with(".txt") {
             found.push((name, path));
@@ -560,23 +698,29 @@ fn site_templates(dir: &Path) -> Result<Vec<(String, PathBuf)>, RenderError> {
 
 fn register_helpers(tera: &mut Tera, urls: &Urls) {
     let for_url = urls.clone();
-    tera.register_function("url", move |kwargs: Kwargs, state: &State| -> TeraResult<String> {
-        let path: &str = kwargs.must_get("path")?;
-        let absolute = kwargs.get::<bool>("absolute")?.unwrap_or(false)
-            || state.get::<bool>("absolute_urls")?.unwrap_or(false);
-        Ok(if absolute {
-            for_url.absolute(path)
-        } else {
-            for_url.path(path)
-        })
-    });
-    tera.register_filter("date", |value: &str, kwargs: Kwargs, _: &State| -> TeraResult<String> {
-        let format: &str = kwargs.get("format")?.unwrap_or("%Y-%m-%d");
-        let date = crate::content::ArticleDate::parse(value)
-            .ok_or_else(|| tera::Error::message(format!("`{value}` is not a date")))?;
-        jiff::fmt::strtime::format(format, date.local)
-            .map_err(|e| tera::Error::message(format!("bad date format `{format}`: {e}")))
-    });
+    tera.register_function(
+        "url",
+        move |kwargs: Kwargs, state: &State| -> TeraResult<String> {
+            let path: &str = kwargs.must_get("path")?;
+            let absolute = kwargs.get::<bool>("absolute")?.unwrap_or(false)
+                || state.get::<bool>("absolute_urls")?.unwrap_or(false);
+            Ok(if absolute {
+                for_url.absolute(path)
+            } else {
+                for_url.path(path)
+            })
+        },
+    );
+    tera.register_filter(
+        "date",
+        |value: &str, kwargs: Kwargs, _: &State| -> TeraResult<String> {
+            let format: &str = kwargs.get("format")?.unwrap_or("%Y-%m-%d");
+            let date = crate::content::ArticleDate::parse(value)
+                .ok_or_else(|| tera::Error::message(format!("`{value}` is not a date")))?;
+            jiff::fmt::strtime::format(format, date.local)
+                .map_err(|e| tera::Error::message(format!("bad date format `{format}`: {e}")))
+        },
+    );
 }
 
 #[derive(Serialize)]
@@ -716,10 +860,17 @@ mod tests {
 
     #[test]
     fn urls_apply_base_path_and_encode() {
-        let config = crate::config::parse("base_url: https://user.github.io/archive/\n", Path::new("site.yml")).unwrap();
+        let config = crate::config::parse(
+            "base_url: https://user.github.io/archive/\n",
+            Path::new("site.yml"),
+        )
+        .unwrap();
         let urls = Urls::new(&config);
         assert_eq!(urls.path("tags/"), "/archive/tags/");
-        assert_eq!(urls.path("/tags/档案/"), "/archive/tags/%E6%A1%A3%E6%A1%88/");
+        assert_eq!(
+            urls.path("/tags/档案/"),
+            "/archive/tags/%E6%A1%A3%E6%A1%88/"
+        );
         assert_eq!(urls.absolute(""), "https://user.github.io/archive/");
         let root = Urls::new(&SiteConfig::default());
         assert_eq!(root.path(""), "/");
@@ -729,11 +880,18 @@ mod tests {
     #[test]
     fn built_in_templates_parse() {
         let renderer = Renderer::from_sources(
-            BUILT_IN_TEMPLATES.iter().map(|(n, t)| (n.to_string(), t.to_string())).collect(),
+            BUILT_IN_TEMPLATES
+                .iter()
+                .map(|(n, t)| (n.to_string(), t.to_string()))
+                .collect(),
             HashMap::new(),
             &SiteConfig::default(),
         );
-        assert!(renderer.is_ok(), "{:?}", renderer.err().map(|e| e.to_string()));
+        assert!(
+            renderer.is_ok(),
+            "{:?}",
+            renderer.err().map(|e| e.to_string())
+        );
     }
 
     #[test]

@@ -1,0 +1,346 @@
+//! Rebuilding after a change, touching only what the change can affect: an edited
+//! article re-renders its Markdown, its page, its neighbours and the listings it is on;
+//! a template re-renders pages from the kept Markdown; a static file is only re-read.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::Receiver;
+use std::time::Instant;
+
+use crate::build::{BuildError, BuildOptions, extras, load_config, render_articles};
+use crate::markdown::Highlighter;
+use crate::output::{generated_files, read_static};
+use crate::render::Renderer;
+use crate::site::Site;
+
+use super::state::{LiveEvent, Shared, SiteFiles, Snapshot, index};
+
+/// What changed on disk since the last rebuild, by kind of source.
+#[derive(Debug, Default)]
+pub(crate) struct Changes {
+    pub config: bool,
+    pub templates: bool,
+    /// Paths relative to the root (`content/interviews/a.md`), as in `Article::source`.
+    pub content: HashSet<PathBuf>,
+    /// Paths relative to the root (`static/style.css`).
+    pub static_files: HashSet<PathBuf>,
+}
+
+impl Changes {
+    pub fn is_empty(&self) -> bool {
+        !self.config && !self.templates && self.content.is_empty() && self.static_files.is_empty()
+    }
+
+    pub fn merge(&mut self, other: Changes) {
+        self.config |= other.config;
+        self.templates |= other.templates;
+        self.content.extend(other.content);
+        self.static_files.extend(other.static_files);
+    }
+
+    /// Only stylesheets changed, so open pages can swap them without reloading.
+    fn stylesheets_only(&self) -> bool {
+        !self.config
+            && !self.templates
+            && self.content.is_empty()
+            && self
+                .static_files
+                .iter()
+                .all(|path| path.extension().is_some_and(|x| x == "css"))
+    }
+}
+
+/// A successful (re)build.
+pub(crate) struct Rebuilt {
+    files: SiteFiles,
+    base_path: String,
+    /// What was redone, for the terminal.
+    report: String,
+    warnings: Vec<String>,
+    stylesheets_only: bool,
+}
+
+/// The last good build, kept so the next one can reuse its parts.
+struct LastBuild {
+    site: Site,
+    renderer: Renderer,
+    files: SiteFiles,
+}
+
+/// Builds a site again and again, keeping what it can between builds.
+pub(crate) struct Rebuilder {
+    root: PathBuf,
+    options: BuildOptions,
+    highlighter: Highlighter,
+    last: Option<LastBuild>,
+}
+
+impl Rebuilder {
+    pub fn new(root: PathBuf, options: BuildOptions) -> Rebuilder {
+        Rebuilder {
+            root,
+            options,
+            highlighter: Highlighter::new(),
+            last: None,
+        }
+    }
+
+    /// Builds everything from the sources.
+    pub fn full(&mut self) -> Result<Rebuilt, BuildError> {
+        let config = load_config(&self.root, &self.options)?;
+        let articles = crate::content::load(&self.root, &config, self.options.drafts)?;
+        let renderer = Renderer::new(&self.root, &config)?;
+        let pages = render_articles(articles, &config, &self.highlighter, |_| None);
+        let warnings = pages
+            .iter()
+            .flat_map(|page| page.rendered.warnings.clone())
+            .collect();
+        let extras = extras(&config)?;
+        let site = Site::new(config, pages)?;
+        let rendered = renderer.render_site(&site)?;
+        let files = SiteFiles {
+            generated: index(generated_files(&extras)),
+            rendered: index(rendered),
+            site_static: index(read_static(&self.root)?),
+        };
+        let report = format!(
+            "full build: {} articles, {} pages",
+            site.pages.len(),
+            files.rendered.len()
+        );
+        let base_path = site.config.base_path();
+        self.last = Some(LastBuild {
+            site,
+            renderer,
+            files: files.clone(),
+        });
+        Ok(Rebuilt {
+            files,
+            base_path,
+            report,
+            warnings,
+            stylesheets_only: false,
+        })
+    }
+
+    /// Rebuilds after `changes`; on error the last good build is kept for the next try.
+    pub fn rebuild(&mut self, changes: &Changes) -> Result<Rebuilt, BuildError> {
+        let Some(last) = &self.last else {
+            return self.full();
+        };
+        if changes.config {
+            // Settings reach every page and the Markdown options.
+            return self.full();
+        }
+        let step = self.incremental(last, changes)?;
+        let base_path = step.site.as_ref().unwrap_or(&last.site).config.base_path();
+        if let Some(last) = &mut self.last {
+            if let Some(site) = step.site {
+                last.site = site;
+            }
+            if let Some(renderer) = step.renderer {
+                last.renderer = renderer;
+            }
+            last.files = step.files.clone();
+        }
+        Ok(Rebuilt {
+            files: step.files,
+            base_path,
+            report: step.report.join(", "),
+            warnings: step.warnings,
+            stylesheets_only: changes.stylesheets_only(),
+        })
+    }
+
+    fn incremental(&self, last: &LastBuild, changes: &Changes) -> Result<Step, BuildError> {
+        let mut files = last.files.clone();
+        let mut report = Vec::new();
+        let mut warnings = Vec::new();
+        let new_renderer = if changes.templates {
+            Some(Renderer::new(&self.root, &last.site.config)?)
+        } else {
+            None
+        };
+        let renderer = new_renderer.as_ref().unwrap_or(&last.renderer);
+
+        let mut new_site = None;
+        let mut changed_pages = Vec::new();
+        if !changes.content.is_empty() {
+            let config = &last.site.config;
+            let articles = crate::content::load(&self.root, config, self.options.drafts)?;
+            let kept: HashMap<&Path, &crate::site::Page> = last
+                .site
+                .pages
+                .iter()
+                .map(|page| (page.article.source.as_path(), page))
+                .collect();
+            // Markdown is re-rendered only where the body itself changed.
+            let reusable = |article: &crate::content::Article| {
+                kept.get(article.source.as_path()).filter(|page| {
+                    page.article.body == article.body && page.article.body_line == article.body_line
+                })
+            };
+            let rerendered: HashSet<PathBuf> = articles
+                .iter()
+                .filter(|article| reusable(article).is_none())
+                .map(|article| article.source.clone())
+                .collect();
+            let pages = render_articles(articles, config, &self.highlighter, |article| {
+                reusable(article).map(|page| page.rendered.clone())
+            });
+            warnings.extend(
+                pages
+                    .iter()
+                    .filter(|page| rerendered.contains(&page.article.source))
+                    .flat_map(|page| page.rendered.warnings.clone()),
+            );
+            let site = Site::new(config.clone(), pages)?;
+            changed_pages = site
+                .pages
+                .iter()
+                .enumerate()
+                .filter(|(_, page)| {
+                    changes.content.contains(&page.article.source)
+                        || rerendered.contains(&page.article.source)
+                })
+                .map(|(index, _)| index)
+                .collect();
+            report.push(format!("{} Markdown re-rendered", rerendered.len()));
+            new_site = Some(site);
+        }
+
+        let site = new_site.as_ref().unwrap_or(&last.site);
+        if changes.templates || !same_shape(&last.site, site) {
+            // Pages moved between listings (or every page's template changed): render
+            // all pages again, from the Markdown already rendered.
+            files.rendered = index(renderer.render_site(site)?);
+            report.push(format!("{} pages re-rendered", files.rendered.len()));
+        } else if new_site.is_some() {
+            let rendered = renderer.render_changed_pages(site, &changed_pages)?;
+            report.push(format!("{} pages re-rendered", rendered.len()));
+            files.rendered.extend(index(rendered));
+        }
+        if !changes.static_files.is_empty() {
+            files.site_static = index(read_static(&self.root)?);
+            report.push(format!(
+                "{} static files copied",
+                changes.static_files.len()
+            ));
+        }
+        Ok(Step {
+            site: new_site,
+            renderer: new_renderer,
+            files,
+            report,
+            warnings,
+        })
+    }
+}
+
+/// The parts of an incremental rebuild, committed only when all of it succeeded.
+struct Step {
+    site: Option<Site>,
+    renderer: Option<Renderer>,
+    files: SiteFiles,
+    report: Vec<String>,
+    warnings: Vec<String>,
+}
+
+/// Whether every listing holds the same pages in the same order, with the same URLs and
+/// term names, so that only the pages showing a changed article need rendering again.
+fn same_shape(old: &Site, new: &Site) -> bool {
+    let pages_match = old.pages.len() == new.pages.len()
+        && old.pages.iter().zip(&new.pages).all(|(a, b)| {
+            a.article.source == b.article.source && a.article.url_path == b.article.url_path
+        });
+    let sections_match = old.sections.len() == new.sections.len()
+        && old
+            .sections
+            .iter()
+            .zip(&new.sections)
+            .all(|(a, b)| a.path == b.path && a.pages == b.pages);
+    let taxonomies_match = old.taxonomies.len() == new.taxonomies.len()
+        && old.taxonomies.iter().zip(&new.taxonomies).all(|(a, b)| {
+            a.terms.len() == b.terms.len()
+                && a.terms.iter().zip(&b.terms).all(|(x, y)| {
+                    x.name == y.name && x.url_path == y.url_path && x.pages == y.pages
+                })
+        });
+    pages_match && sections_match && taxonomies_match
+}
+
+/// Publishes a build's outcome: a new snapshot and a live event on success; on failure
+/// the last good site stays and the error is shown in the terminal and the browser.
+/// Returns whether the build succeeded.
+pub(crate) fn publish(
+    shared: &Shared,
+    outcome: Result<Rebuilt, BuildError>,
+    started: Instant,
+) -> bool {
+    let previous = shared.current();
+    let generation = previous.generation + 1;
+    let elapsed = started.elapsed();
+    match outcome {
+        Ok(rebuilt) => {
+            for warning in &rebuilt.warnings {
+                eprintln!("warning: {warning}");
+            }
+            println!(
+                "Rebuilt in {:.1} ms ({})",
+                elapsed.as_secs_f64() * 1000.0,
+                rebuilt.report
+            );
+            let event = if rebuilt.stylesheets_only && previous.error.is_none() {
+                LiveEvent::Stylesheets { generation }
+            } else {
+                LiveEvent::Reload { generation }
+            };
+            let snapshot = Snapshot {
+                files: rebuilt.files,
+                has_site: true,
+                base_path: rebuilt.base_path,
+                generation,
+                error: None,
+            };
+            shared.publish(snapshot, event);
+            true
+        }
+        Err(error) => {
+            let message = error.to_string();
+            eprintln!("error: {message}");
+            eprintln!("Still serving the last good version; fix the file and save.");
+            let snapshot = Snapshot {
+                files: previous.files.clone(),
+                has_site: previous.has_site,
+                base_path: previous.base_path.clone(),
+                generation,
+                error: Some(message.clone()),
+            };
+            shared.publish(snapshot, LiveEvent::Failed { message });
+            false
+        }
+    }
+}
+
+/// The rebuild thread: waits for changes, folds together those that arrived meanwhile,
+/// rebuilds and publishes. Ends when the watcher closes the channel.
+pub(crate) fn run(mut rebuilder: Rebuilder, changes: Receiver<Changes>, shared: &Shared) {
+    // The changes of a failed rebuild are not in the last good build yet, so they are
+    // redone with the next batch.
+    let mut failed = Changes::default();
+    while let Ok(next) = changes.recv() {
+        let mut batch = std::mem::take(&mut failed);
+        batch.merge(next);
+        while let Ok(more) = changes.try_recv() {
+            batch.merge(more);
+        }
+        if batch.is_empty() {
+            continue;
+        }
+        let started = Instant::now();
+        let outcome = rebuilder.rebuild(&batch);
+        if !publish(shared, outcome, started) {
+            failed = batch;
+        }
+    }
+}

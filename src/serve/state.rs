@@ -1,0 +1,125 @@
+//! What the server answers from: the last good site in memory, the current build error,
+//! and the channel that tells open pages to reload.
+
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::sync::{Arc, RwLock};
+
+use axum::body::Bytes;
+use tokio::sync::broadcast;
+
+use crate::render::OutputFile;
+
+/// One file ready to send.
+#[derive(Debug)]
+pub(crate) struct ServedFile {
+    pub contents: Bytes,
+    /// A hash of the contents, for `ETag` and conditional GET.
+    pub hash: u64,
+}
+
+impl ServedFile {
+    fn new(contents: Vec<u8>) -> Arc<ServedFile> {
+        let mut hasher = std::hash::DefaultHasher::new();
+        contents.hash(&mut hasher);
+        Arc::new(ServedFile {
+            contents: Bytes::from(contents),
+            hash: hasher.finish(),
+        })
+    }
+}
+
+/// Files by output path (`tags/a/index.html`), in the three layers `verbatim build`
+/// writes: generated files, then rendered ones, then the site's `static/`, each
+/// replacing the one before.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct SiteFiles {
+    pub generated: HashMap<String, Arc<ServedFile>>,
+    pub rendered: HashMap<String, Arc<ServedFile>>,
+    pub site_static: HashMap<String, Arc<ServedFile>>,
+}
+
+impl SiteFiles {
+    pub fn get(&self, path: &str) -> Option<&Arc<ServedFile>> {
+        self.site_static
+            .get(path)
+            .or_else(|| self.rendered.get(path))
+            .or_else(|| self.generated.get(path))
+    }
+
+    pub fn contains(&self, path: &str) -> bool {
+        self.get(path).is_some()
+    }
+}
+
+/// Hashes and indexes rendered files, for [`SiteFiles`].
+pub(crate) fn index(files: Vec<OutputFile>) -> HashMap<String, Arc<ServedFile>> {
+    files
+        .into_iter()
+        .map(|file| (file.path, ServedFile::new(file.contents)))
+        .collect()
+}
+
+/// The state of the preview at one moment.
+#[derive(Debug, Default)]
+pub(crate) struct Snapshot {
+    /// The last site that built; empty until one has.
+    pub files: SiteFiles,
+    /// Whether any build has succeeded yet.
+    pub has_site: bool,
+    /// `base_url`'s path (`/` or `/archive/`); the site is served under it.
+    pub base_path: String,
+    /// Counts rebuild attempts, so a page can tell it missed one.
+    pub generation: u64,
+    /// The last rebuild's error, until a rebuild succeeds.
+    pub error: Option<String>,
+}
+
+/// What open pages are told.
+#[derive(Debug, Clone)]
+pub(crate) enum LiveEvent {
+    /// The site changed: reload the page.
+    Reload { generation: u64 },
+    /// Only stylesheets changed: fetch them again, keep the page.
+    Stylesheets { generation: u64 },
+    /// The rebuild failed: show the error over the page.
+    Failed { message: String },
+}
+
+/// State shared by the rebuild thread (the only writer) and the HTTP handlers.
+pub(crate) struct Shared {
+    snapshot: RwLock<Arc<Snapshot>>,
+    pub events: broadcast::Sender<LiveEvent>,
+}
+
+impl Shared {
+    pub fn new(events: broadcast::Sender<LiveEvent>) -> Shared {
+        Shared {
+            snapshot: RwLock::new(Arc::new(Snapshot {
+                base_path: "/".into(),
+                ..Snapshot::default()
+            })),
+            events,
+        }
+    }
+
+    /// The snapshot to answer one request from.
+    pub fn current(&self) -> Arc<Snapshot> {
+        // A panic while holding the lock cannot leave a half-written snapshot: it is
+        // replaced whole, so a poisoned lock still holds a consistent value.
+        match self.snapshot.read() {
+            Ok(guard) => guard.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    /// Publishes a new snapshot, then tells open pages.
+    pub fn publish(&self, snapshot: Snapshot, event: LiveEvent) {
+        match self.snapshot.write() {
+            Ok(mut guard) => *guard = Arc::new(snapshot),
+            Err(poisoned) => *poisoned.into_inner() = Arc::new(snapshot),
+        }
+        // No open page is not an error.
+        let _ = self.events.send(event);
+    }
+}
