@@ -50,7 +50,9 @@ impl Taxonomy {
 
     /// The term a spelling from front matter belongs to.
     pub fn term(&self, spelling: &str) -> Option<&Term> {
-        self.lookup.get(&fold_term(spelling)).map(|&i| &self.terms[i])
+        self.lookup
+            .get(&fold_term(spelling))
+            .map(|&i| &self.terms[i])
     }
 }
 
@@ -91,20 +93,15 @@ pub enum SiteError {
     },
     /// Two different terms give the same URL.
     #[error(
-        "the {taxonomy} terms `{first}` ({}) and `{second}` ({}) would share the URL /{url_path}\n help: spell them the same if they are one term, or rename one",
-        first_file.display(), second_file.display()
+        "the {taxonomy} terms {first} and {second} would share the URL /{url_path}\n help: spell them the same if they are one term, or rename one"
     )]
     TermCollision {
         /// Taxonomy name.
         taxonomy: String,
-        /// The first term.
+        /// The first term and the file it is used in.
         first: String,
-        /// Where it is used.
-        first_file: PathBuf,
-        /// The second term.
+        /// The second term and the file it is used in.
         second: String,
-        /// Where it is used.
-        second_file: PathBuf,
         /// The shared URL.
         url_path: String,
     },
@@ -170,9 +167,11 @@ fn build_taxonomy(
     }
     let mut terms = Vec::with_capacity(order.len());
     let mut by_slug: HashMap<String, usize> = HashMap::new();
-    let mut files = Vec::with_capacity(order.len());
+    let mut files: Vec<PathBuf> = Vec::with_capacity(order.len());
     for key in order {
-        let Some(pending) = by_key.remove(&key) else { continue };
+        let Some(pending) = by_key.remove(&key) else {
+            continue;
+        };
         let name = pending
             .spellings
             .iter()
@@ -192,10 +191,8 @@ fn build_taxonomy(
             let other_term: &Term = &terms[other];
             return Err(SiteError::TermCollision {
                 taxonomy: config.name.clone(),
-                first: other_term.name.clone(),
-                first_file: std::mem::take(&mut files[other]),
-                second: name,
-                second_file: pending.first_file,
+                first: format!("`{}` ({})", other_term.name, files[other].display()),
+                second: format!("`{name}` ({})", pending.first_file.display()),
                 url_path,
             });
         }
@@ -312,7 +309,11 @@ mod tests {
             ],
         )
         .unwrap();
-        let titles: Vec<&str> = site.pages.iter().map(|p| p.article.title.as_str()).collect();
+        let titles: Vec<&str> = site
+            .pages
+            .iter()
+            .map(|p| p.article.title.as_str())
+            .collect();
         assert_eq!(titles, ["new", "mid", "old"]);
         let tags = &site.taxonomies[0];
         assert_eq!(tags.terms.len(), 3, "AI, ai and ＡＩ merge");
@@ -328,7 +329,10 @@ mod tests {
     fn colliding_term_slugs_name_both() {
         let error = Site::new(
             SiteConfig::default(),
-            vec![page("a", "2020-01-01", "[C++]"), page("b", "2020-01-02", "[C]")],
+            vec![
+                page("a", "2020-01-01", "[C++]"),
+                page("b", "2020-01-02", "[C]"),
+            ],
         )
         .unwrap_err()
         .to_string();
@@ -339,9 +343,12 @@ mod tests {
 
     #[test]
     fn empty_term_slug_is_an_error() {
-        let error = Site::new(SiteConfig::default(), vec![page("a", "2020-01-01", "[\"!!!\"]")])
-            .unwrap_err()
-            .to_string();
+        let error = Site::new(
+            SiteConfig::default(),
+            vec![page("a", "2020-01-01", "[\"!!!\"]")],
+        )
+        .unwrap_err()
+        .to_string();
         assert!(error.contains("content/interviews/a.md"), "{error}");
     }
 

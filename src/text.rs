@@ -34,7 +34,11 @@ pub fn fold_width(c: char) -> char {
 /// The key under which taxonomy terms merge: width-folded, lowercased, with runs of
 /// white space made one space. `AI`, `ai` and `ＡＩ` share a key.
 pub fn fold_term(term: &str) -> String {
-    let folded: String = term.chars().map(fold_width).collect::<String>().to_lowercase();
+    let folded: String = term
+        .chars()
+        .map(fold_width)
+        .collect::<String>()
+        .to_lowercase();
     folded.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
@@ -68,7 +72,10 @@ pub fn slugify(text: &str, mode: SlugMode) -> String {
 
 /// The candidate closest to `word` by edit distance, when it is close enough to be a
 /// plausible typo.
-pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let limit = (word.chars().count() / 3).max(2);
     candidates
         .into_iter()
@@ -108,7 +115,10 @@ mod tests {
             slugify("冰川上的数据中心：一次访谈", SlugMode::Unicode),
             "冰川上的数据中心-一次访谈"
         );
-        assert_eq!(slugify("  Open Source!! ", SlugMode::Unicode), "open-source");
+        assert_eq!(
+            slugify("  Open Source!! ", SlugMode::Unicode),
+            "open-source"
+        );
         assert_eq!(slugify("../../etc/passwd", SlugMode::Unicode), "etc-passwd");
         assert_eq!(slugify("ＡＩ 伦理", SlugMode::Unicode), "ai-伦理");
     }
@@ -139,7 +149,10 @@ mod tests {
     #[test]
     fn suggestions_only_when_close() {
         assert_eq!(did_you_mean("tag", ["title", "tags", "date"]), Some("tags"));
-        assert_eq!(did_you_mean("intervieweee", ["interviewee"]), Some("interviewee"));
+        assert_eq!(
+            did_you_mean("intervieweee", ["interviewee"]),
+            Some("interviewee")
+        );
         assert_eq!(did_you_mean("zzzzzz", ["title", "tags"]), None);
     }
 }

@@ -299,7 +299,9 @@ fn list_markdown(dir: &Path) -> Result<Vec<PathBuf>, ContentError> {
     let walker = walkdir::WalkDir::new(dir)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|entry| entry.depth() == 0 || !entry.file_name().to_string_lossy().starts_with('.'));
+        .filter_entry(|entry| {
+            entry.depth() == 0 || !entry.file_name().to_string_lossy().starts_with('.')
+        });
     for entry in walker {
         let entry = entry.map_err(|e| ContentError::Walk {
             path: e.path().unwrap_or(dir).to_path_buf(),
@@ -314,7 +316,11 @@ fn list_markdown(dir: &Path) -> Result<Vec<PathBuf>, ContentError> {
 
 /// Parses one article's text. `path` is the source as shown to the user; it must start
 /// with `content/` for the section to be derived.
-pub fn parse_article(text: &str, path: &Path, config: &SiteConfig) -> Result<Article, ContentError> {
+pub fn parse_article(
+    text: &str,
+    path: &Path,
+    config: &SiteConfig,
+) -> Result<Article, ContentError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let normalised;
     let text = if text.contains('\r') {
@@ -341,7 +347,12 @@ pub fn parse_article(text: &str, path: &Path, config: &SiteConfig) -> Result<Art
     let title = raw.title.value.trim().to_string();
     if title.is_empty() {
         let l = raw.title.referenced;
-        return Err(at(l.line(), l.column(), "`title` is empty".into(), "write the interview's title"));
+        return Err(at(
+            l.line(),
+            l.column(),
+            "`title` is empty".into(),
+            "write the interview's title",
+        ));
     }
     let parse_date = |field: &str, value: &Spanned<String>| {
         ArticleDate::parse(&value.value).ok_or_else(|| {
@@ -355,7 +366,11 @@ pub fn parse_article(text: &str, path: &Path, config: &SiteConfig) -> Result<Art
         })
     };
     let date = parse_date("date", &raw.date)?;
-    let updated = raw.updated.as_ref().map(|u| parse_date("updated", u)).transpose()?;
+    let updated = raw
+        .updated
+        .as_ref()
+        .map(|u| parse_date("updated", u))
+        .transpose()?;
     let interviewees = merge_people(raw.interviewee, raw.interviewees);
     let interviewers = merge_people(raw.interviewer, raw.interviewers);
     let lang = match raw.lang {
@@ -419,9 +434,17 @@ pub fn parse_article(text: &str, path: &Path, config: &SiteConfig) -> Result<Art
         updated,
         interviewees,
         interviewers,
-        publication: raw.publication.map(|p| p.trim().to_string()).filter(|p| !p.is_empty()),
+        publication: raw
+            .publication
+            .map(|p| p.trim().to_string())
+            .filter(|p| !p.is_empty()),
         source_url: raw.source_url.map(|u| u.value),
-        tags: raw.tags.into_iter().map(|t| t.trim().to_string()).filter(|t| !t.is_empty()).collect(),
+        tags: raw
+            .tags
+            .into_iter()
+            .map(|t| t.trim().to_string())
+            .filter(|t| !t.is_empty())
+            .collect(),
         summary: raw.summary.filter(|s| !s.trim().is_empty()),
         lang,
         slug,
@@ -481,7 +504,8 @@ fn is_language_tag(tag: &str) -> bool {
     let language_ok = parts
         .next()
         .is_some_and(|p| (2..=3).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphabetic()));
-    language_ok && parts.all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
+    language_ok
+        && parts.all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
 }
 
 fn find_collisions(articles: &[Article]) -> Vec<ContentError> {
@@ -504,7 +528,11 @@ mod tests {
     use super::*;
 
     fn parse(text: &str) -> Result<Article, ContentError> {
-        parse_article(text, Path::new("content/interviews/a.md"), &SiteConfig::default())
+        parse_article(
+            text,
+            Path::new("content/interviews/a.md"),
+            &SiteConfig::default(),
+        )
     }
 
     #[test]
@@ -521,7 +549,8 @@ mod tests {
 
     #[test]
     fn tolerates_bom_and_crlf() {
-        let article = parse("\u{feff}---\r\ntitle: A\r\ndate: 2024-03-21\r\n---\r\nBody\r\n").unwrap();
+        let article =
+            parse("\u{feff}---\r\ntitle: A\r\ndate: 2024-03-21\r\n---\r\nBody\r\n").unwrap();
         assert_eq!(article.title, "A");
         assert_eq!(article.body, "Body\n");
     }
@@ -553,22 +582,38 @@ mod tests {
     fn unknown_key_names_file_line_and_suggestion() {
         let error = parse("---\ntitle: A\ndate: 2024-03-21\ntag: [x]\n---\n").unwrap_err();
         let message = error.to_string();
-        assert!(message.starts_with("content/interviews/a.md:4:1: unknown key `tag`"), "{message}");
+        assert!(
+            message.starts_with("content/interviews/a.md:4:1: unknown key `tag`"),
+            "{message}"
+        );
         assert!(message.contains("did you mean `tags`?"), "{message}");
     }
 
     #[test]
     fn bad_date_points_at_value() {
-        let message = parse("---\ntitle: A\ndate: soon\n---\n").unwrap_err().to_string();
-        assert!(message.starts_with("content/interviews/a.md:3:7:"), "{message}");
+        let message = parse("---\ntitle: A\ndate: soon\n---\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            message.starts_with("content/interviews/a.md:3:7:"),
+            "{message}"
+        );
         assert!(message.contains("not a date"), "{message}");
     }
 
     #[test]
     fn missing_front_matter_and_title() {
-        assert!(matches!(parse("no fences"), Err(ContentError::MissingFrontMatter { .. })));
-        let message = parse("---\ndate: 2024-03-21\n---\n").unwrap_err().to_string();
-        assert!(message.contains("missing required key `title`"), "{message}");
+        assert!(matches!(
+            parse("no fences"),
+            Err(ContentError::MissingFrontMatter { .. })
+        ));
+        let message = parse("---\ndate: 2024-03-21\n---\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            message.contains("missing required key `title`"),
+            "{message}"
+        );
     }
 
     #[test]
@@ -595,7 +640,8 @@ mod tests {
     #[test]
     fn extra_taxonomy_field() {
         let article =
-            parse("---\ntitle: A\ndate: 2024-03-21\nextra:\n  region: [北方, South]\n---\n").unwrap();
+            parse("---\ntitle: A\ndate: 2024-03-21\nextra:\n  region: [北方, South]\n---\n")
+                .unwrap();
         assert_eq!(article.terms_for("extra.region"), ["北方", "South"]);
         assert!(article.terms_for("extra.none").is_empty());
     }

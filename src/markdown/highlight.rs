@@ -44,9 +44,12 @@ impl Highlighter {
         let syntax = syntaxes
             .find_syntax_by_token(language)
             .or_else(|| syntaxes.find_syntax_by_name(language))?;
-        let mut generator = ClassedHTMLGenerator::new_with_class_style(syntax, syntaxes, CLASS_STYLE);
+        let mut generator =
+            ClassedHTMLGenerator::new_with_class_style(syntax, syntaxes, CLASS_STYLE);
         for line in LinesWithEndings::from(code) {
-            generator.parse_html_for_line_which_includes_newline(line).ok()?;
+            generator
+                .parse_html_for_line_which_includes_newline(line)
+                .ok()?;
         }
         Some(generator.finalize())
     }
@@ -84,7 +87,11 @@ mod tests {
 
     #[test]
     fn unknown_language_is_none() {
-        assert!(Highlighter::new().highlight("x", "no-such-language").is_none());
+        assert!(
+            Highlighter::new()
+                .highlight("x", "no-such-language")
+                .is_none()
+        );
     }
 
     #[test]

@@ -89,8 +89,9 @@ pub fn render(
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_HEADING_ATTRIBUTES;
-    let raw: Vec<(Event<'_>, std::ops::Range<usize>)> =
-        Parser::new_ext(&prepared, parser_options).into_offset_iter().collect();
+    let raw: Vec<(Event<'_>, std::ops::Range<usize>)> = Parser::new_ext(&prepared, parser_options)
+        .into_offset_iter()
+        .collect();
 
     let mut rendered = Rendered::default();
     let mut events: Vec<Event<'_>> = Vec::with_capacity(raw.len());
@@ -106,16 +107,26 @@ pub fn render(
             Event::Html(html) | Event::InlineHtml(html) if !options.allow_html => {
                 events.push(Event::Text(html.clone()));
             }
-            Event::Start(Tag::Heading { level, id, classes, .. }) => {
+            Event::Start(Tag::Heading {
+                level, id, classes, ..
+            }) => {
                 let end = find_end(&raw, i);
-                let inner: Vec<Event<'_>> = raw[i + 1..end].iter().map(|(e, _)| e.clone()).collect();
+                let inner: Vec<Event<'_>> =
+                    raw[i + 1..end].iter().map(|(e, _)| e.clone()).collect();
                 let inner = expand_labels(inner, &labels);
                 let title = plain_text(&inner);
                 let base = id
                     .as_ref()
                     .map(|id| id.to_string())
                     .unwrap_or_else(|| slugify(&title, SlugMode::Unicode));
-                let id = unique_id(if base.is_empty() { "section".into() } else { base }, &mut used_ids);
+                let id = unique_id(
+                    if base.is_empty() {
+                        "section".into()
+                    } else {
+                        base
+                    },
+                    &mut used_ids,
+                );
                 let level_number = heading_number(*level);
                 let class_attr = if classes.is_empty() {
                     String::new()
@@ -133,7 +144,11 @@ pub fn render(
                     )
                     .into(),
                 ));
-                rendered.toc.push(TocEntry { level: level_number, id, title });
+                rendered.toc.push(TocEntry {
+                    level: level_number,
+                    id,
+                    title,
+                });
                 i = end + 1;
                 continue;
             }
@@ -206,7 +221,8 @@ fn lift_bold_labels(markdown: &str) -> (String, Vec<String>) {
             let first = label.chars().next()?;
             let plain = label.chars().count() <= 40
                 && !label.contains(['*', '`', '[', ']', '<', '\\', '\n', LABEL_START]);
-            let closes_badly = is_punctuation(last) && !next.is_whitespace() && !is_punctuation(next);
+            let closes_badly =
+                is_punctuation(last) && !next.is_whitespace() && !is_punctuation(next);
             (preceded_ok && plain && !first.is_whitespace() && closes_badly).then_some(label)
         });
         match lifted {
@@ -251,8 +267,14 @@ fn expand_labels<'a>(events: Vec<Event<'a>>, labels: &[String]) -> Vec<Event<'a>
         let mut rest: &str = text;
         while let Some(start) = rest.find(LABEL_START) {
             let after = &rest[start + LABEL_START.len_utf8()..];
-            let Some(end) = after.find(LABEL_END) else { break };
-            let Some(label) = after[..end].parse::<usize>().ok().and_then(|n| labels.get(n)) else {
+            let Some(end) = after.find(LABEL_END) else {
+                break;
+            };
+            let Some(label) = after[..end]
+                .parse::<usize>()
+                .ok()
+                .and_then(|n| labels.get(n))
+            else {
                 break;
             };
             if start > 0 {
@@ -349,7 +371,12 @@ fn code_language(info: &str) -> String {
         .to_string()
 }
 
-fn code_block(code: &str, language: &str, highlighter: &Highlighter, mut warn: impl FnMut(String)) -> String {
+fn code_block(
+    code: &str,
+    language: &str,
+    highlighter: &Highlighter,
+    mut warn: impl FnMut(String),
+) -> String {
     let language_attr = escape_attr(language);
     if !language.is_empty() {
         if let Some(html) = highlighter.highlight(code, language) {
@@ -357,19 +384,26 @@ fn code_block(code: &str, language: &str, highlighter: &Highlighter, mut warn: i
                 "<pre class=\"code\" data-lang=\"{language_attr}\"><code class=\"language-{language_attr}\">{html}</code></pre>\n"
             );
         }
-        warn(format!("unknown code language `{language}`; the block is shown without highlighting"));
+        warn(format!(
+            "unknown code language `{language}`; the block is shown without highlighting"
+        ));
     }
     let mut escaped = String::with_capacity(code.len());
     let _ = pulldown_cmark_escape::escape_html(&mut escaped, code);
     if language.is_empty() {
         format!("<pre class=\"code\"><code>{escaped}</code></pre>\n")
     } else {
-        format!("<pre class=\"code\" data-lang=\"{language_attr}\"><code class=\"language-{language_attr}\">{escaped}</code></pre>\n")
+        format!(
+            "<pre class=\"code\" data-lang=\"{language_attr}\"><code class=\"language-{language_attr}\">{escaped}</code></pre>\n"
+        )
     }
 }
 
 fn line_of(text: &str, offset: usize) -> usize {
-    text.as_bytes()[..offset.min(text.len())].iter().filter(|&&b| b == b'\n').count()
+    text.as_bytes()[..offset.min(text.len())]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
 }
 
 /// Text of events with markup dropped.
@@ -414,11 +448,17 @@ fn neighbour_char(events: &[Event<'_>], i: usize, forward: bool) -> Option<char>
     for j in indices {
         match &events[j] {
             Event::Text(t) | Event::Code(t) if !t.is_empty() => {
-                return if forward { t.chars().next() } else { t.chars().last() };
+                return if forward {
+                    t.chars().next()
+                } else {
+                    t.chars().last()
+                };
             }
             Event::Text(_) => {}
             Event::Start(Tag::Strong | Tag::Emphasis | Tag::Strikethrough | Tag::Link { .. })
-            | Event::End(TagEnd::Strong | TagEnd::Emphasis | TagEnd::Strikethrough | TagEnd::Link) => {}
+            | Event::End(
+                TagEnd::Strong | TagEnd::Emphasis | TagEnd::Strikethrough | TagEnd::Link,
+            ) => {}
             _ => return None,
         }
     }
@@ -449,9 +489,15 @@ fn mark_turns(events: &mut [Event<'_>]) {
                     })
                     .collect();
                 let label = label.trim();
-                let Some(name) = label.strip_suffix(['：', ':']) else { continue };
+                let Some(name) = label.strip_suffix(['：', ':']) else {
+                    continue;
+                };
                 let name = name.trim().to_lowercase();
-                let side = if question_labels.contains(&name.as_str()) { "q" } else { "a" };
+                let side = if question_labels.contains(&name.as_str()) {
+                    "q"
+                } else {
+                    "a"
+                };
                 events[i] = Event::Html(format!("<p class=\"turn turn-{side}\">").into());
                 open_turn = true;
             }
@@ -511,7 +557,10 @@ fn first_paragraph<'e, 'a>(events: &'e [Event<'a>]) -> &'e [Event<'a>] {
                 Tag::BlockQuote(_) | Tag::List(_) | Tag::Table(_) | Tag::FootnoteDefinition(_),
             ) => depth += 1,
             Event::End(
-                TagEnd::BlockQuote(_) | TagEnd::List(_) | TagEnd::Table | TagEnd::FootnoteDefinition,
+                TagEnd::BlockQuote(_)
+                | TagEnd::List(_)
+                | TagEnd::Table
+                | TagEnd::FootnoteDefinition,
             ) => depth = depth.saturating_sub(1),
             _ => {}
         }
@@ -526,7 +575,10 @@ mod tests {
     fn render_str(markdown: &str) -> Rendered {
         render(
             markdown,
-            SourceInfo { path: Path::new("content/a.md"), first_line: 5 },
+            SourceInfo {
+                path: Path::new("content/a.md"),
+                first_line: 5,
+            },
             MarkdownOptions::default(),
             &Highlighter::new(),
         )
@@ -536,16 +588,28 @@ mod tests {
     fn chinese_bold_labels_render_bold() {
         let html = render_str("**问：**你好吗？\n\n**答：**很好。\n").html;
         assert!(html.contains("<strong>问：</strong>你好吗？"), "{html}");
-        assert!(html.contains("<p class=\"turn turn-q\"><strong>问：</strong>"), "{html}");
-        assert!(html.contains("<p class=\"turn turn-a\"><strong>答：</strong>很好。"), "{html}");
+        assert!(
+            html.contains("<p class=\"turn turn-q\"><strong>问：</strong>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<p class=\"turn turn-a\"><strong>答：</strong>很好。"),
+            "{html}"
+        );
         assert!(!html.contains("**"), "{html}");
     }
 
     #[test]
     fn english_labels_and_names() {
         let html = render_str("**Q:** Why?\n\n**Mara Lind:** Because.\n").html;
-        assert!(html.contains("<p class=\"turn turn-q\"><strong>Q:</strong> Why?"), "{html}");
-        assert!(html.contains("<p class=\"turn turn-a\"><strong>Mara Lind:</strong>"), "{html}");
+        assert!(
+            html.contains("<p class=\"turn turn-q\"><strong>Q:</strong> Why?"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<p class=\"turn turn-a\"><strong>Mara Lind:</strong>"),
+            "{html}"
+        );
     }
 
     #[test]
@@ -574,7 +638,11 @@ mod tests {
         let rendered = render_str("## 数据中心\n\n## 数据中心\n\n## Custom {#mine}\n");
         let ids: Vec<&str> = rendered.toc.iter().map(|t| t.id.as_str()).collect();
         assert_eq!(ids, ["数据中心", "数据中心-1", "mine"]);
-        assert!(rendered.html.contains("<h2 id=\"数据中心\">数据中心<a class=\"anchor\" href=\"#数据中心\""));
+        assert!(
+            rendered
+                .html
+                .contains("<h2 id=\"数据中心\">数据中心<a class=\"anchor\" href=\"#数据中心\"")
+        );
         assert_eq!(rendered.toc[2].title, "Custom");
     }
 
@@ -585,7 +653,10 @@ mod tests {
         assert!(html.contains("&lt;script&gt;"), "{html}");
         let allowed = render(
             "Hi <b>x</b>\n",
-            SourceInfo { path: Path::new("a.md"), first_line: 1 },
+            SourceInfo {
+                path: Path::new("a.md"),
+                first_line: 1,
+            },
             MarkdownOptions { allow_html: true },
             &Highlighter::new(),
         );
@@ -598,7 +669,11 @@ mod tests {
         assert!(rendered.html.contains("class=\"hl-"), "{}", rendered.html);
         assert!(rendered.html.contains("&lt;x&gt;"));
         assert_eq!(rendered.warnings.len(), 1);
-        assert!(rendered.warnings[0].starts_with("content/a.md:11:"), "{:?}", rendered.warnings);
+        assert!(
+            rendered.warnings[0].starts_with("content/a.md:11:"),
+            "{:?}",
+            rendered.warnings
+        );
     }
 
     #[test]
