@@ -1,0 +1,222 @@
+//! Pass 3, chrome: tell the site's chrome (navigation, contact lines, footers, related
+//! links) from the article, by general signals: position before the title and after
+//! the end, `|`-joined short lines, phone numbers and e-mail, copyright and ICP lines,
+//! friend-link and "recommended" headings, link density, the site's name recurring.
+
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+use super::extract::{Block, BlockKind};
+use super::metadata;
+
+/// What a block of the page is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// Site chrome, with the reason.
+    Chrome(&'static str),
+    /// The article's title.
+    Title,
+    /// A byline or date line, read for front matter.
+    Byline,
+    /// Article text.
+    Body,
+}
+
+struct Patterns {
+    line_markers: Vec<String>,
+    end_markers: Vec<String>,
+    phone: Regex,
+    email: Regex,
+    legal: Regex,
+}
+
+fn patterns() -> &'static Patterns {
+    static PATTERNS: OnceLock<Patterns> = OnceLock::new();
+    PATTERNS.get_or_init(|| {
+        let list = |text: &str| -> Vec<String> {
+            super::data_lines(text).map(str::to_lowercase).collect()
+        };
+        Patterns {
+            line_markers: list(include_str!("data/chrome-lines.txt")),
+            end_markers: list(include_str!("data/chrome-end.txt")),
+            phone: Regex::new(
+                r"(?:[48]00[-\s]?\d{3}[-\s]?\d{4})|(?:\b1[3-9]\d{9}\b)|(?:\b0\d{2,3}-\d{7,8}\b)|(?:\+\d{1,3}[\s-]\(?\d{1,4}\)?[\s-]\d{3,4}[\s-]\d{3,4})",
+            )
+            .expect("phone pattern compiles"),
+            email: Regex::new(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+                .expect("email pattern compiles"),
+            legal: Regex::new(r"(?i)^(?:copyright|©|\(c\))|ICP[备证]|公网安备|版权所有\s*$")
+                .expect("legal pattern compiles"),
+        }
+    })
+}
+
+/// Whether the line is a heading that starts the after-article part of a page
+/// (`新闻推荐`, `友情链接：`, `Related articles`).
+pub fn is_end_marker(text: &str) -> bool {
+    let trimmed = text
+        .trim_matches(|c: char| c.is_whitespace() || matches!(c, ':' | '：' | '>' | '»'))
+        .to_lowercase();
+    patterns().end_markers.iter().any(|m| *m == trimmed)
+}
+
+/// Why the block is chrome wherever it stands, or `None` when it may be article text.
+pub fn chrome_reason(block: &Block, brands: &[String]) -> Option<&'static str> {
+    let text = block.text.as_str();
+    let chars = text.chars().count();
+    if block.chrome_hint {
+        return Some("inside a page element named for chrome");
+    }
+    if block.link_density >= 0.6 && chars < 200 {
+        return Some("mostly links");
+    }
+    let patterns = patterns();
+    let lower = text.to_lowercase();
+    let markers = patterns
+        .line_markers
+        .iter()
+        .filter(|m| lower.contains(m.as_str()))
+        .count();
+    let sentence = text.contains(['。', '！', '？', '，']);
+    if (markers >= 1 && chars <= 24 && !sentence) || markers >= 2 {
+        return Some("site label or contact line");
+    }
+    if block.kind != BlockKind::TableRow && is_bar(text) {
+        return Some("navigation bar");
+    }
+    if chars <= 80 && patterns.phone.is_match(text) {
+        return Some("phone number");
+    }
+    if chars <= 80 && patterns.email.is_match(text) {
+        return Some("contact e-mail");
+    }
+    if chars <= 200 && patterns.legal.is_match(text) {
+        return Some("copyright line");
+    }
+    if chars <= 40 && brands.iter().any(|b| text.contains(b.as_str())) {
+        return Some("site name");
+    }
+    None
+}
+
+/// Short segments joined by `|`: `首页 | 关于我们 | 联系方式`.
+fn is_bar(text: &str) -> bool {
+    let segments: Vec<&str> = text.split(['|', '｜']).map(str::trim).collect();
+    segments.len() >= 3 && segments.iter().all(|s| s.chars().count() <= 24)
+        || segments.len() == 2 && segments.iter().all(|s| s.chars().count() <= 8)
+}
+
+/// Gives each block its role: chrome before the title and after an end heading,
+/// bylines near the title, chrome lines wherever they stand, the rest body.
+pub fn layout(blocks: &[Block], title: Option<usize>, brands: &[String]) -> Vec<Role> {
+    let mut roles = vec![Role::Body; blocks.len()];
+    let start = match title {
+        Some(t) => {
+            for (i, role) in roles.iter_mut().enumerate().take(t) {
+                *role = if metadata::is_byline(&blocks[i].text) {
+                    Role::Byline
+                } else {
+                    Role::Chrome("before the title")
+                };
+            }
+            roles[t] = Role::Title;
+            t + 1
+        }
+        None => 0,
+    };
+    for i in start..blocks.len() {
+        let block = &blocks[i];
+        if i > start && is_end_marker(&block.text) {
+            for role in &mut roles[i..] {
+                *role = Role::Chrome("after the article");
+            }
+            break;
+        }
+        roles[i] = if i < start + 4 && metadata::is_byline(&block.text) {
+            Role::Byline
+        } else if let Some(reason) = chrome_reason(block, brands) {
+            Role::Chrome(reason)
+        } else {
+            Role::Body
+        };
+    }
+    roles
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn block(text: &str) -> Block {
+        Block {
+            number: 1,
+            kind: BlockKind::Paragraph,
+            text: text.to_string(),
+            link_density: 0.0,
+            chrome_hint: false,
+        }
+    }
+
+    #[test]
+    fn contact_and_legal_lines_are_chrome() {
+        for line in [
+            "首页 | 关于我们 | 新闻中心 | 联系我们",
+            "服务热线：400-888-1234",
+            "邮箱：service@example-site.cn",
+            "Copyright © 2010-2024 某某网 版权所有 粤ICP备12345678号",
+            "Contact us",
+        ] {
+            assert!(chrome_reason(&block(line), &[]).is_some(), "{line}");
+        }
+    }
+
+    #[test]
+    fn interview_sentences_are_not_chrome() {
+        for line in [
+            "记者：您怎样看待大模型的未来？",
+            "林知远：我们在官网上公布了全部数据，这是对用户负责。",
+            "Q: How did the company start?",
+            "The hotline idea came from our customers, she said.",
+        ] {
+            assert_eq!(chrome_reason(&block(line), &[]), None, "{line}");
+        }
+    }
+
+    #[test]
+    fn the_site_name_marks_short_lines() {
+        let brands = vec!["某某娱乐".to_string()];
+        assert!(chrome_reason(&block("某某娱乐·官方平台"), &brands).is_some());
+    }
+
+    #[test]
+    fn layout_cuts_before_title_and_after_end_heading() {
+        let blocks: Vec<Block> = [
+            "网站首页 | 在线留言",
+            "行业动态",
+            "一篇访谈的标题",
+            "作者：小编 发布时间：2024-01-02",
+            "正文第一段，很长很长的内容。",
+            "相关推荐",
+            "另一篇文章的标题",
+        ]
+        .into_iter()
+        .map(block)
+        .collect();
+        let roles = layout(&blocks, Some(2), &[]);
+        assert!(matches!(roles[0], Role::Chrome(_)));
+        assert!(matches!(roles[1], Role::Chrome(_)));
+        assert_eq!(roles[2], Role::Title);
+        assert_eq!(roles[3], Role::Byline);
+        assert_eq!(roles[4], Role::Body);
+        assert!(matches!(roles[5], Role::Chrome("after the article")));
+        assert!(matches!(roles[6], Role::Chrome("after the article")));
+    }
+
+    #[test]
+    fn end_markers_match_whole_lines_only() {
+        assert!(is_end_marker("友情链接："));
+        assert!(is_end_marker("Related articles"));
+        assert!(!is_end_marker("我们的友情链接很多，这是一句话。"));
+    }
+}

@@ -1,0 +1,427 @@
+//! Pass 6, despin: restore words a synonym spinner swapped, from the tables in
+//! `data/spin-zh.txt` and `data/spin-en.txt` (plus site.yml `clean.spin_pairs`), only
+//! when the page scores as spun, longest match first, and words that are also ordinary
+//! words only in the contexts listed with them.
+
+use std::sync::OnceLock;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+
+use super::report::{ChangeKind, Report};
+
+/// How sure the table is that a spun form is spinner output.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Confidence {
+    /// Not a word at all: counts towards the spin score.
+    Marker,
+    /// A rare word: restored on a spun page.
+    Restore,
+    /// An ordinary word too: restored on a spun page in these contexts only.
+    Context(Vec<Condition>),
+}
+
+/// One context condition of a `@context` entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Condition {
+    Before(Vec<String>),
+    After(Vec<String>),
+    ClauseStart,
+    PageHas(String),
+    NotBefore(Vec<String>),
+    NotAfter(Vec<String>),
+}
+
+/// A context and, when it holds full-width punctuation, its half-width spelling: pages
+/// mix both before the format pass.
+fn spellings(text: &str) -> Vec<String> {
+    let half: String = text
+        .chars()
+        .map(|c| match c {
+            '，' => ',',
+            '：' => ':',
+            '；' => ';',
+            '？' => '?',
+            '！' => '!',
+            '（' => '(',
+            '）' => ')',
+            other => other,
+        })
+        .collect();
+    if half == text {
+        vec![half]
+    } else {
+        vec![text.to_string(), half]
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Rule {
+    original: String,
+    confidence: Confidence,
+}
+
+/// A compiled spinner table.
+#[derive(Debug)]
+pub struct SpinTable {
+    terms: std::collections::HashSet<String>,
+    forms: Vec<String>,
+    rules: Vec<Vec<Rule>>,
+    automaton: AhoCorasick,
+}
+
+/// An error in a spinner table line.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("spin pair `{line}`: {problem}")]
+pub struct TableError {
+    /// The offending line.
+    pub line: String,
+    /// What is wrong with it.
+    pub problem: String,
+}
+
+impl SpinTable {
+    /// Compiles a table in the data-file format (`@marker`/`@restore`/`@context`
+    /// sections, `spun=original` lines, `| contexts` after context entries).
+    pub fn parse(text: &str) -> Result<SpinTable, TableError> {
+        let mut section = "marker";
+        let mut entries: Vec<(String, Rule)> = Vec::new();
+        for line in super::data_lines(text) {
+            if let Some(name) = line.strip_prefix('@') {
+                section = match name.trim() {
+                    "marker" => "marker",
+                    "restore" => "restore",
+                    "context" => "context",
+                    other => {
+                        return Err(TableError {
+                            line: line.to_string(),
+                            problem: format!("unknown section `@{other}`"),
+                        });
+                    }
+                };
+                continue;
+            }
+            entries.push(parse_pair(line, section)?);
+        }
+        Ok(Self::compile(entries))
+    }
+
+    /// Compiles user pairs (`spun=original`, optionally `| contexts`), all restored
+    /// on a spun page without counting towards the score.
+    pub fn from_pairs(pairs: &[String]) -> Result<SpinTable, TableError> {
+        let entries = pairs
+            .iter()
+            .map(|p| parse_pair(p.trim(), "restore"))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Self::compile(entries))
+    }
+
+    fn compile(entries: Vec<(String, Rule)>) -> SpinTable {
+        let mut forms: Vec<String> = Vec::new();
+        let mut rules: Vec<Vec<Rule>> = Vec::new();
+        for (form, rule) in entries {
+            match forms.iter().position(|f| *f == form) {
+                Some(i) => rules[i].push(rule),
+                None => {
+                    forms.push(form);
+                    rules.push(vec![rule]);
+                }
+            }
+        }
+        let terms = forms
+            .iter()
+            .cloned()
+            .chain(rules.iter().flatten().map(|r| r.original.clone()))
+            .collect();
+        let automaton = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::LeftmostLongest)
+            .ascii_case_insensitive(true)
+            .build(&forms)
+            .expect("spin forms compile into an automaton");
+        SpinTable {
+            terms,
+            forms,
+            rules,
+            automaton,
+        }
+    }
+
+    /// Whether `phrase` is a term of the table, spun or original (`人工智能`, `大模子`).
+    pub fn knows(&self, phrase: &str) -> bool {
+        self.terms.contains(phrase)
+    }
+
+    /// Number of entries (spun forms).
+    pub fn len(&self) -> usize {
+        self.forms.len()
+    }
+
+    /// Whether the table has no entries.
+    pub fn is_empty(&self) -> bool {
+        self.forms.is_empty()
+    }
+
+    /// Spinner-only forms on the page: (occurrences, distinct forms).
+    pub fn markers(&self, text: &str) -> (usize, usize) {
+        let mut seen = vec![false; self.forms.len()];
+        let mut total = 0;
+        for m in self.automaton.find_iter(text) {
+            let id = m.pattern().as_usize();
+            let is_marker = self.rules[id]
+                .iter()
+                .any(|r| r.confidence == Confidence::Marker);
+            if is_marker && at_word_boundary(text, m.start(), m.end()) {
+                total += 1;
+                seen[id] = true;
+            }
+        }
+        (total, seen.iter().filter(|s| **s).count())
+    }
+
+    /// Restores spun forms in `text`; `page` is the whole page's text for `doc:`
+    /// contexts. Each restoration is recorded under `block`.
+    pub fn restore(&self, text: &str, page: &str, block: usize, report: &mut Report) -> String {
+        let mut out = String::with_capacity(text.len());
+        let mut last = 0;
+        for m in self.automaton.find_iter(text) {
+            let (start, end) = (m.start(), m.end());
+            if !at_word_boundary(text, start, end) {
+                continue;
+            }
+            let rules = &self.rules[m.pattern().as_usize()];
+            let Some(rule) = rules.iter().find(|r| applies(r, text, start, end, page)) else {
+                continue;
+            };
+            let found = &text[start..end];
+            let original = match_case(found, &rule.original);
+            out.push_str(&text[last..start]);
+            out.push_str(&original);
+            last = end;
+            report.replace(ChangeKind::SpunWordRestored, block, found, original);
+        }
+        out.push_str(&text[last..]);
+        out
+    }
+}
+
+fn parse_pair(line: &str, section: &str) -> Result<(String, Rule), TableError> {
+    let error = |problem: &str| TableError {
+        line: line.to_string(),
+        problem: problem.to_string(),
+    };
+    let (pair, contexts) = match line.split_once(" | ") {
+        Some((pair, contexts)) => (pair, Some(contexts)),
+        None => (line, None),
+    };
+    let (spun, original) = pair
+        .split_once('=')
+        .ok_or_else(|| error("write it as `spun=original`"))?;
+    let (spun, original) = (spun.trim(), original.trim());
+    if spun.is_empty() || original.is_empty() || spun == original {
+        return Err(error("both sides must be non-empty and differ"));
+    }
+    let confidence = match (section, contexts) {
+        (_, Some(contexts)) => Confidence::Context(
+            contexts
+                .split_whitespace()
+                .map(|c| parse_condition(c).ok_or_else(|| error(&format!("bad context `{c}`"))))
+                .collect::<Result<_, _>>()?,
+        ),
+        ("context", None) => return Err(error("a @context entry needs `| contexts`")),
+        ("marker", None) => Confidence::Marker,
+        _ => Confidence::Restore,
+    };
+    Ok((
+        spun.to_string(),
+        Rule {
+            original: original.to_string(),
+            confidence,
+        },
+    ))
+}
+
+fn parse_condition(text: &str) -> Option<Condition> {
+    if let Some(rest) = text.strip_prefix("doc:") {
+        return (!rest.is_empty()).then(|| Condition::PageHas(rest.to_string()));
+    }
+    if text == "^_" {
+        return Some(Condition::ClauseStart);
+    }
+    let (negated, text) = match text.strip_prefix('!') {
+        Some(rest) => (true, rest),
+        None => (false, text),
+    };
+    if let Some(before) = text.strip_suffix('_').filter(|b| !b.is_empty()) {
+        let before = spellings(before);
+        return Some(if negated {
+            Condition::NotBefore(before)
+        } else {
+            Condition::Before(before)
+        });
+    }
+    let after = spellings(text.strip_prefix('_').filter(|a| !a.is_empty())?);
+    Some(if negated {
+        Condition::NotAfter(after)
+    } else {
+        Condition::After(after)
+    })
+}
+
+/// Whether a rule applies at `start..end`: any positive context holds (or there is
+/// none) and no negative one does.
+fn applies(rule: &Rule, text: &str, start: usize, end: usize, page: &str) -> bool {
+    let Confidence::Context(conditions) = &rule.confidence else {
+        return true;
+    };
+    let before = &text[..start];
+    let after = &text[end..];
+    let ends = |s: &[String]| s.iter().any(|s| before.ends_with(s.as_str()));
+    let starts = |s: &[String]| s.iter().any(|s| after.starts_with(s.as_str()));
+    let mut has_positive = false;
+    let mut positive = false;
+    for condition in conditions {
+        match condition {
+            Condition::NotBefore(s) if ends(s) => return false,
+            Condition::NotAfter(s) if starts(s) => return false,
+            Condition::NotBefore(_) | Condition::NotAfter(_) => {}
+            Condition::Before(s) => {
+                has_positive = true;
+                positive |= ends(s);
+            }
+            Condition::After(s) => {
+                has_positive = true;
+                positive |= starts(s);
+            }
+            Condition::ClauseStart => {
+                has_positive = true;
+                positive |= before
+                    .chars()
+                    .next_back()
+                    .is_none_or(|c| !c.is_alphanumeric() && !c.is_whitespace());
+            }
+            Condition::PageHas(s) => {
+                has_positive = true;
+                positive |= page.contains(s.as_str());
+            }
+        }
+    }
+    positive || !has_positive
+}
+
+/// Latin forms must stand as whole words; CJK forms need no boundary.
+fn at_word_boundary(text: &str, start: usize, end: usize) -> bool {
+    let found = &text[start..end];
+    if !found.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        return true;
+    }
+    let before_ok = text[..start]
+        .chars()
+        .next_back()
+        .is_none_or(|c| !c.is_alphanumeric());
+    let after_ok = text[end..]
+        .chars()
+        .next()
+        .is_none_or(|c| !c.is_alphanumeric());
+    before_ok && after_ok
+}
+
+/// Keeps a capital first letter of the spun form on the original.
+fn match_case(found: &str, original: &str) -> String {
+    if found.starts_with(|c: char| c.is_uppercase()) {
+        let mut chars = original.chars();
+        chars
+            .next()
+            .map(|first| first.to_uppercase().chain(chars).collect())
+            .unwrap_or_default()
+    } else {
+        original.to_string()
+    }
+}
+
+/// The shipped Chinese and English tables, compiled once.
+pub fn shipped() -> &'static SpinTable {
+    static TABLE: OnceLock<SpinTable> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        let text = format!(
+            "{}\n@marker\n{}",
+            include_str!("data/spin-zh.txt"),
+            include_str!("data/spin-en.txt")
+        );
+        SpinTable::parse(&text).expect("shipped spin tables parse")
+    })
+}
+
+/// Spinner-only forms per 1,000 characters, and whether the page counts as spun: at
+/// least three such forms, two of them different, and one per 2,000 characters.
+pub fn score(table: &SpinTable, text: &str) -> (f64, bool) {
+    let (total, distinct) = table.markers(text);
+    let chars = text.chars().count().max(1);
+    let density = total as f64 * 1000.0 / chars as f64;
+    (density, total >= 3 && distinct >= 2 && density >= 0.5)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn restore(text: &str) -> (String, Report) {
+        let mut report = Report::default();
+        let out = shipped().restore(text, text, 1, &mut report);
+        (out, report)
+    }
+
+    #[test]
+    fn shipped_tables_parse_with_hundreds_of_pairs() {
+        assert!(shipped().len() >= 300, "{}", shipped().len());
+    }
+
+    #[test]
+    fn spun_chinese_is_restored_longest_first() {
+        let (out, report) = restore("人为智能和大模子的磨练离不开神经搜集。");
+        assert_eq!(out, "人工智能和大模型的训练离不开神经网络。");
+        assert_eq!(report.count(ChangeKind::SpunWordRestored), 4);
+    }
+
+    #[test]
+    fn zheng_zai_follows_page_evidence() {
+        let page = "他正在京举办活动，咱们正正在考试。";
+        let mut report = Report::default();
+        let out = shipped().restore(page, page, 1, &mut report);
+        assert_eq!(out, "他在京举办活动，我们正在尝试。");
+    }
+
+    #[test]
+    fn ordinary_words_change_only_in_their_contexts() {
+        let (out, _) = restore("天下大势，分久必合；实际天下里没有题目。算力本钱题目很大。");
+        assert_eq!(
+            out,
+            "天下大势，分久必合；现实世界里没有题目。算力成本问题很大。"
+        );
+    }
+
+    #[test]
+    fn english_spin_restores_whole_words_and_case() {
+        let (out, _) =
+            restore("Man-made consciousness and device learning; a devices learning club.");
+        assert_eq!(
+            out,
+            "Artificial intelligence and machine learning; a devices learning club."
+        );
+    }
+
+    #[test]
+    fn score_needs_several_distinct_markers() {
+        let clean = "我们正在研究人工智能的未来，这个题目很有意思。";
+        assert!(!score(shipped(), clean).1);
+        let spun = "咱们正正在物色人为智能的改日，大模子和神经搜集都很紧急。";
+        assert!(score(shipped(), spun).1);
+    }
+
+    #[test]
+    fn user_pairs_parse_and_bad_lines_are_named() {
+        let table = SpinTable::from_pairs(&["河道=河流".to_string()]).expect("valid pair");
+        let mut report = Report::default();
+        assert_eq!(table.restore("河道很长", "", 1, &mut report), "河流很长");
+        let error = SpinTable::from_pairs(&["no equals sign".to_string()]).unwrap_err();
+        assert!(error.to_string().contains("spun=original"), "{error}");
+    }
+}

@@ -1,0 +1,317 @@
+//! Pass 7, format: blocks → Markdown body. Q&A turns get bold speaker labels, half-width
+//! `,:;?!()` next to CJK text become full width, and the original publisher's rights
+//! notice is kept as the last paragraph.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+use super::Lang;
+use super::extract::{Block, BlockKind};
+use super::report::{ChangeKind, Report};
+use crate::text::is_cjk;
+
+/// Labels that mark a turn whatever the page (`问`, `记者`, `Q`, `Interviewer`).
+const FIXED_LABELS: &[&str] = &[
+    "问",
+    "答",
+    "记者",
+    "主持人",
+    "编者",
+    "Q",
+    "A",
+    "Interviewer",
+    "Host",
+];
+
+/// Endings that make a label a verb of saying (`他说：`), not a speaker's name.
+const SAYING: &[&str] = &[
+    "说", "道", "称", "表示", "指出", "认为", "强调", "介绍", "问", "写",
+];
+
+fn label_pattern() -> &'static Regex {
+    static PATTERN: OnceLock<Regex> = OnceLock::new();
+    PATTERN.get_or_init(|| {
+        Regex::new(
+            r"^(问|答|记者|主持人|编者|Q|A|Interviewer|Host|[\p{Han}·]{2,4}|\p{Lu}[\p{L}.'-]+(?: \p{Lu}[\p{L}.'-]+){0,2})\s*[:：]\s*(\S.*)$",
+        )
+        .expect("label pattern compiles")
+    })
+}
+
+fn rights_pattern() -> &'static Regex {
+    static PATTERN: OnceLock<Regex> = OnceLock::new();
+    PATTERN.get_or_init(|| {
+        Regex::new(
+            r"^(\d{0,2})\s*(未经.{0,30}(?:授权|许可|同意)|版权声明|本文(?:系|为).{0,20}(?:原创|独家)|(?i:all rights reserved|this (?:interview|article) (?:first|originally) (?:appeared|ran|was published)))",
+        )
+        .expect("rights pattern compiles")
+    })
+}
+
+/// The speaker names used as labels at the start of two or more blocks (interviewees).
+pub fn speakers(blocks: &[Block]) -> Vec<String> {
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    let mut order: Vec<&str> = Vec::new();
+    for block in blocks {
+        if let Some(c) = label_pattern().captures(&block.text)
+            && let Some(label) = c.get(1)
+        {
+            let label = label.as_str();
+            if !counts.contains_key(label) {
+                order.push(label);
+            }
+            *counts.entry(label).or_insert(0) += 1;
+        }
+    }
+    order
+        .into_iter()
+        .filter(|l| counts[l] >= 2 && !FIXED_LABELS.contains(l))
+        .filter(|l| !SAYING.iter().any(|s| l.ends_with(s)))
+        .map(str::to_string)
+        .collect()
+}
+
+/// Whether a block is the original publisher's rights notice.
+pub fn is_rights_notice(text: &str) -> bool {
+    rights_pattern().is_match(text)
+}
+
+/// Writes the body blocks as Markdown.
+pub fn to_markdown(blocks: &[Block], lang: Lang, fullwidth: bool, report: &mut Report) -> String {
+    let names = speakers(blocks);
+    let mut paragraphs: Vec<String> = Vec::new();
+    let mut rights: Vec<String> = Vec::new();
+    let mut table: Vec<String> = Vec::new();
+    for block in blocks {
+        let mut text = block.text.clone();
+        if lang == Lang::Zh && fullwidth && block.kind != BlockKind::Preformatted {
+            text = fullwidth_punctuation(&text, block.number, report);
+        }
+        if block.kind == BlockKind::TableRow {
+            table.push(text);
+            continue;
+        }
+        if !table.is_empty() {
+            paragraphs.push(markdown_table(&std::mem::take(&mut table)));
+        }
+        if let Some(c) = rights_pattern().captures(&text) {
+            let stray = c.get(1).map_or("", |m| m.as_str());
+            if !stray.is_empty() {
+                report.push_noted(
+                    ChangeKind::ChromeRemoved,
+                    block.number,
+                    stray,
+                    "stray number before the rights notice",
+                );
+                text = text[stray.len()..].trim_start().to_string();
+            }
+            rights.push(escape(&text));
+            continue;
+        }
+        paragraphs.push(match block.kind {
+            BlockKind::Heading(level) => {
+                format!(
+                    "{} {}",
+                    "#".repeat(usize::from(level.max(2))),
+                    escape(&text)
+                )
+            }
+            BlockKind::ListItem => format!("- {}", escape(&text)),
+            BlockKind::Quote => format!("> {}", escape(&text)),
+            BlockKind::Preformatted => format!("```\n{}\n```", text.replace("```", "` ` `")),
+            BlockKind::Paragraph | BlockKind::TableRow => {
+                labelled(&text, &names, lang, block.number, report)
+            }
+        });
+    }
+    if !table.is_empty() {
+        paragraphs.push(markdown_table(&table));
+    }
+    paragraphs.extend(rights);
+    let mut body = paragraphs.join("\n\n");
+    body.push('\n');
+    body
+}
+
+/// `问：…` → `**问：**…`, `Q: …` → `**Q:** …`, for fixed labels and the page's speakers.
+fn labelled(text: &str, names: &[String], lang: Lang, block: usize, report: &mut Report) -> String {
+    if let Some(c) = label_pattern().captures(text)
+        && let (Some(label), Some(rest)) = (c.get(1), c.get(2))
+        && (FIXED_LABELS.contains(&label.as_str()) || names.iter().any(|n| n == label.as_str()))
+    {
+        let label = label.as_str();
+        report.push(ChangeKind::SpeakerLabelled, block, label);
+        let cjk_label = label.chars().any(is_cjk);
+        return if lang == Lang::Zh && cjk_label {
+            format!("**{}：**{}", escape(label), escape(rest.as_str()))
+        } else {
+            format!("**{}:** {}", escape(label), escape(rest.as_str()))
+        };
+    }
+    escape(text)
+}
+
+fn markdown_table(rows: &[String]) -> String {
+    let cells = |row: &str| -> Vec<String> { row.split(" | ").map(escape).collect() };
+    let header = cells(&rows[0]);
+    let mut lines = vec![
+        format!("| {} |", header.join(" | ")),
+        format!("|{}|", vec![" --- "; header.len()].join("|")),
+    ];
+    for row in &rows[1..] {
+        lines.push(format!("| {} |", cells(row).join(" | ")));
+    }
+    lines.join("\n")
+}
+
+/// Escapes what Markdown would read as markup, so page text stays text.
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for (i, c) in text.char_indices() {
+        let markup = matches!(c, '\\' | '*' | '_' | '`' | '[' | ']' | '<')
+            || (i == 0 && matches!(c, '#' | '>' | '-' | '+' | '='));
+        if markup {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    if let Some(dot) = ordered_list_dot(&out) {
+        out.insert(dot, '\\');
+    }
+    out
+}
+
+/// `1. text` at the start reads as a list; the position of its dot.
+fn ordered_list_dot(text: &str) -> Option<usize> {
+    let digits = text.bytes().take_while(u8::is_ascii_digit).count();
+    (digits > 0 && text[digits..].starts_with(". ")).then_some(digits)
+}
+
+fn cjk_side(c: Option<char>) -> bool {
+    c.is_some_and(|c| is_cjk(c) || matches!(c, '“' | '”' | '‘' | '’'))
+}
+
+/// Half-width `,:;?!()` touching CJK text → full width; each mark is recorded.
+pub fn fullwidth_punctuation(text: &str, block: usize, report: &mut Report) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut opened: Vec<bool> = Vec::new();
+    for (i, &c) in chars.iter().enumerate() {
+        let prev = out.chars().next_back();
+        let next = chars.get(i + 1).copied();
+        let wide = match c {
+            ',' | ';' | '?' | '!' if cjk_side(prev) || cjk_side(next) => Some(full(c)),
+            ':' if cjk_side(prev) && next != Some('/') => Some('：'),
+            '(' => {
+                let convert = cjk_side(prev) || cjk_side(next);
+                opened.push(convert);
+                convert.then_some('（')
+            }
+            ')' => {
+                let convert = opened.pop().unwrap_or_else(|| cjk_side(prev));
+                convert.then_some('）')
+            }
+            _ => None,
+        };
+        match wide {
+            Some(w) => {
+                report.replace(
+                    ChangeKind::PunctuationNormalised,
+                    block,
+                    c.to_string(),
+                    w.to_string(),
+                );
+                out.push(w);
+            }
+            None => out.push(c),
+        }
+    }
+    out
+}
+
+fn full(c: char) -> char {
+    match c {
+        ',' => '，',
+        ';' => '；',
+        '?' => '？',
+        '!' => '！',
+        other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn paragraph(number: usize, text: &str) -> Block {
+        Block {
+            number,
+            kind: BlockKind::Paragraph,
+            text: text.to_string(),
+            link_density: 0.0,
+            chrome_hint: false,
+        }
+    }
+
+    #[test]
+    fn punctuation_between_cjk_becomes_full_width() {
+        let mut report = Report::default();
+        let out = fullwidth_punctuation(
+            "他说:定律(Scaling Laws),很重要?见 https://example.org, ok (yes).",
+            1,
+            &mut report,
+        );
+        assert_eq!(
+            out,
+            "他说：定律（Scaling Laws），很重要？见 https://example.org, ok (yes)."
+        );
+        assert_eq!(report.count(ChangeKind::PunctuationNormalised), 5);
+    }
+
+    #[test]
+    fn qa_turns_get_bold_labels() {
+        let blocks = [
+            paragraph(1, "问：您为什么回到家乡？"),
+            paragraph(2, "林知远：因为河流。"),
+            paragraph(3, "林知远：也因为父亲。"),
+            paragraph(4, "他说：这很好。"),
+        ];
+        let mut report = Report::default();
+        let body = to_markdown(&blocks, Lang::Zh, true, &mut report);
+        assert_eq!(
+            body,
+            "**问：**您为什么回到家乡？\n\n**林知远：**因为河流。\n\n**林知远：**也因为父亲。\n\n他说：这很好。\n"
+        );
+        assert_eq!(speakers(&blocks), ["林知远"]);
+    }
+
+    #[test]
+    fn english_labels_keep_a_space() {
+        let blocks = [paragraph(1, "Q: Why rivers?"), paragraph(2, "A: Because.")];
+        let body = to_markdown(&blocks, Lang::En, true, &mut Report::default());
+        assert_eq!(body, "**Q:** Why rivers?\n\n**A:** Because.\n");
+    }
+
+    #[test]
+    fn rights_notice_goes_last_without_stray_digits() {
+        let blocks = [
+            paragraph(1, "2未经《南岭晨报》授权，不得转载。"),
+            paragraph(2, "正文。"),
+        ];
+        let mut report = Report::default();
+        let body = to_markdown(&blocks, Lang::Zh, true, &mut report);
+        assert_eq!(body, "正文。\n\n未经《南岭晨报》授权，不得转载。\n");
+        assert_eq!(report.count(ChangeKind::ChromeRemoved), 1);
+    }
+
+    #[test]
+    fn markup_in_page_text_is_escaped() {
+        assert_eq!(
+            escape("# not a heading *really* <b>"),
+            "\\# not a heading \\*really\\* \\<b>"
+        );
+        assert_eq!(escape("1. not a list"), "1\\. not a list");
+    }
+}

@@ -1,0 +1,485 @@
+//! Pass 4, metadata: the title (minus a site suffix), the real date, the interviewees,
+//! the original publisher from credits, and the source URL. Placeholder authors such as
+//! `小编` and `admin` are ignored.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+use super::chrome;
+use super::extract::{Block, BlockKind, Head, Page};
+
+/// What the page says about the article, before spin restoration.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Metadata {
+    /// The title, without the site's name.
+    pub title: String,
+    /// The title as the page had it (site name, brand and all).
+    pub raw_title: String,
+    /// The publication date: `2024-03-21`, `2024-03-21 14:20:15` or RFC 3339.
+    pub date: Option<String>,
+    /// The people interviewed.
+    pub interviewees: Vec<String>,
+    /// The reporter, from a byline that is not a placeholder.
+    pub interviewer: Option<String>,
+    /// The original publisher, from credits in the text.
+    pub publication: Option<String>,
+    /// The article's address.
+    pub source_url: Option<String>,
+}
+
+struct Patterns {
+    byline: Regex,
+    byline_en: Regex,
+    date: Regex,
+    date_en: Regex,
+    date_en_day_first: Regex,
+    credits: Vec<(Regex, u32)>,
+    interviewee_zh: Regex,
+    interviewee_zh_short: Regex,
+    interviewee_en: Regex,
+    author: Regex,
+    url: Regex,
+    placeholders: Vec<String>,
+}
+
+fn patterns() -> &'static Patterns {
+    static PATTERNS: OnceLock<Patterns> = OnceLock::new();
+    PATTERNS.get_or_init(|| {
+        let re = |pattern: &str| Regex::new(pattern).expect("metadata pattern compiles");
+        Patterns {
+            byline: re(
+                r"(?:作者|发布时间|发布日期|发表时间|发表日期|更新时间|时间|日期|来源|浏览量|浏览次数|阅读量|点击数|点击量|责任编辑|编辑)\s*[:：]",
+            ),
+            byline_en: re(r"^(?:By\s+\p{Lu}|Published\b|Posted\b|Updated\b|Date:)"),
+            date: re(
+                r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[T\s]*(\d{1,2}):(\d{2})(?::(\d{2}))?)?",
+            ),
+            date_en: re(
+                r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+(\d{1,2}),?\s+(\d{4})\b",
+            ),
+            date_en_day_first: re(
+                r"\b(\d{1,2})\s+(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?,?\s+(\d{4})\b",
+            ),
+            credits: vec![
+                (re(r"未经《([^》]{2,24})》(?:书面)?(?:许可|授权|同意)"), 3),
+                (re(r"《([^》]{2,24})》(?:特约|首席)?记者"), 2),
+                (
+                    re(
+                        r"(?:来源|出处|稿源|转载自|本文来自)\s*[:：]\s*《?([\p{Han}A-Za-z0-9]{2,24}?)》?(?:\s|$|，|。|\|)",
+                    ),
+                    2,
+                ),
+                (
+                    re(
+                        r"(?i:originally (?:published|appeared)|first (?:published|appeared)|reprinted from|source:)\s+(?:(?i:in|by|on)\s+)?(\p{Lu}[A-Za-z&'.]*(?:\s+\p{Lu}[A-Za-z&'.]*){0,4})",
+                    ),
+                    2,
+                ),
+            ],
+            interviewee_zh: re(
+                r"(?:专访|对话|访谈|访)\s*[^:：，,|]{0,30}?(?:院长|所长|总裁|董事长|总经理|联合创始人|创始人|主任|教授|研究员|首席[\p{Han}]{1,4}官|CEO|CTO|总监|主席|校长|会长|社长|主编|导演|作家|经济学家|科学家|院士|博士|总编辑|合伙人|负责人)\s*([\p{Han}·]{2,4}?)\s*[:：，,|]",
+            ),
+            interviewee_zh_short: re(r"^(?:专访|对话)\s*([\p{Han}·]{2,4}?)\s*[:：，,|]"),
+            interviewee_en: re(
+                r"(?:[Ii]nterview with|[Cc]onversation with|Q&A with|[Tt]alking to|[Tt]alks? to)\s+(?:(?:the\s+)?[a-z-]+\s+){0,3}?(\p{Lu}\p{Ll}+(?:[ -]\p{Lu}[\p{Ll}'.]+){1,2})",
+            ),
+            author: re(
+                r"(?:作者|记者)\s*[:：]?\s*([\p{Han}·]{2,4}|[A-Za-z][A-Za-z .'-]{1,30}?)(?:\s|$|，|,|\|)|^By\s+(\p{Lu}[\p{L}.'-]+(?:\s+\p{Lu}[\p{L}.'-]+){0,3})",
+            ),
+            url: re(r#"https?://[^\s"'<>，。]+"#),
+            placeholders: super::data_lines(include_str!("data/placeholder-authors.txt"))
+                .map(str::to_lowercase)
+                .collect(),
+        }
+    })
+}
+
+/// Whether a line is a byline or date line (`作者：… 发布时间：…`, `By …`, `Published …`).
+pub fn is_byline(text: &str) -> bool {
+    let patterns = patterns();
+    text.chars().count() <= 120
+        && (patterns.byline.is_match(text) || patterns.byline_en.is_match(text))
+}
+
+/// Finds the title block: the first `<h1>`, the block the `<title>` names, the line
+/// above a byline, or the first line that reads like a title.
+pub fn locate_title(page: &Page, brands: &[String]) -> Option<usize> {
+    let blocks = &page.blocks;
+    let usable = |b: &Block| {
+        let chars = b.text.chars().count();
+        (4..=150).contains(&chars)
+            && chrome::chrome_reason(b, brands).is_none()
+            && !is_byline(&b.text)
+            && !chrome::is_end_marker(&b.text)
+    };
+    if page.is_html {
+        if let Some(i) = blocks
+            .iter()
+            .position(|b| b.kind == BlockKind::Heading(1) && usable(b))
+        {
+            return Some(i);
+        }
+        for head_title in [&page.head.og_title, &page.head.title]
+            .into_iter()
+            .flatten()
+        {
+            let (main, _) = split_site_suffix(head_title);
+            if let Some(i) = blocks
+                .iter()
+                .take(60)
+                .position(|b| usable(b) && b.text.contains(main.as_str()))
+            {
+                return Some(i);
+            }
+        }
+        return blocks
+            .iter()
+            .take(60)
+            .position(|b| matches!(b.kind, BlockKind::Heading(_)) && usable(b));
+    }
+    let window = blocks.len().min(20);
+    if let Some(byline) = blocks[..window].iter().position(|b| is_byline(&b.text))
+        && let Some(title) = (0..byline).rev().find(|&i| usable(&blocks[i]))
+    {
+        return Some(title);
+    }
+    blocks[..window].iter().position(|b| {
+        usable(b) && b.text.chars().count() >= 5 && !b.text.ends_with(['。', '.', '！', '？'])
+    })
+}
+
+/// Splits `Title - Site`, `Title_Site`, `Title | Site` into the title and the site
+/// names around it. The longest part is the title.
+pub fn split_site_suffix(title: &str) -> (String, Vec<String>) {
+    let separators = [" - ", " – ", " — ", " | ", "｜", " _ ", "_", " :: ", " · "];
+    let mut parts = vec![title.trim().to_string()];
+    for separator in separators {
+        parts = parts
+            .iter()
+            .flat_map(|p| p.split(separator).map(|s| s.trim().to_string()))
+            .filter(|s| !s.is_empty())
+            .collect();
+    }
+    if parts.len() < 2 {
+        return (title.trim().to_string(), Vec::new());
+    }
+    let main_index = parts
+        .iter()
+        .enumerate()
+        .max_by_key(|(i, p)| (p.chars().count(), std::cmp::Reverse(*i)))
+        .map(|(i, _)| i)
+        .unwrap_or(0);
+    let main = parts[main_index].clone();
+    let others = parts
+        .into_iter()
+        .enumerate()
+        .filter(|(i, _)| *i != main_index)
+        .map(|(_, p)| p)
+        .collect();
+    (main, others)
+}
+
+/// Removes the site suffix and a brand pasted before or after the title.
+pub fn clean_title(raw: &str, brands: &[String]) -> String {
+    let (mut title, _) = split_site_suffix(raw);
+    for brand in brands {
+        while let Some(rest) = title.strip_prefix(brand.as_str()) {
+            title = rest
+                .trim_start_matches([' ', '·', '-', '|', ':', '：'])
+                .to_string();
+        }
+        while let Some(rest) = title.strip_suffix(brand.as_str()) {
+            title = rest
+                .trim_end_matches([' ', '·', '-', '|', ':', '：'])
+                .to_string();
+        }
+    }
+    title.trim().to_string()
+}
+
+/// The first date in `text`, as front matter writes it.
+pub fn find_date(text: &str) -> Option<String> {
+    let patterns = patterns();
+    let month = |name: &str| -> Option<i8> {
+        let months = [
+            "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+        ];
+        let lower = name.to_ascii_lowercase();
+        months
+            .iter()
+            .position(|m| lower.starts_with(m))
+            .map(|i| i as i8 + 1)
+    };
+    let mut found: Vec<(usize, String)> = Vec::new();
+    if let Some(c) = patterns.date.captures(text) {
+        let number = |i: usize| c.get(i).and_then(|m| m.as_str().parse::<i32>().ok());
+        if let (Some(y), Some(m), Some(d)) = (number(1), number(2), number(3))
+            && let Some(date) = civil_date(y, m, d)
+        {
+            let start = c.get(0).map_or(0, |m| m.start());
+            let value = match (number(4), number(5)) {
+                (Some(h), Some(min)) if h < 24 && min < 60 => {
+                    let sec = number(6).filter(|s| *s < 60).unwrap_or(0);
+                    format!("{date} {h:02}:{min:02}:{sec:02}")
+                }
+                _ => date,
+            };
+            found.push((start, value));
+        }
+    }
+    for (regex, day_first) in [
+        (&patterns.date_en, false),
+        (&patterns.date_en_day_first, true),
+    ] {
+        if let Some(c) = regex.captures(text) {
+            let (m_name, d, y) = if day_first {
+                (&c[2], &c[1], &c[3])
+            } else {
+                (&c[1], &c[2], &c[3])
+            };
+            if let (Some(m), Ok(d), Ok(y)) = (month(m_name), d.parse::<i32>(), y.parse::<i32>())
+                && let Some(date) = civil_date(y, i32::from(m), d)
+            {
+                found.push((c.get(0).map_or(0, |m| m.start()), date));
+            }
+        }
+    }
+    found
+        .into_iter()
+        .min_by_key(|(start, _)| *start)
+        .map(|(_, d)| d)
+}
+
+fn civil_date(year: i32, month: i32, day: i32) -> Option<String> {
+    let date = jiff::civil::Date::new(
+        i16::try_from(year).ok()?,
+        i8::try_from(month).ok()?,
+        i8::try_from(day).ok()?,
+    )
+    .ok()?;
+    Some(date.to_string())
+}
+
+/// The date from the head, or from a byline, normalised for front matter.
+fn head_date(head: &Head) -> Option<String> {
+    let published = head.published.as_deref()?;
+    if published.parse::<jiff::Timestamp>().is_ok() {
+        return Some(published.to_string());
+    }
+    find_date(published)
+}
+
+/// The original publisher named in credits (`《…》记者`, `未经《…》授权`, `来源：`,
+/// `Originally published in …`), the most often named one, never a brand.
+pub fn find_publisher<'a>(
+    texts: impl IntoIterator<Item = &'a str>,
+    brands: &[String],
+) -> Option<String> {
+    let mut votes: HashMap<String, u32> = HashMap::new();
+    let mut first_seen: Vec<String> = Vec::new();
+    for text in texts {
+        for (regex, weight) in &patterns().credits {
+            for c in regex.captures_iter(text) {
+                let name = c[1].trim().trim_end_matches('.').to_string();
+                if name.is_empty() || brands.iter().any(|b| name.contains(b.as_str())) {
+                    continue;
+                }
+                if !votes.contains_key(&name) {
+                    first_seen.push(name.clone());
+                }
+                *votes.entry(name).or_insert(0) += weight;
+            }
+        }
+    }
+    let best = votes.values().copied().max()?;
+    first_seen.into_iter().find(|name| votes[name] == best)
+}
+
+/// The people a title says are interviewed (`专访…院长某某：`, `Interview with …`).
+pub fn interviewees_from_title(title: &str) -> Vec<String> {
+    let patterns = patterns();
+    let found = patterns
+        .interviewee_zh
+        .captures(title)
+        .or_else(|| patterns.interviewee_zh_short.captures(title))
+        .or_else(|| patterns.interviewee_en.captures(title));
+    found.map(|c| vec![c[1].to_string()]).unwrap_or_default()
+}
+
+/// The reporter named in a byline, unless the byline holds a placeholder (`小编`).
+pub fn author_from_byline(text: &str) -> Option<String> {
+    let c = patterns().author.captures(text)?;
+    let name = c.get(1).or_else(|| c.get(2))?.as_str().trim().to_string();
+    let lower = name.to_lowercase();
+    (!patterns().placeholders.contains(&lower)).then_some(name)
+}
+
+/// Whether `name` is a placeholder author such as `小编` or `admin`.
+pub fn is_placeholder_author(name: &str) -> bool {
+    patterns()
+        .placeholders
+        .contains(&name.trim().to_lowercase())
+}
+
+/// The first web address in a line that names the source (`原文链接：`, `Source:`).
+fn source_url_in(text: &str) -> Option<String> {
+    let lower = text.to_lowercase();
+    let labelled = [
+        "原文链接",
+        "原文地址",
+        "原文网址",
+        "source:",
+        "originally published",
+    ]
+    .iter()
+    .any(|label| lower.contains(label));
+    if !labelled {
+        return None;
+    }
+    patterns().url.find(text).map(|m| m.as_str().to_string())
+}
+
+/// Reads the article's metadata from the page, given the title block and the blocks
+/// taken as bylines and body.
+pub fn read(
+    page: &Page,
+    title: Option<usize>,
+    bylines: &[usize],
+    body: &[usize],
+    brands: &[String],
+) -> Metadata {
+    let blocks = &page.blocks;
+    let raw_title = title
+        .map(|i| blocks[i].text.clone())
+        .or_else(|| page.head.og_title.clone())
+        .or_else(|| page.head.title.clone())
+        .unwrap_or_default();
+    let title_text = clean_title(&raw_title, brands);
+    let date =
+        head_date(&page.head).or_else(|| bylines.iter().find_map(|&i| find_date(&blocks[i].text)));
+    let interviewer = page
+        .head
+        .author
+        .as_deref()
+        .filter(|a| !is_placeholder_author(a))
+        .map(str::to_string)
+        .or_else(|| {
+            bylines
+                .iter()
+                .find_map(|&i| author_from_byline(&blocks[i].text))
+        });
+    let publication = find_publisher(
+        body.iter().chain(bylines).map(|&i| blocks[i].text.as_str()),
+        brands,
+    );
+    let source_url = page.head.url.clone().or_else(|| {
+        body.iter()
+            .chain(bylines)
+            .find_map(|&i| source_url_in(&blocks[i].text))
+    });
+    Metadata {
+        interviewees: interviewees_from_title(&title_text),
+        title: title_text,
+        raw_title,
+        date,
+        interviewer,
+        publication,
+        source_url,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_in_chinese_iso_and_english_forms() {
+        assert_eq!(
+            find_date("作者:小编 发布时间:2024-03-21 14:20:15 浏览量:").as_deref(),
+            Some("2024-03-21 14:20:15")
+        );
+        assert_eq!(
+            find_date("时间：2023年7月5日").as_deref(),
+            Some("2023-07-05")
+        );
+        assert_eq!(
+            find_date("Published March 4, 2022 at noon").as_deref(),
+            Some("2022-03-04")
+        );
+        assert_eq!(
+            find_date("Posted 9 Sept 2021").as_deref(),
+            Some("2021-09-09")
+        );
+        assert_eq!(find_date("2024-02-30"), None);
+    }
+
+    #[test]
+    fn site_suffix_and_brand_leave_the_title() {
+        assert_eq!(
+            split_site_suffix("Why rivers matter - The Example Post").0,
+            "Why rivers matter"
+        );
+        let brands = vec!["某某娱乐".to_string()];
+        assert_eq!(
+            clean_title("某某娱乐专访周明远：城市与河流_某某娱乐", &brands),
+            "专访周明远：城市与河流"
+        );
+    }
+
+    #[test]
+    fn publisher_comes_from_credits_not_the_brand() {
+        let brands = vec!["某某娱乐".to_string()];
+        let texts = [
+            "周明远在接受《南岭晨报》记者采访时说……",
+            "来源：某某娱乐",
+            "未经《南岭晨报》授权，不得转载。",
+        ];
+        assert_eq!(find_publisher(texts, &brands).as_deref(), Some("南岭晨报"));
+        assert_eq!(
+            find_publisher(
+                ["This interview first appeared in The Harbour Review."],
+                &[]
+            )
+            .as_deref(),
+            Some("The Harbour Review")
+        );
+    }
+
+    #[test]
+    fn interviewees_from_titles() {
+        assert_eq!(
+            interviewees_from_title("专访青禾研究院院长周明远：城市与河流"),
+            ["周明远"]
+        );
+        assert_eq!(interviewees_from_title("对话林知远：慢下来"), ["林知远"]);
+        assert_eq!(
+            interviewees_from_title("An interview with the painter Ada Quill"),
+            ["Ada Quill"]
+        );
+        assert!(interviewees_from_title("城市与河流").is_empty());
+    }
+
+    #[test]
+    fn placeholder_authors_are_ignored() {
+        assert_eq!(author_from_byline("作者：小编 发布时间：2024-01-02"), None);
+        assert_eq!(
+            author_from_byline("作者：李青 发布时间：2024-01-02").as_deref(),
+            Some("李青")
+        );
+        assert_eq!(
+            author_from_byline("By Mara Holt | May 2, 2023").as_deref(),
+            Some("Mara Holt")
+        );
+    }
+
+    #[test]
+    fn bylines_are_recognised() {
+        assert!(is_byline(
+            "作者:小编    发布时间:2024-03-21 14:20:15    浏览量:"
+        ));
+        assert!(is_byline("By Mara Holt, May 2, 2023"));
+        assert!(!is_byline("他说，时间过得很快。"));
+    }
+}

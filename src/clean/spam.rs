@@ -1,0 +1,469 @@
+//! Pass 5, spam: what the hijacking site pasted into the article — its brand (learned
+//! from the page's own chrome and title), known spam brands, bait domains, a copy of
+//! the title inside a sentence, and a keyword pasted after unrelated words.
+
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+use super::extract::{Block, Head};
+use super::report::{ChangeKind, Report};
+use crate::text::is_cjk;
+
+struct Lists {
+    brand_patterns: Vec<Regex>,
+    shipped_brands: Vec<String>,
+    keywords: Vec<String>,
+    brand_in_chrome: Vec<Regex>,
+    domain: Regex,
+    bait_host: Regex,
+}
+
+fn lists() -> &'static Lists {
+    static LISTS: OnceLock<Lists> = OnceLock::new();
+    LISTS.get_or_init(|| {
+        let re = |p: &str| Regex::new(p).expect("spam pattern compiles");
+        Lists {
+            brand_patterns: super::data_lines(include_str!("data/spam-patterns.txt"))
+                .map(re)
+                .collect(),
+            shipped_brands: super::data_lines(include_str!("data/spam-brands.txt"))
+                .map(str::to_string)
+                .collect(),
+            keywords: super::data_lines(include_str!("data/spam-keywords.txt"))
+                .map(str::to_string)
+                .collect(),
+            brand_in_chrome: [
+                r"([\p{Han}A-Za-z0-9]{2,12}?)(?:欢迎您|欢迎访问|欢迎光临)",
+                r"(?:欢迎访问|欢迎光临|Welcome to)\s*([\p{Han}A-Za-z0-9]{2,12}?)(?:官网|官方网站|网站|！|!|，|,|\.|$)",
+                r"([\p{Han}A-Za-z0-9]{2,12}?)\s*[·・]?\s*(?:\([^)]{0,12}\)|（[^）]{0,12}）)?\s*(?:官方网站|官网|Official Site|official site)",
+                r"(?:Copyright|©|版权所有)[\s©:：]*(?:\d{4}(?:\s*[-–]\s*\d{4})?)?\s*([\p{Han}A-Za-z0-9]{2,12})",
+                r"^([\p{Han}A-Za-z0-9]{2,8}?)(?:是|is)\s*[^，。]{0,12}(?:最|领先|知名|专业|一家|leading|best)",
+            ]
+            .into_iter()
+            .map(re)
+            .collect(),
+            domain: re(
+                r"(?i)\b(?:https?://)?(?:www\.)?((?:[a-z0-9-]+\.)+(?:com|net|org|cc|vip|top|xyz|app|bet|casino|info|me|io|cn|tv|club|site|online))\b(?:/[^\s，。）)]*)?",
+            ),
+            bait_host: re(r"(?i)bet|casino|poker|slot|vip|365|888|777|娱乐|体育"),
+        }
+    })
+}
+
+/// Words that name nobody's brand, however often a template repeats them.
+const GENERIC: &[&str] = &[
+    "本站", "本网", "我们", "网站", "您的", "这里", "欢迎", "公司", "官方", "首页", "this", "the",
+    "our",
+];
+
+/// Learns the hijacking site's brand from the page: names its chrome repeats (`欢迎访问…`,
+/// `…官方网站`, `Copyright … 版权所有`), its `<title>` suffix and `og:site_name`, kept
+/// when they look like a gambling front, repeat in the chrome and sit glued into the
+/// body, or were given by the user. Longest first.
+pub fn learn_brands(
+    chrome_lines: &[&str],
+    head: &Head,
+    raw_title: &str,
+    body: &str,
+    user_brands: &[String],
+) -> Vec<String> {
+    let lists = lists();
+    let mut candidates: Vec<String> = Vec::new();
+    for title in [&head.title, &head.og_title].into_iter().flatten() {
+        candidates.extend(super::metadata::split_site_suffix(title).1);
+    }
+    candidates.extend(head.site_name.iter().cloned());
+    for line in chrome_lines {
+        for regex in &lists.brand_in_chrome {
+            for c in regex.captures_iter(line) {
+                candidates.push(c[1].to_string());
+            }
+        }
+    }
+    let mut brands: Vec<String> = user_brands
+        .iter()
+        .filter(|b| !b.is_empty())
+        .cloned()
+        .collect();
+    for candidate in candidates {
+        let candidate = candidate
+            .trim()
+            .trim_end_matches("官方网站")
+            .trim_end_matches("官网")
+            .trim()
+            .to_string();
+        let chars = candidate.chars().count();
+        if !(2..=12).contains(&chars)
+            || GENERIC.contains(&candidate.to_lowercase().as_str())
+            || brands.contains(&candidate)
+        {
+            continue;
+        }
+        let looks_like_spam = lists.brand_patterns.iter().any(|r| r.is_match(&candidate))
+            || lists.shipped_brands.contains(&candidate);
+        let in_chrome = chrome_lines
+            .iter()
+            .filter(|l| l.contains(candidate.as_str()))
+            .count();
+        let glued =
+            glued_positions(body, &candidate) > 0 || raw_title.starts_with(candidate.as_str());
+        if looks_like_spam && (in_chrome >= 1 || glued) || in_chrome >= 2 && glued {
+            brands.push(candidate);
+        }
+    }
+    brands.sort_by_key(|b| std::cmp::Reverse(b.chars().count()));
+    brands
+}
+
+/// How many times `word` sits glued into the text: not inside `《》`, and with text
+/// of the same script right before it.
+fn glued_positions(text: &str, word: &str) -> usize {
+    text.match_indices(word)
+        .filter(|(at, _)| !inside_book_title(text, *at))
+        .filter(|(at, _)| {
+            text[..*at]
+                .chars()
+                .next_back()
+                .is_some_and(|c| c.is_alphanumeric())
+        })
+        .count()
+}
+
+/// Whether position `at` is inside `《…》` (a publication's name, never spam).
+fn inside_book_title(text: &str, at: usize) -> bool {
+    let before = &text[..at];
+    match (before.rfind('《'), before.rfind('》')) {
+        (Some(open), Some(close)) => open > close,
+        (Some(_), None) => true,
+        _ => false,
+    }
+}
+
+/// Removes every copy of the title (as pasted, or with the brand cut) that sits inside
+/// a longer block of body text.
+pub fn remove_pasted_title(blocks: &mut [Block], variants: &[String], report: &mut Report) {
+    let mut variants: Vec<&String> = variants.iter().filter(|v| v.chars().count() >= 8).collect();
+    variants.sort_by_key(|v| std::cmp::Reverse(v.len()));
+    variants.dedup();
+    for block in blocks.iter_mut() {
+        for variant in &variants {
+            if block.text.trim() == variant.as_str() || !block.text.contains(variant.as_str()) {
+                continue;
+            }
+            let count = block.text.matches(variant.as_str()).count();
+            block.text = block.text.replace(variant.as_str(), "");
+            for _ in 0..count {
+                report.push(
+                    ChangeKind::PastedTitleRemoved,
+                    block.number,
+                    variant.as_str(),
+                );
+            }
+        }
+    }
+}
+
+/// Removes the learned brands wherever they appear in the body (outside `《》`), and the
+/// shipped spam brands where they sit glued into the text.
+pub fn remove_brands(blocks: &mut [Block], brands: &[String], report: &mut Report) {
+    let shipped = &lists().shipped_brands;
+    for block in blocks.iter_mut() {
+        for brand in brands {
+            remove_word(
+                block,
+                brand,
+                ChangeKind::BrandRemoved,
+                report,
+                |text, at| !inside_book_title(text, at),
+            );
+        }
+        for brand in shipped {
+            if brands.contains(brand) {
+                continue;
+            }
+            remove_word(
+                block,
+                brand,
+                ChangeKind::BrandRemoved,
+                report,
+                |text, at| {
+                    !inside_book_title(text, at)
+                        && text[..at]
+                            .chars()
+                            .next_back()
+                            .is_some_and(|c| c.is_alphanumeric())
+                },
+            );
+        }
+    }
+}
+
+/// Cuts `word` out of a block where `keep_out(text, at)` says so, tidying the space
+/// it leaves in Latin text.
+fn remove_word(
+    block: &mut Block,
+    word: &str,
+    kind: ChangeKind,
+    report: &mut Report,
+    cut_here: impl Fn(&str, usize) -> bool,
+) {
+    if word.is_empty() || !block.text.contains(word) {
+        return;
+    }
+    let text = std::mem::take(&mut block.text);
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    for (at, _) in text.match_indices(word) {
+        if at < last || !cut_here(&text, at) {
+            continue;
+        }
+        out.push_str(&text[last..at]);
+        last = at + word.len();
+        report.push(kind, block.number, word);
+    }
+    out.push_str(&text[last..]);
+    block.text = tidy_spaces(&out);
+}
+
+/// Collapses double spaces and drops a space left before punctuation.
+fn tidy_spaces(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c == ' ' && out.ends_with(' ') {
+            continue;
+        }
+        if matches!(c, '.' | ',' | ';' | ':' | '!' | '?' | '，' | '。') && out.ends_with(' ') {
+            out.pop();
+        }
+        out.push(c);
+    }
+    out.trim().to_string()
+}
+
+/// Removes web addresses pasted in as bait: those whose domain also appears in the
+/// site's chrome, and those that look like gambling hosts.
+pub fn remove_bait_urls(blocks: &mut [Block], chrome_text: &str, report: &mut Report) {
+    let lists = lists();
+    let chrome_lower = chrome_text.to_lowercase();
+    for block in blocks.iter_mut() {
+        let bait: Vec<String> = lists
+            .domain
+            .captures_iter(&block.text)
+            .filter(|c| {
+                let host = c[1].to_lowercase();
+                let registrable: String = host
+                    .rsplitn(3, '.')
+                    .take(2)
+                    .collect::<Vec<_>>()
+                    .into_iter()
+                    .rev()
+                    .collect::<Vec<_>>()
+                    .join(".");
+                chrome_lower.contains(&registrable) || lists.bait_host.is_match(&host)
+            })
+            .map(|c| c[0].to_string())
+            .collect();
+        for url in bait {
+            remove_word(block, &url, ChangeKind::UrlRemoved, report, |_, _| true);
+        }
+    }
+}
+
+/// Punctuation a pasted keyword is typically followed by.
+fn is_clause_end(c: char) -> bool {
+    matches!(
+        c,
+        '。' | '，' | '、' | '；' | '！' | '？' | ',' | ';' | '!' | '?'
+    )
+}
+
+/// Whether the keyword at `at..end` of `text` looks pasted: glued after a CJK character,
+/// right before punctuation, after two characters that never form a phrase with it
+/// elsewhere on the page.
+fn looks_pasted(text: &str, at: usize, end: usize, keyword: &str, page: &str) -> bool {
+    let next = text[end..].chars().next();
+    if !next.is_none_or(is_clause_end) {
+        return false;
+    }
+    let before: Vec<char> = text[..at].chars().rev().take(2).collect();
+    if before.len() < 2 || !before.iter().all(|&c| is_cjk(c) && !is_clause_end(c)) {
+        return false;
+    }
+    let phrase = format!("{}{}{keyword}", before[1], before[0]);
+    let short_phrase = format!("{}{keyword}", before[0]);
+    let table = super::despin::shipped();
+    if table.knows(&phrase) || table.knows(&short_phrase) {
+        return false;
+    }
+    let used_as_phrase = page.match_indices(&phrase).any(|(i, m)| {
+        page[i + m.len()..]
+            .chars()
+            .next()
+            .is_some_and(|c| !is_clause_end(c))
+    });
+    !used_as_phrase
+}
+
+/// Finds keywords pasted after unrelated words (four pasted-looking occurrences, or
+/// three that are a quarter of all) among the shipped and user keywords, and cuts those
+/// occurrences out.
+pub fn remove_injected_keywords(
+    blocks: &mut [Block],
+    user_keywords: &[String],
+    report: &mut Report,
+) {
+    let page: String = blocks
+        .iter()
+        .map(|b| b.text.as_str())
+        .collect::<Vec<_>>()
+        .join("\n");
+    let candidates = lists().keywords.iter().chain(user_keywords);
+    for keyword in candidates {
+        if keyword.is_empty() || !keyword.chars().all(is_cjk) {
+            continue;
+        }
+        let total = page.matches(keyword.as_str()).count();
+        let pasted = page
+            .match_indices(keyword.as_str())
+            .filter(|(at, m)| looks_pasted(&page, *at, at + m.len(), keyword, &page))
+            .count();
+        if pasted < 3 || (pasted < 4 && pasted * 4 < total) {
+            continue;
+        }
+        report.keywords.push(keyword.clone());
+        for block in blocks.iter_mut() {
+            let text = block.text.clone();
+            let pasted_here: Vec<usize> = text
+                .match_indices(keyword.as_str())
+                .filter(|(at, m)| looks_pasted(&text, *at, at + m.len(), keyword, &page))
+                .map(|(at, _)| at)
+                .collect();
+            if pasted_here.is_empty() {
+                continue;
+            }
+            let mut out = String::with_capacity(text.len());
+            let mut last = 0;
+            for at in pasted_here {
+                out.push_str(&text[last..at]);
+                last = at + keyword.len();
+                report.push(ChangeKind::KeywordRemoved, block.number, keyword.as_str());
+            }
+            out.push_str(&text[last..]);
+            block.text = out;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clean::extract::BlockKind;
+
+    fn blocks(texts: &[&str]) -> Vec<Block> {
+        texts
+            .iter()
+            .enumerate()
+            .map(|(i, t)| Block {
+                number: i + 1,
+                kind: BlockKind::Paragraph,
+                text: t.to_string(),
+                link_density: 0.0,
+                chrome_hint: false,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn brand_is_learned_from_chrome_not_from_a_list() {
+        let chrome = [
+            "欢迎访问金鲤娱乐官方网站",
+            "Copyright © 2024 金鲤娱乐 版权所有",
+        ];
+        let brands = learn_brands(
+            &chrome,
+            &Head::default(),
+            "金鲤娱乐专访：河流",
+            "他说这很重要金鲤娱乐。",
+            &[],
+        );
+        assert_eq!(brands, ["金鲤娱乐"]);
+    }
+
+    #[test]
+    fn an_ordinary_site_name_is_not_a_brand() {
+        let chrome = ["Copyright © 2024 南岭晨报 版权所有"];
+        let brands = learn_brands(
+            &chrome,
+            &Head::default(),
+            "专访",
+            "周明远接受《南岭晨报》记者采访。",
+            &[],
+        );
+        assert!(brands.is_empty(), "{brands:?}");
+    }
+
+    #[test]
+    fn brands_leave_the_body_but_not_book_titles() {
+        let mut body = blocks(&["这是进展金鲤娱乐。《金鲤娱乐年鉴》里也有。"]);
+        let mut report = Report::default();
+        remove_brands(&mut body, &["金鲤娱乐".to_string()], &mut report);
+        assert_eq!(body[0].text, "这是进展。《金鲤娱乐年鉴》里也有。");
+        assert_eq!(report.count(ChangeKind::BrandRemoved), 1);
+    }
+
+    #[test]
+    fn english_brand_removal_tidies_spaces() {
+        let mut body = blocks(&["The market grew LuckyReelBet . Then it slowed."]);
+        let mut report = Report::default();
+        remove_brands(&mut body, &["LuckyReelBet".to_string()], &mut report);
+        assert_eq!(body[0].text, "The market grew. Then it slowed.");
+    }
+
+    #[test]
+    fn pasted_title_is_cut_from_sentences_only() {
+        let title = "专访周明远：城市与河流的未来".to_string();
+        let mut body = blocks(&[
+            "专访周明远：城市与河流的未来",
+            "最终专访周明远：城市与河流的未来相互借鉴。",
+        ]);
+        let mut report = Report::default();
+        remove_pasted_title(&mut body, &[title], &mut report);
+        assert_eq!(body[0].text, "专访周明远：城市与河流的未来");
+        assert_eq!(body[1].text, "最终相互借鉴。");
+        assert_eq!(report.count(ChangeKind::PastedTitleRemoved), 1);
+    }
+
+    #[test]
+    fn injected_keyword_needs_strong_evidence() {
+        let mut body = blocks(&[
+            "人工智能正在改变城市。河流需要保护科技。",
+            "我们讨论了交通科技，也讨论了住房科技。",
+            "人工智能的作用很大，科技创新也很重要。",
+        ]);
+        let mut report = Report::default();
+        remove_injected_keywords(&mut body, &[], &mut report);
+        assert_eq!(body[0].text, "人工智能正在改变城市。河流需要保护。");
+        assert_eq!(body[1].text, "我们讨论了交通，也讨论了住房。");
+        assert_eq!(body[2].text, "人工智能的作用很大，科技创新也很重要。");
+        assert_eq!(report.keywords, ["科技"]);
+    }
+
+    #[test]
+    fn a_keyword_used_normally_stays() {
+        let text = "我们的科技很强。科技改变生活。发展科技，需要耐心。";
+        let mut body = blocks(&[text]);
+        let mut report = Report::default();
+        remove_injected_keywords(&mut body, &[], &mut report);
+        assert_eq!(body[0].text, text);
+    }
+
+    #[test]
+    fn bait_domains_go_and_real_ones_stay() {
+        let mut body = blocks(&["访问 www.lucky888bet.com 了解更多，论文见 arxiv.org/abs/1234。"]);
+        let mut report = Report::default();
+        remove_bait_urls(&mut body, "", &mut report);
+        assert_eq!(body[0].text, "访问 了解更多，论文见 arxiv.org/abs/1234。");
+        assert_eq!(report.count(ChangeKind::UrlRemoved), 1);
+    }
+}
