@@ -55,6 +55,33 @@ enum Command {
         #[arg(long)]
         poll: bool,
     },
+    /// Turn scraped, spam-polluted interview pages into clean Markdown articles.
+    Clean {
+        /// Raw pages (.html or .txt, any encoding), or folders of them.
+        #[arg(required = true)]
+        inputs: Vec<PathBuf>,
+        /// The site folder whose site.yml `clean:` section is read.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Where to write the articles [default: <root>/content/interviews].
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// The pages' language.
+        #[arg(long, value_enum, default_value = "auto")]
+        lang: verbatim::clean::LangChoice,
+        /// Write every change, per file, to this JSON file.
+        #[arg(long)]
+        report: Option<PathBuf>,
+        /// Print a coloured word-level diff of each body for review.
+        #[arg(long)]
+        diff: bool,
+        /// Write nothing; print what would be written.
+        #[arg(long)]
+        dry_run: bool,
+        /// Overwrite articles that already exist.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -84,7 +111,60 @@ fn main() -> ExitCode {
                 open,
             },
         ),
+        Command::Clean {
+            inputs,
+            root,
+            out,
+            lang,
+            report,
+            diff,
+            dry_run,
+            force,
+        } => run_clean(verbatim::clean::CleanOptions {
+            inputs,
+            root,
+            out,
+            lang,
+            report,
+            diff,
+            color: std::io::IsTerminal::is_terminal(&std::io::stdout())
+                && std::env::var_os("NO_COLOR").is_none(),
+            dry_run,
+            force,
+        }),
     }
+}
+
+fn run_clean(options: verbatim::clean::CleanOptions) -> ExitCode {
+    let outcome = match verbatim::clean::run(&options) {
+        Ok(outcome) => outcome,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            return ExitCode::FAILURE;
+        }
+    };
+    for file in &outcome.files {
+        match &file.result {
+            Ok(done) => {
+                let verb = if done.written { "wrote" } else { "would write" };
+                println!("{} → {verb} {}", file.input.display(), file.output.display());
+                println!("  {}: {}", done.title, done.report.summary());
+                if let Some(diff) = &done.diff {
+                    println!("{diff}");
+                }
+            }
+            Err(message) => eprintln!("error: {message}"),
+        }
+    }
+    if let Some(path) = &outcome.report_written {
+        println!("report: {}", path.display());
+    }
+    let failed = outcome.failed();
+    if failed > 0 {
+        eprintln!("{failed} of {} pages failed", outcome.files.len());
+        return ExitCode::FAILURE;
+    }
+    ExitCode::SUCCESS
 }
 
 fn run_serve(root: &std::path::Path, options: &verbatim::ServeOptions) -> ExitCode {
