@@ -78,7 +78,11 @@ impl SourceWatcher {
             message: error.to_string(),
         };
         let mut debouncer = if poll {
-            let config = notify::Config::default().with_poll_interval(POLL_INTERVAL);
+            // The poller keeps modification times to the second only; comparing contents
+            // catches two saves within one second.
+            let config = notify::Config::default()
+                .with_poll_interval(POLL_INTERVAL)
+                .with_compare_contents(true);
             AnyDebouncer::Polling(
                 new_debouncer_opt(DEBOUNCE, None, handler, NoCache, config)
                     .map_err(|e| watch_error(root, e))?,
