@@ -1,0 +1,183 @@
+//! `verbatim serve` in a real browser: headless Chromium (Debian's `chromium` package,
+//! installed by `.ci/install-browser`) driven over the DevTools protocol. It opens the
+//! home page, follows a tag link, then edits and breaks an article on disk and watches
+//! the page reload and the error overlay come and go.
+//!
+//! Without Chromium this test fails; set `VERBATIM_SKIP_BROWSER=1` to skip it knowingly.
+
+use std::ffi::OsStr;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use headless_chrome::{Browser, LaunchOptions, Tab};
+use verbatim::ServeOptions;
+use verbatim::serve::Server;
+
+const TIMEOUT: Duration = Duration::from_secs(20);
+
+const CHROMIUM_NAMES: &[&str] = &["chromium", "chromium-browser", "google-chrome"];
+
+fn write(root: &Path, relative: &str, text: &str) {
+    let path = root.join(relative);
+    std::fs::create_dir_all(path.parent().expect("has a parent")).expect("create folder");
+    std::fs::write(&path, text).expect("write file");
+}
+
+fn article(title: &str, tags: &str) -> String {
+    format!("---\ntitle: {title:?}\ndate: 2024-02-01\ntags: {tags}\n---\nQ: Why?\n\nA: Because.\n")
+}
+
+/// `VERBATIM_CHROMIUM`, else the first Chromium on the `PATH`.
+fn find_chromium() -> Option<PathBuf> {
+    if let Some(path) = std::env::var_os("VERBATIM_CHROMIUM") {
+        return Some(PathBuf::from(path));
+    }
+    let search = std::env::var_os("PATH")?;
+    std::env::split_paths(&search)
+        .flat_map(|dir| CHROMIUM_NAMES.iter().map(move |name| dir.join(name)))
+        .find(|candidate| candidate.is_file())
+}
+
+/// Evaluates `expression` until it returns true.
+fn wait_until(tab: &Tab, what: &str, expression: &str) {
+    let deadline = Instant::now() + TIMEOUT;
+    loop {
+        // Evaluating fails while the page is between documents; that is a retry.
+        let value = tab
+            .evaluate(expression, false)
+            .ok()
+            .and_then(|result| result.value);
+        if value == Some(serde_json::Value::Bool(true)) {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{what}: not seen within {TIMEOUT:?} (page: {})",
+            tab.get_url()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+fn heading_is(title: &str) -> String {
+    format!(
+        "document.querySelector('h1') !== null && document.querySelector('h1').textContent.includes({title:?})"
+    )
+}
+
+#[test]
+fn the_browser_follows_links_reloads_after_an_edit_and_shows_errors() {
+    let Some(chromium) = find_chromium() else {
+        if std::env::var_os("VERBATIM_SKIP_BROWSER").is_some_and(|v| v == "1") {
+            eprintln!("skipped: no Chromium, and VERBATIM_SKIP_BROWSER=1");
+            return;
+        }
+        panic!(
+            "Chromium is not installed (looked for {CHROMIUM_NAMES:?} on PATH and $VERBATIM_CHROMIUM).\n\
+             Install it with `.ci/install-browser` (Debian: apt-get install chromium), \
+             or set VERBATIM_SKIP_BROWSER=1 to skip this test."
+        );
+    };
+
+    let site = tempfile::tempdir().expect("temporary folder");
+    write(
+        site.path(),
+        "content/interviews/first.md",
+        &article("First talk", "[archives]"),
+    );
+    write(
+        site.path(),
+        "content/interviews/second.md",
+        &article("Second talk", "[档案]"),
+    );
+    let options = ServeOptions {
+        port: Some(0),
+        ..ServeOptions::default()
+    };
+    let server = Server::start(site.path(), &options).expect("the server starts");
+
+    let profile = tempfile::tempdir().expect("temporary profile folder");
+    let args: Vec<&OsStr> = [
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+    ]
+    .iter()
+    .map(OsStr::new)
+    .collect();
+    let browser = Browser::new(LaunchOptions {
+        path: Some(chromium.clone()),
+        headless: true,
+        sandbox: false,
+        enable_gpu: false,
+        user_data_dir: Some(profile.path().to_path_buf()),
+        args,
+        idle_browser_timeout: Duration::from_secs(120),
+        ..LaunchOptions::default()
+    })
+    .unwrap_or_else(|error| panic!("cannot start {}: {error}", chromium.display()));
+    let tab = browser.new_tab().expect("a tab");
+
+    tab.navigate_to(&server.url())
+        .and_then(|tab| tab.wait_until_navigated())
+        .expect("open the home page");
+    wait_until(
+        &tab,
+        "the home page lists both articles",
+        "document.body.textContent.includes('First talk') && document.body.textContent.includes('Second talk')",
+    );
+
+    tab.wait_for_element("a[href='/tags/%E6%A1%A3%E6%A1%88/']")
+        .and_then(|link| link.click().map(|_| ()))
+        .expect("click the Chinese tag link");
+    wait_until(
+        &tab,
+        "the tag page",
+        "decodeURIComponent(location.pathname) === '/tags/档案/' && document.body.textContent.includes('Second talk')",
+    );
+
+    tab.wait_for_element("a[href='/interviews/second/']")
+        .and_then(|link| link.click().map(|_| ()))
+        .expect("click the article link");
+    wait_until(&tab, "the article page", &heading_is("Second talk"));
+
+    write(
+        site.path(),
+        "content/interviews/second.md",
+        &article("Second talk, edited", "[档案]"),
+    );
+    wait_until(
+        &tab,
+        "the page reloads with the new title",
+        &heading_is("Second talk, edited"),
+    );
+
+    write(
+        site.path(),
+        "content/interviews/second.md",
+        "---\ntitle: Broken\ndate: soon\n---\nBody\n",
+    );
+    wait_until(
+        &tab,
+        "the error overlay",
+        "document.getElementById('verbatim-error') !== null && \
+         document.getElementById('verbatim-error').textContent.includes('content/interviews/second.md:3')",
+    );
+
+    write(
+        site.path(),
+        "content/interviews/second.md",
+        &article("Second talk, fixed", "[档案]"),
+    );
+    wait_until(
+        &tab,
+        "the overlay clears and the page shows the fix",
+        &format!(
+            "document.getElementById('verbatim-error') === null && ({})",
+            heading_is("Second talk, fixed")
+        ),
+    );
+    server.stop();
+}
