@@ -31,7 +31,7 @@ enum Command {
         #[arg(long)]
         drafts: bool,
         /// Print nothing on success.
-        #[arg(long)]
+        #[arg(long, short)]
         quiet: bool,
     },
     /// Preview the site on 127.0.0.1 with live reload; rebuilds on every change.
