@@ -4,7 +4,7 @@
 //! Listing pages carry article summaries built once per article and shared (tera values
 //! are reference counted), never whole bodies.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -106,12 +106,15 @@ impl Urls {
 
 /// Percent-encodes everything but unreserved characters and `/`, `#`, `?`, `=`, `&`, `%`.
 fn percent_encode(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let mut out = String::with_capacity(path.len() * 3);
     for byte in path.bytes() {
         if byte.is_ascii_alphanumeric() || b"-._~/#?=&%".contains(&byte) {
             out.push(byte as char);
         } else {
-            out.push_str(&format!("%{byte:02X}"));
+            out.push('%');
+            out.push(HEX[usize::from(byte >> 4)] as char);
+            out.push(HEX[usize::from(byte & 0xF)] as char);
         }
     }
     out
@@ -184,7 +187,7 @@ impl Renderer {
 
     /// Renders every file of the site.
     pub fn render_site(&self, site: &Site) -> Result<Vec<OutputFile>, RenderError> {
-        let mut files = self.render_jobs(site, all_jobs(site))?;
+        let mut files = self.render_jobs(site, all_jobs(site), None)?;
         files.push(self.robots_txt(site));
         Ok(files)
     }
@@ -218,15 +221,44 @@ impl Renderer {
                 Job::Sitemap => true,
                 Job::TaxonomyIndex(_) | Job::NotFound => false,
             })
-            .collect();
-        self.render_jobs(site, jobs)
+            .collect::<Vec<Job>>();
+        // Only the summaries these jobs show: building all of them would cost more than
+        // rendering the few pages.
+        let mut shown: HashSet<usize> = HashSet::new();
+        for job in &jobs {
+            match job {
+                Job::Article(index) => shown.extend(index.saturating_sub(1)..=index + 1),
+                Job::Home(pager) => shown.extend(pager.items.clone()),
+                Job::Section(s, pager) => {
+                    shown.extend(&site.sections[*s].pages[pager.items.clone()]);
+                }
+                Job::Term(t, term, pager) => {
+                    shown.extend(&site.taxonomies[*t].terms[*term].pages[pager.items.clone()]);
+                }
+                _ => {}
+            }
+        }
+        self.render_jobs(site, jobs, Some(&shown))
     }
 
-    fn render_jobs(&self, site: &Site, jobs: Vec<Job>) -> Result<Vec<OutputFile>, RenderError> {
+    /// Renders `jobs`; `shown` limits which article summaries are built (all when `None`).
+    fn render_jobs(
+        &self,
+        site: &Site,
+        jobs: Vec<Job>,
+        shown: Option<&HashSet<usize>>,
+    ) -> Result<Vec<OutputFile>, RenderError> {
         let summaries: Vec<Value> = site
             .pages
             .par_iter()
-            .map(|page| Value::from_serializable(&self.summary(site, page)))
+            .enumerate()
+            .map(|(index, page)| {
+                if shown.is_none_or(|shown| shown.contains(&index)) {
+                    Value::from_serializable(&self.summary(site, page))
+                } else {
+                    Value::none()
+                }
+            })
             .collect();
         jobs.into_par_iter()
             .map(|job| self.render_job(site, &summaries, job))

@@ -2,12 +2,13 @@
 //! article re-renders its Markdown, its page, its neighbours and the listings it is on;
 //! a template re-renders pages from the kept Markdown; a static file is only re-read.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::Receiver;
 use std::time::Instant;
 
 use crate::build::{BuildError, BuildOptions, extras, load_config, render_articles};
+use crate::content::Article;
 use crate::markdown::Highlighter;
 use crate::output::{generated_files, read_static};
 use crate::render::Renderer;
@@ -167,7 +168,7 @@ impl Rebuilder {
         let mut changed_pages = Vec::new();
         if !changes.content.is_empty() {
             let config = &last.site.config;
-            let articles = crate::content::load(&self.root, config, self.options.drafts)?;
+            let articles = self.reload_articles(last, &changes.content)?;
             let kept: HashMap<&Path, &crate::site::Page> = last
                 .site
                 .pages
@@ -175,7 +176,7 @@ impl Rebuilder {
                 .map(|page| (page.article.source.as_path(), page))
                 .collect();
             // Markdown is re-rendered only where the body itself changed.
-            let reusable = |article: &crate::content::Article| {
+            let reusable = |article: &Article| {
                 kept.get(article.source.as_path()).filter(|page| {
                     page.article.body == article.body && page.article.body_line == article.body_line
                 })
@@ -234,6 +235,57 @@ impl Rebuilder {
             report,
             warnings,
         })
+    }
+}
+
+impl Rebuilder {
+    /// The last build's articles with the changed files parsed again. Anything unusual
+    /// (a folder, a file that cannot be read or parsed, two articles at one URL) falls
+    /// back to loading all of `content/`, which words every error as `verbatim build` does.
+    fn reload_articles(
+        &self,
+        last: &LastBuild,
+        changed: &HashSet<PathBuf>,
+    ) -> Result<Vec<Article>, BuildError> {
+        let config = &last.site.config;
+        let load_all = || {
+            crate::content::load(&self.root, config, self.options.drafts).map_err(BuildError::from)
+        };
+        if changed
+            .iter()
+            .any(|path| path.extension().is_none_or(|x| x != "md") || self.root.join(path).is_dir())
+        {
+            return load_all();
+        }
+        let mut articles: BTreeMap<PathBuf, Article> = last
+            .site
+            .pages
+            .iter()
+            .map(|page| (page.article.source.clone(), page.article.clone()))
+            .collect();
+        for relative in changed {
+            articles.remove(relative);
+            let text = match std::fs::read_to_string(self.root.join(relative)) {
+                Ok(text) => text,
+                Err(error) if error.kind() == std::io::ErrorKind::NotFound => continue,
+                Err(_) => return load_all(),
+            };
+            match crate::content::parse_article(&text, relative, config) {
+                Ok(article) if article.draft && !self.options.drafts => {}
+                Ok(article) => {
+                    articles.insert(relative.clone(), article);
+                }
+                Err(_) => return load_all(),
+            }
+        }
+        let mut url_paths = HashSet::new();
+        if !articles
+            .values()
+            .all(|article| url_paths.insert(article.url_path.as_str()))
+        {
+            return load_all();
+        }
+        Ok(articles.into_values().collect())
     }
 }
 
@@ -342,5 +394,139 @@ pub(crate) fn run(mut rebuilder: Rebuilder, changes: Receiver<Changes>, shared: 
         if !publish(shared, outcome, started) {
             failed = batch;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(root: &Path, relative: &str, text: &str) {
+        let path = root.join(relative);
+        std::fs::create_dir_all(path.parent().expect("has a parent")).expect("create folder");
+        std::fs::write(path, text).expect("write file");
+    }
+
+    fn article(title: &str, date: &str, tags: &str) -> String {
+        format!("---\ntitle: {title}\ndate: {date}\ntags: {tags}\n---\nBody of {title}.\n")
+    }
+
+    /// Every file the incremental rebuild serves, and a fresh full build's files.
+    fn incremental_and_full(
+        rebuilder: &mut Rebuilder,
+        changes: &Changes,
+    ) -> (SiteFiles, SiteFiles) {
+        let incremental = rebuilder
+            .rebuild(changes)
+            .expect("incremental rebuild")
+            .files;
+        let root = rebuilder.root.clone();
+        let full = Rebuilder::new(root, BuildOptions::default())
+            .full()
+            .expect("full build")
+            .files;
+        (incremental, full)
+    }
+
+    fn assert_same(incremental: &SiteFiles, full: &SiteFiles) {
+        let mut paths: Vec<&String> = full.rendered.keys().collect();
+        paths.sort();
+        let mut served: Vec<&String> = incremental.rendered.keys().collect();
+        served.sort();
+        assert_eq!(served, paths, "the same files");
+        for path in paths {
+            assert_eq!(
+                incremental.rendered[path].contents, full.rendered[path].contents,
+                "{path} differs from a full build"
+            );
+        }
+    }
+
+    #[test]
+    fn incremental_rebuilds_match_full_builds() {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let root = dir.path();
+        // Paginate by 2 so the edited article sits on some listing pages and not others.
+        write(root, "site.yml", "paginate_by: 2\n");
+        for (name, date, tags) in [
+            ("a", "2024-01-01", "[x]"),
+            ("b", "2024-02-01", "[x, y]"),
+            ("c", "2024-03-01", "[y]"),
+            ("d", "2024-04-01", "[x]"),
+            ("e", "2024-05-01", "[z]"),
+        ] {
+            write(
+                root,
+                &format!("content/s/{name}.md"),
+                &article(name, date, tags),
+            );
+        }
+        let mut rebuilder = Rebuilder::new(root.to_path_buf(), BuildOptions::default());
+        rebuilder.full().expect("first build");
+        let content = |name: &str| Changes {
+            content: HashSet::from([PathBuf::from(format!("content/s/{name}.md"))]),
+            ..Changes::default()
+        };
+
+        // Same place in every listing: only the pages showing `c` are rendered.
+        write(
+            root,
+            "content/s/c.md",
+            &article("c renamed", "2024-03-01", "[y]"),
+        );
+        let (incremental, full) = incremental_and_full(&mut rebuilder, &content("c"));
+        assert_same(&incremental, &full);
+
+        // A new date and tag move it between listings.
+        write(
+            root,
+            "content/s/c.md",
+            &article("c moved", "2023-01-01", "[z]"),
+        );
+        let (incremental, full) = incremental_and_full(&mut rebuilder, &content("c"));
+        assert_same(&incremental, &full);
+
+        std::fs::remove_file(root.join("content/s/e.md")).expect("remove");
+        let (incremental, full) = incremental_and_full(&mut rebuilder, &content("e"));
+        assert_same(&incremental, &full);
+
+        write(
+            root,
+            "templates/article.html",
+            "<h1>{{ page.title }}</h1>{{ page.content | safe }}",
+        );
+        let templates = Changes {
+            templates: true,
+            ..Changes::default()
+        };
+        let (incremental, full) = incremental_and_full(&mut rebuilder, &templates);
+        assert_same(&incremental, &full);
+    }
+
+    #[test]
+    fn a_failed_rebuild_keeps_the_last_good_build() {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let root = dir.path();
+        write(root, "content/a.md", &article("a", "2024-01-01", "[]"));
+        let mut rebuilder = Rebuilder::new(root.to_path_buf(), BuildOptions::default());
+        rebuilder.full().expect("first build");
+        let changes = Changes {
+            content: HashSet::from([PathBuf::from("content/a.md")]),
+            ..Changes::default()
+        };
+        write(root, "content/a.md", "---\ntitle: a\n---\n");
+        let error = rebuilder
+            .rebuild(&changes)
+            .err()
+            .expect("a missing date fails");
+        assert!(error.to_string().contains("content/a.md"), "{error}");
+        write(
+            root,
+            "content/a.md",
+            &article("a again", "2024-01-01", "[]"),
+        );
+        let files = rebuilder.rebuild(&changes).expect("fixed").files;
+        let page = &files.rendered["a/index.html"].contents;
+        assert!(String::from_utf8_lossy(page).contains("a again"));
     }
 }

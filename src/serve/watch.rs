@@ -19,8 +19,10 @@ use crate::content::CONTENT_DIR;
 use crate::output::STATIC_DIR;
 use crate::render::TEMPLATES_DIR;
 
-/// Quiet time after the last event before rebuilding.
-const DEBOUNCE: Duration = Duration::from_millis(100);
+/// Quiet time after the last event before rebuilding. One save's events (a write, or a
+/// write and a rename) come within a few milliseconds; 50 ms folds them together and
+/// keeps edit-to-reload under 100 ms.
+const DEBOUNCE: Duration = Duration::from_millis(50);
 
 /// How often `--poll` looks at the files.
 const POLL_INTERVAL: Duration = Duration::from_millis(200);
@@ -180,7 +182,11 @@ fn classify(root: &Path, paths: &[PathBuf]) -> Changes {
         let Ok(relative) = path.strip_prefix(root) else {
             continue;
         };
-        if is_editor_scratch(relative) {
+        // Hidden files and folders are not part of the site (`content::load` skips them).
+        let hidden = relative
+            .components()
+            .any(|c| c.as_os_str().to_string_lossy().starts_with('.'));
+        if hidden || is_editor_scratch(relative) {
             continue;
         }
         let mut components = relative.components();
@@ -210,8 +216,7 @@ fn is_editor_scratch(path: &Path) -> bool {
     let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
         return false;
     };
-    name.starts_with('.')
-        || name.starts_with('#')
+    name.starts_with('#')
         || name.ends_with('~')
         || name.ends_with(".swp")
         || name.ends_with(".swx")
@@ -229,6 +234,7 @@ mod tests {
         let paths: Vec<PathBuf> = [
             "/site/content/a.md",
             "/site/content/.a.md.swp",
+            "/site/content/.drafts/b.md",
             "/site/content/a.md~",
             "/site/content/photo.jpg",
             "/site/templates/base.html",
