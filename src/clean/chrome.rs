@@ -94,7 +94,7 @@ pub fn chrome_reason(block: &Block, brands: &[String]) -> Option<&'static str> {
     if chars <= 200 && patterns.legal.is_match(text) {
         return Some("copyright line");
     }
-    if chars <= 40 && brands.iter().any(|b| text.contains(b.as_str())) {
+    if chars <= 40 && !sentence && brands.iter().any(|b| text.contains(b.as_str())) {
         return Some("site name");
     }
     None

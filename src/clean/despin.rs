@@ -69,6 +69,10 @@ pub struct SpinTable {
     automaton: AhoCorasick,
 }
 
+/// The `doc:` context strings a page contains.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PageEvidence(std::collections::HashSet<String>);
+
 /// An error in a spinner table line.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("spin pair `{line}`: {problem}")]
@@ -177,9 +181,32 @@ impl SpinTable {
         (total, seen.iter().filter(|s| **s).count())
     }
 
-    /// Restores spun forms in `text`; `page` is the whole page's text for `doc:`
-    /// contexts. Each restoration is recorded under `block`.
-    pub fn restore(&self, text: &str, page: &str, block: usize, report: &mut Report) -> String {
+    /// The `doc:` evidence this table looks for that `page` holds, found once per page.
+    pub fn page_evidence(&self, page: &str) -> PageEvidence {
+        let mut found = std::collections::HashSet::new();
+        for rule in self.rules.iter().flatten() {
+            if let Confidence::Context(conditions) = &rule.confidence {
+                for condition in conditions {
+                    if let Condition::PageHas(s) = condition
+                        && page.contains(s.as_str())
+                    {
+                        found.insert(s.clone());
+                    }
+                }
+            }
+        }
+        PageEvidence(found)
+    }
+
+    /// Restores spun forms in `text`, given the page's `doc:` evidence. Each
+    /// restoration is recorded under `block`.
+    pub fn restore(
+        &self,
+        text: &str,
+        page: &PageEvidence,
+        block: usize,
+        report: &mut Report,
+    ) -> String {
         let mut out = String::with_capacity(text.len());
         let mut last = 0;
         for m in self.automaton.find_iter(text) {
@@ -268,7 +295,7 @@ fn parse_condition(text: &str) -> Option<Condition> {
 
 /// Whether a rule applies at `start..end`: any positive context holds (or there is
 /// none) and no negative one does.
-fn applies(rule: &Rule, text: &str, start: usize, end: usize, page: &str) -> bool {
+fn applies(rule: &Rule, text: &str, start: usize, end: usize, page: &PageEvidence) -> bool {
     let Confidence::Context(conditions) = &rule.confidence else {
         return true;
     };
@@ -300,7 +327,7 @@ fn applies(rule: &Rule, text: &str, start: usize, end: usize, page: &str) -> boo
             }
             Condition::PageHas(s) => {
                 has_positive = true;
-                positive |= page.contains(s.as_str());
+                positive |= page.0.contains(s);
             }
         }
     }
@@ -365,7 +392,7 @@ mod tests {
 
     fn restore(text: &str) -> (String, Report) {
         let mut report = Report::default();
-        let out = shipped().restore(text, text, 1, &mut report);
+        let out = shipped().restore(text, &shipped().page_evidence(text), 1, &mut report);
         (out, report)
     }
 
@@ -385,7 +412,7 @@ mod tests {
     fn zheng_zai_follows_page_evidence() {
         let page = "他正在京举办活动，咱们正正在考试。";
         let mut report = Report::default();
-        let out = shipped().restore(page, page, 1, &mut report);
+        let out = shipped().restore(page, &shipped().page_evidence(page), 1, &mut report);
         assert_eq!(out, "他在京举办活动，我们正在尝试。");
     }
 
@@ -420,7 +447,11 @@ mod tests {
     fn user_pairs_parse_and_bad_lines_are_named() {
         let table = SpinTable::from_pairs(&["河道=河流".to_string()]).expect("valid pair");
         let mut report = Report::default();
-        assert_eq!(table.restore("河道很长", "", 1, &mut report), "河流很长");
+        let evidence = PageEvidence::default();
+        assert_eq!(
+            table.restore("河道很长", &evidence, 1, &mut report),
+            "河流很长"
+        );
         let error = SpinTable::from_pairs(&["no equals sign".to_string()]).unwrap_err();
         assert!(error.to_string().contains("spun=original"), "{error}");
     }

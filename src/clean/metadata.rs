@@ -52,7 +52,7 @@ fn patterns() -> &'static Patterns {
             byline: re(
                 r"(?:作者|发布时间|发布日期|发表时间|发表日期|更新时间|时间|日期|来源|浏览量|浏览次数|阅读量|点击数|点击量|责任编辑|编辑)\s*[:：]",
             ),
-            byline_en: re(r"^(?:By\s+\p{Lu}|Published\b|Posted\b|Updated\b|Date:)"),
+            byline_en: re(r"^(?:By\s+\S|Published\b|Posted\b|Updated\b|Date:)"),
             date: re(
                 r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[T\s]*(\d{1,2}):(\d{2})(?::(\d{2}))?)?",
             ),

@@ -330,14 +330,16 @@ pub fn clean_document(
     let (score, spun) = despin::score(table, &page_text);
     report.spin_score = (score * 100.0).round() / 100.0;
     report.despun = spun;
+    let evidence = table.page_evidence(&page_text);
+    let user_evidence = user_spin.as_ref().map(|u| u.page_evidence(&page_text));
     let restore = |text: &str, block: usize, report: &mut Report| -> String {
         if !spun {
             return text.to_string();
         }
-        let restored = table.restore(text, &page_text, block, report);
-        match &user_spin {
-            Some(user) => user.restore(&restored, &page_text, block, report),
-            None => restored,
+        let restored = table.restore(text, &evidence, block, report);
+        match (&user_spin, &user_evidence) {
+            (Some(user), Some(evidence)) => user.restore(&restored, evidence, block, report),
+            _ => restored,
         }
     };
     for block in &mut body {

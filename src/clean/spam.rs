@@ -2,6 +2,7 @@
 //! from the page's own chrome and title), known spam brands, bait domains, a copy of
 //! the title inside a sentence, and a keyword pasted after unrelated words.
 
+use std::collections::HashSet;
 use std::sync::OnceLock;
 
 use regex::Regex;
@@ -69,15 +70,17 @@ pub fn learn_brands(
     user_brands: &[String],
 ) -> Vec<String> {
     let lists = lists();
-    let mut candidates: Vec<String> = Vec::new();
+    // (name, whether the page names it as its own site: title suffix, og:site_name)
+    let mut candidates: Vec<(String, bool)> = Vec::new();
     for title in [&head.title, &head.og_title].into_iter().flatten() {
-        candidates.extend(super::metadata::split_site_suffix(title).1);
+        let suffixes = super::metadata::split_site_suffix(title).1;
+        candidates.extend(suffixes.into_iter().map(|s| (s, true)));
     }
-    candidates.extend(head.site_name.iter().cloned());
+    candidates.extend(head.site_name.iter().map(|s| (s.clone(), true)));
     for line in chrome_lines {
         for regex in &lists.brand_in_chrome {
             for c in regex.captures_iter(line) {
-                candidates.push(c[1].to_string());
+                candidates.push((c[1].to_string(), false));
             }
         }
     }
@@ -86,13 +89,8 @@ pub fn learn_brands(
         .filter(|b| !b.is_empty())
         .cloned()
         .collect();
-    for candidate in candidates {
-        let candidate = candidate
-            .trim()
-            .trim_end_matches("官方网站")
-            .trim_end_matches("官网")
-            .trim()
-            .to_string();
+    for (candidate, own_site) in candidates {
+        let candidate = strip_site_words(&candidate);
         let chars = candidate.chars().count();
         if !(2..=12).contains(&chars)
             || GENERIC.contains(&candidate.to_lowercase().as_str())
@@ -108,12 +106,35 @@ pub fn learn_brands(
             .count();
         let glued =
             glued_positions(body, &candidate) > 0 || raw_title.starts_with(candidate.as_str());
-        if looks_like_spam && (in_chrome >= 1 || glued) || in_chrome >= 2 && glued {
+        let in_body = body.contains(candidate.as_str());
+        if looks_like_spam && (in_chrome >= 1 || glued || own_site && in_body)
+            || (in_chrome >= 2 || own_site) && glued
+        {
             brands.push(candidate);
         }
     }
     brands.sort_by_key(|b| std::cmp::Reverse(b.chars().count()));
     brands
+}
+
+/// A site name without the words that say it is a site (`官方网站`, `Official Site`).
+fn strip_site_words(name: &str) -> String {
+    let mut name = name.trim();
+    for suffix in [
+        "官方网站",
+        "官网",
+        "Official Website",
+        "Official Site",
+        "Online",
+    ] {
+        if name.len() > suffix.len()
+            && name.is_char_boundary(name.len() - suffix.len())
+            && name[name.len() - suffix.len()..].eq_ignore_ascii_case(suffix)
+        {
+            name = name[..name.len() - suffix.len()].trim();
+        }
+    }
+    name.to_string()
 }
 
 /// How many times `word` sits glued into the text: not inside `《》`, and with text
@@ -130,9 +151,14 @@ fn glued_positions(text: &str, word: &str) -> usize {
         .count()
 }
 
-/// Whether position `at` is inside `《…》` (a publication's name, never spam).
+/// Whether position `at` is inside `《…》` (a publication's name, never spam). Titles
+/// are short, so only the 120 bytes before `at` are looked at.
 fn inside_book_title(text: &str, at: usize) -> bool {
-    let before = &text[..at];
+    let mut from = at.saturating_sub(120);
+    while !text.is_char_boundary(from) {
+        from += 1;
+    }
+    let before = &text[from..at];
     match (before.rfind('《'), before.rfind('》')) {
         (Some(open), Some(close)) => open > close,
         (Some(_), None) => true,
@@ -152,7 +178,7 @@ pub fn remove_pasted_title(blocks: &mut [Block], variants: &[String], report: &m
                 continue;
             }
             let count = block.text.matches(variant.as_str()).count();
-            block.text = block.text.replace(variant.as_str(), "");
+            block.text = tidy_spaces(&block.text.replace(variant.as_str(), ""));
             for _ in 0..count {
                 report.push(
                     ChangeKind::PastedTitleRemoved,
@@ -265,9 +291,42 @@ pub fn remove_bait_urls(blocks: &mut [Block], chrome_text: &str, report: &mut Re
             .map(|c| c[0].to_string())
             .collect();
         for url in bait {
-            remove_word(block, &url, ChangeKind::UrlRemoved, report, |_, _| true);
+            match bait_sentence(&block.text, &url) {
+                Some(sentence) => {
+                    block.text = tidy_spaces(&block.text.replacen(&sentence, "", 1));
+                    report.push_noted(
+                        ChangeKind::UrlRemoved,
+                        block.number,
+                        sentence,
+                        "a short sentence built around a bait address",
+                    );
+                }
+                None => remove_word(block, &url, ChangeKind::UrlRemoved, report, |_, _| true),
+            }
         }
     }
+}
+
+/// The sentence around `url` when it is short enough to be nothing but the bait
+/// (`详情访问 www.example.com 了解。`, `Play now at example.bet for spins.`).
+fn bait_sentence(text: &str, url: &str) -> Option<String> {
+    let at = text.find(url)?;
+    let is_end = |c: char| matches!(c, '。' | '！' | '？' | '!' | '?' | '\n');
+    let start = text[..at]
+        .char_indices()
+        .rev()
+        .find(|(i, c)| is_end(*c) || (*c == '.' && text[i + 1..].starts_with(' ')))
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    let after = at + url.len();
+    let end = text[after..]
+        .char_indices()
+        .find(|(_, c)| is_end(*c) || *c == '.')
+        .map_or(text.len(), |(i, c)| after + i + c.len_utf8());
+    let sentence = &text[start..end];
+    let rest = sentence.replacen(url, "", 1);
+    let short = rest.chars().filter(|c| crate::text::is_cjk(*c)).count() <= 12
+        && rest.split_whitespace().count() <= 8;
+    short.then(|| sentence.to_string())
 }
 
 /// Punctuation a pasted keyword is typically followed by.
@@ -278,31 +337,52 @@ fn is_clause_end(c: char) -> bool {
     )
 }
 
+/// The two characters before `at`, when both are CJK text (not punctuation).
+fn two_before(text: &str, at: usize) -> Option<[char; 2]> {
+    let mut chars = text[..at].chars().rev();
+    let (last, first) = (chars.next()?, chars.next()?);
+    let text_char = |c: char| is_cjk(c) && !is_clause_end(c);
+    (text_char(first) && text_char(last)).then_some([first, last])
+}
+
+/// The two-character prefixes that form a phrase with `keyword` somewhere on the page,
+/// i.e. occur before it where it is not followed by punctuation.
+fn phrase_prefixes(page: &str, keyword: &str) -> HashSet<[char; 2]> {
+    page.match_indices(keyword)
+        .filter(|(at, _)| {
+            page[at + keyword.len()..]
+                .chars()
+                .next()
+                .is_some_and(|c| !is_clause_end(c))
+        })
+        .filter_map(|(at, _)| two_before(page, at))
+        .collect()
+}
+
 /// Whether the keyword at `at..end` of `text` looks pasted: glued after a CJK character,
 /// right before punctuation, after two characters that never form a phrase with it
-/// elsewhere on the page.
-fn looks_pasted(text: &str, at: usize, end: usize, keyword: &str, page: &str) -> bool {
+/// elsewhere on the page nor in the spin tables' vocabulary.
+fn looks_pasted(
+    text: &str,
+    at: usize,
+    end: usize,
+    keyword: &str,
+    phrases: &HashSet<[char; 2]>,
+) -> bool {
     let next = text[end..].chars().next();
     if !next.is_none_or(is_clause_end) {
         return false;
     }
-    let before: Vec<char> = text[..at].chars().rev().take(2).collect();
-    if before.len() < 2 || !before.iter().all(|&c| is_cjk(c) && !is_clause_end(c)) {
+    let Some(before) = two_before(text, at) else {
+        return false;
+    };
+    if phrases.contains(&before) {
         return false;
     }
-    let phrase = format!("{}{}{keyword}", before[1], before[0]);
-    let short_phrase = format!("{}{keyword}", before[0]);
+    let phrase = format!("{}{}{keyword}", before[0], before[1]);
+    let short_phrase = format!("{}{keyword}", before[1]);
     let table = super::despin::shipped();
-    if table.knows(&phrase) || table.knows(&short_phrase) {
-        return false;
-    }
-    let used_as_phrase = page.match_indices(&phrase).any(|(i, m)| {
-        page[i + m.len()..]
-            .chars()
-            .next()
-            .is_some_and(|c| !is_clause_end(c))
-    });
-    !used_as_phrase
+    !(table.knows(&phrase) || table.knows(&short_phrase))
 }
 
 /// Finds keywords pasted after unrelated words (four pasted-looking occurrences, or
@@ -324,9 +404,13 @@ pub fn remove_injected_keywords(
             continue;
         }
         let total = page.matches(keyword.as_str()).count();
+        if total < 3 {
+            continue;
+        }
+        let phrases = phrase_prefixes(&page, keyword);
         let pasted = page
             .match_indices(keyword.as_str())
-            .filter(|(at, m)| looks_pasted(&page, *at, at + m.len(), keyword, &page))
+            .filter(|(at, m)| looks_pasted(&page, *at, at + m.len(), keyword, &phrases))
             .count();
         if pasted < 3 || (pasted < 4 && pasted * 4 < total) {
             continue;
@@ -336,7 +420,7 @@ pub fn remove_injected_keywords(
             let text = block.text.clone();
             let pasted_here: Vec<usize> = text
                 .match_indices(keyword.as_str())
-                .filter(|(at, m)| looks_pasted(&text, *at, at + m.len(), keyword, &page))
+                .filter(|(at, m)| looks_pasted(&text, *at, at + m.len(), keyword, &phrases))
                 .map(|(at, _)| at)
                 .collect();
             if pasted_here.is_empty() {
@@ -460,10 +544,17 @@ mod tests {
 
     #[test]
     fn bait_domains_go_and_real_ones_stay() {
-        let mut body = blocks(&["访问 www.lucky888bet.com 了解更多，论文见 arxiv.org/abs/1234。"]);
+        let mut body = blocks(&[
+            "等了一周。详情访问 www.lucky888bet.com 了解。论文见 arxiv.org/abs/1234。",
+            "他说过去十年里 www.lucky888bet.com 之类的网站越来越多，监管也越来越严格，这是好事。",
+        ]);
         let mut report = Report::default();
         remove_bait_urls(&mut body, "", &mut report);
-        assert_eq!(body[0].text, "访问 了解更多，论文见 arxiv.org/abs/1234。");
-        assert_eq!(report.count(ChangeKind::UrlRemoved), 1);
+        assert_eq!(body[0].text, "等了一周。论文见 arxiv.org/abs/1234。");
+        assert_eq!(
+            body[1].text,
+            "他说过去十年里 之类的网站越来越多，监管也越来越严格，这是好事。"
+        );
+        assert_eq!(report.count(ChangeKind::UrlRemoved), 2);
     }
 }

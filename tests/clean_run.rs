@@ -1,0 +1,258 @@
+//! `verbatim::clean::run` on files and folders: bad inputs fail alone and by name, the
+//! others are written; nothing is overwritten without `force`; a dry run writes nothing;
+//! the articles written are accepted by `verbatim build`.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use verbatim::clean::{
+    CleanError, CleanOptions, CleanSettings, DEFAULT_MAX_INPUT_BYTES, Problem, clean_document,
+    decode::DecodeError, run,
+};
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/clean")
+        .join(name)
+}
+
+/// A fresh, empty folder under the system temp folder.
+fn temp_site(label: &str) -> PathBuf {
+    static COUNTER: AtomicUsize = AtomicUsize::new(0);
+    let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+    let dir =
+        std::env::temp_dir().join(format!("verbatim-clean-{label}-{}-{n}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp folder");
+    dir
+}
+
+fn copy_fixtures(to: &Path, names: &[&str]) {
+    std::fs::create_dir_all(to).expect("input folder");
+    for name in names {
+        std::fs::copy(fixture(name), to.join(name)).expect("copy fixture");
+    }
+}
+
+fn problem_of(bytes: &[u8], name: &str) -> (Problem, String) {
+    let error: CleanError =
+        clean_document(bytes, name, &CleanSettings::default()).expect_err("bad input must fail");
+    let message = error.to_string();
+    assert!(
+        message.starts_with(name),
+        "message must name the file: {message}"
+    );
+    (error.problem, message)
+}
+
+#[test]
+fn bad_inputs_fail_with_a_message_naming_them() {
+    let (problem, _) = problem_of(b"", "empty.txt");
+    assert_eq!(problem, Problem::Decode(DecodeError::Empty));
+    let binary = std::fs::read(fixture("binary.html")).expect("fixture");
+    assert_eq!(
+        problem_of(&binary, "binary.html").0,
+        Problem::Decode(DecodeError::Binary)
+    );
+    let noise = std::fs::read(fixture("undecodable.txt")).expect("fixture");
+    let (problem, message) = problem_of(&noise, "undecodable.txt");
+    assert_eq!(problem, Problem::Decode(DecodeError::Undecodable));
+    assert!(message.contains("iconv"), "says what to do: {message}");
+    let (problem, _) = problem_of(
+        "首页 | 联系我们\n客服热线：400-888-1234\n".as_bytes(),
+        "chrome.txt",
+    );
+    assert_eq!(problem, Problem::NotAnArticle);
+}
+
+#[test]
+fn huge_input_is_refused_before_reading() {
+    let huge = vec![b'a'; DEFAULT_MAX_INPUT_BYTES + 1];
+    let (problem, message) = problem_of(&huge, "huge.txt");
+    assert!(matches!(problem, Problem::TooLarge { .. }), "{problem:?}");
+    assert!(message.contains("MiB"), "{message}");
+}
+
+#[test]
+fn large_valid_input_is_cleaned() {
+    let page = std::fs::read_to_string(fixture("zh-spun.txt")).expect("fixture");
+    let (head, rest) = page.split_once("　　编者按").expect("fixture layout");
+    let (body, tail) = rest.split_once("相关推荐").expect("fixture layout");
+    let mut big = String::from(head);
+    big.push_str("　　编者按");
+    while big.len() < 4 * 1024 * 1024 {
+        big.push_str(body);
+    }
+    big.push_str("相关推荐");
+    big.push_str(tail);
+    let cleaned = clean_document(big.as_bytes(), "big.txt", &CleanSettings::default())
+        .expect("a 4 MiB page cleans");
+    assert!(cleaned.body.len() > 3 * 1024 * 1024);
+    assert!(!cleaned.body.contains("金鲤娱乐"));
+}
+
+#[test]
+fn a_folder_is_cleaned_in_parallel_and_bad_pages_fail_alone() {
+    let site = temp_site("folder");
+    let inputs = site.join("raw");
+    copy_fixtures(
+        &inputs,
+        &[
+            "zh-spun.txt",
+            "en-polluted.html",
+            "empty.txt",
+            "binary.html",
+            "zh-gbk.txt",
+        ],
+    );
+    let report = site.join("report.json");
+    let outcome = run(&CleanOptions {
+        inputs: vec![inputs.clone()],
+        root: site.clone(),
+        report: Some(report.clone()),
+        ..CleanOptions::default()
+    })
+    .expect("run completes");
+    assert_eq!(outcome.files.len(), 5);
+    assert_eq!(outcome.failed(), 2);
+    let out = site.join("content/interviews");
+    for written in ["zh-spun.md", "en-polluted.md", "zh-gbk.md"] {
+        assert!(out.join(written).is_file(), "{written} missing");
+    }
+    for file in &outcome.files {
+        if let Err(message) = &file.result {
+            let name = file
+                .input
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or("");
+            assert!(message.contains(name), "{message}");
+        }
+    }
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&report).expect("report written"))
+            .expect("report is JSON");
+    let entries = json.as_array().expect("one entry per input");
+    assert_eq!(entries.len(), 5);
+    let spun = entries
+        .iter()
+        .find(|e| {
+            e["input"]
+                .as_str()
+                .is_some_and(|i| i.ends_with("zh-spun.txt"))
+        })
+        .expect("zh-spun entry");
+    assert!(spun["counts"]["spun_word_restored"].as_u64().unwrap_or(0) > 10);
+    assert!(
+        spun["report"]["changes"]
+            .as_array()
+            .is_some_and(|c| !c.is_empty())
+    );
+
+    // The articles written are accepted by the build.
+    let summary = verbatim::build(&site, &verbatim::BuildOptions::default()).expect("site builds");
+    assert_eq!(summary.articles, 3);
+    let public = site.join("public");
+    let html: String = walk_html(&public);
+    assert!(
+        html.contains("专访青禾城市研究院院长周明远"),
+        "title published"
+    );
+    assert!(html.contains("南岭晨报"), "publication published");
+    let _ = std::fs::remove_dir_all(&site);
+}
+
+fn walk_html(dir: &Path) -> String {
+    let mut all = String::new();
+    for entry in std::fs::read_dir(dir).expect("readable").flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            all.push_str(&walk_html(&path));
+        } else if path.extension().is_some_and(|e| e == "html") {
+            all.push_str(&std::fs::read_to_string(&path).unwrap_or_default());
+        }
+    }
+    all
+}
+
+#[test]
+fn existing_articles_are_kept_unless_forced_and_dry_runs_write_nothing() {
+    let site = temp_site("force");
+    let inputs = site.join("raw");
+    copy_fixtures(&inputs, &["zh-clean.txt"]);
+    let out = site.join("out");
+    let options = CleanOptions {
+        inputs: vec![inputs.join("zh-clean.txt")],
+        root: site.clone(),
+        out: Some(out.clone()),
+        ..CleanOptions::default()
+    };
+
+    let dry = run(&CleanOptions {
+        dry_run: true,
+        report: Some(site.join("dry.json")),
+        ..options.clone()
+    })
+    .expect("dry run");
+    assert_eq!(dry.failed(), 0);
+    assert!(!out.exists(), "a dry run creates nothing");
+    assert!(
+        !site.join("dry.json").exists(),
+        "a dry run writes no report"
+    );
+
+    run(&options).expect("first run");
+    let article = out.join("zh-clean.md");
+    std::fs::write(&article, "edited by hand").expect("edit");
+    let second = run(&options).expect("second run");
+    assert_eq!(second.failed(), 1);
+    let message = second.files[0].result.as_ref().expect_err("refused");
+    assert!(message.contains("--force"), "{message}");
+    assert_eq!(
+        std::fs::read_to_string(&article).expect("kept"),
+        "edited by hand"
+    );
+
+    let forced = run(&CleanOptions {
+        force: true,
+        ..options.clone()
+    })
+    .expect("forced run");
+    assert_eq!(forced.failed(), 0);
+    assert!(
+        std::fs::read_to_string(&article)
+            .expect("rewritten")
+            .contains("cleaned_from: zh-clean.txt")
+    );
+    let _ = std::fs::remove_dir_all(&site);
+}
+
+#[test]
+fn site_yml_brands_and_spin_pairs_are_used() {
+    let site = temp_site("config");
+    std::fs::write(
+        site.join("site.yml"),
+        "clean:\n  brands: [青禾城市研究院]\n  spin_pairs: [\"城市计划=城市规划\"]\n",
+    )
+    .expect("site.yml");
+    let inputs = site.join("raw");
+    copy_fixtures(&inputs, &["zh-spun.txt"]);
+    let outcome = run(&CleanOptions {
+        inputs: vec![inputs],
+        root: site.clone(),
+        diff: true,
+        ..CleanOptions::default()
+    })
+    .expect("run");
+    let done = outcome.files[0].result.as_ref().expect("cleaned");
+    assert!(done.report.brands.iter().any(|b| b == "青禾城市研究院"));
+    let article =
+        std::fs::read_to_string(site.join("content/interviews/zh-spun.md")).expect("written");
+    assert!(article.contains("城市规划"), "{article}");
+    let diff = done.diff.as_deref().expect("diff asked for");
+    assert!(
+        diff.contains("[-咱们-]") || diff.contains("[-咱-]"),
+        "{diff}"
+    );
+    let _ = std::fs::remove_dir_all(&site);
+}
