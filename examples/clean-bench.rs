@@ -9,13 +9,34 @@ use verbatim::clean::{CleanSettings, clean_document};
 
 /// The fixtures: (file name, bytes).
 const PAGES: &[(&str, &[u8])] = &[
-    ("zh-spun.txt", include_bytes!("../tests/fixtures/clean/zh-spun.txt")),
-    ("zh-polluted.html", include_bytes!("../tests/fixtures/clean/zh-polluted.html")),
-    ("zh-gbk.txt", include_bytes!("../tests/fixtures/clean/zh-gbk.txt")),
-    ("en-polluted.html", include_bytes!("../tests/fixtures/clean/en-polluted.html")),
-    ("zh-clean.txt", include_bytes!("../tests/fixtures/clean/zh-clean.txt")),
-    ("zh-casino.txt", include_bytes!("../tests/fixtures/clean/zh-casino.txt")),
-    ("en-clean.txt", include_bytes!("../tests/fixtures/clean/en-clean.txt")),
+    (
+        "zh-spun.txt",
+        include_bytes!("../tests/fixtures/clean/zh-spun.txt"),
+    ),
+    (
+        "zh-polluted.html",
+        include_bytes!("../tests/fixtures/clean/zh-polluted.html"),
+    ),
+    (
+        "zh-gbk.txt",
+        include_bytes!("../tests/fixtures/clean/zh-gbk.txt"),
+    ),
+    (
+        "en-polluted.html",
+        include_bytes!("../tests/fixtures/clean/en-polluted.html"),
+    ),
+    (
+        "zh-clean.txt",
+        include_bytes!("../tests/fixtures/clean/zh-clean.txt"),
+    ),
+    (
+        "zh-casino.txt",
+        include_bytes!("../tests/fixtures/clean/zh-casino.txt"),
+    ),
+    (
+        "en-clean.txt",
+        include_bytes!("../tests/fixtures/clean/en-clean.txt"),
+    ),
 ];
 
 /// Makes a page about `target` bytes long by repeating the fixture's middle lines, so

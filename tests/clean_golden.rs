@@ -204,7 +204,7 @@ fn assert_no_harm(name: &str) {
     for line in body_lines_of(&cleaned.body) {
         let plain = unformat(&line);
         assert!(
-            source_lines.iter().any(|s| *s == plain),
+            source_lines.contains(&plain),
             "{name}: body line changed: {line}"
         );
     }

@@ -5,6 +5,7 @@
 
 use std::sync::OnceLock;
 
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder};
 use regex::Regex;
 
 use super::extract::{Block, BlockKind};
@@ -24,7 +25,7 @@ pub enum Role {
 }
 
 struct Patterns {
-    line_markers: Vec<String>,
+    line_markers: AhoCorasick,
     end_markers: Vec<String>,
     phone: Regex,
     email: Regex,
@@ -38,10 +39,13 @@ fn patterns() -> &'static Patterns {
             super::data_lines(text).map(str::to_lowercase).collect()
         };
         Patterns {
-            line_markers: list(include_str!("data/chrome-lines.txt")),
+            line_markers: AhoCorasickBuilder::new()
+                .ascii_case_insensitive(true)
+                .build(super::data_lines(include_str!("data/chrome-lines.txt")))
+                .expect("chrome markers compile"),
             end_markers: list(include_str!("data/chrome-end.txt")),
             phone: Regex::new(
-                r"(?:[48]00[-\s]?\d{3}[-\s]?\d{4})|(?:\b1[3-9]\d{9}\b)|(?:\b0\d{2,3}-\d{7,8}\b)|(?:\+\d{1,3}[\s-]\(?\d{1,4}\)?[\s-]\d{3,4}[\s-]\d{3,4})",
+                r"(?:[48]00[-\s]?\d{3}[-\s]?\d{4})|(?:(?-u:\b)1[3-9]\d{9}(?-u:\b))|(?:(?-u:\b)0\d{2,3}-\d{7,8}(?-u:\b))|(?:\+\d{1,3}[\s-]\(?\d{1,4}\)?[\s-]\d{3,4}[\s-]\d{3,4})",
             )
             .expect("phone pattern compiles"),
             email: Regex::new(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
@@ -55,10 +59,13 @@ fn patterns() -> &'static Patterns {
 /// Whether the line is a heading that starts the after-article part of a page
 /// (`新闻推荐`, `友情链接：`, `Related articles`).
 pub fn is_end_marker(text: &str) -> bool {
+    if text.len() > 64 {
+        return false;
+    }
     let trimmed = text
         .trim_matches(|c: char| c.is_whitespace() || matches!(c, ':' | '：' | '>' | '»'))
         .to_lowercase();
-    patterns().end_markers.iter().any(|m| *m == trimmed)
+    patterns().end_markers.contains(&trimmed)
 }
 
 /// Why the block is chrome wherever it stands, or `None` when it may be article text.
@@ -72,12 +79,13 @@ pub fn chrome_reason(block: &Block, brands: &[String]) -> Option<&'static str> {
         return Some("mostly links");
     }
     let patterns = patterns();
-    let lower = text.to_lowercase();
-    let markers = patterns
-        .line_markers
-        .iter()
-        .filter(|m| lower.contains(m.as_str()))
-        .count();
+    let mut seen = Vec::new();
+    for m in patterns.line_markers.find_iter(text) {
+        if !seen.contains(&m.pattern()) {
+            seen.push(m.pattern());
+        }
+    }
+    let markers = seen.len();
     let sentence = text.contains(['。', '！', '？', '，']);
     if (markers >= 1 && chars <= 24 && !sentence) || markers >= 2 {
         return Some("site label or contact line");

@@ -34,7 +34,7 @@ fn label_pattern() -> &'static Regex {
     static PATTERN: OnceLock<Regex> = OnceLock::new();
     PATTERN.get_or_init(|| {
         Regex::new(
-            r"^(问|答|记者|主持人|编者|Q|A|Interviewer|Host|[\p{Han}·]{2,4}|\p{Lu}[\p{L}.'-]+(?: \p{Lu}[\p{L}.'-]+){0,2})\s*[:：]\s*(\S.*)$",
+            r"^(问|答|记者|主持人|编者|Q|A|Interviewer|Host|[\p{Han}·]{2,4}|\p{Lu}[\p{L}.'-]+(?: \p{Lu}[\p{L}.'-]+){0,2})\s*[:：]\s*",
         )
         .expect("label pattern compiles")
     })
@@ -57,6 +57,7 @@ pub fn speakers(blocks: &[Block]) -> Vec<String> {
     for block in blocks {
         if let Some(c) = label_pattern().captures(&block.text)
             && let Some(label) = c.get(1)
+            && c.get(0).is_some_and(|whole| whole.end() < block.text.len())
         {
             let label = label.as_str();
             if !counts.contains_key(label) {
@@ -138,16 +139,18 @@ pub fn to_markdown(blocks: &[Block], lang: Lang, fullwidth: bool, report: &mut R
 /// `问：…` → `**问：**…`, `Q: …` → `**Q:** …`, for fixed labels and the page's speakers.
 fn labelled(text: &str, names: &[String], lang: Lang, block: usize, report: &mut Report) -> String {
     if let Some(c) = label_pattern().captures(text)
-        && let (Some(label), Some(rest)) = (c.get(1), c.get(2))
+        && let (Some(label), Some(whole)) = (c.get(1), c.get(0))
+        && whole.end() < text.len()
         && (FIXED_LABELS.contains(&label.as_str()) || names.iter().any(|n| n == label.as_str()))
     {
         let label = label.as_str();
+        let rest = &text[whole.end()..];
         report.push(ChangeKind::SpeakerLabelled, block, label);
         let cjk_label = label.chars().any(is_cjk);
         return if lang == Lang::Zh && cjk_label {
-            format!("**{}：**{}", escape(label), escape(rest.as_str()))
+            format!("**{}：**{}", escape(label), escape(rest))
         } else {
-            format!("**{}:** {}", escape(label), escape(rest.as_str()))
+            format!("**{}:** {}", escape(label), escape(rest))
         };
     }
     escape(text)

@@ -41,6 +41,7 @@ struct Patterns {
     interviewee_en: Regex,
     author: Regex,
     url: Regex,
+    source_label: Regex,
     placeholders: Vec<String>,
 }
 
@@ -52,15 +53,15 @@ fn patterns() -> &'static Patterns {
             byline: re(
                 r"(?:作者|发布时间|发布日期|发表时间|发表日期|更新时间|时间|日期|来源|浏览量|浏览次数|阅读量|点击数|点击量|责任编辑|编辑)\s*[:：]",
             ),
-            byline_en: re(r"^(?:By\s+\S|Published\b|Posted\b|Updated\b|Date:)"),
+            byline_en: re(r"^(?:By\s+\S|Published(?-u:\b)|Posted(?-u:\b)|Updated(?-u:\b)|Date:)"),
             date: re(
                 r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[T\s]*(\d{1,2}):(\d{2})(?::(\d{2}))?)?",
             ),
             date_en: re(
-                r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+(\d{1,2}),?\s+(\d{4})\b",
+                r"(?-u:\b)(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+(\d{1,2}),?\s+(\d{4})(?-u:\b)",
             ),
             date_en_day_first: re(
-                r"\b(\d{1,2})\s+(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?,?\s+(\d{4})\b",
+                r"(?-u:\b)(\d{1,2})\s+(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?,?\s+(\d{4})(?-u:\b)",
             ),
             credits: vec![
                 (re(r"未经《([^》]{2,24})》(?:书面)?(?:许可|授权|同意)"), 3),
@@ -89,6 +90,7 @@ fn patterns() -> &'static Patterns {
                 r"(?:作者|记者)\s*[:：]?\s*([\p{Han}·]{2,4}|[A-Za-z][A-Za-z .'-]{1,30}?)(?:\s|$|，|,|\|)|^By\s+(\p{Lu}[\p{L}.'-]+(?:\s+\p{Lu}[\p{L}.'-]+){0,3})",
             ),
             url: re(r#"https?://[^\s"'<>，。]+"#),
+            source_label: re(r"原文链接|原文地址|原文网址|(?i:source:|originally published)"),
             placeholders: super::data_lines(include_str!("data/placeholder-authors.txt"))
                 .map(str::to_lowercase)
                 .collect(),
@@ -325,17 +327,7 @@ pub fn is_placeholder_author(name: &str) -> bool {
 
 /// The first web address in a line that names the source (`原文链接：`, `Source:`).
 fn source_url_in(text: &str) -> Option<String> {
-    let lower = text.to_lowercase();
-    let labelled = [
-        "原文链接",
-        "原文地址",
-        "原文网址",
-        "source:",
-        "originally published",
-    ]
-    .iter()
-    .any(|label| lower.contains(label));
-    if !labelled {
+    if !patterns().source_label.is_match(text) {
         return None;
     }
     patterns().url.find(text).map(|m| m.as_str().to_string())

@@ -45,7 +45,7 @@ fn lists() -> &'static Lists {
             .map(re)
             .collect(),
             domain: re(
-                r"(?i)\b(?:https?://)?(?:www\.)?((?:[a-z0-9-]+\.)+(?:com|net|org|cc|vip|top|xyz|app|bet|casino|info|me|io|cn|tv|club|site|online))\b(?:/[^\s，。）)]*)?",
+                r"(?i)(?-u:\b)(?:https?://)?(?:www\.)?((?:[a-z0-9-]+\.)+(?:com|net|org|cc|vip|top|xyz|app|bet|casino|info|me|io|cn|tv|club|site|online))(?-u:\b)(?:/[^\s，。）)]*)?",
             ),
             bait_host: re(r"(?i)bet|casino|poker|slot|vip|365|888|777|娱乐|体育"),
         }
