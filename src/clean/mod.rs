@@ -169,6 +169,8 @@ pub struct Cleaned {
     /// The article's text as extracted, before spam removal and despinning (for
     /// the diff).
     pub before: String,
+    /// The article's text after the passes, before Markdown formatting (for the diff).
+    pub after: String,
     /// Every change made.
     pub report: Report,
     /// The encoding the page was read as.
@@ -183,9 +185,9 @@ impl Cleaned {
         markdown::article(&self.front, &self.body)
     }
 
-    /// A word-level diff of the body before and after cleaning.
+    /// A word-level diff of the article text before and after the cleaning passes.
     pub fn diff(&self, color: bool) -> String {
-        diff::word_diff(&self.before, &self.body, color)
+        diff::word_diff(&self.before, &self.after, color)
     }
 }
 
@@ -382,6 +384,17 @@ pub fn clean_document(
             (today(), true)
         }
     };
+    let after = body
+        .iter()
+        .map(|b| {
+            if lang == Lang::Zh && settings.fullwidth_punctuation {
+                format::fullwidth_punctuation(&b.text, b.number, &mut throwaway)
+            } else {
+                b.text.clone()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n\n");
     let body_markdown =
         format::to_markdown(&body, lang, settings.fullwidth_punctuation, &mut report);
     let mut front = markdown::FrontMatter {
@@ -400,6 +413,7 @@ pub fn clean_document(
         front,
         body: body_markdown,
         before,
+        after,
         report,
         encoding: decoded.encoding,
         mojibake_repaired: decoded.mojibake_repaired,
