@@ -106,7 +106,7 @@ impl SpinTable {
             }
             entries.push(parse_pair(line, section)?);
         }
-        Ok(Self::compile(entries))
+        Self::compile(entries)
     }
 
     /// Compiles user pairs (`spun=original`, optionally `| contexts`), all restored
@@ -116,10 +116,10 @@ impl SpinTable {
             .iter()
             .map(|p| parse_pair(p.trim(), "restore"))
             .collect::<Result<Vec<_>, _>>()?;
-        Ok(Self::compile(entries))
+        Self::compile(entries)
     }
 
-    fn compile(entries: Vec<(String, Rule)>) -> SpinTable {
+    fn compile(entries: Vec<(String, Rule)>) -> Result<SpinTable, TableError> {
         let mut forms: Vec<String> = Vec::new();
         let mut rules: Vec<Vec<Rule>> = Vec::new();
         for (form, rule) in entries {
@@ -140,13 +140,16 @@ impl SpinTable {
             .match_kind(MatchKind::LeftmostLongest)
             .ascii_case_insensitive(true)
             .build(&forms)
-            .expect("spin forms compile into an automaton");
-        SpinTable {
+            .map_err(|e| TableError {
+                line: format!("{} pairs", forms.len()),
+                problem: format!("the table is too large to compile: {e}"),
+            })?;
+        Ok(SpinTable {
             terms,
             forms,
             rules,
             automaton,
-        }
+        })
     }
 
     /// Whether `phrase` is a term of the table, spun or original (`人工智能`, `大模子`).

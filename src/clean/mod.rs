@@ -649,6 +649,19 @@ fn clean_file(
             output.display()
         ));
     }
+    let size = std::fs::metadata(input)
+        .map_err(|e| format!("{}: cannot read it: {e}", input.display()))?
+        .len();
+    if size > settings.max_input_bytes as u64 {
+        let error = CleanError {
+            file: input.display().to_string(),
+            problem: Problem::TooLarge {
+                size: usize::try_from(size).unwrap_or(usize::MAX),
+                limit: settings.max_input_bytes,
+            },
+        };
+        return Err(error.to_string());
+    }
     let bytes =
         std::fs::read(input).map_err(|e| format!("{}: cannot read it: {e}", input.display()))?;
     let file_name = input
