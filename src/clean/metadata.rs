@@ -148,7 +148,7 @@ pub fn locate_title(page: &Page, brands: &[String]) -> Option<usize> {
         return Some(title);
     }
     blocks[..window].iter().position(|b| {
-        usable(b) && b.text.chars().count() >= 5 && !b.text.ends_with(['。', '.', '！', '？'])
+        usable(b) && b.text.chars().count() >= 5 && !b.text.ends_with(['。', '.'])
     })
 }
 
