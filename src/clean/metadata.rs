@@ -147,9 +147,9 @@ pub fn locate_title(page: &Page, brands: &[String]) -> Option<usize> {
     {
         return Some(title);
     }
-    blocks[..window].iter().position(|b| {
-        usable(b) && b.text.chars().count() >= 5 && !b.text.ends_with(['。', '.'])
-    })
+    blocks[..window]
+        .iter()
+        .position(|b| usable(b) && b.text.chars().count() >= 5 && !b.text.ends_with(['。', '.']))
 }
 
 /// Splits `Title - Site`, `Title_Site`, `Title | Site` into the title and the site
