@@ -147,7 +147,11 @@ fn run_clean(options: verbatim::clean::CleanOptions) -> ExitCode {
         match &file.result {
             Ok(done) => {
                 let verb = if done.written { "wrote" } else { "would write" };
-                println!("{} → {verb} {}", file.input.display(), file.output.display());
+                println!(
+                    "{} → {verb} {}",
+                    file.input.display(),
+                    file.output.display()
+                );
                 println!("  {}: {}", done.title, done.report.summary());
                 if let Some(diff) = &done.diff {
                     println!("{diff}");
