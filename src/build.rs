@@ -8,7 +8,7 @@ use rayon::prelude::*;
 use crate::config::{ConfigError, SiteConfig};
 use crate::content::{Article, ContentErrors};
 use crate::markdown::{Highlighter, MarkdownOptions, Rendered, SourceInfo};
-use crate::output::{Extras, OutputError};
+use crate::output::{Extras, OutputError, Staging};
 use crate::render::{OutputFile, RenderError, Renderer};
 use crate::site::{Page, Site, SiteError};
 
@@ -85,8 +85,17 @@ pub fn load_config(root: &Path, options: &BuildOptions) -> Result<SiteConfig, Co
     Ok(config)
 }
 
-/// Runs every stage but the writing.
-pub fn build_in_memory(root: &Path, options: &BuildOptions) -> Result<BuiltSite, BuildError> {
+/// Everything a build knows before rendering templates.
+struct Prepared {
+    site: Site,
+    renderer: Renderer,
+    extras: Extras,
+    warnings: Vec<String>,
+}
+
+/// Runs the stages up to the indexed site: settings, content, Markdown, taxonomies, and
+/// loads the templates.
+fn prepare(root: &Path, options: &BuildOptions) -> Result<Prepared, BuildError> {
     let config = load_config(root, options)?;
     let articles = crate::content::load(root, &config, options.drafts)?;
     let renderer = Renderer::new(root, &config)?;
@@ -97,12 +106,23 @@ pub fn build_in_memory(root: &Path, options: &BuildOptions) -> Result<BuiltSite,
         .collect();
     let extras = extras(&config)?;
     let site = Site::new(config, pages)?;
-    let files = renderer.render_site(&site)?;
-    Ok(BuiltSite {
+    Ok(Prepared {
         site,
-        files,
+        renderer,
         extras,
         warnings,
+    })
+}
+
+/// Runs every stage but the writing, keeping every rendered file in memory.
+pub fn build_in_memory(root: &Path, options: &BuildOptions) -> Result<BuiltSite, BuildError> {
+    let prepared = prepare(root, options)?;
+    let files = prepared.renderer.render_site(&prepared.site)?;
+    Ok(BuiltSite {
+        site: prepared.site,
+        files,
+        extras: prepared.extras,
+        warnings: prepared.warnings,
     })
 }
 
@@ -156,14 +176,20 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildSummary, BuildE
         .clone()
         .unwrap_or_else(|| root.join("public"));
     crate::output::check_output_location(root, &output)?;
-    let built = build_in_memory(root, options)?;
-    let files = crate::output::write_site(root, &output, &built.files, &built.extras)?;
+    let prepared = prepare(root, options)?;
+    // Each page is written as soon as it is rendered; the staging folder removes itself
+    // if anything fails, leaving the previous output as it was.
+    let staging = Staging::begin(root, &output, &prepared.extras)?;
+    prepared.renderer.render_site_into(&prepared.site, |file| {
+        staging.write(&file).map_err(BuildError::from)
+    })?;
+    let files = staging.commit(root)?;
     Ok(BuildSummary {
-        articles: built.site.pages.len(),
-        terms: built.site.taxonomies.iter().map(|t| t.terms.len()).sum(),
+        articles: prepared.site.pages.len(),
+        terms: prepared.site.taxonomies.iter().map(|t| t.terms.len()).sum(),
         files,
         elapsed: started.elapsed(),
-        warnings: built.warnings,
+        warnings: prepared.warnings,
         output,
     })
 }

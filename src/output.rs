@@ -3,6 +3,8 @@
 
 use std::path::{Component, Path, PathBuf};
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 use rayon::prelude::*;
 
 use crate::render::OutputFile;
@@ -118,57 +120,77 @@ pub fn write_site(
     files: &[OutputFile],
     extras: &Extras,
 ) -> Result<usize, OutputError> {
-    check_output_location(root, output)?;
-    if output.exists() && !output.join(MARKER).exists() && !is_empty_dir(output) {
-        return Err(OutputError::ForeignOutput {
-            path: output.to_path_buf(),
+    let staging = Staging::begin(root, output, extras)?;
+    files.par_iter().try_for_each(|file| staging.write(file))?;
+    staging.commit(root)
+}
+
+/// A staging folder beside the output, filled file by file (from any thread) and swapped
+/// into place by [`Staging::commit`]. Dropped without a commit, it removes itself and the
+/// output is untouched.
+pub struct Staging {
+    dir: PathBuf,
+    output: PathBuf,
+    written: AtomicUsize,
+    committed: bool,
+}
+
+impl Staging {
+    /// Checks that `output` may be replaced, creates the staging folder and writes the
+    /// generated files (theme CSS, `.nojekyll`, `CNAME`, the marker).
+    pub fn begin(root: &Path, output: &Path, extras: &Extras) -> Result<Staging, OutputError> {
+        check_output_location(root, output)?;
+        if output.exists() && !output.join(MARKER).exists() && !is_empty_dir(output) {
+            return Err(OutputError::ForeignOutput {
+                path: output.to_path_buf(),
+            });
+        }
+        let dir = sibling(output, "staging");
+        remove_if_exists(&dir)?;
+        std::fs::create_dir_all(&dir).map_err(|source| OutputError::Io {
+            path: dir.clone(),
+            action: "cannot create the staging folder",
+            source,
+        })?;
+        let staging = Staging {
+            dir,
+            output: output.to_path_buf(),
+            written: AtomicUsize::new(0),
+            committed: false,
+        };
+        let mut generated = generated_files(extras);
+        generated.push(OutputFile {
+            path: MARKER.into(),
+            contents: b"Written by verbatim build; the next build replaces this folder whole.\n"
+                .to_vec(),
         });
+        generated.iter().try_for_each(|file| staging.write(file))?;
+        Ok(staging)
     }
-    let staging = sibling(output, "staging");
-    remove_if_exists(&staging)?;
-    let result = fill(root, &staging, files, extras);
-    match result {
-        Ok(count) => {
-            swap_into_place(&staging, output)?;
-            Ok(count)
-        }
-        Err(error) => {
-            let _ = std::fs::remove_dir_all(&staging);
-            Err(error)
-        }
+
+    /// Writes one file into the staging folder.
+    pub fn write(&self, file: &OutputFile) -> Result<(), OutputError> {
+        write_one(&self.dir, file)?;
+        self.written.fetch_add(1, Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// Copies the site's `static/` (whose files win over generated ones of the same name)
+    /// and swaps the staging folder into place. Returns the number of files written.
+    pub fn commit(mut self, root: &Path) -> Result<usize, OutputError> {
+        let copied = copy_static(&root.join(STATIC_DIR), &self.dir)?;
+        swap_into_place(&self.dir, &self.output)?;
+        self.committed = true;
+        Ok(self.written.load(Ordering::Relaxed) + copied)
     }
 }
 
-fn fill(
-    root: &Path,
-    staging: &Path,
-    files: &[OutputFile],
-    extras: &Extras,
-) -> Result<usize, OutputError> {
-    let io = |path: &Path, action: &'static str| {
-        let path = path.to_path_buf();
-        move |source| OutputError::Io {
-            path,
-            action,
-            source,
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = std::fs::remove_dir_all(&self.dir);
         }
-    };
-    std::fs::create_dir_all(staging).map_err(io(staging, "cannot create the staging folder"))?;
-    let mut generated = generated_files(extras);
-    generated.push(OutputFile {
-        path: MARKER.into(),
-        contents: b"Written by verbatim build; the next build replaces this folder whole.\n"
-            .to_vec(),
-    });
-    // Generated files first, so a site's own static file of the same name wins.
-    let written: usize = generated
-        .par_iter()
-        .chain(files.par_iter())
-        .map(|file| write_one(staging, file))
-        .collect::<Result<Vec<()>, _>>()?
-        .len();
-    let copied = copy_static(&root.join(STATIC_DIR), staging)?;
-    Ok(written + copied)
+    }
 }
 
 /// The files the output stage adds to the rendered ones: the built-in static files, the
@@ -327,7 +349,7 @@ fn swap_into_place(staging: &Path, output: &Path) -> Result<(), OutputError> {
 }
 
 fn remove_if_exists(path: &Path) -> Result<(), OutputError> {
-    match std::fs::remove_dir_all(path) {
+    match remove_tree(path) {
         Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(OutputError::Io {
             path: path.to_path_buf(),
             action: "cannot remove",
@@ -335,6 +357,20 @@ fn remove_if_exists(path: &Path) -> Result<(), OutputError> {
         }),
         _ => Ok(()),
     }
+}
+
+/// `remove_dir_all`, with the entries of each folder removed in parallel: deleting an old
+/// output of thousands of pages one file at a time is a noticeable share of a build.
+fn remove_tree(path: &Path) -> std::io::Result<()> {
+    let entries = std::fs::read_dir(path)?.collect::<Result<Vec<_>, _>>()?;
+    entries.par_iter().try_for_each(|entry| {
+        if entry.file_type()?.is_dir() {
+            remove_tree(&entry.path())
+        } else {
+            std::fs::remove_file(entry.path())
+        }
+    })?;
+    std::fs::remove_dir(path)
 }
 
 fn is_empty_dir(path: &Path) -> bool {

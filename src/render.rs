@@ -192,6 +192,23 @@ impl Renderer {
         Ok(files)
     }
 
+    /// Renders every file of the site and hands each to `sink` as soon as it is ready, from
+    /// any thread, so a build never holds the whole rendered site in memory. Returns the
+    /// number of files.
+    pub fn render_site_into<E: From<RenderError> + Send>(
+        &self,
+        site: &Site,
+        sink: impl Fn(OutputFile) -> Result<(), E> + Sync,
+    ) -> Result<usize, E> {
+        let summaries = self.summaries(site, None);
+        let jobs = all_jobs(site);
+        let count = jobs.len() + 1;
+        jobs.into_par_iter()
+            .try_for_each(|job| sink(self.render_job(site, &summaries, job)?))?;
+        sink(self.robots_txt(site))?;
+        Ok(count)
+    }
+
     /// Renders only the files that show one of the `changed` pages (indices into
     /// `site.pages`): their article pages and their neighbours' (which link to them), the
     /// listings and feeds they are on, and the sitemap. Only valid while the order of the
@@ -248,8 +265,16 @@ impl Renderer {
         jobs: Vec<Job>,
         shown: Option<&HashSet<usize>>,
     ) -> Result<Vec<OutputFile>, RenderError> {
-        let summaries: Vec<Value> = site
-            .pages
+        let summaries = self.summaries(site, shown);
+        jobs.into_par_iter()
+            .map(|job| self.render_job(site, &summaries, job))
+            .collect()
+    }
+
+    /// Each article's summary as a template value, built once and shared by every listing;
+    /// `shown` limits which are built (all when `None`).
+    fn summaries(&self, site: &Site, shown: Option<&HashSet<usize>>) -> Vec<Value> {
+        site.pages
             .par_iter()
             .enumerate()
             .map(|(index, page)| {
@@ -259,9 +284,6 @@ impl Renderer {
                     Value::none()
                 }
             })
-            .collect();
-        jobs.into_par_iter()
-            .map(|job| self.render_job(site, &summaries, job))
             .collect()
     }
 
