@@ -3,7 +3,8 @@
 
 use std::path::{Component, Path, PathBuf};
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::collections::HashSet;
+use std::sync::Mutex;
 
 use rayon::prelude::*;
 
@@ -126,17 +127,21 @@ pub fn write_site(
 }
 
 /// A staging folder beside the output, filled file by file (from any thread) and swapped
-/// into place by [`Staging::commit`]. Dropped without a commit, it removes itself and the
-/// output is untouched.
+/// into place by [`Staging::commit`]. The output is untouched until then.
+///
+/// The folder the previous output is swapped out to becomes the next build's staging
+/// folder: overwriting files that exist is several times cheaper than creating them (on
+/// slow virtual disks creating a file and its folder costs about a millisecond), and a
+/// rebuild mostly rewrites the same paths. Files the new build does not write are
+/// removed before the swap.
 pub struct Staging {
     dir: PathBuf,
     output: PathBuf,
-    written: AtomicUsize,
-    committed: bool,
+    written: Mutex<HashSet<PathBuf>>,
 }
 
 impl Staging {
-    /// Checks that `output` may be replaced, creates the staging folder and writes the
+    /// Checks that `output` may be replaced, prepares the staging folder and writes the
     /// generated files (theme CSS, `.nojekyll`, `CNAME`, the marker).
     pub fn begin(root: &Path, output: &Path, extras: &Extras) -> Result<Staging, OutputError> {
         check_output_location(root, output)?;
@@ -146,7 +151,6 @@ impl Staging {
             });
         }
         let dir = sibling(output, "staging");
-        remove_if_exists(&dir)?;
         std::fs::create_dir_all(&dir).map_err(|source| OutputError::Io {
             path: dir.clone(),
             action: "cannot create the staging folder",
@@ -155,8 +159,7 @@ impl Staging {
         let staging = Staging {
             dir,
             output: output.to_path_buf(),
-            written: AtomicUsize::new(0),
-            committed: false,
+            written: Mutex::new(HashSet::new()),
         };
         let mut generated = generated_files(extras);
         generated.push(OutputFile {
@@ -171,26 +174,62 @@ impl Staging {
     /// Writes one file into the staging folder.
     pub fn write(&self, file: &OutputFile) -> Result<(), OutputError> {
         write_one(&self.dir, file)?;
-        self.written.fetch_add(1, Ordering::Relaxed);
+        self.record(PathBuf::from(&file.path));
         Ok(())
     }
 
-    /// Copies the site's `static/` (whose files win over generated ones of the same name)
-    /// and swaps the staging folder into place. Returns the number of files written.
-    pub fn commit(mut self, root: &Path) -> Result<usize, OutputError> {
-        let copied = copy_static(&root.join(STATIC_DIR), &self.dir)?;
+    fn record(&self, relative: PathBuf) {
+        self.written
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(relative);
+    }
+
+    /// Copies the site's `static/` (whose files win over generated ones of the same name),
+    /// removes what this build did not write, and swaps the staging folder into place.
+    /// Returns the number of files in the new output.
+    pub fn commit(self, root: &Path) -> Result<usize, OutputError> {
+        for relative in copy_static(&root.join(STATIC_DIR), &self.dir)? {
+            self.record(relative);
+        }
+        let written = self
+            .written
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        prune(&self.dir, &written)?;
         swap_into_place(&self.dir, &self.output)?;
-        self.committed = true;
-        Ok(self.written.load(Ordering::Relaxed) + copied)
+        Ok(written.len())
     }
 }
 
-impl Drop for Staging {
-    fn drop(&mut self) {
-        if !self.committed {
-            let _ = std::fs::remove_dir_all(&self.dir);
+/// Removes every file under `dir` that is not in `keep`, and the folders left empty.
+fn prune(dir: &Path, keep: &HashSet<PathBuf>) -> Result<(), OutputError> {
+    let io = |path: &Path, action: &'static str| {
+        let path = path.to_path_buf();
+        move |source| OutputError::Io {
+            path,
+            action,
+            source,
+        }
+    };
+    for entry in walkdir::WalkDir::new(dir).min_depth(1).contents_first(true) {
+        let entry = entry.map_err(|e| OutputError::Io {
+            path: e.path().unwrap_or(dir).to_path_buf(),
+            action: "cannot list",
+            source: e
+                .into_io_error()
+                .unwrap_or_else(|| std::io::Error::other("loop in folder links")),
+        })?;
+        let path = entry.path();
+        if entry.file_type().is_dir() {
+            if is_empty_dir(path) {
+                std::fs::remove_dir(path).map_err(io(path, "cannot remove the stale folder"))?;
+            }
+        } else if !path.strip_prefix(dir).is_ok_and(|r| keep.contains(r)) {
+            std::fs::remove_file(path).map_err(io(path, "cannot remove the stale file"))?;
         }
     }
+    Ok(())
 }
 
 /// The files the output stage adds to the rendered ones: the built-in static files, the
@@ -267,11 +306,11 @@ fn write_one(staging: &Path, file: &OutputFile) -> Result<(), OutputError> {
     }
     let target = staging.join(relative);
     if let Some(parent) = target.parent() {
-        std::fs::create_dir_all(parent).map_err(|source| OutputError::Io {
-            path: parent.to_path_buf(),
-            action: "cannot create the folder",
-            source,
-        })?;
+        create_folder(staging, parent)?;
+    }
+    if target.is_dir() {
+        // A reused staging folder may hold a folder where this build puts a file.
+        remove_if_exists(&target)?;
     }
     std::fs::write(&target, &file.contents).map_err(|source| OutputError::Io {
         path: target,
@@ -280,11 +319,33 @@ fn write_one(staging: &Path, file: &OutputFile) -> Result<(), OutputError> {
     })
 }
 
-fn copy_static(dir: &Path, staging: &Path) -> Result<usize, OutputError> {
-    if !dir.is_dir() {
-        return Ok(0);
+/// `create_dir_all`, replacing a file that a reused staging folder holds where this build
+/// needs a folder.
+fn create_folder(staging: &Path, folder: &Path) -> Result<(), OutputError> {
+    if std::fs::create_dir_all(folder).is_ok() {
+        return Ok(());
     }
-    let mut count = 0;
+    let io = |source| OutputError::Io {
+        path: folder.to_path_buf(),
+        action: "cannot create the folder",
+        source,
+    };
+    if let Some(file) = folder
+        .ancestors()
+        .take_while(|a| *a != staging)
+        .find(|a| a.is_file())
+    {
+        std::fs::remove_file(file).map_err(io)?;
+    }
+    std::fs::create_dir_all(folder).map_err(io)
+}
+
+/// Copies `dir` into `staging`; returns the files copied, relative to `staging`.
+fn copy_static(dir: &Path, staging: &Path) -> Result<Vec<PathBuf>, OutputError> {
+    if !dir.is_dir() {
+        return Ok(Vec::new());
+    }
+    let mut copied = Vec::new();
     for entry in walkdir::WalkDir::new(dir) {
         let entry = entry.map_err(|e| OutputError::Io {
             path: e.path().unwrap_or(dir).to_path_buf(),
@@ -298,21 +359,20 @@ fn copy_static(dir: &Path, staging: &Path) -> Result<usize, OutputError> {
         };
         let target = staging.join(relative);
         if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).map_err(|source| OutputError::Io {
-                path: target,
-                action: "cannot create the folder",
-                source,
-            })?;
+            create_folder(staging, &target)?;
         } else {
+            if target.is_dir() {
+                remove_if_exists(&target)?;
+            }
             std::fs::copy(entry.path(), &target).map_err(|source| OutputError::Io {
                 path: entry.path().to_path_buf(),
                 action: "cannot copy",
                 source,
             })?;
-            count += 1;
+            copied.push(relative.to_path_buf());
         }
     }
-    Ok(count)
+    Ok(copied)
 }
 
 /// `public` → `.public.staging` beside it, on the same file system so renames are atomic.
@@ -345,7 +405,11 @@ fn swap_into_place(staging: &Path, output: &Path) -> Result<(), OutputError> {
             source,
         });
     }
-    remove_if_exists(&old)
+    // The previous output is the next build's staging folder (see `Staging`).
+    if old.exists() && std::fs::rename(&old, staging).is_err() {
+        remove_if_exists(&old)?;
+    }
+    Ok(())
 }
 
 fn remove_if_exists(path: &Path) -> Result<(), OutputError> {
@@ -472,6 +536,56 @@ mod tests {
         };
         assert!(write_site(&root, &output, &[bad], &Extras::default()).is_err());
         assert!(!root.join("evil.html").exists());
-        assert!(!sibling(&output, "staging").exists());
+        assert!(!output.exists(), "nothing is swapped in after a failure");
+    }
+
+    #[test]
+    fn reused_staging_folder_is_pruned_and_reshaped() {
+        let root = temp();
+        let output = root.join("public");
+        let file = |path: &str, text: &str| OutputFile {
+            path: path.into(),
+            contents: text.as_bytes().to_vec(),
+        };
+        let builds = [
+            vec![
+                file("a/index.html", "1"),
+                file("b/index.html", "1"),
+                file("x", "file"),
+            ],
+            vec![
+                file("a/index.html", "2"),
+                file("c/index.html", "2"),
+                file("x/index.html", "dir"),
+            ],
+            vec![file("a/index.html", "3"), file("x", "file again")],
+        ];
+        for files in &builds {
+            write_site(&root, &output, files, &Extras::default()).unwrap();
+            let mut found: Vec<String> = walkdir::WalkDir::new(&output)
+                .into_iter()
+                .filter_map(Result::ok)
+                .filter(|e| e.file_type().is_file())
+                .map(|e| {
+                    e.path()
+                        .strip_prefix(&output)
+                        .unwrap()
+                        .to_string_lossy()
+                        .into_owned()
+                })
+                .filter(|p| !p.starts_with('.') && !p.ends_with(".css"))
+                .collect();
+            found.sort();
+            let mut expected: Vec<String> = files.iter().map(|f| f.path.clone()).collect();
+            expected.sort();
+            assert_eq!(found, expected, "exactly this build's files");
+            for f in files {
+                assert_eq!(std::fs::read(output.join(&f.path)).unwrap(), f.contents);
+            }
+        }
+        assert!(
+            sibling(&output, "staging").join(MARKER).exists(),
+            "previous output kept for reuse"
+        );
     }
 }
