@@ -566,14 +566,12 @@ impl Renderer {
         context: &Context,
         path: String,
     ) -> Result<OutputFile, RenderError> {
-        let text = self
-            .tera
-            .render(template, context)
+        // Rendering into bytes skips the UTF-8 check `render` makes of every page.
+        let mut contents = Vec::with_capacity(16 * 1024);
+        self.tera
+            .render_to(template, context, &mut contents)
             .map_err(|error| template_error(&error, &self.origins))?;
-        Ok(OutputFile {
-            path,
-            contents: text.into_bytes(),
-        })
+        Ok(OutputFile { path, contents })
     }
 
     fn summary<'a>(&self, site: &Site, page: &'a Page) -> Summary<'a> {

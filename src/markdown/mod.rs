@@ -518,12 +518,22 @@ fn count_words(events: &[Event<'_>], rendered: &mut Rendered) {
             continue;
         };
         for c in text.chars() {
-            if is_cjk(c) {
-                if c.is_alphanumeric() {
+            if c.is_ascii() {
+                if c.is_ascii_alphanumeric() || (in_word && (c == '\'' || c == '-')) {
+                    if !in_word {
+                        rendered.latin_words += 1;
+                    }
+                    in_word = true;
+                } else {
+                    in_word = false;
+                }
+            } else if is_cjk(c) {
+                // Unified ideographs are by far the most common; skip the Unicode table.
+                if ('\u{4E00}'..='\u{9FFF}').contains(&c) || c.is_alphanumeric() {
                     rendered.cjk_chars += 1;
                 }
                 in_word = false;
-            } else if c.is_alphanumeric() || (in_word && (c == '\'' || c == '’' || c == '-')) {
+            } else if c.is_alphanumeric() || (in_word && c == '’') {
                 if !in_word {
                     rendered.latin_words += 1;
                 }
