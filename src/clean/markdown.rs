@@ -48,7 +48,7 @@ impl FrontMatter {
 
 /// The whole article file: `---`, front matter, `---`, body.
 pub fn article(front: &FrontMatter, body: &str) -> String {
-    let yaml = serde_saphyr::to_string(front).unwrap_or_else(|_| fallback_yaml(front));
+    let yaml = crate::content::frontmatter::to_yaml(front).unwrap_or_else(|_| fallback_yaml(front));
     let mut out = String::with_capacity(yaml.len() + body.len() + 16);
     out.push_str("---\n");
     out.push_str(&yaml);
@@ -91,18 +91,17 @@ mod tests {
         };
         front.set_interviewees(&["周明远".to_string()]);
         let text = article(&front, "正文。\n");
-        let yaml = text
-            .strip_prefix("---\n")
-            .and_then(|rest| rest.split_once("---\n"))
-            .map(|(yaml, _)| yaml)
-            .expect("front matter delimiters");
-        let parsed: std::collections::BTreeMap<String, String> =
-            serde_saphyr::from_str(yaml).expect("valid yaml");
-        assert_eq!(parsed["title"], front.title);
-        assert_eq!(parsed["date"], "2024-03-21 14:20:15");
-        assert_eq!(parsed["interviewee"], "周明远");
-        assert_eq!(parsed["cleaned_from"], "page: one.html");
-        assert!(!parsed.contains_key("draft"));
+        let parsed = crate::content::parse_article(
+            &text,
+            std::path::Path::new("content/interviews/one.md"),
+            &crate::config::SiteConfig::default(),
+        )
+        .expect("verbatim build accepts the article");
+        assert_eq!(parsed.title, front.title);
+        assert_eq!(parsed.date.ymd(), "2024-03-21");
+        assert_eq!(parsed.interviewees, ["周明远"]);
+        assert_eq!(parsed.cleaned_from.as_deref(), Some("page: one.html"));
+        assert!(!parsed.draft);
         assert!(text.ends_with("---\n\n正文。\n"));
     }
 }
