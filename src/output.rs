@@ -215,13 +215,7 @@ fn prune(dir: &Path, keep: &HashSet<PathBuf>) -> Result<(), OutputError> {
     // Folders that lost an entry; only these can have become empty.
     let mut emptied: HashSet<PathBuf> = HashSet::new();
     for entry in walkdir::WalkDir::new(dir).min_depth(1).contents_first(true) {
-        let entry = entry.map_err(|e| OutputError::Io {
-            path: e.path().unwrap_or(dir).to_path_buf(),
-            action: "cannot list",
-            source: e
-                .into_io_error()
-                .unwrap_or_else(|| std::io::Error::other("loop in folder links")),
-        })?;
+        let entry = entry.map_err(|e| walk_error(e, dir))?;
         let path = entry.path();
         let removed = if entry.file_type().is_dir() {
             emptied.contains(path) && is_empty_dir(path) && std::fs::remove_dir(path).is_ok()
@@ -274,13 +268,7 @@ pub fn read_static(root: &Path) -> Result<Vec<OutputFile>, OutputError> {
     }
     let mut files = Vec::new();
     for entry in walkdir::WalkDir::new(&dir) {
-        let entry = entry.map_err(|e| OutputError::Io {
-            path: e.path().unwrap_or(&dir).to_path_buf(),
-            action: "cannot list",
-            source: e
-                .into_io_error()
-                .unwrap_or_else(|| std::io::Error::other("loop in folder links")),
-        })?;
+        let entry = entry.map_err(|e| walk_error(e, &dir))?;
         if !entry.file_type().is_file() {
             continue;
         }
@@ -358,13 +346,7 @@ fn copy_static(dir: &Path, staging: &Path) -> Result<Vec<PathBuf>, OutputError> 
     }
     let mut copied = Vec::new();
     for entry in walkdir::WalkDir::new(dir) {
-        let entry = entry.map_err(|e| OutputError::Io {
-            path: e.path().unwrap_or(dir).to_path_buf(),
-            action: "cannot list",
-            source: e
-                .into_io_error()
-                .unwrap_or_else(|| std::io::Error::other("loop in folder links")),
-        })?;
+        let entry = entry.map_err(|e| walk_error(e, dir))?;
         let Ok(relative) = entry.path().strip_prefix(dir) else {
             continue;
         };
@@ -446,6 +428,17 @@ fn remove_tree(path: &Path) -> std::io::Result<()> {
         }
     })?;
     std::fs::remove_dir(path)
+}
+
+/// A failed folder listing as an error that names the folder.
+fn walk_error(error: walkdir::Error, dir: &Path) -> OutputError {
+    OutputError::Io {
+        path: error.path().unwrap_or(dir).to_path_buf(),
+        action: "cannot list",
+        source: error
+            .into_io_error()
+            .unwrap_or_else(|| std::io::Error::other("loop in folder links")),
+    }
 }
 
 fn is_empty_dir(path: &Path) -> bool {
