@@ -1,6 +1,7 @@
 //! `verbatim build`: the pipeline from a site folder to a written output folder.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -99,6 +100,7 @@ fn prepare(root: &Path, options: &BuildOptions) -> Result<Prepared, BuildError> 
     let config = load_config(root, options)?;
     let articles = crate::content::load(root, &config, options.drafts)?;
     let renderer = Renderer::new(root, &config)?;
+    let articles = articles.into_iter().map(Arc::new).collect();
     let pages = render_articles(articles, &config, &Highlighter::new(), |_| None);
     let warnings: Vec<String> = pages
         .iter()
@@ -129,10 +131,10 @@ pub fn build_in_memory(root: &Path, options: &BuildOptions) -> Result<BuiltSite,
 /// Renders each article's Markdown in parallel. `reuse` may hand back an earlier render
 /// of an unchanged article (the preview server keeps them), which is then not redone.
 pub fn render_articles(
-    articles: Vec<Article>,
+    articles: Vec<Arc<Article>>,
     config: &SiteConfig,
     highlighter: &Highlighter,
-    reuse: impl Fn(&Article) -> Option<Rendered> + Sync,
+    reuse: impl Fn(&Article) -> Option<Arc<Rendered>> + Sync,
 ) -> Vec<Page> {
     let markdown_options = MarkdownOptions {
         allow_html: config.markdown.allow_html,
@@ -141,7 +143,7 @@ pub fn render_articles(
         .into_par_iter()
         .map(|article| {
             let rendered = reuse(&article).unwrap_or_else(|| {
-                crate::markdown::render(
+                Arc::new(crate::markdown::render(
                     &article.body,
                     SourceInfo {
                         path: &article.source,
@@ -149,7 +151,7 @@ pub fn render_articles(
                     },
                     markdown_options,
                     highlighter,
-                )
+                ))
             });
             Page { article, rendered }
         })

@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use crate::config::{SiteConfig, TaxonomyConfig};
 use crate::content::Article;
@@ -11,11 +12,14 @@ use crate::text::{fold_term, slugify};
 
 /// An article with its rendered body.
 #[derive(Debug, Clone)]
+///
+/// Both parts are shared, so the preview server can keep unchanged articles between
+/// rebuilds without copying them.
 pub struct Page {
     /// The article as loaded.
-    pub article: Article,
+    pub article: Arc<Article>,
     /// Its Markdown rendered.
-    pub rendered: Rendered,
+    pub rendered: Arc<Rendered>,
 }
 
 /// One term of a taxonomy (a tag, a person, a publication) and its articles.
@@ -138,88 +142,99 @@ fn build_taxonomy(
     pages: &[Page],
     site: &SiteConfig,
 ) -> Result<Taxonomy, SiteError> {
-    struct Pending {
-        spellings: Vec<(String, usize)>,
-        first_file: PathBuf,
+    /// A term while its articles are being gathered.
+    struct Pending<'a> {
+        key: String,
+        spellings: Vec<(&'a str, usize)>,
+        first_file: &'a std::path::Path,
         pages: Vec<usize>,
     }
-    let mut by_key: HashMap<String, Pending> = HashMap::new();
-    let mut order: Vec<String> = Vec::new();
+    let mut index_of: HashMap<String, usize> = HashMap::new();
+    let mut pending: Vec<Pending<'_>> = Vec::new();
     for (index, page) in pages.iter().enumerate() {
         for spelling in page.article.terms_for(config.key()) {
-            let key = fold_term(&spelling);
-            let pending = by_key.entry(key.clone()).or_insert_with(|| {
-                order.push(key.clone());
-                Pending {
-                    spellings: Vec::new(),
-                    first_file: page.article.source.clone(),
-                    pages: Vec::new(),
+            let key = fold_term(spelling);
+            let slot = match index_of.get(&key) {
+                Some(&slot) => slot,
+                None => {
+                    index_of.insert(key.clone(), pending.len());
+                    pending.push(Pending {
+                        key,
+                        spellings: Vec::new(),
+                        first_file: &page.article.source,
+                        pages: Vec::new(),
+                    });
+                    pending.len() - 1
                 }
-            });
-            match pending.spellings.iter_mut().find(|(s, _)| *s == spelling) {
+            };
+            let term = &mut pending[slot];
+            match term.spellings.iter_mut().find(|(s, _)| *s == spelling) {
                 Some((_, count)) => *count += 1,
-                None => pending.spellings.push((spelling, 1)),
+                None => term.spellings.push((spelling, 1)),
             }
-            if pending.pages.last() != Some(&index) {
-                pending.pages.push(index);
+            if term.pages.last() != Some(&index) {
+                term.pages.push(index);
             }
         }
     }
-    let mut terms = Vec::with_capacity(order.len());
+    let mut terms: Vec<(String, Term)> = Vec::with_capacity(pending.len());
+    let mut first_files: Vec<&std::path::Path> = Vec::with_capacity(pending.len());
     let mut by_slug: HashMap<String, usize> = HashMap::new();
-    let mut files: Vec<PathBuf> = Vec::with_capacity(order.len());
-    for key in order {
-        let Some(pending) = by_key.remove(&key) else {
-            continue;
-        };
-        let name = pending
+    for gathered in &mut pending {
+        let name = gathered
             .spellings
             .iter()
             .max_by_key(|(_, count)| *count)
-            .map(|(s, _)| s.clone())
+            .map(|(s, _)| s.to_string())
             .unwrap_or_default();
         let slug = slugify(&name, site.slug);
         if slug.is_empty() {
             return Err(SiteError::EmptyTermSlug {
                 taxonomy: config.name.clone(),
                 term: name,
-                source_file: pending.first_file,
+                source_file: gathered.first_file.to_path_buf(),
             });
         }
         let url_path = format!("{}/{slug}/", config.path());
         if let Some(&other) = by_slug.get(&slug) {
-            let other_term: &Term = &terms[other];
             return Err(SiteError::TermCollision {
                 taxonomy: config.name.clone(),
-                first: format!("`{}` ({})", other_term.name, files[other].display()),
-                second: format!("`{name}` ({})", pending.first_file.display()),
+                first: format!(
+                    "`{}` ({})",
+                    terms[other].1.name,
+                    first_files[other].display()
+                ),
+                second: format!("`{name}` ({})", gathered.first_file.display()),
                 url_path,
             });
         }
         by_slug.insert(slug.clone(), terms.len());
-        files.push(pending.first_file);
-        terms.push(Term {
-            name,
-            slug,
-            url_path,
-            pages: pending.pages,
-        });
+        first_files.push(gathered.first_file);
+        terms.push((
+            std::mem::take(&mut gathered.key),
+            Term {
+                name,
+                slug,
+                url_path,
+                pages: std::mem::take(&mut gathered.pages),
+            },
+        ));
     }
-    terms.sort_by(|a, b| {
+    terms.sort_by(|(a_key, a), (b_key, b)| {
         b.pages
             .len()
             .cmp(&a.pages.len())
-            .then_with(|| fold_term(&a.name).cmp(&fold_term(&b.name)))
+            .then_with(|| a_key.cmp(b_key))
     });
     // Every spelling of a term folds to the same key, so one entry per term finds them all.
     let lookup = terms
         .iter()
         .enumerate()
-        .map(|(i, term)| (fold_term(&term.name), i))
+        .map(|(i, (key, _))| (key.clone(), i))
         .collect::<HashMap<_, _>>();
     Ok(Taxonomy {
         config: config.clone(),
-        terms,
+        terms: terms.into_iter().map(|(_, term)| term).collect(),
         lookup,
     })
 }
@@ -293,8 +308,8 @@ mod tests {
         )
         .expect("valid test article");
         Page {
-            article,
-            rendered: Rendered::default(),
+            article: Arc::new(article),
+            rendered: Arc::new(Rendered::default()),
         }
     }
 

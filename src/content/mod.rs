@@ -175,18 +175,20 @@ impl Article {
     }
 
     /// The terms this article carries for a taxonomy's front-matter field.
-    pub fn terms_for(&self, field: &str) -> Vec<String> {
+    pub fn terms_for(&self, field: &str) -> Vec<&str> {
+        fn all(names: &[String]) -> Vec<&str> {
+            names.iter().map(String::as_str).collect()
+        }
         match field {
-            "tags" => self.tags.clone(),
-            "interviewees" => self.interviewees.clone(),
-            "interviewers" => self.interviewers.clone(),
-            "publication" => self.publication.iter().cloned().collect(),
+            "tags" => all(&self.tags),
+            "interviewees" => all(&self.interviewees),
+            "interviewers" => all(&self.interviewers),
+            "publication" => self.publication.iter().map(String::as_str).collect(),
             other => match other.strip_prefix("extra.").and_then(|k| self.extra.get(k)) {
-                Some(serde_json::Value::String(term)) => vec![term.clone()],
-                Some(serde_json::Value::Array(items)) => items
-                    .iter()
-                    .filter_map(|item| item.as_str().map(str::to_string))
-                    .collect(),
+                Some(serde_json::Value::String(term)) => vec![term.as_str()],
+                Some(serde_json::Value::Array(items)) => {
+                    items.iter().filter_map(|item| item.as_str()).collect()
+                }
                 _ => Vec::new(),
             },
         }

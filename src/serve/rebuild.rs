@@ -4,6 +4,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::sync::mpsc::Receiver;
 use std::time::Instant;
 
@@ -91,6 +92,7 @@ impl Rebuilder {
         let config = load_config(&self.root, &self.options)?;
         let articles = crate::content::load(&self.root, &config, self.options.drafts)?;
         let renderer = Renderer::new(&self.root, &config)?;
+        let articles = articles.into_iter().map(Arc::new).collect();
         let pages = render_articles(articles, &config, &self.highlighter, |_| None);
         let warnings = pages
             .iter()
@@ -178,7 +180,9 @@ impl Rebuilder {
             // Markdown is re-rendered only where the body itself changed.
             let reusable = |article: &Article| {
                 kept.get(article.source.as_path()).filter(|page| {
-                    page.article.body == article.body && page.article.body_line == article.body_line
+                    std::ptr::eq(&*page.article, article)
+                        || (page.article.body == article.body
+                            && page.article.body_line == article.body_line)
                 })
             };
             let rerendered: HashSet<PathBuf> = articles
@@ -246,10 +250,12 @@ impl Rebuilder {
         &self,
         last: &LastBuild,
         changed: &HashSet<PathBuf>,
-    ) -> Result<Vec<Article>, BuildError> {
+    ) -> Result<Vec<Arc<Article>>, BuildError> {
         let config = &last.site.config;
         let load_all = || {
-            crate::content::load(&self.root, config, self.options.drafts).map_err(BuildError::from)
+            crate::content::load(&self.root, config, self.options.drafts)
+                .map(|articles| articles.into_iter().map(Arc::new).collect())
+                .map_err(BuildError::from)
         };
         if changed
             .iter()
@@ -257,7 +263,7 @@ impl Rebuilder {
         {
             return load_all();
         }
-        let mut articles: BTreeMap<PathBuf, Article> = last
+        let mut articles: BTreeMap<PathBuf, Arc<Article>> = last
             .site
             .pages
             .iter()
@@ -273,7 +279,7 @@ impl Rebuilder {
             match crate::content::parse_article(&text, relative, config) {
                 Ok(article) if article.draft && !self.options.drafts => {}
                 Ok(article) => {
-                    articles.insert(relative.clone(), article);
+                    articles.insert(relative.clone(), Arc::new(article));
                 }
                 Err(_) => return load_all(),
             }
