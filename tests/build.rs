@@ -334,43 +334,58 @@ fn unknown_key_suggests_a_fix() {
 #[test]
 fn failed_build_leaves_previous_output_intact() {
     let site = three_articles();
+    // Two builds, so the staging folder is a reused earlier output.
     site.build().expect("first build");
-    let before: Vec<(std::path::PathBuf, Vec<u8>)> = all_files(&site.public())
-        .into_iter()
-        .map(|f| {
-            let bytes = std::fs::read(site.public().join(&f)).expect("read");
-            (f, bytes)
-        })
-        .collect();
+    site.build().expect("second build");
+    let snapshot = || -> Vec<(std::path::PathBuf, Vec<u8>)> {
+        all_files(&site.public())
+            .into_iter()
+            .map(|f| {
+                let bytes = std::fs::read(site.public().join(&f)).expect("read");
+                (f, bytes)
+            })
+            .collect()
+    };
+    let before = snapshot();
     for breakage in [
         (
-            "content/interviews/beta.md",
-            "---\ntitle: Beta\ndate: not-a-date\n---\n",
+            "content/interviews/broken.md",
+            "---\ntitle: Broken\ndate: not-a-date\n---\n",
         ),
         ("templates/article.html", "{% if %}"),
         (
             "content/interviews/beta-copy.md",
             "---\ntitle: B\ndate: 2024-01-01\nslug: alpha\n---\n",
         ),
+        // Fails while pages are being written into the staging folder.
+        (
+            "content/interviews/late.md",
+            "---\ntitle: Late\ndate: 2024-05-01\ntemplate: missing.html\n---\n",
+        ),
     ] {
         site.write(breakage.0, breakage.1);
         let output = site.run(&["build"]);
         assert_eq!(output.status.code(), Some(1), "{breakage:?} must fail");
-        let after: Vec<(std::path::PathBuf, Vec<u8>)> = all_files(&site.public())
-            .into_iter()
-            .map(|f| {
-                let bytes = std::fs::read(site.public().join(&f)).expect("read");
-                (f, bytes)
-            })
-            .collect();
         assert!(
-            after == before,
+            snapshot() == before,
             "output changed after a failed build with {}",
             breakage.0
         );
         std::fs::remove_file(site.root().join(breakage.0)).expect("undo");
     }
-    assert!(!site.root().join(".public.staging").exists());
+    site.build().expect("builds again once fixed");
+    let after = snapshot();
+    let names = |files: &[(std::path::PathBuf, Vec<u8>)]| -> Vec<std::path::PathBuf> {
+        files.iter().map(|(f, _)| f.clone()).collect()
+    };
+    assert_eq!(
+        names(&after),
+        names(&before),
+        "a half-written staging folder leaves no trace"
+    );
+    for ((name, a), (_, b)) in after.iter().zip(&before) {
+        assert!(a == b, "{} differs", name.display());
+    }
 }
 
 #[test]
