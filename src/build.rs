@@ -10,7 +10,7 @@ use crate::config::{ConfigError, SiteConfig};
 use crate::content::{Article, ContentErrors};
 use crate::markdown::{Highlighter, MarkdownOptions, Rendered, SourceInfo};
 use crate::output::{Extras, OutputError, Staging};
-use crate::render::{OutputFile, RenderError, Renderer};
+use crate::render::{RenderError, Renderer};
 use crate::site::{Page, Site, SiteError};
 
 /// How to build.
@@ -64,20 +64,8 @@ pub enum BuildError {
     Theme(String),
 }
 
-/// A built site held in memory: what `serve` answers from and `build` writes.
-pub struct BuiltSite {
-    /// The indexed archive.
-    pub site: Site,
-    /// Every rendered file.
-    pub files: Vec<OutputFile>,
-    /// Extra files for the output root.
-    pub extras: Extras,
-    /// Problems that did not stop the build.
-    pub warnings: Vec<String>,
-}
-
 /// Reads the settings, applying command-line overrides.
-pub fn load_config(root: &Path, options: &BuildOptions) -> Result<SiteConfig, ConfigError> {
+fn load_config(root: &Path, options: &BuildOptions) -> Result<SiteConfig, ConfigError> {
     let mut config = crate::config::load(root)?;
     if let Some(base_url) = &options.base_url {
         config.base_url = base_url.clone();
@@ -86,22 +74,32 @@ pub fn load_config(root: &Path, options: &BuildOptions) -> Result<SiteConfig, Co
     Ok(config)
 }
 
-/// Everything a build knows before rendering templates.
-struct Prepared {
-    site: Site,
-    renderer: Renderer,
-    extras: Extras,
-    warnings: Vec<String>,
+/// Everything a build knows before rendering templates: what `build` writes out and
+/// what `serve` keeps in memory.
+pub struct Prepared {
+    /// The indexed archive.
+    pub site: Site,
+    /// The templates, loaded.
+    pub renderer: Renderer,
+    /// Extra files for the output root.
+    pub extras: Extras,
+    /// Problems that did not stop the build, as `file:line: message`.
+    pub warnings: Vec<String>,
 }
 
 /// Runs the stages up to the indexed site: settings, content, Markdown, taxonomies, and
-/// loads the templates.
-fn prepare(root: &Path, options: &BuildOptions) -> Result<Prepared, BuildError> {
+/// loads the templates. `highlighter` may be kept between builds so its syntax set loads
+/// once.
+pub fn prepare(
+    root: &Path,
+    options: &BuildOptions,
+    highlighter: &Highlighter,
+) -> Result<Prepared, BuildError> {
     let config = load_config(root, options)?;
     let articles = crate::content::load(root, &config, options.drafts)?;
     let renderer = Renderer::new(root, &config)?;
     let articles = articles.into_iter().map(Arc::new).collect();
-    let pages = render_articles(articles, &config, &Highlighter::new(), |_| None);
+    let pages = render_articles(articles, &config, highlighter, |_| None);
     let warnings: Vec<String> = pages
         .iter()
         .flat_map(|p| p.rendered.warnings.clone())
@@ -113,18 +111,6 @@ fn prepare(root: &Path, options: &BuildOptions) -> Result<Prepared, BuildError> 
         renderer,
         extras,
         warnings,
-    })
-}
-
-/// Runs every stage but the writing, keeping every rendered file in memory.
-pub fn build_in_memory(root: &Path, options: &BuildOptions) -> Result<BuiltSite, BuildError> {
-    let prepared = prepare(root, options)?;
-    let files = prepared.renderer.render_site(&prepared.site)?;
-    Ok(BuiltSite {
-        site: prepared.site,
-        files,
-        extras: prepared.extras,
-        warnings: prepared.warnings,
     })
 }
 
@@ -159,7 +145,7 @@ pub fn render_articles(
 }
 
 /// The extra output files a site's settings call for (CNAME, highlight CSS).
-pub fn extras(config: &SiteConfig) -> Result<Extras, BuildError> {
+fn extras(config: &SiteConfig) -> Result<Extras, BuildError> {
     let highlight_css =
         crate::markdown::highlight::theme_css(&config.highlight.light, &config.highlight.dark)
             .map_err(BuildError::Theme)?;
@@ -178,7 +164,7 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildSummary, BuildE
         .clone()
         .unwrap_or_else(|| root.join("public"));
     crate::output::check_output_location(root, &output)?;
-    let prepared = prepare(root, options)?;
+    let prepared = prepare(root, options, &Highlighter::new())?;
     // Each page is written as soon as it is rendered; the staging folder removes itself
     // if anything fails, leaving the previous output as it was.
     let staging = Staging::begin(root, &output, &prepared.extras)?;

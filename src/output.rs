@@ -112,20 +112,6 @@ fn absolute(path: &Path) -> PathBuf {
     std::fs::canonicalize(&out).unwrap_or(out)
 }
 
-/// Writes `files`, the built-in and site static files and the extras into a staging folder
-/// beside `output`, then replaces `output` with it. On any error the staging folder is
-/// removed and `output` is untouched. Returns the number of files written.
-pub fn write_site(
-    root: &Path,
-    output: &Path,
-    files: &[OutputFile],
-    extras: &Extras,
-) -> Result<usize, OutputError> {
-    let staging = Staging::begin(root, output, extras)?;
-    files.par_iter().try_for_each(|file| staging.write(file))?;
-    staging.commit(root)
-}
-
 /// A staging folder beside the output, filled file by file (from any thread) and swapped
 /// into place by [`Staging::commit`]. The output is untouched until then.
 ///
@@ -448,6 +434,18 @@ fn is_empty_dir(path: &Path) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// One whole build's writing, as `build` does it.
+    fn write_site(
+        root: &Path,
+        output: &Path,
+        files: &[OutputFile],
+        extras: &Extras,
+    ) -> Result<usize, OutputError> {
+        let staging = Staging::begin(root, output, extras)?;
+        files.iter().try_for_each(|file| staging.write(file))?;
+        staging.commit(root)
+    }
 
     fn temp() -> PathBuf {
         let dir = std::env::temp_dir().join(format!(

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::sync::mpsc::Receiver;
 use std::time::Instant;
 
-use crate::build::{BuildError, BuildOptions, extras, load_config, render_articles};
+use crate::build::{BuildError, BuildOptions, Prepared, prepare, render_articles};
 use crate::content::Article;
 use crate::markdown::Highlighter;
 use crate::output::{generated_files, read_static};
@@ -89,17 +89,12 @@ impl Rebuilder {
 
     /// Builds everything from the sources.
     pub fn full(&mut self) -> Result<Rebuilt, BuildError> {
-        let config = load_config(&self.root, &self.options)?;
-        let articles = crate::content::load(&self.root, &config, self.options.drafts)?;
-        let renderer = Renderer::new(&self.root, &config)?;
-        let articles = articles.into_iter().map(Arc::new).collect();
-        let pages = render_articles(articles, &config, &self.highlighter, |_| None);
-        let warnings = pages
-            .iter()
-            .flat_map(|page| page.rendered.warnings.clone())
-            .collect();
-        let extras = extras(&config)?;
-        let site = Site::new(config, pages)?;
+        let Prepared {
+            site,
+            renderer,
+            extras,
+            warnings,
+        } = prepare(&self.root, &self.options, &self.highlighter)?;
         let rendered = renderer.render_site(&site)?;
         let files = SiteFiles {
             generated: index(generated_files(&extras)),
