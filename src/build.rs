@@ -44,6 +44,14 @@ pub struct BuildSummary {
 /// Why a build failed; each variant's message names the file at fault.
 #[derive(Debug, thiserror::Error)]
 pub enum BuildError {
+    /// The site folder does not exist or is not a folder.
+    #[error("{}: cannot open the site folder: {reason}\n help: pass --root with the folder that holds content/", path.display())]
+    Root {
+        /// The folder given.
+        path: PathBuf,
+        /// Why.
+        reason: String,
+    },
     /// `site.yml` is wrong.
     #[error(transparent)]
     Config(#[from] ConfigError),
@@ -95,6 +103,7 @@ pub fn prepare(
     options: &BuildOptions,
     highlighter: &Highlighter,
 ) -> Result<Prepared, BuildError> {
+    check_root(root)?;
     let config = load_config(root, options)?;
     let articles = crate::content::load(root, &config, options.drafts)?;
     let renderer = Renderer::new(root, &config)?;
@@ -111,6 +120,19 @@ pub fn prepare(
         renderer,
         extras,
         warnings,
+    })
+}
+
+/// The site folder must exist: a typo in `--root` must not publish an empty site.
+fn check_root(root: &Path) -> Result<(), BuildError> {
+    let reason = match std::fs::metadata(root) {
+        Ok(meta) if meta.is_dir() => return Ok(()),
+        Ok(_) => "it is a file, not a folder".to_string(),
+        Err(error) => error.to_string(),
+    };
+    Err(BuildError::Root {
+        path: root.to_path_buf(),
+        reason,
     })
 }
 
@@ -163,6 +185,7 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildSummary, BuildE
         .output
         .clone()
         .unwrap_or_else(|| root.join("public"));
+    check_root(root)?;
     crate::output::check_output_location(root, &output)?;
     let prepared = prepare(root, options, &Highlighter::new())?;
     // Each page is written as soon as it is rendered; the staging folder removes itself

@@ -15,6 +15,7 @@ pub mod render;
 pub mod serve;
 pub mod site;
 pub mod text;
+pub mod walk;
 
 pub use build::{BuildError, BuildOptions, BuildSummary, build};
 pub use serve::{ServeOptions, serve};

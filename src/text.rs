@@ -70,6 +70,15 @@ pub fn slugify(text: &str, mode: SlugMode) -> String {
     slug
 }
 
+/// `text` cut to at most `max` characters, with `…` where it was cut: for quoting a
+/// user's value in a message without printing a whole over-long line.
+pub fn shorten(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    match text.char_indices().nth(max) {
+        None => text.into(),
+        Some((end, _)) => format!("{}…", &text[..end]).into(),
+    }
+}
+
 /// The candidate closest to `word` by edit distance, when it is close enough to be a
 /// plausible typo.
 pub fn did_you_mean<'a>(

@@ -226,13 +226,14 @@ pub enum ContentError {
         /// The URL both map to.
         url_path: String,
     },
-    /// The walk over `content/` failed.
-    #[error("{}: cannot list the folder: {message}", path.display())]
-    Walk {
-        /// The folder.
-        path: PathBuf,
-        /// Why.
-        message: String,
+    /// The walk over `content/` failed, or a link in it leads out of the site.
+    #[error(transparent)]
+    Walk(#[from] crate::walk::WalkError),
+    /// There is no `content/` folder: most likely the wrong `--root`.
+    #[error("{}: no `content/` folder here, so there is nothing to publish\n help: pass --root with the site folder that holds content/ (an empty content/ builds an empty site)", root.display())]
+    NoContentFolder {
+        /// The site root.
+        root: PathBuf,
     },
 }
 
@@ -248,7 +249,7 @@ pub fn load(
     config: &SiteConfig,
     include_drafts: bool,
 ) -> Result<Vec<Article>, ContentErrors> {
-    let files = list_markdown(&root.join(CONTENT_DIR)).map_err(|e| ContentErrors(vec![e]))?;
+    let files = list_markdown(root).map_err(|e| ContentErrors(vec![e]))?;
     let results: Vec<Result<Article, ContentError>> = files
         .par_iter()
         .map(|path| {
@@ -288,27 +289,18 @@ fn display_path(root: &Path, path: &Path) -> PathBuf {
     path.strip_prefix(root).unwrap_or(path).to_path_buf()
 }
 
-fn list_markdown(dir: &Path) -> Result<Vec<PathBuf>, ContentError> {
-    if !dir.is_dir() {
-        return Ok(Vec::new());
-    }
-    let mut files = Vec::new();
-    let walker = walkdir::WalkDir::new(dir)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|entry| {
-            entry.depth() == 0 || !entry.file_name().to_string_lossy().starts_with('.')
+/// The Markdown files under `root/content`, sorted; hidden files and folders skipped.
+fn list_markdown(root: &Path) -> Result<Vec<PathBuf>, ContentError> {
+    if !root.join(CONTENT_DIR).is_dir() {
+        return Err(ContentError::NoContentFolder {
+            root: root.to_path_buf(),
         });
-    for entry in walker {
-        let entry = entry.map_err(|e| ContentError::Walk {
-            path: e.path().unwrap_or(dir).to_path_buf(),
-            message: e.to_string(),
-        })?;
-        if entry.file_type().is_file() && entry.path().extension().is_some_and(|x| x == "md") {
-            files.push(entry.into_path());
-        }
     }
-    Ok(files)
+    Ok(crate::walk::source_files(root, CONTENT_DIR, true)?
+        .into_iter()
+        .filter(|file| file.path.extension().is_some_and(|x| x == "md"))
+        .map(|file| file.path)
+        .collect())
 }
 
 /// Parses one article's text. `path` is the source as shown to the user; it must start
