@@ -44,8 +44,26 @@ pub struct SiteConfig {
     pub markdown: MarkdownConfig,
     /// Additions to the cleaner's word lists.
     pub clean: CleanConfig,
+    /// How many related interviews each article lists; 0 for none.
+    pub related: usize,
+    /// The site menu; by default the taxonomies, the archive, the search page and the
+    /// pages marked `menu: true`.
+    pub menu: Option<Vec<MenuItem>>,
+    /// Interface strings replacing the built-in ones, by language then key
+    /// (`strings: {zh: {older: 更早}}`).
+    pub strings: std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>>,
     /// Free values passed to templates as `config.extra`.
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// One entry of the site menu.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MenuItem {
+    /// The link text.
+    pub title: String,
+    /// A path of the site (`/about/`) or a full address.
+    pub url: String,
 }
 
 impl Default for SiteConfig {
@@ -65,6 +83,9 @@ impl Default for SiteConfig {
             slug: SlugMode::default(),
             markdown: MarkdownConfig::default(),
             clean: CleanConfig::default(),
+            related: 5,
+            menu: None,
+            strings: std::collections::BTreeMap::new(),
             extra: serde_json::Map::new(),
         }
     }
@@ -396,6 +417,13 @@ impl SiteConfig {
                 )));
             }
         }
+        for item in self.menu.iter().flatten() {
+            if item.title.trim().is_empty() || item.url.trim().is_empty() {
+                return Err(invalid(
+                    "every `menu` entry needs a `title` and a `url`".to_string(),
+                ));
+            }
+        }
         for (label, theme) in [
             ("highlight.light", &self.highlight.light),
             ("highlight.dark", &self.highlight.dark),
@@ -427,6 +455,28 @@ impl SiteConfig {
         } else {
             format!("/{trimmed}/")
         }
+    }
+
+    /// Problems in the settings that do not stop a build. `path` is the settings file and
+    /// `text` its contents, to place the warning on a line.
+    pub fn warnings(&self, path: &Path, text: Option<&str>) -> Vec<crate::warning::Warning> {
+        let mut warnings = Vec::new();
+        if self.absolute_base().is_none() && (self.feed.enabled || self.sitemap) {
+            let line = text.and_then(|text| {
+                text.lines()
+                    .position(|line| line.starts_with("base_url:"))
+                    .map(|i| i + 1)
+            });
+            warnings.push(crate::warning::Warning {
+                path: path.to_path_buf(),
+                line,
+                message: format!(
+                    "`base_url: {}` has no host, so the feed, the sitemap and link previews carry relative addresses that readers and search engines cannot follow; set the full address (https://user.github.io/archive/) or pass --base-url",
+                    self.base_url
+                ),
+            });
+        }
+        warnings
     }
 
     /// `base_url` with exactly one trailing slash, for absolute URLs in feeds and sitemaps;

@@ -98,7 +98,7 @@ mod tests {
         )
         .expect("verbatim build accepts the article");
         assert_eq!(parsed.title, front.title);
-        assert_eq!(parsed.date.ymd(), "2024-03-21");
+        assert_eq!(parsed.date.map(|d| d.ymd()).as_deref(), Some("2024-03-21"));
         assert_eq!(parsed.interviewees, ["周明远"]);
         assert_eq!(parsed.cleaned_from.as_deref(), Some("page: one.html"));
         assert!(!parsed.draft);
