@@ -211,15 +211,16 @@ fn default_paginate() -> usize {
 
 impl TaxonomyConfig {
     fn defaults() -> Vec<TaxonomyConfig> {
+        // Their headings come from the interface strings, in the site's language.
         [
-            ("tags", "Tags", TermField::Tags),
-            ("interviewees", "People", TermField::Interviewees),
-            ("publications", "Publications", TermField::Publication),
+            ("tags", TermField::Tags),
+            ("interviewees", TermField::Interviewees),
+            ("publications", TermField::Publication),
         ]
         .into_iter()
-        .map(|(name, title, field)| TaxonomyConfig {
+        .map(|(name, field)| TaxonomyConfig {
             name: name.into(),
-            title: Some(title.into()),
+            title: None,
             field,
             path: Some(name.into()),
             paginate_by: default_paginate(),
@@ -233,10 +234,6 @@ impl TaxonomyConfig {
         self.path.as_deref().unwrap_or(&self.name)
     }
 
-    /// The heading shown to readers, defaulting to the name.
-    pub fn title(&self) -> &str {
-        self.title.as_deref().unwrap_or(&self.name)
-    }
 }
 
 /// Syntect theme names for light and dark colour schemes.

@@ -7,6 +7,7 @@ use serde::Serialize;
 use tera::Value;
 
 use super::Renderer;
+use super::i18n::Table;
 use super::urls::Urls;
 use crate::config::{SiteConfig, TaxonomyConfig, TermField};
 use crate::site::{Page, Pager, Site, pager_url};
@@ -85,7 +86,7 @@ impl Renderer {
     }
 
     pub(super) fn taxonomy_context(&self, taxonomy: &TaxonomyConfig) -> TaxonomyContext {
-        TaxonomyContext::new(taxonomy, &self.urls)
+        TaxonomyContext::new(taxonomy, &self.urls, self.strings.site())
     }
 }
 
@@ -139,7 +140,7 @@ pub(super) struct ConfigContext {
 }
 
 impl ConfigContext {
-    pub(super) fn new(config: &SiteConfig, urls: &Urls) -> ConfigContext {
+    pub(super) fn new(config: &SiteConfig, urls: &Urls, t: &Table) -> ConfigContext {
         ConfigContext {
             title: config.title.clone(),
             description: config.description.clone(),
@@ -150,7 +151,7 @@ impl ConfigContext {
             taxonomies: config
                 .taxonomies
                 .iter()
-                .map(|t| TaxonomyContext::new(t, urls))
+                .map(|taxonomy| TaxonomyContext::new(taxonomy, urls, t))
                 .collect(),
             archive_url: urls.path(super::jobs::ARCHIVE_PATH),
             permalink: urls.absolute(""),
@@ -175,10 +176,10 @@ pub(super) struct TaxonomyContext {
 }
 
 impl TaxonomyContext {
-    fn new(taxonomy: &TaxonomyConfig, urls: &Urls) -> TaxonomyContext {
+    fn new(taxonomy: &TaxonomyConfig, urls: &Urls, t: &Table) -> TaxonomyContext {
         TaxonomyContext {
             name: taxonomy.name.clone(),
-            title: taxonomy.title().to_string(),
+            title: t.taxonomy_title(taxonomy),
             url: urls.path(&format!("{}/", taxonomy.path())),
             path: format!("{}/", taxonomy.path()),
             field: taxonomy.field.key().into_owned(),

@@ -40,6 +40,24 @@ impl Table {
         self.strings.get(key).map_or(key, String::as_str)
     }
 
+    /// The string for `key`, if the table has one.
+    pub fn lookup(&self, key: &str) -> Option<&str> {
+        self.strings.get(key).map(String::as_str)
+    }
+
+    /// A taxonomy's heading: its `title:` from `site.yml`, else the interface string for
+    /// a built-in taxonomy (`Tags`, `标签`), else its name.
+    pub fn taxonomy_title(&self, taxonomy: &crate::config::TaxonomyConfig) -> String {
+        taxonomy
+            .title
+            .clone()
+            .or_else(|| {
+                self.lookup(&format!("taxonomy_{}", taxonomy.name))
+                    .map(str::to_string)
+            })
+            .unwrap_or_else(|| taxonomy.name.clone())
+    }
+
     /// The string for `key` with `{n}` replaced by `n`.
     pub fn count(&self, key: &str, n: usize) -> String {
         self.get(key).replace("{n}", &n.to_string())

@@ -50,7 +50,7 @@ pub(super) fn menu(site: &Site, urls: &Urls, t: &Table) -> Vec<MenuEntry> {
         .map(|taxonomy| {
             entry(
                 urls,
-                taxonomy.title().to_string(),
+                t.taxonomy_title(taxonomy),
                 &format!("{}/", taxonomy.path()),
             )
         })

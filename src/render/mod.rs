@@ -162,7 +162,7 @@ impl Renderer {
         tera.add_raw_templates(sources.iter().map(|(n, t)| (n.as_str(), t.as_str())))
             .map_err(|error| template_error(&error, &origins))?;
         let mut global = Context::new();
-        global.insert("config", &ConfigContext::new(config, &urls));
+        global.insert("config", &ConfigContext::new(config, &urls, strings.site()));
         *tera.global_context() = global;
         Ok(Renderer {
             tera,
