@@ -40,6 +40,8 @@ pub struct SiteConfig {
     pub cname: Option<String>,
     /// How titles become URL slugs.
     pub slug: SlugMode,
+    /// The most terms an article may carry in one taxonomy.
+    pub max_terms_per_article: usize,
     /// Markdown options.
     pub markdown: MarkdownConfig,
     /// Additions to the cleaner's word lists.
@@ -63,6 +65,7 @@ impl Default for SiteConfig {
             sitemap: true,
             cname: None,
             slug: SlugMode::default(),
+            max_terms_per_article: 100,
             markdown: MarkdownConfig::default(),
             clean: CleanConfig::default(),
             extra: serde_json::Map::new(),
