@@ -109,6 +109,7 @@ fn main() -> ExitCode {
                 drafts,
                 poll,
                 open,
+                ..verbatim::ServeOptions::default()
             },
         ),
         Command::Clean {
