@@ -9,7 +9,7 @@ use serde::Deserialize;
 use serde::de::IgnoredAny;
 use serde_saphyr::Spanned;
 
-use crate::content::frontmatter::{self, YamlError};
+use crate::frontmatter::{self, YamlError};
 
 /// The file name of the settings file at the site root.
 pub const CONFIG_FILE: &str = "site.yml";
@@ -77,26 +77,116 @@ impl Default for SiteConfig {
 
 /// One way of grouping articles: tags, people, publications, or a site's own.
 #[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(try_from = "RawTaxonomyConfig")]
 pub struct TaxonomyConfig {
     /// Internal name, used in templates (`tags`).
     pub name: String,
     /// Heading shown to readers (`Tags`, `People`).
-    #[serde(default)]
     pub title: Option<String>,
-    /// The front-matter field the terms come from: `tags`, `interviewees`, `interviewers`,
-    /// `publication`, or `extra.<key>`.
-    #[serde(default)]
-    pub key: Option<String>,
+    /// The front-matter field the terms come from.
+    pub field: TermField,
     /// The URL folder, `tags` gives `/tags/` and `/tags/<term>/`.
-    #[serde(default)]
     pub path: Option<String>,
     /// Articles per term page.
-    #[serde(default = "default_paginate")]
     pub paginate_by: usize,
     /// Whether each term gets its own `atom.xml`.
-    #[serde(default)]
     pub feed: bool,
+}
+
+/// A taxonomy entry as written in `site.yml`, before its field is resolved.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTaxonomyConfig {
+    name: String,
+    #[serde(default)]
+    title: Option<String>,
+    /// `tags`, `interviewees`, `interviewers`, `publication`, or `extra.<key>`; defaults
+    /// to the name.
+    #[serde(default)]
+    key: Option<String>,
+    #[serde(default)]
+    path: Option<String>,
+    #[serde(default = "default_paginate")]
+    paginate_by: usize,
+    #[serde(default)]
+    feed: bool,
+}
+
+impl TryFrom<RawTaxonomyConfig> for TaxonomyConfig {
+    type Error = String;
+
+    fn try_from(raw: RawTaxonomyConfig) -> Result<Self, Self::Error> {
+        let key = raw.key.as_deref().unwrap_or(&raw.name);
+        let field = TermField::parse(key).ok_or_else(|| {
+            format!(
+                "taxonomy `{}` reads unknown front-matter field `{key}`; use one of {} or `extra.<key>`",
+                raw.name,
+                TermField::BUILT_IN
+                    .iter()
+                    .map(|f| f.key())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        })?;
+        Ok(TaxonomyConfig {
+            name: raw.name,
+            title: raw.title,
+            field,
+            path: raw.path,
+            paginate_by: raw.paginate_by,
+            feed: raw.feed,
+        })
+    }
+}
+
+/// The front-matter field a taxonomy takes its terms from.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum TermField {
+    /// `tags`.
+    Tags,
+    /// `interviewee` / `interviewees`.
+    Interviewees,
+    /// `interviewer` / `interviewers`.
+    Interviewers,
+    /// `publication`.
+    Publication,
+    /// `extra.<key>`: a string or a list of strings under `extra`.
+    Extra(String),
+}
+
+impl TermField {
+    /// The fields every article has, in the order they are listed to users.
+    pub const BUILT_IN: [TermField; 4] = [
+        TermField::Tags,
+        TermField::Interviewees,
+        TermField::Interviewers,
+        TermField::Publication,
+    ];
+
+    /// Reads a field as written in `site.yml`; `None` for an unknown one.
+    pub fn parse(key: &str) -> Option<TermField> {
+        match key {
+            "tags" => Some(TermField::Tags),
+            "interviewees" => Some(TermField::Interviewees),
+            "interviewers" => Some(TermField::Interviewers),
+            "publication" => Some(TermField::Publication),
+            _ => key
+                .strip_prefix("extra.")
+                .filter(|k| !k.is_empty())
+                .map(|k| TermField::Extra(k.to_string())),
+        }
+    }
+
+    /// The field as written in `site.yml` (`tags`, `extra.region`).
+    pub fn key(&self) -> std::borrow::Cow<'static, str> {
+        match self {
+            TermField::Tags => "tags".into(),
+            TermField::Interviewees => "interviewees".into(),
+            TermField::Interviewers => "interviewers".into(),
+            TermField::Publication => "publication".into(),
+            TermField::Extra(key) => format!("extra.{key}").into(),
+        }
+    }
 }
 
 fn default_paginate() -> usize {
@@ -106,25 +196,20 @@ fn default_paginate() -> usize {
 impl TaxonomyConfig {
     fn defaults() -> Vec<TaxonomyConfig> {
         [
-            ("tags", "Tags", "tags"),
-            ("interviewees", "People", "interviewees"),
-            ("publications", "Publications", "publication"),
+            ("tags", "Tags", TermField::Tags),
+            ("interviewees", "People", TermField::Interviewees),
+            ("publications", "Publications", TermField::Publication),
         ]
         .into_iter()
-        .map(|(name, title, key)| TaxonomyConfig {
+        .map(|(name, title, field)| TaxonomyConfig {
             name: name.into(),
             title: Some(title.into()),
-            key: Some(key.into()),
+            field,
             path: Some(name.into()),
             paginate_by: default_paginate(),
             feed: false,
         })
         .collect()
-    }
-
-    /// The front-matter field this taxonomy reads, defaulting to its name.
-    pub fn key(&self) -> &str {
-        self.key.as_deref().unwrap_or(&self.name)
     }
 
     /// The URL folder, defaulting to the name.
@@ -299,8 +384,6 @@ pub enum ValueKey {
     HighlightDark,
     /// `taxonomies[i].paginate_by`.
     TaxonomyPaginateBy(usize),
-    /// `taxonomies[i].key`.
-    TaxonomyKey(usize),
     /// `taxonomies[i].path`.
     TaxonomyPath(usize),
 }
@@ -327,7 +410,6 @@ struct HighlightSpans {
 #[serde(default)]
 struct TaxonomySpans {
     name: Option<Spanned<IgnoredAny>>,
-    key: Option<Spanned<IgnoredAny>>,
     path: Option<Spanned<IgnoredAny>>,
     paginate_by: Option<Spanned<IgnoredAny>>,
 }
@@ -347,7 +429,6 @@ impl ValueSpans {
             ValueKey::HighlightLight => self.highlight.light.as_ref(),
             ValueKey::HighlightDark => self.highlight.dark.as_ref(),
             ValueKey::TaxonomyPaginateBy(i) => taxonomy(i, |t| &t.paginate_by),
-            ValueKey::TaxonomyKey(i) => taxonomy(i, |t| &t.key),
             ValueKey::TaxonomyPath(i) => taxonomy(i, |t| &t.path),
         };
         spanned.map(|s| s.referenced)
@@ -421,20 +502,6 @@ impl SiteConfig {
                         taxonomy.name
                     ),
                     "write how many articles a term page lists, such as 20",
-                ));
-            }
-            let key = taxonomy.key();
-            if !crate::content::TAXONOMY_FIELDS.contains(&key) && !key.starts_with("extra.") {
-                return Err(invalid(
-                    ValueKey::TaxonomyKey(i),
-                    format!(
-                        "taxonomy `{}` reads unknown front-matter field `{key}`",
-                        taxonomy.name
-                    ),
-                    &format!(
-                        "use one of {} or `extra.<key>`",
-                        crate::content::TAXONOMY_FIELDS.join(", ")
-                    ),
                 ));
             }
             let url_path = taxonomy.path();
@@ -528,7 +595,7 @@ mod tests {
         let config = parse_str("").expect("empty settings are valid");
         assert_eq!(config.base_url, "/");
         assert_eq!(config.taxonomies.len(), 3);
-        assert_eq!(config.taxonomies[2].key(), "publication");
+        assert_eq!(config.taxonomies[2].field, TermField::Publication);
         assert_eq!(config.slug, SlugMode::Unicode);
     }
 
@@ -587,10 +654,6 @@ mod tests {
             (
                 "highlight:\n  dark: Nope\n",
                 "site.yml:2:9: `highlight.dark: Nope` is not a known theme",
-            ),
-            (
-                "taxonomies:\n  - name: tags\n  - name: topics\n    key: topic\n",
-                "site.yml:4:10: taxonomy `topics` reads unknown front-matter field `topic`",
             ),
             (
                 "taxonomies:\n  - name: tags\n  - name: labels\n    key: tags\n    path: tags\n",

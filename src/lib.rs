@@ -8,6 +8,7 @@ pub mod build;
 pub mod clean;
 pub mod config;
 pub mod content;
+pub mod frontmatter;
 pub mod markdown;
 pub mod output;
 pub mod render;

@@ -152,7 +152,7 @@ fn build_taxonomy(
     let mut index_of: HashMap<String, usize> = HashMap::new();
     let mut pending: Vec<Pending<'_>> = Vec::new();
     for (index, page) in pages.iter().enumerate() {
-        for spelling in page.article.terms_for(config.key()) {
+        for spelling in page.article.terms_for(&config.field) {
             let key = fold_term(spelling);
             let slot = match index_of.get(&key) {
                 Some(&slot) => slot,

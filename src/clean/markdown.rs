@@ -48,7 +48,7 @@ impl FrontMatter {
 
 /// The whole article file: `---`, front matter, `---`, body.
 pub fn article(front: &FrontMatter, body: &str) -> String {
-    let yaml = crate::content::frontmatter::to_yaml(front).unwrap_or_else(|_| fallback_yaml(front));
+    let yaml = crate::frontmatter::to_yaml(front).unwrap_or_else(|_| fallback_yaml(front));
     let mut out = String::with_capacity(yaml.len() + body.len() + 16);
     out.push_str("---\n");
     out.push_str(&yaml);

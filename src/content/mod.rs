@@ -1,17 +1,15 @@
 //! Loading `content/`: walk the folder, split and parse front matter, validate it, and
 //! derive each article's slug, URL and output path.
 
-pub mod frontmatter;
-
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 
-use crate::config::SiteConfig;
+use crate::config::{SiteConfig, TermField};
+use crate::frontmatter::{self, YamlError};
 use crate::text::{shorten, slugify};
-use frontmatter::YamlError;
 
 /// The folder of articles at the site root.
 pub const CONTENT_DIR: &str = "content";
@@ -19,9 +17,6 @@ pub const CONTENT_DIR: &str = "content";
 /// The longest name a folder or file in the output may have, in bytes: the limit of
 /// common file systems (ext4, APFS, NTFS in UTF-16 units).
 pub const MAX_SEGMENT_BYTES: usize = 255;
-
-/// Front-matter fields a taxonomy may read its terms from.
-pub const TAXONOMY_FIELDS: &[&str] = &["tags", "interviewees", "interviewers", "publication"];
 
 /// Front matter exactly as written; names follow Hugo and Jekyll where they have one.
 #[derive(Debug, Deserialize)]
@@ -204,16 +199,16 @@ impl Article {
     }
 
     /// The terms this article carries for a taxonomy's front-matter field.
-    pub fn terms_for(&self, field: &str) -> Vec<&str> {
+    pub fn terms_for(&self, field: &TermField) -> Vec<&str> {
         fn all(names: &[String]) -> Vec<&str> {
             names.iter().map(String::as_str).collect()
         }
         match field {
-            "tags" => all(&self.tags),
-            "interviewees" => all(&self.interviewees),
-            "interviewers" => all(&self.interviewers),
-            "publication" => self.publication.iter().map(String::as_str).collect(),
-            other => match other.strip_prefix("extra.").and_then(|k| self.extra.get(k)) {
+            TermField::Tags => all(&self.tags),
+            TermField::Interviewees => all(&self.interviewees),
+            TermField::Interviewers => all(&self.interviewers),
+            TermField::Publication => self.publication.iter().map(String::as_str).collect(),
+            TermField::Extra(key) => match self.extra.get(key) {
                 Some(serde_json::Value::String(term)) => vec![term.as_str()],
                 Some(serde_json::Value::Array(items)) => {
                     items.iter().filter_map(|item| item.as_str()).collect()
@@ -531,7 +526,7 @@ fn check_terms(
         crate::config::SlugMode::Ascii => 16,
     };
     for taxonomy in &config.taxonomies {
-        let terms = article.terms_for(taxonomy.key());
+        let terms = article.terms_for(&taxonomy.field);
         if terms.len() > config.max_terms_per_article {
             let (line, column) = terms.first().map_or((1, 1), |t| locate(yaml, t));
             return Err((
@@ -540,7 +535,7 @@ fn check_terms(
                 format!(
                     "{} {} terms; an article may carry at most {} per taxonomy",
                     terms.len(),
-                    taxonomy.key(),
+                    taxonomy.field.key(),
                     config.max_terms_per_article
                 ),
                 "keep the terms that matter, or raise `max_terms_per_article` in site.yml",
@@ -839,7 +834,14 @@ mod tests {
         let article =
             parse("---\ntitle: A\ndate: 2024-03-21\nextra:\n  region: [北方, South]\n---\n")
                 .unwrap();
-        assert_eq!(article.terms_for("extra.region"), ["北方", "South"]);
-        assert!(article.terms_for("extra.none").is_empty());
+        assert_eq!(
+            article.terms_for(&TermField::Extra("region".into())),
+            ["北方", "South"]
+        );
+        assert!(
+            article
+                .terms_for(&TermField::Extra("none".into()))
+                .is_empty()
+        );
     }
 }

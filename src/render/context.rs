@@ -1,0 +1,210 @@
+//! The values templates see: typed contexts for the site settings, article summaries,
+//! article pages, terms and paginators.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+use tera::Value;
+
+use super::Renderer;
+use super::urls::Urls;
+use crate::config::{SiteConfig, TaxonomyConfig, TermField};
+use crate::site::{Page, Pager, Site, pager_url};
+
+impl Renderer {
+    pub(super) fn summary<'a>(&self, site: &Site, page: &'a Page) -> Summary<'a> {
+        let article = &page.article;
+        let links = |field: TermField, names: &[String]| -> Vec<LinkContext> {
+            let taxonomy = site.taxonomies.iter().find(|t| t.config.field == field);
+            names
+                .iter()
+                .map(|name| LinkContext {
+                    name: name.clone(),
+                    url: taxonomy
+                        .and_then(|t| t.term(name))
+                        .map_or_else(String::new, |term| self.urls.path(&term.url_path)),
+                })
+                .collect()
+        };
+        Summary {
+            title: &article.title,
+            url: self.urls.path(&article.url_path),
+            permalink: self.urls.absolute(&article.url_path),
+            date: article.date.ymd(),
+            date_iso: article.date.rfc3339(),
+            lang: &article.lang,
+            section: &article.section,
+            interviewees: links(TermField::Interviewees, &article.interviewees),
+            interviewers: links(TermField::Interviewers, &article.interviewers),
+            publication: links(TermField::Publication, article.publication.as_slice()).pop(),
+            tags: links(TermField::Tags, &article.tags),
+            summary: summary_html(page),
+            summary_text: article
+                .summary
+                .as_deref()
+                .unwrap_or(&page.rendered.summary_text),
+            reading_minutes: page.rendered.reading_minutes,
+            draft: article.draft,
+        }
+    }
+
+    pub(super) fn paginator(&self, first: &str, pager: &Pager) -> PaginatorContext {
+        PaginatorContext {
+            number: pager.number,
+            total: pager.total,
+            first_url: self.urls.path(first),
+            last_url: self.urls.path(&pager_url(first, pager.total)),
+            prev_url: (pager.number > 1)
+                .then(|| self.urls.path(&pager_url(first, pager.number - 1))),
+            next_url: (pager.number < pager.total)
+                .then(|| self.urls.path(&pager_url(first, pager.number + 1))),
+        }
+    }
+
+    pub(super) fn taxonomy_context(&self, taxonomy: &TaxonomyConfig) -> TaxonomyContext {
+        TaxonomyContext {
+            name: taxonomy.name.clone(),
+            title: taxonomy.title().to_string(),
+            url: self.urls.path(&format!("{}/", taxonomy.path())),
+            path: format!("{}/", taxonomy.path()),
+        }
+    }
+}
+
+/// The summary shown in listings: the editor's `summary`, else the Markdown summary.
+pub(super) fn summary_html(page: &Page) -> String {
+    match &page.article.summary {
+        Some(text) => {
+            let mut html = String::from("<p>");
+            let _ = pulldown_cmark_escape::escape_html(&mut html, text);
+            html.push_str("</p>");
+            html
+        }
+        None => page.rendered.summary_html.clone(),
+    }
+}
+
+/// The summaries of the articles at `indices`, shared, not copied.
+pub(super) fn listing(summaries: &[Value], indices: &[usize]) -> Value {
+    Value::from(
+        indices
+            .iter()
+            .map(|&i| summaries[i].clone())
+            .collect::<Vec<Value>>(),
+    )
+}
+
+/// The article page's `page`: the summary's fields plus the full ones.
+pub(super) fn merge(summary: &Value, full: Value) -> Value {
+    let (Some(summary), Some(full)) = (summary.as_map(), full.as_map()) else {
+        return full;
+    };
+    let mut merged = summary.clone();
+    merged.extend(full.iter().map(|(k, v)| (k.clone(), v.clone())));
+    Value::from(merged)
+}
+
+#[derive(Serialize)]
+pub(super) struct ConfigContext {
+    pub(super) title: String,
+    pub(super) description: String,
+    pub(super) base_url: String,
+    pub(super) language: String,
+    pub(super) author: Option<String>,
+    pub(super) feed_url: Option<String>,
+    pub(super) taxonomies: Vec<TaxonomyContext>,
+    pub(super) extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl ConfigContext {
+    pub(super) fn new(config: &SiteConfig, urls: &Urls) -> ConfigContext {
+        ConfigContext {
+            title: config.title.clone(),
+            description: config.description.clone(),
+            base_url: config.base_url.clone(),
+            language: config.language.clone(),
+            author: config.author.clone(),
+            feed_url: config.feed.enabled.then(|| urls.path("atom.xml")),
+            taxonomies: config
+                .taxonomies
+                .iter()
+                .map(|t| TaxonomyContext {
+                    name: t.name.clone(),
+                    title: t.title().to_string(),
+                    url: urls.path(&format!("{}/", t.path())),
+                    path: format!("{}/", t.path()),
+                })
+                .collect(),
+            extra: config.extra.clone(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub(super) struct TaxonomyContext {
+    pub(super) name: String,
+    pub(super) title: String,
+    /// With the base path applied.
+    pub(super) url: String,
+    /// Relative to the site root, for `url(path=…)`.
+    pub(super) path: String,
+}
+
+#[derive(Serialize)]
+pub(super) struct LinkContext {
+    pub(super) name: String,
+    pub(super) url: String,
+}
+
+#[derive(Serialize)]
+pub(super) struct TermContext {
+    pub(super) name: String,
+    pub(super) url: String,
+    pub(super) count: usize,
+}
+
+#[derive(Serialize)]
+pub(super) struct PaginatorContext {
+    pub(super) number: usize,
+    pub(super) total: usize,
+    pub(super) first_url: String,
+    pub(super) last_url: String,
+    pub(super) prev_url: Option<String>,
+    pub(super) next_url: Option<String>,
+}
+
+/// What listings know of an article.
+#[derive(Serialize)]
+pub(super) struct Summary<'a> {
+    pub(super) title: &'a str,
+    pub(super) url: String,
+    pub(super) permalink: String,
+    pub(super) date: String,
+    pub(super) date_iso: String,
+    pub(super) lang: &'a str,
+    pub(super) section: &'a str,
+    pub(super) interviewees: Vec<LinkContext>,
+    pub(super) interviewers: Vec<LinkContext>,
+    pub(super) publication: Option<LinkContext>,
+    pub(super) tags: Vec<LinkContext>,
+    pub(super) summary: String,
+    pub(super) summary_text: &'a str,
+    pub(super) reading_minutes: usize,
+    pub(super) draft: bool,
+}
+
+/// What only the article's own page needs.
+#[derive(Serialize)]
+pub(super) struct ArticleContext<'a> {
+    pub(super) content: &'a str,
+    pub(super) toc: &'a [crate::markdown::TocEntry],
+    pub(super) updated: Option<String>,
+    pub(super) updated_iso: Option<String>,
+    pub(super) source_url: Option<&'a str>,
+    pub(super) cleaned_from: Option<&'a str>,
+    pub(super) cjk_chars: usize,
+    pub(super) latin_words: usize,
+    pub(super) extra: &'a serde_json::Map<String, serde_json::Value>,
+    pub(super) terms: HashMap<&'a str, Vec<LinkContext>>,
+    pub(super) source_file: String,
+}
