@@ -12,6 +12,7 @@ pub mod frontmatter;
 pub mod markdown;
 pub mod output;
 pub mod render;
+pub mod routes;
 pub mod serve;
 pub mod site;
 pub mod text;

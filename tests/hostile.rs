@@ -632,3 +632,80 @@ fn every_bad_input_check_names_the_file_and_keeps_the_output() {
     );
     assert!(!site.root().join("content/out").exists());
 }
+
+// 2. Every URL has one owner.
+
+#[test]
+fn an_article_at_a_generated_url_is_an_error_naming_both() {
+    let many: String = (0..21)
+        .map(|n| format!("content/interviews/n{n}.md\n"))
+        .collect();
+    let cases: &[(&str, &str, &str)] = &[
+        (
+            "content/tags.md",
+            "",
+            "the article content/tags.md and the index of the tags taxonomy would both be published at /tags/",
+        ),
+        (
+            "content/elsewhere.md",
+            "slug: tags\n",
+            "the article content/elsewhere.md and the index of the tags taxonomy would both be published at /tags/",
+        ),
+        (
+            "content/interviews.md",
+            "",
+            "the article content/interviews.md and the listing of content/interviews/ would both be published at /interviews/",
+        ),
+        (
+            "content/tags/x.md",
+            "",
+            "the listing of content/tags/ and the index of the tags taxonomy would both be published at /tags/",
+        ),
+        (
+            "content/page/2.md",
+            &many,
+            "the article content/page/2.md and the home page listing would both be published at /page/2/",
+        ),
+    ];
+    for (path, extra, expected) in cases {
+        let site = built_site();
+        if path.starts_with("content/page") {
+            for file in extra.lines() {
+                site.write(file, "---\ntitle: N\ndate: 2023-01-01\n---\n");
+            }
+            site.write(path, "---\ntitle: P\ndate: 2023-01-01\n---\n");
+        } else {
+            site.write(
+                path,
+                &format!("---\ntitle: T\ndate: 2023-01-01\n{extra}---\n"),
+            );
+        }
+        fails_leaving_output(&site, &["build"], &[expected, "help: "]);
+    }
+    let site = built_site();
+    site.write(
+        "site.yml",
+        "taxonomies:\n  - name: tags\n    path: interviews\n",
+    );
+    fails_leaving_output(
+        &site,
+        &["build"],
+        &[
+            "the listing of content/interviews/ and the index of the tags taxonomy would both be published at /interviews/",
+        ],
+    );
+    let site = built_site();
+    site.write("static/interviews/one/index.html", "not the article");
+    fails_leaving_output(
+        &site,
+        &["build"],
+        &[
+            "the article content/interviews/one.md and the static file static/interviews/one/index.html would both be published at /interviews/one/",
+        ],
+    );
+    let site = built_site();
+    site.write("static/robots.txt", "User-agent: *\nDisallow: /\n");
+    site.build()
+        .expect("static/ may replace the default robots.txt");
+    assert_eq!(site.read("robots.txt"), "User-agent: *\nDisallow: /\n");
+}

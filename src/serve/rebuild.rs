@@ -210,6 +210,9 @@ impl Rebuilder {
         }
 
         let site = new_site.as_ref().unwrap_or(&last.site);
+        if new_site.is_some() || !changes.static_files.is_empty() {
+            crate::build::check_routes(&self.root, site)?;
+        }
         if changes.templates || !same_shape(&last.site, site) {
             // Pages moved between listings (or every page's template changed): render
             // all pages again, from the Markdown already rendered.
