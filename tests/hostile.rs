@@ -709,3 +709,62 @@ fn an_article_at_a_generated_url_is_an_error_naming_both() {
         .expect("static/ may replace the default robots.txt");
     assert_eq!(site.read("robots.txt"), "User-agent: *\nDisallow: /\n");
 }
+
+// 6. Term pages do not grow with the square of an article's tags.
+
+#[test]
+fn term_pages_show_a_few_tags_per_card_and_the_article_all() {
+    let site = TestSite::new();
+    let tags: Vec<String> = (0..100).map(|n| format!("t{n:03}")).collect();
+    site.article(
+        "a.md",
+        "A",
+        "2024-01-01",
+        &format!("tags: [{}]\n", tags.join(", ")),
+        "Body\n",
+    );
+    site.build().expect("builds");
+    let term_page = site.read("tags/t050/index.html");
+    assert_eq!(term_page.matches("class=\"tag\"").count(), 8, "{term_page}");
+    assert!(term_page.contains("+92</a>"), "{term_page}");
+    let article = site.read("a/index.html");
+    assert_eq!(article.matches("class=\"tag\"").count(), 100);
+    let total: u64 = common::all_files(&site.public())
+        .iter()
+        .map(|f| {
+            std::fs::metadata(site.public().join(f))
+                .expect("size")
+                .len()
+        })
+        .sum();
+    assert!(total < 2_000_000, "output of {total} bytes for one article");
+}
+
+// 8. Characters XML forbids.
+
+#[test]
+fn control_characters_never_break_feeds_sitemap_or_pages() {
+    let site = TestSite::new();
+    site.write(
+        "site.yml",
+        "title: \"Archive\\a\"\nbase_url: https://example.org/\ntaxonomies:\n  - name: tags\n    feed: true\n",
+    );
+    site.write(
+        "content/a.md",
+        "---\ntitle: \"Bell\\a form\\f escape\\e[0m\"\ndate: 2024-01-01\ntags: [\"t\\a\"]\nsummary: \"s\\x01\"\n---\nBody \u{7} with &#7; and &#x1b; and \u{FFFF}.\n\n## Head\u{c}ing\n",
+    );
+    site.build().expect("builds");
+    for file in ["atom.xml", "sitemap.xml", "tags/t/atom.xml"] {
+        let text = site.read(file);
+        roxmltree::Document::parse(&text).unwrap_or_else(|e| panic!("{file}: {e}\n{text}"));
+    }
+    for file in common::all_files(&site.public()) {
+        let bytes = std::fs::read(site.public().join(&file)).expect("read");
+        let text = String::from_utf8_lossy(&bytes);
+        let forbidden = text.chars().find(|&c| {
+            (c < ' ' && !matches!(c, '\t' | '\n' | '\r')) || c == '\u{FFFE}' || c == '\u{FFFF}'
+        });
+        assert_eq!(forbidden, None, "{}", file.display());
+    }
+    assert!(site.read("a/index.html").contains("Bell form escape[0m"));
+}

@@ -256,6 +256,7 @@ impl Renderer {
         self.tera
             .render_to(template, context, &mut contents)
             .map_err(|error| template_error(&error, &self.origins))?;
+        crate::text::strip_xml_forbidden(&mut contents);
         Ok(OutputFile { path, contents })
     }
 }

@@ -7,6 +7,7 @@ use tera::{Context, Value};
 
 use super::context::{ArticleContext, LinkContext, TermContext, listing, merge};
 use super::{OutputFile, RenderError, Renderer};
+use crate::config::TermField;
 use crate::site::{Pager, Site, pager_url};
 
 impl Renderer {
@@ -171,6 +172,8 @@ impl Renderer {
             extra: &article.extra,
             terms,
             source_file: article.source.display().to_string(),
+            tags: self.term_links(site, TermField::Tags, &article.tags),
+            tags_more: 0,
         };
         let mut context = Context::new();
         context.insert_value(
