@@ -73,12 +73,15 @@ pub enum BuildError {
     /// A template is wrong.
     #[error(transparent)]
     Render(#[from] RenderError),
-    /// Two pages, listings or redirects would be written at one URL.
-    #[error(transparent)]
-    Route(#[from] crate::render::RouteCollision),
     /// Writing failed.
     #[error(transparent)]
     Output(#[from] OutputError),
+    /// Two things would be published at one URL.
+    #[error(transparent)]
+    Route(#[from] crate::routes::RouteClash),
+    /// A source folder (`static/`) cannot be listed.
+    #[error(transparent)]
+    Walk(#[from] crate::walk::WalkError),
     /// The highlight theme CSS could not be generated.
     #[error("site.yml: {0}")]
     Theme(String),
@@ -149,7 +152,7 @@ pub fn prepare(
     );
     let extras = extras(&config)?;
     let site = Site::new(config, pages, intros)?;
-    crate::render::check_routes(&site)?;
+    check_routes(root, &site)?;
     let media = site
         .pages
         .iter()
@@ -165,6 +168,17 @@ pub fn prepare(
         held_future: loaded.held_future,
         warnings,
     })
+}
+
+/// Checks that every URL of the site, static files included, has one owner.
+pub fn check_routes(root: &Path, site: &Site) -> Result<(), BuildError> {
+    let static_files: Vec<String> =
+        crate::walk::source_files(root, crate::output::STATIC_DIR, false)?
+            .into_iter()
+            .map(|file| file.relative.to_string_lossy().replace('\\', "/"))
+            .collect();
+    crate::routes::Routes::of_site(site, &static_files)?;
+    Ok(())
 }
 
 /// The site folder must exist: a typo in `--root` must not publish an empty site.

@@ -6,6 +6,8 @@
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
+use serde::de::IgnoredAny;
+use serde_saphyr::Spanned;
 
 use crate::frontmatter::{self, YamlError};
 
@@ -40,6 +42,8 @@ pub struct SiteConfig {
     pub cname: Option<String>,
     /// How titles become URL slugs.
     pub slug: SlugMode,
+    /// The most terms an article may carry in one taxonomy.
+    pub max_terms_per_article: usize,
     /// Markdown options.
     pub markdown: MarkdownConfig,
     /// Additions to the cleaner's word lists.
@@ -81,6 +85,7 @@ impl Default for SiteConfig {
             sitemap: true,
             cname: None,
             slug: SlugMode::default(),
+            max_terms_per_article: 100,
             markdown: MarkdownConfig::default(),
             clean: CleanConfig::default(),
             related: 5,
@@ -233,7 +238,6 @@ impl TaxonomyConfig {
     pub fn path(&self) -> &str {
         self.path.as_deref().unwrap_or(&self.name)
     }
-
 }
 
 /// Syntect theme names for light and dark colour schemes.
@@ -367,69 +371,212 @@ pub fn parse(text: &str, path: &Path) -> Result<SiteConfig, ConfigError> {
     } else {
         frontmatter::parse_yaml(text, path, 1)?
     };
-    config.validate(path)?;
+    config
+        .check_values()
+        .map_err(|invalid| invalid.in_file(text, path))?;
     Ok(config)
 }
 
-impl SiteConfig {
-    /// Checks values that parse but make no sense; `path` names the source in messages.
-    pub fn validate(&self, path: &Path) -> Result<(), ConfigError> {
-        let invalid = |message: String| ConfigError::Invalid {
+/// A value in the settings that parses but makes no sense, and the key it is under.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvalidValue {
+    /// Where the value is.
+    pub key: ValueKey,
+    /// What is wrong.
+    pub message: String,
+    /// What to do.
+    pub help: String,
+}
+
+/// The keys of `site.yml` whose values are checked beyond their type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ValueKey {
+    /// `base_url`.
+    BaseUrl,
+    /// `paginate_by`.
+    PaginateBy,
+    /// `highlight.light`.
+    HighlightLight,
+    /// `highlight.dark`.
+    HighlightDark,
+    /// `taxonomies[i].paginate_by`.
+    TaxonomyPaginateBy(usize),
+    /// `taxonomies[i].path`.
+    TaxonomyPath(usize),
+    /// `menu[i]`.
+    Menu(usize),
+}
+
+/// Where the checked values are in `site.yml`: read again, only after a check failed,
+/// so that the settings types stay plain values.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct ValueSpans {
+    base_url: Option<Spanned<IgnoredAny>>,
+    paginate_by: Option<Spanned<IgnoredAny>>,
+    highlight: HighlightSpans,
+    taxonomies: Vec<TaxonomySpans>,
+    menu: Vec<Spanned<IgnoredAny>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct HighlightSpans {
+    light: Option<Spanned<IgnoredAny>>,
+    dark: Option<Spanned<IgnoredAny>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct TaxonomySpans {
+    name: Option<Spanned<IgnoredAny>>,
+    path: Option<Spanned<IgnoredAny>>,
+    paginate_by: Option<Spanned<IgnoredAny>>,
+}
+
+impl ValueSpans {
+    /// The line and column of `key`'s value; for a taxonomy value left to its default,
+    /// the taxonomy's `name`.
+    fn locate(&self, key: ValueKey) -> Option<serde_saphyr::Location> {
+        let taxonomy = |i: usize, pick: fn(&TaxonomySpans) -> &Option<Spanned<IgnoredAny>>| {
+            self.taxonomies
+                .get(i)
+                .and_then(|t| pick(t).as_ref().or(t.name.as_ref()))
+        };
+        let spanned = match key {
+            ValueKey::BaseUrl => self.base_url.as_ref(),
+            ValueKey::PaginateBy => self.paginate_by.as_ref(),
+            ValueKey::HighlightLight => self.highlight.light.as_ref(),
+            ValueKey::HighlightDark => self.highlight.dark.as_ref(),
+            ValueKey::TaxonomyPaginateBy(i) => taxonomy(i, |t| &t.paginate_by),
+            ValueKey::TaxonomyPath(i) => taxonomy(i, |t| &t.path),
+            ValueKey::Menu(i) => self.menu.get(i),
+        };
+        spanned.map(|s| s.referenced)
+    }
+}
+
+impl InvalidValue {
+    /// The error placed at the value in `text`, the settings file at `path`.
+    fn in_file(self, text: &str, path: &Path) -> YamlError {
+        let location = frontmatter::parse_yaml::<ValueSpans>(text, path, 1)
+            .ok()
+            .and_then(|spans| spans.locate(self.key));
+        let (line, column) = location.map_or((1, 1), |l| {
+            ((l.line() as usize).max(1), (l.column() as usize).max(1))
+        });
+        YamlError {
             path: path.to_path_buf(),
+            line,
+            column,
+            message: self.message,
+            help: Some(self.help),
+            source_line: text.lines().nth(line - 1).map(str::to_string),
+        }
+    }
+}
+
+impl SiteConfig {
+    /// Checks values that parse but make no sense; `path` names the source in messages
+    /// (`--base-url` for a value given on the command line).
+    pub fn validate(&self, path: &Path) -> Result<(), ConfigError> {
+        self.check_values().map_err(|invalid| ConfigError::Invalid {
+            path: path.to_path_buf(),
+            message: format!("{}; {}", invalid.message, invalid.help),
+        })
+    }
+
+    /// The first value that parses but makes no sense, if any.
+    pub fn check_values(&self) -> Result<(), InvalidValue> {
+        let invalid = |key: ValueKey, message: String, help: &str| InvalidValue {
+            key,
             message,
+            help: help.to_string(),
         };
         if self.paginate_by == 0 {
-            return Err(invalid("`paginate_by` must be at least 1".into()));
+            return Err(invalid(
+                ValueKey::PaginateBy,
+                "`paginate_by` must be at least 1".into(),
+                "write how many articles a page lists, such as 20",
+            ));
         }
         if !(self.base_url.starts_with('/')
             || self.base_url.starts_with("http://")
             || self.base_url.starts_with("https://"))
         {
-            return Err(invalid(format!(
-                "`base_url: {}` must start with `/`, `http://` or `https://`",
-                self.base_url
-            )));
+            return Err(invalid(
+                ValueKey::BaseUrl,
+                format!(
+                    "`base_url: {}` must start with `/`, `http://` or `https://`",
+                    crate::text::shorten(&self.base_url, 60)
+                ),
+                "write the full address, such as https://user.github.io/archive/, or `/`",
+            ));
         }
         let mut seen_paths = std::collections::HashSet::new();
-        for taxonomy in &self.taxonomies {
+        for (i, taxonomy) in self.taxonomies.iter().enumerate() {
             if taxonomy.paginate_by == 0 {
-                return Err(invalid(format!(
-                    "taxonomy `{}`: `paginate_by` must be at least 1",
-                    taxonomy.name
-                )));
+                return Err(invalid(
+                    ValueKey::TaxonomyPaginateBy(i),
+                    format!(
+                        "taxonomy `{}`: `paginate_by` must be at least 1",
+                        taxonomy.name
+                    ),
+                    "write how many articles a term page lists, such as 20",
+                ));
             }
             let url_path = taxonomy.path();
             if url_path.is_empty()
                 || url_path.contains(['/', '\\', '.'])
                 || crate::text::slugify(url_path, SlugMode::Unicode) != url_path
             {
-                return Err(invalid(format!(
-                    "taxonomy `{}`: `path: {url_path}` must be one lowercase URL segment such as `tags`",
-                    taxonomy.name
-                )));
+                return Err(invalid(
+                    ValueKey::TaxonomyPath(i),
+                    format!(
+                        "taxonomy `{}`: `path: {url_path}` is not one lowercase URL segment",
+                        taxonomy.name
+                    ),
+                    "write a folder name such as `tags`",
+                ));
             }
             if !seen_paths.insert(url_path) {
-                return Err(invalid(format!(
-                    "two taxonomies use the URL folder `{url_path}`; give each its own `path`"
-                )));
-            }
-        }
-        for item in self.menu.iter().flatten() {
-            if item.title.trim().is_empty() || item.url.trim().is_empty() {
                 return Err(invalid(
-                    "every `menu` entry needs a `title` and a `url`".to_string(),
+                    ValueKey::TaxonomyPath(i),
+                    format!("two taxonomies use the URL folder `{url_path}`"),
+                    "give each taxonomy its own `path`",
                 ));
             }
         }
-        for (label, theme) in [
-            ("highlight.light", &self.highlight.light),
-            ("highlight.dark", &self.highlight.dark),
+        for (i, item) in self.menu.iter().flatten().enumerate() {
+            if item.title.trim().is_empty() || item.url.trim().is_empty() {
+                return Err(invalid(
+                    ValueKey::Menu(i),
+                    "a `menu` entry has an empty `title` or `url`".into(),
+                    "give each entry a title and a site path (`/about/`) or a full address",
+                ));
+            }
+        }
+        for (key, label, theme) in [
+            (
+                ValueKey::HighlightLight,
+                "highlight.light",
+                &self.highlight.light,
+            ),
+            (
+                ValueKey::HighlightDark,
+                "highlight.dark",
+                &self.highlight.dark,
+            ),
         ] {
             if !crate::markdown::highlight::THEME_NAMES.contains(&theme.as_str()) {
-                return Err(invalid(format!(
-                    "`{label}: {theme}` is not a known theme; choose one of {}",
-                    crate::markdown::highlight::THEME_NAMES.join(", ")
-                )));
+                return Err(invalid(
+                    key,
+                    format!("`{label}: {theme}` is not a known theme"),
+                    &format!(
+                        "choose one of {}",
+                        crate::markdown::highlight::THEME_NAMES.join(", ")
+                    ),
+                ));
             }
         }
         Ok(())
@@ -459,11 +606,10 @@ impl SiteConfig {
     pub fn warnings(&self, path: &Path, text: Option<&str>) -> Vec<crate::warning::Warning> {
         let mut warnings = Vec::new();
         if self.absolute_base().is_none() && (self.feed.enabled || self.sitemap) {
-            let line = text.and_then(|text| {
-                text.lines()
-                    .position(|line| line.starts_with("base_url:"))
-                    .map(|i| i + 1)
-            });
+            let line = text
+                .and_then(|text| frontmatter::parse_yaml::<ValueSpans>(text, path, 1).ok())
+                .and_then(|spans| spans.locate(ValueKey::BaseUrl))
+                .map(|l| l.line() as usize);
             warnings.push(crate::warning::Warning {
                 path: path.to_path_buf(),
                 line,
@@ -543,6 +689,37 @@ mod tests {
                 .to_string()
                 .contains("topic")
         );
+    }
+
+    #[test]
+    fn value_errors_name_line_and_column() {
+        let cases = [
+            (
+                "title: A\npaginate_by: 0\n",
+                "site.yml:2:14: `paginate_by` must be at least 1",
+            ),
+            (
+                "base_url: example.org\n",
+                "site.yml:1:11: `base_url: example.org` must start with",
+            ),
+            (
+                "highlight:\n  dark: Nope\n",
+                "site.yml:2:9: `highlight.dark: Nope` is not a known theme",
+            ),
+            (
+                "taxonomies:\n  - name: tags\n  - name: labels\n    key: tags\n    path: tags\n",
+                "site.yml:5:11: two taxonomies use the URL folder `tags`",
+            ),
+            (
+                "taxonomies:\n  - name: Big Tags\n    key: tags\n",
+                "site.yml:2:11: taxonomy `Big Tags`: `path: Big Tags` is not one lowercase URL segment",
+            ),
+        ];
+        for (text, expected) in cases {
+            let message = parse_str(text).unwrap_err().to_string();
+            assert!(message.starts_with(expected), "{message}");
+            assert!(message.contains("\n help: "), "{message}");
+        }
     }
 
     #[test]

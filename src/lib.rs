@@ -13,6 +13,7 @@ pub mod markdown;
 pub mod media;
 pub mod output;
 pub mod render;
+pub mod routes;
 pub mod serve;
 pub mod site;
 pub mod text;

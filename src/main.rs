@@ -127,6 +127,7 @@ fn main() -> ExitCode {
                 future,
                 poll,
                 open,
+                ..verbatim::ServeOptions::default()
             },
         ),
         Command::Clean {

@@ -13,10 +13,14 @@ use serde_saphyr::Spanned;
 
 use crate::config::{SiteConfig, TermField};
 use crate::frontmatter::{self, YamlError};
-use crate::text::slugify;
+use crate::text::{shorten, slugify};
 
 /// The folder of articles at the site root.
 pub const CONTENT_DIR: &str = "content";
+
+/// The longest name a folder or file in the output may have, in bytes: the limit of
+/// common file systems (ext4, APFS, NTFS in UTF-16 units).
+pub const MAX_SEGMENT_BYTES: usize = 255;
 
 /// Front matter exactly as written; names follow Hugo and Jekyll where they have one.
 #[derive(Debug, Deserialize)]
@@ -96,26 +100,51 @@ pub struct ArticleDate {
     pub has_time: bool,
 }
 
+/// The dates an article may carry: those whose instant the date library can represent
+/// in every time zone offset.
+pub const DATE_RANGE: &str = "0000-01-01 to 9999-12-30";
+
+/// Why a front-matter value is not a usable date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateProblem {
+    /// Not in any of the accepted forms.
+    NotADate,
+    /// A real calendar date, but outside [`DATE_RANGE`].
+    OutOfRange,
+}
+
 impl ArticleDate {
     /// Parses `2024-03-21`, `2024-03-21 14:20:15`, `2024-03-21T14:20:15` or RFC 3339.
     pub fn parse(text: &str) -> Option<ArticleDate> {
+        Self::parse_checked(text).ok()
+    }
+
+    /// As [`ArticleDate::parse`], telling a malformed date from one out of range.
+    pub fn parse_checked(text: &str) -> Result<ArticleDate, DateProblem> {
         let text = text.trim();
+        let in_range = |local| {
+            jiff::tz::TimeZone::UTC
+                .to_timestamp(local)
+                .map_err(|_| DateProblem::OutOfRange)
+        };
         if let Ok(date) = text.parse::<jiff::civil::Date>()
             && text.len() <= 10
         {
             let local = date.to_datetime(jiff::civil::Time::midnight());
-            return Some(ArticleDate {
+            return Ok(ArticleDate {
                 local,
-                instant: jiff::tz::TimeZone::UTC.to_timestamp(local).ok()?,
+                instant: in_range(local)?,
                 has_time: false,
             });
         }
-        let local = text.parse::<jiff::civil::DateTime>().ok()?;
+        let local = text
+            .parse::<jiff::civil::DateTime>()
+            .map_err(|_| DateProblem::NotADate)?;
         let instant = match text.parse::<jiff::Timestamp>() {
             Ok(instant) => instant,
-            Err(_) => jiff::tz::TimeZone::UTC.to_timestamp(local).ok()?,
+            Err(_) => in_range(local)?,
         };
-        Some(ArticleDate {
+        Ok(ArticleDate {
             local,
             instant,
             has_time: true,
@@ -431,14 +460,23 @@ pub fn parse_article(
         ));
     }
     let parse_date = |field: &str, value: &Spanned<String>| {
-        ArticleDate::parse(&value.value).ok_or_else(|| {
+        ArticleDate::parse_checked(&value.value).map_err(|problem| {
             let l = value.referenced;
-            at(
-                l.line(),
-                l.column(),
-                format!("`{field}: {}` is not a date", value.value),
-                "write 2024-03-21, 2024-03-21 14:20:15 or 2024-03-21T14:20:15+08:00",
-            )
+            let shown = shorten(&value.value, 60);
+            match problem {
+                DateProblem::NotADate => at(
+                    l.line(),
+                    l.column(),
+                    format!("`{field}: {shown}` is not a date"),
+                    "write 2024-03-21, 2024-03-21 14:20:15 or 2024-03-21T14:20:15+08:00",
+                ),
+                DateProblem::OutOfRange => at(
+                    l.line(),
+                    l.column(),
+                    format!("`{field}: {shown}` is outside the supported range ({DATE_RANGE})"),
+                    "check the year",
+                ),
+            }
         })
     };
     let layout = match &raw.layout {
@@ -512,7 +550,7 @@ pub fn parse_article(
             return Err(at(
                 l.line(),
                 l.column(),
-                format!("`lang: {}` is not a language tag", lang.value),
+                format!("`lang: {}` is not a language tag", shorten(&lang.value, 60)),
                 "use a tag such as zh, en or zh-Hant",
             ));
         }
@@ -526,7 +564,10 @@ pub fn parse_article(
         return Err(at(
             l.line(),
             l.column(),
-            format!("`source_url: {}` is not a web address", url.value),
+            format!(
+                "`source_url: {}` is not a web address",
+                shorten(&url.value, 60)
+            ),
             "write the full address, starting with https://",
         ));
     }
@@ -539,7 +580,10 @@ pub fn parse_article(
                 return Err(at(
                     l.line(),
                     l.column(),
-                    format!("`slug: {}` has no letters or digits", slug.value),
+                    format!(
+                        "`slug: {}` has no letters or digits",
+                        shorten(&slug.value, 60)
+                    ),
                     "use words such as `glacier-data-centre`",
                 ));
             }
@@ -555,12 +599,27 @@ pub fn parse_article(
             "add a `slug:` or rename the file",
         ));
     }
+    if slug.len() > MAX_SEGMENT_BYTES {
+        let (line, column) = raw
+            .slug
+            .as_ref()
+            .map_or((1, 1), |s| (s.referenced.line(), s.referenced.column()));
+        return Err(at(
+            line,
+            column,
+            format!(
+                "the URL slug is {} bytes long; a name in a URL path can have at most {MAX_SEGMENT_BYTES}",
+                slug.len()
+            ),
+            "write a shorter `slug:` (or rename the file)",
+        ));
+    }
     let url_path = if section.is_empty() {
         format!("{slug}/")
     } else {
         format!("{section}/{slug}/")
     };
-    Ok(Article {
+    let article = Article {
         source: path.to_path_buf(),
         title,
         date,
@@ -595,7 +654,76 @@ pub fn parse_article(
         url_path,
         body: split.body.to_string(),
         body_line: split.body_line,
-    })
+    };
+    check_terms(&article, config, split.yaml)
+        .map_err(|(line, column, message, help)| at(line, column, message, help))?;
+    Ok(article)
+}
+
+/// Checks that every term of the site's taxonomies can become a URL folder, and that no
+/// article carries more terms than `max_terms_per_article` (each term page lists the
+/// article, so thousands of terms would multiply the output). Returns the place in the
+/// front matter (`yaml`, block lines) and the message when not.
+fn check_terms(
+    article: &Article,
+    config: &SiteConfig,
+    yaml: &str,
+) -> Result<(), (u64, u64, String, &'static str)> {
+    // Lowercasing can lengthen a term by at most three times in bytes, transliteration
+    // (ASCII slugs) by more; shorter terms need no slug to be made to know they fit.
+    let most_growth = match config.slug {
+        crate::config::SlugMode::Unicode => 3,
+        crate::config::SlugMode::Ascii => 16,
+    };
+    for taxonomy in &config.taxonomies {
+        let terms = article.terms_for(&taxonomy.field);
+        if terms.len() > config.max_terms_per_article {
+            let (line, column) = terms.first().map_or((1, 1), |t| locate(yaml, t));
+            return Err((
+                line,
+                column,
+                format!(
+                    "{} {} terms; an article may carry at most {} per taxonomy",
+                    terms.len(),
+                    taxonomy.field.key(),
+                    config.max_terms_per_article
+                ),
+                "keep the terms that matter, or raise `max_terms_per_article` in site.yml",
+            ));
+        }
+        for term in terms {
+            if term.len() * most_growth <= MAX_SEGMENT_BYTES {
+                continue;
+            }
+            let length = slugify(term, config.slug).len();
+            if length > MAX_SEGMENT_BYTES {
+                let (line, column) = locate(yaml, term);
+                return Err((
+                    line,
+                    column,
+                    format!(
+                        "the {} term `{}` makes a URL name of {length} bytes; at most {MAX_SEGMENT_BYTES} are possible",
+                        taxonomy.name,
+                        shorten(term, 40)
+                    ),
+                    "shorten the term",
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The 1-based line and column, in `yaml`, of the first occurrence of `needle`; (1, 1)
+/// when it is not written literally (quoted with escapes, say).
+fn locate(yaml: &str, needle: &str) -> (u64, u64) {
+    let Some(offset) = yaml.find(needle) else {
+        return (1, 1);
+    };
+    let before = &yaml[..offset];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line as u64, column as u64)
 }
 
 fn merge_people(one: Option<OneOrMany>, many: Option<OneOrMany>) -> Vec<String> {
@@ -705,6 +833,81 @@ mod tests {
         assert_eq!(offset.ymd(), "2024-03-21");
         assert_eq!(offset.rfc3339(), "2024-03-21T01:30:00Z");
         assert!(ArticleDate::parse("March 2024").is_none());
+    }
+
+    #[test]
+    fn dates_outside_the_range_say_so() {
+        for (date, column) in [("9999-12-31", 7), ("9999-12-31T23:00:00-05:00", 7)] {
+            let message = parse(&format!("---\ntitle: A\ndate: {date}\n---\n"))
+                .unwrap_err()
+                .to_string();
+            assert!(
+                message.starts_with(&format!(
+                    "content/interviews/a.md:3:{column}: `date: {date}` is outside the supported range (0000-01-01 to 9999-12-30)"
+                )),
+                "{message}"
+            );
+        }
+        assert!(parse("---\ntitle: A\ndate: 9999-12-30\n---\n").is_ok());
+        assert_eq!(
+            ArticleDate::parse_checked("31/12/2024"),
+            Err(DateProblem::NotADate)
+        );
+    }
+
+    #[test]
+    fn names_too_long_for_a_path_segment_are_errors_at_load() {
+        let slug = "a".repeat(256);
+        let message = parse(&format!(
+            "---\ntitle: A\ndate: 2024-03-21\nslug: {slug}\n---\n"
+        ))
+        .unwrap_err()
+        .to_string();
+        assert!(
+            message.starts_with("content/interviews/a.md:4:7: the URL slug is 256 bytes long"),
+            "{message}"
+        );
+        assert!(
+            message.lines().all(|l| l.chars().count() < 200),
+            "{message}"
+        );
+        assert!(
+            parse(&format!(
+                "---\ntitle: A\ndate: 2024-03-21\nslug: {}\n---\n",
+                "a".repeat(255)
+            ))
+            .is_ok()
+        );
+
+        let tag = "长".repeat(90);
+        let message = parse(&format!(
+            "---\ntitle: A\ndate: 2024-03-21\ntags: [x, {tag}]\n---\n"
+        ))
+        .unwrap_err()
+        .to_string();
+        assert!(
+            message.starts_with("content/interviews/a.md:4:11: the tags term `"),
+            "{message}"
+        );
+        assert!(message.contains("270 bytes"), "{message}");
+    }
+
+    #[test]
+    fn too_many_terms_in_one_article() {
+        let tags: Vec<String> = (0..101).map(|n| format!("t{n}")).collect();
+        let message = parse(&format!(
+            "---\ntitle: A\ndate: 2024-03-21\ntags: [{}]\n---\n",
+            tags.join(", ")
+        ))
+        .unwrap_err()
+        .to_string();
+        assert!(
+            message.starts_with(
+                "content/interviews/a.md:4:8: 101 tags terms; an article may carry at most 100"
+            ),
+            "{message}"
+        );
+        assert!(message.contains("max_terms_per_article"), "{message}");
     }
 
     #[test]

@@ -105,7 +105,9 @@ mod tests {
         let (comment, rules) = css.split_once('\n').unwrap();
         assert!(comment.starts_with("/*"), "{comment}");
         assert!(rules.starts_with("@media not all and (prefers-color-scheme: dark) {"));
-        let (light, dark) = rules.split_once("\n@media (prefers-color-scheme: dark) {").unwrap();
+        let (light, dark) = rules
+            .split_once("\n@media (prefers-color-scheme: dark) {")
+            .unwrap();
         assert!(light.contains(".hl-") && dark.contains(".hl-"));
         assert!(theme_css("nope", "base16-ocean.dark").is_err());
     }

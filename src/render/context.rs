@@ -12,21 +12,36 @@ use super::urls::Urls;
 use crate::config::{SiteConfig, TaxonomyConfig, TermField};
 use crate::site::{Page, Pager, Site, pager_url};
 
+/// The tags an article card shows in listings. Every term page lists its articles'
+/// cards, so showing all of an article's tags there would make the output grow with
+/// the square of its tag count; the article page shows them all.
+pub(super) const CARD_TAGS: usize = 8;
+
 impl Renderer {
+    /// Links to the terms `names` of the taxonomy reading `field` (empty URLs when no
+    /// taxonomy reads it).
+    pub(super) fn term_links(
+        &self,
+        site: &Site,
+        field: TermField,
+        names: &[String],
+    ) -> Vec<LinkContext> {
+        let taxonomy = site.taxonomies.iter().find(|t| t.config.field == field);
+        names
+            .iter()
+            .map(|name| LinkContext {
+                name: name.clone(),
+                url: taxonomy
+                    .and_then(|t| t.term(name))
+                    .map_or_else(String::new, |term| self.urls.path(&term.url_path)),
+            })
+            .collect()
+    }
+
     pub(super) fn summary<'a>(&self, site: &Site, page: &'a Page) -> Summary<'a> {
         let article = &page.article;
-        let links = |field: TermField, names: &[String]| -> Vec<LinkContext> {
-            let taxonomy = site.taxonomies.iter().find(|t| t.config.field == field);
-            names
-                .iter()
-                .map(|name| LinkContext {
-                    name: name.clone(),
-                    url: taxonomy
-                        .and_then(|t| t.term(name))
-                        .map_or_else(String::new, |term| self.urls.path(&term.url_path)),
-                })
-                .collect()
-        };
+        let links = |field: TermField, names: &[String]| self.term_links(site, field, names);
+        let card_tags = &article.tags[..article.tags.len().min(CARD_TAGS)];
         let t = self.strings.for_lang(&article.lang);
         Summary {
             title: &article.title,
@@ -46,7 +61,8 @@ impl Renderer {
             interviewees: links(TermField::Interviewees, &article.interviewees),
             interviewers: links(TermField::Interviewers, &article.interviewers),
             publication: links(TermField::Publication, article.publication.as_slice()).pop(),
-            tags: links(TermField::Tags, &article.tags),
+            tags: links(TermField::Tags, card_tags),
+            tags_more: article.tags.len() - card_tags.len(),
             summary: summary_html(page),
             summary_text: article
                 .summary
@@ -236,7 +252,10 @@ pub(super) struct Summary<'a> {
     pub(super) interviewees: Vec<LinkContext>,
     pub(super) interviewers: Vec<LinkContext>,
     pub(super) publication: Option<LinkContext>,
+    /// The first [`CARD_TAGS`] tags.
     pub(super) tags: Vec<LinkContext>,
+    /// How many tags a card leaves out.
+    pub(super) tags_more: usize,
     pub(super) summary: String,
     pub(super) summary_text: &'a str,
     pub(super) reading_minutes: usize,
@@ -264,4 +283,8 @@ pub(super) struct ArticleContext<'a> {
     /// schema.org metadata as JSON text (keys sorted, so builds are repeatable), for
     /// the `json_ld` filter.
     pub(super) json_ld: String,
+    /// Every tag: the article page shows them all, replacing the card's first few.
+    pub(super) tags: Vec<LinkContext>,
+    /// Always 0 on the article page.
+    pub(super) tags_more: usize,
 }

@@ -28,7 +28,6 @@ use crate::config::SiteConfig;
 use crate::site::Site;
 use context::ConfigContext;
 use jobs::{Job, all_jobs};
-pub use jobs::{RouteCollision, check_routes};
 pub use urls::Urls;
 
 /// The folder of a site's own templates, which override the built-in ones by file name.
@@ -296,6 +295,7 @@ impl Renderer {
         self.tera
             .render_to(template, context, &mut contents)
             .map_err(|error| template_error(&error, &self.origins))?;
+        crate::text::strip_xml_forbidden(&mut contents);
         Ok(OutputFile { path, contents })
     }
 }

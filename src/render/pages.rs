@@ -9,6 +9,7 @@ use tera::{Context, Value};
 use super::context::{ArticleContext, LinkContext, TermContext, listing, merge};
 use super::jobs::{ARCHIVE_PATH, Redirect};
 use super::{OutputFile, RenderError, Renderer, Shared};
+use crate::config::TermField;
 use crate::site::{Page, Pager, SectionIntro, Site, pager_url};
 
 /// A section's `_index.md`, as templates see it.
@@ -376,6 +377,8 @@ impl Renderer {
                 .map(|&i| shared.summaries[i].clone())
                 .collect(),
             json_ld: self.json_ld(&site.config.title, page).to_string(),
+            tags: self.term_links(site, TermField::Tags, &article.tags),
+            tags_more: 0,
         };
         let mut context = self.page_context(shared, Some(&article.lang));
         context.insert_value("page", merge(&summary, Value::from_serializable(&full)));

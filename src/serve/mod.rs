@@ -47,7 +47,13 @@ pub struct ServeOptions {
     pub poll: bool,
     /// Open the site in the default browser once it is served.
     pub open: bool,
+    /// How long a client may take to send a request's headers, and how long an idle
+    /// connection stays open; live-reload streams are not affected.
+    pub header_timeout: Duration,
 }
+
+/// The default [`ServeOptions::header_timeout`]: ample for a browser on this machine.
+pub const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
 
 impl Default for ServeOptions {
     fn default() -> Self {
@@ -58,6 +64,7 @@ impl Default for ServeOptions {
             future: false,
             poll: false,
             open: false,
+            header_timeout: HEADER_TIMEOUT,
         }
     }
 }
@@ -148,7 +155,12 @@ impl Server {
             let _entered = runtime.enter();
             let listener =
                 tokio::net::TcpListener::from_std(listener).map_err(ServeError::Start)?;
-            runtime.spawn(http::run(listener, shared.clone(), shutdown_signal))
+            runtime.spawn(http::run(
+                listener,
+                shared.clone(),
+                shutdown_signal,
+                options.header_timeout,
+            ))
         };
 
         let (changes_sender, changes) = mpsc::channel();

@@ -207,7 +207,6 @@ impl Rebuilder {
                 .cloned()
                 .collect();
             let site = Site::new(config.clone(), pages, intros)?;
-            crate::render::check_routes(&site).map_err(BuildError::from)?;
             changed_pages = site
                 .pages
                 .iter()
@@ -223,6 +222,9 @@ impl Rebuilder {
         }
 
         let site = new_site.as_ref().unwrap_or(&last.site);
+        if new_site.is_some() || !changes.static_files.is_empty() {
+            crate::build::check_routes(&self.root, site)?;
+        }
         if changes.templates || !same_shape(&last.site, site) {
             // Pages moved between listings (or every page's template changed): render
             // all pages again, from the Markdown already rendered.
