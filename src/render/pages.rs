@@ -278,7 +278,11 @@ impl Renderer {
         redirect: Redirect,
     ) -> Result<OutputFile, RenderError> {
         let mut context = self.page_context(shared, None);
-        context.insert("target", &self.urls.absolute(&redirect.to));
+        let target = self.urls.absolute(&redirect.to);
+        // Readers see the address decoded (`/访谈/`), the link keeps it encoded.
+        let target_text = percent_encoding::percent_decode_str(&target).decode_utf8_lossy();
+        context.insert("target_text", &target_text);
+        context.insert("target", &target);
         context.insert("target_path", &self.urls.path(&redirect.to));
         self.render_file("redirect.html", &context, redirect.from)
     }
