@@ -10,6 +10,7 @@
 pub mod chrome;
 pub mod decode;
 pub mod despin;
+pub mod dict;
 pub mod diff;
 pub mod extract;
 pub mod format;
