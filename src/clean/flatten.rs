@@ -1,0 +1,186 @@
+//! Pass flatten: a whole article flattened onto one line is split back into blocks —
+//! the title and byline off its head, then one block per speaker turn (`问：`, `记者：`,
+//! `Q:`, or a name used as a label at least twice).
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+use super::extract::{Block, BlockKind};
+use super::pipeline::PageState;
+use super::report::ChangeKind;
+use super::{CleanSettings, Problem};
+
+/// A block shorter than this is never taken for a flattened article.
+const MIN_FLAT_CHARS: usize = 300;
+
+struct Patterns {
+    turn_zh: Regex,
+    turn_en: Regex,
+    byline_start: Regex,
+    byline_run: Regex,
+}
+
+fn patterns() -> &'static Patterns {
+    static PATTERNS: OnceLock<Patterns> = OnceLock::new();
+    PATTERNS.get_or_init(|| {
+        let re = |p: &str| Regex::new(p).expect("flatten pattern compiles");
+        let labels = r"作者|记者|記者|发布时间|發布時間|发布日期|發布日期|时间|時間|日期|来源|來源|出处|出處|编辑|編輯|责任编辑|責任編輯|浏览次数|瀏覽次數|阅读次数|閱讀次數|点击|點擊";
+        Patterns {
+            turn_zh: re(r"[。！？!?」”…]\s*((?:问|答|問|記者|记者|主持人|[\p{Han}·]{2,4})\s*[:：])"),
+            turn_en: re(
+                r"[.?!”\x22]\s+((?:Q|A|Interviewer|\p{Lu}[\p{Ll}'-]+(?: \p{Lu}[\p{Ll}'-]+)?)\s*:)\s",
+            ),
+            byline_start: re(&format!(r"\s*(?:{labels})\s*[:：]")),
+            byline_run: re(&format!(
+                r"^(?:\s*(?:{labels})\s*[:：]\s*(?:\d{{4}}\s*[-/.年]\s*\d{{1,2}}\s*[-/.月]\s*\d{{1,2}}\s*日?(?:\s+\d{{1,2}}:\d{{2}}(?::\d{{2}})?)?|[^\s　:：]{{0,24}}))+\s*"
+            )),
+        }
+    })
+}
+
+/// Splits flattened blocks; numbers stay those of the original block, so the report
+/// still points at the input's line.
+pub fn run(state: &mut PageState, _settings: &CleanSettings) -> Result<(), Problem> {
+    let long = state
+        .page
+        .blocks
+        .iter()
+        .any(|b| b.text.chars().count() >= MIN_FLAT_CHARS);
+    if !long {
+        return Ok(());
+    }
+    let mut blocks = Vec::with_capacity(state.page.blocks.len());
+    for block in std::mem::take(&mut state.page.blocks) {
+        let parts = split_block(&block.text, state.page.is_html || block.number > 1);
+        if parts.len() < 2 {
+            blocks.push(block);
+            continue;
+        }
+        state.report.push_noted(
+            ChangeKind::TurnsSplit,
+            block.number,
+            format!("{} parts", parts.len()),
+            "a whole article on one line: split at its title, byline and speaker turns",
+        );
+        for (i, text) in parts.into_iter().enumerate() {
+            blocks.push(Block {
+                text,
+                kind: if i == 0 { block.kind } else { BlockKind::Paragraph },
+                ..block.clone()
+            });
+        }
+    }
+    state.page.blocks = blocks;
+    Ok(())
+}
+
+/// The parts of one flattened block, or the block whole.
+fn split_block(text: &str, has_head_already: bool) -> Vec<String> {
+    if text.chars().count() < MIN_FLAT_CHARS {
+        return vec![text.to_string()];
+    }
+    let patterns = patterns();
+    let mut parts = Vec::new();
+    let mut rest = text;
+    if !has_head_already
+        && let Some(m) = patterns.byline_start.find(&text[..floor(text, 300)])
+        && m.start() > 0
+    {
+        let byline = patterns
+            .byline_run
+            .find(&text[m.start()..])
+            .map_or(0, |b| b.end());
+        if byline > 0 {
+            parts.push(text[..m.start()].trim().to_string());
+            parts.push(text[m.start()..m.start() + byline].trim().to_string());
+            rest = &text[m.start() + byline..];
+        }
+    }
+    let turns = turn_starts(rest);
+    if turns.len() < 2 && parts.is_empty() {
+        return vec![text.to_string()];
+    }
+    let mut last = 0;
+    for at in turns {
+        parts.push(rest[last..at].trim().to_string());
+        last = at;
+    }
+    parts.push(rest[last..].trim().to_string());
+    parts.retain(|p| !p.is_empty());
+    parts
+}
+
+/// Byte offsets where a speaker turn starts: a fixed label, or a name used as a label
+/// after a sentence end at least twice.
+fn turn_starts(text: &str) -> Vec<usize> {
+    let patterns = patterns();
+    let mut found: Vec<(usize, String)> = Vec::new();
+    for regex in [&patterns.turn_zh, &patterns.turn_en] {
+        for c in regex.captures_iter(text) {
+            if let Some(label) = c.get(1) {
+                let name = label.as_str().trim_end_matches([':', '：', ' ']).to_string();
+                found.push((label.start(), name));
+            }
+        }
+    }
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    for (_, name) in &found {
+        *counts.entry(name.as_str()).or_insert(0) += 1;
+    }
+    let fixed = ["问", "答", "問", "记者", "記者", "主持人", "Q", "A", "Interviewer"];
+    let mut starts: Vec<usize> = found
+        .iter()
+        .filter(|(_, name)| fixed.contains(&name.as_str()) || counts[name.as_str()] >= 2)
+        .filter(|(_, name)| !super::format::SAYING.iter().any(|s| name.ends_with(s)))
+        .map(|(at, _)| *at)
+        .collect();
+    starts.sort_unstable();
+    starts.dedup();
+    starts
+}
+
+/// The largest char boundary at or below `at`.
+fn floor(text: &str, at: usize) -> usize {
+    let mut at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_flattened_interview_splits_at_title_byline_and_turns() {
+        let answer = "我们在河边长大，所以一直关心水质，这些年变化很大，从前的河水很清，后来工厂多了就浑了，现在又慢慢变清了。";
+        let text = format!(
+            "专访林知远：河流的未来 作者：李青 发布时间：2024-01-02 09:30 导语在这里，介绍了这次访谈的背景和缘由。问：您为什么关心河流？林知远：{answer}{answer}问：下一步呢？林知远：{answer}{answer}"
+        );
+        let parts = split_block(&text, false);
+        assert_eq!(parts[0], "专访林知远：河流的未来");
+        assert_eq!(parts[1], "作者：李青 发布时间：2024-01-02 09:30");
+        assert!(parts[2].starts_with("导语在这里"));
+        assert!(parts[3].starts_with("问：您为什么"));
+        assert!(parts[4].starts_with("林知远："));
+        assert_eq!(parts.len(), 7);
+    }
+
+    #[test]
+    fn english_turns_split_too() {
+        let answer = "We grew up by the river, so water quality was always on our minds, and it changed a lot over the years.";
+        let text = format!("Q: Why rivers? Mara Holt: {answer} {answer} Q: What next? Mara Holt: {answer}");
+        let parts = split_block(&text, true);
+        assert_eq!(parts.len(), 4, "{parts:?}");
+        assert!(parts[1].starts_with("Mara Holt:"));
+    }
+
+    #[test]
+    fn an_ordinary_long_paragraph_stays_whole() {
+        let text = "他说：我们在河边长大。".repeat(40);
+        assert_eq!(split_block(&text, true).len(), 1);
+    }
+}
