@@ -293,7 +293,10 @@ fn the_report_never_replaces_an_existing_file_or_an_input() {
     })
     .expect_err("an existing report needs --force");
     assert!(error.to_string().contains("--force"), "{error}");
-    assert_eq!(std::fs::read_to_string(&yml).expect("kept"), "title: Kept\n");
+    assert_eq!(
+        std::fs::read_to_string(&yml).expect("kept"),
+        "title: Kept\n"
+    );
 
     // A new file is written; with --force an old one is replaced.
     let report = site.join("report.json");
@@ -302,7 +305,11 @@ fn the_report_never_replaces_an_existing_file_or_an_input() {
         ..options.clone()
     })
     .expect("new report");
-    assert!(std::fs::read_to_string(&report).expect("written").starts_with('['));
+    assert!(
+        std::fs::read_to_string(&report)
+            .expect("written")
+            .starts_with('[')
+    );
     run(&CleanOptions {
         report: Some(report.clone()),
         force: true,
@@ -345,8 +352,8 @@ fn only_regular_files_are_read_and_never_past_the_limit() {
 #[test]
 fn control_characters_leave_the_article() {
     let page = "专访林知远：河流\u{7}的未来\n作者：李青 发布时间：2024-01-02\n林知远在河边\u{1b}长大，\u{c}他说河流是城市的记忆，也是他一生的课题。\n";
-    let cleaned = clean_document(page.as_bytes(), "ctl.txt", &CleanSettings::default())
-        .expect("cleans");
+    let cleaned =
+        clean_document(page.as_bytes(), "ctl.txt", &CleanSettings::default()).expect("cleans");
     let article = cleaned.article();
     assert!(
         !article

@@ -50,7 +50,11 @@ pub fn run(state: &mut PageState, _settings: &CleanSettings) -> Result<(), Probl
         let mut last = 0;
         for (start, end) in runs {
             out.push_str(&block.text[last..start]);
-            state.report.push(ChangeKind::EmojiRemoved, block.number, &block.text[start..end]);
+            state.report.push(
+                ChangeKind::EmojiRemoved,
+                block.number,
+                &block.text[start..end],
+            );
             last = end;
         }
         out.push_str(&block.text[last..]);
@@ -70,7 +74,11 @@ fn emoji_runs(text: &str) -> Vec<(usize, usize)> {
         match runs.last_mut() {
             Some(run) if run.1 == at => run.1 = end,
             _ => {
-                let start = if text[..at].ends_with(' ') { at - 1 } else { at };
+                let start = if text[..at].ends_with(' ') {
+                    at - 1
+                } else {
+                    at
+                };
                 runs.push((start, end));
             }
         }
@@ -111,13 +119,18 @@ mod tests {
             page.body[0].text,
             "市政府昨天公布了新的河道治理方案，预计明年完成第一期工程。方案包括三个部分，涉及沿河的十二个街道。"
         );
-        assert!(page.body[1].text.starts_with("The council approved the plan on Monday"));
+        assert!(
+            page.body[1]
+                .text
+                .starts_with("The council approved the plan on Monday")
+        );
         assert_eq!(page.report.count(ChangeKind::EmojiRemoved), 3);
     }
 
     #[test]
     fn a_lone_emoji_is_only_suspect() {
-        let text = "她笑着说这是她最喜欢的一张照片😊，拍的是小时候家门口的那条河，现在已经看不到了。";
+        let text =
+            "她笑着说这是她最喜欢的一张照片😊，拍的是小时候家门口的那条河，现在已经看不到了。";
         let mut page = state(&[text]);
         run(&mut page, &CleanSettings::default()).expect("runs");
         assert_eq!(page.body[0].text, text);

@@ -312,7 +312,6 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     })
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -13,13 +13,15 @@ use super::report::ChangeKind;
 use super::{CleanSettings, Problem};
 
 /// A block shorter than this is never taken for a flattened article.
-const MIN_FLAT_CHARS: usize = 300;
+const MIN_FLAT_CHARS: usize = 150;
 
 struct Patterns {
     turn_zh: Regex,
     turn_en: Regex,
     byline_start: Regex,
-    byline_run: Regex,
+    byline_label: Regex,
+    byline_date: Regex,
+    byline_en: Regex,
 }
 
 fn patterns() -> &'static Patterns {
@@ -32,10 +34,14 @@ fn patterns() -> &'static Patterns {
             turn_en: re(
                 r"[.?!”\x22]\s+((?:Q|A|Interviewer|\p{Lu}[\p{Ll}'-]+(?: \p{Lu}[\p{Ll}'-]+)?)\s*:)\s",
             ),
-            byline_start: re(&format!(r"\s*(?:{labels})\s*[:：]")),
-            byline_run: re(&format!(
-                r"^(?:\s*(?:{labels})\s*[:：]\s*(?:\d{{4}}\s*[-/.年]\s*\d{{1,2}}\s*[-/.月]\s*\d{{1,2}}\s*日?(?:\s+\d{{1,2}}:\d{{2}}(?::\d{{2}})?)?|[^\s　:：]{{0,24}}))+\s*"
-            )),
+            byline_start: re(&format!(r"\s*(?:(?:{labels})\s*[:：]|By \p{{Lu}})")),
+            byline_label: re(&format!(r"(?:{labels})\s*[:：]\s*")),
+            byline_date: re(
+                r"^\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?",
+            ),
+            byline_en: re(
+                r"^\s*(?:By\s+\p{Lu}[\p{L}.'-]+(?:\s+\p{Lu}[\p{L}.'-]+){0,2}\s*[|,·]?\s*)?(?:(?:Published|Posted|Updated|Date):?\s*)?(?:\d{4}-\d{1,2}-\d{1,2}|\p{Lu}\p{Ll}{2,8}\.?\s+\d{1,2},?\s+\d{4}|\d{1,2}\s+\p{Lu}\p{Ll}{2,8}\.?\s+\d{4})?\s*",
+            ),
         }
     })
 }
@@ -67,7 +73,11 @@ pub fn run(state: &mut PageState, _settings: &CleanSettings) -> Result<(), Probl
         for (i, text) in parts.into_iter().enumerate() {
             blocks.push(Block {
                 text,
-                kind: if i == 0 { block.kind } else { BlockKind::Paragraph },
+                kind: if i == 0 {
+                    block.kind
+                } else {
+                    BlockKind::Paragraph
+                },
                 ..block.clone()
             });
         }
@@ -88,10 +98,7 @@ fn split_block(text: &str, has_head_already: bool) -> Vec<String> {
         && let Some(m) = patterns.byline_start.find(&text[..floor(text, 300)])
         && m.start() > 0
     {
-        let byline = patterns
-            .byline_run
-            .find(&text[m.start()..])
-            .map_or(0, |b| b.end());
+        let byline = byline_length(&text[m.start()..]);
         if byline > 0 {
             parts.push(text[..m.start()].trim().to_string());
             parts.push(text[m.start()..m.start() + byline].trim().to_string());
@@ -112,6 +119,41 @@ fn split_block(text: &str, has_head_already: bool) -> Vec<String> {
     parts
 }
 
+/// The length in bytes of the byline that opens `text`: `label：value` fields (a date
+/// ends a value; otherwise the next label or a space does), or an English
+/// `By Name | Published date`.
+fn byline_length(text: &str) -> usize {
+    let patterns = patterns();
+    let mut end = 0;
+    let mut dated = false;
+    while let Some(label) = patterns.byline_label.find_at(text, end) {
+        let gap = text[end..label.start()].chars().count();
+        if end > 0 && gap > 24 {
+            break;
+        }
+        end = label.end();
+        if let Some(date) = patterns.byline_date.find(&text[end..]) {
+            end += date.end();
+            dated = true;
+        }
+    }
+    if end == 0 {
+        return patterns.byline_en.find(text).map_or(0, |m| m.end());
+    }
+    // Without a date, the last value runs to the next space, 24 characters at most.
+    let value: usize = text[end..]
+        .chars()
+        .take(24)
+        .take_while(|c| !c.is_whitespace())
+        .map(char::len_utf8)
+        .sum();
+    let rest = &text[end..end + value];
+    if !dated || !rest.chars().any(crate::text::is_cjk) {
+        end += value;
+    }
+    end
+}
+
 /// Byte offsets where a speaker turn starts: a fixed label, or a name used as a label
 /// after a sentence end at least twice.
 fn turn_starts(text: &str) -> Vec<usize> {
@@ -120,7 +162,10 @@ fn turn_starts(text: &str) -> Vec<usize> {
     for regex in [&patterns.turn_zh, &patterns.turn_en] {
         for c in regex.captures_iter(text) {
             if let Some(label) = c.get(1) {
-                let name = label.as_str().trim_end_matches([':', '：', ' ']).to_string();
+                let name = label
+                    .as_str()
+                    .trim_end_matches([':', '：', ' '])
+                    .to_string();
                 found.push((label.start(), name));
             }
         }
@@ -129,7 +174,17 @@ fn turn_starts(text: &str) -> Vec<usize> {
     for (_, name) in &found {
         *counts.entry(name.as_str()).or_insert(0) += 1;
     }
-    let fixed = ["问", "答", "問", "记者", "記者", "主持人", "Q", "A", "Interviewer"];
+    let fixed = [
+        "问",
+        "答",
+        "問",
+        "记者",
+        "記者",
+        "主持人",
+        "Q",
+        "A",
+        "Interviewer",
+    ];
     let mut starts: Vec<usize> = found
         .iter()
         .filter(|(_, name)| fixed.contains(&name.as_str()) || counts[name.as_str()] >= 2)
@@ -172,7 +227,9 @@ mod tests {
     #[test]
     fn english_turns_split_too() {
         let answer = "We grew up by the river, so water quality was always on our minds, and it changed a lot over the years.";
-        let text = format!("Q: Why rivers? Mara Holt: {answer} {answer} Q: What next? Mara Holt: {answer}");
+        let text = format!(
+            "Q: Why rivers? Mara Holt: {answer} {answer} Q: What next? Mara Holt: {answer}"
+        );
         let parts = split_block(&text, true);
         assert_eq!(parts.len(), 4, "{parts:?}");
         assert!(parts[1].starts_with("Mara Holt:"));

@@ -1,7 +1,7 @@
 //! Pass junk: random two-character tokens pasted before punctuation (`推进项目蒙溶，`).
 //! A token is a candidate when the word-frequency dictionary ([`super::dict`]) says it
-//! is no word, no word ends with it, the text before it ends in a word, and neither of
-//! its characters is a common word on its own (`去问`, `的人` are grammar, not junk).
+//! is no word, no word ends with it, the text before it ends in a word (or a common
+//! character such as `了`), and neither of its characters is a common word on its own (`去问`, `的人` are grammar, not junk).
 //! Candidates are removed only when the page shows the pattern — at least three, and
 //! at least one clause end in eight — and are listed as suspect when they are fewer.
 //! Works in both scripts: traditional text is looked up through the dictionary's
@@ -60,12 +60,16 @@ pub fn candidates(text: &str, dict: &Dictionary) -> (Vec<(usize, usize)>, usize)
         if (n.saturating_sub(4)..n - 1).any(|from| word(from, n)) {
             continue;
         }
-        // The text before must end in a word of its own.
+        // The text before must end in a word of its own, or in a common character
+        // (`了`, `的`).
+        let common = |c: char| dict.freq_any_script(&c.to_string()) >= COMMON_CHAR;
         let before = n - 2;
-        if !(before.saturating_sub(4)..before.saturating_sub(1)).any(|from| word(from, before)) {
+        let ends_in_word = (before.saturating_sub(4)..before.saturating_sub(1))
+            .any(|from| word(from, before))
+            || before > 0 && common(window[before - 1]);
+        if !ends_in_word {
             continue;
         }
-        let common = |c: char| dict.freq_any_script(&c.to_string()) >= COMMON_CHAR;
         if common(c1) || common(c2) {
             continue;
         }
@@ -165,7 +169,10 @@ mod tests {
             "河道治理需要时间挪坯，也需要耐心。",
         ]);
         run(&mut page, &CleanSettings::default()).expect("runs");
-        assert_eq!(page.body[0].text, "我们继续推进这个项目，今年的目标是完成三个试点。");
+        assert_eq!(
+            page.body[0].text,
+            "我们继续推进这个项目，今年的目标是完成三个试点。"
+        );
         assert_eq!(page.body[1].text, "河道治理需要时间，也需要耐心。");
         assert_eq!(page.report.count(ChangeKind::JunkTokenRemoved), 3);
     }

@@ -39,9 +39,12 @@ pub fn run(state: &mut PageState, settings: &CleanSettings) -> Result<(), Proble
     for (block, role) in blocks.iter().zip(&roles) {
         let reason = match role {
             Role::Chrome(reason) => {
-                state
-                    .report
-                    .push_noted(ChangeKind::ChromeRemoved, block.number, &block.text, *reason);
+                state.report.push_noted(
+                    ChangeKind::ChromeRemoved,
+                    block.number,
+                    &block.text,
+                    *reason,
+                );
                 continue;
             }
             Role::Title => "the title",

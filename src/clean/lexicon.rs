@@ -110,9 +110,7 @@ impl Lexicon {
 
     /// The length in bytes of a brand lead at the start of `text` (`某某平台消息：`).
     pub fn lead(&self, text: &str) -> Option<usize> {
-        self.lead
-            .iter()
-            .find_map(|r| r.find(text).map(|m| m.end()))
+        self.lead.iter().find_map(|r| r.find(text).map(|m| m.end()))
     }
 
     /// The share of `text`'s letters covered by lexicon words and bait brands.
@@ -186,7 +184,10 @@ mod tests {
         assert_eq!(lexicon.bait_brands("毕业于星河体育注册学院").len(), 1);
         assert_eq!(lexicon.bait_brands("畢業於星河體育官網").len(), 1);
         assert!(lexicon.bait_brands("北京体育大学的老师").is_empty());
-        assert_eq!(lexicon.lead("星河平台消息：今天"), Some("星河平台消息：".len()));
+        assert_eq!(
+            lexicon.lead("星河平台消息：今天"),
+            Some("星河平台消息：".len())
+        );
     }
 
     #[test]

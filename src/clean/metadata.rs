@@ -27,7 +27,13 @@ pub fn run(state: &mut PageState, settings: &CleanSettings) -> Result<(), Proble
     };
     let bylines = indices(Role::Byline);
     let body = indices(Role::Body);
-    let mut meta = read(&state.page, state.title_index, &bylines, &body, &state.brands);
+    let mut meta = read(
+        &state.page,
+        state.title_index,
+        &bylines,
+        &body,
+        &state.brands,
+    );
     if meta.date.is_none() {
         let year_hint = page_year(&state.page, &state.chrome_text);
         meta.date = bylines

@@ -296,7 +296,12 @@ pub fn clean_document(
         ..pipeline::PageState::default()
     };
     pipeline::run(&mut state, settings).map_err(fail)?;
-    Ok(finish(state, settings, decoded.encoding, decoded.mojibake_repaired))
+    Ok(finish(
+        state,
+        settings,
+        decoded.encoding,
+        decoded.mojibake_repaired,
+    ))
 }
 
 /// Turns the state the passes left into the article: Markdown body and front matter.
@@ -333,7 +338,9 @@ fn finish(
                 "",
                 "no date found: today's date written and the article marked draft",
             );
-            report.draft_reasons.push("no date found on the page".to_string());
+            report
+                .draft_reasons
+                .push("no date found on the page".to_string());
             today()
         }
     };
@@ -350,7 +357,12 @@ fn finish(
         })
         .collect::<Vec<_>>()
         .join("\n\n");
-    let body = format::to_markdown(&state.body, lang, settings.fullwidth_punctuation, &mut report);
+    let body = format::to_markdown(
+        &state.body,
+        lang,
+        settings.fullwidth_punctuation,
+        &mut report,
+    );
     let mut front = markdown::FrontMatter {
         title,
         date,

@@ -84,7 +84,10 @@ mod tests {
 
     #[test]
     fn annotations_go_when_the_page_has_several() {
-        let mut page = state(&["城市發(fā)展很快，長(zhǎng)期來看（zhǎng qī）也好。", "新(xin1)的一年。"]);
+        let mut page = state(&[
+            "城市發(fā)展很快，長(zhǎng)期來看（zhǎng qī）也好。",
+            "新(xin1)的一年。",
+        ]);
         run(&mut page, &CleanSettings::default()).expect("runs");
         assert_eq!(page.body[0].text, "城市發展很快，長期來看也好。");
         assert_eq!(page.body[1].text, "新的一年。");

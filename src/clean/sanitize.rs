@@ -146,7 +146,8 @@ mod tests {
         let (text, report) = clean("河边的老房子IMG_2041.jpg（图片来源：网络）已经修好了。");
         assert_eq!(text, "河边的老房子已经修好了。");
         assert_eq!(report.count(ChangeKind::ImageNameRemoved), 2);
-        let (text, _) = clean("The old mill (photo: Ada Quill) stands by river-mill_03.JPG the weir.");
+        let (text, _) =
+            clean("The old mill (photo: Ada Quill) stands by river-mill_03.JPG the weir.");
         assert_eq!(text, "The old mill stands by the weir.");
         assert_eq!(clean("版本 v1.2.3 发布了。").0, "版本 v1.2.3 发布了。");
     }
