@@ -1,6 +1,7 @@
-//! Pass emoji: emoji pasted after clauses of formal prose (news, interviews). Removed
-//! when the page has two or more in paragraphs of prose; a lone one is suspect, and a
-//! page whose own voice uses emoji (a line that is mostly emoji, or chat) keeps them.
+//! Pass emoji: emoji pasted after clauses of formal prose (news, interviews). When the
+//! page's prose holds two or more, every emoji in the body goes (the injection also
+//! hits captions and bylines); a lone one in prose is suspect; a page whose prose has
+//! none keeps the emoji of its other lines.
 
 use super::pipeline::PageState;
 use super::report::ChangeKind;
@@ -9,10 +10,9 @@ use super::{CleanSettings, Problem, prose};
 /// Whether `c` is an emoji or a part of one (variation selector, joiner, skin tone).
 pub fn is_emoji(c: char) -> bool {
     matches!(c as u32,
-        0x1F000..=0x1FAFF      // pictographs, emoticons, transport, symbols, skin tones
+        0x1F000..=0x1FAFF      // pictographs, emoticons, flags, symbols, skin tones
         | 0x2600..=0x27BF      // miscellaneous symbols and dingbats
         | 0x2B00..=0x2BFF      // arrows and stars used as emoji (⭐)
-        | 0x1F1E6..=0x1F1FF    // flags
         | 0xFE0F | 0x200D | 0x20E3)
 }
 
@@ -28,7 +28,7 @@ pub fn run(state: &mut PageState, _settings: &CleanSettings) -> Result<(), Probl
         return Ok(());
     }
     for block in &mut state.body {
-        if !prose::is_prose(block) {
+        if in_prose < 2 && !prose::is_prose(block) {
             continue;
         }
         let runs = emoji_runs(&block.text);

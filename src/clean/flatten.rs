@@ -1,6 +1,7 @@
 //! Pass flatten: a whole article flattened onto one line is split back into blocks —
 //! the title and byline off its head, then one block per speaker turn (`问：`, `记者：`,
-//! `Q:`, or a name used as a label at least twice).
+//! `Q:`, or a name used as a label at least twice). The opposite shape, a speaker's
+//! name on a line of its own above each turn (transcripts), is joined into `名字：话`.
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -49,6 +50,7 @@ fn patterns() -> &'static Patterns {
 /// Splits flattened blocks; numbers stay those of the original block, so the report
 /// still points at the input's line.
 pub fn run(state: &mut PageState, _settings: &CleanSettings) -> Result<(), Problem> {
+    join_label_lines(state);
     let long = state
         .page
         .blocks
@@ -84,6 +86,64 @@ pub fn run(state: &mut PageState, _settings: &CleanSettings) -> Result<(), Probl
     }
     state.page.blocks = blocks;
     Ok(())
+}
+
+/// Joins a speaker's name standing alone on a line (a fixed label, or a short name
+/// standing alone at least twice) with the turn below it.
+fn join_label_lines(state: &mut PageState) {
+    let fixed = ["主持人", "记者", "記者", "问", "答", "問", "Q", "A", "Interviewer", "Host"];
+    let is_name = |text: &str| {
+        let chars = text.chars().count();
+        (2..=4).contains(&chars) && text.chars().all(|c| super::junk::is_han(c) || c == '·')
+    };
+    let mut alone: HashMap<&str, usize> = HashMap::new();
+    for block in &state.page.blocks {
+        let text = block.text.as_str();
+        if fixed.contains(&text) || is_name(text) {
+            *alone.entry(text).or_insert(0) += 1;
+        }
+    }
+    let labels: Vec<String> = alone
+        .into_iter()
+        .filter(|(_, count)| *count >= 2)
+        .map(|(name, _)| name.to_string())
+        .collect();
+    if labels.is_empty() {
+        return;
+    }
+    let blocks = std::mem::take(&mut state.page.blocks);
+    let mut joined: Vec<Block> = Vec::with_capacity(blocks.len());
+    let mut pending: Option<Block> = None;
+    for block in blocks {
+        if labels.contains(&block.text) {
+            if let Some(label) = pending.replace(block) {
+                joined.push(label);
+            }
+            continue;
+        }
+        match pending.take() {
+            Some(label) if block.text.chars().count() > 1 => {
+                let separator = if label.text.is_ascii() { ": " } else { "：" };
+                state.report.push_noted(
+                    ChangeKind::TurnsSplit,
+                    block.number,
+                    &label.text,
+                    "a speaker's name on a line of its own, joined to the turn below",
+                );
+                joined.push(Block {
+                    text: format!("{}{separator}{}", label.text, block.text),
+                    ..block
+                });
+            }
+            Some(label) => {
+                joined.push(label);
+                joined.push(block);
+            }
+            None => joined.push(block),
+        }
+    }
+    joined.extend(pending);
+    state.page.blocks = joined;
 }
 
 /// The parts of one flattened block, or the block whole.
@@ -236,6 +296,27 @@ mod tests {
         let parts = split_block(&text, true);
         assert_eq!(parts.len(), 4, "{parts:?}");
         assert!(parts[1].starts_with("Mara Holt:"));
+    }
+
+    #[test]
+    fn names_on_lines_of_their_own_join_their_turns() {
+        let text = "访谈实录\n主持人\n欢迎您来到节目。\n林知远\n大家好，很高兴来。\n主持人\n您是什么时候到的？\n林知远\n昨天晚上。\n";
+        let mut state = PageState {
+            page: crate::clean::extract::extract(text, false),
+            ..PageState::default()
+        };
+        run(&mut state, &CleanSettings::default()).expect("runs");
+        let texts: Vec<&str> = state.page.blocks.iter().map(|b| b.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            [
+                "访谈实录",
+                "主持人：欢迎您来到节目。",
+                "林知远：大家好，很高兴来。",
+                "主持人：您是什么时候到的？",
+                "林知远：昨天晚上。"
+            ]
+        );
     }
 
     #[test]

@@ -22,7 +22,8 @@ const MIN_CANDIDATES: usize = 3;
 /// The share of clause ends that must be candidates for the pattern to hold.
 const MIN_SHARE: f32 = 0.125;
 
-fn is_han(c: char) -> bool {
+/// Whether `c` is a Han character (not CJK punctuation or kana).
+pub fn is_han(c: char) -> bool {
     matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FFFF)
 }
 

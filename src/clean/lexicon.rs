@@ -36,6 +36,7 @@ pub struct Lexicon {
     classes: Vec<Class>,
     bait: Vec<Regex>,
     lead: Vec<Regex>,
+    suspect: Vec<Regex>,
 }
 
 impl Lexicon {
@@ -62,11 +63,13 @@ impl Lexicon {
             }
             let mut bait = Vec::new();
             let mut lead = Vec::new();
+            let mut suspect = Vec::new();
             let mut group = &mut bait;
             for line in super::data_lines(include_str!("data/lexicon-patterns.txt")) {
                 match line {
                     "@bait" => group = &mut bait,
                     "@lead" => group = &mut lead,
+                    "@suspect" => group = &mut suspect,
                     pattern => group.push(Regex::new(pattern).expect("lexicon pattern compiles")),
                 }
             }
@@ -79,6 +82,7 @@ impl Lexicon {
                 classes,
                 bait,
                 lead,
+                suspect,
             }
         })
     }
@@ -106,6 +110,24 @@ impl Lexicon {
         found.sort_unstable();
         found.dedup_by(|b, a| b.0 < a.1);
         found
+    }
+
+    /// Gambling-brand shapes without bait (`星河体育`): byte ranges, leaving out
+    /// dictionary words and names of institutions (`北京体育大学`: the shape followed
+    /// by a word that forms one with its ending).
+    pub fn suspect_brands(&self, text: &str) -> Vec<(usize, usize)> {
+        let dict = super::dict::Dictionary::global();
+        self.suspect
+            .iter()
+            .flat_map(|r| r.find_iter(text))
+            .filter(|m| !dict.contains_any_script(m.as_str()))
+            .filter(|m| {
+                let ending: String = m.as_str().chars().skip(2).collect();
+                let next: String = text[m.end()..].chars().take(2).collect();
+                !dict.contains_any_script(&format!("{ending}{next}"))
+            })
+            .map(|m| (m.start(), m.end()))
+            .collect()
     }
 
     /// The length in bytes of a brand lead at the start of `text` (`某某平台消息：`).

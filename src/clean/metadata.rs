@@ -667,6 +667,62 @@ mod tests {
     }
 
     #[test]
+    fn date_lines_in_many_shapes_are_bylines() {
+        for line in [
+            "2021-06-02 08:45  阅读次数:57",
+            "作者:吴小川 日期:2020-12-01 出处:南岭晨报 【收藏】",
+            "发布日期:2020-11-03 信息来源: 浏览次数:",
+            "發布時間：2022年3月8日 10:20　來源：港灣時報",
+            "2019年09月09日 10:15",
+            "2019-9-5 9:30",
+            "09月07日",
+            "21 Mar 2024",
+        ] {
+            assert!(is_byline(line), "{line}");
+        }
+        assert!(!is_byline("2019年他回到家乡，开了一家茶馆。"));
+        assert_eq!(
+            find_date("2019-9-5 9:30").as_deref(),
+            Some("2019-09-05 09:30:00")
+        );
+        assert_eq!(month_day("09月07日", Some(2019)).as_deref(), Some("2019-09-07"));
+        assert_eq!(month_day("09月07日", None), None);
+    }
+
+    #[test]
+    fn the_interview_date_is_taken_only_when_unambiguous() {
+        let text = "3月15日，林知远在接受本报记者专访时表示，模型会继续变大。";
+        assert_eq!(
+            interview_date(text, Some("2024-03-21 14:20:15")).as_deref(),
+            Some("2024-03-15")
+        );
+        // A December interview published in January is from the year before.
+        assert_eq!(
+            interview_date("12月30日接受采访时，他说……", Some("2024-01-05")).as_deref(),
+            Some("2023-12-30")
+        );
+        let two = "3月15日接受专访时他说了一些。3月18日再次接受采访时又说了一些。";
+        assert_eq!(interview_date(two, Some("2024-03-21")), None);
+        assert_eq!(
+            interview_date("She was interviewed in Leeds on March 3, 2022.", None).as_deref(),
+            Some("2022-03-03")
+        );
+        assert_eq!(interview_date("3月15日，天气很好。", Some("2024-03-21")), None);
+    }
+
+    #[test]
+    fn junk_and_spam_leave_the_title() {
+        assert_eq!(
+            clean_title("百家乐娱乐城专访林知远：河流的未来", &[]),
+            "专访林知远：河流的未来"
+        );
+        assert_eq!(
+            clean_title("Online Casino Free Spins | Interview with Ada Quill", &[]),
+            "Interview with Ada Quill"
+        );
+    }
+
+    #[test]
     fn bylines_are_recognised() {
         assert!(is_byline(
             "作者:小编    发布时间:2024-03-21 14:20:15    浏览量:"

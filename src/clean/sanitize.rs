@@ -14,6 +14,7 @@ use super::{CleanSettings, Problem};
 struct Patterns {
     tag: Regex,
     image: Regex,
+    image_line: Regex,
     credit: Regex,
 }
 
@@ -29,6 +30,8 @@ fn patterns() -> &'static Patterns {
             image: re(
                 r"(?i)(?:[(（\[【]\s*)?(?-u:\b)[a-z0-9_\-.]{1,64}\.(?:jpe?g|png|gif|webp|bmp)(?-u:\b)(?:\s*[)）\]】])?|(?:[(（\[【]\s*)?图片?\d{0,3}\.(?:jpe?g|png|gif|webp)(?:\s*[)）\]】])?",
             ),
+            // A file name standing as a line of its own may have a name in any script.
+            image_line: re(r"(?i)^[\p{L}\p{N}_\-. ]{1,48}\.(?:jpe?g|png|gif|webp|bmp)$"),
             credit: re(
                 r"(?i)[(（【\[]\s*(?:图片?来源|圖片?來源|图源|圖源|图片源自网络|圖片源自網絡|图/[^)）】\]]{1,20}|圖/[^)）】\]]{1,20}|photo(?: credit)?:|image:|credit:)[^)）】\]]{0,40}[)）】\]]",
             ),
@@ -77,6 +80,15 @@ pub fn sanitize_text(text: &str, block: usize, report: &mut Report) -> String {
         );
     }
     let patterns = patterns();
+    if patterns.image_line.is_match(out.trim()) {
+        report.push_noted(
+            ChangeKind::ImageNameRemoved,
+            block,
+            out.trim(),
+            "an image file name standing as a line",
+        );
+        return String::new();
+    }
     for (regex, kind, reason) in [
         (
             &patterns.tag,
@@ -150,5 +162,6 @@ mod tests {
             clean("The old mill (photo: Ada Quill) stands by river-mill_03.JPG the weir.");
         assert_eq!(text, "The old mill stands by the weir.");
         assert_eq!(clean("版本 v1.2.3 发布了。").0, "版本 v1.2.3 发布了。");
+        assert_eq!(clean("張2.png").0, "");
     }
 }

@@ -24,6 +24,7 @@ pub fn run(state: &mut PageState, settings: &CleanSettings) -> Result<(), Proble
     remove_bait_urls(&mut state.body, &state.chrome_text, report);
     remove_brands(&mut state.body, &state.brands, report);
     remove_lexicon_spam(&mut state.body, report);
+    list_suspect_brands(&state.body, &state.brands, report);
     remove_lone_connectives(&mut state.body, report);
     remove_injected_keywords(&mut state.body, &settings.keywords, report);
     Ok(())
@@ -72,6 +73,26 @@ pub fn remove_lexicon_spam(blocks: &mut [Block], report: &mut Report) {
         }
         out.push_str(&block.text[last..]);
         block.text = tidy_spaces(&out);
+    }
+}
+
+/// Gambling-brand shapes that carry no bait and are not the site's brand: kept, and
+/// listed as suspect for the editor.
+pub fn list_suspect_brands(blocks: &[Block], brands: &[String], report: &mut Report) {
+    let lexicon = Lexicon::global();
+    for block in blocks {
+        for (start, end) in lexicon.suspect_brands(&block.text) {
+            let name = &block.text[start..end];
+            if brands.iter().any(|b| b.contains(name)) {
+                continue;
+            }
+            report.suspect(
+                ChangeKind::BrandRemoved,
+                block.number,
+                name,
+                "shaped like a gambling brand, but with no bait and not the site's brand",
+            );
+        }
     }
 }
 

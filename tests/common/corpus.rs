@@ -3,7 +3,8 @@
 //! and `date:`, strings that must be gone (`- `) and strings that must stay (`+ `).
 //! Pages whose kinds include `clean` are negatives: every string must stay and no
 //! pass may change their body text. Used by tests/clean_corpus.rs (with thresholds)
-//! and by examples/clean-eval.rs (which prints the table).
+//! and by examples/clean-eval.rs (which prints the table). The forms `gone: `,
+//! `stay: ` and a `# clean: …` / `# polluted: …` first comment are read too.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -107,13 +108,20 @@ pub fn score_page(page: &Path, expect: &str) -> PageScore {
     for line in expect.lines() {
         if let Some(kinds) = line.strip_prefix("# kinds:") {
             score.kinds = kinds.split(',').map(|k| k.trim().to_string()).collect();
+        } else if score.kinds.is_empty()
+            && let Some(set) = ["clean", "polluted"]
+                .into_iter()
+                .find(|set| line.starts_with(&format!("# {set}")))
+        {
+            // The real-page collection's form: `# clean: …` or `# polluted: …`.
+            score.kinds = vec![set.to_string()];
         } else if let Some(t) = line.strip_prefix("title: ") {
             title = Some(t.to_string());
         } else if let Some(d) = line.strip_prefix("date: ") {
             date = Some(d.to_string());
-        } else if let Some(g) = line.strip_prefix("- ") {
+        } else if let Some(g) = line.strip_prefix("- ").or(line.strip_prefix("gone: ")) {
             gone.push(g.to_string());
-        } else if let Some(s) = line.strip_prefix("+ ") {
+        } else if let Some(s) = line.strip_prefix("+ ").or(line.strip_prefix("stay: ")) {
             stay.push(s.to_string());
         }
     }
