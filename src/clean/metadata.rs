@@ -47,6 +47,13 @@ pub fn run(state: &mut PageState, settings: &CleanSettings) -> Result<(), Proble
         LangChoice::Auto => super::detect_lang(&body_text),
     });
     meta.interview_date = interview_date(&body_text, meta.date.as_deref());
+    if meta.title.is_empty() {
+        meta.title = first_sentence(&body_text);
+        state
+            .report
+            .draft_reasons
+            .push("no title on the page: its first sentence stands in".to_string());
+    }
     state.meta = meta;
     Ok(())
 }
@@ -293,7 +300,31 @@ pub fn locate_title(page: &Page, brands: &[String]) -> Option<usize> {
     }
     blocks[..window]
         .iter()
-        .position(|b| usable(b) && b.text.chars().count() >= 5 && !b.text.ends_with(['。', '.']))
+        .position(|b| usable(b) && looks_like_title(&b.text))
+}
+
+/// Whether a line of a text page reads as a title rather than a paragraph or a turn:
+/// short, no full stop, not a quoted turn (`記者問到：“…”`).
+fn looks_like_title(text: &str) -> bool {
+    let chars = text.chars().count();
+    let commas = text.matches(['，', ',']).count();
+    (5..=80).contains(&chars)
+        && !text.contains('。')
+        && !text.ends_with(['.', '”', '"', '’'])
+        && !text.contains("：“")
+        && !text.contains(":“")
+        && !(chars > 40 && commas >= 2)
+}
+
+/// A stand-in title for a page that has none: its first sentence, 40 characters at
+/// most.
+fn first_sentence(body: &str) -> String {
+    let sentence: String = body
+        .chars()
+        .take_while(|c| !matches!(c, '。' | '！' | '？' | '!' | '?' | '\n' | '，' | ','))
+        .take(40)
+        .collect();
+    sentence.trim().to_string()
 }
 
 /// The title line repeated with different junk in front: the longest ending (8
@@ -708,6 +739,15 @@ mod tests {
             Some("2022-03-03")
         );
         assert_eq!(interview_date("3月15日，天气很好。", Some("2024-03-21")), None);
+    }
+
+    #[test]
+    fn turns_and_paragraphs_are_not_titles() {
+        assert!(looks_like_title("专访林知远：河流的未来"));
+        assert!(looks_like_title("大模型还会继续变大吗？"));
+        assert!(!looks_like_title("記者問到：“你對本周中國賽最期待的是什么？”"));
+        assert!(!looks_like_title("他说，河流是城市的记忆。"));
+        assert_eq!(first_sentence("雷速體育10月12日報道，中國籃球名宿"), "雷速體育10月12日報道");
     }
 
     #[test]

@@ -9,6 +9,7 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
+use super::extract::{Block, BlockKind};
 use super::pipeline::PageState;
 use super::report::ChangeKind;
 use super::{CleanSettings, Problem};
@@ -37,8 +38,20 @@ fn pattern() -> &'static Regex {
 
 /// Removes pinyin annotations when the page shows the pattern.
 pub fn run(state: &mut PageState, _settings: &CleanSettings) -> Result<(), Problem> {
+    // The title is converted with the page: it goes through as block 0.
+    state.body.insert(
+        0,
+        Block {
+            number: 0,
+            kind: BlockKind::Heading(1),
+            text: std::mem::take(&mut state.meta.title),
+            link_density: 0.0,
+            chrome_hint: false,
+        },
+    );
     remove_toned(state);
     remove_toneless(state);
+    state.meta.title = state.body.remove(0).text;
     Ok(())
 }
 
@@ -105,7 +118,6 @@ fn remove_toned(state: &mut PageState) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::clean::extract::{Block, BlockKind};
 
     fn state(texts: &[&str]) -> PageState {
         PageState {
@@ -134,6 +146,15 @@ mod tests {
         assert_eq!(page.body[0].text, "城市發展很快，長期來看也好。");
         assert_eq!(page.body[1].text, "新的一年。");
         assert_eq!(page.report.count(ChangeKind::PinyinRemoved), 4);
+    }
+
+    #[test]
+    fn the_title_loses_its_readings_too() {
+        let mut page = state(&["城市發(fā)展很快。", "長(zhǎng)期來看也好。"]);
+        page.meta.title = "國(guó)家發(fā)展".to_string();
+        run(&mut page, &CleanSettings::default()).expect("runs");
+        assert_eq!(page.meta.title, "國家發展");
+        assert_eq!(page.body.len(), 2);
     }
 
     #[test]
