@@ -250,12 +250,15 @@ fn quickest(work: impl Fn()) -> Duration {
         .unwrap_or_default()
 }
 
+/// A named generator of Markdown of a given size.
+type Shape = (&'static str, fn(usize) -> String);
+
 /// Four times the input must cost well under sixteen times the time (what quadratic
 /// growth gives); the bound is generous because other programs share the machine.
 #[test]
 fn markdown_time_grows_linearly_with_pathological_inputs() {
     let highlighter = Highlighter::new();
-    let shapes: &[(&str, fn(usize) -> String)] = &[
+    let shapes: &[Shape] = &[
         ("identical headings", |n| "## Same\n\n".repeat(n)),
         ("code blocks", |n| "```\nx\n```\n\n".repeat(n)),
         ("unclosed emphasis", |n| "**a ".repeat(n)),
