@@ -48,8 +48,26 @@ pub struct SiteConfig {
     pub markdown: MarkdownConfig,
     /// Additions to the cleaner's word lists.
     pub clean: CleanConfig,
+    /// How many related interviews each article lists; 0 for none.
+    pub related: usize,
+    /// The site menu; by default the taxonomies, the archive, the search page and the
+    /// pages marked `menu: true`.
+    pub menu: Option<Vec<MenuItem>>,
+    /// Interface strings replacing the built-in ones, by language then key
+    /// (`strings: {zh: {older: 更早}}`).
+    pub strings: std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>>,
     /// Free values passed to templates as `config.extra`.
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// One entry of the site menu.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MenuItem {
+    /// The link text.
+    pub title: String,
+    /// A path of the site (`/about/`) or a full address.
+    pub url: String,
 }
 
 impl Default for SiteConfig {
@@ -70,6 +88,9 @@ impl Default for SiteConfig {
             max_terms_per_article: 100,
             markdown: MarkdownConfig::default(),
             clean: CleanConfig::default(),
+            related: 5,
+            menu: None,
+            strings: std::collections::BTreeMap::new(),
             extra: serde_json::Map::new(),
         }
     }
@@ -195,15 +216,16 @@ fn default_paginate() -> usize {
 
 impl TaxonomyConfig {
     fn defaults() -> Vec<TaxonomyConfig> {
+        // Their headings come from the interface strings, in the site's language.
         [
-            ("tags", "Tags", TermField::Tags),
-            ("interviewees", "People", TermField::Interviewees),
-            ("publications", "Publications", TermField::Publication),
+            ("tags", TermField::Tags),
+            ("interviewees", TermField::Interviewees),
+            ("publications", TermField::Publication),
         ]
         .into_iter()
-        .map(|(name, title, field)| TaxonomyConfig {
+        .map(|(name, field)| TaxonomyConfig {
             name: name.into(),
-            title: Some(title.into()),
+            title: None,
             field,
             path: Some(name.into()),
             paginate_by: default_paginate(),
@@ -215,11 +237,6 @@ impl TaxonomyConfig {
     /// The URL folder, defaulting to the name.
     pub fn path(&self) -> &str {
         self.path.as_deref().unwrap_or(&self.name)
-    }
-
-    /// The heading shown to readers, defaulting to the name.
-    pub fn title(&self) -> &str {
-        self.title.as_deref().unwrap_or(&self.name)
     }
 }
 
@@ -386,6 +403,8 @@ pub enum ValueKey {
     TaxonomyPaginateBy(usize),
     /// `taxonomies[i].path`.
     TaxonomyPath(usize),
+    /// `menu[i]`.
+    Menu(usize),
 }
 
 /// Where the checked values are in `site.yml`: read again, only after a check failed,
@@ -397,6 +416,7 @@ struct ValueSpans {
     paginate_by: Option<Spanned<IgnoredAny>>,
     highlight: HighlightSpans,
     taxonomies: Vec<TaxonomySpans>,
+    menu: Vec<Spanned<IgnoredAny>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -430,6 +450,7 @@ impl ValueSpans {
             ValueKey::HighlightDark => self.highlight.dark.as_ref(),
             ValueKey::TaxonomyPaginateBy(i) => taxonomy(i, |t| &t.paginate_by),
             ValueKey::TaxonomyPath(i) => taxonomy(i, |t| &t.path),
+            ValueKey::Menu(i) => self.menu.get(i),
         };
         spanned.map(|s| s.referenced)
     }
@@ -526,6 +547,15 @@ impl SiteConfig {
                 ));
             }
         }
+        for (i, item) in self.menu.iter().flatten().enumerate() {
+            if item.title.trim().is_empty() || item.url.trim().is_empty() {
+                return Err(invalid(
+                    ValueKey::Menu(i),
+                    "a `menu` entry has an empty `title` or `url`".into(),
+                    "give each entry a title and a site path (`/about/`) or a full address",
+                ));
+            }
+        }
         for (key, label, theme) in [
             (
                 ValueKey::HighlightLight,
@@ -569,6 +599,27 @@ impl SiteConfig {
         } else {
             format!("/{trimmed}/")
         }
+    }
+
+    /// Problems in the settings that do not stop a build. `path` is the settings file and
+    /// `text` its contents, to place the warning on a line.
+    pub fn warnings(&self, path: &Path, text: Option<&str>) -> Vec<crate::warning::Warning> {
+        let mut warnings = Vec::new();
+        if self.absolute_base().is_none() && (self.feed.enabled || self.sitemap) {
+            let line = text
+                .and_then(|text| frontmatter::parse_yaml::<ValueSpans>(text, path, 1).ok())
+                .and_then(|spans| spans.locate(ValueKey::BaseUrl))
+                .map(|l| l.line() as usize);
+            warnings.push(crate::warning::Warning {
+                path: path.to_path_buf(),
+                line,
+                message: format!(
+                    "`base_url: {}` has no host, so the feed, the sitemap and link previews carry relative addresses that readers and search engines cannot follow; set the full address (https://user.github.io/archive/) or pass --base-url",
+                    self.base_url
+                ),
+            });
+        }
+        warnings
     }
 
     /// `base_url` with exactly one trailing slash, for absolute URLs in feeds and sitemaps;

@@ -232,6 +232,39 @@ impl Staging {
         Ok(())
     }
 
+    /// Copies a file from the sources (an article's media) to `relative` in the staging
+    /// folder, skipping the copy when a file of the same size and age is already there.
+    pub fn copy(&self, source: &Path, relative: &str) -> Result<(), OutputError> {
+        let relative_path = Path::new(relative);
+        if relative_path
+            .components()
+            .any(|c| !matches!(c, Component::Normal(_)))
+        {
+            return Err(OutputError::EscapingPath {
+                path: relative.to_string(),
+            });
+        }
+        let target = self.dir.join(relative_path);
+        if let Some(parent) = target.parent() {
+            create_folder(&self.dir, parent)?;
+        }
+        let io = |source| OutputError::Io {
+            path: target.clone(),
+            action: "cannot copy",
+            source,
+        };
+        let from = std::fs::metadata(source).map_err(io)?;
+        let unchanged = make_room_for_file(&target)?.is_some_and(|len| len == from.len())
+            && std::fs::metadata(&target)
+                .and_then(|m| m.modified())
+                .is_ok_and(|copied| from.modified().is_ok_and(|original| copied >= original));
+        if !unchanged {
+            std::fs::copy(source, &target).map_err(io)?;
+        }
+        self.record(relative_path.to_path_buf());
+        Ok(())
+    }
+
     fn record(&self, relative: PathBuf) {
         self.written
             .lock()

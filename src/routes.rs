@@ -26,6 +26,9 @@ pub const REPLACEABLE: &[&str] = &[
     ".nojekyll",
 ];
 
+/// The route of the archive page.
+pub const ARCHIVE_ROUTE: &str = "archive/";
+
 /// Who publishes a route.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Owner<'a> {
@@ -50,6 +53,8 @@ pub enum Owner<'a> {
     Sitemap,
     /// `404.html`.
     NotFound,
+    /// `/archive/`, every article by date.
+    Archive,
     /// A file copied from `static/`, by its path under `static/`.
     Static(&'a str),
     /// A page published from its own file that is not an article (standalone pages,
@@ -83,6 +88,7 @@ impl fmt::Display for Owner<'_> {
             Owner::Feed => write!(f, "the site feed"),
             Owner::Sitemap => write!(f, "the sitemap"),
             Owner::NotFound => write!(f, "the 404 page"),
+            Owner::Archive => write!(f, "the archive page"),
             Owner::Static(path) => write!(f, "the static file static/{path}"),
             Owner::File { source, what } => write!(f, "{what} {}", source.display()),
         }
@@ -122,12 +128,40 @@ impl<'a> Routes<'a> {
                 Owner::Article(&page.article.source),
             )?;
         }
-        for pager in paginate(site.pages.len(), site.config.paginate_by) {
+        for page in &site.standalone {
+            routes.claim(
+                page.article.url_path.as_str(),
+                Owner::File {
+                    source: &page.article.source,
+                    what: "the page",
+                },
+            )?;
+        }
+        for page in site.pages.iter().chain(&site.standalone) {
+            for alias in &page.article.aliases {
+                routes.claim(
+                    alias.as_str(),
+                    Owner::File {
+                        source: &page.article.source,
+                        what: "the alias of",
+                    },
+                )?;
+            }
+        }
+        let home = paginate(site.pages.len(), site.config.paginate_by);
+        routes.claim_first_page_redirect("", home.len(), Owner::Home)?;
+        for pager in home {
             routes.claim(pager_url("", pager.number), Owner::Home)?;
         }
         for section in &site.sections {
             let first = format!("{}/", section.path);
-            for pager in paginate(section.pages.len(), site.config.paginate_by) {
+            let pagers = paginate(section.pages.len(), site.config.paginate_by);
+            routes.claim_first_page_redirect(
+                &first,
+                pagers.len(),
+                Owner::Section(&section.path),
+            )?;
+            for pager in pagers {
                 routes.claim(
                     pager_url(&first, pager.number),
                     Owner::Section(&section.path),
@@ -145,10 +179,9 @@ impl<'a> Routes<'a> {
                     term: &term.name,
                 };
                 routes.claim(term.url_path.as_str(), owner.clone())?;
-                for pager in paginate(term.pages.len(), taxonomy.config.paginate_by)
-                    .into_iter()
-                    .skip(1)
-                {
+                let pagers = paginate(term.pages.len(), taxonomy.config.paginate_by);
+                routes.claim_first_page_redirect(&term.url_path, pagers.len(), owner.clone())?;
+                for pager in pagers.into_iter().skip(1) {
                     routes.claim(pager_url(&term.url_path, pager.number), owner.clone())?;
                 }
                 if taxonomy.config.feed {
@@ -157,6 +190,7 @@ impl<'a> Routes<'a> {
             }
         }
         routes.claim("404.html", Owner::NotFound)?;
+        routes.claim(ARCHIVE_ROUTE, Owner::Archive)?;
         if site.config.feed.enabled {
             routes.claim("atom.xml", Owner::Feed)?;
         }
@@ -192,6 +226,20 @@ impl<'a> Routes<'a> {
             }
             Entry::Occupied(taken) => Err(clash(taken.key(), taken.get(), &owner)),
         }
+    }
+
+    /// A listing of more than one page also publishes `page/1/`, a redirect to its
+    /// first page.
+    fn claim_first_page_redirect(
+        &mut self,
+        first: &str,
+        pages: usize,
+        owner: Owner<'a>,
+    ) -> Result<(), RouteClash> {
+        if pages > 1 {
+            self.claim(format!("{first}page/1/"), owner)?;
+        }
+        Ok(())
     }
 
     /// Who publishes `route`.

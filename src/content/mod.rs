@@ -1,5 +1,9 @@
 //! Loading `content/`: walk the folder, split and parse front matter, validate it, and
-//! derive each article's slug, URL and output path.
+//! derive each article's slug, URL and output path. `_index.md` files describe sections
+//! (`content::section`); other files beside an article are its media (`crate::media`).
+
+pub mod aliases;
+pub mod section;
 
 use std::path::{Path, PathBuf};
 
@@ -23,9 +27,22 @@ pub const MAX_SEGMENT_BYTES: usize = 255;
 #[serde(deny_unknown_fields)]
 struct RawFrontMatter {
     title: Spanned<String>,
-    date: Spanned<String>,
+    #[serde(default)]
+    date: Option<Spanned<String>>,
+    #[serde(default)]
+    layout: Option<Spanned<String>>,
+    #[serde(default)]
+    aliases: Vec<Spanned<String>>,
+    #[serde(default)]
+    image: Option<Spanned<String>>,
+    #[serde(default)]
+    menu: bool,
+    #[serde(default)]
+    weight: i64,
     #[serde(default)]
     updated: Option<Spanned<String>>,
+    #[serde(default)]
+    interview_date: Option<Spanned<String>>,
     #[serde(default)]
     interviewee: Option<OneOrMany>,
     #[serde(default)]
@@ -147,6 +164,16 @@ impl ArticleDate {
     }
 }
 
+/// What kind of page a content file makes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Layout {
+    /// An interview: dated, listed, in feeds and taxonomies.
+    #[default]
+    Interview,
+    /// A standalone page (About, Contact): published at its URL, listed nowhere.
+    Page,
+}
+
 /// One article, validated, with its place in the output.
 #[derive(Debug, Clone)]
 pub struct Article {
@@ -154,10 +181,24 @@ pub struct Article {
     pub source: PathBuf,
     /// Title.
     pub title: String,
-    /// Publication date.
-    pub date: ArticleDate,
+    /// Publication date; always present for interviews, optional for pages.
+    pub date: Option<ArticleDate>,
+    /// Interview or standalone page.
+    pub layout: Layout,
+    /// Old URLs that redirect here, as output paths (`old/path/`, `2019/05/old.html`).
+    pub aliases: Vec<String>,
+    /// The card image for link previews: a URL, or a path relative to the article.
+    pub image: Option<String>,
+    /// Whether a standalone page is listed in the site menu.
+    pub menu: bool,
+    /// Order in the menu, lowest first.
+    pub weight: i64,
+    /// Files beside the article (`photo.jpg` next to `index.md`), copied next to its page.
+    pub media: Vec<crate::media::MediaFile>,
     /// Last update, if given.
     pub updated: Option<ArticleDate>,
+    /// When the interview took place, if the page says (`interview_date`).
+    pub interview_date: Option<ArticleDate>,
     /// The people interviewed.
     pub interviewees: Vec<String>,
     /// The people asking.
@@ -193,6 +234,11 @@ pub struct Article {
 }
 
 impl Article {
+    /// Whether the article is dated after `now`, so held back unless `--future`.
+    pub fn is_future(&self, now: jiff::Timestamp) -> bool {
+        self.date.is_some_and(|date| date.instant > now)
+    }
+
     /// The output file relative to the output root (`interviews/a/index.html`).
     pub fn output_path(&self) -> PathBuf {
         Path::new(&self.url_path).join("index.html")
@@ -271,46 +317,92 @@ pub enum ContentError {
 #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n\n"))]
 pub struct ContentErrors(pub Vec<ContentError>);
 
+/// Which articles a load keeps.
+#[derive(Debug, Clone, Copy)]
+pub struct LoadOptions {
+    /// Keep articles marked `draft: true`.
+    pub drafts: bool,
+    /// Keep articles dated after `now`.
+    pub future: bool,
+    /// The moment the build runs, to tell future dates.
+    pub now: jiff::Timestamp,
+}
+
+/// Everything under `content/`.
+#[derive(Debug, Clone, Default)]
+pub struct Loaded {
+    /// Articles and pages, by source path.
+    pub articles: Vec<Article>,
+    /// Section descriptions from `_index.md` files.
+    pub sections: Vec<section::SectionIndex>,
+    /// Files under `content/` that belong to no article, copied to their section's folder.
+    pub loose_media: Vec<crate::media::MediaFile>,
+    /// How many articles were held back for being dated in the future.
+    pub held_future: usize,
+}
+
 /// Loads every article under `root/content`, in a stable order (by source path).
-/// Drafts are skipped unless `include_drafts`.
+/// Drafts and future articles are skipped unless `options` says otherwise.
 pub fn load(
     root: &Path,
     config: &SiteConfig,
-    include_drafts: bool,
-) -> Result<Vec<Article>, ContentErrors> {
-    let files = list_markdown(root).map_err(|e| ContentErrors(vec![e]))?;
-    let results: Vec<Result<Article, ContentError>> = files
-        .par_iter()
-        .map(|path| {
-            let text = std::fs::read(path).map_err(|e| ContentError::Read {
-                path: display_path(root, path),
-                message: e.to_string(),
-            })?;
-            let text = String::from_utf8(text).map_err(|e| ContentError::Read {
-                path: display_path(root, path),
-                message: format!(
-                    "not UTF-8 (invalid byte at offset {}); save the file as UTF-8 or run `verbatim clean` on it",
-                    e.utf8_error().valid_up_to()
-                ),
-            })?;
-            parse_article(&text, &display_path(root, path), config)
+    options: &LoadOptions,
+) -> Result<Loaded, ContentErrors> {
+    let files = list_sources(root).map_err(|e| ContentErrors(vec![e]))?;
+    let (markdown, others): (Vec<PathBuf>, Vec<PathBuf>) = files
+        .into_iter()
+        .partition(|path| path.extension().is_some_and(|x| x == "md"));
+    let (indexes, markdown): (Vec<PathBuf>, Vec<PathBuf>) = markdown
+        .into_iter()
+        .partition(|path| path.file_name().is_some_and(|n| n == section::INDEX_FILE));
+    let read = |path: &Path| -> Result<String, ContentError> {
+        let text = std::fs::read(path).map_err(|e| ContentError::Read {
+            path: display_path(root, path),
+            message: e.to_string(),
+        })?;
+        String::from_utf8(text).map_err(|e| ContentError::Read {
+            path: display_path(root, path),
+            message: format!(
+                "not UTF-8 (invalid byte at offset {}); save the file as UTF-8 or run `verbatim clean` on it",
+                e.utf8_error().valid_up_to()
+            ),
         })
+    };
+    let results: Vec<Result<Article, ContentError>> = markdown
+        .par_iter()
+        .map(|path| parse_article(&read(path)?, &display_path(root, path), config))
         .collect();
-    let mut articles = Vec::with_capacity(results.len());
+    let section_results: Vec<Result<section::SectionIndex, ContentError>> = indexes
+        .par_iter()
+        .map(|path| section::parse_index(&read(path)?, &display_path(root, path)))
+        .collect();
+    let mut loaded = Loaded::default();
     let mut errors = Vec::new();
     for result in results {
         match result {
-            Ok(article) if article.draft && !include_drafts => {}
-            Ok(article) => articles.push(article),
+            Ok(article) if article.draft && !options.drafts => {}
+            Ok(article) if !options.future && article.is_future(options.now) => {
+                loaded.held_future += 1;
+            }
+            Ok(article) => loaded.articles.push(article),
             Err(error) => errors.push(error),
         }
     }
-    errors.extend(find_collisions(&articles));
-    if errors.is_empty() {
-        Ok(articles)
-    } else {
-        Err(ContentErrors(errors))
+    for result in section_results {
+        match result {
+            Ok(index) => loaded.sections.push(index),
+            Err(error) => errors.push(error),
+        }
     }
+    errors.extend(find_collisions(&loaded.articles));
+    if !errors.is_empty() {
+        return Err(ContentErrors(errors));
+    }
+    let others: Vec<PathBuf> = others.iter().map(|p| display_path(root, p)).collect();
+    let bundles: Vec<PathBuf> = markdown.iter().map(|p| display_path(root, p)).collect();
+    loaded.loose_media =
+        crate::media::attach(root, &mut loaded.articles, &bundles, others, config.slug);
+    Ok(loaded)
 }
 
 /// `content/x.md` rather than an absolute path, when the file is under the root.
@@ -318,8 +410,8 @@ fn display_path(root: &Path, path: &Path) -> PathBuf {
     path.strip_prefix(root).unwrap_or(path).to_path_buf()
 }
 
-/// The Markdown files under `root/content`, sorted; hidden files and folders skipped.
-fn list_markdown(root: &Path) -> Result<Vec<PathBuf>, ContentError> {
+/// The files under `root/content`, sorted; hidden files and folders skipped.
+fn list_sources(root: &Path) -> Result<Vec<PathBuf>, ContentError> {
     if !root.join(CONTENT_DIR).is_dir() {
         return Err(ContentError::NoContentFolder {
             root: root.to_path_buf(),
@@ -327,7 +419,6 @@ fn list_markdown(root: &Path) -> Result<Vec<PathBuf>, ContentError> {
     }
     Ok(crate::walk::source_files(root, CONTENT_DIR, true)?
         .into_iter()
-        .filter(|file| file.path.extension().is_some_and(|x| x == "md"))
         .map(|file| file.path)
         .collect())
 }
@@ -392,11 +483,73 @@ pub fn parse_article(
             }
         })
     };
-    let date = parse_date("date", &raw.date)?;
+    let layout = match &raw.layout {
+        None => Layout::Interview,
+        Some(layout) => match layout.value.as_str() {
+            "page" => Layout::Page,
+            "interview" | "article" => Layout::Interview,
+            other => {
+                let l = layout.referenced;
+                return Err(at(
+                    l.line(),
+                    l.column(),
+                    format!("`layout: {other}` is not a layout"),
+                    "write `layout: page` for a standalone page, or remove the key for an interview",
+                ));
+            }
+        },
+    };
+    let date = raw
+        .date
+        .as_ref()
+        .map(|d| parse_date("date", d))
+        .transpose()?;
+    if date.is_none() && layout == Layout::Interview {
+        let l = raw.title.referenced;
+        return Err(at(
+            l.line(),
+            1,
+            "missing required key `date`".into(),
+            "add a line `date: 2024-03-21`, or `layout: page` for a page without a date",
+        ));
+    }
+    let aliases = raw
+        .aliases
+        .iter()
+        .map(|alias| {
+            aliases::normalise(&alias.value).map_err(|problem| {
+                let l = alias.referenced;
+                at(
+                    l.line(),
+                    l.column(),
+                    format!("alias `{}` {problem}", alias.value),
+                    "write an old path of this site, such as /2019/05/old-title/ or /old.html",
+                )
+            })
+        })
+        .collect::<Result<Vec<String>, ContentError>>()?;
+    let image = match &raw.image {
+        Some(image) if image.value.trim().is_empty() || image.value.contains("..") => {
+            let l = image.referenced;
+            return Err(at(
+                l.line(),
+                l.column(),
+                format!("`image: {}` is not a usable image path", image.value),
+                "name a file beside the article (photo.jpg), a path under static/ (/img/a.jpg) or a full https:// address",
+            ));
+        }
+        Some(image) => Some(image.value.trim().to_string()),
+        None => None,
+    };
     let updated = raw
         .updated
         .as_ref()
         .map(|u| parse_date("updated", u))
+        .transpose()?;
+    let interview_date = raw
+        .interview_date
+        .as_ref()
+        .map(|d| parse_date("interview_date", d))
         .transpose()?;
     let interviewees = merge_people(raw.interviewee, raw.interviewees);
     let interviewers = merge_people(raw.interviewer, raw.interviewers);
@@ -479,7 +632,14 @@ pub fn parse_article(
         source: path.to_path_buf(),
         title,
         date,
+        layout,
+        aliases,
+        image,
+        menu: raw.menu,
+        weight: raw.weight,
+        media: Vec::new(),
         updated,
+        interview_date,
         interviewees,
         interviewers,
         publication: raw

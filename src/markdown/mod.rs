@@ -75,17 +75,24 @@ pub struct Rendered {
     pub latin_words: usize,
     /// Estimated minutes to read, at least 1.
     pub reading_minutes: usize,
-    /// Problems worth telling the author, as `file:line: message`.
-    pub warnings: Vec<String>,
+    /// Problems worth telling the author.
+    pub warnings: Vec<crate::warning::Warning>,
 }
 
-/// Where the Markdown comes from, for warnings.
+/// Where the Markdown comes from: for warnings, image sizes, question turns and
+/// typography.
 #[derive(Debug, Clone, Copy)]
 pub struct SourceInfo<'a> {
     /// The file.
     pub path: &'a Path,
     /// The line of the file where the Markdown starts.
     pub first_line: usize,
+    /// The article's language; English-like text gets typographic quotes and dashes.
+    pub lang: &'a str,
+    /// Files beside the article, whose sizes go on the images that show them.
+    pub media: &'a [crate::media::MediaFile],
+    /// The interviewers' names: a turn labelled with one of them is a question.
+    pub interviewers: &'a [String],
 }
 
 /// Renders `markdown` to HTML.
@@ -96,11 +103,16 @@ pub fn render(
     highlighter: &Highlighter,
 ) -> Rendered {
     let (prepared, labels) = lift_bold_labels(markdown);
-    let parser_options = Options::ENABLE_TABLES
+    let mut parser_options = Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_HEADING_ATTRIBUTES;
+    // Chinese and Japanese text is typed with its own quotation marks; straight quotes
+    // there are code or quotes of Latin text, left as written.
+    if !is_cjk_language(source.lang) {
+        parser_options |= Options::ENABLE_SMART_PUNCTUATION;
+    }
     let mut raw: Vec<(Event<'_>, std::ops::Range<usize>)> =
         Parser::new_ext(&prepared, parser_options)
             .into_offset_iter()
@@ -108,9 +120,10 @@ pub fn render(
 
     let mut rendered = Rendered::default();
     let lines = LineIndex::new(&prepared);
-    let warn_at = |offset: usize, message: String| {
-        let line = source.first_line + lines.line_of(offset);
-        format!("{}:{line}: {message}", source.path.display())
+    let warn_at = |offset: usize, message: String| crate::warning::Warning {
+        path: source.path.to_path_buf(),
+        line: Some(source.first_line + lines.line_of(offset)),
+        message,
     };
     for (event, range) in &mut raw {
         if let Some(removed) = neutralise_unsafe_url(event) {
@@ -135,6 +148,19 @@ pub fn render(
             }
             Event::Html(html) | Event::InlineHtml(html) if !options.allow_html => {
                 events.push(Event::Text(html.clone()));
+            }
+            Event::Start(Tag::Image {
+                dest_url, title, ..
+            }) => {
+                let end = find_end(&raw, i);
+                let inner: Vec<Event<'_>> =
+                    raw[i + 1..end].iter().map(|(e, _)| e.clone()).collect();
+                let alt = plain_text(&expand_labels(inner, &labels));
+                events.push(Event::Html(
+                    image_html(dest_url, &alt, title, source.media).into(),
+                ));
+                i = end + 1;
+                continue;
             }
             Event::Start(Tag::Heading {
                 level, id, classes, ..
@@ -219,11 +245,11 @@ pub fn render(
     }
 
     join_cjk_lines(&mut events);
-    mark_turns(&mut events);
+    mark_turns(&mut events, source.interviewers);
     count_words(&events, &mut rendered);
 
     let summary_events: &[Event<'_>] = match more_at {
-        Some(end) => &events[..end],
+        Some(end) => skip_leading_quotes(&events[..end]),
         None => first_paragraph(&events),
     };
     pulldown_cmark::html::push_html(&mut rendered.summary_html, summary_events.iter().cloned());
@@ -583,7 +609,7 @@ fn neighbour_char(events: &[Event<'_>], i: usize, forward: bool) -> Option<char>
 
 /// Paragraphs that open with a bold label ending in a colon are Q&A turns: they get
 /// `class="turn turn-q"` (asking) or `class="turn turn-a"` (answering).
-fn mark_turns(events: &mut [Event<'_>]) {
+fn mark_turns(events: &mut [Event<'_>], interviewers: &[String]) {
     let question_labels: Vec<&str> = QUESTION_LABELS
         .lines()
         .map(str::trim)
@@ -609,7 +635,9 @@ fn mark_turns(events: &mut [Event<'_>]) {
                     continue;
                 };
                 let name = name.trim().to_lowercase();
-                let side = if question_labels.contains(&name.as_str()) {
+                let side = if question_labels.contains(&name.as_str())
+                    || interviewers.iter().any(|i| i.trim().to_lowercase() == name)
+                {
                     "q"
                 } else {
                     "a"
@@ -665,6 +693,53 @@ fn count_words(events: &[Event<'_>], rendered: &mut Rendered) {
 }
 
 /// The events of the first paragraph that is not inside a quote, list, table or footnote.
+/// The summary before `<!-- more -->` without a leading block quote, which in an
+/// archive is an editor's note or disclaimer rather than the interview.
+fn skip_leading_quotes<'e, 'a>(mut events: &'e [Event<'a>]) -> &'e [Event<'a>] {
+    while let Some(Event::Start(Tag::BlockQuote(_))) = events.first() {
+        let mut depth = 0usize;
+        let end = events.iter().position(|event| {
+            match event {
+                Event::Start(Tag::BlockQuote(_)) => depth += 1,
+                Event::End(TagEnd::BlockQuote(_)) => depth -= 1,
+                _ => {}
+            }
+            depth == 0
+        });
+        match end {
+            Some(end) => events = &events[end + 1..],
+            None => return events,
+        }
+    }
+    events
+}
+
+/// `zh`, `zh-Hant`, `ja`, `ko`: languages whose text is not given smart quotes.
+fn is_cjk_language(lang: &str) -> bool {
+    let primary = lang.split('-').next().unwrap_or("");
+    matches!(primary, "zh" | "ja" | "ko")
+}
+
+/// An `<img>` with `loading="lazy"`, and `width`/`height` when the image is a file
+/// beside the article whose header could be read.
+fn image_html(src: &str, alt: &str, title: &str, media: &[crate::media::MediaFile]) -> String {
+    let mut html = String::from("<img src=\"");
+    let _ = pulldown_cmark_escape::escape_href(&mut html, src);
+    html.push_str("\" alt=\"");
+    let _ = pulldown_cmark_escape::escape_html(&mut html, alt);
+    html.push('"');
+    if !title.is_empty() {
+        html.push_str(" title=\"");
+        let _ = pulldown_cmark_escape::escape_html(&mut html, title);
+        html.push('"');
+    }
+    if let Some((width, height)) = crate::media::find(media, src).and_then(|m| m.size) {
+        html.push_str(&format!(" width=\"{width}\" height=\"{height}\""));
+    }
+    html.push_str(" loading=\"lazy\">");
+    html
+}
+
 fn first_paragraph<'e, 'a>(events: &'e [Event<'a>]) -> &'e [Event<'a>] {
     let mut depth = 0usize;
     let mut start = None;
@@ -704,6 +779,9 @@ mod tests {
             SourceInfo {
                 path: Path::new("content/a.md"),
                 first_line: 5,
+                lang: "en",
+                media: &[],
+                interviewers: &[],
             },
             MarkdownOptions::default(),
             &Highlighter::new(),
@@ -820,7 +898,9 @@ mod tests {
                 rendered.warnings
             );
             assert!(
-                rendered.warnings[0].starts_with("content/a.md:5: the link `"),
+                rendered.warnings[0]
+                    .to_string()
+                    .starts_with("content/a.md:5: the link `"),
                 "{:?}",
                 rendered.warnings
             );
@@ -864,6 +944,9 @@ mod tests {
             SourceInfo {
                 path: Path::new("a.md"),
                 first_line: 1,
+                lang: "en",
+                media: &[],
+                interviewers: &[],
             },
             MarkdownOptions { allow_html: true },
             &Highlighter::new(),
@@ -878,7 +961,9 @@ mod tests {
         assert!(rendered.html.contains("&lt;x&gt;"));
         assert_eq!(rendered.warnings.len(), 1);
         assert!(
-            rendered.warnings[0].starts_with("content/a.md:11:"),
+            rendered.warnings[0]
+                .to_string()
+                .starts_with("content/a.md:11:"),
             "{:?}",
             rendered.warnings
         );

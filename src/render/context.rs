@@ -7,6 +7,7 @@ use serde::Serialize;
 use tera::Value;
 
 use super::Renderer;
+use super::i18n::Table;
 use super::urls::Urls;
 use crate::config::{SiteConfig, TaxonomyConfig, TermField};
 use crate::site::{Page, Pager, Site, pager_url};
@@ -41,12 +42,20 @@ impl Renderer {
         let article = &page.article;
         let links = |field: TermField, names: &[String]| self.term_links(site, field, names);
         let card_tags = &article.tags[..article.tags.len().min(CARD_TAGS)];
+        let t = self.strings.for_lang(&article.lang);
         Summary {
             title: &article.title,
             url: self.urls.path(&article.url_path),
             permalink: self.urls.absolute(&article.url_path),
-            date: article.date.ymd(),
-            date_iso: article.date.rfc3339(),
+            date: article.date.map(|d| d.ymd()),
+            date_iso: article.date.map(|d| d.rfc3339()),
+            date_text: article.date.map(|d| t.date(&d)),
+            reading_text: t.count("reading_minutes", page.rendered.reading_minutes),
+            image: article
+                .image
+                .as_deref()
+                .map(|image| self.image_url(article, image)),
+            is_page: article.layout == crate::content::Layout::Page,
             lang: &article.lang,
             section: &article.section,
             interviewees: links(TermField::Interviewees, &article.interviewees),
@@ -64,8 +73,23 @@ impl Renderer {
         }
     }
 
+    /// The absolute URL of an article's card image: a full address as is, a site path
+    /// (`/img/a.jpg`) under `base_url`, else a file beside the article.
+    pub(super) fn image_url(&self, article: &crate::content::Article, image: &str) -> String {
+        if image.starts_with("http://") || image.starts_with("https://") {
+            image.to_string()
+        } else if let Some(site_path) = image.strip_prefix('/') {
+            self.urls.absolute(site_path)
+        } else {
+            self.urls.absolute(&format!("{}{image}", article.url_path))
+        }
+    }
+
     pub(super) fn paginator(&self, first: &str, pager: &Pager) -> PaginatorContext {
+        let t = self.strings.site();
         PaginatorContext {
+            title: (pager.number > 1).then(|| t.count("page_n", pager.number)),
+            status: t.page_status(pager.number, pager.total),
             number: pager.number,
             total: pager.total,
             first_url: self.urls.path(first),
@@ -78,12 +102,7 @@ impl Renderer {
     }
 
     pub(super) fn taxonomy_context(&self, taxonomy: &TaxonomyConfig) -> TaxonomyContext {
-        TaxonomyContext {
-            name: taxonomy.name.clone(),
-            title: taxonomy.title().to_string(),
-            url: self.urls.path(&format!("{}/", taxonomy.path())),
-            path: format!("{}/", taxonomy.path()),
-        }
+        TaxonomyContext::new(taxonomy, &self.urls, self.strings.site())
     }
 }
 
@@ -129,11 +148,15 @@ pub(super) struct ConfigContext {
     pub(super) author: Option<String>,
     pub(super) feed_url: Option<String>,
     pub(super) taxonomies: Vec<TaxonomyContext>,
+    /// The archive by date.
+    pub(super) archive_url: String,
+    /// The home page's absolute URL, for link previews.
+    pub(super) permalink: String,
     pub(super) extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl ConfigContext {
-    pub(super) fn new(config: &SiteConfig, urls: &Urls) -> ConfigContext {
+    pub(super) fn new(config: &SiteConfig, urls: &Urls, t: &Table) -> ConfigContext {
         ConfigContext {
             title: config.title.clone(),
             description: config.description.clone(),
@@ -144,13 +167,10 @@ impl ConfigContext {
             taxonomies: config
                 .taxonomies
                 .iter()
-                .map(|t| TaxonomyContext {
-                    name: t.name.clone(),
-                    title: t.title().to_string(),
-                    url: urls.path(&format!("{}/", t.path())),
-                    path: format!("{}/", t.path()),
-                })
+                .map(|taxonomy| TaxonomyContext::new(taxonomy, urls, t))
                 .collect(),
+            archive_url: urls.path(super::jobs::ARCHIVE_PATH),
+            permalink: urls.absolute(""),
             extra: config.extra.clone(),
         }
     }
@@ -164,6 +184,24 @@ pub(super) struct TaxonomyContext {
     pub(super) url: String,
     /// Relative to the site root, for `url(path=…)`.
     pub(super) path: String,
+    /// The front-matter field it reads (`tags`, `extra.region`).
+    pub(super) field: String,
+    /// Whether the default theme shows it in its own place on article pages (people,
+    /// publication, tags); the others are listed together.
+    pub(super) built_in: bool,
+}
+
+impl TaxonomyContext {
+    fn new(taxonomy: &TaxonomyConfig, urls: &Urls, t: &Table) -> TaxonomyContext {
+        TaxonomyContext {
+            name: taxonomy.name.clone(),
+            title: t.taxonomy_title(taxonomy),
+            url: urls.path(&format!("{}/", taxonomy.path())),
+            path: format!("{}/", taxonomy.path()),
+            field: taxonomy.field.key().into_owned(),
+            built_in: !matches!(taxonomy.field, TermField::Extra(_)),
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -181,6 +219,10 @@ pub(super) struct TermContext {
 
 #[derive(Serialize)]
 pub(super) struct PaginatorContext {
+    /// `Page 2` / `第 2 页` after the first page, for the title and heading.
+    pub(super) title: Option<String>,
+    /// `2 of 5`.
+    pub(super) status: String,
     pub(super) number: usize,
     pub(super) total: usize,
     pub(super) first_url: String,
@@ -195,8 +237,16 @@ pub(super) struct Summary<'a> {
     pub(super) title: &'a str,
     pub(super) url: String,
     pub(super) permalink: String,
-    pub(super) date: String,
-    pub(super) date_iso: String,
+    pub(super) date: Option<String>,
+    pub(super) date_iso: Option<String>,
+    /// The date for readers, in the article's language (`2024年3月21日`).
+    pub(super) date_text: Option<String>,
+    /// `5 min read` / `约 5 分钟`.
+    pub(super) reading_text: String,
+    /// The card image's absolute URL.
+    pub(super) image: Option<String>,
+    /// A standalone page rather than an interview.
+    pub(super) is_page: bool,
     pub(super) lang: &'a str,
     pub(super) section: &'a str,
     pub(super) interviewees: Vec<LinkContext>,
@@ -219,6 +269,8 @@ pub(super) struct ArticleContext<'a> {
     pub(super) toc: &'a [crate::markdown::TocEntry],
     pub(super) updated: Option<String>,
     pub(super) updated_iso: Option<String>,
+    /// The update date for readers, in the article's language.
+    pub(super) updated_text: Option<String>,
     pub(super) source_url: Option<&'a str>,
     pub(super) cleaned_from: Option<&'a str>,
     pub(super) cjk_chars: usize,
@@ -226,6 +278,11 @@ pub(super) struct ArticleContext<'a> {
     pub(super) extra: &'a serde_json::Map<String, serde_json::Value>,
     pub(super) terms: HashMap<&'a str, Vec<LinkContext>>,
     pub(super) source_file: String,
+    /// Summaries of related interviews, best first.
+    pub(super) related: Vec<Value>,
+    /// schema.org metadata as JSON text (keys sorted, so builds are repeatable), for
+    /// the `json_ld` filter.
+    pub(super) json_ld: String,
     /// Every tag: the article page shows them all, replacing the card's first few.
     pub(super) tags: Vec<LinkContext>,
     /// Always 0 on the article page.

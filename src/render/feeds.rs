@@ -24,8 +24,8 @@ impl Renderer {
                 FeedEntry {
                     title: &article.title,
                     url: self.urls.absolute(&article.url_path),
-                    published: article.date.rfc3339(),
-                    updated: article.updated.unwrap_or(article.date).rfc3339(),
+                    published: rfc3339(article.date),
+                    updated: rfc3339(article.updated.or(article.date)),
                     authors: &article.interviewers,
                     summary: summary_html(page),
                     content: &page.rendered.html,
@@ -35,12 +35,7 @@ impl Renderer {
             .collect();
         let updated = indices
             .iter()
-            .map(|&i| {
-                site.pages[i]
-                    .article
-                    .updated
-                    .unwrap_or(site.pages[i].article.date)
-            })
+            .filter_map(|&i| site.pages[i].article.updated.or(site.pages[i].article.date))
             .max_by_key(|d| d.instant)
             .map_or_else(|| "1970-01-01T00:00:00Z".to_string(), |d| d.rfc3339());
         let feed_path = format!("{folder}atom.xml");
@@ -61,12 +56,26 @@ impl Renderer {
     pub(super) fn sitemap(&self, site: &Site) -> Result<OutputFile, RenderError> {
         let mut entries: Vec<SitemapEntry> = vec![SitemapEntry {
             url: self.urls.absolute(""),
-            lastmod: site.pages.first().map(|p| p.article.date.rfc3339()),
+            lastmod: site
+                .pages
+                .first()
+                .and_then(|p| p.article.date)
+                .map(|d| d.rfc3339()),
         }];
-        entries.extend(site.pages.iter().map(|page| SitemapEntry {
-            url: self.urls.absolute(&page.article.url_path),
-            lastmod: Some(page.article.updated.unwrap_or(page.article.date).rfc3339()),
+        entries.extend(site.pages.iter().chain(&site.standalone).map(|page| {
+            SitemapEntry {
+                url: self.urls.absolute(&page.article.url_path),
+                lastmod: page
+                    .article
+                    .updated
+                    .or(page.article.date)
+                    .map(|d| d.rfc3339()),
+            }
         }));
+        entries.push(SitemapEntry {
+            url: self.urls.absolute(super::jobs::ARCHIVE_PATH),
+            lastmod: None,
+        });
         for section in &site.sections {
             entries.push(SitemapEntry {
                 url: self.urls.absolute(&format!("{}/", section.path)),
@@ -98,6 +107,11 @@ impl Renderer {
             contents: text.into_bytes(),
         }
     }
+}
+
+/// RFC 3339 for feeds; interviews always have a date, so the empty case is not shown.
+fn rfc3339(date: Option<crate::content::ArticleDate>) -> String {
+    date.map(|d| d.rfc3339()).unwrap_or_default()
 }
 
 #[derive(Serialize)]

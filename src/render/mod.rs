@@ -5,11 +5,16 @@
 //! are reference counted), never whole bodies.
 //!
 //! `urls` builds links, `context` the values templates see, `pages` the HTML pages,
-//! `feeds` the feeds, sitemap and robots.txt, `jobs` the list of files to render.
+//! `feeds` the feeds, sitemap and robots.txt, `jobs` the list of files to render and
+//! who owns each path, `i18n` the interface strings, `menu` the site menu, `meta` the
+//! JSON-LD metadata.
 
 mod context;
 mod feeds;
+pub mod i18n;
 mod jobs;
+mod menu;
+mod meta;
 mod pages;
 mod urls;
 
@@ -41,6 +46,12 @@ const BUILT_IN_TEMPLATES: &[(&str, &str)] = &[
     ),
     ("term.html", include_str!("../../templates/term.html")),
     ("404.html", include_str!("../../templates/404.html")),
+    ("page.html", include_str!("../../templates/page.html")),
+    ("archive.html", include_str!("../../templates/archive.html")),
+    (
+        "redirect.html",
+        include_str!("../../templates/redirect.html"),
+    ),
     ("atom.xml", include_str!("../../templates/atom.xml")),
     ("sitemap.xml", include_str!("../../templates/sitemap.xml")),
 ];
@@ -54,9 +65,23 @@ pub struct OutputFile {
     pub contents: Vec<u8>,
 }
 
+/// Values computed once per render and shared by every page.
+struct Shared {
+    /// Each article's summary (empty where not needed), by index into `site.pages`.
+    summaries: Vec<Value>,
+    /// The site menu.
+    menu: Value,
+}
+
 /// What can go wrong while rendering.
 #[derive(Debug, thiserror::Error)]
 pub enum RenderError {
+    /// An interface string override in `site.yml` is wrong.
+    #[error("{message}")]
+    Strings {
+        /// What is wrong, naming the file and key.
+        message: String,
+    },
     /// A template file cannot be read.
     #[error("{}: cannot read the template: {source}", path.display())]
     Read {
@@ -88,6 +113,7 @@ pub struct Renderer {
     tera: Tera,
     origins: HashMap<String, String>,
     urls: Urls,
+    strings: i18n::Strings,
 }
 
 impl Renderer {
@@ -128,18 +154,20 @@ impl Renderer {
         config: &SiteConfig,
     ) -> Result<Renderer, RenderError> {
         let urls = Urls::new(config);
+        let strings = i18n::Strings::new(config)?;
         let mut tera = Tera::new();
         tera.autoescape_on([".html", ".xml"]);
         register_helpers(&mut tera, &urls);
         tera.add_raw_templates(sources.iter().map(|(n, t)| (n.as_str(), t.as_str())))
             .map_err(|error| template_error(&error, &origins))?;
         let mut global = Context::new();
-        global.insert("config", &ConfigContext::new(config, &urls));
+        global.insert("config", &ConfigContext::new(config, &urls, strings.site()));
         *tera.global_context() = global;
         Ok(Renderer {
             tera,
             origins,
             urls,
+            strings,
         })
     }
 
@@ -163,11 +191,11 @@ impl Renderer {
         site: &Site,
         sink: impl Fn(OutputFile) -> Result<(), E> + Sync,
     ) -> Result<usize, E> {
-        let summaries = self.summaries(site, None);
+        let shared = self.shared(site, None);
         let jobs = all_jobs(site);
         let count = jobs.len() + 1;
         jobs.into_par_iter()
-            .try_for_each(|job| sink(self.render_job(site, &summaries, job)?))?;
+            .try_for_each(|job| sink(self.render_job(site, &shared, job)?))?;
         sink(self.robots_txt(site))?;
         Ok(count)
     }
@@ -196,14 +224,22 @@ impl Renderer {
         jobs: Vec<Job>,
         shown: Option<&HashSet<usize>>,
     ) -> Result<Vec<OutputFile>, RenderError> {
-        let summaries = self.summaries(site, shown);
+        let shared = self.shared(site, shown);
         jobs.into_par_iter()
-            .map(|job| self.render_job(site, &summaries, job))
+            .map(|job| self.render_job(site, &shared, job))
             .collect()
     }
 
     /// Each article's summary as a template value, built once and shared by every listing;
     /// `shown` limits which are built (all when `None`).
+    /// The values every page shares; `shown` limits which summaries are built.
+    fn shared(&self, site: &Site, shown: Option<&HashSet<usize>>) -> Shared {
+        Shared {
+            summaries: self.summaries(site, shown),
+            menu: Value::from_serializable(&menu::menu(site, &self.urls, self.strings.site())),
+        }
+    }
+
     fn summaries(&self, site: &Site, shown: Option<&HashSet<usize>>) -> Vec<Value> {
         site.pages
             .par_iter()
@@ -221,15 +257,18 @@ impl Renderer {
     fn render_job(
         &self,
         site: &Site,
-        summaries: &[Value],
+        shared: &Shared,
         job: Job,
     ) -> Result<OutputFile, RenderError> {
         match job {
-            Job::Article(index) => self.article_page(site, summaries, index),
-            Job::Home(pager) => self.home_page(summaries, pager),
-            Job::Section(s, pager) => self.section_page(site, summaries, s, pager),
-            Job::TaxonomyIndex(t) => self.taxonomy_index(site, t),
-            Job::Term(t, term, pager) => self.term_page(site, summaries, t, term, pager),
+            Job::Article(index) => self.article_page(site, shared, index),
+            Job::Page(index) => self.standalone_page(site, shared, index),
+            Job::Home(pager) => self.home_page(site, shared, pager),
+            Job::Section(s, pager) => self.section_page(site, shared, s, pager),
+            Job::TaxonomyIndex(t) => self.taxonomy_index(site, shared, t),
+            Job::Term(t, term, pager) => self.term_page(site, shared, t, term, pager),
+            Job::Archive => self.archive_page(site, shared),
+            Job::Redirect(redirect) => self.redirect_page(shared, redirect),
             Job::TermFeed(t, term) => {
                 let taxonomy = &site.taxonomies[t];
                 let term = &taxonomy.terms[term];
@@ -241,7 +280,7 @@ impl Renderer {
                 self.feed(site, &all, &site.config.title, "")
             }
             Job::Sitemap => self.sitemap(site),
-            Job::NotFound => self.not_found_page(),
+            Job::NotFound => self.not_found_page(shared),
         }
     }
 
@@ -299,6 +338,7 @@ fn site_templates(dir: &Path) -> Result<Vec<(String, PathBuf)>, RenderError> {
 }
 
 fn register_helpers(tera: &mut Tera, urls: &Urls) {
+    tera.register_filter("json_ld", meta::JsonLdFilter);
     let for_url = urls.clone();
     tera.register_function(
         "url",

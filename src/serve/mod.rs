@@ -40,6 +40,8 @@ pub struct ServeOptions {
     pub port: Option<u16>,
     /// Include articles marked `draft: true`.
     pub drafts: bool,
+    /// Include articles dated after now.
+    pub future: bool,
     /// Poll the file system instead of waiting for change notifications (containers,
     /// network drives).
     pub poll: bool,
@@ -59,6 +61,7 @@ impl Default for ServeOptions {
             interface: IpAddr::V4(Ipv4Addr::LOCALHOST),
             port: None,
             drafts: false,
+            future: false,
             poll: false,
             open: false,
             header_timeout: HEADER_TIMEOUT,
@@ -131,6 +134,7 @@ impl Server {
 
         let build_options = BuildOptions {
             drafts: options.drafts,
+            future: options.future,
             ..BuildOptions::default()
         };
         let mut rebuilder = Rebuilder::new(root.clone(), build_options);

@@ -81,6 +81,31 @@ pub fn all_files(dir: &Path) -> Vec<PathBuf> {
     files
 }
 
+/// The first bytes of a PNG of `width` × `height` pixels: enough for a reader of image
+/// headers, which is what the build looks at.
+pub fn png_header(width: u32, height: u32) -> Vec<u8> {
+    let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
+    png.extend_from_slice(&width.to_be_bytes());
+    png.extend_from_slice(&height.to_be_bytes());
+    png.extend_from_slice(&[8, 6, 0, 0, 0, 0, 0, 0, 0]);
+    png
+}
+
+impl TestSite {
+    /// Writes a binary file under the root, creating folders.
+    pub fn write_bytes(&self, relative: &str, bytes: &[u8]) -> &TestSite {
+        let path = self.root().join(relative);
+        std::fs::create_dir_all(path.parent().expect("has a parent")).expect("create folder");
+        std::fs::write(&path, bytes).expect("write file");
+        self
+    }
+
+    /// Whether an output file exists.
+    pub fn has(&self, relative: &str) -> bool {
+        self.public().join(relative).is_file()
+    }
+}
+
 /// A fingerprint of everything under `dir` (names, kinds, file bytes, link targets), to
 /// show that a failed build left a folder exactly as it was. Empty for a missing folder.
 pub fn tree_hash(dir: &Path) -> u64 {
