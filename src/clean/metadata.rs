@@ -256,7 +256,11 @@ pub fn locate_title(page: &Page, brands: &[String]) -> Option<usize> {
         let chars = b.text.chars().count();
         (4..=150).contains(&chars)
             && chrome::chrome_reason(b, brands).is_none()
-            && !Lexicon::global().is_spam_line(&b.text)
+            && {
+                // Judged without the junk the title pass would strip from it.
+                let title = clean_title(&b.text, brands);
+                !title.is_empty() && !Lexicon::global().is_spam_line(&title)
+            }
             && !is_byline(&b.text)
             && !chrome::is_end_marker(&b.text)
     };
