@@ -47,13 +47,6 @@ pub fn run(state: &mut PageState, settings: &CleanSettings) -> Result<(), Proble
         LangChoice::Auto => super::detect_lang(&body_text),
     });
     meta.interview_date = interview_date(&body_text, meta.date.as_deref());
-    if meta.title.is_empty() {
-        meta.title = first_sentence(&body_text);
-        state
-            .report
-            .draft_reasons
-            .push("no title on the page: its first sentence stands in".to_string());
-    }
     state.meta = meta;
     Ok(())
 }
@@ -263,7 +256,11 @@ pub fn locate_title(page: &Page, brands: &[String]) -> Option<usize> {
         let chars = b.text.chars().count();
         (4..=150).contains(&chars)
             && chrome::chrome_reason(b, brands).is_none()
-            && !Lexicon::global().is_spam_line(&b.text)
+            && {
+                // Judged without the junk the title pass would strip from it.
+                let title = clean_title(&b.text, brands);
+                !title.is_empty() && !Lexicon::global().is_spam_line(&title)
+            }
             && !is_byline(&b.text)
             && !chrome::is_end_marker(&b.text)
     };
@@ -292,9 +289,16 @@ pub fn locate_title(page: &Page, brands: &[String]) -> Option<usize> {
             .take(60)
             .position(|b| matches!(b.kind, BlockKind::Heading(_)) && usable(b));
     }
-    let window = blocks.len().min(20);
+    // A text page's title comes before its first paragraph of prose.
+    let window = blocks
+        .iter()
+        .take(20)
+        .position(super::prose::is_prose)
+        .unwrap_or(blocks.len().min(20));
     if let Some(byline) = blocks[..window].iter().position(|b| is_byline(&b.text))
-        && let Some(title) = (0..byline).rev().find(|&i| usable(&blocks[i]))
+        && let Some(title) = (0..byline)
+            .rev()
+            .find(|&i| usable(&blocks[i]) && looks_like_title(&blocks[i].text))
     {
         return Some(title);
     }
@@ -310,15 +314,15 @@ fn looks_like_title(text: &str) -> bool {
     let commas = text.matches(['，', ',']).count();
     (5..=80).contains(&chars)
         && !text.contains('。')
-        && !text.ends_with(['.', '”', '"', '’'])
+        && !text.ends_with(['.', '”', '"', '’', ':', '：'])
         && !text.contains("：“")
         && !text.contains(":“")
-        && !(chars > 40 && commas >= 2)
+        && (chars <= 40 || commas < 2)
 }
 
 /// A stand-in title for a page that has none: its first sentence, 40 characters at
 /// most.
-fn first_sentence(body: &str) -> String {
+pub fn first_sentence(body: &str) -> String {
     let sentence: String = body
         .chars()
         .take_while(|c| !matches!(c, '。' | '！' | '？' | '!' | '?' | '\n' | '，' | ','))
@@ -411,6 +415,25 @@ pub fn clean_title(raw: &str, brands: &[String]) -> String {
                     .to_string();
             }
             _ => break,
+        }
+    }
+    loop {
+        let trailing = lexicon
+            .hits(&title)
+            .last()
+            .map(|h| (h.start, h.end))
+            .into_iter()
+            .chain(lexicon.bait_brands(&title).last().copied())
+            .filter(|(start, end)| *end == title.len() && *start > 0)
+            .map(|(start, _)| start)
+            .min();
+        match trailing {
+            Some(start) => {
+                title = title[..start]
+                    .trim_end_matches([' ', '·', '-', '|', ':', '：', '_', '，', ','])
+                    .to_string();
+            }
+            None => break,
         }
     }
     for brand in brands {
@@ -716,7 +739,10 @@ mod tests {
             find_date("2019-9-5 9:30").as_deref(),
             Some("2019-09-05 09:30:00")
         );
-        assert_eq!(month_day("09月07日", Some(2019)).as_deref(), Some("2019-09-07"));
+        assert_eq!(
+            month_day("09月07日", Some(2019)).as_deref(),
+            Some("2019-09-07")
+        );
         assert_eq!(month_day("09月07日", None), None);
     }
 
@@ -738,16 +764,25 @@ mod tests {
             interview_date("She was interviewed in Leeds on March 3, 2022.", None).as_deref(),
             Some("2022-03-03")
         );
-        assert_eq!(interview_date("3月15日，天气很好。", Some("2024-03-21")), None);
+        assert_eq!(
+            interview_date("3月15日，天气很好。", Some("2024-03-21")),
+            None
+        );
     }
 
     #[test]
     fn turns_and_paragraphs_are_not_titles() {
         assert!(looks_like_title("专访林知远：河流的未来"));
         assert!(looks_like_title("大模型还会继续变大吗？"));
-        assert!(!looks_like_title("記者問到：“你對本周中國賽最期待的是什么？”"));
+        assert!(!looks_like_title(
+            "記者問到：“你對本周中國賽最期待的是什么？”"
+        ));
         assert!(!looks_like_title("他说，河流是城市的记忆。"));
-        assert_eq!(first_sentence("雷速體育10月12日報道，中國籃球名宿"), "雷速體育10月12日報道");
+        assert!(!looks_like_title("赵震在社媒写道:"));
+        assert_eq!(
+            first_sentence("雷速體育10月12日報道，中國籃球名宿"),
+            "雷速體育10月12日報道"
+        );
     }
 
     #[test]
@@ -759,6 +794,10 @@ mod tests {
         assert_eq!(
             clean_title("Online Casino Free Spins | Interview with Ada Quill", &[]),
             "Interview with Ada Quill"
+        );
+        assert_eq!(
+            clean_title("PG电子 林知远谈河流 星河电竞平台", &[]),
+            "林知远谈河流"
         );
     }
 
