@@ -10,12 +10,14 @@
 pub mod chrome;
 pub mod decode;
 pub mod despin;
+pub mod dict;
 pub mod diff;
 pub mod extract;
 pub mod format;
 pub mod markdown;
 pub mod metadata;
 pub mod report;
+pub mod review;
 pub mod spam;
 
 use std::fmt;
@@ -74,6 +76,10 @@ pub struct CleanSettings {
     pub keywords: Vec<String>,
     /// Extra spinner pairs, `spun=original`, applied on spun pages.
     pub spin_pairs: Vec<String>,
+    /// The user's thesaurus (site.yml `clean.thesaurus`), read once for all pages.
+    pub thesaurus: Option<std::sync::Arc<despin::Thesaurus>>,
+    /// Apply middle-confidence restorations too, instead of listing them as suspects.
+    pub aggressive: bool,
     /// Turn half-width `,:;?!()` next to CJK text into full width.
     pub fullwidth_punctuation: bool,
     /// Pages larger than this are refused.
@@ -90,6 +96,8 @@ impl Default for CleanSettings {
             brands: Vec::new(),
             keywords: Vec::new(),
             spin_pairs: Vec::new(),
+            thesaurus: None,
+            aggressive: false,
             fullwidth_punctuation: true,
             max_input_bytes: DEFAULT_MAX_INPUT_BYTES,
         }
@@ -227,13 +235,17 @@ pub fn clean_document(
             limit: settings.max_input_bytes,
         }));
     }
-    let user_spin = if settings.spin_pairs.is_empty() {
-        None
-    } else {
-        Some(
-            despin::SpinTable::from_pairs(&settings.spin_pairs)
-                .map_err(|e| fail(Problem::BadSpinPair(e)))?,
-        )
+    let despin_settings = despin::DespinSettings {
+        aggressive: settings.aggressive,
+        user_pairs: if settings.spin_pairs.is_empty() {
+            None
+        } else {
+            Some(std::sync::Arc::new(
+                despin::SpinTable::from_pairs(&settings.spin_pairs)
+                    .map_err(|e| fail(Problem::BadSpinPair(e)))?,
+            ))
+        },
+        thesaurus: settings.thesaurus.clone(),
     };
     let decoded = decode::decode(bytes).map_err(|e| fail(Problem::Decode(e)))?;
     let html = extract::is_html(file_name, &decoded.text);
@@ -328,25 +340,10 @@ pub fn clean_document(
         LangChoice::En => Lang::En,
         LangChoice::Auto => detect_lang(&page_text),
     };
-    let table = despin::shipped();
-    let (score, spun) = despin::score(table, &page_text);
-    report.spin_score = (score * 100.0).round() / 100.0;
-    report.despun = spun;
-    let evidence = table.page_evidence(&page_text);
-    let user_evidence = user_spin.as_ref().map(|u| u.page_evidence(&page_text));
+    let despun = despin::despin(&mut body, lang, &despin_settings, &mut report);
     let restore = |text: &str, block: usize, report: &mut Report| -> String {
-        if !spun {
-            return text.to_string();
-        }
-        let restored = table.restore(text, &evidence, block, report);
-        match (&user_spin, &user_evidence) {
-            (Some(user), Some(evidence)) => user.restore(&restored, evidence, block, report),
-            _ => restored,
-        }
+        despun.restore(text, block, report)
     };
-    for block in &mut body {
-        block.text = restore(&block.text, block.number, &mut report);
-    }
     body.retain(|b| !b.text.trim().is_empty());
 
     let mut title = restore(&meta.title, 0, &mut report);
@@ -462,6 +459,10 @@ pub struct CleanOptions {
     pub dry_run: bool,
     /// Overwrite existing articles.
     pub force: bool,
+    /// Apply middle-confidence spin restorations too.
+    pub aggressive: bool,
+    /// Where to write the review page, if anywhere.
+    pub review: Option<PathBuf>,
 }
 
 /// What happened to one input.
@@ -486,6 +487,8 @@ pub struct FileDone {
     pub diff: Option<String>,
     /// Whether the article was written (false in a dry run).
     pub written: bool,
+    /// The text before and after the passes, kept for the review page.
+    pub texts: Option<(String, String)>,
 }
 
 /// What `verbatim clean` did.
@@ -495,6 +498,8 @@ pub struct CleanOutcome {
     pub files: Vec<FileOutcome>,
     /// The report file written, if any.
     pub report_written: Option<PathBuf>,
+    /// The review page written, if any.
+    pub review_written: Option<PathBuf>,
 }
 
 impl CleanOutcome {
@@ -565,6 +570,13 @@ pub fn run(options: &CleanOptions) -> anyhow::Result<CleanOutcome> {
         .with_context(|| format!("reading {}", options.root.join("site.yml").display()))?;
     let mut settings = CleanSettings::from(&config.clean);
     settings.lang = options.lang;
+    settings.aggressive = options.aggressive;
+    if let Some(path) = &config.clean.thesaurus {
+        let path = options.root.join(path);
+        let thesaurus = despin::Thesaurus::load(&path)
+            .with_context(|| "site.yml clean.thesaurus: the thesaurus file could not be used")?;
+        settings.thesaurus = Some(std::sync::Arc::new(thesaurus));
+    }
     let out_dir = options
         .out
         .clone()
@@ -613,7 +625,14 @@ pub fn run(options: &CleanOptions) -> anyhow::Result<CleanOutcome> {
     let mut outcome = CleanOutcome {
         files,
         report_written: None,
+        review_written: None,
     };
+    if let Some(path) = &options.review {
+        let page = review::page(&outcome.files);
+        std::fs::write(path, page)
+            .with_context(|| format!("writing the review page {}", path.display()))?;
+        outcome.review_written = Some(path.clone());
+    }
     if let Some(path) = &options.report
         && !options.dry_run
     {
@@ -687,6 +706,10 @@ fn clean_file(
     Ok(FileDone {
         title: cleaned.front.title.clone(),
         diff: options.diff.then(|| cleaned.diff(options.color)),
+        texts: options
+            .review
+            .is_some()
+            .then(|| (cleaned.before.clone(), cleaned.after.clone())),
         report: cleaned.report,
         written: !options.dry_run,
     })

@@ -20,6 +20,8 @@ pub enum ChangeKind {
     PastedTitleRemoved,
     /// A spinner's word was put back to the original.
     SpunWordRestored,
+    /// A word that may be a spinner's, left as it is for the editor to decide.
+    SpunWordSuspect,
     /// A line was read for front matter (title, date, publisher…) and left the body.
     MetadataTaken,
     /// Half-width punctuation between CJK characters became full width.
@@ -38,9 +40,33 @@ impl ChangeKind {
             ChangeKind::UrlRemoved => "url removed",
             ChangeKind::PastedTitleRemoved => "pasted title removed",
             ChangeKind::SpunWordRestored => "spun word restored",
+            ChangeKind::SpunWordSuspect => "suspected spun word (kept)",
             ChangeKind::MetadataTaken => "metadata taken",
             ChangeKind::PunctuationNormalised => "punctuation normalised",
             ChangeKind::SpeakerLabelled => "speaker labelled",
+        }
+    }
+}
+
+/// How sure a pass is of a change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Confidence {
+    /// Weak evidence: the text is left alone.
+    Low,
+    /// Some evidence: applied only when asked (`--aggressive`), otherwise listed.
+    Middle,
+    /// Strong evidence: applied.
+    High,
+}
+
+impl Confidence {
+    /// The lower-case name used in reports and on the review page.
+    pub fn name(self) -> &'static str {
+        match self {
+            Confidence::Low => "low",
+            Confidence::Middle => "middle",
+            Confidence::High => "high",
         }
     }
 }
@@ -61,6 +87,22 @@ pub struct Change {
     /// A word on why, where the kind alone does not say.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// How sure the pass was, for passes that weigh evidence.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub confidence: Option<Confidence>,
+}
+
+/// A replacement that a pass weighed: the text, the replacement, why, and how sure.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Weighed {
+    /// The text on the page.
+    pub from: String,
+    /// The replacement.
+    pub to: String,
+    /// Why, in one line.
+    pub reason: String,
+    /// How sure.
+    pub confidence: Confidence,
 }
 
 /// Every change made to one page, in the order the passes made them.
@@ -87,6 +129,7 @@ impl Report {
             from: from.into(),
             to: None,
             note: None,
+            confidence: None,
         });
     }
 
@@ -104,6 +147,7 @@ impl Report {
             from: from.into(),
             to: Some(to.into()),
             note: None,
+            confidence: None,
         });
     }
 
@@ -121,6 +165,19 @@ impl Report {
             from: from.into(),
             to: None,
             note: Some(note.into()),
+            confidence: None,
+        });
+    }
+
+    /// Records a weighed replacement: its confidence and the reason for it.
+    pub fn weighed(&mut self, kind: ChangeKind, block: usize, weighed: Weighed) {
+        self.changes.push(Change {
+            kind,
+            block,
+            from: weighed.from,
+            to: Some(weighed.to),
+            note: Some(weighed.reason),
+            confidence: Some(weighed.confidence),
         });
     }
 
