@@ -149,6 +149,21 @@ pub fn despin<'a>(
     despin
 }
 
+/// Despins one text on its own, as a page of one block: for tools and evaluation.
+pub fn despin_text(text: &str, lang: Lang, settings: &DespinSettings) -> (String, Report) {
+    let mut report = Report::default();
+    let mut blocks = [Block {
+        number: 1,
+        kind: super::extract::BlockKind::Paragraph,
+        text: text.to_string(),
+        link_density: 0.0,
+        chrome_hint: false,
+    }];
+    despin(&mut blocks, lang, settings, &mut report);
+    let [block] = blocks;
+    (block.text, report)
+}
+
 /// Applies high-confidence proposals (and middle ones when `aggressive`), records
 /// middle ones otherwise as suspects, and leaves low ones alone.
 fn apply(
