@@ -10,7 +10,7 @@ use std::fmt::Write as _;
 use similar::{Algorithm, DiffTag, capture_diff_slices};
 
 use super::FileOutcome;
-use super::report::{Change, ChangeKind, Confidence, Report};
+use super::report::{Change, ChangeKind, Confidence, Report, Suspect};
 
 /// One stretch of an article's text: unchanged, changed, or a kept suspect.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,7 +21,7 @@ enum Segment<'r> {
         after: String,
         change: Option<&'r Change>,
     },
-    Suspect(&'r Change),
+    Suspect(&'r Suspect),
 }
 
 /// Whether a change kind edits text inside the body (and so shows in the diff).
@@ -31,7 +31,10 @@ fn inline(kind: ChangeKind) -> bool {
         ChangeKind::ChromeRemoved
             | ChangeKind::MetadataTaken
             | ChangeKind::SpeakerLabelled
-            | ChangeKind::SpunWordSuspect
+            | ChangeKind::TurnsSplit
+            | ChangeKind::ProseKept
+            | ChangeKind::ForeignParagraphRemoved
+            | ChangeKind::ConnectiveRemoved
     )
 }
 
@@ -121,7 +124,7 @@ fn split_at(segments: Vec<Segment<'_>>, at: usize) -> (Vec<Segment<'_>>, Vec<Seg
         let text = match &segment {
             Segment::Same(t) => t.as_str(),
             Segment::Changed { before, .. } => before.as_str(),
-            Segment::Suspect(c) => c.from.as_str(),
+            Segment::Suspect(c) => c.text.as_str(),
         };
         let (start, end) = (offset, offset + text.len());
         offset = end;
@@ -198,11 +201,7 @@ fn widen<'r>(segments: &mut [Segment<'r>], i: usize, change: &'r Change) {
 
 /// Splits unchanged stretches where the report's suspects stand, in order.
 fn mark_suspects<'r>(segments: Vec<Segment<'r>>, report: &'r Report) -> Vec<Segment<'r>> {
-    let mut suspects = report
-        .changes
-        .iter()
-        .filter(|c| c.kind == ChangeKind::SpunWordSuspect)
-        .peekable();
+    let mut suspects = report.suspects.iter().peekable();
     let mut out = Vec::with_capacity(segments.len());
     for segment in segments {
         let Segment::Same(mut text) = segment else {
@@ -210,11 +209,11 @@ fn mark_suspects<'r>(segments: Vec<Segment<'r>>, report: &'r Report) -> Vec<Segm
             continue;
         };
         while let Some(suspect) = suspects.peek() {
-            let Some(at) = text.find(suspect.from.as_str()).filter(|_| !suspect.from.is_empty())
+            let Some(at) = text.find(suspect.text.as_str()).filter(|_| !suspect.text.is_empty())
             else {
                 break;
             };
-            let rest = text.split_off(at + suspect.from.len());
+            let rest = text.split_off(at + suspect.text.len());
             text.truncate(at);
             out.push(Segment::Same(std::mem::take(&mut text)));
             out.push(Segment::Suspect(suspect));
@@ -231,18 +230,20 @@ fn escape(out: &mut String, text: &str) {
     let _ = pulldown_cmark_escape::escape_html(out, text);
 }
 
-/// The `data-` attributes and tooltip of a change mark.
-fn mark_open(out: &mut String, kind: ChangeKind, confidence: Option<Confidence>, note: &str) {
+/// Opens a change mark: its kind (`suspect` for kept text) and label for the filters,
+/// its confidence, and the reason as a title.
+fn mark_open(out: &mut String, kind: &str, label: &str, confidence: Option<Confidence>, note: &str) {
     let confidence = confidence.map_or("none", Confidence::name);
     let _ = write!(
         out,
-        "<span class=\"chg\" tabindex=\"0\" data-kind=\"{}\" data-confidence=\"{confidence}\"",
-        kind_name(kind)
+        "<span class=\"chg\" tabindex=\"0\" data-kind=\"{kind}\" data-label=\"{label}\" data-confidence=\"{confidence}\" title=\""
     );
-    out.push_str(" title=\"");
     escape(out, note);
     out.push_str("\">");
 }
+
+/// The label of kept text in the filters.
+const SUSPECT_LABEL: &str = "suspect (kept)";
 
 fn kind_name(kind: ChangeKind) -> String {
     serde_json::to_value(kind)
@@ -273,17 +274,14 @@ fn article_text(before: &str, after: &str, report: &Report) -> String {
                     |c| (c.kind, c.confidence),
                 );
                 let note = match change {
-                    Some(c) => c
-                        .note
-                        .clone()
-                        .unwrap_or_else(|| kind.label().to_string()),
+                    Some(c) => c.reason.clone(),
                     None if before.chars().chain(after.chars()).all(|c| !c.is_alphanumeric()) => {
                         kind.label().to_string()
                     }
                     None => "changed by formatting".to_string(),
                 };
                 let note = format!("{}: {note}", kind.label());
-                mark_open(&mut out, kind, confidence, &note);
+                mark_open(&mut out, &kind_name(kind), kind.label(), confidence, &note);
                 if !before.is_empty() {
                     out.push_str("<del>");
                     escape(&mut out, &before);
@@ -296,20 +294,25 @@ fn article_text(before: &str, after: &str, report: &Report) -> String {
                 }
                 why(&mut out, &note);
             }
-            Segment::Suspect(change) => {
-                let note = format!(
-                    "{}: `{}` may be `{}` — {}",
-                    change.kind.label(),
-                    change.from,
-                    change.to.as_deref().unwrap_or(""),
-                    change.note.as_deref().unwrap_or("")
-                );
-                mark_open(&mut out, change.kind, change.confidence, &note);
+            Segment::Suspect(suspect) => {
+                let note = match &suspect.to {
+                    Some(to) => format!(
+                        "kept, may be {}: `{}` → `{to}`? {}",
+                        suspect.kind.label(),
+                        suspect.text,
+                        suspect.reason
+                    ),
+                    None => format!("kept, may be {}: {}", suspect.kind.label(), suspect.reason),
+                };
+                mark_open(&mut out, "suspect", SUSPECT_LABEL, suspect.confidence, &note);
                 out.push_str("<mark>");
-                escape(&mut out, &change.from);
-                out.push_str("</mark><span class=\"alt\">");
-                escape(&mut out, change.to.as_deref().unwrap_or(""));
-                out.push_str("?</span>");
+                escape(&mut out, &suspect.text);
+                out.push_str("</mark>");
+                if let Some(to) = &suspect.to {
+                    out.push_str("<span class=\"alt\">");
+                    escape(&mut out, to);
+                    out.push_str("?</span>");
+                }
                 why(&mut out, &note);
             }
         }
@@ -320,10 +323,10 @@ fn article_text(before: &str, after: &str, report: &Report) -> String {
 /// The list of blocks that left the body (chrome, metadata) for one article.
 fn removed_blocks(report: &Report) -> String {
     let mut out = String::new();
-    for change in report.changes.iter().filter(|c| !inline(c.kind) && c.kind != ChangeKind::SpunWordSuspect) {
-        let note = change.note.as_deref().unwrap_or(change.kind.label());
+    for change in report.changes.iter().filter(|c| !inline(c.kind)) {
+        let note = change.reason.as_str();
         out.push_str("<li>");
-        mark_open(&mut out, change.kind, change.confidence, note);
+        mark_open(&mut out, &kind_name(change.kind), change.kind.label(), change.confidence, note);
         out.push_str("<del>");
         escape(&mut out, &change.from);
         out.push_str("</del>");
@@ -333,36 +336,35 @@ fn removed_blocks(report: &Report) -> String {
     out
 }
 
-/// Distinct word changes (restorations and suspects) with counts, most frequent first.
+/// Distinct spin restorations and suspected ones, with counts, most frequent first.
 fn distinct_changes(report: &Report) -> String {
-    let mut counts: Vec<(&Change, usize)> = Vec::new();
-    for change in report
+    let restored = report
         .changes
         .iter()
-        .filter(|c| matches!(c.kind, ChangeKind::SpunWordRestored | ChangeKind::SpunWordSuspect))
-    {
-        match counts.iter_mut().find(|(c, _)| {
-            c.kind == change.kind && c.from == change.from && c.to == change.to
-        }) {
+        .filter(|c| c.kind == ChangeKind::SpunWordRestored)
+        .map(|c| ("spun_word_restored", c.from.as_str(), c.to.as_deref(), c.confidence));
+    let suspected = report
+        .suspects
+        .iter()
+        .filter(|s| s.kind == ChangeKind::SpunWordRestored)
+        .map(|s| ("suspect", s.text.as_str(), s.to.as_deref(), s.confidence));
+    let mut counts: Vec<((&str, &str, Option<&str>, Option<Confidence>), usize)> = Vec::new();
+    for entry in restored.chain(suspected) {
+        match counts.iter_mut().find(|(e, _)| *e == entry) {
             Some((_, n)) => *n += 1,
-            None => counts.push((change, 1)),
+            None => counts.push((entry, 1)),
         }
     }
     counts.sort_by(|a, b| b.1.cmp(&a.1));
     let mut out = String::new();
-    for (change, n) in counts {
-        let confidence = change.confidence.map_or("none", Confidence::name);
-        let _ = write!(
-            out,
-            "<tr data-kind=\"{}\" data-confidence=\"{confidence}\"><td>",
-            kind_name(change.kind)
-        );
-        escape(&mut out, &change.from);
+    for ((kind, from, to, confidence), n) in counts {
+        let confidence = confidence.map_or("none", Confidence::name);
+        let _ = write!(out, "<tr data-kind=\"{kind}\" data-confidence=\"{confidence}\"><td>");
+        escape(&mut out, from);
         out.push_str("</td><td>");
-        escape(&mut out, change.to.as_deref().unwrap_or(""));
-        let _ = write!(out, "</td><td>{n}</td><td>{confidence}</td><td>");
-        escape(&mut out, change.kind.label());
-        out.push_str("</td></tr>");
+        escape(&mut out, to.unwrap_or(""));
+        let label = if kind == "suspect" { SUSPECT_LABEL } else { ChangeKind::SpunWordRestored.label() };
+        let _ = write!(out, "</td><td>{n}</td><td>{confidence}</td><td>{label}</td></tr>");
     }
     out
 }
@@ -419,7 +421,7 @@ pub fn page(files: &[FileOutcome]) -> String {
         .filter_map(|f| f.result.as_ref().err())
         .map(|message| {
             let mut li = String::from("<li>");
-            escape(&mut li, message);
+            escape(&mut li, &message.to_string());
             li.push_str("</li>");
             li
         })
@@ -446,9 +448,10 @@ mod tests {
                 reason: "table pair".into(),
                 confidence: Confidence::High,
             },
+            true,
         );
         report.weighed(
-            ChangeKind::SpunWordSuspect,
+            ChangeKind::SpunWordRestored,
             1,
             Weighed {
                 from: "磨练".into(),
@@ -456,6 +459,7 @@ mod tests {
                 reason: "rare word".into(),
                 confidence: Confidence::Middle,
             },
+            false,
         );
         report.push(ChangeKind::BrandRemoved, 1, "金鲤娱乐");
         report
@@ -476,17 +480,17 @@ mod tests {
                 if before == "金鲤娱乐" && after.is_empty() && c.kind == ChangeKind::BrandRemoved),
             "{found:?}"
         );
-        assert!(found.iter().any(|s| matches!(s, Segment::Suspect(c) if c.from == "磨练")));
+        assert!(found.iter().any(|s| matches!(s, Segment::Suspect(c) if c.text == "磨练")));
     }
 
     #[test]
     fn the_text_marks_carry_kind_confidence_and_reason_escaped() {
         let report = spun_report();
         let html = article_text("大模子<b>的磨练", "大模型<b>的磨练", &report);
-        assert!(html.contains("data-kind=\"spun_word_restored\" data-confidence=\"high\""), "{html}");
+        assert!(html.contains("data-kind=\"spun_word_restored\" data-label=\"spun word restored\" data-confidence=\"high\""), "{html}");
         assert!(html.contains("<del>模子</del><ins>模型</ins>"), "{html}");
         assert!(html.contains("&lt;b&gt;"), "{html}");
-        assert!(html.contains("data-kind=\"spun_word_suspect\" data-confidence=\"middle\""), "{html}");
+        assert!(html.contains("data-kind=\"suspect\" data-label=\"suspect (kept)\" data-confidence=\"middle\""), "{html}");
         assert!(html.contains("table pair"), "{html}");
     }
 }

@@ -28,6 +28,8 @@ struct RawFrontMatter {
     #[serde(default)]
     updated: Option<Spanned<String>>,
     #[serde(default)]
+    interview_date: Option<Spanned<String>>,
+    #[serde(default)]
     interviewee: Option<OneOrMany>,
     #[serde(default)]
     interviewees: Option<OneOrMany>,
@@ -134,6 +136,8 @@ pub struct Article {
     pub date: ArticleDate,
     /// Last update, if given.
     pub updated: Option<ArticleDate>,
+    /// When the interview took place, if the page says (`interview_date`).
+    pub interview_date: Option<ArticleDate>,
     /// The people interviewed.
     pub interviewees: Vec<String>,
     /// The people asking.
@@ -373,6 +377,11 @@ pub fn parse_article(
         .as_ref()
         .map(|u| parse_date("updated", u))
         .transpose()?;
+    let interview_date = raw
+        .interview_date
+        .as_ref()
+        .map(|d| parse_date("interview_date", d))
+        .transpose()?;
     let interviewees = merge_people(raw.interviewee, raw.interviewees);
     let interviewers = merge_people(raw.interviewer, raw.interviewers);
     let lang = match raw.lang {
@@ -434,6 +443,7 @@ pub fn parse_article(
         title,
         date,
         updated,
+        interview_date,
         interviewees,
         interviewers,
         publication: raw

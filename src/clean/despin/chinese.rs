@@ -19,13 +19,13 @@ use super::{Proposal, Source, Thesaurus};
 use crate::clean::dict::Dictionary;
 
 /// A word this rare or rarer may be a spinner's.
-const RARE: u64 = 300;
+const RARE: u32 = 300;
 /// A sibling must be at least this frequent…
-const FREQUENT: u64 = 500;
+const FREQUENT: u32 = 500;
 /// …and this many times more frequent than the word on the page.
-const SIBLING_RATIO: u64 = 20;
+const SIBLING_RATIO: u32 = 20;
 /// A thesaurus synonym must be this many times more frequent than the word.
-const SYNONYM_RATIO: u64 = 5;
+const SYNONYM_RATIO: u32 = 5;
 /// The cost of one change to a dictionary sibling, in nats.
 const SIBLING_COST: f64 = 2.0;
 /// The cost of one change to a synonym the user's thesaurus gives: a narrower source.
@@ -52,7 +52,7 @@ fn siblings() -> &'static HashMap<Box<str>, Vec<Box<str>>> {
             let n = word.chars().count();
             (2..=3).contains(&n) && word.chars().all(crate::text::is_cjk)
         };
-        let mut by_mask: HashMap<String, Vec<(&str, u64)>> = HashMap::new();
+        let mut by_mask: HashMap<String, Vec<(&str, u32)>> = HashMap::new();
         for (word, count) in dictionary.entries() {
             if count >= FREQUENT && is_candidate_shape(word) {
                 for at in 0..word.chars().count() {
@@ -65,8 +65,8 @@ fn siblings() -> &'static HashMap<Box<str>, Vec<Box<str>>> {
             if count > RARE || !is_candidate_shape(word) {
                 continue;
             }
-            let floor = FREQUENT.max(SIBLING_RATIO * count.max(1));
-            let mut found: Vec<(&str, u64)> = (0..word.chars().count())
+            let floor = FREQUENT.max(SIBLING_RATIO.saturating_mul(count.max(1)));
+            let mut found: Vec<(&str, u32)> = (0..word.chars().count())
                 .filter_map(|at| by_mask.get(&masked(word, at)))
                 .flatten()
                 .filter(|(_, n)| *n >= floor)
@@ -85,7 +85,7 @@ fn siblings() -> &'static HashMap<Box<str>, Vec<Box<str>>> {
 /// word model, and the word boundaries of that segmentation.
 fn segment(chars: &[char]) -> (f64, Vec<usize>) {
     let dictionary = Dictionary::global();
-    let total = dictionary.total().max(1.0);
+    let total = dictionary.total().max(1) as f64;
     let unknown = (1.0 / total).ln();
     let n = chars.len();
     let mut best = vec![f64::NEG_INFINITY; n + 1];
@@ -101,7 +101,7 @@ fn segment(chars: &[char]) -> (f64, Vec<usize>) {
             word.push(chars[end - 1]);
             let count = dictionary.freq(&word);
             let score = if count > 0 {
-                (count as f64 / total).ln()
+                (f64::from(count) / total).ln()
             } else if end == start + 1 {
                 unknown
             } else {
@@ -164,7 +164,7 @@ pub fn propose(text: &str, thesaurus: Option<&Thesaurus>) -> Vec<Proposal> {
             let own = dictionary.freq(word);
             let synonyms: Vec<(&str, Source)> = thesaurus
                 .synonyms(word)
-                .filter(|s| dictionary.freq(s) >= SYNONYM_RATIO * own.max(1))
+                .filter(|s| dictionary.freq(s) >= SYNONYM_RATIO.saturating_mul(own.max(1)))
                 .map(|s| (s, Source::UserThesaurus))
                 .collect();
             if synonyms.is_empty() {

@@ -36,7 +36,7 @@ pub struct DespinSettings {
     /// Apply middle-confidence changes too.
     pub aggressive: bool,
     /// The user's extra pairs (site.yml `clean.spin_pairs`).
-    pub user_pairs: Option<Arc<SpinTable>>,
+    pub user_pairs: Option<SpinTable>,
     /// The user's thesaurus (site.yml `clean.thesaurus`).
     pub thesaurus: Option<Arc<Thesaurus>>,
 }
@@ -186,14 +186,13 @@ fn apply(
             reason: proposal.reason.clone(),
             confidence,
         };
-        if confidence == Confidence::High || aggressive {
+        let applied = confidence == Confidence::High || aggressive;
+        if applied {
             out.push_str(&text[last..proposal.start]);
             out.push_str(&proposal.original);
             last = proposal.end;
-            report.weighed(ChangeKind::SpunWordRestored, block, weighed);
-        } else {
-            report.weighed(ChangeKind::SpunWordSuspect, block, weighed);
         }
+        report.weighed(ChangeKind::SpunWordRestored, block, weighed, applied);
     }
     out.push_str(&text[last..]);
     out

@@ -62,7 +62,7 @@ struct Rule {
 }
 
 /// A compiled spinner table.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct SpinTable {
     terms: std::collections::HashSet<String>,
     forms: Vec<String>,
