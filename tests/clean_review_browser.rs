@@ -45,10 +45,11 @@ fn the_review_page_shows_changes_in_place_and_is_keyboard_navigable() {
     assert_eq!(value(&tab, "document.querySelector('article').lang"), "zh-Hans");
     let restored = value(
         &tab,
-        "Array.from(document.querySelectorAll('.chg[data-kind=spun_word_restored]'))\
-         .map(e => e.querySelector('del').textContent + '→' + e.querySelector('ins').textContent)",
+        "JSON.stringify(Array.from(document.querySelectorAll('.chg[data-kind=spun_word_restored]'))\
+         .map(e => (e.querySelector('del')?.textContent ?? '') + '→' + (e.querySelector('ins')?.textContent ?? '')))",
     );
-    let restored: Vec<String> = serde_json::from_value(restored).expect("strings");
+    let restored: Vec<String> =
+        serde_json::from_str(restored.as_str().expect("a JSON string")).expect("strings");
     assert!(restored.contains(&"大模子→大模型".to_string()), "{restored:?}");
     assert!(restored.contains(&"墟市→市场".to_string()), "{restored:?}");
     assert!(

@@ -77,19 +77,16 @@ fn segments<'r>(before: &str, after: &str, report: &'r Report) -> Vec<Segment<'r
         }
         i += 1;
     }
-    for i in 0..out.len() {
-        let Segment::Changed { before, after, change: None } = &out[i] else {
-            continue;
-        };
-        let found = report.changes.iter().enumerate().find(|(k, c)| {
-            !used[*k]
-                && inline(c.kind)
-                && c.from.contains(before.as_str())
-                && c.to.as_deref().unwrap_or("").contains(after.as_str())
-        });
-        let Some((k, change)) = found else { continue };
-        used[k] = true;
-        widen(&mut out, i, change);
+    let mut i = 0;
+    while i < out.len() {
+        if matches!(&out[i], Segment::Changed { change: None, .. })
+            && let Some((k, end, change)) = match_run(&out, i, report, &used)
+        {
+            used[k] = true;
+            collapse(&mut out, i, end);
+            widen(&mut out, i, change);
+        }
+        i += 1;
     }
     mark_suspects(out, report)
 }
@@ -156,6 +153,74 @@ fn split_at(segments: Vec<Segment<'_>>, at: usize) -> (Vec<Segment<'_>>, Vec<Seg
         }
     }
     (left, right)
+}
+
+/// The longest run of segments from `i` (a changed one, up to four more, ending on a
+/// changed one) whose text lies inside one unused report change: (change index, last
+/// segment of the run, change). A spun word the diff split (墟市 → 市场 as `-墟`, `市`,
+/// `+场`) is found whole.
+fn match_run<'r>(
+    segments: &[Segment<'r>],
+    i: usize,
+    report: &'r Report,
+    used: &[bool],
+) -> Option<(usize, usize, &'r Change)> {
+    let last = (i + 4).min(segments.len() - 1);
+    (i..=last).rev().find_map(|end| {
+        if !matches!(&segments[end], Segment::Changed { change: None, .. }) {
+            return None;
+        }
+        let (mut before, mut after) = (String::new(), String::new());
+        for segment in &segments[i..=end] {
+            match segment {
+                Segment::Same(t) => {
+                    before.push_str(t);
+                    after.push_str(t);
+                }
+                Segment::Changed { before: b, after: a, change: None } => {
+                    before.push_str(b);
+                    after.push_str(a);
+                }
+                _ => return None,
+            }
+        }
+        report.changes.iter().enumerate().find_map(|(k, c)| {
+            let fits = !used[k]
+                && inline(c.kind)
+                && c.from.contains(before.as_str())
+                && c.to.as_deref().unwrap_or("").contains(after.as_str());
+            fits.then_some((k, end, c))
+        })
+    })
+}
+
+/// Joins segments `i..=end` into one changed segment.
+fn collapse(segments: &mut Vec<Segment<'_>>, i: usize, end: usize) {
+    if end == i {
+        return;
+    }
+    let (mut before, mut after) = (String::new(), String::new());
+    for segment in segments.drain(i..=end) {
+        match segment {
+            Segment::Same(t) => {
+                before.push_str(&t);
+                after.push_str(&t);
+            }
+            Segment::Changed { before: b, after: a, .. } => {
+                before.push_str(&b);
+                after.push_str(&a);
+            }
+            Segment::Suspect(_) => {}
+        }
+    }
+    segments.insert(
+        i,
+        Segment::Changed {
+            before,
+            after,
+            change: None,
+        },
+    );
 }
 
 /// Moves the parts of `change.from`/`change.to` that the diff left in the
@@ -481,6 +546,18 @@ mod tests {
             "{found:?}"
         );
         assert!(found.iter().any(|s| matches!(s, Segment::Suspect(c) if c.text == "磨练")));
+    }
+
+    #[test]
+    fn a_word_the_diff_splits_is_shown_whole() {
+        let mut report = Report::default();
+        report.replace(ChangeKind::SpunWordRestored, 1, "墟市", "市场");
+        let found = segments("墟市需求很大", "市场需求很大", &report);
+        assert!(
+            matches!(&found[0], Segment::Changed { before, after, change: Some(_) }
+                if before == "墟市" && after == "市场"),
+            "{found:?}"
+        );
     }
 
     #[test]

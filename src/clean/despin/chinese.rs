@@ -6,9 +6,10 @@
 //! clause keeps as a word is a suspect, and its candidates are the frequent words
 //! that share all but one character, in place (its siblings), and its synonyms in the
 //! user's thesaurus. Each candidate is scored by how much more probable the clause
-//! around it becomes under the dictionary's word model (which rewards a candidate that
-//! forms a known compound with its neighbours: 人为智能→人工智能), plus a bonus when
-//! the candidate already stands elsewhere on the page. The margin is the best
+//! around it becomes under the dictionary's word model; for a sibling only a quarter
+//! of its own frequency advantage counts, so it must win by forming a known compound
+//! with its neighbours (人为智能→人工智能), since almost every rare word has some
+//! frequent sibling. The margin is the best
 //! candidate's gain less a cost per change, and never more than its lead over the
 //! runner-up: when 孩子, 日子 and 模型 fit 模子 equally well, nothing is sure.
 
@@ -30,8 +31,10 @@ const SYNONYM_RATIO: u32 = 5;
 const SIBLING_COST: f64 = 2.0;
 /// The cost of one change to a synonym the user's thesaurus gives: a narrower source.
 const SYNONYM_COST: f64 = 1.0;
-/// The bonus when the candidate itself stands elsewhere on the page.
-const PAGE_SUPPORT: f64 = 4.0;
+/// How much of a sibling's own frequency advantage counts: a frequent word one
+/// character away exists for most rare words, so a sibling must win mostly by its
+/// context (a compound with its neighbours), not by being common.
+const SIBLING_FREQUENCY_WEIGHT: f64 = 0.25;
 /// Characters of context on either side when scoring a change.
 const WINDOW: usize = 4;
 /// The longest dictionary word looked up while segmenting.
@@ -215,20 +218,27 @@ fn weigh(
         return None;
     }
     let word = &text[byte_at(start)..byte_at(end)];
-    let mut scored: Vec<(f64, &str, Source, bool)> = candidates
+    let dictionary = Dictionary::global();
+    let mut scored: Vec<(f64, &str, Source)> = candidates
         .iter()
         .map(|&(candidate, source)| {
             let mut window: Vec<char> = chars[left..start].to_vec();
             window.extend(candidate.chars());
             window.extend(&chars[end..right]);
             let gain = segment(&window).0 - base;
-            let on_page = text.contains(candidate);
-            let support = if on_page { PAGE_SUPPORT } else { 0.0 };
-            (gain + support, candidate, source, on_page)
+            let score = match source {
+                Source::UserThesaurus => gain,
+                _ => {
+                    let own = f64::from(dictionary.freq(word).max(1)).ln();
+                    let frequency = f64::from(dictionary.freq(candidate).max(1)).ln() - own;
+                    gain - (1.0 - SIBLING_FREQUENCY_WEIGHT) * frequency
+                }
+            };
+            (score, candidate, source)
         })
         .collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0));
-    let (best, original, source, on_page) = *scored.first()?;
+    let (best, original, source) = *scored.first()?;
     let lead = scored.get(1).map_or(f64::INFINITY, |r| best - r.0);
     let cost = match source {
         Source::UserThesaurus => SYNONYM_COST,
@@ -240,10 +250,9 @@ fn weigh(
         .map(|r| format!("; next best `{}` trails by {lead:.1}", r.1))
         .unwrap_or_default();
     let why = match source {
-        Source::UserThesaurus => "a more frequent synonym in your thesaurus",
-        _ => "a more frequent word one character away",
+        Source::UserThesaurus => "a more frequent synonym in your thesaurus, and the clause reads",
+        _ => "a more frequent word one character away that fits its neighbours: the clause reads",
     };
-    let page = if on_page { ", and stands elsewhere on the page" } else { "" };
     Some(Proposal {
         start: byte_at(start),
         end: byte_at(end),
@@ -251,7 +260,7 @@ fn weigh(
         margin,
         source,
         reason: format!(
-            "`{word}` is rare; `{original}` is {why}{page}, and the clause reads {best:.1} more likely with it{runner_up}"
+            "`{word}` is rare; `{original}` is {why} {best:.1} more likely with it{runner_up}"
         ),
     })
 }
@@ -276,10 +285,15 @@ mod tests {
     }
 
     #[test]
-    fn a_rare_sibling_is_restored_when_the_page_supports_it() {
-        let text = "模型越大越好。大家都在训练模子，模子的磨练要很多数据。";
-        let found = best(text, None);
-        assert!(found.contains(&("模子".to_string(), "模型".to_string())), "{found:?}");
+    fn a_sibling_that_forms_a_compound_is_restored() {
+        let found = best("人为智能正在改变城市。", None);
+        assert!(found.contains(&("人为".to_string(), "人工".to_string())), "{found:?}");
+    }
+
+    #[test]
+    fn a_sibling_that_is_only_more_frequent_is_not_sure() {
+        let found = best("口述历史不是问卷，是陪人回忆。我们聊聊中文排版和标点。", None);
+        assert_eq!(found, [], "{found:?}");
     }
 
     #[test]
