@@ -41,6 +41,7 @@ const MAX_CANDIDATES: usize = 30;
 #[derive(Debug, Default)]
 pub struct EnglishModel {
     ids: HashMap<Box<str>, u32>,
+    words: Vec<Box<str>>,
     counts: Vec<u64>,
     total: f64,
     pairs: HashMap<(u32, u32), u64>,
@@ -80,6 +81,7 @@ impl EnglishModel {
             {
                 let id = model.counts.len() as u32;
                 model.ids.insert(word.into(), id);
+                model.words.push(word.into());
                 model.counts.push(count);
                 model.total += count as f64;
             }
@@ -214,11 +216,7 @@ impl EnglishModel {
     }
 
     fn word(&self, id: u32) -> &str {
-        self.ids
-            .iter()
-            .find(|(_, v)| **v == id)
-            .map(|(k, _)| &**k)
-            .unwrap_or_default()
+        self.words.get(id as usize).map_or("", |w| &**w)
     }
 
     /// A word is a candidate for change when the thesaurus knows it, it is not an
