@@ -166,7 +166,10 @@ impl Lexicon {
             return false;
         }
         let share = self.spam_share(text);
-        let sentence = text.contains(['。', '，', '！', '？', '；']) || text.contains(", ");
+        let sentence = text.contains(['。', '，', '！', '？', '；'])
+            || text.contains(", ")
+            || text.contains(". ")
+            || text.trim_end().ends_with(['.', '!', '?']);
         share > 0.5 || !sentence && (share >= 0.34 || hits >= 2)
     }
 }

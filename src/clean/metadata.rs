@@ -285,15 +285,46 @@ pub fn locate_title(page: &Page, brands: &[String]) -> Option<usize> {
             .take(60)
             .position(|b| matches!(b.kind, BlockKind::Heading(_)) && usable(b));
     }
-    let window = blocks.len().min(20);
+    // A text page's title comes before its first paragraph of prose.
+    let window = blocks
+        .iter()
+        .take(20)
+        .position(super::prose::is_prose)
+        .unwrap_or(blocks.len().min(20));
     if let Some(byline) = blocks[..window].iter().position(|b| is_byline(&b.text))
-        && let Some(title) = (0..byline).rev().find(|&i| usable(&blocks[i]))
+        && let Some(title) = (0..byline)
+            .rev()
+            .find(|&i| usable(&blocks[i]) && looks_like_title(&blocks[i].text))
     {
         return Some(title);
     }
     blocks[..window]
         .iter()
-        .position(|b| usable(b) && b.text.chars().count() >= 5 && !b.text.ends_with(['。', '.']))
+        .position(|b| usable(b) && looks_like_title(&b.text))
+}
+
+/// Whether a line of a text page reads as a title rather than a paragraph or a turn:
+/// short, no full stop, not a quoted turn (`記者問到：“…”`).
+fn looks_like_title(text: &str) -> bool {
+    let chars = text.chars().count();
+    let commas = text.matches(['，', ',']).count();
+    (5..=80).contains(&chars)
+        && !text.contains('。')
+        && !text.ends_with(['.', '”', '"', '’', ':', '：'])
+        && !text.contains("：“")
+        && !text.contains(":“")
+        && !(chars > 40 && commas >= 2)
+}
+
+/// A stand-in title for a page that has none: its first sentence, 40 characters at
+/// most.
+pub fn first_sentence(body: &str) -> String {
+    let sentence: String = body
+        .chars()
+        .take_while(|c| !matches!(c, '。' | '！' | '？' | '!' | '?' | '\n' | '，' | ','))
+        .take(40)
+        .collect();
+    sentence.trim().to_string()
 }
 
 /// The title line repeated with different junk in front: the longest ending (8
@@ -380,6 +411,25 @@ pub fn clean_title(raw: &str, brands: &[String]) -> String {
                     .to_string();
             }
             _ => break,
+        }
+    }
+    loop {
+        let trailing = lexicon
+            .hits(&title)
+            .last()
+            .map(|h| (h.start, h.end))
+            .into_iter()
+            .chain(lexicon.bait_brands(&title).last().copied())
+            .filter(|(start, end)| *end == title.len() && *start > 0)
+            .map(|(start, _)| start)
+            .min();
+        match trailing {
+            Some(start) => {
+                title = title[..start]
+                    .trim_end_matches([' ', '·', '-', '|', ':', '：', '_', '，', ','])
+                    .to_string();
+            }
+            None => break,
         }
     }
     for brand in brands {
@@ -685,7 +735,10 @@ mod tests {
             find_date("2019-9-5 9:30").as_deref(),
             Some("2019-09-05 09:30:00")
         );
-        assert_eq!(month_day("09月07日", Some(2019)).as_deref(), Some("2019-09-07"));
+        assert_eq!(
+            month_day("09月07日", Some(2019)).as_deref(),
+            Some("2019-09-07")
+        );
         assert_eq!(month_day("09月07日", None), None);
     }
 
@@ -707,7 +760,25 @@ mod tests {
             interview_date("She was interviewed in Leeds on March 3, 2022.", None).as_deref(),
             Some("2022-03-03")
         );
-        assert_eq!(interview_date("3月15日，天气很好。", Some("2024-03-21")), None);
+        assert_eq!(
+            interview_date("3月15日，天气很好。", Some("2024-03-21")),
+            None
+        );
+    }
+
+    #[test]
+    fn turns_and_paragraphs_are_not_titles() {
+        assert!(looks_like_title("专访林知远：河流的未来"));
+        assert!(looks_like_title("大模型还会继续变大吗？"));
+        assert!(!looks_like_title(
+            "記者問到：“你對本周中國賽最期待的是什么？”"
+        ));
+        assert!(!looks_like_title("他说，河流是城市的记忆。"));
+        assert!(!looks_like_title("赵震在社媒写道:"));
+        assert_eq!(
+            first_sentence("雷速體育10月12日報道，中國籃球名宿"),
+            "雷速體育10月12日報道"
+        );
     }
 
     #[test]
@@ -719,6 +790,10 @@ mod tests {
         assert_eq!(
             clean_title("Online Casino Free Spins | Interview with Ada Quill", &[]),
             "Interview with Ada Quill"
+        );
+        assert_eq!(
+            clean_title("PG电子 林知远谈河流 星河电竞平台", &[]),
+            "林知远谈河流"
         );
     }
 

@@ -327,6 +327,13 @@ fn finish(
         title = format::fullwidth_punctuation(&title, 0, &mut report);
     }
     if title.is_empty() {
+        // The body as cleaned, so spam cannot stand in for the title.
+        title = metadata::first_sentence(&state.body_text());
+        report
+            .draft_reasons
+            .push("no title on the page: its first sentence stands in".to_string());
+    }
+    if title.is_empty() {
         title = Path::new(&state.file_name)
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())

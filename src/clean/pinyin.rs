@@ -9,6 +9,7 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
+use super::extract::{Block, BlockKind};
 use super::pipeline::PageState;
 use super::report::ChangeKind;
 use super::{CleanSettings, Problem};
@@ -37,8 +38,20 @@ fn pattern() -> &'static Regex {
 
 /// Removes pinyin annotations when the page shows the pattern.
 pub fn run(state: &mut PageState, _settings: &CleanSettings) -> Result<(), Problem> {
+    // The title is converted with the page: it goes through as block 0.
+    state.body.insert(
+        0,
+        Block {
+            number: 0,
+            kind: BlockKind::Heading(1),
+            text: std::mem::take(&mut state.meta.title),
+            link_density: 0.0,
+            chrome_hint: false,
+        },
+    );
     remove_toned(state);
     remove_toneless(state);
+    state.meta.title = state.body.remove(0).text;
     Ok(())
 }
 
@@ -58,7 +71,10 @@ fn remove_toneless(state: &mut PageState) {
                 ChangeKind::PinyinRemoved,
                 block.number,
                 &c[0],
-                format!("the reading of {} left by a machine conversion ({total} on the page)", &c[1]),
+                format!(
+                    "the reading of {} left by a machine conversion ({total} on the page)",
+                    &c[1]
+                ),
             );
         }
         block.text = toneless().replace_all(&block.text, "$1").into_owned();
@@ -105,7 +121,6 @@ fn remove_toned(state: &mut PageState) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::clean::extract::{Block, BlockKind};
 
     fn state(texts: &[&str]) -> PageState {
         PageState {
@@ -137,8 +152,20 @@ mod tests {
     }
 
     #[test]
+    fn the_title_loses_its_readings_too() {
+        let mut page = state(&["城市發(fā)展很快。", "長(zhǎng)期來看也好。"]);
+        page.meta.title = "國(guó)家發(fā)展".to_string();
+        run(&mut page, &CleanSettings::default()).expect("runs");
+        assert_eq!(page.meta.title, "國家發展");
+        assert_eq!(page.body.len(), 2);
+    }
+
+    #[test]
     fn toneless_syllables_go_only_in_numbers() {
-        let mut page = state(&["這是(shi)一個(ge)新的開始，我們(men)會努力。", "他用了方法(method)和模型(app)。"]);
+        let mut page = state(&[
+            "這是(shi)一個(ge)新的開始，我們(men)會努力。",
+            "他用了方法(method)和模型(app)。",
+        ]);
         run(&mut page, &CleanSettings::default()).expect("runs");
         assert_eq!(page.body[0].text, "這是一個新的開始，我們會努力。");
         assert_eq!(page.body[1].text, "他用了方法(method)和模型(app)。");

@@ -3,6 +3,7 @@
 //! is marked draft and the report says why. Only a page without prose is refused.
 
 use super::extract::Block;
+use super::lexicon::Lexicon;
 use super::pipeline::PageState;
 use super::report::ChangeKind;
 use super::{CleanSettings, Problem};
@@ -11,8 +12,8 @@ use crate::text::is_cjk;
 /// The fewest characters of body text the layout must leave for its choice to stand.
 const MIN_BODY_CHARS: usize = 20;
 
-/// Whether a block reads as a paragraph of prose: long enough, ending sentences, and
-/// not mostly links.
+/// Whether a block reads as a paragraph of prose: long enough, ending sentences, not
+/// mostly links, and not a line of stuffed spam words.
 pub fn is_prose(block: &Block) -> bool {
     let text = block.text.as_str();
     if block.link_density >= 0.5 {
@@ -24,7 +25,7 @@ pub fn is_prose(block: &Block) -> bool {
         .chars()
         .filter(|c| matches!(c, '。' | '！' | '？' | '.' | '!' | '?' | '，' | ','))
         .count();
-    sentences >= 1 && (cjk >= 30 || words >= 15)
+    sentences >= 1 && (cjk >= 30 || words >= 15) && !Lexicon::global().is_spam_line(text)
 }
 
 /// Keeps every prose block when the layout found too little; refuses a page with

@@ -25,7 +25,7 @@ fn patterns() -> &'static Patterns {
         Patterns {
             // Only names of real HTML elements: `a < b` and `<未经授权>` are text.
             tag: re(
-                r"(?i)</?(?:a|abbr|b|br|cite|code|div|em|font|h[1-6]|i|img|p|section|small|span|strong|sup|sub|table|td|tr|u|ul|li|figure|figcaption|iframe|script|style)(?:\s+[a-z-]+(?:\s*=\s*(?:&quot;[^&]*&quot;|&#39;[^&]*&#39;|[^\s>]+))?)*\s*/?>|</?(?:cite|span|font|figcaption)(?:\s[^<>]{0,200})?>",
+                r"(?i)</?(?:a|abbr|b|br|cite|code|div|em|font|h[1-6]|i|img|p|section|small|span|strong|sup|sub|table|td|tr|u|ul|li|figure|figcaption|iframe|script|style)(?:\s+[a-z-]+(?:\s*=\s*(?:&quot;[^&]*&quot;|&#39;[^&]*&#39;|[^\s>]+))?)*\s*/?>|</?(?:cite|span|font|figcaption)(?:\s[^<>]{0,200})?>|[?？]?/(?:p|div|span|strong|em|li|td|tr|table|section|article)>",
             ),
             image: re(
                 r"(?i)(?:[(（\[【]\s*)?(?-u:\b)[a-z0-9_\-.]{1,64}\.(?:jpe?g|png|gif|webp|bmp)(?-u:\b)(?:\s*[)）\]】])?|(?:[(（\[【]\s*)?图片?\d{0,3}\.(?:jpe?g|png|gif|webp)(?:\s*[)）\]】])?",
@@ -151,6 +151,8 @@ mod tests {
         assert_eq!(text, "他说这很重要。a < b 且 b > c。");
         assert_eq!(report.count(ChangeKind::LeakedTagRemoved), 2);
         assert_eq!(clean("《未经授权》<不是标签>").0, "《未经授权》<不是标签>");
+        assert_eq!(clean("我们的年轻人。?/p>").0, "我们的年轻人。");
+        assert_eq!(clean("and/or 1/2 km/h").0, "and/or 1/2 km/h");
     }
 
     #[test]

@@ -36,7 +36,8 @@ pub fn run(state: &mut PageState, settings: &CleanSettings) -> Result<(), Proble
 pub fn remove_lexicon_spam(blocks: &mut [Block], report: &mut Report) {
     let lexicon = Lexicon::global();
     for block in blocks.iter_mut() {
-        if lexicon.is_spam_line(&block.text) && block.text.chars().count() <= 80 {
+        let stuffed = block.text.chars().count() <= 80 || lexicon.spam_share(&block.text) >= 0.3;
+        if stuffed && lexicon.is_spam_line(&block.text) {
             report.push_noted(
                 ChangeKind::LexiconRemoved,
                 block.number,
