@@ -31,7 +31,10 @@ fn the_review_page_shows_changes_in_place_and_is_keyboard_navigable() {
     assert_eq!(outcome.failed(), 0);
     assert_eq!(outcome.review_written.as_deref(), Some(review.as_path()));
     let html = std::fs::read_to_string(&review).expect("review page written");
-    assert!(!html.contains("<link") && !html.contains("src=\"http"), "self-contained");
+    assert!(
+        !html.contains("<link") && !html.contains("src=\"http"),
+        "self-contained"
+    );
 
     let Some((browser, _profile)) = launch() else {
         return;
@@ -39,10 +42,17 @@ fn the_review_page_shows_changes_in_place_and_is_keyboard_navigable() {
     let tab = browser.new_tab().expect("a tab");
     tab.navigate_to(&format!("file://{}", review.display()))
         .expect("navigate");
-    wait_until(&tab, "the page", "document.querySelectorAll('article').length === 2");
+    wait_until(
+        &tab,
+        "the page",
+        "document.querySelectorAll('article').length === 2",
+    );
 
     // The Chinese article is marked Chinese, and restorations show before → after.
-    assert_eq!(value(&tab, "document.querySelector('article').lang"), "zh-Hans");
+    assert_eq!(
+        value(&tab, "document.querySelector('article').lang"),
+        "zh-Hans"
+    );
     let restored = value(
         &tab,
         "JSON.stringify(Array.from(document.querySelectorAll('.chg[data-kind=spun_word_restored]'))\
@@ -50,26 +60,51 @@ fn the_review_page_shows_changes_in_place_and_is_keyboard_navigable() {
     );
     let restored: Vec<String> =
         serde_json::from_str(restored.as_str().expect("a JSON string")).expect("strings");
-    for whole in ["磨练→训练", "墟市→市场", "man-made consciousness→artificial intelligence"] {
-        assert!(restored.contains(&whole.to_string()), "{whole}: {restored:?}");
+    for whole in [
+        "磨练→训练",
+        "墟市→市场",
+        "man-made consciousness→artificial intelligence",
+    ] {
+        assert!(
+            restored.contains(&whole.to_string()),
+            "{whole}: {restored:?}"
+        );
     }
     assert!(
-        value(&tab, "document.querySelectorAll('.chg[data-kind=brand_removed] del').length")
-            .as_u64()
-            .is_some_and(|n| n >= 1)
+        value(
+            &tab,
+            "document.querySelectorAll('.chg[data-kind=brand_removed] del').length"
+        )
+        .as_u64()
+        .is_some_and(|n| n >= 1)
     );
 
     // j moves focus to the first change and shows its reason; k comes back.
     tab.press_key("j").expect("key j");
-    wait_until(&tab, "focus on a change", "document.activeElement.classList.contains('chg')");
+    wait_until(
+        &tab,
+        "focus on a change",
+        "document.activeElement.classList.contains('chg')",
+    );
     assert_eq!(
-        value(&tab, "getComputedStyle(document.activeElement.querySelector('.why')).display"),
+        value(
+            &tab,
+            "getComputedStyle(document.activeElement.querySelector('.why')).display"
+        ),
         "block"
     );
     tab.press_key("j").expect("key j");
-    wait_until(&tab, "the counter", "document.getElementById('position').textContent.startsWith('2 / ')");
+    wait_until(
+        &tab,
+        "the counter",
+        "document.getElementById('position').textContent.startsWith('2 / ')",
+    );
     tab.press_key("k").expect("key k");
-    wait_until(&tab, "the counter", "document.getElementById('position').textContent.startsWith('1 / ')");
+    wait_until(
+        &tab,
+        "the counter",
+        "document.getElementById('position').textContent.startsWith('1 / ')",
+    );
 
     // Unticking a kind switches its marks off, and j skips them.
     let total = value(&tab, "document.querySelectorAll('.chg:not(.off)').length")

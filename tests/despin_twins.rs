@@ -182,7 +182,9 @@ impl Score {
         for change in &report.changes {
             if change.kind == ChangeKind::SpunWordRestored {
                 let to = change.to.clone().unwrap_or_default().to_lowercase();
-                *restored.entry((change.from.to_lowercase(), to)).or_default() += 1;
+                *restored
+                    .entry((change.from.to_lowercase(), to))
+                    .or_default() += 1;
                 self.restored += 1;
             }
         }
@@ -199,11 +201,19 @@ impl Score {
     }
 
     fn precision(&self) -> f64 {
-        if self.restored == 0 { 1.0 } else { self.correct as f64 / self.restored as f64 }
+        if self.restored == 0 {
+            1.0
+        } else {
+            self.correct as f64 / self.restored as f64
+        }
     }
 
     fn recall(&self) -> f64 {
-        if self.spun == 0 { 0.0 } else { self.correct as f64 / self.spun as f64 }
+        if self.spun == 0 {
+            0.0
+        } else {
+            self.correct as f64 / self.spun as f64
+        }
     }
 }
 
@@ -217,8 +227,7 @@ fn evaluate(
     for (name, text) in unspun_texts(lang) {
         let (unspun_out, unspun_report) = despin_text(&text, lang, settings);
         assert_eq!(
-            unspun_out,
-            text,
+            unspun_out, text,
             "{family}: the unspun text {name} was changed: {:?}",
             unspun_report.changes
         );
@@ -262,8 +271,14 @@ fn chinese_rare_synonyms_are_restored_with_a_user_thesaurus() {
             thesaurus: Some(thesaurus()),
             ..DespinSettings::default()
         };
-        let name = if aggressive { "zh rare synonym + thesaurus, aggressive" } else { "zh rare synonym + thesaurus" };
-        let score = evaluate(name, Lang::Zh, &settings, |t| spin_with_table(t, &twin_pairs()));
+        let name = if aggressive {
+            "zh rare synonym + thesaurus, aggressive"
+        } else {
+            "zh rare synonym + thesaurus"
+        };
+        let score = evaluate(name, Lang::Zh, &settings, |t| {
+            spin_with_table(t, &twin_pairs())
+        });
         assert!(score.spun >= 30, "too few spins to measure: {score:?}");
         if !aggressive {
             assert!(score.precision() >= 0.95, "{score:?}");
@@ -274,9 +289,12 @@ fn chinese_rare_synonyms_are_restored_with_a_user_thesaurus() {
 #[test]
 fn chinese_rare_synonyms_from_the_dictionary_alone_do_no_harm() {
     let settings = DespinSettings::default();
-    let score = evaluate("zh rare synonym, dictionary only", Lang::Zh, &settings, |t| {
-        spin_with_table(t, &twin_pairs())
-    });
+    let score = evaluate(
+        "zh rare synonym, dictionary only",
+        Lang::Zh,
+        &settings,
+        |t| spin_with_table(t, &twin_pairs()),
+    );
     assert!(score.precision() >= 0.95, "{score:?}");
 }
 
@@ -287,7 +305,11 @@ fn english_thesaurus_spins_are_restored() {
             aggressive,
             ..DespinSettings::default()
         };
-        let name = if aggressive { "en thesaurus, aggressive" } else { "en thesaurus" };
+        let name = if aggressive {
+            "en thesaurus, aggressive"
+        } else {
+            "en thesaurus"
+        };
         let score = evaluate(name, Lang::En, &settings, spin_english);
         assert!(score.spun >= 30, "too few spins to measure: {score:?}");
         if !aggressive {

@@ -308,12 +308,12 @@ pub fn locate_title(page: &Page, brands: &[String]) -> Option<usize> {
 fn looks_like_title(text: &str) -> bool {
     let chars = text.chars().count();
     let commas = text.matches(['，', ',']).count();
-    (5..=80).contains(&chars)
-        && !text.contains('。')
-        && !text.ends_with(['.', '”', '"', '’', ':', '：'])
-        && !text.contains("：“")
-        && !text.contains(":“")
-        && !(chars > 40 && commas >= 2)
+    let long_with_clauses = chars > 40 && commas >= 2;
+    let sentence_or_turn = text.contains('。')
+        || text.ends_with(['.', '”', '"', '’', ':', '：'])
+        || text.contains("：“")
+        || text.contains(":“");
+    (5..=80).contains(&chars) && !sentence_or_turn && !long_with_clauses
 }
 
 /// A stand-in title for a page that has none: its first sentence, 40 characters at

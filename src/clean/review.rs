@@ -48,7 +48,11 @@ fn segments<'r>(before: &str, after: &str, report: &'r Report) -> Vec<Segment<'r
     // is split: the removal on its own, the rest diffed again.
     let mut i = 0;
     while i < out.len() {
-        if let Segment::Changed { before, after, change: None } = &out[i]
+        if let Segment::Changed {
+            before,
+            after,
+            change: None,
+        } = &out[i]
             && let Some((k, change)) = report.changes.iter().enumerate().find(|(k, c)| {
                 !used[*k]
                     && inline(c.kind)
@@ -136,7 +140,11 @@ fn split_at(segments: Vec<Segment<'_>>, at: usize) -> (Vec<Segment<'_>>, Vec<Seg
                     left.push(Segment::Same(t[..cut].to_string()));
                     right.push(Segment::Same(t[cut..].to_string()));
                 }
-                Segment::Changed { before, after, change } => {
+                Segment::Changed {
+                    before,
+                    after,
+                    change,
+                } => {
                     left.push(Segment::Changed {
                         before: before[..cut].to_string(),
                         after,
@@ -177,7 +185,11 @@ fn match_run<'r>(
                     before.push_str(t);
                     after.push_str(t);
                 }
-                Segment::Changed { before: b, after: a, change: None } => {
+                Segment::Changed {
+                    before: b,
+                    after: a,
+                    change: None,
+                } => {
                     before.push_str(b);
                     after.push_str(a);
                 }
@@ -206,7 +218,11 @@ fn collapse(segments: &mut Vec<Segment<'_>>, i: usize, end: usize) {
                 before.push_str(&t);
                 after.push_str(&t);
             }
-            Segment::Changed { before: b, after: a, .. } => {
+            Segment::Changed {
+                before: b,
+                after: a,
+                ..
+            } => {
                 before.push_str(&b);
                 after.push_str(&a);
             }
@@ -274,7 +290,9 @@ fn mark_suspects<'r>(segments: Vec<Segment<'r>>, report: &'r Report) -> Vec<Segm
             continue;
         };
         while let Some(suspect) = suspects.peek() {
-            let Some(at) = text.find(suspect.text.as_str()).filter(|_| !suspect.text.is_empty())
+            let Some(at) = text
+                .find(suspect.text.as_str())
+                .filter(|_| !suspect.text.is_empty())
             else {
                 break;
             };
@@ -297,7 +315,13 @@ fn escape(out: &mut String, text: &str) {
 
 /// Opens a change mark: its kind (`suspect` for kept text) and label for the filters,
 /// its confidence, and the reason as a title.
-fn mark_open(out: &mut String, kind: &str, label: &str, confidence: Option<Confidence>, note: &str) {
+fn mark_open(
+    out: &mut String,
+    kind: &str,
+    label: &str,
+    confidence: Option<Confidence>,
+    note: &str,
+) {
     let confidence = confidence.map_or("none", Confidence::name);
     let _ = write!(
         out,
@@ -334,13 +358,17 @@ fn article_text(before: &str, after: &str, report: &Report) -> String {
                 after,
                 change,
             } => {
-                let (kind, confidence) = change.map_or(
-                    (ChangeKind::PunctuationNormalised, None),
-                    |c| (c.kind, c.confidence),
-                );
+                let (kind, confidence) = change
+                    .map_or((ChangeKind::PunctuationNormalised, None), |c| {
+                        (c.kind, c.confidence)
+                    });
                 let note = match change {
                     Some(c) => c.reason.clone(),
-                    None if before.chars().chain(after.chars()).all(|c| !c.is_alphanumeric()) => {
+                    None if before
+                        .chars()
+                        .chain(after.chars())
+                        .all(|c| !c.is_alphanumeric()) =>
+                    {
                         kind.label().to_string()
                     }
                     None => "changed by formatting".to_string(),
@@ -369,7 +397,13 @@ fn article_text(before: &str, after: &str, report: &Report) -> String {
                     ),
                     None => format!("kept, may be {}: {}", suspect.kind.label(), suspect.reason),
                 };
-                mark_open(&mut out, "suspect", SUSPECT_LABEL, suspect.confidence, &note);
+                mark_open(
+                    &mut out,
+                    "suspect",
+                    SUSPECT_LABEL,
+                    suspect.confidence,
+                    &note,
+                );
                 out.push_str("<mark>");
                 escape(&mut out, &suspect.text);
                 out.push_str("</mark>");
@@ -391,7 +425,13 @@ fn removed_blocks(report: &Report) -> String {
     for change in report.changes.iter().filter(|c| !inline(c.kind)) {
         let note = change.reason.as_str();
         out.push_str("<li>");
-        mark_open(&mut out, &kind_name(change.kind), change.kind.label(), change.confidence, note);
+        mark_open(
+            &mut out,
+            &kind_name(change.kind),
+            change.kind.label(),
+            change.confidence,
+            note,
+        );
         out.push_str("<del>");
         escape(&mut out, &change.from);
         out.push_str("</del>");
@@ -401,35 +441,55 @@ fn removed_blocks(report: &Report) -> String {
     out
 }
 
+/// A word change as the distinct-changes table groups it: kind, from, to, confidence.
+type WordChange<'a> = (&'a str, &'a str, Option<&'a str>, Option<Confidence>);
+
 /// Distinct spin restorations and suspected ones, with counts, most frequent first.
 fn distinct_changes(report: &Report) -> String {
     let restored = report
         .changes
         .iter()
         .filter(|c| c.kind == ChangeKind::SpunWordRestored)
-        .map(|c| ("spun_word_restored", c.from.as_str(), c.to.as_deref(), c.confidence));
+        .map(|c| {
+            (
+                "spun_word_restored",
+                c.from.as_str(),
+                c.to.as_deref(),
+                c.confidence,
+            )
+        });
     let suspected = report
         .suspects
         .iter()
         .filter(|s| s.kind == ChangeKind::SpunWordRestored)
         .map(|s| ("suspect", s.text.as_str(), s.to.as_deref(), s.confidence));
-    let mut counts: Vec<((&str, &str, Option<&str>, Option<Confidence>), usize)> = Vec::new();
+    let mut counts: Vec<(WordChange, usize)> = Vec::new();
     for entry in restored.chain(suspected) {
         match counts.iter_mut().find(|(e, _)| *e == entry) {
             Some((_, n)) => *n += 1,
             None => counts.push((entry, 1)),
         }
     }
-    counts.sort_by(|a, b| b.1.cmp(&a.1));
+    counts.sort_by_key(|c| std::cmp::Reverse(c.1));
     let mut out = String::new();
     for ((kind, from, to, confidence), n) in counts {
         let confidence = confidence.map_or("none", Confidence::name);
-        let _ = write!(out, "<tr data-kind=\"{kind}\" data-confidence=\"{confidence}\"><td>");
+        let _ = write!(
+            out,
+            "<tr data-kind=\"{kind}\" data-confidence=\"{confidence}\"><td>"
+        );
         escape(&mut out, from);
         out.push_str("</td><td>");
         escape(&mut out, to.unwrap_or(""));
-        let label = if kind == "suspect" { SUSPECT_LABEL } else { ChangeKind::SpunWordRestored.label() };
-        let _ = write!(out, "</td><td>{n}</td><td>{confidence}</td><td>{label}</td></tr>");
+        let label = if kind == "suspect" {
+            SUSPECT_LABEL
+        } else {
+            ChangeKind::SpunWordRestored.label()
+        };
+        let _ = write!(
+            out,
+            "</td><td>{n}</td><td>{confidence}</td><td>{label}</td></tr>"
+        );
     }
     out
 }
@@ -445,7 +505,11 @@ pub fn page(files: &[FileOutcome]) -> String {
             continue;
         };
         total += 1;
-        let lang = if after.chars().any(crate::text::is_cjk) { "zh-Hans" } else { "en" };
+        let lang = if after.chars().any(crate::text::is_cjk) {
+            "zh-Hans"
+        } else {
+            "en"
+        };
         let _ = write!(articles, "<article id=\"a{index}\" lang=\"{lang}\"><h2>");
         escape(&mut articles, &done.title);
         articles.push_str("</h2><p class=\"src\">");
@@ -475,7 +539,9 @@ pub fn page(files: &[FileOutcome]) -> String {
         articles.push_str("</div>");
         let removed = removed_blocks(&done.report);
         if !removed.is_empty() {
-            articles.push_str("<details class=\"removed\"><summary>Blocks that left the body</summary><ul>");
+            articles.push_str(
+                "<details class=\"removed\"><summary>Blocks that left the body</summary><ul>",
+            );
             articles.push_str(&removed);
             articles.push_str("</ul></details>");
         }
@@ -545,7 +611,11 @@ mod tests {
                 if before == "金鲤娱乐" && after.is_empty() && c.kind == ChangeKind::BrandRemoved),
             "{found:?}"
         );
-        assert!(found.iter().any(|s| matches!(s, Segment::Suspect(c) if c.text == "磨练")));
+        assert!(
+            found
+                .iter()
+                .any(|s| matches!(s, Segment::Suspect(c) if c.text == "磨练"))
+        );
     }
 
     #[test]
@@ -567,7 +637,12 @@ mod tests {
         assert!(html.contains("data-kind=\"spun_word_restored\" data-label=\"spun word restored\" data-confidence=\"high\""), "{html}");
         assert!(html.contains("<del>模子</del><ins>模型</ins>"), "{html}");
         assert!(html.contains("&lt;b&gt;"), "{html}");
-        assert!(html.contains("data-kind=\"suspect\" data-label=\"suspect (kept)\" data-confidence=\"middle\""), "{html}");
+        assert!(
+            html.contains(
+                "data-kind=\"suspect\" data-label=\"suspect (kept)\" data-confidence=\"middle\""
+            ),
+            "{html}"
+        );
         assert!(html.contains("table pair"), "{html}");
     }
 }

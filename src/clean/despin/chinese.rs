@@ -40,6 +40,9 @@ const WINDOW: usize = 4;
 /// The longest dictionary word looked up while segmenting.
 const LONGEST_WORD: usize = 4;
 
+/// A suspect word (start and end, in characters) and its candidates with their source.
+type Suspect<'a> = (usize, usize, Vec<(&'a str, Source)>);
+
 /// Rare words and their frequent one-character siblings, built once.
 fn siblings() -> &'static HashMap<Box<str>, Vec<Box<str>>> {
     static SIBLINGS: OnceLock<HashMap<Box<str>, Vec<Box<str>>>> = OnceLock::new();
@@ -59,7 +62,10 @@ fn siblings() -> &'static HashMap<Box<str>, Vec<Box<str>>> {
         for (word, count) in dictionary.entries() {
             if count >= FREQUENT && is_candidate_shape(word) {
                 for at in 0..word.chars().count() {
-                    by_mask.entry(masked(word, at)).or_default().push((word, count));
+                    by_mask
+                        .entry(masked(word, at))
+                        .or_default()
+                        .push((word, count));
                 }
             }
         }
@@ -77,7 +83,10 @@ fn siblings() -> &'static HashMap<Box<str>, Vec<Box<str>>> {
                 .collect();
             if !found.is_empty() {
                 found.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
-                out.insert(word.into(), found.into_iter().map(|(w, _)| w.into()).collect());
+                out.insert(
+                    word.into(),
+                    found.into_iter().map(|(w, _)| w.into()).collect(),
+                );
             }
         }
         out
@@ -133,7 +142,7 @@ pub fn propose(text: &str, thesaurus: Option<&Thesaurus>) -> Vec<Proposal> {
     let mut proposals = Vec::new();
     let chars: Vec<(usize, char)> = text.char_indices().collect();
     let byte_at = |i: usize| chars.get(i).map_or(text.len(), |c| c.0);
-    let mut suspects: Vec<(usize, usize, Vec<(&str, Source)>)> = Vec::new();
+    let mut suspects: Vec<Suspect> = Vec::new();
     let mut i = 0;
     while i < chars.len() {
         if !crate::text::is_cjk(chars[i].1) {
@@ -287,12 +296,18 @@ mod tests {
     #[test]
     fn a_sibling_that_forms_a_compound_is_restored() {
         let found = best("人为智能正在改变城市。", None);
-        assert!(found.contains(&("人为".to_string(), "人工".to_string())), "{found:?}");
+        assert!(
+            found.contains(&("人为".to_string(), "人工".to_string())),
+            "{found:?}"
+        );
     }
 
     #[test]
     fn a_sibling_that_is_only_more_frequent_is_not_sure() {
-        let found = best("口述历史不是问卷，是陪人回忆。我们聊聊中文排版和标点。", None);
+        let found = best(
+            "口述历史不是问卷，是陪人回忆。我们聊聊中文排版和标点。",
+            None,
+        );
         assert_eq!(found, [], "{found:?}");
     }
 

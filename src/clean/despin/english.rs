@@ -125,8 +125,8 @@ impl EnglishModel {
         };
         match self.pairs.get(&(a, b)) {
             Some(&n) => {
-                let expected = self.counts[a as usize] as f64 * self.counts[b as usize] as f64
-                    / self.total;
+                let expected =
+                    self.counts[a as usize] as f64 * self.counts[b as usize] as f64 / self.total;
                 ((n as f64 / expected).ln() - GLUE).max(0.0)
             }
             None => 0.0,
@@ -165,12 +165,18 @@ impl EnglishModel {
                 let mut here = vec![(ids[i], 0.0)];
                 if self.suspicious(&lowered[i], &ids, i) {
                     let own = self.count(ids[i]);
-                    for &c in self.candidates.get(lowered[i].as_str()).into_iter().flatten() {
+                    for &c in self
+                        .candidates
+                        .get(lowered[i].as_str())
+                        .into_iter()
+                        .flatten()
+                    {
                         let ratio = (self.counts[c as usize] as f64 / own).ln();
                         if ratio < MIN_RATIO.ln() {
                             continue;
                         }
-                        let bonus = (FREQUENCY_WEIGHT * ratio).clamp(-FREQUENCY_CLAMP, FREQUENCY_CLAMP);
+                        let bonus =
+                            (FREQUENCY_WEIGHT * ratio).clamp(-FREQUENCY_CLAMP, FREQUENCY_CLAMP);
                         here.push((Some(c), bonus - CHANGE_COST));
                     }
                 }
@@ -318,7 +324,11 @@ mod tests {
     fn restored(text: &str) -> String {
         let mut out = text.to_string();
         let proposals = EnglishModel::global().propose(text);
-        for p in proposals.iter().rev().filter(|p| p.margin >= super::super::MIDDLE_MARGIN) {
+        for p in proposals
+            .iter()
+            .rev()
+            .filter(|p| p.margin >= super::super::MIDDLE_MARGIN)
+        {
             out.replace_range(p.start..p.end, &p.original);
         }
         out

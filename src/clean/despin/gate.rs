@@ -59,9 +59,8 @@ pub fn judge(page: &str, lang: Lang, settings: &DespinSettings) -> Verdict {
     distinct.dedup();
     let units = units(page) as f64;
     let model_density = confident.len() as f64 * 1000.0 / units;
-    let model_spun = confident.len() >= MODEL_MINIMUM
-        && distinct.len() >= 2
-        && model_density >= MODEL_DENSITY;
+    let model_spun =
+        confident.len() >= MODEL_MINIMUM && distinct.len() >= 2 && model_density >= MODEL_DENSITY;
     Verdict {
         score: (markers + confident.len()) as f64 * 1000.0 / units,
         spun: table_spun || model_spun,

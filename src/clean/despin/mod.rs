@@ -113,7 +113,13 @@ impl<'a> Despin<'a> {
             restored = user.restore(&restored, evidence, block, report);
         }
         let proposals = propose(&restored, self.lang, self.settings);
-        apply(&restored, &proposals, self.settings.aggressive, block, report)
+        apply(
+            &restored,
+            &proposals,
+            self.settings.aggressive,
+            block,
+            report,
+        )
     }
 }
 

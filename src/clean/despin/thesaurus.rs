@@ -123,9 +123,13 @@ impl Thesaurus {
 
     /// The thesaurus words found in `text`, leftmost-longest: (start, end, word).
     pub fn find<'t>(&'t self, text: &'t str) -> impl Iterator<Item = (usize, usize, &'t str)> + 't {
-        self.matcher
-            .find_iter(text)
-            .map(|m| (m.start(), m.end(), self.words[m.pattern().as_usize()].as_str()))
+        self.matcher.find_iter(text).map(|m| {
+            (
+                m.start(),
+                m.end(),
+                self.words[m.pattern().as_usize()].as_str(),
+            )
+        })
     }
 
     /// The other words of every group holding `word`.
