@@ -313,6 +313,9 @@ pub struct CleanConfig {
     pub keywords: Vec<String>,
     /// Extra spinner pairs, written `spun=original`.
     pub spin_pairs: Vec<String>,
+    /// A thesaurus file (Cilin format or one group of synonyms a line), relative to
+    /// the site root: more candidates for restoring spun Chinese words.
+    pub thesaurus: Option<PathBuf>,
     /// Turn half-width `,:?()` between CJK characters into full width.
     pub fullwidth_punctuation: bool,
 }
@@ -323,6 +326,7 @@ impl Default for CleanConfig {
             brands: Vec::new(),
             keywords: Vec::new(),
             spin_pairs: Vec::new(),
+            thesaurus: None,
             fullwidth_punctuation: true,
         }
     }

@@ -87,6 +87,12 @@ enum Command {
         /// Overwrite articles that already exist.
         #[arg(long)]
         force: bool,
+        /// Also restore spun words of middle confidence (otherwise listed as suspects).
+        #[arg(long)]
+        aggressive: bool,
+        /// Write a review page (one HTML file) showing every change in place.
+        #[arg(long, value_name = "FILE")]
+        review: Option<PathBuf>,
     },
 }
 
@@ -139,6 +145,8 @@ fn main() -> ExitCode {
             diff,
             dry_run,
             force,
+            aggressive,
+            review,
         } => run_clean(verbatim::clean::CleanOptions {
             inputs,
             root,
@@ -150,6 +158,8 @@ fn main() -> ExitCode {
                 && std::env::var_os("NO_COLOR").is_none(),
             dry_run,
             force,
+            aggressive,
+            review,
         }),
     }
 }
@@ -181,6 +191,9 @@ fn run_clean(options: verbatim::clean::CleanOptions) -> ExitCode {
     }
     if let Some(path) = &outcome.report_written {
         println!("report: {}", path.display());
+    }
+    if let Some(path) = &outcome.review_written {
+        println!("review page: {}", path.display());
     }
     let failed = outcome.failed();
     if failed > 0 {

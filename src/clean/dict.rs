@@ -131,6 +131,11 @@ impl Dictionary {
         (count / self.total.max(1) as f64).ln()
     }
 
+    /// Every word and its count, in no order.
+    pub fn entries(&self) -> impl Iterator<Item = (&str, u32)> {
+        self.words.iter().map(|(w, &n)| (&**w, n))
+    }
+
     /// How many words it holds.
     pub fn len(&self) -> usize {
         self.words.len()

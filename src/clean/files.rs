@@ -33,6 +33,10 @@ pub struct CleanOptions {
     pub dry_run: bool,
     /// Overwrite existing articles.
     pub force: bool,
+    /// Apply middle-confidence spin restorations too.
+    pub aggressive: bool,
+    /// Where to write the review page, if anywhere (written in a dry run too).
+    pub review: Option<PathBuf>,
 }
 
 /// What happened to one input.
@@ -57,6 +61,8 @@ pub struct FileDone {
     pub diff: Option<String>,
     /// Whether the article was written (false in a dry run).
     pub written: bool,
+    /// The text before and after the passes, kept for the review page.
+    pub texts: Option<(String, String)>,
 }
 
 /// What `verbatim clean` did.
@@ -66,6 +72,8 @@ pub struct CleanOutcome {
     pub files: Vec<FileOutcome>,
     /// The report file written, if any.
     pub report_written: Option<PathBuf>,
+    /// The review page written, if any.
+    pub review_written: Option<PathBuf>,
 }
 
 impl CleanOutcome {
@@ -136,6 +144,12 @@ pub fn run(options: &CleanOptions) -> anyhow::Result<CleanOutcome> {
         .with_context(|| format!("reading {}", options.root.join("site.yml").display()))?;
     let mut settings = CleanSettings::from(&config.clean);
     settings.lang = options.lang;
+    settings.aggressive = options.aggressive;
+    if let Some(path) = &config.clean.thesaurus {
+        let thesaurus = super::despin::Thesaurus::load(&options.root.join(path))
+            .context("site.yml clean.thesaurus: the thesaurus file could not be used")?;
+        settings.thesaurus = Some(std::sync::Arc::new(thesaurus));
+    }
     let out_dir = options
         .out
         .clone()
@@ -188,7 +202,13 @@ pub fn run(options: &CleanOptions) -> anyhow::Result<CleanOutcome> {
     let mut outcome = CleanOutcome {
         files,
         report_written: None,
+        review_written: None,
     };
+    if let Some(path) = &options.review {
+        write_atomically(path, super::review::page(&outcome.files).as_bytes())
+            .with_context(|| format!("writing the review page {}", path.display()))?;
+        outcome.review_written = Some(path.clone());
+    }
     if let Some(path) = &options.report
         && !options.dry_run
     {
@@ -241,6 +261,10 @@ fn clean_file(
     Ok(FileDone {
         title: cleaned.front.title.clone(),
         diff: options.diff.then(|| cleaned.diff(options.color)),
+        texts: options
+            .review
+            .is_some()
+            .then(|| (cleaned.before.clone(), cleaned.after.clone())),
         report: cleaned.report,
         written: !options.dry_run,
     })

@@ -28,6 +28,7 @@ pub mod pinyin;
 pub mod pipeline;
 pub mod prose;
 pub mod report;
+pub mod review;
 pub mod sanitize;
 pub mod spam;
 
@@ -83,6 +84,10 @@ pub struct CleanSettings {
     pub keywords: Vec<String>,
     /// Extra spinner pairs, `spun=original`, applied on spun pages.
     pub spin_pairs: Vec<String>,
+    /// The user's thesaurus (site.yml `clean.thesaurus`), read once for all pages.
+    pub thesaurus: Option<std::sync::Arc<despin::Thesaurus>>,
+    /// Apply middle-confidence restorations too, instead of listing them as suspects.
+    pub aggressive: bool,
     /// Turn half-width `,:;?!()` next to CJK text into full width.
     pub fullwidth_punctuation: bool,
     /// Pages larger than this are refused.
@@ -99,6 +104,8 @@ impl Default for CleanSettings {
             brands: Vec::new(),
             keywords: Vec::new(),
             spin_pairs: Vec::new(),
+            thesaurus: None,
+            aggressive: false,
             fullwidth_punctuation: true,
             max_input_bytes: DEFAULT_MAX_INPUT_BYTES,
         }

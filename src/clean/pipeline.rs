@@ -128,45 +128,29 @@ pub fn run(state: &mut PageState, settings: &CleanSettings) -> Result<(), Proble
     Ok(())
 }
 
-/// Despin: the spin tables restore the body and the metadata on a page that scores as
-/// spun (see [`despin`]).
-fn despin_pass(state: &mut PageState, _settings: &CleanSettings) -> Result<(), Problem> {
-    let page_text = state.body_text();
-    let table = despin::shipped();
-    let (score, spun) = despin::score(table, &page_text);
-    state.report.spin_score = (score * 100.0).round() / 100.0;
-    state.report.despun = spun;
-    if !spun {
-        return Ok(());
-    }
-    let evidence = table.page_evidence(&page_text);
-    let user = state
-        .user_spin
-        .as_ref()
-        .map(|u| (u, u.page_evidence(&page_text)));
-    let restore = |text: &str, block: usize, report: &mut Report| -> String {
-        let restored = table.restore(text, &evidence, block, report);
-        match &user {
-            Some((table, evidence)) => table.restore(&restored, evidence, block, report),
-            None => restored,
-        }
+/// Despin: the page gate decides whether the page was spun; if so the pair tables and
+/// the language models restore the body and the metadata (see [`despin`]).
+fn despin_pass(state: &mut PageState, settings: &CleanSettings) -> Result<(), Problem> {
+    let despin_settings = despin::DespinSettings {
+        aggressive: settings.aggressive,
+        user_pairs: state.user_spin.take(),
+        thesaurus: settings.thesaurus.clone(),
     };
-    for block in &mut state.body {
-        block.text = restore(&block.text, block.number, &mut state.report);
-    }
-    state.meta.title = restore(&state.meta.title, 0, &mut state.report);
+    let lang = state.language();
+    let despun = despin::despin(&mut state.body, lang, &despin_settings, &mut state.report);
+    state.meta.title = despun.restore(&state.meta.title, 0, &mut state.report);
     // Names in the front matter are restored too, but they are not body changes.
     let mut names = Report::default();
     state.meta.publication = state
         .meta
         .publication
         .as_deref()
-        .map(|p| restore(p, 0, &mut names));
+        .map(|p| despun.restore(p, 0, &mut names));
     state.meta.interviewees = state
         .meta
         .interviewees
         .iter()
-        .map(|n| restore(n, 0, &mut names))
+        .map(|n| despun.restore(n, 0, &mut names))
         .collect();
     Ok(())
 }

@@ -105,6 +105,42 @@ impl ChangeKind {
     }
 }
 
+/// How sure a pass is of a change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Confidence {
+    /// Weak evidence: the text is left alone.
+    Low,
+    /// Some evidence: applied only when asked (`--aggressive`), otherwise a suspect.
+    Middle,
+    /// Strong evidence: applied.
+    High,
+}
+
+impl Confidence {
+    /// The lower-case name used in reports and on the review page.
+    pub fn name(self) -> &'static str {
+        match self {
+            Confidence::Low => "low",
+            Confidence::Middle => "middle",
+            Confidence::High => "high",
+        }
+    }
+}
+
+/// A replacement that a pass weighed: the text, the replacement, why, and how sure.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Weighed {
+    /// The text on the page.
+    pub from: String,
+    /// The replacement.
+    pub to: String,
+    /// Why, in one line.
+    pub reason: String,
+    /// How sure.
+    pub confidence: Confidence,
+}
+
 /// One change: what, where, and the text before and after.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Change {
@@ -120,6 +156,9 @@ pub struct Change {
     pub to: Option<String>,
     /// Why, in one line.
     pub reason: String,
+    /// How sure the pass was, for passes that weigh evidence.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub confidence: Option<Confidence>,
 }
 
 /// Text the cleaner kept although it looks like pollution: the evidence was too weak
@@ -134,6 +173,12 @@ pub struct Suspect {
     pub text: String,
     /// What was seen, and what was missing.
     pub reason: String,
+    /// What it would have become, for a suspected replacement.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<String>,
+    /// How sure the pass was, for passes that weigh evidence.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub confidence: Option<Confidence>,
 }
 
 /// Every change made to one page, in the order the passes made them.
@@ -165,6 +210,7 @@ impl Report {
             from: from.into(),
             to: None,
             reason: kind.default_reason().to_string(),
+            confidence: None,
         });
     }
 
@@ -182,6 +228,7 @@ impl Report {
             from: from.into(),
             to: Some(to.into()),
             reason: kind.default_reason().to_string(),
+            confidence: None,
         });
     }
 
@@ -200,6 +247,7 @@ impl Report {
             from: from.into(),
             to: Some(to.into()),
             reason: reason.into(),
+            confidence: None,
         });
     }
 
@@ -216,6 +264,8 @@ impl Report {
             block,
             text: text.into(),
             reason: reason.into(),
+            to: None,
+            confidence: None,
         });
     }
 
@@ -233,7 +283,31 @@ impl Report {
             from: from.into(),
             to: None,
             reason: note.into(),
+            confidence: None,
         });
+    }
+
+    /// Records a weighed replacement: applied as a change, or kept as a suspect.
+    pub fn weighed(&mut self, kind: ChangeKind, block: usize, weighed: Weighed, applied: bool) {
+        if applied {
+            self.changes.push(Change {
+                kind,
+                block,
+                from: weighed.from,
+                to: Some(weighed.to),
+                reason: weighed.reason,
+                confidence: Some(weighed.confidence),
+            });
+        } else {
+            self.suspects.push(Suspect {
+                kind,
+                block,
+                text: weighed.from,
+                reason: weighed.reason,
+                to: Some(weighed.to),
+                confidence: Some(weighed.confidence),
+            });
+        }
     }
 
     /// How many changes of each kind were made.
