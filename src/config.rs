@@ -44,6 +44,8 @@ pub struct SiteConfig {
     pub markdown: MarkdownConfig,
     /// Additions to the cleaner's word lists.
     pub clean: CleanConfig,
+    /// Stylesheets under `static/` loaded after the theme's own (`custom.css`).
+    pub extra_css: Vec<String>,
     /// Free values passed to templates as `config.extra`.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -65,6 +67,7 @@ impl Default for SiteConfig {
             slug: SlugMode::default(),
             markdown: MarkdownConfig::default(),
             clean: CleanConfig::default(),
+            extra_css: Vec::new(),
             extra: serde_json::Map::new(),
         }
     }
@@ -316,6 +319,13 @@ impl SiteConfig {
             if !seen_paths.insert(url_path) {
                 return Err(invalid(format!(
                     "two taxonomies use the URL folder `{url_path}`; give each its own `path`"
+                )));
+            }
+        }
+        for css in &self.extra_css {
+            if css.is_empty() || css.contains("://") || css.split(['/', '\\']).any(|s| s == "..") {
+                return Err(invalid(format!(
+                    "`extra_css: {css}` must be a path under static/, such as `custom.css`"
                 )));
             }
         }

@@ -18,8 +18,9 @@ use crate::site::{Page, Site, pager_url, paginate};
 pub const TEMPLATES_DIR: &str = "templates";
 
 /// The default theme's templates, embedded so a folder with only `content/` builds.
-const BUILT_IN_TEMPLATES: &[(&str, &str)] = &[
+pub const BUILT_IN_TEMPLATES: &[(&str, &str)] = &[
     ("base.html", include_str!("../templates/base.html")),
+    ("head_extra.html", include_str!("../templates/head_extra.html")),
     ("macros.html", include_str!("../templates/macros.html")),
     ("index.html", include_str!("../templates/index.html")),
     ("article.html", include_str!("../templates/article.html")),
@@ -784,6 +785,7 @@ struct ConfigContext {
     author: Option<String>,
     feed_url: Option<String>,
     taxonomies: Vec<TaxonomyContext>,
+    extra_css: Vec<String>,
     extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -806,6 +808,7 @@ impl ConfigContext {
                     path: format!("{}/", t.path()),
                 })
                 .collect(),
+            extra_css: config.extra_css.clone(),
             extra: config.extra.clone(),
         }
     }

@@ -1,0 +1,277 @@
+//! The check's view of the sources: where each Markdown link is (file and line), and
+//! front-matter and settings values that are probably mistakes.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use pulldown_cmark::{Event, Options, Parser, Tag};
+
+use super::{Origin, Problem, ProblemKind, Severity};
+use crate::config::SiteConfig;
+use crate::site::Site;
+
+/// The links written in each article's Markdown, by the article's output page.
+#[derive(Debug, Default)]
+pub struct ArticleLinks {
+    by_page: HashMap<String, (PathBuf, Vec<(String, usize)>)>,
+}
+
+impl ArticleLinks {
+    /// Reads the link and image destinations of every article, with their lines.
+    pub fn collect(site: &Site) -> ArticleLinks {
+        let by_page = site
+            .pages
+            .iter()
+            .map(|page| {
+                let article = &page.article;
+                let page_path = format!("{}index.html", article.url_path);
+                let links = markdown_links(&article.body, article.body_line);
+                (page_path, (article.source.clone(), links))
+            })
+            .collect();
+        ArticleLinks { by_page }
+    }
+
+    /// Where the link `href` on the output page `page` was written: the article's file
+    /// and the line of the first Markdown link with that destination, or the page itself
+    /// when the link comes from a template.
+    pub fn origin(&self, page: &str, href: &str) -> Origin {
+        let Some((source, links)) = self.by_page.get(page) else {
+            return Origin {
+                file: PathBuf::from(page),
+                line: None,
+            };
+        };
+        let wanted = decode(href);
+        let line = links
+            .iter()
+            .find(|(dest, _)| decode(dest) == wanted)
+            .map(|(_, line)| *line);
+        match line {
+            Some(line) => Origin {
+                file: source.clone(),
+                line: Some(line),
+            },
+            None => Origin {
+                file: PathBuf::from(page),
+                line: None,
+            },
+        }
+    }
+}
+
+/// Percent-decodes, so `%E6%A1%A3` and `档` compare equal.
+fn decode(text: &str) -> String {
+    percent_encoding::percent_decode_str(text)
+        .decode_utf8_lossy()
+        .into_owned()
+}
+
+/// The destinations of links and images in `body`, with the file line each starts on.
+fn markdown_links(body: &str, first_line: usize) -> Vec<(String, usize)> {
+    let options = Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES;
+    let line_starts: Vec<usize> = std::iter::once(0)
+        .chain(body.match_indices('\n').map(|(i, _)| i + 1))
+        .collect();
+    let line_of = |offset: usize| first_line + line_starts.partition_point(|&s| s <= offset) - 1;
+    Parser::new_ext(body, options)
+        .into_offset_iter()
+        .filter_map(|(event, range)| match event {
+            Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
+                Some((dest_url.into_string(), line_of(range.start)))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// The line of `key:` in a file's front matter, if the file reads and has one.
+fn key_line(root: &Path, file: &Path, key: &str) -> Option<usize> {
+    let text = std::fs::read_to_string(root.join(file)).ok()?;
+    let prefix = format!("{key}:");
+    text.lines()
+        .enumerate()
+        .skip(1)
+        .take_while(|(_, line)| line.trim_end() != "---")
+        .find(|(_, line)| line.starts_with(&prefix))
+        .map(|(index, _)| index + 1)
+}
+
+fn front_matter(root: &Path, file: &Path, key: &str, message: String) -> Problem {
+    Problem {
+        file: file.to_path_buf(),
+        line: key_line(root, file, key),
+        severity: Severity::Warning,
+        kind: ProblemKind::FrontMatter,
+        message,
+    }
+}
+
+/// Whether `tag` looks like a BCP 47 language tag (`en`, `zh-Hant`, `pt-BR`).
+fn is_language_tag(tag: &str) -> bool {
+    let mut parts = tag.split('-');
+    let primary = parts.next().unwrap_or_default();
+    (2..=3).contains(&primary.len())
+        && primary.chars().all(|c| c.is_ascii_alphabetic())
+        && parts.all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
+}
+
+/// Front-matter values that parse but are probably mistakes: a date in the future, an
+/// update before the date, two articles with the same title, a `lang` that is not a
+/// language tag.
+pub fn front_matter_problems(root: &Path, site: &Site) -> Vec<Problem> {
+    let now = jiff::Timestamp::now();
+    let mut problems = Vec::new();
+    let mut titles: HashMap<String, &Path> = HashMap::new();
+    for page in &site.pages {
+        let article = &page.article;
+        let file = article.source.as_path();
+        if article.date.instant > now {
+            problems.push(front_matter(
+                root,
+                file,
+                "date",
+                format!(
+                    "`date: {}` is in the future; the article is published now with that date\n help: use `draft: true` to hold it back",
+                    article.date.ymd()
+                ),
+            ));
+        }
+        if let Some(updated) = &article.updated
+            && updated.instant < article.date.instant
+        {
+            problems.push(front_matter(
+                root,
+                file,
+                "updated",
+                format!(
+                    "`updated: {}` is before `date: {}`; swap them or fix the year",
+                    updated.ymd(),
+                    article.date.ymd()
+                ),
+            ));
+        }
+        if !is_language_tag(&article.lang) {
+            problems.push(front_matter(
+                root,
+                file,
+                "lang",
+                format!(
+                    "`lang: {}` is not a language tag; write en, zh or zh-Hant",
+                    article.lang
+                ),
+            ));
+        }
+        let folded = crate::text::fold_term(&article.title);
+        match titles.get(&folded) {
+            Some(first) => problems.push(front_matter(
+                root,
+                file,
+                "title",
+                format!(
+                    "the title `{}` is also the title of {}; readers cannot tell them apart in listings",
+                    article.title,
+                    first.display()
+                ),
+            )),
+            None => {
+                titles.insert(folded, file);
+            }
+        }
+    }
+    problems
+}
+
+/// A relative `base_url` while feeds or the sitemap are on: they would carry relative
+/// URLs, which feed readers and search engines reject.
+pub fn settings_problems(root: &Path, config: &SiteConfig, from_command_line: bool) -> Vec<Problem> {
+    let feeds = config.feed.enabled || config.taxonomies.iter().any(|t| t.feed);
+    if config.absolute_base().is_some() || !(feeds || config.sitemap) {
+        return Vec::new();
+    }
+    let what = match (feeds, config.sitemap) {
+        (true, true) => "the feeds, the sitemap and robots.txt",
+        (true, false) => "the feeds",
+        _ => "the sitemap and robots.txt",
+    };
+    let (file, line) = if from_command_line {
+        (PathBuf::from("--base-url"), None)
+    } else {
+        let file = PathBuf::from(crate::config::CONFIG_FILE);
+        let line = std::fs::read_to_string(root.join(&file)).ok().and_then(|text| {
+            text.lines()
+                .position(|l| l.starts_with("base_url:"))
+                .map(|i| i + 1)
+        });
+        (file, line)
+    };
+    vec![Problem {
+        file,
+        line,
+        severity: Severity::Warning,
+        kind: ProblemKind::Settings,
+        message: format!(
+            "`base_url: {}` has no host, so {what} carry relative URLs, which feed readers and search engines reject\n help: set base_url to the published address (https://user.github.io/archive/) or pass --base-url",
+            config.base_url
+        ),
+    }]
+}
+
+/// A build warning (`file:line: message`) as a problem.
+pub fn build_warning(warning: &str) -> Problem {
+    let located = warning.match_indices(": ").find_map(|(at, _)| {
+        let (place, line) = warning[..at].rsplit_once(':')?;
+        Some((place, line.parse::<usize>().ok()?, &warning[at + 2..]))
+    });
+    let (file, line, message) = match located {
+        Some((file, line, message)) => (PathBuf::from(file), Some(line), message),
+        None => (PathBuf::new(), None, warning),
+    };
+    Problem {
+        file,
+        line,
+        severity: Severity::Warning,
+        kind: ProblemKind::Build,
+        message: message.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markdown_links_carry_file_lines() {
+        let body = "Intro [a](/x/)\n\nSecond\n![pic](img.png) and [b](#top)\n";
+        let links = markdown_links(body, 5);
+        assert_eq!(
+            links,
+            vec![
+                ("/x/".to_string(), 5),
+                ("img.png".to_string(), 8),
+                ("#top".to_string(), 8)
+            ]
+        );
+    }
+
+    #[test]
+    fn language_tags() {
+        assert!(is_language_tag("zh-Hant"));
+        assert!(is_language_tag("en"));
+        assert!(!is_language_tag("chinese"));
+        assert!(!is_language_tag("zh_CN"));
+    }
+
+    #[test]
+    fn build_warnings_keep_file_and_line() {
+        let problem = build_warning("content/a.md:11: unknown language `foo`: shown as plain");
+        assert_eq!(problem.file, Path::new("content/a.md"));
+        assert_eq!(problem.line, Some(11));
+        assert_eq!(problem.message, "unknown language `foo`: shown as plain");
+        assert_eq!(build_warning("just words").message, "just words");
+    }
+}
