@@ -3,10 +3,13 @@
 //! home page, follows a tag link, then edits and breaks an article on disk and watches
 //! the page reload and the error overlay come and go.
 //!
-//! Without Chromium this test fails; set `VERBATIM_SKIP_BROWSER=1` to skip it knowingly.
+//! Without Chromium this test prints "skipped: no Chromium found" and passes, unless
+//! `VERBATIM_REQUIRE_BROWSER=1` (set by `.ci/run`) makes that a failure.
+
+mod common;
 
 use std::ffi::OsStr;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use headless_chrome::{Browser, LaunchOptions, Tab};
@@ -14,8 +17,6 @@ use verbatim::ServeOptions;
 use verbatim::serve::Server;
 
 const TIMEOUT: Duration = Duration::from_secs(20);
-
-const CHROMIUM_NAMES: &[&str] = &["chromium", "chromium-browser", "google-chrome"];
 
 fn write(root: &Path, relative: &str, text: &str) {
     let path = root.join(relative);
@@ -25,17 +26,6 @@ fn write(root: &Path, relative: &str, text: &str) {
 
 fn article(title: &str, tags: &str) -> String {
     format!("---\ntitle: {title:?}\ndate: 2024-02-01\ntags: {tags}\n---\nQ: Why?\n\nA: Because.\n")
-}
-
-/// `VERBATIM_CHROMIUM`, else the first Chromium on the `PATH`.
-fn find_chromium() -> Option<PathBuf> {
-    if let Some(path) = std::env::var_os("VERBATIM_CHROMIUM") {
-        return Some(PathBuf::from(path));
-    }
-    let search = std::env::var_os("PATH")?;
-    std::env::split_paths(&search)
-        .flat_map(|dir| CHROMIUM_NAMES.iter().map(move |name| dir.join(name)))
-        .find(|candidate| candidate.is_file())
 }
 
 /// Evaluates `expression` until it returns true.
@@ -67,16 +57,8 @@ fn heading_is(title: &str) -> String {
 
 #[test]
 fn the_browser_follows_links_reloads_after_an_edit_and_shows_errors() {
-    let Some(chromium) = find_chromium() else {
-        if std::env::var_os("VERBATIM_SKIP_BROWSER").is_some_and(|v| v == "1") {
-            eprintln!("skipped: no Chromium, and VERBATIM_SKIP_BROWSER=1");
-            return;
-        }
-        panic!(
-            "Chromium is not installed (looked for {CHROMIUM_NAMES:?} on PATH and $VERBATIM_CHROMIUM).\n\
-             Install it with `.ci/install-browser` (Debian: apt-get install chromium), \
-             or set VERBATIM_SKIP_BROWSER=1 to skip this test."
-        );
+    let Some(chromium) = common::chromium_or_skip() else {
+        return;
     };
 
     let site = tempfile::tempdir().expect("temporary folder");

@@ -67,9 +67,12 @@ fn host(url: &str) -> String {
     host.to_ascii_lowercase()
 }
 
-/// Asks for `url`: HEAD first, then GET when the server does not answer HEAD properly.
-fn probe(agent: &ureq::Agent, url: &str) -> Outcome {
+/// Asks for `url`: HEAD first, then GET when the server does not answer HEAD properly;
+/// each request waits for the host's turn.
+fn probe(agent: &ureq::Agent, schedule: &HostSchedule, url: &str) -> Outcome {
+    let host = host(url);
     let ask = |head: bool| {
+        schedule.wait_turn(&host);
         let result = if head {
             agent.head(url).call()
         } else {
@@ -114,8 +117,7 @@ pub fn check(links: &[ExternalLink], options: &ExternalOptions) -> Vec<Problem> 
                 loop {
                     let next = queue.lock().unwrap_or_else(|e| e.into_inner()).pop_front();
                     let Some(link) = next else { break };
-                    schedule.wait_turn(&host(&link.url));
-                    let outcome = probe(&agent, &link.url);
+                    let outcome = probe(&agent, &schedule, &link.url);
                     results
                         .lock()
                         .unwrap_or_else(|e| e.into_inner())

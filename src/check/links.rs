@@ -3,6 +3,7 @@
 //! in-memory build and the ids of the target page.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::PathBuf;
 
 use rayon::prelude::*;
 use scraper::Html;
@@ -46,6 +47,15 @@ pub struct ExternalLink {
     pub origins: Vec<Origin>,
     /// How many places link to it.
     pub count: usize,
+}
+
+/// `1 page`, `2 pages`.
+fn count(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
 }
 
 /// The places kept per external URL for messages.
@@ -98,8 +108,11 @@ pub fn scan(files: &[OutputFile], config: &SiteConfig, sources: &ArticleLinks) -
         ..Scan::default()
     };
     let mut external: BTreeMap<String, ExternalLink> = BTreeMap::new();
-    // A broken link in a template is on every page; it is reported once, with a count.
-    let mut from_templates: BTreeMap<(ProblemKind, String), (Origin, usize)> = BTreeMap::new();
+    // A broken link in a template is on every page, and one in a summary on every listing
+    // that shows the article: each is reported once.
+    let mut from_templates: BTreeMap<(ProblemKind, String), (PathBuf, usize)> = BTreeMap::new();
+    let mut from_markdown: BTreeMap<(PathBuf, usize, ProblemKind, String), Vec<Option<String>>> =
+        BTreeMap::new();
     for (origin, found) in found {
         match found {
             Found::Ok => result.internal_links += 1,
@@ -110,7 +123,13 @@ pub fn scan(files: &[OutputFile], config: &SiteConfig, sources: &ArticleLinks) -
                     count: 0,
                 });
                 entry.count += 1;
-                if entry.origins.len() < ORIGINS_KEPT || origin.line.is_some() {
+                let origin = Origin {
+                    shown_on: None,
+                    ..origin
+                };
+                if !entry.origins.contains(&origin)
+                    && (entry.origins.len() < ORIGINS_KEPT || origin.line.is_some())
+                {
                     entry.origins.push(origin);
                     entry.origins.sort_by_key(|o| o.line.is_none());
                     entry.origins.truncate(ORIGINS_KEPT);
@@ -118,32 +137,55 @@ pub fn scan(files: &[OutputFile], config: &SiteConfig, sources: &ArticleLinks) -
             }
             Found::Problem(kind, message) => {
                 result.internal_links += 1;
-                if origin.line.is_some() {
-                    result.problems.push(Problem {
-                        file: origin.file,
-                        line: origin.line,
-                        severity: Severity::Error,
-                        kind,
-                        message,
-                    });
-                } else {
-                    let entry = from_templates
-                        .entry((kind, message))
-                        .or_insert((origin.clone(), 0));
-                    entry.0 = entry.0.clone().min(origin);
-                    entry.1 += 1;
+                match origin.line {
+                    Some(line) => from_markdown
+                        .entry((origin.file, line, kind, message))
+                        .or_default()
+                        .push(origin.shown_on),
+                    None => {
+                        let entry = from_templates
+                            .entry((kind, message))
+                            .or_insert((origin.file.clone(), 0));
+                        entry.0 = entry.0.clone().min(origin.file);
+                        entry.1 += 1;
+                    }
                 }
             }
         }
     }
-    for ((kind, message), (origin, count)) in from_templates {
-        let message = if count > 1 {
-            format!("{message} (on {count} pages; a template or raw HTML has it)")
+    for ((file, line, kind, message), shown_on) in from_markdown {
+        let mut listings: Vec<String> = shown_on.iter().flatten().cloned().collect();
+        listings.sort();
+        listings.dedup();
+        // Broken on the article's own page: the summary's copies say nothing more.
+        let message = if shown_on.contains(&None) || listings.is_empty() {
+            message
+        } else {
+            let more = match listings.len() - 1 {
+                0 => String::new(),
+                n => format!(" and {}", count(n, "other page", "other pages")),
+            };
+            format!(
+                "{message}, in the summary shown on `{}`{more}\n help: a relative link resolves against each page that shows it; start it with the site's base path",
+                listings[0]
+            )
+        };
+        result.problems.push(Problem {
+            file,
+            line: Some(line),
+            severity: Severity::Error,
+            kind,
+            message,
+        });
+    }
+    for ((kind, message), (file, pages)) in from_templates {
+        let message = if pages > 1 {
+            format!("{message} (on {pages} pages: a template or raw HTML has it)")
         } else {
             message
         };
         result.problems.push(Problem {
-            file: origin.file,
+            file,
             line: None,
             severity: Severity::Error,
             kind,

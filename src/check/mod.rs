@@ -151,4 +151,7 @@ pub struct Origin {
     pub file: PathBuf,
     /// The line, when the link comes from Markdown.
     pub line: Option<usize>,
+    /// The listing page a Markdown link was found on, when it is in an article's summary
+    /// rather than on the article's own page.
+    pub shown_on: Option<String>,
 }

@@ -14,6 +14,9 @@ use crate::site::Site;
 #[derive(Debug, Default)]
 pub struct ArticleLinks {
     by_page: HashMap<String, (PathBuf, Vec<(String, usize)>)>,
+    /// Every Markdown destination, decoded, to its first file and line: links in
+    /// summaries are shown on listing pages too.
+    by_destination: HashMap<String, (PathBuf, usize)>,
 }
 
 impl ArticleLinks {
@@ -28,34 +31,49 @@ impl ArticleLinks {
                 let links = markdown_links(&article.body, article.body_line);
                 (page_path, (article.source.clone(), links))
             })
-            .collect();
-        ArticleLinks { by_page }
+            .collect::<HashMap<_, _>>();
+        let mut by_destination = HashMap::new();
+        for (source, links) in by_page.values() {
+            for (destination, line) in links {
+                by_destination
+                    .entry(decode(destination))
+                    .or_insert_with(|| (source.clone(), *line));
+            }
+        }
+        ArticleLinks {
+            by_page,
+            by_destination,
+        }
     }
 
     /// Where the link `href` on the output page `page` was written: the article's file
-    /// and the line of the first Markdown link with that destination, or the page itself
-    /// when the link comes from a template.
+    /// and the line of the first Markdown link with that destination (on a listing page,
+    /// the article whose summary shows it), or the page itself when the link comes from a
+    /// template.
     pub fn origin(&self, page: &str, href: &str) -> Origin {
-        let Some((source, links)) = self.by_page.get(page) else {
-            return Origin {
-                file: PathBuf::from(page),
-                line: None,
-            };
-        };
         let wanted = decode(href);
-        let line = links
-            .iter()
-            .find(|(dest, _)| decode(dest) == wanted)
-            .map(|(_, line)| *line);
-        match line {
-            Some(line) => Origin {
+        if let Some((source, links)) = self.by_page.get(page)
+            && let Some((_, line)) = links.iter().find(|(dest, _)| decode(dest) == wanted)
+        {
+            return Origin {
                 file: source.clone(),
-                line: Some(line),
-            },
-            None => Origin {
-                file: PathBuf::from(page),
-                line: None,
-            },
+                line: Some(*line),
+                shown_on: None,
+            };
+        }
+        if !self.by_page.contains_key(page)
+            && let Some((source, line)) = self.by_destination.get(&wanted)
+        {
+            return Origin {
+                file: source.clone(),
+                line: Some(*line),
+                shown_on: Some(page.to_string()),
+            };
+        }
+        Origin {
+            file: PathBuf::from(page),
+            line: None,
+            shown_on: None,
         }
     }
 }
@@ -111,18 +129,8 @@ fn front_matter(root: &Path, file: &Path, key: &str, message: String) -> Problem
     }
 }
 
-/// Whether `tag` looks like a BCP 47 language tag (`en`, `zh-Hant`, `pt-BR`).
-fn is_language_tag(tag: &str) -> bool {
-    let mut parts = tag.split('-');
-    let primary = parts.next().unwrap_or_default();
-    (2..=3).contains(&primary.len())
-        && primary.chars().all(|c| c.is_ascii_alphabetic())
-        && parts.all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
-}
-
 /// Front-matter values that parse but are probably mistakes: a date in the future, an
-/// update before the date, two articles with the same title, a `lang` that is not a
-/// language tag.
+/// update before the date, two articles with the same title.
 pub fn front_matter_problems(root: &Path, site: &Site) -> Vec<Problem> {
     let now = jiff::Timestamp::now();
     let mut problems = Vec::new();
@@ -152,17 +160,6 @@ pub fn front_matter_problems(root: &Path, site: &Site) -> Vec<Problem> {
                     "`updated: {}` is before `date: {}`; swap them or fix the year",
                     updated.ymd(),
                     article.date.ymd()
-                ),
-            ));
-        }
-        if !is_language_tag(&article.lang) {
-            problems.push(front_matter(
-                root,
-                file,
-                "lang",
-                format!(
-                    "`lang: {}` is not a language tag; write en, zh or zh-Hant",
-                    article.lang
                 ),
             ));
         }
@@ -256,14 +253,6 @@ mod tests {
                 ("#top".to_string(), 8)
             ]
         );
-    }
-
-    #[test]
-    fn language_tags() {
-        assert!(is_language_tag("zh-Hant"));
-        assert!(is_language_tag("en"));
-        assert!(!is_language_tag("chinese"));
-        assert!(!is_language_tag("zh_CN"));
     }
 
     #[test]
