@@ -25,9 +25,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Build the site into a folder ready for GitHub Pages.
-    #[command(
-        after_help = "Example:\n  verbatim build --base-url https://user.github.io/archive/"
-    )]
+    #[command(after_help = "Example:\n  verbatim build --base-url https://user.github.io/archive/")]
     Build {
         /// The site folder (holding content/, and optionally site.yml, templates/, static/).
         #[arg(long, default_value = ".")]
@@ -68,9 +66,7 @@ enum Command {
         poll: bool,
     },
     /// Turn scraped, spam-polluted interview pages into clean Markdown articles.
-    #[command(
-        after_help = "Example:\n  verbatim clean raw/ --report clean-report.json --diff"
-    )]
+    #[command(after_help = "Example:\n  verbatim clean raw/ --report clean-report.json --diff")]
     Clean {
         /// Raw pages (.html or .txt, any encoding), or folders of them.
         #[arg(required = true)]
@@ -261,7 +257,12 @@ fn main() -> ExitCode {
             command: ThemeCommand::Export { dir },
         } => run_theme_export(&dir),
         Command::Completions { shell } => {
-            clap_complete::generate(shell, &mut Cli::command(), "verbatim", &mut std::io::stdout());
+            clap_complete::generate(
+                shell,
+                &mut Cli::command(),
+                "verbatim",
+                &mut std::io::stdout(),
+            );
             ExitCode::SUCCESS
         }
         Command::Man => {
@@ -330,7 +331,10 @@ impl ProgressDrawer {
                     indicatif::ProgressBar::new(total as u64),
                     "{msg} [{bar:30}] {pos}/{len} ({eta})",
                 ),
-                None => (indicatif::ProgressBar::new_spinner(), "{spinner} {msg} {pos}"),
+                None => (
+                    indicatif::ProgressBar::new_spinner(),
+                    "{spinner} {msg} {pos}",
+                ),
             };
             if let Ok(style) = indicatif::ProgressStyle::with_template(template) {
                 bar.set_style(style.progress_chars("=> "));
@@ -458,7 +462,10 @@ fn run_check(
                 }
             }
             let external = if options.external.is_some() {
-                format!(", {}", count(report.external_urls, "external URL", "external URLs"))
+                format!(
+                    ", {}",
+                    count(report.external_urls, "external URL", "external URLs")
+                )
             } else {
                 String::new()
             };

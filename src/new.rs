@@ -76,16 +76,17 @@ pub fn plan(spec: &str, config: &SiteConfig) -> Result<NewArticle, NewError> {
             let slug = crate::text::slugify(stem, config.slug);
             (stem.replace(['-', '_'], " ").trim().to_string(), slug)
         }
-        None => (
-            name.to_string(),
-            crate::text::slugify(name, config.slug),
-        ),
+        None => (name.to_string(), crate::text::slugify(name, config.slug)),
     };
     if title.is_empty() || slug.is_empty() {
-        return Err(bad("give a title with letters or digits, e.g. `interviews/A talk`"));
+        return Err(bad(
+            "give a title with letters or digits, e.g. `interviews/A talk`",
+        ));
     }
     Ok(NewArticle {
-        path: Path::new("content").join(folder_path).join(format!("{slug}.md")),
+        path: Path::new("content")
+            .join(folder_path)
+            .join(format!("{slug}.md")),
         title,
         slug,
     })
@@ -139,14 +140,20 @@ mod tests {
     #[test]
     fn a_bare_title_goes_to_interviews_with_a_slug() {
         let article = plan("A Talk: on Tapes", &SiteConfig::default()).expect("plan");
-        assert_eq!(article.path, Path::new("content/interviews/a-talk-on-tapes.md"));
+        assert_eq!(
+            article.path,
+            Path::new("content/interviews/a-talk-on-tapes.md")
+        );
         assert_eq!(article.title, "A Talk: on Tapes");
     }
 
     #[test]
     fn a_section_and_a_chinese_title() {
         let article = plan("talks/冰川上的 数据中心", &SiteConfig::default()).expect("plan");
-        assert_eq!(article.path, Path::new("content/talks/冰川上的-数据中心.md"));
+        assert_eq!(
+            article.path,
+            Path::new("content/talks/冰川上的-数据中心.md")
+        );
     }
 
     #[test]
@@ -170,12 +177,8 @@ mod tests {
         };
         let article = plan("标题: \"引号\"", &config).expect("plan");
         let text = text(&article, &config, "2026-03-01");
-        let parsed = crate::content::parse_article(
-            &text,
-            &article.path,
-            &config,
-        )
-        .expect("the build accepts it");
+        let parsed = crate::content::parse_article(&text, &article.path, &config)
+            .expect("the build accepts it");
         assert_eq!(parsed.title, "标题: \"引号\"");
         assert!(parsed.draft);
         assert_eq!(parsed.lang, "zh");

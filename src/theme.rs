@@ -35,12 +35,14 @@ fn list(paths: &[PathBuf]) -> String {
 /// The default theme's files as `(path under the site, bytes)`: `templates/…` and
 /// `static/…`.
 pub fn built_in_files() -> Vec<(PathBuf, &'static [u8])> {
-    let templates = crate::render::BUILT_IN_TEMPLATES.iter().map(|(name, text)| {
-        (
-            Path::new(crate::render::TEMPLATES_DIR).join(name),
-            text.as_bytes(),
-        )
-    });
+    let templates = crate::render::BUILT_IN_TEMPLATES
+        .iter()
+        .map(|(name, text)| {
+            (
+                Path::new(crate::render::TEMPLATES_DIR).join(name),
+                text.as_bytes(),
+            )
+        });
     let statics = crate::output::BUILT_IN_STATIC
         .iter()
         .map(|(name, bytes)| (Path::new(crate::output::STATIC_DIR).join(name), *bytes));

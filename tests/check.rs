@@ -62,9 +62,21 @@ fn finds_a_broken_link_anchor_and_image_at_their_markdown_lines() {
     assert_eq!(
         errors,
         vec![
-            ("content/interviews/first.md".into(), Some(11), ProblemKind::BrokenLink),
-            ("content/interviews/first.md".into(), Some(13), ProblemKind::BrokenAnchor),
-            ("content/interviews/first.md".into(), Some(15), ProblemKind::MissingFile),
+            (
+                "content/interviews/first.md".into(),
+                Some(11),
+                ProblemKind::BrokenLink
+            ),
+            (
+                "content/interviews/first.md".into(),
+                Some(13),
+                ProblemKind::BrokenAnchor
+            ),
+            (
+                "content/interviews/first.md".into(),
+                Some(15),
+                ProblemKind::MissingFile
+            ),
         ],
         "{:#?}",
         report.problems
@@ -84,7 +96,12 @@ fn the_command_prints_file_line_message_and_exits_1() {
         stdout.contains("content/interviews/first.md:11: link to `/archive/interviews/nope/`"),
         "{stdout}"
     );
-    assert!(stdout.contains("content/interviews/first.md:15: link to `/archive/images/lost.png`: no such image"), "{stdout}");
+    assert!(
+        stdout.contains(
+            "content/interviews/first.md:15: link to `/archive/images/lost.png`: no such image"
+        ),
+        "{stdout}"
+    );
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("3 errors"), "{stderr}");
 }
@@ -131,7 +148,10 @@ fn the_sample_archive_passes() {
     };
     let report = verbatim::check(common::sample_root(), &options).expect("the sample builds");
     assert!(report.problems.is_empty(), "{:#?}", report.problems);
-    assert!(report.pages > 20 && report.internal_links > 500, "{report:?}");
+    assert!(
+        report.pages > 20 && report.internal_links > 500,
+        "{report:?}"
+    );
 }
 
 #[test]
@@ -151,20 +171,39 @@ fn a_broken_link_in_a_template_is_reported_once_with_a_count() {
         .collect();
     assert_eq!(missing.len(), 1, "{:#?}", report.problems);
     assert_eq!(missing[0].kind, ProblemKind::MissingFile);
-    assert!(missing[0].message.contains("pages"), "{}", missing[0].message);
+    assert!(
+        missing[0].message.contains("pages"),
+        "{}",
+        missing[0].message
+    );
 }
 
 #[test]
 fn a_relative_link_in_a_summary_is_reported_where_the_summary_breaks_it() {
     let site = TestSite::new();
     site.write("site.yml", "base_url: https://example.org/\n")
-        .article("interviews/a.md", "A", "2024-01-01", "", "See [b](../b/).\n")
+        .article(
+            "interviews/a.md",
+            "A",
+            "2024-01-01",
+            "",
+            "See [b](../b/).\n",
+        )
         .article("interviews/b.md", "B", "2024-01-02", "", "Body.\n");
     let report = check(&site);
     assert_eq!(report.problems.len(), 1, "{:#?}", report.problems);
     let problem = &report.problems[0];
-    assert_eq!((problem.file.to_str(), problem.line), (Some("content/interviews/a.md"), Some(5)));
-    assert!(problem.message.contains("in the summary shown on `index.html`"), "{}", problem.message);
+    assert_eq!(
+        (problem.file.to_str(), problem.line),
+        (Some("content/interviews/a.md"), Some(5))
+    );
+    assert!(
+        problem
+            .message
+            .contains("in the summary shown on `index.html`"),
+        "{}",
+        problem.message
+    );
 }
 
 #[test]
@@ -182,8 +221,13 @@ fn links_outside_the_base_path_are_errors() {
 #[test]
 fn a_relative_base_url_with_feeds_is_a_warning_at_its_line() {
     let site = TestSite::new();
-    site.write("site.yml", "title: T\nbase_url: /\n")
-        .article("a.md", "A", "2024-01-01", "", "Body.\n");
+    site.write("site.yml", "title: T\nbase_url: /\n").article(
+        "a.md",
+        "A",
+        "2024-01-01",
+        "",
+        "Body.\n",
+    );
     let report = check(&site);
     let settings: Vec<_> = report
         .problems
@@ -196,9 +240,15 @@ fn a_relative_base_url_with_feeds_is_a_warning_at_its_line() {
     assert_eq!(settings[0].severity, Severity::Warning);
     // A warning alone passes, unless warnings are denied.
     assert_eq!(site.run(&["check"]).status.code(), Some(0));
-    assert_eq!(site.run(&["check", "--deny-warnings"]).status.code(), Some(1));
+    assert_eq!(
+        site.run(&["check", "--deny-warnings"]).status.code(),
+        Some(1)
+    );
 
-    site.write("site.yml", "base_url: /\nfeed:\n  enabled: false\nsitemap: false\n");
+    site.write(
+        "site.yml",
+        "base_url: /\nfeed:\n  enabled: false\nsitemap: false\n",
+    );
     assert!(check(&site).problems.is_empty());
 }
 
@@ -220,9 +270,18 @@ fn front_matter_mistakes_are_warnings_with_lines() {
         .iter()
         .map(|p| (p.file.display().to_string(), p.line))
         .collect();
-    assert!(found.contains(&("content/a.md".into(), Some(4))), "{found:?}");
-    assert!(found.contains(&("content/b.md".into(), Some(3))), "{found:?}");
-    assert!(found.contains(&("content/a.md".into(), Some(2))), "{found:?}");
+    assert!(
+        found.contains(&("content/a.md".into(), Some(4))),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&("content/b.md".into(), Some(3))),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&("content/a.md".into(), Some(2))),
+        "{found:?}"
+    );
     assert!(
         report
             .problems
@@ -287,9 +346,17 @@ fn external_links_are_checked_with_a_timeout_and_a_per_host_interval() {
         .collect();
     assert_eq!(external.len(), 2, "{:#?}", report.problems);
     assert_eq!(external[0].0, Some(5));
-    assert!(external[0].1.contains("/gone` answers HTTP 404"), "{}", external[0].1);
+    assert!(
+        external[0].1.contains("/gone` answers HTTP 404"),
+        "{}",
+        external[0].1
+    );
     assert_eq!(external[1].0, Some(7));
-    assert!(external[1].1.contains("/slow` cannot be reached"), "{}", external[1].1);
+    assert!(
+        external[1].1.contains("/slow` cannot be reached"),
+        "{}",
+        external[1].1
+    );
 
     // Every request to the one host waited its turn.
     let mut arrivals: Vec<std::time::Instant> =
@@ -297,7 +364,10 @@ fn external_links_are_checked_with_a_timeout_and_a_per_host_interval() {
     arrivals.sort();
     for pair in arrivals.windows(2) {
         let gap = pair[1] - pair[0];
-        assert!(gap >= interval - Duration::from_millis(20), "{gap:?} between requests");
+        assert!(
+            gap >= interval - Duration::from_millis(20),
+            "{gap:?} between requests"
+        );
     }
 }
 
@@ -336,7 +406,13 @@ fn without_external_no_request_is_made() {
     let server = LocalServer::start(answer);
     let site = TestSite::new();
     site.write("site.yml", "base_url: https://example.org/\n")
-        .article("a.md", "A", "2024-01-01", "", &format!("[x]({}/gone)\n", server.base));
+        .article(
+            "a.md",
+            "A",
+            "2024-01-01",
+            "",
+            &format!("[x]({}/gone)\n", server.base),
+        );
     assert!(check(&site).problems.is_empty());
     assert!(server.requests("/").is_empty());
 }

@@ -223,10 +223,16 @@ fn scan_page(file: &OutputFile) -> PageScan {
             }
         };
         match name {
-            "a" | "area" => element.attr("href").into_iter().for_each(|h| push(h, LinkKind::Page)),
+            "a" | "area" => element
+                .attr("href")
+                .into_iter()
+                .for_each(|h| push(h, LinkKind::Page)),
             "link" => {
                 let rel = element.attr("rel").unwrap_or_default().to_ascii_lowercase();
-                if rel.split_whitespace().any(|r| r == "preconnect" || r == "dns-prefetch") {
+                if rel
+                    .split_whitespace()
+                    .any(|r| r == "preconnect" || r == "dns-prefetch")
+                {
                     continue;
                 }
                 let kind = if rel.contains("alternate") || rel.contains("canonical") {
@@ -237,7 +243,10 @@ fn scan_page(file: &OutputFile) -> PageScan {
                 element.attr("href").into_iter().for_each(|h| push(h, kind));
             }
             "img" | "source" => {
-                element.attr("src").into_iter().for_each(|h| push(h, LinkKind::Image));
+                element
+                    .attr("src")
+                    .into_iter()
+                    .for_each(|h| push(h, LinkKind::Image));
                 for candidate in element.attr("srcset").unwrap_or_default().split(',') {
                     if let Some(url) = candidate.split_whitespace().next() {
                         push(url, LinkKind::Image);
@@ -245,13 +254,25 @@ fn scan_page(file: &OutputFile) -> PageScan {
                 }
             }
             "video" => {
-                element.attr("src").into_iter().for_each(|h| push(h, LinkKind::File));
-                element.attr("poster").into_iter().for_each(|h| push(h, LinkKind::Image));
+                element
+                    .attr("src")
+                    .into_iter()
+                    .for_each(|h| push(h, LinkKind::File));
+                element
+                    .attr("poster")
+                    .into_iter()
+                    .for_each(|h| push(h, LinkKind::Image));
             }
             "script" | "audio" | "track" | "embed" | "iframe" => {
-                element.attr("src").into_iter().for_each(|h| push(h, LinkKind::File));
+                element
+                    .attr("src")
+                    .into_iter()
+                    .for_each(|h| push(h, LinkKind::File));
             }
-            "object" => element.attr("data").into_iter().for_each(|h| push(h, LinkKind::File)),
+            "object" => element
+                .attr("data")
+                .into_iter()
+                .for_each(|h| push(h, LinkKind::File)),
             _ => {}
         }
     }
@@ -336,9 +357,10 @@ impl SiteUrls<'_> {
         };
         let url_path = normalise(&url_path);
         let shown = &link.href;
-        let Some(relative) = url_path.strip_prefix(&self.base_path).or_else(|| {
-            (url_path == self.base_path.trim_end_matches('/')).then_some("")
-        }) else {
+        let Some(relative) = url_path
+            .strip_prefix(&self.base_path)
+            .or_else(|| (url_path == self.base_path.trim_end_matches('/')).then_some(""))
+        else {
             return Some(Found::Problem(
                 ProblemKind::OutsideSite,
                 format!(
@@ -362,7 +384,11 @@ impl SiteUrls<'_> {
             ));
         };
         let fragment = fragment
-            .map(|f| percent_encoding::percent_decode_str(f).decode_utf8_lossy().into_owned())
+            .map(|f| {
+                percent_encoding::percent_decode_str(f)
+                    .decode_utf8_lossy()
+                    .into_owned()
+            })
             .filter(|f| !f.is_empty() && f != "top");
         if let (Some(fragment), Some(ids)) = (fragment, self.ids.get(file.as_str())) {
             if !ids.contains(&fragment) {
@@ -373,7 +399,9 @@ impl SiteUrls<'_> {
                     .unwrap_or_default();
                 return Some(Found::Problem(
                     ProblemKind::BrokenAnchor,
-                    format!("link to `{shown}`: `{file}` has no element with id `{fragment}`{hint}"),
+                    format!(
+                        "link to `{shown}`: `{file}` has no element with id `{fragment}`{hint}"
+                    ),
                 ));
             }
         }
@@ -426,6 +454,9 @@ mod tests {
         let page = scan_page(&file);
         assert!(page.ids.contains("one") && page.ids.contains("two"));
         let hrefs: Vec<&str> = page.links.iter().map(|l| l.href.as_str()).collect();
-        assert_eq!(hrefs, ["/s.css", "#one", "p.png", "p1.png", "p2.png", "j.js"]);
+        assert_eq!(
+            hrefs,
+            ["/s.css", "#one", "p.png", "p1.png", "p2.png", "j.js"]
+        );
     }
 }

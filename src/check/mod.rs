@@ -126,7 +126,11 @@ pub fn check(root: &Path, options: &CheckOptions) -> Result<CheckReport, BuildEr
     let scan = links::scan(&files, config, &sources);
     let mut problems = scan.problems;
     problems.extend(source::front_matter_problems(root, &prepared.site));
-    problems.extend(source::settings_problems(root, config, options.build.base_url.is_some()));
+    problems.extend(source::settings_problems(
+        root,
+        config,
+        options.build.base_url.is_some(),
+    ));
     problems.extend(prepared.warnings.iter().map(|w| source::build_warning(w)));
 
     let mut external_urls = 0;

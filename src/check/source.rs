@@ -185,7 +185,11 @@ pub fn front_matter_problems(root: &Path, site: &Site) -> Vec<Problem> {
 
 /// A relative `base_url` while feeds or the sitemap are on: they would carry relative
 /// URLs, which feed readers and search engines reject.
-pub fn settings_problems(root: &Path, config: &SiteConfig, from_command_line: bool) -> Vec<Problem> {
+pub fn settings_problems(
+    root: &Path,
+    config: &SiteConfig,
+    from_command_line: bool,
+) -> Vec<Problem> {
     let feeds = config.feed.enabled || config.taxonomies.iter().any(|t| t.feed);
     if config.absolute_base().is_some() || !(feeds || config.sitemap) {
         return Vec::new();
@@ -199,11 +203,13 @@ pub fn settings_problems(root: &Path, config: &SiteConfig, from_command_line: bo
         (PathBuf::from("--base-url"), None)
     } else {
         let file = PathBuf::from(crate::config::CONFIG_FILE);
-        let line = std::fs::read_to_string(root.join(&file)).ok().and_then(|text| {
-            text.lines()
-                .position(|l| l.starts_with("base_url:"))
-                .map(|i| i + 1)
-        });
+        let line = std::fs::read_to_string(root.join(&file))
+            .ok()
+            .and_then(|text| {
+                text.lines()
+                    .position(|l| l.starts_with("base_url:"))
+                    .map(|i| i + 1)
+            });
         (file, line)
     };
     vec![Problem {

@@ -73,7 +73,9 @@ pub fn files(title: &str, options: &InitOptions) -> Vec<(PathBuf, String)> {
                 .replace("@LANGUAGE@", &options.language),
         ),
         (
-            Path::new("content").join("interviews").join("first-interview.md"),
+            Path::new("content")
+                .join("interviews")
+                .join("first-interview.md"),
             INTERVIEW_MD.replace("@DATE@", &options.today),
         ),
         (PathBuf::from(".gitignore"), GITIGNORE.to_string()),
@@ -187,7 +189,10 @@ mod tests {
     #[test]
     fn the_workflow_pins_this_version_from_this_repository() {
         let (_, text) = files("t", &options()).remove(3);
-        assert!(text.contains(&format!("VERBATIM_VERSION: \"{VERSION}\"")), "{text}");
+        assert!(
+            text.contains(&format!("VERBATIM_VERSION: \"{VERSION}\"")),
+            "{text}"
+        );
         assert!(text.contains(REPOSITORY), "{text}");
         assert!(text.contains("--tag \"v$VERBATIM_VERSION\""), "{text}");
     }
@@ -203,7 +208,15 @@ mod tests {
         let dir = tempfile::tempdir().expect("temporary folder");
         let mut bad = options();
         bad.language = "zh cn".into();
-        assert!(matches!(init(dir.path(), &bad), Err(InitError::Language(_))));
-        assert!(std::fs::read_dir(dir.path()).expect("listable").next().is_none());
+        assert!(matches!(
+            init(dir.path(), &bad),
+            Err(InitError::Language(_))
+        ));
+        assert!(
+            std::fs::read_dir(dir.path())
+                .expect("listable")
+                .next()
+                .is_none()
+        );
     }
 }

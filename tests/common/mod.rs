@@ -108,7 +108,9 @@ pub fn chromium_or_skip() -> Option<PathBuf> {
             std::env::var_os("VERBATIM_REQUIRE_BROWSER").is_none_or(|v| v != "1"),
             "VERBATIM_REQUIRE_BROWSER=1 but no Chromium found (looked for {CHROMIUM_NAMES:?} on PATH and $VERBATIM_CHROMIUM); install it with .ci/install-browser"
         );
-        eprintln!("skipped: no Chromium found (looked for {CHROMIUM_NAMES:?} on PATH and $VERBATIM_CHROMIUM)");
+        eprintln!(
+            "skipped: no Chromium found (looked for {CHROMIUM_NAMES:?} on PATH and $VERBATIM_CHROMIUM)"
+        );
     }
     found
 }
@@ -146,9 +148,11 @@ impl LocalServer {
                     let mut parts = request_line.split_whitespace();
                     let method = parts.next().unwrap_or_default().to_string();
                     let path = parts.next().unwrap_or_default().to_string();
-                    log.lock()
-                        .expect("request log")
-                        .push((method, path.clone(), std::time::Instant::now()));
+                    log.lock().expect("request log").push((
+                        method,
+                        path.clone(),
+                        std::time::Instant::now(),
+                    ));
                     let (status, delay) = answer(&path);
                     std::thread::sleep(delay);
                     let response = format!(
