@@ -390,20 +390,18 @@ impl SiteUrls<'_> {
                     .into_owned()
             })
             .filter(|f| !f.is_empty() && f != "top");
-        if let (Some(fragment), Some(ids)) = (fragment, self.ids.get(file.as_str())) {
-            if !ids.contains(&fragment) {
-                let mut known: Vec<&str> = ids.iter().map(String::as_str).collect();
-                known.sort_unstable();
-                let hint = crate::text::did_you_mean(&fragment, known.iter().copied())
-                    .map(|s| format!("\n help: did you mean `#{s}`?"))
-                    .unwrap_or_default();
-                return Some(Found::Problem(
-                    ProblemKind::BrokenAnchor,
-                    format!(
-                        "link to `{shown}`: `{file}` has no element with id `{fragment}`{hint}"
-                    ),
-                ));
-            }
+        if let (Some(fragment), Some(ids)) = (fragment, self.ids.get(file.as_str()))
+            && !ids.contains(&fragment)
+        {
+            let mut known: Vec<&str> = ids.iter().map(String::as_str).collect();
+            known.sort_unstable();
+            let hint = crate::text::did_you_mean(&fragment, known.iter().copied())
+                .map(|s| format!("\n help: did you mean `#{s}`?"))
+                .unwrap_or_default();
+            return Some(Found::Problem(
+                ProblemKind::BrokenAnchor,
+                format!("link to `{shown}`: `{file}` has no element with id `{fragment}`{hint}"),
+            ));
         }
         Some(Found::Ok)
     }
