@@ -108,11 +108,30 @@ pub fn chromium_or_skip() -> Option<PathBuf> {
             std::env::var_os("VERBATIM_REQUIRE_BROWSER").is_none_or(|v| v != "1"),
             "VERBATIM_REQUIRE_BROWSER=1 but no Chromium found (looked for {CHROMIUM_NAMES:?} on PATH and $VERBATIM_CHROMIUM); install it with .ci/install-browser"
         );
-        eprintln!(
+        say_past_capture(&format!(
             "skipped: no Chromium found (looked for {CHROMIUM_NAMES:?} on PATH and $VERBATIM_CHROMIUM)"
-        );
+        ));
     }
     found
+}
+
+/// Prints a line on the process's stderr past the test harness's capture, so a plain
+/// `cargo test` shows it (the harness captures `eprintln!`).
+fn say_past_capture(line: &str) {
+    #[cfg(unix)]
+    {
+        use std::io::Write;
+        use std::os::fd::BorrowedFd;
+        // SAFETY: descriptor 2 is open for the whole life of the process.
+        let stderr = unsafe { BorrowedFd::borrow_raw(2) };
+        if let Ok(owned) = stderr.try_clone_to_owned() {
+            let mut file = std::fs::File::from(owned);
+            if writeln!(file, "{line}").is_ok() {
+                return;
+            }
+        }
+    }
+    eprintln!("{line}");
 }
 
 /// A tiny HTTP/1.1 server on 127.0.0.1 for tests of external link checks: each request
