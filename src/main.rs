@@ -39,6 +39,9 @@ enum Command {
         /// Include articles marked `draft: true`.
         #[arg(long)]
         drafts: bool,
+        /// Include articles dated after now (held back by default).
+        #[arg(long)]
+        future: bool,
         /// Print nothing on success.
         #[arg(long, short)]
         quiet: bool,
@@ -58,6 +61,9 @@ enum Command {
         /// Include articles marked `draft: true`.
         #[arg(long)]
         drafts: bool,
+        /// Include articles dated after now.
+        #[arg(long)]
+        future: bool,
         /// Open the site in the default browser.
         #[arg(long)]
         open: bool,
@@ -135,6 +141,9 @@ enum Command {
         /// Include articles marked `draft: true`.
         #[arg(long)]
         drafts: bool,
+        /// Include articles dated in the future.
+        #[arg(long)]
+        future: bool,
         /// Also check links to other sites (slower; needs the network).
         #[arg(long)]
         external: bool,
@@ -202,13 +211,24 @@ fn main() -> ExitCode {
             output,
             base_url,
             drafts,
+            future,
             quiet,
-        } => run_build(root, output, base_url, drafts, quiet),
+        } => run_build(
+            root,
+            verbatim::BuildOptions {
+                output,
+                base_url,
+                drafts,
+                future,
+            },
+            quiet,
+        ),
         Command::Serve {
             root,
             interface,
             port,
             drafts,
+            future,
             open,
             poll,
         } => run_serve(
@@ -217,8 +237,10 @@ fn main() -> ExitCode {
                 interface,
                 port,
                 drafts,
+                future,
                 poll,
                 open,
+                ..verbatim::ServeOptions::default()
             },
         ),
         Command::Init {
@@ -232,6 +254,7 @@ fn main() -> ExitCode {
             root,
             base_url,
             drafts,
+            future,
             external,
             concurrency,
             timeout,
@@ -244,6 +267,7 @@ fn main() -> ExitCode {
                     output: None,
                     base_url,
                     drafts,
+                    future,
                 },
                 external: external.then(|| verbatim::check::ExternalOptions {
                     concurrency: usize::from(concurrency),
@@ -537,18 +561,7 @@ fn run_serve(root: &std::path::Path, options: &verbatim::ServeOptions) -> ExitCo
     }
 }
 
-fn run_build(
-    root: PathBuf,
-    output: Option<PathBuf>,
-    base_url: Option<String>,
-    drafts: bool,
-    quiet: bool,
-) -> ExitCode {
-    let options = verbatim::BuildOptions {
-        output,
-        base_url,
-        drafts,
-    };
+fn run_build(root: PathBuf, options: verbatim::BuildOptions, quiet: bool) -> ExitCode {
     let drawer = ProgressDrawer::new();
     let result = verbatim::build_with_progress(&root, &options, &|p| drawer.report(p));
     drawer.finish();
@@ -558,8 +571,17 @@ fn run_build(
                 eprintln!("warning: {warning}");
             }
             if !quiet {
+                let pages = match summary.pages {
+                    0 => String::new(),
+                    1 => ", 1 page".to_string(),
+                    n => format!(", {n} pages"),
+                };
+                let held = match summary.held_future {
+                    0 => String::new(),
+                    n => format!(" ({n} dated in the future held back; --future to include)"),
+                };
                 println!(
-                    "Built {}, {}: {} written to {} in {} ms",
+                    "Built {}{pages}, {}: {} written to {} in {} ms{held}",
                     count(summary.articles, "article", "articles"),
                     count(summary.terms, "term", "terms"),
                     count(summary.files, "file", "files"),

@@ -103,7 +103,7 @@ pub fn text(article: &NewArticle, config: &SiteConfig, today: &str) -> String {
     };
     // Serialising these plain strings and a bool cannot fail; an empty mapping is the
     // fallback that still parses.
-    let yaml = crate::content::frontmatter::to_yaml(&front).unwrap_or_default();
+    let yaml = crate::frontmatter::to_yaml(&front).unwrap_or_default();
     format!("---\n{yaml}---\n\n")
 }
 
@@ -182,6 +182,6 @@ mod tests {
         assert_eq!(parsed.title, "标题: \"引号\"");
         assert!(parsed.draft);
         assert_eq!(parsed.lang, "zh");
-        assert_eq!(parsed.date.ymd(), "2026-03-01");
+        assert_eq!(parsed.date.map(|d| d.ymd()).as_deref(), Some("2026-03-01"));
     }
 }

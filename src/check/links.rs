@@ -74,10 +74,19 @@ pub struct Scan {
     pub internal_links: usize,
 }
 
-/// Reads every HTML file of `files`, then checks each link against `files` and the ids
-/// of the target page. `sources` maps links back to their Markdown lines.
-pub fn scan(files: &[OutputFile], config: &SiteConfig, sources: &ArticleLinks) -> Scan {
-    let paths: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+/// Reads every HTML file of `files`, then checks each link against `files`, the `media`
+/// output paths and the ids of the target page. `sources` maps links back to their Markdown lines.
+pub fn scan(
+    files: &[OutputFile],
+    media: &[&str],
+    config: &SiteConfig,
+    sources: &ArticleLinks,
+) -> Scan {
+    let paths: HashSet<&str> = files
+        .iter()
+        .map(|f| f.path.as_str())
+        .chain(media.iter().copied())
+        .collect();
     let pages: Vec<PageScan> = files
         .par_iter()
         .filter(|f| f.path.ends_with(".html"))
@@ -166,7 +175,7 @@ pub fn scan(files: &[OutputFile], config: &SiteConfig, sources: &ArticleLinks) -
                 n => format!(" and {}", count(n, "other page", "other pages")),
             };
             format!(
-                "{message}, in the summary shown on `{}`{more}\n help: a relative link resolves against each page that shows it; start it with the site's base path",
+                "{message}, on `{}`{more}, which repeat this text (a summary or an introduction)\n help: a relative link resolves against each page that shows it; start it with the site's base path",
                 listings[0]
             )
         };

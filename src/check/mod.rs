@@ -1,8 +1,9 @@
 //! `verbatim check`: builds the site in memory, as `verbatim build` would, and reports
 //! what a reader would stumble on: links to pages that do not exist, `#fragment`s with no
-//! such id on the target page, missing images and other files, front-matter oddities, a
-//! relative `base_url` with feeds or a sitemap, and (with `--external`) dead external
-//! links.
+//! such id on the target page, missing images and other files, front-matter oddities, the
+//! build's warnings (a relative `base_url` with feeds or a sitemap among them), and (with
+//! `--external`) dead external links. URL clashes, aliases included, stop the build
+//! itself (`routes`), so they are reported as its error.
 //!
 //! `links` reads the rendered HTML; `source` maps a link back to its line in the
 //! Markdown and checks front matter; `external` asks the web.
@@ -46,8 +47,6 @@ pub enum ProblemKind {
     OutsideSite,
     /// An external link that fails.
     ExternalLink,
-    /// Two pages claim the same URL.
-    UrlCollision,
     /// A front-matter value that is probably a mistake.
     FrontMatter,
     /// A site setting that is probably a mistake.
@@ -120,18 +119,15 @@ pub fn check(root: &Path, options: &CheckOptions) -> Result<CheckReport, BuildEr
     let mut files = prepared.renderer.render_site(&prepared.site)?;
     files.extend(crate::output::generated_files(&prepared.extras));
     files.extend(crate::output::read_static(root)?);
+    // Media are copied as they are: only their paths matter here.
+    let media: Vec<&str> = prepared.media.iter().map(|m| m.output.as_str()).collect();
     let config = &prepared.site.config;
 
     let sources = source::ArticleLinks::collect(&prepared.site);
-    let scan = links::scan(&files, config, &sources);
+    let scan = links::scan(&files, &media, config, &sources);
     let mut problems = scan.problems;
     problems.extend(source::front_matter_problems(root, &prepared.site));
-    problems.extend(source::settings_problems(
-        root,
-        config,
-        options.build.base_url.is_some(),
-    ));
-    problems.extend(prepared.warnings.iter().map(|w| source::build_warning(w)));
+    problems.extend(prepared.warnings.iter().map(source::from_warning));
 
     let mut external_urls = 0;
     if let Some(external) = &options.external {

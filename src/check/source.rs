@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 use pulldown_cmark::{Event, Options, Parser, Tag};
 
 use super::{Origin, Problem, ProblemKind, Severity};
-use crate::config::SiteConfig;
 use crate::site::Site;
+use crate::warning::Warning;
 
 /// The links written in each article's Markdown, by the article's output page.
 #[derive(Debug, Default)]
@@ -20,16 +20,38 @@ pub struct ArticleLinks {
 }
 
 impl ArticleLinks {
-    /// Reads the link and image destinations of every article, with their lines.
+    /// Reads the link and image destinations of every article, standalone page and
+    /// section introduction (`_index.md`), with their lines.
     pub fn collect(site: &Site) -> ArticleLinks {
-        let by_page = site
-            .pages
+        let articles = site.pages.iter().chain(&site.standalone).map(|page| {
+            let article = &page.article;
+            (
+                format!("{}index.html", article.url_path),
+                &article.source,
+                &article.body,
+                article.body_line,
+            )
+        });
+        let home = site
+            .home
             .iter()
-            .map(|page| {
-                let article = &page.article;
-                let page_path = format!("{}index.html", article.url_path);
-                let links = markdown_links(&article.body, article.body_line);
-                (page_path, (article.source.clone(), links))
+            .map(|intro| ("index.html".to_string(), intro));
+        let sections = site.sections.iter().filter_map(|section| {
+            let intro = section.intro.as_ref()?;
+            Some((format!("{}/index.html", section.path), intro))
+        });
+        let intros = home.chain(sections).map(|(page, intro)| {
+            (
+                page,
+                &intro.index.source,
+                &intro.index.body,
+                intro.index.body_line,
+            )
+        });
+        let by_page = articles
+            .chain(intros)
+            .map(|(page, source, body, first_line)| {
+                (page, (source.clone(), markdown_links(body, first_line)))
             })
             .collect::<HashMap<_, _>>();
         let mut by_destination = HashMap::new();
@@ -129,28 +151,16 @@ fn front_matter(root: &Path, file: &Path, key: &str, message: String) -> Problem
     }
 }
 
-/// Front-matter values that parse but are probably mistakes: a date in the future, an
-/// update before the date, two articles with the same title.
+/// Front-matter values that parse but are probably mistakes: an update before the date,
+/// two articles with the same title.
 pub fn front_matter_problems(root: &Path, site: &Site) -> Vec<Problem> {
-    let now = jiff::Timestamp::now();
     let mut problems = Vec::new();
     let mut titles: HashMap<String, &Path> = HashMap::new();
     for page in &site.pages {
         let article = &page.article;
         let file = article.source.as_path();
-        if article.date.instant > now {
-            problems.push(front_matter(
-                root,
-                file,
-                "date",
-                format!(
-                    "`date: {}` is in the future; the article is published now with that date\n help: use `draft: true` to hold it back",
-                    article.date.ymd()
-                ),
-            ));
-        }
-        if let Some(updated) = &article.updated
-            && updated.instant < article.date.instant
+        if let (Some(updated), Some(date)) = (&article.updated, &article.date)
+            && updated.instant < date.instant
         {
             problems.push(front_matter(
                 root,
@@ -159,7 +169,7 @@ pub fn front_matter_problems(root: &Path, site: &Site) -> Vec<Problem> {
                 format!(
                     "`updated: {}` is before `date: {}`; swap them or fix the year",
                     updated.ymd(),
-                    article.date.ymd()
+                    date.ymd()
                 ),
             ));
         }
@@ -183,63 +193,19 @@ pub fn front_matter_problems(root: &Path, site: &Site) -> Vec<Problem> {
     problems
 }
 
-/// A relative `base_url` while feeds or the sitemap are on: they would carry relative
-/// URLs, which feed readers and search engines reject.
-pub fn settings_problems(
-    root: &Path,
-    config: &SiteConfig,
-    from_command_line: bool,
-) -> Vec<Problem> {
-    let feeds = config.feed.enabled || config.taxonomies.iter().any(|t| t.feed);
-    if config.absolute_base().is_some() || !(feeds || config.sitemap) {
-        return Vec::new();
-    }
-    let what = match (feeds, config.sitemap) {
-        (true, true) => "the feeds, the sitemap and robots.txt",
-        (true, false) => "the feeds",
-        _ => "the sitemap and robots.txt",
-    };
-    let (file, line) = if from_command_line {
-        (PathBuf::from("--base-url"), None)
+/// A build warning as a problem: about `site.yml` a settings problem, else a build one.
+pub fn from_warning(warning: &Warning) -> Problem {
+    let kind = if warning.path == Path::new(crate::config::CONFIG_FILE) {
+        ProblemKind::Settings
     } else {
-        let file = PathBuf::from(crate::config::CONFIG_FILE);
-        let line = std::fs::read_to_string(root.join(&file))
-            .ok()
-            .and_then(|text| {
-                text.lines()
-                    .position(|l| l.starts_with("base_url:"))
-                    .map(|i| i + 1)
-            });
-        (file, line)
-    };
-    vec![Problem {
-        file,
-        line,
-        severity: Severity::Warning,
-        kind: ProblemKind::Settings,
-        message: format!(
-            "`base_url: {}` has no host, so {what} carry relative URLs, which feed readers and search engines reject\n help: set base_url to the published address (https://user.github.io/archive/) or pass --base-url",
-            config.base_url
-        ),
-    }]
-}
-
-/// A build warning (`file:line: message`) as a problem.
-pub fn build_warning(warning: &str) -> Problem {
-    let located = warning.match_indices(": ").find_map(|(at, _)| {
-        let (place, line) = warning[..at].rsplit_once(':')?;
-        Some((place, line.parse::<usize>().ok()?, &warning[at + 2..]))
-    });
-    let (file, line, message) = match located {
-        Some((file, line, message)) => (PathBuf::from(file), Some(line), message),
-        None => (PathBuf::new(), None, warning),
+        ProblemKind::Build
     };
     Problem {
-        file,
-        line,
+        file: warning.path.clone(),
+        line: warning.line,
         severity: Severity::Warning,
-        kind: ProblemKind::Build,
-        message: message.to_string(),
+        kind,
+        message: warning.message.clone(),
     }
 }
 
@@ -259,14 +225,5 @@ mod tests {
                 ("#top".to_string(), 8)
             ]
         );
-    }
-
-    #[test]
-    fn build_warnings_keep_file_and_line() {
-        let problem = build_warning("content/a.md:11: unknown language `foo`: shown as plain");
-        assert_eq!(problem.file, Path::new("content/a.md"));
-        assert_eq!(problem.line, Some(11));
-        assert_eq!(problem.message, "unknown language `foo`: shown as plain");
-        assert_eq!(build_warning("just words").message, "just words");
     }
 }
