@@ -166,8 +166,15 @@ pub fn render(
                 level, id, classes, ..
             }) => {
                 let end = find_end(&raw, i);
-                let inner: Vec<Event<'_>> =
-                    raw[i + 1..end].iter().map(|(e, _)| e.clone()).collect();
+                // A heading's inline HTML is escaped like any other (it is copied here,
+                // past the arm above that escapes it).
+                let inner: Vec<Event<'_>> = raw[i + 1..end]
+                    .iter()
+                    .map(|(e, _)| match e {
+                        Event::InlineHtml(html) if !options.allow_html => Event::Text(html.clone()),
+                        other => other.clone(),
+                    })
+                    .collect();
                 let inner = expand_labels(inner, &labels);
                 let title = plain_text(&inner);
                 let base = id
@@ -926,6 +933,9 @@ mod tests {
 
     #[test]
     fn raw_html_is_escaped_by_default() {
+        let heading = render_str("# Title <script>alert(1)</script>\n").html;
+        assert!(!heading.contains("<script>"), "{heading}");
+        assert!(heading.contains("&lt;script&gt;"), "{heading}");
         let html = render_str("<script>alert(1)</script>\n\nHi <b>x</b>\n").html;
         assert!(!html.contains("<script>"), "{html}");
         assert!(html.contains("&lt;script&gt;"), "{html}");
