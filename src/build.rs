@@ -2,6 +2,7 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -12,6 +13,7 @@ use crate::content::{Article, ContentErrors, LoadOptions};
 use crate::markdown::{Highlighter, MarkdownOptions, Rendered, SourceInfo};
 use crate::media::MediaFile;
 use crate::output::{Extras, OutputError, Staging};
+use crate::progress::{Progress, ProgressFn, Stage};
 use crate::render::{RenderError, Renderer};
 use crate::site::{Page, SectionIntro, Site, SiteError};
 use crate::warning::Warning;
@@ -273,7 +275,24 @@ fn extras(config: &SiteConfig) -> Result<Extras, BuildError> {
 /// Builds the site at `root` and writes it; the previous output stays intact unless the
 /// whole build succeeds.
 pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildSummary, BuildError> {
+    build_with_progress(root, options, &crate::progress::ignore)
+}
+
+/// [`build`], reporting progress to `progress` as files are written.
+pub fn build_with_progress(
+    root: &Path,
+    options: &BuildOptions,
+    progress: ProgressFn<'_>,
+) -> Result<BuildSummary, BuildError> {
     let started = Instant::now();
+    let report = |stage, done| {
+        progress(Progress {
+            stage,
+            done,
+            total: None,
+        })
+    };
+    report(Stage::Preparing, 0);
     let output = options
         .output
         .clone()
@@ -284,8 +303,11 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildSummary, BuildE
     // Each page is written as soon as it is rendered; the staging folder removes itself
     // if anything fails, leaving the previous output as it was.
     let staging = Staging::begin(root, &output, &prepared.extras)?;
+    let written = AtomicUsize::new(0);
     prepared.renderer.render_site_into(&prepared.site, |file| {
-        staging.write(&file).map_err(BuildError::from)
+        staging.write(&file).map_err(BuildError::from)?;
+        report(Stage::Writing, written.fetch_add(1, Ordering::Relaxed) + 1);
+        Ok::<(), BuildError>(())
     })?;
     prepared
         .media

@@ -56,6 +56,8 @@ pub struct SiteConfig {
     /// Interface strings replacing the built-in ones, by language then key
     /// (`strings: {zh: {older: 更早}}`).
     pub strings: std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>>,
+    /// Stylesheets under `static/` loaded after the theme's own (`custom.css`).
+    pub extra_css: Vec<String>,
     /// Free values passed to templates as `config.extra`.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -91,6 +93,7 @@ impl Default for SiteConfig {
             related: 5,
             menu: None,
             strings: std::collections::BTreeMap::new(),
+            extra_css: Vec::new(),
             extra: serde_json::Map::new(),
         }
     }
@@ -409,6 +412,8 @@ pub enum ValueKey {
     TaxonomyPath(usize),
     /// `menu[i]`.
     Menu(usize),
+    /// `extra_css[i]`.
+    ExtraCss(usize),
 }
 
 /// Where the checked values are in `site.yml`: read again, only after a check failed,
@@ -421,6 +426,7 @@ struct ValueSpans {
     highlight: HighlightSpans,
     taxonomies: Vec<TaxonomySpans>,
     menu: Vec<Spanned<IgnoredAny>>,
+    extra_css: Vec<Spanned<IgnoredAny>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -455,6 +461,7 @@ impl ValueSpans {
             ValueKey::TaxonomyPaginateBy(i) => taxonomy(i, |t| &t.paginate_by),
             ValueKey::TaxonomyPath(i) => taxonomy(i, |t| &t.path),
             ValueKey::Menu(i) => self.menu.get(i),
+            ValueKey::ExtraCss(i) => self.extra_css.get(i),
         };
         spanned.map(|s| s.referenced)
     }
@@ -548,6 +555,15 @@ impl SiteConfig {
                     ValueKey::TaxonomyPath(i),
                     format!("two taxonomies use the URL folder `{url_path}`"),
                     "give each taxonomy its own `path`",
+                ));
+            }
+        }
+        for (i, css) in self.extra_css.iter().enumerate() {
+            if css.is_empty() || css.contains("://") || css.split(['/', '\\']).any(|s| s == "..") {
+                return Err(invalid(
+                    ValueKey::ExtraCss(i),
+                    format!("`extra_css: {css}` is not a file under static/"),
+                    "write a path under static/, such as `custom.css`",
                 ));
             }
         }

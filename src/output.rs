@@ -16,7 +16,8 @@ pub const STATIC_DIR: &str = "static";
 
 /// The default theme's static files, embedded so a folder with only `content/` builds.
 /// A site's own `static/` file of the same name replaces one.
-const BUILT_IN_STATIC: &[(&str, &[u8])] = &[("style.css", include_bytes!("../static/style.css"))];
+pub const BUILT_IN_STATIC: &[(&str, &[u8])] =
+    &[("style.css", include_bytes!("../static/style.css"))];
 
 /// What can go wrong while writing.
 #[derive(Debug, thiserror::Error)]

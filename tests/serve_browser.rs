@@ -4,10 +4,13 @@
 //! the page reload and the error overlay come and go. A second test walks a Chinese
 //! site: its interface, the menu, a standalone page and a redirect from an old URL.
 //!
-//! Without Chromium this test fails; set `VERBATIM_SKIP_BROWSER=1` to skip it knowingly.
+//! Without Chromium these tests print "skipped: no Chromium found" and pass, unless
+//! `VERBATIM_REQUIRE_BROWSER=1` (set by `.ci/run`) makes that a failure.
+
+mod common;
 
 use std::ffi::OsStr;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use headless_chrome::{Browser, LaunchOptions, Tab};
@@ -15,8 +18,6 @@ use verbatim::ServeOptions;
 use verbatim::serve::Server;
 
 const TIMEOUT: Duration = Duration::from_secs(20);
-
-const CHROMIUM_NAMES: &[&str] = &["chromium", "chromium-browser", "google-chrome"];
 
 fn write(root: &Path, relative: &str, text: &str) {
     let path = root.join(relative);
@@ -26,17 +27,6 @@ fn write(root: &Path, relative: &str, text: &str) {
 
 fn article(title: &str, tags: &str) -> String {
     format!("---\ntitle: {title:?}\ndate: 2024-02-01\ntags: {tags}\n---\nQ: Why?\n\nA: Because.\n")
-}
-
-/// `VERBATIM_CHROMIUM`, else the first Chromium on the `PATH`.
-fn find_chromium() -> Option<PathBuf> {
-    if let Some(path) = std::env::var_os("VERBATIM_CHROMIUM") {
-        return Some(PathBuf::from(path));
-    }
-    let search = std::env::var_os("PATH")?;
-    std::env::split_paths(&search)
-        .flat_map(|dir| CHROMIUM_NAMES.iter().map(move |name| dir.join(name)))
-        .find(|candidate| candidate.is_file())
 }
 
 /// Evaluates `expression` until it returns true.
@@ -66,22 +56,6 @@ fn heading_is(title: &str) -> String {
     )
 }
 
-/// Chromium, or `None` when it is missing and `VERBATIM_SKIP_BROWSER=1` says to skip.
-fn chromium_or_skip() -> Option<PathBuf> {
-    let Some(chromium) = find_chromium() else {
-        if std::env::var_os("VERBATIM_SKIP_BROWSER").is_some_and(|v| v == "1") {
-            eprintln!("skipped: no Chromium, and VERBATIM_SKIP_BROWSER=1");
-            return None;
-        }
-        panic!(
-            "Chromium is not installed (looked for {CHROMIUM_NAMES:?} on PATH and $VERBATIM_CHROMIUM).\n\
-             Install it with `.ci/install-browser` (Debian: apt-get install chromium), \
-             or set VERBATIM_SKIP_BROWSER=1 to skip this test."
-        );
-    };
-    Some(chromium)
-}
-
 /// A headless browser with its own profile folder (kept alive by the caller).
 fn launch(chromium: &Path, profile: &Path) -> Browser {
     let args: Vec<&OsStr> = [
@@ -109,7 +83,7 @@ fn launch(chromium: &Path, profile: &Path) -> Browser {
 
 #[test]
 fn the_browser_follows_links_reloads_after_an_edit_and_shows_errors() {
-    let Some(chromium) = chromium_or_skip() else {
+    let Some(chromium) = common::chromium_or_skip() else {
         return;
     };
 
@@ -198,7 +172,7 @@ fn the_browser_follows_links_reloads_after_an_edit_and_shows_errors() {
 
 #[test]
 fn a_chinese_site_has_its_menu_pages_and_redirects_in_the_browser() {
-    let Some(chromium) = chromium_or_skip() else {
+    let Some(chromium) = common::chromium_or_skip() else {
         return;
     };
     let site = tempfile::tempdir().expect("temporary folder");

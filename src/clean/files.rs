@@ -140,6 +140,14 @@ fn output_name(input: &Path) -> String {
 /// without `force`, nothing in a dry run) and the JSON report. A page that fails is
 /// reported in its [`FileOutcome`]; the others are still written.
 pub fn run(options: &CleanOptions) -> anyhow::Result<CleanOutcome> {
+    run_with_progress(options, &crate::progress::ignore)
+}
+
+/// [`run`], reporting to `progress` as each page is done.
+pub fn run_with_progress(
+    options: &CleanOptions,
+    progress: crate::progress::ProgressFn<'_>,
+) -> anyhow::Result<CleanOutcome> {
     let config = crate::config::load(&options.root)
         .with_context(|| format!("reading {}", options.root.join("site.yml").display()))?;
     let mut settings = CleanSettings::from(&config.clean);
@@ -182,6 +190,8 @@ pub fn run(options: &CleanOptions) -> anyhow::Result<CleanOutcome> {
         std::fs::create_dir_all(&out_dir)
             .with_context(|| format!("creating the output folder {}", out_dir.display()))?;
     }
+    let total = planned.len();
+    let done = std::sync::atomic::AtomicUsize::new(0);
     let files: Vec<FileOutcome> = planned
         .into_par_iter()
         .map(|(input, output, clash)| {
@@ -192,6 +202,11 @@ pub fn run(options: &CleanOptions) -> anyhow::Result<CleanOutcome> {
                 }),
                 None => clean_file(&input, &output, &settings, options),
             };
+            progress(crate::progress::Progress {
+                stage: crate::progress::Stage::Cleaning,
+                done: done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1,
+                total: Some(total),
+            });
             FileOutcome {
                 input,
                 output,

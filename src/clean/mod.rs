@@ -38,7 +38,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use crate::config::CleanConfig;
-pub use files::{CleanOptions, CleanOutcome, FileDone, FileOutcome, run};
+pub use files::{CleanOptions, CleanOutcome, FileDone, FileOutcome, run, run_with_progress};
 pub use report::{Change, ChangeKind, Report, Suspect};
 
 /// The language of an article.

@@ -152,6 +152,7 @@ pub(super) struct ConfigContext {
     pub(super) archive_url: String,
     /// The home page's absolute URL, for link previews.
     pub(super) permalink: String,
+    pub(super) extra_css: Vec<String>,
     pub(super) extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -171,6 +172,7 @@ impl ConfigContext {
                 .collect(),
             archive_url: urls.path(super::jobs::ARCHIVE_PATH),
             permalink: urls.absolute(""),
+            extra_css: config.extra_css.clone(),
             extra: config.extra.clone(),
         }
     }

@@ -34,8 +34,12 @@ pub use urls::Urls;
 pub const TEMPLATES_DIR: &str = "templates";
 
 /// The default theme's templates, embedded so a folder with only `content/` builds.
-const BUILT_IN_TEMPLATES: &[(&str, &str)] = &[
+pub const BUILT_IN_TEMPLATES: &[(&str, &str)] = &[
     ("base.html", include_str!("../../templates/base.html")),
+    (
+        "head_extra.html",
+        include_str!("../../templates/head_extra.html"),
+    ),
     ("macros.html", include_str!("../../templates/macros.html")),
     ("index.html", include_str!("../../templates/index.html")),
     ("article.html", include_str!("../../templates/article.html")),
