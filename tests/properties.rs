@@ -91,6 +91,9 @@ fn render(markdown: &str, highlighter: &Highlighter) -> verbatim::markdown::Rend
         SourceInfo {
             path: Path::new("content/p.md"),
             first_line: 5,
+            lang: "en",
+            media: &[],
+            interviewers: &[],
         },
         MarkdownOptions::default(),
         highlighter,

@@ -91,7 +91,18 @@ pub fn run(state: &mut PageState, _settings: &CleanSettings) -> Result<(), Probl
 /// Joins a speaker's name standing alone on a line (a fixed label, or a short name
 /// standing alone at least twice) with the turn below it.
 fn join_label_lines(state: &mut PageState) {
-    let fixed = ["主持人", "记者", "記者", "问", "答", "問", "Q", "A", "Interviewer", "Host"];
+    let fixed = [
+        "主持人",
+        "记者",
+        "記者",
+        "问",
+        "答",
+        "問",
+        "Q",
+        "A",
+        "Interviewer",
+        "Host",
+    ];
     let is_name = |text: &str| {
         let chars = text.chars().count();
         (2..=4).contains(&chars) && text.chars().all(|c| super::junk::is_han(c) || c == '·')

@@ -313,7 +313,7 @@ fn looks_like_title(text: &str) -> bool {
         && !text.ends_with(['.', '”', '"', '’'])
         && !text.contains("：“")
         && !text.contains(":“")
-        && !(chars > 40 && commas >= 2)
+        && (chars <= 40 || commas < 2)
 }
 
 /// A stand-in title for a page that has none: its first sentence, 40 characters at
@@ -716,7 +716,10 @@ mod tests {
             find_date("2019-9-5 9:30").as_deref(),
             Some("2019-09-05 09:30:00")
         );
-        assert_eq!(month_day("09月07日", Some(2019)).as_deref(), Some("2019-09-07"));
+        assert_eq!(
+            month_day("09月07日", Some(2019)).as_deref(),
+            Some("2019-09-07")
+        );
         assert_eq!(month_day("09月07日", None), None);
     }
 
@@ -738,16 +741,24 @@ mod tests {
             interview_date("She was interviewed in Leeds on March 3, 2022.", None).as_deref(),
             Some("2022-03-03")
         );
-        assert_eq!(interview_date("3月15日，天气很好。", Some("2024-03-21")), None);
+        assert_eq!(
+            interview_date("3月15日，天气很好。", Some("2024-03-21")),
+            None
+        );
     }
 
     #[test]
     fn turns_and_paragraphs_are_not_titles() {
         assert!(looks_like_title("专访林知远：河流的未来"));
         assert!(looks_like_title("大模型还会继续变大吗？"));
-        assert!(!looks_like_title("記者問到：“你對本周中國賽最期待的是什么？”"));
+        assert!(!looks_like_title(
+            "記者問到：“你對本周中國賽最期待的是什么？”"
+        ));
         assert!(!looks_like_title("他说，河流是城市的记忆。"));
-        assert_eq!(first_sentence("雷速體育10月12日報道，中國籃球名宿"), "雷速體育10月12日報道");
+        assert_eq!(
+            first_sentence("雷速體育10月12日報道，中國籃球名宿"),
+            "雷速體育10月12日報道"
+        );
     }
 
     #[test]

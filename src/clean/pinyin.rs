@@ -71,7 +71,10 @@ fn remove_toneless(state: &mut PageState) {
                 ChangeKind::PinyinRemoved,
                 block.number,
                 &c[0],
-                format!("the reading of {} left by a machine conversion ({total} on the page)", &c[1]),
+                format!(
+                    "the reading of {} left by a machine conversion ({total} on the page)",
+                    &c[1]
+                ),
             );
         }
         block.text = toneless().replace_all(&block.text, "$1").into_owned();
@@ -159,7 +162,10 @@ mod tests {
 
     #[test]
     fn toneless_syllables_go_only_in_numbers() {
-        let mut page = state(&["這是(shi)一個(ge)新的開始，我們(men)會努力。", "他用了方法(method)和模型(app)。"]);
+        let mut page = state(&[
+            "這是(shi)一個(ge)新的開始，我們(men)會努力。",
+            "他用了方法(method)和模型(app)。",
+        ]);
         run(&mut page, &CleanSettings::default()).expect("runs");
         assert_eq!(page.body[0].text, "這是一個新的開始，我們會努力。");
         assert_eq!(page.body[1].text, "他用了方法(method)和模型(app)。");
