@@ -23,6 +23,35 @@ pub fn identify(text: &str) -> Option<Language> {
     info.is_reliable().then_some(info.lang())
 }
 
+/// A cheap test before the identifier runs (it costs more than every other pass on
+/// a paragraph): in a Chinese article, a paragraph that is not mostly CJK; in an
+/// English one, a paragraph with few of the commonest English words.
+fn may_be_foreign(text: &str, lang: Lang) -> bool {
+    match lang {
+        Lang::Zh => {
+            let letters = text.chars().filter(|c| c.is_alphabetic()).count();
+            let cjk = text.chars().filter(|c| crate::text::is_cjk(*c)).count();
+            cjk * 2 < letters
+        }
+        Lang::En => {
+            const COMMON: &[&str] = &[
+                "the", "and", "of", "to", "a", "in", "is", "it", "that", "for", "was", "on",
+                "with", "we", "i", "you", "he", "she", "they", "at", "be", "this", "are",
+            ];
+            let words: Vec<String> = text
+                .split(|c: char| !c.is_alphabetic())
+                .filter(|w| !w.is_empty())
+                .map(str::to_lowercase)
+                .collect();
+            let common = words
+                .iter()
+                .filter(|w| COMMON.contains(&w.as_str()))
+                .count();
+            common * 12 < words.len()
+        }
+    }
+}
+
 fn matches_article(found: Language, lang: Lang) -> bool {
     match lang {
         Lang::Zh => found == Language::Cmn,
@@ -36,7 +65,7 @@ pub fn run(state: &mut PageState, _settings: &CleanSettings) -> Result<(), Probl
     let lexicon = Lexicon::global();
     let mut kept = Vec::with_capacity(state.body.len());
     for block in std::mem::take(&mut state.body) {
-        let foreign = prose::is_prose(&block)
+        let foreign = (prose::is_prose(&block) && may_be_foreign(&block.text, lang))
             .then(|| identify(&block.text))
             .flatten()
             .filter(|found| !matches_article(*found, lang));
@@ -114,6 +143,26 @@ mod tests {
         assert!(page.body[1].text.starts_with("Der Fluss"));
         assert_eq!(page.report.count(ChangeKind::ForeignParagraphRemoved), 1);
         assert_eq!(page.report.suspects.len(), 1);
+    }
+
+    #[test]
+    fn the_identifier_runs_only_on_paragraphs_that_may_be_foreign() {
+        assert!(!may_be_foreign(
+            "The river project took ten years, and the engineers said it was hard.",
+            Lang::En
+        ));
+        assert!(may_be_foreign(
+            "Situs judi online terpercaya dengan slot gacor dan bonus besar setiap hari.",
+            Lang::En
+        ));
+        assert!(!may_be_foreign(
+            "这个项目做了十年，工程师们说最难的是说服农民。",
+            Lang::Zh
+        ));
+        assert!(may_be_foreign(
+            "Play the best online casino games today.",
+            Lang::Zh
+        ));
     }
 
     #[test]

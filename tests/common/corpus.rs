@@ -83,13 +83,25 @@ pub struct PageScore {
     pub misses: Vec<String>,
 }
 
-/// Strips the Markdown the formatter adds, so expectations match page text.
+/// Strips the Markdown and the full-width punctuation the formatter adds, so
+/// expectations match page text.
 fn plain(markdown: &str) -> String {
-    markdown
+    let text: String = markdown
         .replace("**", "")
         .replace('\\', "")
-        .replace("：", ":")
-        .replace(": ", ":")
+        .chars()
+        .map(|c| match c {
+            '：' => ':',
+            '，' => ',',
+            '？' => '?',
+            '！' => '!',
+            '；' => ';',
+            '（' => '(',
+            '）' => ')',
+            other => other,
+        })
+        .collect();
+    text.replace(": ", ":").replace(", ", ",")
 }
 
 /// Scores one page.
