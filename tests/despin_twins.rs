@@ -30,10 +30,11 @@ const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 /// The body paragraphs of every unspun text in `lang`.
 fn unspun_texts(lang: Lang) -> Vec<(String, String)> {
     let mut texts = Vec::new();
-    let mut paths: Vec<_> = std::fs::read_dir(Path::new(ROOT).join("content/interviews"))
-        .expect("content/interviews is readable")
+    let mut paths: Vec<_> = walkdir::WalkDir::new(Path::new(ROOT).join("content/interviews"))
+        .into_iter()
         .filter_map(Result::ok)
-        .map(|e| e.path())
+        .map(|e| e.into_path())
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
         .collect();
     paths.sort();
     let code = match lang {

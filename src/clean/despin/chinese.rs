@@ -294,15 +294,6 @@ mod tests {
     }
 
     #[test]
-    fn a_sibling_that_forms_a_compound_is_restored() {
-        let found = best("人为智能正在改变城市。", None);
-        assert!(
-            found.contains(&("人为".to_string(), "人工".to_string())),
-            "{found:?}"
-        );
-    }
-
-    #[test]
     fn a_sibling_that_is_only_more_frequent_is_not_sure() {
         let found = best(
             "口述历史不是问卷，是陪人回忆。我们聊聊中文排版和标点。",
