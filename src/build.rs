@@ -10,7 +10,7 @@ use crate::config::{ConfigError, SiteConfig};
 use crate::content::{Article, ContentErrors};
 use crate::markdown::{Highlighter, MarkdownOptions, Rendered, SourceInfo};
 use crate::output::{Extras, OutputError, Staging};
-use crate::render::{RenderError, Renderer};
+use crate::render::{OutputFile, RenderError, Renderer};
 use crate::site::{Page, Site, SiteError};
 
 /// How to build.
@@ -124,6 +124,7 @@ pub fn render_articles(
 ) -> Vec<Page> {
     let markdown_options = MarkdownOptions {
         allow_html: config.markdown.allow_html,
+        keep_text: config.search,
     };
     articles
         .into_par_iter()
@@ -155,6 +156,15 @@ fn extras(config: &SiteConfig) -> Result<Extras, BuildError> {
     })
 }
 
+/// The search index files, when `search:` is on (see `crate::search`).
+pub fn search_files(site: &Site) -> Vec<OutputFile> {
+    if site.config.search {
+        crate::search::index_files(site)
+    } else {
+        Vec::new()
+    }
+}
+
 /// Builds the site at `root` and writes it; the previous output stays intact unless the
 /// whole build succeeds.
 pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildSummary, BuildError> {
@@ -168,9 +178,17 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildSummary, BuildE
     // Each page is written as soon as it is rendered; the staging folder removes itself
     // if anything fails, leaving the previous output as it was.
     let staging = Staging::begin(root, &output, &prepared.extras)?;
-    prepared.renderer.render_site_into(&prepared.site, |file| {
-        staging.write(&file).map_err(BuildError::from)
-    })?;
+    let write = |file: OutputFile| staging.write(&file).map_err(BuildError::from);
+    let (pages, search) = rayon::join(
+        || prepared.renderer.render_site_into(&prepared.site, write),
+        || {
+            search_files(&prepared.site)
+                .into_par_iter()
+                .try_for_each(write)
+        },
+    );
+    pages?;
+    search?;
     let files = staging.commit(root)?;
     Ok(BuildSummary {
         articles: prepared.site.pages.len(),

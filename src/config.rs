@@ -44,6 +44,8 @@ pub struct SiteConfig {
     pub markdown: MarkdownConfig,
     /// Additions to the cleaner's word lists.
     pub clean: CleanConfig,
+    /// Whether to write the search index and the search page.
+    pub search: bool,
     /// Free values passed to templates as `config.extra`.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -65,6 +67,7 @@ impl Default for SiteConfig {
             slug: SlugMode::default(),
             markdown: MarkdownConfig::default(),
             clean: CleanConfig::default(),
+            search: true,
             extra: serde_json::Map::new(),
         }
     }
@@ -419,6 +422,16 @@ mod tests {
                 .to_string()
                 .contains("topic")
         );
+    }
+
+    #[test]
+    fn search_is_on_unless_turned_off() {
+        assert!(parse_str("").unwrap().search);
+        assert!(!parse_str("search: false\n").unwrap().search);
+        let message = parse_str("title: A\nsearch: sometimes\n")
+            .unwrap_err()
+            .to_string();
+        assert!(message.contains("site.yml:2:9"), "{message}");
     }
 
     #[test]

@@ -11,6 +11,7 @@ pub mod content;
 pub mod markdown;
 pub mod output;
 pub mod render;
+pub mod search;
 pub mod serve;
 pub mod site;
 pub mod text;

@@ -15,7 +15,10 @@ pub const STATIC_DIR: &str = "static";
 
 /// The default theme's static files, embedded so a folder with only `content/` builds.
 /// A site's own `static/` file of the same name replaces one.
-const BUILT_IN_STATIC: &[(&str, &[u8])] = &[("style.css", include_bytes!("../static/style.css"))];
+const BUILT_IN_STATIC: &[(&str, &[u8])] = &[
+    ("style.css", include_bytes!("../static/style.css")),
+    ("search.js", include_bytes!("../static/search.js")),
+];
 
 /// What can go wrong while writing.
 #[derive(Debug, thiserror::Error)]

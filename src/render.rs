@@ -27,9 +27,14 @@ const BUILT_IN_TEMPLATES: &[(&str, &str)] = &[
     ("taxonomy.html", include_str!("../templates/taxonomy.html")),
     ("term.html", include_str!("../templates/term.html")),
     ("404.html", include_str!("../templates/404.html")),
+    ("search.html", include_str!("../templates/search.html")),
+    ("search_box.html", include_str!("../templates/search_box.html")),
     ("atom.xml", include_str!("../templates/atom.xml")),
     ("sitemap.xml", include_str!("../templates/sitemap.xml")),
 ];
+
+/// Where the search page is written, relative to the output root.
+const SEARCH_PAGE: &str = "search/";
 
 /// One file of the built site, relative to the output root with `/` separators.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -236,7 +241,7 @@ impl Renderer {
                 }
                 Job::Feed => changed.iter().any(|&c| c < feed_limit),
                 Job::Sitemap => true,
-                Job::TaxonomyIndex(_) | Job::NotFound => false,
+                Job::TaxonomyIndex(_) | Job::NotFound | Job::Search => false,
             })
             .collect::<Vec<Job>>();
         // Only the summaries these jobs show: building all of them would cost more than
@@ -396,6 +401,19 @@ impl Renderer {
                 self.feed(site, &all, &site.config.title, "")
             }
             Job::Sitemap => self.sitemap(site),
+            Job::Search => {
+                let mut context = Context::new();
+                context.insert("page_url", &self.urls.path(SEARCH_PAGE));
+                context.insert(
+                    "search",
+                    &SearchPageContext {
+                        index_url: self
+                            .urls
+                            .path(&format!("{}/index.json", crate::search::INDEX_DIR)),
+                    },
+                );
+                self.render_file("search.html", &context, format!("{SEARCH_PAGE}index.html"))
+            }
             Job::NotFound => {
                 let mut context = Context::new();
                 context.insert("absolute_urls", &true);
@@ -658,6 +676,9 @@ fn all_jobs(site: &Site) -> Vec<Job> {
         }
     }
     jobs.push(Job::NotFound);
+    if site.config.search {
+        jobs.push(Job::Search);
+    }
     if site.config.feed.enabled {
         jobs.push(Job::Feed);
     }
@@ -677,6 +698,7 @@ enum Job {
     Feed,
     Sitemap,
     NotFound,
+    Search,
 }
 
 /// The summary shown in listings: the editor's `summary`, else the Markdown summary.
@@ -784,7 +806,28 @@ struct ConfigContext {
     author: Option<String>,
     feed_url: Option<String>,
     taxonomies: Vec<TaxonomyContext>,
+    search: Option<SearchContext>,
     extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// What every page needs for the search box, when search is on.
+#[derive(Serialize)]
+struct SearchContext {
+    /// The search page.
+    url: String,
+    /// `search.js`.
+    script_url: String,
+    /// Interface strings in the site's language.
+    strings: std::collections::BTreeMap<&'static str, &'static str>,
+    /// The same, as JSON for the script.
+    strings_json: String,
+}
+
+/// The search page's own variables.
+#[derive(Serialize)]
+struct SearchPageContext {
+    /// The index manifest.
+    index_url: String,
 }
 
 impl ConfigContext {
@@ -806,6 +849,15 @@ impl ConfigContext {
                     path: format!("{}/", t.path()),
                 })
                 .collect(),
+            search: config.search.then(|| {
+                let strings = crate::search::strings(&config.language);
+                SearchContext {
+                    url: urls.path(SEARCH_PAGE),
+                    script_url: urls.path(crate::search::SCRIPT),
+                    strings_json: serde_json::to_string(&strings).unwrap_or_default(),
+                    strings,
+                }
+            }),
             extra: config.extra.clone(),
         }
     }
