@@ -28,7 +28,10 @@ const BUILT_IN_TEMPLATES: &[(&str, &str)] = &[
     ("term.html", include_str!("../templates/term.html")),
     ("404.html", include_str!("../templates/404.html")),
     ("search.html", include_str!("../templates/search.html")),
-    ("search_box.html", include_str!("../templates/search_box.html")),
+    (
+        "search_box.html",
+        include_str!("../templates/search_box.html"),
+    ),
     ("atom.xml", include_str!("../templates/atom.xml")),
     ("sitemap.xml", include_str!("../templates/sitemap.xml")),
 ];

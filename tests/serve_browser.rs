@@ -5,17 +5,13 @@
 //!
 //! Without Chromium this test fails; set `VERBATIM_SKIP_BROWSER=1` to skip it knowingly.
 
-use std::ffi::OsStr;
-use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+mod common;
 
-use headless_chrome::{Browser, LaunchOptions, Tab};
+use std::path::Path;
+
+use common::browser::{self, wait_until};
 use verbatim::ServeOptions;
 use verbatim::serve::Server;
-
-const TIMEOUT: Duration = Duration::from_secs(20);
-
-const CHROMIUM_NAMES: &[&str] = &["chromium", "chromium-browser", "google-chrome"];
 
 fn write(root: &Path, relative: &str, text: &str) {
     let path = root.join(relative);
@@ -27,38 +23,6 @@ fn article(title: &str, tags: &str) -> String {
     format!("---\ntitle: {title:?}\ndate: 2024-02-01\ntags: {tags}\n---\nQ: Why?\n\nA: Because.\n")
 }
 
-/// `VERBATIM_CHROMIUM`, else the first Chromium on the `PATH`.
-fn find_chromium() -> Option<PathBuf> {
-    if let Some(path) = std::env::var_os("VERBATIM_CHROMIUM") {
-        return Some(PathBuf::from(path));
-    }
-    let search = std::env::var_os("PATH")?;
-    std::env::split_paths(&search)
-        .flat_map(|dir| CHROMIUM_NAMES.iter().map(move |name| dir.join(name)))
-        .find(|candidate| candidate.is_file())
-}
-
-/// Evaluates `expression` until it returns true.
-fn wait_until(tab: &Tab, what: &str, expression: &str) {
-    let deadline = Instant::now() + TIMEOUT;
-    loop {
-        // Evaluating fails while the page is between documents; that is a retry.
-        let value = tab
-            .evaluate(expression, false)
-            .ok()
-            .and_then(|result| result.value);
-        if value == Some(serde_json::Value::Bool(true)) {
-            return;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "{what}: not seen within {TIMEOUT:?} (page: {})",
-            tab.get_url()
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
-
 fn heading_is(title: &str) -> String {
     format!(
         "document.querySelector('h1') !== null && document.querySelector('h1').textContent.includes({title:?})"
@@ -67,18 +31,9 @@ fn heading_is(title: &str) -> String {
 
 #[test]
 fn the_browser_follows_links_reloads_after_an_edit_and_shows_errors() {
-    let Some(chromium) = find_chromium() else {
-        if std::env::var_os("VERBATIM_SKIP_BROWSER").is_some_and(|v| v == "1") {
-            eprintln!("skipped: no Chromium, and VERBATIM_SKIP_BROWSER=1");
-            return;
-        }
-        panic!(
-            "Chromium is not installed (looked for {CHROMIUM_NAMES:?} on PATH and $VERBATIM_CHROMIUM).\n\
-             Install it with `.ci/install-browser` (Debian: apt-get install chromium), \
-             or set VERBATIM_SKIP_BROWSER=1 to skip this test."
-        );
+    let Some(browser) = browser::start() else {
+        return;
     };
-
     let site = tempfile::tempdir().expect("temporary folder");
     write(
         site.path(),
@@ -96,29 +51,7 @@ fn the_browser_follows_links_reloads_after_an_edit_and_shows_errors() {
     };
     let server = Server::start(site.path(), &options).expect("the server starts");
 
-    let profile = tempfile::tempdir().expect("temporary profile folder");
-    let args: Vec<&OsStr> = [
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-    ]
-    .iter()
-    .map(OsStr::new)
-    .collect();
-    let browser = Browser::new(LaunchOptions {
-        path: Some(chromium.clone()),
-        headless: true,
-        sandbox: false,
-        enable_gpu: false,
-        user_data_dir: Some(profile.path().to_path_buf()),
-        args,
-        idle_browser_timeout: Duration::from_secs(120),
-        ..LaunchOptions::default()
-    })
-    .unwrap_or_else(|error| panic!("cannot start {}: {error}", chromium.display()));
-    let tab = browser.new_tab().expect("a tab");
+    let tab = browser.browser.new_tab().expect("a tab");
 
     tab.navigate_to(&server.url())
         .and_then(|tab| tab.wait_until_navigated())

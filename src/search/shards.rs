@@ -231,7 +231,14 @@ mod tests {
         // U+20000 is a surrogate pair (0xD840…), which sorts before U+F900 in JavaScript.
         assert_eq!(
             order,
-            ["a", "b", "数", "数据", &astral.to_string(), &compat.to_string()]
+            [
+                "a",
+                "b",
+                "数",
+                "数据",
+                &astral.to_string(),
+                &compat.to_string()
+            ]
         );
     }
 

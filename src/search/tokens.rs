@@ -165,7 +165,12 @@ mod tests {
 
     #[test]
     fn gram_keys_sort_like_their_text() {
-        let mut keys = [bigram('数', '据'), unigram('数'), unigram('冰'), bigram('冰', '川')];
+        let mut keys = [
+            bigram('数', '据'),
+            unigram('数'),
+            unigram('冰'),
+            bigram('冰', '川'),
+        ];
         keys.sort_unstable();
         let texts: Vec<String> = keys.iter().map(|&k| gram_text(k)).collect();
         let mut sorted = texts.clone();
