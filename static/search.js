@@ -57,7 +57,7 @@
   const loadPairs = (index) => {
     if (!pairsLoaded) {
       pairsLoaded = index.fold
-        ? load(indexBase + index.fold).then((pairs) => {
+        ? load(`${indexBase}f/${index.fold}.json`).then((pairs) => {
           const chars = Array.from(pairs);
           for (let i = 0; i + 1 < chars.length; i += 2) scriptPairs.set(chars[i], chars[i + 1]);
         })
@@ -122,7 +122,7 @@
     }
     return low;
   };
-  const shard = (index, i) => load(indexBase + index.shards[i][1]);
+  const shard = (index, i) => load(`${indexBase}t/${index.shards[i][1]}.json`);
 
   // Posting lists decode to Map(article → field bits).
   const decode = (list) => {
@@ -183,7 +183,7 @@
 
   const search = async (raw) => {
     const index = await manifest;
-    if (index.version !== 1) throw new Error('unknown index version');
+    if (index.version !== 2) throw new Error('unknown index version');
     if (IDEOGRAPHIC.test(raw) || /[\uf900-\ufaff]/.test(raw)) await loadPairs(index);
     const terms = parse(foldText(raw).folded);
     const maps = await Promise.all([
@@ -335,7 +335,7 @@
     const { index } = state;
     const records = await Promise.all(batch.map((docNumber) => {
       const file = Math.floor(docNumber / index.docs_per_file);
-      return load(indexBase + index.records[file]).then((chunk) => chunk[docNumber % index.docs_per_file]);
+      return load(`${indexBase}d/${index.records[file]}.json`).then((chunk) => chunk[docNumber % index.docs_per_file]);
     }));
     if (state !== current) return;
     const items = records.map((record) => {

@@ -15,8 +15,6 @@
 //! previous article's index shifted left by five bits, plus the field bits (see
 //! [`super::IN_TITLE`]). Small numbers compress well.
 
-use std::fmt::Write as _;
-
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -34,7 +32,7 @@ pub const SHARD_BYTES: usize = 12 * 1024;
 pub const DOCS_PER_FILE: usize = 50;
 
 /// The format of the files, checked by the script.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 /// The manifest, `search/index.json`.
 #[derive(Debug, Serialize)]
@@ -44,11 +42,11 @@ struct Manifest {
     docs: usize,
     /// Articles per document-record file.
     docs_per_file: usize,
-    /// Document-record file names, in article order.
+    /// Document-record files (`d/<hash>.json`), in article order.
     records: Vec<String>,
-    /// For each shard, its first term and its file name.
+    /// For each shard, its first term and its file (`t/<hash>.json`).
     shards: Vec<(String, String)>,
-    /// The folding pairs' file name, if any pair can match.
+    /// The folding pairs' file (`f/<hash>.json`), if any pair can match.
     fold: Option<String>,
 }
 
@@ -142,13 +140,31 @@ fn encode_terms(postings: Postings) -> Vec<(String, String)> {
                 if i > 0 {
                     member.push(',');
                 }
-                let _ = write!(member, "{}", ((doc - previous) << 5) | (posting & 31));
+                push_number(&mut member, ((doc - previous) << 5) | (posting & 31));
                 previous = doc;
             }
             member.push(']');
             (term, member)
         })
         .collect()
+}
+
+/// Appends `n` in decimal; `write!` costs several times more, and a 10,000-article
+/// archive has millions of postings.
+fn push_number(out: &mut String, mut n: u32) {
+    let mut digits = [0u8; 10];
+    let mut start = digits.len();
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    digits[start..]
+        .iter()
+        .for_each(|&digit| out.push(char::from(digit)));
 }
 
 /// Groups consecutive members into shards of about [`SHARD_BYTES`]; returns each shard's
@@ -175,14 +191,16 @@ fn cut(members: Vec<(String, String)>) -> Vec<(String, String)> {
     shards
 }
 
-/// Adds `search/<folder>/<hash>.json` holding `text`; returns its name under `search/`.
+/// Adds `search/<folder>/<hash>.json` holding `text`; returns the hash, which is all the
+/// manifest names it by (the script knows the folders): 48 bits keep collisions
+/// improbable in an index of thousands of files and the manifest short.
 fn add_hashed(files: &mut Vec<OutputFile>, folder: &str, text: String) -> String {
-    let name = format!("{folder}/{:016x}.json", fnv1a(text.as_bytes()));
+    let hash = format!("{:012x}", fnv1a(text.as_bytes()) >> 16);
     files.push(OutputFile {
-        path: format!("{INDEX_DIR}/{name}"),
+        path: format!("{INDEX_DIR}/{folder}/{hash}.json"),
         contents: text.into_bytes(),
     });
-    name
+    hash
 }
 
 /// FNV-1a, 64 bits: a stable content hash for file names (not for security).
@@ -259,6 +277,16 @@ mod tests {
             seen += parsed.len();
         }
         assert_eq!(seen, 40);
+    }
+
+    #[test]
+    fn numbers_print_in_decimal() {
+        let mut out = String::new();
+        for n in [0, 7, 10, 4_294_967_295] {
+            push_number(&mut out, n);
+            out.push(' ');
+        }
+        assert_eq!(out, "0 7 10 4294967295 ");
     }
 
     #[test]
