@@ -100,7 +100,7 @@ fn run(public: &Path, url: &str, throttle: f64, queries: &[String]) -> anyhow::R
 }
 
 /// Installs a probe that times a query from submit to the first result and to the
-/// finished first page (every shown result has its snippet, or there are none).
+/// finished first page (the list's `aria-busy` goes back to false).
 const PROBE: &str = r#"
 window.__bench = { done: false };
 (() => {
@@ -112,18 +112,18 @@ window.__bench = { done: false };
   const check = () => {
     const b = window.__bench;
     if (b.first === undefined && list.querySelector('.search-result')) b.first = performance.now();
-    const settled = status.textContent && !/…$/.test(status.textContent);
     const items = list.querySelectorAll('.search-result');
-    const pending = Array.from(items).some((li) => !li.querySelector('.search-result__snippet'));
-    if (settled && !pending && !b.done) {
+    if (b.busy && list.getAttribute('aria-busy') === 'false' && !b.done) {
       b.page = performance.now();
       b.results = items.length;
       b.done = true;
     }
   };
-  new MutationObserver(check).observe(document.getElementById('search-page') || document.body, { childList: true, subtree: true, characterData: true });
+  new MutationObserver(check).observe(document.body, { childList: true, subtree: true, characterData: true, attributes: true });
   input.value = QUERY;
   input.form.dispatchEvent(new Event('submit', { cancelable: true }));
+  // The page marks the list busy until the first page of results has its snippets.
+  window.__bench.busy = list.getAttribute('aria-busy') === 'true';
   check();
 })();
 "#;

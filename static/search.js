@@ -351,9 +351,20 @@
     showCount();
   };
 
+  // The list is `aria-busy` until the first page of results has its snippets.
   const run = async (query) => {
     const mine = ++generation;
     const trimmed = query.trim();
+    list.setAttribute('aria-busy', 'true');
+    try {
+      await runQuery(trimmed, mine);
+    } finally {
+      if (mine === generation) list.setAttribute('aria-busy', 'false');
+    }
+  };
+
+  // Shows the results of `trimmed`, unless a newer query (`generation`) took over.
+  const runQuery = async (trimmed, mine) => {
     list.replaceChildren();
     moreButton.hidden = true;
     current = null;
@@ -399,7 +410,11 @@
     setAddress(input.value);
     run(input.value);
   });
-  moreButton.addEventListener('click', () => current && showMore());
+  moreButton.addEventListener('click', () => {
+    if (!current) return;
+    list.setAttribute('aria-busy', 'true');
+    showMore().finally(() => list.setAttribute('aria-busy', 'false'));
+  });
 
   // Arrows move between the box and the results' links.
   const links = () => Array.from(list.querySelectorAll('.search-result__title a'));

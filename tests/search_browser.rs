@@ -67,9 +67,7 @@ fn search(tab: &Tab, base: &str, query: &str) -> Vec<String> {
     wait_until(
         tab,
         &format!("the search for {query:?} finishes"),
-        "(() => { const s = document.getElementById('search-status'); \
-         return s !== null && s.textContent !== '' && s.textContent !== '正在搜索…' \
-         && document.querySelectorAll('.search-result:not(:has(.search-result__snippet))').length === 0; })()",
+        "document.getElementById('search-results')?.getAttribute('aria-busy') === 'false'",
     );
     let titles = evaluate(
         tab,

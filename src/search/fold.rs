@@ -97,6 +97,10 @@ pub fn fold_char(c: char) -> Option<char> {
         return Some(c.to_ascii_lowercase());
     }
     let code = c as u32;
+    if (DENSE_START..DENSE_END).contains(&code) {
+        // Ideographs have no case and no decomposition: only the script table applies.
+        return Some(SCRIPT_TABLE.get(c).unwrap_or(c));
+    }
     let base = if code < 0x3000 || (0xFF00..=0xFFEF).contains(&code) {
         if unicode_normalization::char::is_combining_mark(c) {
             return None;

@@ -127,7 +127,16 @@ fn encode_terms(postings: Postings) -> Vec<(String, String)> {
                 .map(|(word, list)| (word.into_string(), list)),
         )
         .collect();
-    terms.par_sort_unstable_by(|a, b| a.0.encode_utf16().cmp(b.0.encode_utf16()));
+    // Byte order is UTF-16 order unless a character beyond U+FFFF meets one in
+    // U+E000–U+FFFF, so the slower comparison is only needed when there are such.
+    if terms
+        .iter()
+        .any(|(term, _)| term.chars().any(|c| c > '\u{FFFF}'))
+    {
+        terms.par_sort_unstable_by(|a, b| a.0.encode_utf16().cmp(b.0.encode_utf16()));
+    } else {
+        terms.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    }
     terms
         .into_par_iter()
         .map(|(term, list)| {
