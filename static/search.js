@@ -22,7 +22,6 @@
   if (!list || !input) return;
   const status = doc.getElementById('search-status');
   const moreButton = doc.getElementById('search-more');
-  const strings = JSON.parse(list.dataset.strings || '{}');
   const siteBase = list.dataset.base || '/';
   const indexUrl = list.dataset.index;
   const indexBase = indexUrl.slice(0, indexUrl.lastIndexOf('/') + 1);
@@ -32,8 +31,9 @@
   const IDEOGRAPHIC = /[\u3005-\u3007\u3040-\u30fa\u30fc-\u30ff\u3100-\u312f\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\u{20000}-\u{3ffff}]/u;
   const WORD = /[\p{Alphabetic}\p{N}]/u;
   const MARK = /\p{M}/u;
+  // Interface strings come from the page (data-loading, data-results-one, …).
   const say = (key, values = {}) =>
-    (strings[key] || key).replace(/\{(\w)\}/g, (_, name) => values[name] ?? '');
+    (list.dataset[key] || key).replace(/\{(\w)\}/g, (_, name) => values[name] ?? '');
 
   // Fetches each file once per page view.
   const fetched = new Map();
@@ -304,9 +304,11 @@
     heading.append(link);
     const meta = doc.createElement('p');
     meta.className = 'article-meta';
-    const time = doc.createElement('time');
-    time.dateTime = time.textContent = record.d;
-    meta.append(time);
+    if (record.d) {
+      const time = doc.createElement('time');
+      time.dateTime = time.textContent = record.d;
+      meta.append(time);
+    }
     if (record.p) {
       const people = doc.createElement('span');
       people.className = 'people';
@@ -323,8 +325,8 @@
 
   const showCount = () => {
     const n = current.ranked.length - current.dropped;
-    status.textContent = n === 0 ? say('no_results', { q: current.query })
-      : n === 1 ? say('results_one') : say('results_many', { n });
+    status.textContent = n === 0 ? say('noResults', { q: current.query })
+      : n === 1 ? say('resultsOne') : say('resultsMany', { n });
   };
 
   const showMore = async () => {
@@ -373,7 +375,7 @@
       return;
     }
     if (/^[a-z0-9]$/i.test(trimmed)) {
-      status.textContent = say('too_short');
+      status.textContent = say('tooShort');
       return;
     }
     status.textContent = say('loading');

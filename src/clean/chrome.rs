@@ -93,6 +93,9 @@ pub fn chrome_reason(block: &Block, brands: &[String]) -> Option<&'static str> {
     if block.kind != BlockKind::TableRow && is_bar(text) {
         return Some("navigation bar");
     }
+    if is_breadcrumb(text) {
+        return Some("breadcrumb");
+    }
     if chars <= 80 && patterns.phone.is_match(text) {
         return Some("phone number");
     }
@@ -106,6 +109,20 @@ pub fn chrome_reason(block: &Block, brands: &[String]) -> Option<&'static str> {
         return Some("site name");
     }
     None
+}
+
+/// A trail of short segments joined by `>`, `>>`, `->`, `»` or `＞`:
+/// `首页 >> 冠军访谈 -> 正文`.
+fn is_breadcrumb(text: &str) -> bool {
+    if text.chars().count() > 120 || text.contains(['。', '！', '？']) {
+        return false;
+    }
+    let segments: Vec<&str> = text
+        .split(['>', '»', '＞', '›'])
+        .map(|s| s.trim().trim_end_matches(['-', '－']).trim())
+        .filter(|s| !s.is_empty())
+        .collect();
+    segments.len() >= 3 && segments.iter().all(|s| s.chars().count() <= 30)
 }
 
 /// Short segments joined by `|`: `首页 | 关于我们 | 联系方式`.
@@ -174,6 +191,8 @@ mod tests {
             "邮箱：service@example-site.cn",
             "Copyright © 2010-2024 某某网 版权所有 粤ICP备12345678号",
             "Contact us",
+            "首页 >> 冠军访谈 -> 正文",
+            "Home › Features › Interviews",
         ] {
             assert!(chrome_reason(&block(line), &[]).is_some(), "{line}");
         }
@@ -186,6 +205,7 @@ mod tests {
             "林知远：我们在官网上公布了全部数据，这是对用户负责。",
             "Q: How did the company start?",
             "The hotline idea came from our customers, she said.",
+            "问：x > y 时，模型会怎样？",
         ] {
             assert_eq!(chrome_reason(&block(line), &[]), None, "{line}");
         }

@@ -180,22 +180,6 @@ impl TermSink for Collector {
     }
 }
 
-/// The search box's and page's interface strings (`data/strings.tsv`).
-const STRINGS: &str = include_str!("data/strings.tsv");
-
-/// The interface strings for a site `language`: Chinese for `zh…`, else English.
-pub fn strings(language: &str) -> std::collections::BTreeMap<&'static str, &'static str> {
-    let column = if language.starts_with("zh") { 2 } else { 1 };
-    STRINGS
-        .lines()
-        .filter(|line| !line.starts_with('#') && !line.trim().is_empty())
-        .filter_map(|line| {
-            let fields: Vec<&str> = line.split('\t').collect();
-            Some((*fields.first()?, *fields.get(column)?))
-        })
-        .collect()
-}
-
 /// The search index files of `site`, under `search/`.
 pub fn index_files(site: &Site) -> Vec<OutputFile> {
     let postings = Postings::of_site(site);
@@ -205,19 +189,6 @@ pub fn index_files(site: &Site) -> Vec<OutputFile> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn strings_exist_in_both_languages() {
-        let english = strings("en");
-        let chinese = strings("zh-Hans");
-        assert_eq!(english["title"], "Search");
-        assert_eq!(chinese["title"], "搜索");
-        assert_eq!(
-            english.keys().collect::<Vec<_>>(),
-            chinese.keys().collect::<Vec<_>>()
-        );
-        assert!(english.len() >= 10);
-    }
 
     #[test]
     fn body_counts_saturate_and_fields_set_bits() {

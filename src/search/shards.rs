@@ -57,7 +57,7 @@ struct Record<'a> {
     u: &'a str,
     /// Title.
     t: &'a str,
-    /// `2024-03-21`.
+    /// `2024-03-21`, or empty for an undated article.
     d: String,
     /// The people interviewed, comma-separated.
     p: String,
@@ -82,7 +82,12 @@ pub fn write(site: &Site, postings: Postings) -> Vec<OutputFile> {
                 .map(|page| Record {
                     u: &page.article.url_path,
                     t: &page.article.title,
-                    d: page.article.date.ymd(),
+                    d: page
+                        .article
+                        .date
+                        .as_ref()
+                        .map(|date| date.ymd())
+                        .unwrap_or_default(),
                     p: page.article.interviewees.join(", "),
                 })
                 .collect();

@@ -35,6 +35,8 @@ impl ServedFile {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct SiteFiles {
     pub generated: HashMap<String, Arc<ServedFile>>,
+    /// Files beside articles under `content/`.
+    pub media: HashMap<String, Arc<ServedFile>>,
     pub rendered: HashMap<String, Arc<ServedFile>>,
     pub site_static: HashMap<String, Arc<ServedFile>>,
     /// The search index, made again whenever the articles change.
@@ -47,6 +49,7 @@ impl SiteFiles {
             .get(path)
             .or_else(|| self.rendered.get(path))
             .or_else(|| self.search.get(path))
+            .or_else(|| self.media.get(path))
             .or_else(|| self.generated.get(path))
     }
 
