@@ -313,7 +313,7 @@ fn looks_like_title(text: &str) -> bool {
         && !text.ends_with(['.', '”', '"', '’'])
         && !text.contains("：“")
         && !text.contains(":“")
-        && !(chars > 40 && commas >= 2)
+        && (chars <= 40 || commas < 2)
 }
 
 /// A stand-in title for a page that has none: its first sentence, 40 characters at
