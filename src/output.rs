@@ -780,7 +780,11 @@ mod tests {
                         .to_string_lossy()
                         .into_owned()
                 })
-                .filter(|p| !p.starts_with('.') && !p.ends_with(".css"))
+                .filter(|p| {
+                    !p.starts_with('.')
+                        && !p.ends_with(".css")
+                        && !BUILT_IN_STATIC.iter().any(|(name, _)| p == name)
+                })
                 .collect();
             found.sort();
             let mut expected: Vec<String> = files.iter().map(|f| f.path.clone()).collect();
