@@ -148,7 +148,7 @@ fn a_chinese_site_has_its_menu_pages_and_redirects_in_the_browser() {
         &tab,
         "the Chinese interface and menu",
         "document.querySelector('.skip-link').textContent === '跳到正文' && \
-         [...document.querySelectorAll('.site-nav a')].map(a => a.textContent).join('|').startsWith('标签|人物|刊物|归档|关于') && \
+         [...document.querySelectorAll('.site-nav a')].map(a => a.textContent).join('|').startsWith('标签|人物|刊物|归档|搜索|关于') && \
          document.querySelector('.article-card time').textContent === '2024年3月21日' && \
          document.querySelector('.article-card .people').textContent === '陶一鸣、周晓禾'",
     );
