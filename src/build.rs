@@ -14,7 +14,7 @@ use crate::markdown::{Highlighter, MarkdownOptions, Rendered, SourceInfo};
 use crate::media::MediaFile;
 use crate::output::{Extras, OutputError, Staging};
 use crate::progress::{Progress, ProgressFn, Stage};
-use crate::render::{RenderError, Renderer};
+use crate::render::{OutputFile, RenderError, Renderer};
 use crate::site::{Page, SectionIntro, Site, SiteError};
 use crate::warning::Warning;
 
@@ -206,6 +206,7 @@ pub fn render_articles(
 ) -> Vec<Page> {
     let markdown_options = MarkdownOptions {
         allow_html: config.markdown.allow_html,
+        keep_text: config.search,
     };
     articles
         .into_par_iter()
@@ -237,6 +238,7 @@ pub fn render_intros(
 ) -> Vec<SectionIntro> {
     let markdown_options = MarkdownOptions {
         allow_html: config.markdown.allow_html,
+        keep_text: false,
     };
     indexes
         .into_par_iter()
@@ -272,6 +274,15 @@ fn extras(config: &SiteConfig) -> Result<Extras, BuildError> {
     })
 }
 
+/// The search index files, when `search:` is on (see `crate::search`).
+pub fn search_files(site: &Site) -> Vec<OutputFile> {
+    if site.config.search {
+        crate::search::index_files(site)
+    } else {
+        Vec::new()
+    }
+}
+
 /// Builds the site at `root` and writes it; the previous output stays intact unless the
 /// whole build succeeds.
 pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildSummary, BuildError> {
@@ -304,11 +315,21 @@ pub fn build_with_progress(
     // if anything fails, leaving the previous output as it was.
     let staging = Staging::begin(root, &output, &prepared.extras)?;
     let written = AtomicUsize::new(0);
-    prepared.renderer.render_site_into(&prepared.site, |file| {
+    let write = |file: OutputFile| {
         staging.write(&file).map_err(BuildError::from)?;
         report(Stage::Writing, written.fetch_add(1, Ordering::Relaxed) + 1);
         Ok::<(), BuildError>(())
-    })?;
+    };
+    let (pages, search) = rayon::join(
+        || prepared.renderer.render_site_into(&prepared.site, write),
+        || {
+            search_files(&prepared.site)
+                .into_par_iter()
+                .try_for_each(write)
+        },
+    );
+    pages?;
+    search?;
     prepared
         .media
         .par_iter()

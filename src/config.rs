@@ -48,6 +48,8 @@ pub struct SiteConfig {
     pub markdown: MarkdownConfig,
     /// Additions to the cleaner's word lists.
     pub clean: CleanConfig,
+    /// Whether to write the search index and the search page.
+    pub search: bool,
     /// How many related interviews each article lists; 0 for none.
     pub related: usize,
     /// The site menu; by default the taxonomies, the archive, the search page and the
@@ -90,6 +92,7 @@ impl Default for SiteConfig {
             max_terms_per_article: 100,
             markdown: MarkdownConfig::default(),
             clean: CleanConfig::default(),
+            search: true,
             related: 5,
             menu: None,
             strings: std::collections::BTreeMap::new(),
@@ -709,6 +712,16 @@ mod tests {
                 .to_string()
                 .contains("topic")
         );
+    }
+
+    #[test]
+    fn search_is_on_unless_turned_off() {
+        assert!(parse_str("").unwrap().search);
+        assert!(!parse_str("search: false\n").unwrap().search);
+        let message = parse_str("title: A\nsearch: sometimes\n")
+            .unwrap_err()
+            .to_string();
+        assert!(message.contains("site.yml:2:9"), "{message}");
     }
 
     #[test]

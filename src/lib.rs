@@ -19,6 +19,7 @@ pub mod output;
 pub mod progress;
 pub mod render;
 pub mod routes;
+pub mod search;
 pub mod serve;
 pub mod site;
 pub mod text;

@@ -7,7 +7,7 @@ mod common;
 
 use std::path::Path;
 
-use common::browser::{launch, value, wait_until};
+use common::browser::{self, evaluate, wait_until};
 use verbatim::clean::{CleanOptions, LangChoice};
 
 fn fixture(name: &str) -> std::path::PathBuf {
@@ -36,10 +36,10 @@ fn the_review_page_shows_changes_in_place_and_is_keyboard_navigable() {
         "self-contained"
     );
 
-    let Some((browser, _profile)) = launch() else {
+    let Some(browser) = browser::start() else {
         return;
     };
-    let tab = browser.new_tab().expect("a tab");
+    let tab = browser.browser.new_tab().expect("a tab");
     tab.navigate_to(&format!("file://{}", review.display()))
         .expect("navigate");
     wait_until(
@@ -50,10 +50,10 @@ fn the_review_page_shows_changes_in_place_and_is_keyboard_navigable() {
 
     // The Chinese article is marked Chinese, and restorations show before → after.
     assert_eq!(
-        value(&tab, "document.querySelector('article').lang"),
+        evaluate(&tab, "document.querySelector('article').lang"),
         "zh-Hans"
     );
-    let restored = value(
+    let restored = evaluate(
         &tab,
         "JSON.stringify(Array.from(document.querySelectorAll('.chg[data-kind=spun_word_restored]'))\
          .map(e => (e.querySelector('del')?.textContent ?? '') + '→' + (e.querySelector('ins')?.textContent ?? '')))",
@@ -71,7 +71,7 @@ fn the_review_page_shows_changes_in_place_and_is_keyboard_navigable() {
         );
     }
     assert!(
-        value(
+        evaluate(
             &tab,
             "document.querySelectorAll('.chg[data-kind=brand_removed] del').length"
         )
@@ -87,7 +87,7 @@ fn the_review_page_shows_changes_in_place_and_is_keyboard_navigable() {
         "document.activeElement.classList.contains('chg')",
     );
     assert_eq!(
-        value(
+        evaluate(
             &tab,
             "getComputedStyle(document.activeElement.querySelector('.why')).display"
         ),
@@ -107,7 +107,7 @@ fn the_review_page_shows_changes_in_place_and_is_keyboard_navigable() {
     );
 
     // Unticking a kind switches its marks off, and j skips them.
-    let total = value(&tab, "document.querySelectorAll('.chg:not(.off)').length")
+    let total = evaluate(&tab, "document.querySelectorAll('.chg:not(.off)').length")
         .as_u64()
         .expect("a count");
     tab.evaluate(
@@ -120,14 +120,14 @@ fn the_review_page_shows_changes_in_place_and_is_keyboard_navigable() {
         "restorations filtered out",
         "Array.from(document.querySelectorAll('.chg[data-kind=spun_word_restored]')).every(e => e.classList.contains('off'))",
     );
-    let shown = value(&tab, "document.querySelectorAll('.chg:not(.off)').length")
+    let shown = evaluate(&tab, "document.querySelectorAll('.chg:not(.off)').length")
         .as_u64()
         .expect("a count");
     assert!(shown < total, "{shown} of {total}");
     for _ in 0..5 {
         tab.press_key("j").expect("key j");
         assert_ne!(
-            value(&tab, "document.activeElement.getAttribute('data-kind')"),
+            evaluate(&tab, "document.activeElement.getAttribute('data-kind')"),
             "spun_word_restored"
         );
     }

@@ -9,15 +9,11 @@
 
 mod common;
 
-use std::ffi::OsStr;
 use std::path::Path;
-use std::time::{Duration, Instant};
 
-use headless_chrome::{Browser, LaunchOptions, Tab};
+use common::browser::{self, wait_until};
 use verbatim::ServeOptions;
 use verbatim::serve::Server;
-
-const TIMEOUT: Duration = Duration::from_secs(20);
 
 fn write(root: &Path, relative: &str, text: &str) {
     let path = root.join(relative);
@@ -29,61 +25,15 @@ fn article(title: &str, tags: &str) -> String {
     format!("---\ntitle: {title:?}\ndate: 2024-02-01\ntags: {tags}\n---\nQ: Why?\n\nA: Because.\n")
 }
 
-/// Evaluates `expression` until it returns true.
-fn wait_until(tab: &Tab, what: &str, expression: &str) {
-    let deadline = Instant::now() + TIMEOUT;
-    loop {
-        // Evaluating fails while the page is between documents; that is a retry.
-        let value = tab
-            .evaluate(expression, false)
-            .ok()
-            .and_then(|result| result.value);
-        if value == Some(serde_json::Value::Bool(true)) {
-            return;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "{what}: not seen within {TIMEOUT:?} (page: {})",
-            tab.get_url()
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
-
 fn heading_is(title: &str) -> String {
     format!(
         "document.querySelector('h1') !== null && document.querySelector('h1').textContent.includes({title:?})"
     )
 }
 
-/// A headless browser with its own profile folder (kept alive by the caller).
-fn launch(chromium: &Path, profile: &Path) -> Browser {
-    let args: Vec<&OsStr> = [
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-    ]
-    .iter()
-    .map(OsStr::new)
-    .collect();
-    Browser::new(LaunchOptions {
-        path: Some(chromium.to_path_buf()),
-        headless: true,
-        sandbox: false,
-        enable_gpu: false,
-        user_data_dir: Some(profile.to_path_buf()),
-        args,
-        idle_browser_timeout: Duration::from_secs(120),
-        ..LaunchOptions::default()
-    })
-    .unwrap_or_else(|error| panic!("cannot start {}: {error}", chromium.display()))
-}
-
 #[test]
 fn the_browser_follows_links_reloads_after_an_edit_and_shows_errors() {
-    let Some(chromium) = common::chromium_or_skip() else {
+    let Some(browser) = browser::start() else {
         return;
     };
 
@@ -104,9 +54,7 @@ fn the_browser_follows_links_reloads_after_an_edit_and_shows_errors() {
     };
     let server = Server::start(site.path(), &options).expect("the server starts");
 
-    let profile = tempfile::tempdir().expect("temporary profile folder");
-    let browser = launch(&chromium, profile.path());
-    let tab = browser.new_tab().expect("a tab");
+    let tab = browser.browser.new_tab().expect("a tab");
 
     tab.navigate_to(&server.url())
         .and_then(|tab| tab.wait_until_navigated())
@@ -172,7 +120,7 @@ fn the_browser_follows_links_reloads_after_an_edit_and_shows_errors() {
 
 #[test]
 fn a_chinese_site_has_its_menu_pages_and_redirects_in_the_browser() {
-    let Some(chromium) = common::chromium_or_skip() else {
+    let Some(browser) = browser::start() else {
         return;
     };
     let site = tempfile::tempdir().expect("temporary folder");
@@ -192,9 +140,7 @@ fn a_chinese_site_has_its_menu_pages_and_redirects_in_the_browser() {
         ..ServeOptions::default()
     };
     let server = Server::start(site.path(), &options).expect("the server starts");
-    let profile = tempfile::tempdir().expect("temporary profile folder");
-    let browser = launch(&chromium, profile.path());
-    let tab = browser.new_tab().expect("a tab");
+    let tab = browser.browser.new_tab().expect("a tab");
 
     tab.navigate_to(&server.url())
         .and_then(|tab| tab.wait_until_navigated())
@@ -203,7 +149,7 @@ fn a_chinese_site_has_its_menu_pages_and_redirects_in_the_browser() {
         &tab,
         "the Chinese interface and menu",
         "document.querySelector('.skip-link').textContent === '跳到正文' && \
-         [...document.querySelectorAll('.site-nav a')].map(a => a.textContent).join('|').startsWith('标签|人物|刊物|归档|关于') && \
+         [...document.querySelectorAll('.site-nav a')].map(a => a.textContent).join('|').startsWith('标签|人物|刊物|归档|搜索|关于') && \
          document.querySelector('.article-card time').textContent === '2024年3月21日' && \
          document.querySelector('.article-card .people').textContent === '陶一鸣、周晓禾'",
     );

@@ -56,9 +56,17 @@ pub const BUILT_IN_TEMPLATES: &[(&str, &str)] = &[
         "redirect.html",
         include_str!("../../templates/redirect.html"),
     ),
+    ("search.html", include_str!("../../templates/search.html")),
+    (
+        "search_box.html",
+        include_str!("../../templates/search_box.html"),
+    ),
     ("atom.xml", include_str!("../../templates/atom.xml")),
     ("sitemap.xml", include_str!("../../templates/sitemap.xml")),
 ];
+
+/// Where the search page is written, relative to the output root.
+pub(crate) const SEARCH_PAGE: &str = "search/";
 
 /// One file of the built site, relative to the output root with `/` separators.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -285,6 +293,7 @@ impl Renderer {
             }
             Job::Sitemap => self.sitemap(site),
             Job::NotFound => self.not_found_page(shared),
+            Job::Search => self.search_page(shared),
         }
     }
 

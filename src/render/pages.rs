@@ -294,6 +294,26 @@ impl Renderer {
         self.render_file("404.html", &context, "404.html".into())
     }
 
+    /// The search page; `search.index_url` is the index manifest it reads.
+    pub(super) fn search_page(&self, shared: &Shared) -> Result<OutputFile, RenderError> {
+        let mut context = self.page_context(shared, None);
+        context.insert("page_url", &self.urls.path(super::SEARCH_PAGE));
+        context.insert("permalink", &self.urls.absolute(super::SEARCH_PAGE));
+        context.insert(
+            "search",
+            &super::context::SearchPageContext {
+                index_url: self
+                    .urls
+                    .path(&format!("{}/index.json", crate::search::INDEX_DIR)),
+            },
+        );
+        self.render_file(
+            "search.html",
+            &context,
+            format!("{}index.html", super::SEARCH_PAGE),
+        )
+    }
+
     /// A standalone page (`layout: page`): its own template, no neighbours, no related.
     pub(super) fn standalone_page(
         &self,

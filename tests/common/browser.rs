@@ -1,42 +1,27 @@
-//! Headless Chromium for browser tests (Debian's `chromium` package, installed by
+//! Headless Chromium for the browser tests (Debian's `chromium` package, installed by
 //! `.ci/install-browser`), driven over the DevTools protocol.
+//!
+//! Without Chromium these tests are skipped with a message, unless
+//! `VERBATIM_REQUIRE_BROWSER=1` (set by `.ci/run`) makes that a failure.
 
 use std::ffi::OsStr;
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use headless_chrome::{Browser, LaunchOptions, Tab};
 
-/// How long a browser condition may take.
+/// How long a page may take to show what a test waits for.
 pub const TIMEOUT: Duration = Duration::from_secs(20);
 
-const CHROMIUM_NAMES: &[&str] = &["chromium", "chromium-browser", "google-chrome"];
-
-/// `VERBATIM_CHROMIUM`, else the first Chromium on the `PATH`.
-pub fn find_chromium() -> Option<PathBuf> {
-    if let Some(path) = std::env::var_os("VERBATIM_CHROMIUM") {
-        return Some(PathBuf::from(path));
-    }
-    let search = std::env::var_os("PATH")?;
-    std::env::split_paths(&search)
-        .flat_map(|dir| CHROMIUM_NAMES.iter().map(move |name| dir.join(name)))
-        .find(|candidate| candidate.is_file())
+/// A headless browser with its own temporary profile.
+pub struct TestBrowser {
+    /// The browser; dropping it ends the process.
+    pub browser: Browser,
+    _profile: tempfile::TempDir,
 }
 
-/// A headless browser with a throwaway profile, or `None` when Chromium is missing
-/// and `VERBATIM_SKIP_BROWSER=1` says to skip; without that, a missing Chromium fails.
-pub fn launch() -> Option<(Browser, tempfile::TempDir)> {
-    let Some(chromium) = find_chromium() else {
-        if std::env::var_os("VERBATIM_SKIP_BROWSER").is_some_and(|v| v == "1") {
-            eprintln!("skipped: no Chromium, and VERBATIM_SKIP_BROWSER=1");
-            return None;
-        }
-        panic!(
-            "Chromium is not installed (looked for {CHROMIUM_NAMES:?} on PATH and $VERBATIM_CHROMIUM).\n\
-             Install it with `.ci/install-browser` (Debian: apt-get install chromium), \
-             or set VERBATIM_SKIP_BROWSER=1 to skip this test."
-        );
-    };
+/// Starts Chromium, or returns `None` when it is missing (see [`super::chromium_or_skip`]).
+pub fn start() -> Option<TestBrowser> {
+    let chromium = super::chromium_or_skip()?;
     let profile = tempfile::tempdir().expect("temporary profile folder");
     let args: Vec<&OsStr> = [
         "--disable-quic",
@@ -59,10 +44,13 @@ pub fn launch() -> Option<(Browser, tempfile::TempDir)> {
         ..LaunchOptions::default()
     })
     .unwrap_or_else(|error| panic!("cannot start {}: {error}", chromium.display()));
-    Some((browser, profile))
+    Some(TestBrowser {
+        browser,
+        _profile: profile,
+    })
 }
 
-/// Evaluates `expression` until it returns true.
+/// Evaluates `expression` until it returns true; panics after [`TIMEOUT`].
 pub fn wait_until(tab: &Tab, what: &str, expression: &str) {
     let deadline = Instant::now() + TIMEOUT;
     loop {
@@ -83,8 +71,8 @@ pub fn wait_until(tab: &Tab, what: &str, expression: &str) {
     }
 }
 
-/// The value of a JavaScript expression.
-pub fn value(tab: &Tab, expression: &str) -> serde_json::Value {
+/// The value of `expression` in the page, as JSON; panics if it throws.
+pub fn evaluate(tab: &Tab, expression: &str) -> serde_json::Value {
     tab.evaluate(expression, false)
         .unwrap_or_else(|e| panic!("evaluating {expression}: {e}"))
         .value
