@@ -106,9 +106,14 @@ pub fn is_byline(text: &str) -> bool {
 }
 
 /// Finds the title block: the first `<h1>`, the block the `<title>` names, the line
-/// above a byline, or the first line that reads like a title.
+/// above a byline, or the first line that reads like a title. When the extractor found
+/// the page's main text, the title stands before it or opens it, never after it.
 pub fn locate_title(page: &Page, brands: &[String]) -> Option<usize> {
-    let blocks = &page.blocks;
+    let window = match page.blocks.iter().position(|b| !b.boilerplate) {
+        Some(first_main) if page.blocks.iter().any(|b| b.boilerplate) => first_main + 1,
+        _ => page.blocks.len(),
+    };
+    let blocks = &page.blocks[..window];
     let usable = |b: &Block| {
         let chars = b.text.chars().count();
         (4..=150).contains(&chars)
