@@ -7,11 +7,14 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 
 use crate::config::{ConfigError, SiteConfig};
-use crate::content::{Article, ContentErrors};
+use crate::content::section::SectionIndex;
+use crate::content::{Article, ContentErrors, LoadOptions};
 use crate::markdown::{Highlighter, MarkdownOptions, Rendered, SourceInfo};
+use crate::media::MediaFile;
 use crate::output::{Extras, OutputError, Staging};
 use crate::render::{RenderError, Renderer};
-use crate::site::{Page, Site, SiteError};
+use crate::site::{Page, SectionIntro, Site, SiteError};
+use crate::warning::Warning;
 
 /// How to build.
 #[derive(Debug, Clone, Default)]
@@ -22,6 +25,8 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     /// Include articles marked `draft: true`.
     pub drafts: bool,
+    /// Include articles dated after now.
+    pub future: bool,
 }
 
 /// What a build did.
@@ -29,14 +34,18 @@ pub struct BuildOptions {
 pub struct BuildSummary {
     /// Articles published.
     pub articles: usize,
+    /// Standalone pages published.
+    pub pages: usize,
+    /// Articles held back for being dated in the future (see `--future`).
+    pub held_future: usize,
     /// Terms across all taxonomies.
     pub terms: usize,
     /// Files written.
     pub files: usize,
     /// Wall time.
     pub elapsed: Duration,
-    /// Problems that did not stop the build, as `file:line: message`.
-    pub warnings: Vec<String>,
+    /// Problems that did not stop the build.
+    pub warnings: Vec<Warning>,
     /// The output folder.
     pub output: PathBuf,
 }
@@ -44,6 +53,14 @@ pub struct BuildSummary {
 /// Why a build failed; each variant's message names the file at fault.
 #[derive(Debug, thiserror::Error)]
 pub enum BuildError {
+    /// The site folder does not exist or is not a folder.
+    #[error("{}: cannot open the site folder: {reason}\n help: pass --root with the folder that holds content/", path.display())]
+    Root {
+        /// The folder given.
+        path: PathBuf,
+        /// Why.
+        reason: String,
+    },
     /// `site.yml` is wrong.
     #[error(transparent)]
     Config(#[from] ConfigError),
@@ -59,6 +76,12 @@ pub enum BuildError {
     /// Writing failed.
     #[error(transparent)]
     Output(#[from] OutputError),
+    /// Two things would be published at one URL.
+    #[error(transparent)]
+    Route(#[from] crate::routes::RouteClash),
+    /// A source folder (`static/`) cannot be listed.
+    #[error(transparent)]
+    Walk(#[from] crate::walk::WalkError),
     /// The highlight theme CSS could not be generated.
     #[error("site.yml: {0}")]
     Theme(String),
@@ -83,8 +106,12 @@ pub struct Prepared {
     pub renderer: Renderer,
     /// Extra files for the output root.
     pub extras: Extras,
-    /// Problems that did not stop the build, as `file:line: message`.
-    pub warnings: Vec<String>,
+    /// Media files to publish as they are: articles' and loose files under `content/`.
+    pub media: Vec<MediaFile>,
+    /// Articles held back for being dated in the future.
+    pub held_future: usize,
+    /// Problems that did not stop the build.
+    pub warnings: Vec<Warning>,
 }
 
 /// Runs the stages up to the indexed site: settings, content, Markdown, taxonomies, and
@@ -95,22 +122,75 @@ pub fn prepare(
     options: &BuildOptions,
     highlighter: &Highlighter,
 ) -> Result<Prepared, BuildError> {
+    check_root(root)?;
     let config = load_config(root, options)?;
-    let articles = crate::content::load(root, &config, options.drafts)?;
+    let settings_file = root.join(crate::config::CONFIG_FILE);
+    let settings_text = std::fs::read_to_string(&settings_file).ok();
+    let mut warnings = config.warnings(
+        Path::new(crate::config::CONFIG_FILE),
+        settings_text.as_deref(),
+    );
+    let loaded = crate::content::load(
+        root,
+        &config,
+        &LoadOptions {
+            drafts: options.drafts,
+            future: options.future,
+            now: jiff::Timestamp::now(),
+        },
+    )?;
     let renderer = Renderer::new(root, &config)?;
-    let articles = articles.into_iter().map(Arc::new).collect();
+    let articles = loaded.articles.into_iter().map(Arc::new).collect();
     let pages = render_articles(articles, &config, highlighter, |_| None);
-    let warnings: Vec<String> = pages
-        .iter()
-        .flat_map(|p| p.rendered.warnings.clone())
-        .collect();
+    let intros = render_intros(loaded.sections, &config, highlighter);
+    warnings.extend(
+        pages
+            .iter()
+            .map(|p| &p.rendered)
+            .chain(intros.iter().map(|i| &i.rendered))
+            .flat_map(|r| r.warnings.iter().cloned()),
+    );
     let extras = extras(&config)?;
-    let site = Site::new(config, pages)?;
+    let site = Site::new(config, pages, intros)?;
+    check_routes(root, &site)?;
+    let media = site
+        .pages
+        .iter()
+        .chain(&site.standalone)
+        .flat_map(|page| page.article.media.iter().cloned())
+        .chain(loaded.loose_media)
+        .collect();
     Ok(Prepared {
         site,
         renderer,
         extras,
+        media,
+        held_future: loaded.held_future,
         warnings,
+    })
+}
+
+/// Checks that every URL of the site, static files included, has one owner.
+pub fn check_routes(root: &Path, site: &Site) -> Result<(), BuildError> {
+    let static_files: Vec<String> =
+        crate::walk::source_files(root, crate::output::STATIC_DIR, false)?
+            .into_iter()
+            .map(|file| file.relative.to_string_lossy().replace('\\', "/"))
+            .collect();
+    crate::routes::Routes::of_site(site, &static_files)?;
+    Ok(())
+}
+
+/// The site folder must exist: a typo in `--root` must not publish an empty site.
+fn check_root(root: &Path) -> Result<(), BuildError> {
+    let reason = match std::fs::metadata(root) {
+        Ok(meta) if meta.is_dir() => return Ok(()),
+        Ok(_) => "it is a file, not a folder".to_string(),
+        Err(error) => error.to_string(),
+    };
+    Err(BuildError::Root {
+        path: root.to_path_buf(),
+        reason,
     })
 }
 
@@ -134,12 +214,47 @@ pub fn render_articles(
                     SourceInfo {
                         path: &article.source,
                         first_line: article.body_line,
+                        lang: &article.lang,
+                        media: &article.media,
+                        interviewers: &article.interviewers,
                     },
                     markdown_options,
                     highlighter,
                 ))
             });
             Page { article, rendered }
+        })
+        .collect()
+}
+
+/// Renders the sections' `_index.md` introductions, in the site's language.
+pub fn render_intros(
+    indexes: Vec<SectionIndex>,
+    config: &SiteConfig,
+    highlighter: &Highlighter,
+) -> Vec<SectionIntro> {
+    let markdown_options = MarkdownOptions {
+        allow_html: config.markdown.allow_html,
+    };
+    indexes
+        .into_par_iter()
+        .map(|index| {
+            let rendered = crate::markdown::render(
+                &index.body,
+                SourceInfo {
+                    path: &index.source,
+                    first_line: index.body_line,
+                    lang: &config.language,
+                    media: &[],
+                    interviewers: &[],
+                },
+                markdown_options,
+                highlighter,
+            );
+            SectionIntro {
+                index: Arc::new(index),
+                rendered: Arc::new(rendered),
+            }
         })
         .collect()
 }
@@ -163,6 +278,7 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildSummary, BuildE
         .output
         .clone()
         .unwrap_or_else(|| root.join("public"));
+    check_root(root)?;
     crate::output::check_output_location(root, &output)?;
     let prepared = prepare(root, options, &Highlighter::new())?;
     // Each page is written as soon as it is rendered; the staging folder removes itself
@@ -171,9 +287,15 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildSummary, BuildE
     prepared.renderer.render_site_into(&prepared.site, |file| {
         staging.write(&file).map_err(BuildError::from)
     })?;
+    prepared
+        .media
+        .par_iter()
+        .try_for_each(|media| staging.copy(&media.source, &media.output))?;
     let files = staging.commit(root)?;
     Ok(BuildSummary {
         articles: prepared.site.pages.len(),
+        pages: prepared.site.standalone.len(),
+        held_future: prepared.held_future,
         terms: prepared.site.taxonomies.iter().map(|t| t.terms.len()).sum(),
         files,
         elapsed: started.elapsed(),

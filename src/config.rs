@@ -6,8 +6,10 @@
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
+use serde::de::IgnoredAny;
+use serde_saphyr::Spanned;
 
-use crate::content::frontmatter::{self, YamlError};
+use crate::frontmatter::{self, YamlError};
 
 /// The file name of the settings file at the site root.
 pub const CONFIG_FILE: &str = "site.yml";
@@ -40,12 +42,32 @@ pub struct SiteConfig {
     pub cname: Option<String>,
     /// How titles become URL slugs.
     pub slug: SlugMode,
+    /// The most terms an article may carry in one taxonomy.
+    pub max_terms_per_article: usize,
     /// Markdown options.
     pub markdown: MarkdownConfig,
     /// Additions to the cleaner's word lists.
     pub clean: CleanConfig,
+    /// How many related interviews each article lists; 0 for none.
+    pub related: usize,
+    /// The site menu; by default the taxonomies, the archive, the search page and the
+    /// pages marked `menu: true`.
+    pub menu: Option<Vec<MenuItem>>,
+    /// Interface strings replacing the built-in ones, by language then key
+    /// (`strings: {zh: {older: 更早}}`).
+    pub strings: std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>>,
     /// Free values passed to templates as `config.extra`.
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// One entry of the site menu.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MenuItem {
+    /// The link text.
+    pub title: String,
+    /// A path of the site (`/about/`) or a full address.
+    pub url: String,
 }
 
 impl Default for SiteConfig {
@@ -63,8 +85,12 @@ impl Default for SiteConfig {
             sitemap: true,
             cname: None,
             slug: SlugMode::default(),
+            max_terms_per_article: 100,
             markdown: MarkdownConfig::default(),
             clean: CleanConfig::default(),
+            related: 5,
+            menu: None,
+            strings: std::collections::BTreeMap::new(),
             extra: serde_json::Map::new(),
         }
     }
@@ -72,26 +98,116 @@ impl Default for SiteConfig {
 
 /// One way of grouping articles: tags, people, publications, or a site's own.
 #[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(try_from = "RawTaxonomyConfig")]
 pub struct TaxonomyConfig {
     /// Internal name, used in templates (`tags`).
     pub name: String,
     /// Heading shown to readers (`Tags`, `People`).
-    #[serde(default)]
     pub title: Option<String>,
-    /// The front-matter field the terms come from: `tags`, `interviewees`, `interviewers`,
-    /// `publication`, or `extra.<key>`.
-    #[serde(default)]
-    pub key: Option<String>,
+    /// The front-matter field the terms come from.
+    pub field: TermField,
     /// The URL folder, `tags` gives `/tags/` and `/tags/<term>/`.
-    #[serde(default)]
     pub path: Option<String>,
     /// Articles per term page.
-    #[serde(default = "default_paginate")]
     pub paginate_by: usize,
     /// Whether each term gets its own `atom.xml`.
-    #[serde(default)]
     pub feed: bool,
+}
+
+/// A taxonomy entry as written in `site.yml`, before its field is resolved.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTaxonomyConfig {
+    name: String,
+    #[serde(default)]
+    title: Option<String>,
+    /// `tags`, `interviewees`, `interviewers`, `publication`, or `extra.<key>`; defaults
+    /// to the name.
+    #[serde(default)]
+    key: Option<String>,
+    #[serde(default)]
+    path: Option<String>,
+    #[serde(default = "default_paginate")]
+    paginate_by: usize,
+    #[serde(default)]
+    feed: bool,
+}
+
+impl TryFrom<RawTaxonomyConfig> for TaxonomyConfig {
+    type Error = String;
+
+    fn try_from(raw: RawTaxonomyConfig) -> Result<Self, Self::Error> {
+        let key = raw.key.as_deref().unwrap_or(&raw.name);
+        let field = TermField::parse(key).ok_or_else(|| {
+            format!(
+                "taxonomy `{}` reads unknown front-matter field `{key}`; use one of {} or `extra.<key>`",
+                raw.name,
+                TermField::BUILT_IN
+                    .iter()
+                    .map(|f| f.key())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        })?;
+        Ok(TaxonomyConfig {
+            name: raw.name,
+            title: raw.title,
+            field,
+            path: raw.path,
+            paginate_by: raw.paginate_by,
+            feed: raw.feed,
+        })
+    }
+}
+
+/// The front-matter field a taxonomy takes its terms from.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum TermField {
+    /// `tags`.
+    Tags,
+    /// `interviewee` / `interviewees`.
+    Interviewees,
+    /// `interviewer` / `interviewers`.
+    Interviewers,
+    /// `publication`.
+    Publication,
+    /// `extra.<key>`: a string or a list of strings under `extra`.
+    Extra(String),
+}
+
+impl TermField {
+    /// The fields every article has, in the order they are listed to users.
+    pub const BUILT_IN: [TermField; 4] = [
+        TermField::Tags,
+        TermField::Interviewees,
+        TermField::Interviewers,
+        TermField::Publication,
+    ];
+
+    /// Reads a field as written in `site.yml`; `None` for an unknown one.
+    pub fn parse(key: &str) -> Option<TermField> {
+        match key {
+            "tags" => Some(TermField::Tags),
+            "interviewees" => Some(TermField::Interviewees),
+            "interviewers" => Some(TermField::Interviewers),
+            "publication" => Some(TermField::Publication),
+            _ => key
+                .strip_prefix("extra.")
+                .filter(|k| !k.is_empty())
+                .map(|k| TermField::Extra(k.to_string())),
+        }
+    }
+
+    /// The field as written in `site.yml` (`tags`, `extra.region`).
+    pub fn key(&self) -> std::borrow::Cow<'static, str> {
+        match self {
+            TermField::Tags => "tags".into(),
+            TermField::Interviewees => "interviewees".into(),
+            TermField::Interviewers => "interviewers".into(),
+            TermField::Publication => "publication".into(),
+            TermField::Extra(key) => format!("extra.{key}").into(),
+        }
+    }
 }
 
 fn default_paginate() -> usize {
@@ -100,16 +216,17 @@ fn default_paginate() -> usize {
 
 impl TaxonomyConfig {
     fn defaults() -> Vec<TaxonomyConfig> {
+        // Their headings come from the interface strings, in the site's language.
         [
-            ("tags", "Tags", "tags"),
-            ("interviewees", "People", "interviewees"),
-            ("publications", "Publications", "publication"),
+            ("tags", TermField::Tags),
+            ("interviewees", TermField::Interviewees),
+            ("publications", TermField::Publication),
         ]
         .into_iter()
-        .map(|(name, title, key)| TaxonomyConfig {
+        .map(|(name, field)| TaxonomyConfig {
             name: name.into(),
-            title: Some(title.into()),
-            key: Some(key.into()),
+            title: None,
+            field,
             path: Some(name.into()),
             paginate_by: default_paginate(),
             feed: false,
@@ -117,19 +234,9 @@ impl TaxonomyConfig {
         .collect()
     }
 
-    /// The front-matter field this taxonomy reads, defaulting to its name.
-    pub fn key(&self) -> &str {
-        self.key.as_deref().unwrap_or(&self.name)
-    }
-
     /// The URL folder, defaulting to the name.
     pub fn path(&self) -> &str {
         self.path.as_deref().unwrap_or(&self.name)
-    }
-
-    /// The heading shown to readers, defaulting to the name.
-    pub fn title(&self) -> &str {
-        self.title.as_deref().unwrap_or(&self.name)
     }
 }
 
@@ -264,70 +371,212 @@ pub fn parse(text: &str, path: &Path) -> Result<SiteConfig, ConfigError> {
     } else {
         frontmatter::parse_yaml(text, path, 1)?
     };
-    config.validate(path)?;
+    config
+        .check_values()
+        .map_err(|invalid| invalid.in_file(text, path))?;
     Ok(config)
 }
 
-impl SiteConfig {
-    /// Checks values that parse but make no sense; `path` names the source in messages.
-    pub fn validate(&self, path: &Path) -> Result<(), ConfigError> {
-        let invalid = |message: String| ConfigError::Invalid {
+/// A value in the settings that parses but makes no sense, and the key it is under.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvalidValue {
+    /// Where the value is.
+    pub key: ValueKey,
+    /// What is wrong.
+    pub message: String,
+    /// What to do.
+    pub help: String,
+}
+
+/// The keys of `site.yml` whose values are checked beyond their type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ValueKey {
+    /// `base_url`.
+    BaseUrl,
+    /// `paginate_by`.
+    PaginateBy,
+    /// `highlight.light`.
+    HighlightLight,
+    /// `highlight.dark`.
+    HighlightDark,
+    /// `taxonomies[i].paginate_by`.
+    TaxonomyPaginateBy(usize),
+    /// `taxonomies[i].path`.
+    TaxonomyPath(usize),
+    /// `menu[i]`.
+    Menu(usize),
+}
+
+/// Where the checked values are in `site.yml`: read again, only after a check failed,
+/// so that the settings types stay plain values.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct ValueSpans {
+    base_url: Option<Spanned<IgnoredAny>>,
+    paginate_by: Option<Spanned<IgnoredAny>>,
+    highlight: HighlightSpans,
+    taxonomies: Vec<TaxonomySpans>,
+    menu: Vec<Spanned<IgnoredAny>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct HighlightSpans {
+    light: Option<Spanned<IgnoredAny>>,
+    dark: Option<Spanned<IgnoredAny>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct TaxonomySpans {
+    name: Option<Spanned<IgnoredAny>>,
+    path: Option<Spanned<IgnoredAny>>,
+    paginate_by: Option<Spanned<IgnoredAny>>,
+}
+
+impl ValueSpans {
+    /// The line and column of `key`'s value; for a taxonomy value left to its default,
+    /// the taxonomy's `name`.
+    fn locate(&self, key: ValueKey) -> Option<serde_saphyr::Location> {
+        let taxonomy = |i: usize, pick: fn(&TaxonomySpans) -> &Option<Spanned<IgnoredAny>>| {
+            self.taxonomies
+                .get(i)
+                .and_then(|t| pick(t).as_ref().or(t.name.as_ref()))
+        };
+        let spanned = match key {
+            ValueKey::BaseUrl => self.base_url.as_ref(),
+            ValueKey::PaginateBy => self.paginate_by.as_ref(),
+            ValueKey::HighlightLight => self.highlight.light.as_ref(),
+            ValueKey::HighlightDark => self.highlight.dark.as_ref(),
+            ValueKey::TaxonomyPaginateBy(i) => taxonomy(i, |t| &t.paginate_by),
+            ValueKey::TaxonomyPath(i) => taxonomy(i, |t| &t.path),
+            ValueKey::Menu(i) => self.menu.get(i),
+        };
+        spanned.map(|s| s.referenced)
+    }
+}
+
+impl InvalidValue {
+    /// The error placed at the value in `text`, the settings file at `path`.
+    fn in_file(self, text: &str, path: &Path) -> YamlError {
+        let location = frontmatter::parse_yaml::<ValueSpans>(text, path, 1)
+            .ok()
+            .and_then(|spans| spans.locate(self.key));
+        let (line, column) = location.map_or((1, 1), |l| {
+            ((l.line() as usize).max(1), (l.column() as usize).max(1))
+        });
+        YamlError {
             path: path.to_path_buf(),
+            line,
+            column,
+            message: self.message,
+            help: Some(self.help),
+            source_line: text.lines().nth(line - 1).map(str::to_string),
+        }
+    }
+}
+
+impl SiteConfig {
+    /// Checks values that parse but make no sense; `path` names the source in messages
+    /// (`--base-url` for a value given on the command line).
+    pub fn validate(&self, path: &Path) -> Result<(), ConfigError> {
+        self.check_values().map_err(|invalid| ConfigError::Invalid {
+            path: path.to_path_buf(),
+            message: format!("{}; {}", invalid.message, invalid.help),
+        })
+    }
+
+    /// The first value that parses but makes no sense, if any.
+    pub fn check_values(&self) -> Result<(), InvalidValue> {
+        let invalid = |key: ValueKey, message: String, help: &str| InvalidValue {
+            key,
             message,
+            help: help.to_string(),
         };
         if self.paginate_by == 0 {
-            return Err(invalid("`paginate_by` must be at least 1".into()));
+            return Err(invalid(
+                ValueKey::PaginateBy,
+                "`paginate_by` must be at least 1".into(),
+                "write how many articles a page lists, such as 20",
+            ));
         }
         if !(self.base_url.starts_with('/')
             || self.base_url.starts_with("http://")
             || self.base_url.starts_with("https://"))
         {
-            return Err(invalid(format!(
-                "`base_url: {}` must start with `/`, `http://` or `https://`",
-                self.base_url
-            )));
+            return Err(invalid(
+                ValueKey::BaseUrl,
+                format!(
+                    "`base_url: {}` must start with `/`, `http://` or `https://`",
+                    crate::text::shorten(&self.base_url, 60)
+                ),
+                "write the full address, such as https://user.github.io/archive/, or `/`",
+            ));
         }
         let mut seen_paths = std::collections::HashSet::new();
-        for taxonomy in &self.taxonomies {
+        for (i, taxonomy) in self.taxonomies.iter().enumerate() {
             if taxonomy.paginate_by == 0 {
-                return Err(invalid(format!(
-                    "taxonomy `{}`: `paginate_by` must be at least 1",
-                    taxonomy.name
-                )));
-            }
-            let key = taxonomy.key();
-            if !crate::content::TAXONOMY_FIELDS.contains(&key) && !key.starts_with("extra.") {
-                return Err(invalid(format!(
-                    "taxonomy `{}` reads unknown front-matter field `{key}`; use one of {} or `extra.<key>`",
-                    taxonomy.name,
-                    crate::content::TAXONOMY_FIELDS.join(", ")
-                )));
+                return Err(invalid(
+                    ValueKey::TaxonomyPaginateBy(i),
+                    format!(
+                        "taxonomy `{}`: `paginate_by` must be at least 1",
+                        taxonomy.name
+                    ),
+                    "write how many articles a term page lists, such as 20",
+                ));
             }
             let url_path = taxonomy.path();
             if url_path.is_empty()
                 || url_path.contains(['/', '\\', '.'])
                 || crate::text::slugify(url_path, SlugMode::Unicode) != url_path
             {
-                return Err(invalid(format!(
-                    "taxonomy `{}`: `path: {url_path}` must be one lowercase URL segment such as `tags`",
-                    taxonomy.name
-                )));
+                return Err(invalid(
+                    ValueKey::TaxonomyPath(i),
+                    format!(
+                        "taxonomy `{}`: `path: {url_path}` is not one lowercase URL segment",
+                        taxonomy.name
+                    ),
+                    "write a folder name such as `tags`",
+                ));
             }
             if !seen_paths.insert(url_path) {
-                return Err(invalid(format!(
-                    "two taxonomies use the URL folder `{url_path}`; give each its own `path`"
-                )));
+                return Err(invalid(
+                    ValueKey::TaxonomyPath(i),
+                    format!("two taxonomies use the URL folder `{url_path}`"),
+                    "give each taxonomy its own `path`",
+                ));
             }
         }
-        for (label, theme) in [
-            ("highlight.light", &self.highlight.light),
-            ("highlight.dark", &self.highlight.dark),
+        for (i, item) in self.menu.iter().flatten().enumerate() {
+            if item.title.trim().is_empty() || item.url.trim().is_empty() {
+                return Err(invalid(
+                    ValueKey::Menu(i),
+                    "a `menu` entry has an empty `title` or `url`".into(),
+                    "give each entry a title and a site path (`/about/`) or a full address",
+                ));
+            }
+        }
+        for (key, label, theme) in [
+            (
+                ValueKey::HighlightLight,
+                "highlight.light",
+                &self.highlight.light,
+            ),
+            (
+                ValueKey::HighlightDark,
+                "highlight.dark",
+                &self.highlight.dark,
+            ),
         ] {
             if !crate::markdown::highlight::THEME_NAMES.contains(&theme.as_str()) {
-                return Err(invalid(format!(
-                    "`{label}: {theme}` is not a known theme; choose one of {}",
-                    crate::markdown::highlight::THEME_NAMES.join(", ")
-                )));
+                return Err(invalid(
+                    key,
+                    format!("`{label}: {theme}` is not a known theme"),
+                    &format!(
+                        "choose one of {}",
+                        crate::markdown::highlight::THEME_NAMES.join(", ")
+                    ),
+                ));
             }
         }
         Ok(())
@@ -350,6 +599,27 @@ impl SiteConfig {
         } else {
             format!("/{trimmed}/")
         }
+    }
+
+    /// Problems in the settings that do not stop a build. `path` is the settings file and
+    /// `text` its contents, to place the warning on a line.
+    pub fn warnings(&self, path: &Path, text: Option<&str>) -> Vec<crate::warning::Warning> {
+        let mut warnings = Vec::new();
+        if self.absolute_base().is_none() && (self.feed.enabled || self.sitemap) {
+            let line = text
+                .and_then(|text| frontmatter::parse_yaml::<ValueSpans>(text, path, 1).ok())
+                .and_then(|spans| spans.locate(ValueKey::BaseUrl))
+                .map(|l| l.line() as usize);
+            warnings.push(crate::warning::Warning {
+                path: path.to_path_buf(),
+                line,
+                message: format!(
+                    "`base_url: {}` has no host, so the feed, the sitemap and link previews carry relative addresses that readers and search engines cannot follow; set the full address (https://user.github.io/archive/) or pass --base-url",
+                    self.base_url
+                ),
+            });
+        }
+        warnings
     }
 
     /// `base_url` with exactly one trailing slash, for absolute URLs in feeds and sitemaps;
@@ -376,7 +646,7 @@ mod tests {
         let config = parse_str("").expect("empty settings are valid");
         assert_eq!(config.base_url, "/");
         assert_eq!(config.taxonomies.len(), 3);
-        assert_eq!(config.taxonomies[2].key(), "publication");
+        assert_eq!(config.taxonomies[2].field, TermField::Publication);
         assert_eq!(config.slug, SlugMode::Unicode);
     }
 
@@ -419,6 +689,37 @@ mod tests {
                 .to_string()
                 .contains("topic")
         );
+    }
+
+    #[test]
+    fn value_errors_name_line_and_column() {
+        let cases = [
+            (
+                "title: A\npaginate_by: 0\n",
+                "site.yml:2:14: `paginate_by` must be at least 1",
+            ),
+            (
+                "base_url: example.org\n",
+                "site.yml:1:11: `base_url: example.org` must start with",
+            ),
+            (
+                "highlight:\n  dark: Nope\n",
+                "site.yml:2:9: `highlight.dark: Nope` is not a known theme",
+            ),
+            (
+                "taxonomies:\n  - name: tags\n  - name: labels\n    key: tags\n    path: tags\n",
+                "site.yml:5:11: two taxonomies use the URL folder `tags`",
+            ),
+            (
+                "taxonomies:\n  - name: Big Tags\n    key: tags\n",
+                "site.yml:2:11: taxonomy `Big Tags`: `path: Big Tags` is not one lowercase URL segment",
+            ),
+        ];
+        for (text, expected) in cases {
+            let message = parse_str(text).unwrap_err().to_string();
+            assert!(message.starts_with(expected), "{message}");
+            assert!(message.contains("\n help: "), "{message}");
+        }
     }
 
     #[test]

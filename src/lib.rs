@@ -8,12 +8,17 @@ pub mod build;
 pub mod clean;
 pub mod config;
 pub mod content;
+pub mod frontmatter;
 pub mod markdown;
+pub mod media;
 pub mod output;
 pub mod render;
+pub mod routes;
 pub mod serve;
 pub mod site;
 pub mod text;
+pub mod walk;
+pub mod warning;
 
 pub use build::{BuildError, BuildOptions, BuildSummary, build};
 pub use serve::{ServeOptions, serve};

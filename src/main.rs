@@ -30,6 +30,9 @@ enum Command {
         /// Include articles marked `draft: true`.
         #[arg(long)]
         drafts: bool,
+        /// Include articles dated after now (held back by default).
+        #[arg(long)]
+        future: bool,
         /// Print nothing on success.
         #[arg(long, short)]
         quiet: bool,
@@ -48,6 +51,9 @@ enum Command {
         /// Include articles marked `draft: true`.
         #[arg(long)]
         drafts: bool,
+        /// Include articles dated after now.
+        #[arg(long)]
+        future: bool,
         /// Open the site in the default browser.
         #[arg(long)]
         open: bool,
@@ -92,13 +98,24 @@ fn main() -> ExitCode {
             output,
             base_url,
             drafts,
+            future,
             quiet,
-        } => run_build(root, output, base_url, drafts, quiet),
+        } => run_build(
+            root,
+            verbatim::BuildOptions {
+                output,
+                base_url,
+                drafts,
+                future,
+            },
+            quiet,
+        ),
         Command::Serve {
             root,
             interface,
             port,
             drafts,
+            future,
             open,
             poll,
         } => run_serve(
@@ -107,8 +124,10 @@ fn main() -> ExitCode {
                 interface,
                 port,
                 drafts,
+                future,
                 poll,
                 open,
+                ..verbatim::ServeOptions::default()
             },
         ),
         Command::Clean {
@@ -181,26 +200,24 @@ fn run_serve(root: &std::path::Path, options: &verbatim::ServeOptions) -> ExitCo
     }
 }
 
-fn run_build(
-    root: PathBuf,
-    output: Option<PathBuf>,
-    base_url: Option<String>,
-    drafts: bool,
-    quiet: bool,
-) -> ExitCode {
-    let options = verbatim::BuildOptions {
-        output,
-        base_url,
-        drafts,
-    };
+fn run_build(root: PathBuf, options: verbatim::BuildOptions, quiet: bool) -> ExitCode {
     match verbatim::build(&root, &options) {
         Ok(summary) => {
             for warning in &summary.warnings {
                 eprintln!("warning: {warning}");
             }
             if !quiet {
+                let pages = match summary.pages {
+                    0 => String::new(),
+                    1 => ", 1 page".to_string(),
+                    n => format!(", {n} pages"),
+                };
+                let held = match summary.held_future {
+                    0 => String::new(),
+                    n => format!(" ({n} dated in the future held back; --future to include)"),
+                };
                 println!(
-                    "Built {} articles, {} terms: {} files written to {} in {} ms",
+                    "Built {} articles{pages}, {} terms: {} files written to {} in {} ms{held}",
                     summary.articles,
                     summary.terms,
                     summary.files,

@@ -1,10 +1,11 @@
 //! Writing the site: into a staging folder beside the output, with `static/`, the theme
 //! CSS, `.nojekyll` and `CNAME`, then swapped into place only when everything succeeded.
 
-use std::path::{Component, Path, PathBuf};
-
 use std::collections::HashSet;
+use std::fs::File;
+use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
@@ -44,6 +45,37 @@ pub enum OutputError {
         /// Why it failed.
         source: std::io::Error,
     },
+    /// The output, its staging folder or its lock file is a symbolic link.
+    #[error("refusing to write through {}: the {role} is a symbolic link\n help: a build replaces its output whole and never follows a link there; pass the real folder with --output, or remove the link", path.display())]
+    Symlink {
+        /// The link.
+        path: PathBuf,
+        /// Which of the build's paths it is.
+        role: &'static str,
+    },
+    /// The output path exists and is not a folder.
+    #[error("refusing to replace {}: it is a file, not a folder\n help: choose another --output folder", path.display())]
+    NotAFolder {
+        /// The output path.
+        path: PathBuf,
+    },
+    /// The staging folder exists but was not written by Verbatim.
+    #[error("{} is in the way: a build prepares its output there, but this folder was not written by verbatim (no .verbatim marker)\n help: look inside, then remove it yourself; verbatim never deletes what it did not write", path.display())]
+    ForeignStaging {
+        /// The staging folder.
+        path: PathBuf,
+    },
+    /// Another build holds the output's lock.
+    #[error("another verbatim build is writing {} (it holds {}); waited {} s\n help: let it finish, then build again", output.display(), lock.display(), LOCK_WAIT.as_secs())]
+    Locked {
+        /// The output folder.
+        output: PathBuf,
+        /// The lock file.
+        lock: PathBuf,
+    },
+    /// A source folder (`static/`) cannot be listed.
+    #[error(transparent)]
+    Source(#[from] crate::walk::WalkError),
     /// A rendered path would leave the output folder.
     #[error("the output path `{path}` would leave the output folder")]
     EscapingPath {
@@ -55,6 +87,13 @@ pub enum OutputError {
 /// Marks a folder as written by Verbatim, so a later build may replace it.
 const MARKER: &str = ".verbatim";
 
+/// How long a build waits for another build of the same output to finish: longer than a
+/// build of ten thousand articles takes.
+const LOCK_WAIT: Duration = Duration::from_secs(20);
+
+/// How often a waiting build tries the lock again.
+const LOCK_POLL: Duration = Duration::from_millis(50);
+
 /// Extra files the output stage adds around the rendered ones.
 #[derive(Debug, Clone, Default)]
 pub struct Extras {
@@ -64,10 +103,11 @@ pub struct Extras {
     pub highlight_css: String,
 }
 
-/// Checks that `output` may be written: not the site root, not inside or above the
-/// source folders.
+/// Checks that `output` may be written: not the site root, not the current folder (a
+/// build replaces its output whole, which would leave the shell in a removed folder),
+/// not inside or above the source folders.
 pub fn check_output_location(root: &Path, output: &Path) -> Result<(), OutputError> {
-    let root = absolute(root);
+    let root = root.canonicalize().unwrap_or_else(|_| absolute(root));
     let output_abs = absolute(output);
     let refuse = |reason: &str| OutputError::UnsafeOutput {
         path: output.to_path_buf(),
@@ -78,6 +118,13 @@ pub fn check_output_location(root: &Path, output: &Path) -> Result<(), OutputErr
     }
     if root.starts_with(&output_abs) {
         return Err(refuse("it contains the site root"));
+    }
+    if let Ok(current) = std::env::current_dir().and_then(|c| c.canonicalize())
+        && current.starts_with(&output_abs)
+    {
+        return Err(refuse(
+            "it is the current folder (or holds it), and a build replaces its output whole",
+        ));
     }
     for source in [
         crate::content::CONTENT_DIR,
@@ -91,8 +138,9 @@ pub fn check_output_location(root: &Path, output: &Path) -> Result<(), OutputErr
     Ok(())
 }
 
-/// The path made absolute and free of `.` and `..`, without touching the disk (the output
-/// folder may not exist yet).
+/// The path made absolute and free of `.` and `..`. Links in the folders above are
+/// resolved, never in the last name: the output itself must not be followed, and may not
+/// exist yet.
 fn absolute(path: &Path) -> PathBuf {
     let joined = if path.is_absolute() {
         path.to_path_buf()
@@ -109,11 +157,19 @@ fn absolute(path: &Path) -> PathBuf {
             other => out.push(other),
         }
     }
-    std::fs::canonicalize(&out).unwrap_or(out)
+    match (out.parent(), out.file_name()) {
+        (Some(parent), Some(name)) => parent
+            .canonicalize()
+            .map_or_else(|_| out.clone(), |parent| parent.join(name)),
+        _ => out,
+    }
 }
 
 /// A staging folder beside the output, filled file by file (from any thread) and swapped
-/// into place by [`Staging::commit`]. The output is untouched until then.
+/// into place by [`Staging::commit`]. The output is untouched until then. While it
+/// exists the build holds the output's lock; if it is dropped without a commit (the build
+/// failed), the staging folder is removed, so a failure such as a full disk does not
+/// leave it to fail the next build too.
 ///
 /// The folder the previous output is swapped out to becomes the next build's staging
 /// folder: overwriting files that exist is several times cheaper than creating them (on
@@ -124,19 +180,29 @@ pub struct Staging {
     dir: PathBuf,
     output: PathBuf,
     written: Mutex<HashSet<PathBuf>>,
+    committed: bool,
+    _lock: OutputLock,
 }
 
 impl Staging {
-    /// Checks that `output` may be replaced, prepares the staging folder and writes the
-    /// generated files (theme CSS, `.nojekyll`, `CNAME`, the marker).
+    /// Checks that `output` may be replaced, takes its lock, prepares the staging folder
+    /// and writes the generated files (theme CSS, `.nojekyll`, `CNAME`, the marker).
     pub fn begin(root: &Path, output: &Path, extras: &Extras) -> Result<Staging, OutputError> {
         check_output_location(root, output)?;
-        if output.exists() && !output.join(MARKER).exists() && !is_empty_dir(output) {
-            return Err(OutputError::ForeignOutput {
-                path: output.to_path_buf(),
-            });
+        let output = absolute(output);
+        refuse_link(&output, "output folder")?;
+        if output.exists() && !output.is_dir() {
+            return Err(OutputError::NotAFolder { path: output });
         }
-        let dir = sibling(output, "staging");
+        let dir = sibling(&output, "staging");
+        refuse_link(&dir, "staging folder")?;
+        let lock = OutputLock::acquire(&output, LOCK_WAIT)?;
+        if output.exists() && !output.join(MARKER).exists() && !is_empty_dir(&output) {
+            return Err(OutputError::ForeignOutput { path: output });
+        }
+        if dir.exists() && !dir.join(MARKER).exists() && !is_empty_dir(&dir) {
+            return Err(OutputError::ForeignStaging { path: dir });
+        }
         std::fs::create_dir_all(&dir).map_err(|source| OutputError::Io {
             path: dir.clone(),
             action: "cannot create the staging folder",
@@ -144,8 +210,10 @@ impl Staging {
         })?;
         let staging = Staging {
             dir,
-            output: output.to_path_buf(),
+            output,
             written: Mutex::new(HashSet::new()),
+            committed: false,
+            _lock: lock,
         };
         let mut generated = generated_files(extras);
         generated.push(OutputFile {
@@ -164,6 +232,39 @@ impl Staging {
         Ok(())
     }
 
+    /// Copies a file from the sources (an article's media) to `relative` in the staging
+    /// folder, skipping the copy when a file of the same size and age is already there.
+    pub fn copy(&self, source: &Path, relative: &str) -> Result<(), OutputError> {
+        let relative_path = Path::new(relative);
+        if relative_path
+            .components()
+            .any(|c| !matches!(c, Component::Normal(_)))
+        {
+            return Err(OutputError::EscapingPath {
+                path: relative.to_string(),
+            });
+        }
+        let target = self.dir.join(relative_path);
+        if let Some(parent) = target.parent() {
+            create_folder(&self.dir, parent)?;
+        }
+        let io = |source| OutputError::Io {
+            path: target.clone(),
+            action: "cannot copy",
+            source,
+        };
+        let from = std::fs::metadata(source).map_err(io)?;
+        let unchanged = make_room_for_file(&target)?.is_some_and(|len| len == from.len())
+            && std::fs::metadata(&target)
+                .and_then(|m| m.modified())
+                .is_ok_and(|copied| from.modified().is_ok_and(|original| copied >= original));
+        if !unchanged {
+            std::fs::copy(source, &target).map_err(io)?;
+        }
+        self.record(relative_path.to_path_buf());
+        Ok(())
+    }
+
     fn record(&self, relative: PathBuf) {
         self.written
             .lock()
@@ -174,17 +275,91 @@ impl Staging {
     /// Copies the site's `static/` (whose files win over generated ones of the same name),
     /// removes what this build did not write, and swaps the staging folder into place.
     /// Returns the number of files in the new output.
-    pub fn commit(self, root: &Path) -> Result<usize, OutputError> {
-        for relative in copy_static(&root.join(STATIC_DIR), &self.dir)? {
+    pub fn commit(mut self, root: &Path) -> Result<usize, OutputError> {
+        for relative in copy_static(root, &self.dir)? {
             self.record(relative);
         }
-        let written = self
-            .written
-            .into_inner()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let written = std::mem::take(
+            self.written
+                .get_mut()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
+        );
         prune(&self.dir, &written)?;
         swap_into_place(&self.dir, &self.output)?;
+        self.committed = true;
         Ok(written.len())
+    }
+}
+
+impl Drop for Staging {
+    /// A failed build's staging folder holds a half-written site: remove it (best effort;
+    /// the build's own error is the one to report).
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = remove_tree(&self.dir);
+        }
+    }
+}
+
+/// An exclusive lock on an output folder, on the file `.public.lock` beside it. The
+/// operating system releases it when the file is closed or the process ends, so a build
+/// that crashed leaves no stale lock behind.
+struct OutputLock {
+    _file: File,
+}
+
+impl OutputLock {
+    /// Takes the lock, waiting up to `wait` for another build to release it.
+    fn acquire(output: &Path, wait: Duration) -> Result<OutputLock, OutputError> {
+        let path = sibling(output, "lock");
+        refuse_link(&path, "lock file")?;
+        let io = |source| OutputError::Io {
+            path: path.clone(),
+            action: "cannot open the lock file",
+            source,
+        };
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(io)?;
+        }
+        let file = File::options()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(io)?;
+        let deadline = Instant::now() + wait;
+        loop {
+            match file.try_lock() {
+                Ok(()) => return Ok(OutputLock { _file: file }),
+                Err(std::fs::TryLockError::WouldBlock) if Instant::now() < deadline => {
+                    std::thread::sleep(LOCK_POLL);
+                }
+                Err(std::fs::TryLockError::WouldBlock) => {
+                    return Err(OutputError::Locked {
+                        output: output.to_path_buf(),
+                        lock: path,
+                    });
+                }
+                Err(std::fs::TryLockError::Error(source)) => {
+                    return Err(OutputError::Io {
+                        path,
+                        action: "cannot lock",
+                        source,
+                    });
+                }
+            }
+        }
+    }
+}
+
+/// An error when `path` is a symbolic link.
+fn refuse_link(path: &Path, role: &'static str) -> Result<(), OutputError> {
+    match std::fs::symlink_metadata(path) {
+        Ok(meta) if meta.file_type().is_symlink() => Err(OutputError::Symlink {
+            path: path.to_path_buf(),
+            role,
+        }),
+        _ => Ok(()),
     }
 }
 
@@ -248,30 +423,20 @@ pub fn generated_files(extras: &Extras) -> Vec<OutputFile> {
 /// Reads the site's `static/` folder into memory, paths relative to it with `/`
 /// separators, for the preview server (which never writes the output folder).
 pub fn read_static(root: &Path) -> Result<Vec<OutputFile>, OutputError> {
-    let dir = root.join(STATIC_DIR);
-    if !dir.is_dir() {
-        return Ok(Vec::new());
-    }
-    let mut files = Vec::new();
-    for entry in walkdir::WalkDir::new(&dir) {
-        let entry = entry.map_err(|e| walk_error(e, &dir))?;
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        let Ok(relative) = entry.path().strip_prefix(&dir) else {
-            continue;
-        };
-        let contents = std::fs::read(entry.path()).map_err(|source| OutputError::Io {
-            path: entry.path().to_path_buf(),
-            action: "cannot read",
-            source,
-        })?;
-        files.push(OutputFile {
-            path: relative.to_string_lossy().replace('\\', "/"),
-            contents,
-        });
-    }
-    Ok(files)
+    crate::walk::source_files(root, STATIC_DIR, false)?
+        .into_iter()
+        .map(|file| {
+            let contents = std::fs::read(&file.path).map_err(|source| OutputError::Io {
+                path: file.path.clone(),
+                action: "cannot read",
+                source,
+            })?;
+            Ok(OutputFile {
+                path: file.relative.to_string_lossy().replace('\\', "/"),
+                contents,
+            })
+        })
+        .collect()
 }
 
 fn write_one(staging: &Path, file: &OutputFile) -> Result<(), OutputError> {
@@ -290,18 +455,27 @@ fn write_one(staging: &Path, file: &OutputFile) -> Result<(), OutputError> {
     }
     // Rebuilds mostly produce the same bytes at the same paths; reading a file to find it
     // unchanged costs a tenth of rewriting it.
-    if std::fs::read(&target).is_ok_and(|existing| existing == file.contents) {
+    if make_room_for_file(&target)?.is_some_and(|len| len == file.contents.len() as u64)
+        && std::fs::read(&target).is_ok_and(|existing| existing == file.contents)
+    {
         return Ok(());
-    }
-    if target.is_dir() {
-        // A reused staging folder may hold a folder where this build puts a file.
-        remove_if_exists(&target)?;
     }
     std::fs::write(&target, &file.contents).map_err(|source| OutputError::Io {
         path: target,
         action: "cannot write",
         source,
     })
+}
+
+/// Clears `target` for a file: a reused staging folder may hold a folder there, or a
+/// link, which is removed rather than followed. Returns the length of the regular file
+/// already there, if any.
+fn make_room_for_file(target: &Path) -> Result<Option<u64>, OutputError> {
+    match std::fs::symlink_metadata(target) {
+        Ok(meta) if meta.is_file() => Ok(Some(meta.len())),
+        Ok(_) => remove_if_exists(target).map(|()| None),
+        Err(_) => Ok(None),
+    }
 }
 
 /// `create_dir_all`, replacing a file that a reused staging folder holds where this build
@@ -325,36 +499,29 @@ fn create_folder(staging: &Path, folder: &Path) -> Result<(), OutputError> {
     std::fs::create_dir_all(folder).map_err(io)
 }
 
-/// Copies `dir` into `staging`; returns the files copied, relative to `staging`.
-fn copy_static(dir: &Path, staging: &Path) -> Result<Vec<PathBuf>, OutputError> {
-    if !dir.is_dir() {
-        return Ok(Vec::new());
-    }
-    let mut copied = Vec::new();
-    for entry in walkdir::WalkDir::new(dir) {
-        let entry = entry.map_err(|e| walk_error(e, dir))?;
-        let Ok(relative) = entry.path().strip_prefix(dir) else {
-            continue;
-        };
-        let target = staging.join(relative);
-        if entry.file_type().is_dir() {
-            create_folder(staging, &target)?;
-        } else {
-            if target.is_dir() {
-                remove_if_exists(&target)?;
-            }
-            std::fs::copy(entry.path(), &target).map_err(|source| OutputError::Io {
-                path: entry.path().to_path_buf(),
-                action: "cannot copy",
-                source,
-            })?;
-            copied.push(relative.to_path_buf());
+/// Copies the site's `static/` into `staging`; returns the files copied, relative to
+/// `staging`.
+fn copy_static(root: &Path, staging: &Path) -> Result<Vec<PathBuf>, OutputError> {
+    let files = crate::walk::source_files(root, STATIC_DIR, false)?;
+    let mut copied = Vec::with_capacity(files.len());
+    for file in files {
+        let target = staging.join(&file.relative);
+        if let Some(parent) = target.parent() {
+            create_folder(staging, parent)?;
         }
+        make_room_for_file(&target)?;
+        std::fs::copy(&file.path, &target).map_err(|source| OutputError::Io {
+            path: file.path.clone(),
+            action: "cannot copy",
+            source,
+        })?;
+        copied.push(file.relative);
     }
     Ok(copied)
 }
 
-/// `public` → `.public.staging` beside it, on the same file system so renames are atomic.
+/// `/site/public` → `/site/.public.staging` beside it, on the same file system so
+/// renames are atomic. `output` is absolute (see [`absolute`]).
 fn sibling(output: &Path, suffix: &str) -> PathBuf {
     let name = output
         .file_name()
@@ -366,16 +533,48 @@ fn sibling(output: &Path, suffix: &str) -> PathBuf {
     parent.join(format!(".{name}.{suffix}"))
 }
 
+/// Puts the staging folder where the output was. On Linux one `renameat2` exchanges the
+/// two, so there is no moment without an output, and the previous output lands where the
+/// next build's staging folder goes. Elsewhere (or on a file system without the
+/// exchange) two renames do the same with a short gap.
 fn swap_into_place(staging: &Path, output: &Path) -> Result<(), OutputError> {
-    let old = sibling(output, "old");
-    remove_if_exists(&old)?;
-    if output.exists() {
-        std::fs::rename(output, &old).map_err(|source| OutputError::Io {
+    if std::fs::symlink_metadata(output).is_err() {
+        return std::fs::rename(staging, output).map_err(|source| OutputError::Io {
             path: output.to_path_buf(),
-            action: "cannot move the previous output aside",
+            action: "cannot move the new output into place",
             source,
-        })?;
+        });
     }
+    #[cfg(target_os = "linux")]
+    {
+        use rustix::fs::{CWD, RenameFlags, renameat_with};
+        use rustix::io::Errno;
+        match renameat_with(CWD, staging, CWD, output, RenameFlags::EXCHANGE) {
+            Ok(()) => return Ok(()),
+            Err(Errno::INVAL | Errno::NOSYS | Errno::NOTSUP) => {}
+            Err(errno) => {
+                return Err(OutputError::Io {
+                    path: output.to_path_buf(),
+                    action: "cannot swap the new output into place",
+                    source: errno.into(),
+                });
+            }
+        }
+    }
+    swap_by_renames(staging, output)
+}
+
+/// The portable swap: the output moves aside, the staging folder into its place, and
+/// the previous output becomes the next staging folder.
+fn swap_by_renames(staging: &Path, output: &Path) -> Result<(), OutputError> {
+    let old = sibling(output, "old");
+    refuse_link(&old, "folder for the previous output")?;
+    remove_if_exists(&old)?;
+    std::fs::rename(output, &old).map_err(|source| OutputError::Io {
+        path: output.to_path_buf(),
+        action: "cannot move the previous output aside",
+        source,
+    })?;
     if let Err(source) = std::fs::rename(staging, output) {
         let _ = std::fs::rename(&old, output);
         return Err(OutputError::Io {
@@ -384,8 +583,7 @@ fn swap_into_place(staging: &Path, output: &Path) -> Result<(), OutputError> {
             source,
         });
     }
-    // The previous output is the next build's staging folder (see `Staging`).
-    if old.exists() && std::fs::rename(&old, staging).is_err() {
+    if std::fs::rename(&old, staging).is_err() {
         remove_if_exists(&old)?;
     }
     Ok(())
@@ -404,7 +602,11 @@ fn remove_if_exists(path: &Path) -> Result<(), OutputError> {
 
 /// `remove_dir_all`, with the entries of each folder removed in parallel: deleting an old
 /// output of thousands of pages one file at a time is a noticeable share of a build.
+/// A link is removed, never followed.
 fn remove_tree(path: &Path) -> std::io::Result<()> {
+    if !std::fs::symlink_metadata(path)?.is_dir() {
+        return std::fs::remove_file(path);
+    }
     let entries = std::fs::read_dir(path)?.collect::<Result<Vec<_>, _>>()?;
     entries.par_iter().try_for_each(|entry| {
         if entry.file_type()?.is_dir() {

@@ -70,6 +70,63 @@ pub fn slugify(text: &str, mode: SlugMode) -> String {
     slug
 }
 
+/// The control characters XML 1.0 forbids, as a bit mask over byte values 0 to 31:
+/// all but tab, line feed and carriage return.
+const XML_FORBIDDEN_CONTROLS: u32 = !((1 << 9) | (1 << 10) | (1 << 13));
+
+/// The two non-characters XML 1.0 forbids outside the control range, in UTF-8.
+const XML_FORBIDDEN_NONCHARACTERS: [&[u8]; 2] = ["\u{FFFE}".as_bytes(), "\u{FFFF}".as_bytes()];
+
+fn is_forbidden_control(byte: u8) -> bool {
+    byte < 0x20 && (XML_FORBIDDEN_CONTROLS >> byte) & 1 == 1
+}
+
+/// Removes from UTF-8 `bytes` the characters XML 1.0 forbids (U+0000 to U+001F but tab,
+/// line feed and carriage return; U+FFFE; U+FFFF), which make a feed or sitemap
+/// unreadable and are parse errors in HTML. A bell or escape character in a scraped
+/// title must not break every feed reader. Text without them is left as it is, after
+/// one fast pass.
+pub fn strip_xml_forbidden(bytes: &mut Vec<u8>) {
+    // Whole chunks, without stopping early, so the test compiles to vector instructions.
+    let has_control = bytes.chunks(64).any(|chunk| {
+        chunk
+            .iter()
+            .fold(false, |found, &b| found | is_forbidden_control(b))
+    });
+    let has_noncharacter = XML_FORBIDDEN_NONCHARACTERS
+        .iter()
+        .any(|needle| memchr::memmem::find(bytes, needle).is_some());
+    if !has_control && !has_noncharacter {
+        return;
+    }
+    let mut kept = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let rest = &bytes[i..];
+        if XML_FORBIDDEN_NONCHARACTERS
+            .iter()
+            .any(|n| rest.starts_with(n))
+        {
+            i += 3;
+            continue;
+        }
+        if !is_forbidden_control(rest[0]) {
+            kept.push(rest[0]);
+        }
+        i += 1;
+    }
+    *bytes = kept;
+}
+
+/// `text` cut to at most `max` characters, with `…` where it was cut: for quoting a
+/// user's value in a message without printing a whole over-long line.
+pub fn shorten(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    match text.char_indices().nth(max) {
+        None => text.into(),
+        Some((end, _)) => format!("{}…", &text[..end]).into(),
+    }
+}
+
 /// The candidate closest to `word` by edit distance, when it is close enough to be a
 /// plausible typo.
 pub fn did_you_mean<'a>(
@@ -108,6 +165,22 @@ fn edit_distance(a: &str, b: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn strips_what_xml_forbids_and_keeps_the_rest() {
+        let mut bytes = "a\u{7}b\u{c}c\u{1b}[0m\td\ne\r\u{0}f\u{FFFE}g\u{FFFF}h，中\u{FFFD}"
+            .as_bytes()
+            .to_vec();
+        strip_xml_forbidden(&mut bytes);
+        assert_eq!(
+            String::from_utf8(bytes).expect("still UTF-8"),
+            "abc[0m\td\ne\rfgh，中\u{FFFD}"
+        );
+        let clean = "标题 – title\n".repeat(100);
+        let mut bytes = clean.as_bytes().to_vec();
+        strip_xml_forbidden(&mut bytes);
+        assert_eq!(bytes, clean.as_bytes());
+    }
 
     #[test]
     fn unicode_slugs_keep_chinese() {

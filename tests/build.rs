@@ -107,7 +107,7 @@ fn pagination_of_home_and_terms() {
     assert!(site.public().join("page/3/index.html").exists());
     assert!(!site.public().join("page/4").exists());
     let term_page_2 = site.read("tags/common/page/2/index.html");
-    assert!(term_page_2.contains("Article 3") && term_page_2.contains("2 / 3"));
+    assert!(term_page_2.contains("Article 3") && term_page_2.contains("2 of 3"));
     assert!(
         term_page_2.contains("href=\"/tags/common/\""),
         "link back to page 1"
@@ -197,11 +197,8 @@ fn untrusted_text_is_escaped() {
             || page.contains("&lt;script&gt;alert('title')"),
         "{page}"
     );
-    assert!(
-        page.contains("&lt;script&gt;alert(&#39;body&#39;)")
-            || page.contains("&lt;script&gt;alert('body')"),
-        "{page}"
-    );
+    // English text gets typographic quotes, so only the escaped tag is certain.
+    assert!(page.contains("Body &lt;script&gt;alert("), "{page}");
 }
 
 #[test]
@@ -513,7 +510,7 @@ fn folder_with_only_content_builds() {
     assert!(stdout.starts_with("Built 1 articles"), "{stdout}");
     assert!(
         site.read("only/index.html")
-            .contains("<time datetime=\"2024-01-01T01:30:00Z\">2024-01-01</time>")
+            .contains("<time datetime=\"2024-01-01T01:30:00Z\">1 January 2024</time>")
     );
 }
 

@@ -1,7 +1,9 @@
 //! Loading `content/`: walk the folder, split and parse front matter, validate it, and
-//! derive each article's slug, URL and output path.
+//! derive each article's slug, URL and output path. `_index.md` files describe sections
+//! (`content::section`); other files beside an article are its media (`crate::media`).
 
-pub mod frontmatter;
+pub mod aliases;
+pub mod section;
 
 use std::path::{Path, PathBuf};
 
@@ -9,22 +11,34 @@ use rayon::prelude::*;
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 
-use crate::config::SiteConfig;
-use crate::text::slugify;
-use frontmatter::YamlError;
+use crate::config::{SiteConfig, TermField};
+use crate::frontmatter::{self, YamlError};
+use crate::text::{shorten, slugify};
 
 /// The folder of articles at the site root.
 pub const CONTENT_DIR: &str = "content";
 
-/// Front-matter fields a taxonomy may read its terms from.
-pub const TAXONOMY_FIELDS: &[&str] = &["tags", "interviewees", "interviewers", "publication"];
+/// The longest name a folder or file in the output may have, in bytes: the limit of
+/// common file systems (ext4, APFS, NTFS in UTF-16 units).
+pub const MAX_SEGMENT_BYTES: usize = 255;
 
 /// Front matter exactly as written; names follow Hugo and Jekyll where they have one.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawFrontMatter {
     title: Spanned<String>,
-    date: Spanned<String>,
+    #[serde(default)]
+    date: Option<Spanned<String>>,
+    #[serde(default)]
+    layout: Option<Spanned<String>>,
+    #[serde(default)]
+    aliases: Vec<Spanned<String>>,
+    #[serde(default)]
+    image: Option<Spanned<String>>,
+    #[serde(default)]
+    menu: bool,
+    #[serde(default)]
+    weight: i64,
     #[serde(default)]
     updated: Option<Spanned<String>>,
     #[serde(default)]
@@ -86,26 +100,51 @@ pub struct ArticleDate {
     pub has_time: bool,
 }
 
+/// The dates an article may carry: those whose instant the date library can represent
+/// in every time zone offset.
+pub const DATE_RANGE: &str = "0000-01-01 to 9999-12-30";
+
+/// Why a front-matter value is not a usable date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateProblem {
+    /// Not in any of the accepted forms.
+    NotADate,
+    /// A real calendar date, but outside [`DATE_RANGE`].
+    OutOfRange,
+}
+
 impl ArticleDate {
     /// Parses `2024-03-21`, `2024-03-21 14:20:15`, `2024-03-21T14:20:15` or RFC 3339.
     pub fn parse(text: &str) -> Option<ArticleDate> {
+        Self::parse_checked(text).ok()
+    }
+
+    /// As [`ArticleDate::parse`], telling a malformed date from one out of range.
+    pub fn parse_checked(text: &str) -> Result<ArticleDate, DateProblem> {
         let text = text.trim();
+        let in_range = |local| {
+            jiff::tz::TimeZone::UTC
+                .to_timestamp(local)
+                .map_err(|_| DateProblem::OutOfRange)
+        };
         if let Ok(date) = text.parse::<jiff::civil::Date>()
             && text.len() <= 10
         {
             let local = date.to_datetime(jiff::civil::Time::midnight());
-            return Some(ArticleDate {
+            return Ok(ArticleDate {
                 local,
-                instant: jiff::tz::TimeZone::UTC.to_timestamp(local).ok()?,
+                instant: in_range(local)?,
                 has_time: false,
             });
         }
-        let local = text.parse::<jiff::civil::DateTime>().ok()?;
+        let local = text
+            .parse::<jiff::civil::DateTime>()
+            .map_err(|_| DateProblem::NotADate)?;
         let instant = match text.parse::<jiff::Timestamp>() {
             Ok(instant) => instant,
-            Err(_) => jiff::tz::TimeZone::UTC.to_timestamp(local).ok()?,
+            Err(_) => in_range(local)?,
         };
-        Some(ArticleDate {
+        Ok(ArticleDate {
             local,
             instant,
             has_time: true,
@@ -123,6 +162,16 @@ impl ArticleDate {
     }
 }
 
+/// What kind of page a content file makes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Layout {
+    /// An interview: dated, listed, in feeds and taxonomies.
+    #[default]
+    Interview,
+    /// A standalone page (About, Contact): published at its URL, listed nowhere.
+    Page,
+}
+
 /// One article, validated, with its place in the output.
 #[derive(Debug, Clone)]
 pub struct Article {
@@ -130,8 +179,20 @@ pub struct Article {
     pub source: PathBuf,
     /// Title.
     pub title: String,
-    /// Publication date.
-    pub date: ArticleDate,
+    /// Publication date; always present for interviews, optional for pages.
+    pub date: Option<ArticleDate>,
+    /// Interview or standalone page.
+    pub layout: Layout,
+    /// Old URLs that redirect here, as output paths (`old/path/`, `2019/05/old.html`).
+    pub aliases: Vec<String>,
+    /// The card image for link previews: a URL, or a path relative to the article.
+    pub image: Option<String>,
+    /// Whether a standalone page is listed in the site menu.
+    pub menu: bool,
+    /// Order in the menu, lowest first.
+    pub weight: i64,
+    /// Files beside the article (`photo.jpg` next to `index.md`), copied next to its page.
+    pub media: Vec<crate::media::MediaFile>,
     /// Last update, if given.
     pub updated: Option<ArticleDate>,
     /// The people interviewed.
@@ -169,22 +230,27 @@ pub struct Article {
 }
 
 impl Article {
+    /// Whether the article is dated after `now`, so held back unless `--future`.
+    pub fn is_future(&self, now: jiff::Timestamp) -> bool {
+        self.date.is_some_and(|date| date.instant > now)
+    }
+
     /// The output file relative to the output root (`interviews/a/index.html`).
     pub fn output_path(&self) -> PathBuf {
         Path::new(&self.url_path).join("index.html")
     }
 
     /// The terms this article carries for a taxonomy's front-matter field.
-    pub fn terms_for(&self, field: &str) -> Vec<&str> {
+    pub fn terms_for(&self, field: &TermField) -> Vec<&str> {
         fn all(names: &[String]) -> Vec<&str> {
             names.iter().map(String::as_str).collect()
         }
         match field {
-            "tags" => all(&self.tags),
-            "interviewees" => all(&self.interviewees),
-            "interviewers" => all(&self.interviewers),
-            "publication" => self.publication.iter().map(String::as_str).collect(),
-            other => match other.strip_prefix("extra.").and_then(|k| self.extra.get(k)) {
+            TermField::Tags => all(&self.tags),
+            TermField::Interviewees => all(&self.interviewees),
+            TermField::Interviewers => all(&self.interviewers),
+            TermField::Publication => self.publication.iter().map(String::as_str).collect(),
+            TermField::Extra(key) => match self.extra.get(key) {
                 Some(serde_json::Value::String(term)) => vec![term.as_str()],
                 Some(serde_json::Value::Array(items)) => {
                     items.iter().filter_map(|item| item.as_str()).collect()
@@ -231,13 +297,14 @@ pub enum ContentError {
         /// The URL both map to.
         url_path: String,
     },
-    /// The walk over `content/` failed.
-    #[error("{}: cannot list the folder: {message}", path.display())]
-    Walk {
-        /// The folder.
-        path: PathBuf,
-        /// Why.
-        message: String,
+    /// The walk over `content/` failed, or a link in it leads out of the site.
+    #[error(transparent)]
+    Walk(#[from] crate::walk::WalkError),
+    /// There is no `content/` folder: most likely the wrong `--root`.
+    #[error("{}: no `content/` folder here, so there is nothing to publish\n help: pass --root with the site folder that holds content/ (an empty content/ builds an empty site)", root.display())]
+    NoContentFolder {
+        /// The site root.
+        root: PathBuf,
     },
 }
 
@@ -246,46 +313,92 @@ pub enum ContentError {
 #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n\n"))]
 pub struct ContentErrors(pub Vec<ContentError>);
 
+/// Which articles a load keeps.
+#[derive(Debug, Clone, Copy)]
+pub struct LoadOptions {
+    /// Keep articles marked `draft: true`.
+    pub drafts: bool,
+    /// Keep articles dated after `now`.
+    pub future: bool,
+    /// The moment the build runs, to tell future dates.
+    pub now: jiff::Timestamp,
+}
+
+/// Everything under `content/`.
+#[derive(Debug, Clone, Default)]
+pub struct Loaded {
+    /// Articles and pages, by source path.
+    pub articles: Vec<Article>,
+    /// Section descriptions from `_index.md` files.
+    pub sections: Vec<section::SectionIndex>,
+    /// Files under `content/` that belong to no article, copied to their section's folder.
+    pub loose_media: Vec<crate::media::MediaFile>,
+    /// How many articles were held back for being dated in the future.
+    pub held_future: usize,
+}
+
 /// Loads every article under `root/content`, in a stable order (by source path).
-/// Drafts are skipped unless `include_drafts`.
+/// Drafts and future articles are skipped unless `options` says otherwise.
 pub fn load(
     root: &Path,
     config: &SiteConfig,
-    include_drafts: bool,
-) -> Result<Vec<Article>, ContentErrors> {
-    let files = list_markdown(&root.join(CONTENT_DIR)).map_err(|e| ContentErrors(vec![e]))?;
-    let results: Vec<Result<Article, ContentError>> = files
-        .par_iter()
-        .map(|path| {
-            let text = std::fs::read(path).map_err(|e| ContentError::Read {
-                path: display_path(root, path),
-                message: e.to_string(),
-            })?;
-            let text = String::from_utf8(text).map_err(|e| ContentError::Read {
-                path: display_path(root, path),
-                message: format!(
-                    "not UTF-8 (invalid byte at offset {}); save the file as UTF-8 or run `verbatim clean` on it",
-                    e.utf8_error().valid_up_to()
-                ),
-            })?;
-            parse_article(&text, &display_path(root, path), config)
+    options: &LoadOptions,
+) -> Result<Loaded, ContentErrors> {
+    let files = list_sources(root).map_err(|e| ContentErrors(vec![e]))?;
+    let (markdown, others): (Vec<PathBuf>, Vec<PathBuf>) = files
+        .into_iter()
+        .partition(|path| path.extension().is_some_and(|x| x == "md"));
+    let (indexes, markdown): (Vec<PathBuf>, Vec<PathBuf>) = markdown
+        .into_iter()
+        .partition(|path| path.file_name().is_some_and(|n| n == section::INDEX_FILE));
+    let read = |path: &Path| -> Result<String, ContentError> {
+        let text = std::fs::read(path).map_err(|e| ContentError::Read {
+            path: display_path(root, path),
+            message: e.to_string(),
+        })?;
+        String::from_utf8(text).map_err(|e| ContentError::Read {
+            path: display_path(root, path),
+            message: format!(
+                "not UTF-8 (invalid byte at offset {}); save the file as UTF-8 or run `verbatim clean` on it",
+                e.utf8_error().valid_up_to()
+            ),
         })
+    };
+    let results: Vec<Result<Article, ContentError>> = markdown
+        .par_iter()
+        .map(|path| parse_article(&read(path)?, &display_path(root, path), config))
         .collect();
-    let mut articles = Vec::with_capacity(results.len());
+    let section_results: Vec<Result<section::SectionIndex, ContentError>> = indexes
+        .par_iter()
+        .map(|path| section::parse_index(&read(path)?, &display_path(root, path)))
+        .collect();
+    let mut loaded = Loaded::default();
     let mut errors = Vec::new();
     for result in results {
         match result {
-            Ok(article) if article.draft && !include_drafts => {}
-            Ok(article) => articles.push(article),
+            Ok(article) if article.draft && !options.drafts => {}
+            Ok(article) if !options.future && article.is_future(options.now) => {
+                loaded.held_future += 1;
+            }
+            Ok(article) => loaded.articles.push(article),
             Err(error) => errors.push(error),
         }
     }
-    errors.extend(find_collisions(&articles));
-    if errors.is_empty() {
-        Ok(articles)
-    } else {
-        Err(ContentErrors(errors))
+    for result in section_results {
+        match result {
+            Ok(index) => loaded.sections.push(index),
+            Err(error) => errors.push(error),
+        }
     }
+    errors.extend(find_collisions(&loaded.articles));
+    if !errors.is_empty() {
+        return Err(ContentErrors(errors));
+    }
+    let others: Vec<PathBuf> = others.iter().map(|p| display_path(root, p)).collect();
+    let bundles: Vec<PathBuf> = markdown.iter().map(|p| display_path(root, p)).collect();
+    loaded.loose_media =
+        crate::media::attach(root, &mut loaded.articles, &bundles, others, config.slug);
+    Ok(loaded)
 }
 
 /// `content/x.md` rather than an absolute path, when the file is under the root.
@@ -293,27 +406,17 @@ fn display_path(root: &Path, path: &Path) -> PathBuf {
     path.strip_prefix(root).unwrap_or(path).to_path_buf()
 }
 
-fn list_markdown(dir: &Path) -> Result<Vec<PathBuf>, ContentError> {
-    if !dir.is_dir() {
-        return Ok(Vec::new());
-    }
-    let mut files = Vec::new();
-    let walker = walkdir::WalkDir::new(dir)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|entry| {
-            entry.depth() == 0 || !entry.file_name().to_string_lossy().starts_with('.')
+/// The files under `root/content`, sorted; hidden files and folders skipped.
+fn list_sources(root: &Path) -> Result<Vec<PathBuf>, ContentError> {
+    if !root.join(CONTENT_DIR).is_dir() {
+        return Err(ContentError::NoContentFolder {
+            root: root.to_path_buf(),
         });
-    for entry in walker {
-        let entry = entry.map_err(|e| ContentError::Walk {
-            path: e.path().unwrap_or(dir).to_path_buf(),
-            message: e.to_string(),
-        })?;
-        if entry.file_type().is_file() && entry.path().extension().is_some_and(|x| x == "md") {
-            files.push(entry.into_path());
-        }
     }
-    Ok(files)
+    Ok(crate::walk::source_files(root, CONTENT_DIR, true)?
+        .into_iter()
+        .map(|file| file.path)
+        .collect())
 }
 
 /// Parses one article's text. `path` is the source as shown to the user; it must start
@@ -357,17 +460,83 @@ pub fn parse_article(
         ));
     }
     let parse_date = |field: &str, value: &Spanned<String>| {
-        ArticleDate::parse(&value.value).ok_or_else(|| {
+        ArticleDate::parse_checked(&value.value).map_err(|problem| {
             let l = value.referenced;
-            at(
-                l.line(),
-                l.column(),
-                format!("`{field}: {}` is not a date", value.value),
-                "write 2024-03-21, 2024-03-21 14:20:15 or 2024-03-21T14:20:15+08:00",
-            )
+            let shown = shorten(&value.value, 60);
+            match problem {
+                DateProblem::NotADate => at(
+                    l.line(),
+                    l.column(),
+                    format!("`{field}: {shown}` is not a date"),
+                    "write 2024-03-21, 2024-03-21 14:20:15 or 2024-03-21T14:20:15+08:00",
+                ),
+                DateProblem::OutOfRange => at(
+                    l.line(),
+                    l.column(),
+                    format!("`{field}: {shown}` is outside the supported range ({DATE_RANGE})"),
+                    "check the year",
+                ),
+            }
         })
     };
-    let date = parse_date("date", &raw.date)?;
+    let layout = match &raw.layout {
+        None => Layout::Interview,
+        Some(layout) => match layout.value.as_str() {
+            "page" => Layout::Page,
+            "interview" | "article" => Layout::Interview,
+            other => {
+                let l = layout.referenced;
+                return Err(at(
+                    l.line(),
+                    l.column(),
+                    format!("`layout: {other}` is not a layout"),
+                    "write `layout: page` for a standalone page, or remove the key for an interview",
+                ));
+            }
+        },
+    };
+    let date = raw
+        .date
+        .as_ref()
+        .map(|d| parse_date("date", d))
+        .transpose()?;
+    if date.is_none() && layout == Layout::Interview {
+        let l = raw.title.referenced;
+        return Err(at(
+            l.line(),
+            1,
+            "missing required key `date`".into(),
+            "add a line `date: 2024-03-21`, or `layout: page` for a page without a date",
+        ));
+    }
+    let aliases = raw
+        .aliases
+        .iter()
+        .map(|alias| {
+            aliases::normalise(&alias.value).map_err(|problem| {
+                let l = alias.referenced;
+                at(
+                    l.line(),
+                    l.column(),
+                    format!("alias `{}` {problem}", alias.value),
+                    "write an old path of this site, such as /2019/05/old-title/ or /old.html",
+                )
+            })
+        })
+        .collect::<Result<Vec<String>, ContentError>>()?;
+    let image = match &raw.image {
+        Some(image) if image.value.trim().is_empty() || image.value.contains("..") => {
+            let l = image.referenced;
+            return Err(at(
+                l.line(),
+                l.column(),
+                format!("`image: {}` is not a usable image path", image.value),
+                "name a file beside the article (photo.jpg), a path under static/ (/img/a.jpg) or a full https:// address",
+            ));
+        }
+        Some(image) => Some(image.value.trim().to_string()),
+        None => None,
+    };
     let updated = raw
         .updated
         .as_ref()
@@ -381,7 +550,7 @@ pub fn parse_article(
             return Err(at(
                 l.line(),
                 l.column(),
-                format!("`lang: {}` is not a language tag", lang.value),
+                format!("`lang: {}` is not a language tag", shorten(&lang.value, 60)),
                 "use a tag such as zh, en or zh-Hant",
             ));
         }
@@ -395,7 +564,10 @@ pub fn parse_article(
         return Err(at(
             l.line(),
             l.column(),
-            format!("`source_url: {}` is not a web address", url.value),
+            format!(
+                "`source_url: {}` is not a web address",
+                shorten(&url.value, 60)
+            ),
             "write the full address, starting with https://",
         ));
     }
@@ -408,7 +580,10 @@ pub fn parse_article(
                 return Err(at(
                     l.line(),
                     l.column(),
-                    format!("`slug: {}` has no letters or digits", slug.value),
+                    format!(
+                        "`slug: {}` has no letters or digits",
+                        shorten(&slug.value, 60)
+                    ),
                     "use words such as `glacier-data-centre`",
                 ));
             }
@@ -424,15 +599,36 @@ pub fn parse_article(
             "add a `slug:` or rename the file",
         ));
     }
+    if slug.len() > MAX_SEGMENT_BYTES {
+        let (line, column) = raw
+            .slug
+            .as_ref()
+            .map_or((1, 1), |s| (s.referenced.line(), s.referenced.column()));
+        return Err(at(
+            line,
+            column,
+            format!(
+                "the URL slug is {} bytes long; a name in a URL path can have at most {MAX_SEGMENT_BYTES}",
+                slug.len()
+            ),
+            "write a shorter `slug:` (or rename the file)",
+        ));
+    }
     let url_path = if section.is_empty() {
         format!("{slug}/")
     } else {
         format!("{section}/{slug}/")
     };
-    Ok(Article {
+    let article = Article {
         source: path.to_path_buf(),
         title,
         date,
+        layout,
+        aliases,
+        image,
+        menu: raw.menu,
+        weight: raw.weight,
+        media: Vec::new(),
         updated,
         interviewees,
         interviewers,
@@ -458,7 +654,76 @@ pub fn parse_article(
         url_path,
         body: split.body.to_string(),
         body_line: split.body_line,
-    })
+    };
+    check_terms(&article, config, split.yaml)
+        .map_err(|(line, column, message, help)| at(line, column, message, help))?;
+    Ok(article)
+}
+
+/// Checks that every term of the site's taxonomies can become a URL folder, and that no
+/// article carries more terms than `max_terms_per_article` (each term page lists the
+/// article, so thousands of terms would multiply the output). Returns the place in the
+/// front matter (`yaml`, block lines) and the message when not.
+fn check_terms(
+    article: &Article,
+    config: &SiteConfig,
+    yaml: &str,
+) -> Result<(), (u64, u64, String, &'static str)> {
+    // Lowercasing can lengthen a term by at most three times in bytes, transliteration
+    // (ASCII slugs) by more; shorter terms need no slug to be made to know they fit.
+    let most_growth = match config.slug {
+        crate::config::SlugMode::Unicode => 3,
+        crate::config::SlugMode::Ascii => 16,
+    };
+    for taxonomy in &config.taxonomies {
+        let terms = article.terms_for(&taxonomy.field);
+        if terms.len() > config.max_terms_per_article {
+            let (line, column) = terms.first().map_or((1, 1), |t| locate(yaml, t));
+            return Err((
+                line,
+                column,
+                format!(
+                    "{} {} terms; an article may carry at most {} per taxonomy",
+                    terms.len(),
+                    taxonomy.field.key(),
+                    config.max_terms_per_article
+                ),
+                "keep the terms that matter, or raise `max_terms_per_article` in site.yml",
+            ));
+        }
+        for term in terms {
+            if term.len() * most_growth <= MAX_SEGMENT_BYTES {
+                continue;
+            }
+            let length = slugify(term, config.slug).len();
+            if length > MAX_SEGMENT_BYTES {
+                let (line, column) = locate(yaml, term);
+                return Err((
+                    line,
+                    column,
+                    format!(
+                        "the {} term `{}` makes a URL name of {length} bytes; at most {MAX_SEGMENT_BYTES} are possible",
+                        taxonomy.name,
+                        shorten(term, 40)
+                    ),
+                    "shorten the term",
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The 1-based line and column, in `yaml`, of the first occurrence of `needle`; (1, 1)
+/// when it is not written literally (quoted with escapes, say).
+fn locate(yaml: &str, needle: &str) -> (u64, u64) {
+    let Some(offset) = yaml.find(needle) else {
+        return (1, 1);
+    };
+    let before = &yaml[..offset];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line as u64, column as u64)
 }
 
 fn merge_people(one: Option<OneOrMany>, many: Option<OneOrMany>) -> Vec<String> {
@@ -571,6 +836,81 @@ mod tests {
     }
 
     #[test]
+    fn dates_outside_the_range_say_so() {
+        for (date, column) in [("9999-12-31", 7), ("9999-12-31T23:00:00-05:00", 7)] {
+            let message = parse(&format!("---\ntitle: A\ndate: {date}\n---\n"))
+                .unwrap_err()
+                .to_string();
+            assert!(
+                message.starts_with(&format!(
+                    "content/interviews/a.md:3:{column}: `date: {date}` is outside the supported range (0000-01-01 to 9999-12-30)"
+                )),
+                "{message}"
+            );
+        }
+        assert!(parse("---\ntitle: A\ndate: 9999-12-30\n---\n").is_ok());
+        assert_eq!(
+            ArticleDate::parse_checked("31/12/2024"),
+            Err(DateProblem::NotADate)
+        );
+    }
+
+    #[test]
+    fn names_too_long_for_a_path_segment_are_errors_at_load() {
+        let slug = "a".repeat(256);
+        let message = parse(&format!(
+            "---\ntitle: A\ndate: 2024-03-21\nslug: {slug}\n---\n"
+        ))
+        .unwrap_err()
+        .to_string();
+        assert!(
+            message.starts_with("content/interviews/a.md:4:7: the URL slug is 256 bytes long"),
+            "{message}"
+        );
+        assert!(
+            message.lines().all(|l| l.chars().count() < 200),
+            "{message}"
+        );
+        assert!(
+            parse(&format!(
+                "---\ntitle: A\ndate: 2024-03-21\nslug: {}\n---\n",
+                "a".repeat(255)
+            ))
+            .is_ok()
+        );
+
+        let tag = "长".repeat(90);
+        let message = parse(&format!(
+            "---\ntitle: A\ndate: 2024-03-21\ntags: [x, {tag}]\n---\n"
+        ))
+        .unwrap_err()
+        .to_string();
+        assert!(
+            message.starts_with("content/interviews/a.md:4:11: the tags term `"),
+            "{message}"
+        );
+        assert!(message.contains("270 bytes"), "{message}");
+    }
+
+    #[test]
+    fn too_many_terms_in_one_article() {
+        let tags: Vec<String> = (0..101).map(|n| format!("t{n}")).collect();
+        let message = parse(&format!(
+            "---\ntitle: A\ndate: 2024-03-21\ntags: [{}]\n---\n",
+            tags.join(", ")
+        ))
+        .unwrap_err()
+        .to_string();
+        assert!(
+            message.starts_with(
+                "content/interviews/a.md:4:8: 101 tags terms; an article may carry at most 100"
+            ),
+            "{message}"
+        );
+        assert!(message.contains("max_terms_per_article"), "{message}");
+    }
+
+    #[test]
     fn people_one_or_many() {
         let article = parse(
             "---\ntitle: A\ndate: 2024-03-21\ninterviewee: 林知远\ninterviewers: [Mara, Li]\n---\n",
@@ -644,7 +984,14 @@ mod tests {
         let article =
             parse("---\ntitle: A\ndate: 2024-03-21\nextra:\n  region: [北方, South]\n---\n")
                 .unwrap();
-        assert_eq!(article.terms_for("extra.region"), ["北方", "South"]);
-        assert!(article.terms_for("extra.none").is_empty());
+        assert_eq!(
+            article.terms_for(&TermField::Extra("region".into())),
+            ["北方", "South"]
+        );
+        assert!(
+            article
+                .terms_for(&TermField::Extra("none".into()))
+                .is_empty()
+        );
     }
 }

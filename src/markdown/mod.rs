@@ -4,7 +4,7 @@
 
 pub mod highlight;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
@@ -23,6 +23,18 @@ const MORE_MARKER: &str = "<!-- more -->";
 /// Marks a bold label the preprocessor lifted out of the text (see [`lift_bold_labels`]).
 const LABEL_START: char = '\u{E000}';
 const LABEL_END: char = '\u{E001}';
+
+/// The URL schemes a link or image may use; any other (`javascript:`, `vbscript:`,
+/// `data:`, `file:`) is neutralised, as goldmark and Hugo do by default.
+const SAFE_SCHEMES: &[&str] = &["http", "https", "mailto", "tel"];
+
+/// Inline images may also be raster `data:` URLs, which cannot run script.
+const SAFE_DATA_IMAGES: &[&str] = &[
+    "data:image/png",
+    "data:image/gif",
+    "data:image/jpeg",
+    "data:image/webp",
+];
 
 /// CJK characters read per minute, and Latin words per minute.
 const CJK_PER_MINUTE: usize = 400;
@@ -63,17 +75,24 @@ pub struct Rendered {
     pub latin_words: usize,
     /// Estimated minutes to read, at least 1.
     pub reading_minutes: usize,
-    /// Problems worth telling the author, as `file:line: message`.
-    pub warnings: Vec<String>,
+    /// Problems worth telling the author.
+    pub warnings: Vec<crate::warning::Warning>,
 }
 
-/// Where the Markdown comes from, for warnings.
+/// Where the Markdown comes from: for warnings, image sizes, question turns and
+/// typography.
 #[derive(Debug, Clone, Copy)]
 pub struct SourceInfo<'a> {
     /// The file.
     pub path: &'a Path,
     /// The line of the file where the Markdown starts.
     pub first_line: usize,
+    /// The article's language; English-like text gets typographic quotes and dashes.
+    pub lang: &'a str,
+    /// Files beside the article, whose sizes go on the images that show them.
+    pub media: &'a [crate::media::MediaFile],
+    /// The interviewers' names: a turn labelled with one of them is a question.
+    pub interviewers: &'a [String],
 }
 
 /// Renders `markdown` to HTML.
@@ -84,19 +103,42 @@ pub fn render(
     highlighter: &Highlighter,
 ) -> Rendered {
     let (prepared, labels) = lift_bold_labels(markdown);
-    let parser_options = Options::ENABLE_TABLES
+    let mut parser_options = Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_HEADING_ATTRIBUTES;
-    let raw: Vec<(Event<'_>, std::ops::Range<usize>)> = Parser::new_ext(&prepared, parser_options)
-        .into_offset_iter()
-        .collect();
+    // Chinese and Japanese text is typed with its own quotation marks; straight quotes
+    // there are code or quotes of Latin text, left as written.
+    if !is_cjk_language(source.lang) {
+        parser_options |= Options::ENABLE_SMART_PUNCTUATION;
+    }
+    let mut raw: Vec<(Event<'_>, std::ops::Range<usize>)> =
+        Parser::new_ext(&prepared, parser_options)
+            .into_offset_iter()
+            .collect();
 
     let mut rendered = Rendered::default();
+    let lines = LineIndex::new(&prepared);
+    let warn_at = |offset: usize, message: String| crate::warning::Warning {
+        path: source.path.to_path_buf(),
+        line: Some(source.first_line + lines.line_of(offset)),
+        message,
+    };
+    for (event, range) in &mut raw {
+        if let Some(removed) = neutralise_unsafe_url(event) {
+            rendered.warnings.push(warn_at(
+                range.start,
+                format!(
+                    "the link `{}` was removed: only http, https, mailto, tel and relative links are kept",
+                    crate::text::shorten(&removed, 60)
+                ),
+            ));
+        }
+    }
     let mut events: Vec<Event<'_>> = Vec::with_capacity(raw.len());
     let mut more_at = None;
-    let mut used_ids = HashSet::new();
+    let mut heading_ids = HeadingIds::default();
     let mut i = 0;
     while i < raw.len() {
         let (event, range) = &raw[i];
@@ -106,6 +148,19 @@ pub fn render(
             }
             Event::Html(html) | Event::InlineHtml(html) if !options.allow_html => {
                 events.push(Event::Text(html.clone()));
+            }
+            Event::Start(Tag::Image {
+                dest_url, title, ..
+            }) => {
+                let end = find_end(&raw, i);
+                let inner: Vec<Event<'_>> =
+                    raw[i + 1..end].iter().map(|(e, _)| e.clone()).collect();
+                let alt = plain_text(&expand_labels(inner, &labels));
+                events.push(Event::Html(
+                    image_html(dest_url, &alt, title, source.media).into(),
+                ));
+                i = end + 1;
+                continue;
             }
             Event::Start(Tag::Heading {
                 level, id, classes, ..
@@ -119,14 +174,11 @@ pub fn render(
                     .as_ref()
                     .map(|id| id.to_string())
                     .unwrap_or_else(|| slugify(&title, SlugMode::Unicode));
-                let id = unique_id(
-                    if base.is_empty() {
-                        "section".into()
-                    } else {
-                        base
-                    },
-                    &mut used_ids,
-                );
+                let id = heading_ids.unique(if base.is_empty() {
+                    "section".into()
+                } else {
+                    base
+                });
                 let level_number = heading_number(*level);
                 let class_attr = if classes.is_empty() {
                     String::new()
@@ -165,12 +217,9 @@ pub fn render(
                     CodeBlockKind::Fenced(info) => code_language(info),
                     CodeBlockKind::Indented => String::new(),
                 };
-                let line = source.first_line + line_of(&prepared, range.start);
                 events.push(Event::Html(
                     code_block(&code, &language, highlighter, |message| {
-                        rendered
-                            .warnings
-                            .push(format!("{}:{line}: {message}", source.path.display()));
+                        rendered.warnings.push(warn_at(range.start, message));
                     })
                     .into(),
                 ));
@@ -189,11 +238,11 @@ pub fn render(
     }
 
     join_cjk_lines(&mut events);
-    mark_turns(&mut events);
+    mark_turns(&mut events, source.interviewers);
     count_words(&events, &mut rendered);
 
     let summary_events: &[Event<'_>] = match more_at {
-        Some(end) => &events[..end],
+        Some(end) => skip_leading_quotes(&events[..end]),
         None => first_paragraph(&events),
     };
     pulldown_cmark::html::push_html(&mut rendered.summary_html, summary_events.iter().cloned());
@@ -352,14 +401,77 @@ fn heading_number(level: HeadingLevel) -> u8 {
     }
 }
 
-fn unique_id(base: String, used: &mut HashSet<String>) -> String {
-    if used.insert(base.clone()) {
-        return base;
+/// Heading ids handed out so far. A repeated id gets the next free `-1`, `-2`, …; the
+/// next suffix to try is kept per id, so a page of twenty thousand identical headings
+/// costs linear time, not quadratic.
+#[derive(Default)]
+struct HeadingIds {
+    used: HashSet<String>,
+    next_suffix: HashMap<String, usize>,
+}
+
+impl HeadingIds {
+    fn unique(&mut self, base: String) -> String {
+        if self.used.insert(base.clone()) {
+            return base;
+        }
+        let next = self.next_suffix.entry(base.clone()).or_insert(1);
+        loop {
+            let candidate = format!("{base}-{next}");
+            *next += 1;
+            if self.used.insert(candidate.clone()) {
+                return candidate;
+            }
+        }
     }
-    (1..)
-        .map(|n| format!("{base}-{n}"))
-        .find(|candidate| used.insert(candidate.clone()))
-        .unwrap_or(base)
+}
+
+/// Replaces the destination of a link or image whose scheme is not safe: links point to
+/// `#`, images lose their source. Returns the URL removed.
+fn neutralise_unsafe_url(event: &mut Event<'_>) -> Option<String> {
+    let (dest_url, replacement, image) = match event {
+        Event::Start(Tag::Link { dest_url, .. }) => (dest_url, "#", false),
+        Event::Start(Tag::Image { dest_url, .. }) => (dest_url, "", true),
+        _ => return None,
+    };
+    if is_safe_url(dest_url, image) {
+        return None;
+    }
+    let removed = dest_url.to_string();
+    *dest_url = CowStr::Borrowed(replacement);
+    Some(removed)
+}
+
+/// Whether a link (or an image's source) is relative or uses a safe scheme. The URL is
+/// read as a browser reads it: pulldown-cmark has already decoded character references,
+/// and browsers drop ASCII tabs and newlines anywhere and leading control characters
+/// and spaces, so `java&#x09;script:` and ` JavaScript:` are caught.
+pub fn is_safe_url(url: &str, image: bool) -> bool {
+    let cleaned: String = url
+        .trim_start_matches(|c: char| c <= ' ')
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .collect();
+    let Some(colon) = cleaned.find(':') else {
+        return true;
+    };
+    let scheme = &cleaned[..colon];
+    let is_scheme = scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    if !is_scheme {
+        // `./a:b` or `a/b:c`: a relative path with a colon in it.
+        return true;
+    }
+    let lower = cleaned.to_ascii_lowercase();
+    SAFE_SCHEMES.iter().any(|s| s.eq_ignore_ascii_case(scheme))
+        || (image
+            && SAFE_DATA_IMAGES.iter().any(|prefix| {
+                lower
+                    .strip_prefix(prefix)
+                    .is_some_and(|rest| rest.starts_with([';', ',']))
+            }))
 }
 
 /// The first word of a fence's info string: "rust,ignore" and "{.python}" name rust and python.
@@ -399,11 +511,34 @@ fn code_block(
     }
 }
 
-fn line_of(text: &str, offset: usize) -> usize {
-    text.as_bytes()[..offset.min(text.len())]
-        .iter()
-        .filter(|&&b| b == b'\n')
-        .count()
+/// The newline offsets of a text, found on first use (most articles never need a line
+/// number), for turning an event's offset into a line in one binary search: counting
+/// newlines from the start for each would be quadratic.
+struct LineIndex<'a> {
+    text: &'a str,
+    newlines: std::cell::OnceCell<Vec<usize>>,
+}
+
+impl LineIndex<'_> {
+    fn new(text: &str) -> LineIndex<'_> {
+        LineIndex {
+            text,
+            newlines: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// How many lines precede the one holding `offset` (0 for the first line).
+    fn line_of(&self, offset: usize) -> usize {
+        self.newlines
+            .get_or_init(|| {
+                self.text
+                    .bytes()
+                    .enumerate()
+                    .filter_map(|(i, b)| (b == b'\n').then_some(i))
+                    .collect()
+            })
+            .partition_point(|&newline| newline < offset)
+    }
 }
 
 /// Text of events with markup dropped.
@@ -467,7 +602,7 @@ fn neighbour_char(events: &[Event<'_>], i: usize, forward: bool) -> Option<char>
 
 /// Paragraphs that open with a bold label ending in a colon are Q&A turns: they get
 /// `class="turn turn-q"` (asking) or `class="turn turn-a"` (answering).
-fn mark_turns(events: &mut [Event<'_>]) {
+fn mark_turns(events: &mut [Event<'_>], interviewers: &[String]) {
     let question_labels: Vec<&str> = QUESTION_LABELS
         .lines()
         .map(str::trim)
@@ -493,7 +628,9 @@ fn mark_turns(events: &mut [Event<'_>]) {
                     continue;
                 };
                 let name = name.trim().to_lowercase();
-                let side = if question_labels.contains(&name.as_str()) {
+                let side = if question_labels.contains(&name.as_str())
+                    || interviewers.iter().any(|i| i.trim().to_lowercase() == name)
+                {
                     "q"
                 } else {
                     "a"
@@ -549,6 +686,53 @@ fn count_words(events: &[Event<'_>], rendered: &mut Rendered) {
 }
 
 /// The events of the first paragraph that is not inside a quote, list, table or footnote.
+/// The summary before `<!-- more -->` without a leading block quote, which in an
+/// archive is an editor's note or disclaimer rather than the interview.
+fn skip_leading_quotes<'e, 'a>(mut events: &'e [Event<'a>]) -> &'e [Event<'a>] {
+    while let Some(Event::Start(Tag::BlockQuote(_))) = events.first() {
+        let mut depth = 0usize;
+        let end = events.iter().position(|event| {
+            match event {
+                Event::Start(Tag::BlockQuote(_)) => depth += 1,
+                Event::End(TagEnd::BlockQuote(_)) => depth -= 1,
+                _ => {}
+            }
+            depth == 0
+        });
+        match end {
+            Some(end) => events = &events[end + 1..],
+            None => return events,
+        }
+    }
+    events
+}
+
+/// `zh`, `zh-Hant`, `ja`, `ko`: languages whose text is not given smart quotes.
+fn is_cjk_language(lang: &str) -> bool {
+    let primary = lang.split('-').next().unwrap_or("");
+    matches!(primary, "zh" | "ja" | "ko")
+}
+
+/// An `<img>` with `loading="lazy"`, and `width`/`height` when the image is a file
+/// beside the article whose header could be read.
+fn image_html(src: &str, alt: &str, title: &str, media: &[crate::media::MediaFile]) -> String {
+    let mut html = String::from("<img src=\"");
+    let _ = pulldown_cmark_escape::escape_href(&mut html, src);
+    html.push_str("\" alt=\"");
+    let _ = pulldown_cmark_escape::escape_html(&mut html, alt);
+    html.push('"');
+    if !title.is_empty() {
+        html.push_str(" title=\"");
+        let _ = pulldown_cmark_escape::escape_html(&mut html, title);
+        html.push('"');
+    }
+    if let Some((width, height)) = crate::media::find(media, src).and_then(|m| m.size) {
+        html.push_str(&format!(" width=\"{width}\" height=\"{height}\""));
+    }
+    html.push_str(" loading=\"lazy\">");
+    html
+}
+
 fn first_paragraph<'e, 'a>(events: &'e [Event<'a>]) -> &'e [Event<'a>] {
     let mut depth = 0usize;
     let mut start = None;
@@ -588,6 +772,9 @@ mod tests {
             SourceInfo {
                 path: Path::new("content/a.md"),
                 first_line: 5,
+                lang: "en",
+                media: &[],
+                interviewers: &[],
             },
             MarkdownOptions::default(),
             &Highlighter::new(),
@@ -657,6 +844,87 @@ mod tests {
     }
 
     #[test]
+    fn repeated_heading_ids_stay_unique_next_to_explicit_ones() {
+        let rendered = render_str("## A {#a-2}\n\n## A\n\n## A\n\n## A\n\n## A\n");
+        let ids: Vec<&str> = rendered.toc.iter().map(|t| t.id.as_str()).collect();
+        assert_eq!(ids, ["a-2", "a", "a-1", "a-3", "a-4"]);
+        let many = render_str(&"## Same\n\n".repeat(2000));
+        let unique: HashSet<&str> = many.toc.iter().map(|t| t.id.as_str()).collect();
+        assert_eq!(unique.len(), 2000);
+        assert_eq!(many.toc[1999].id, "same-1999");
+    }
+
+    #[test]
+    fn unsafe_link_schemes_are_neutralised() {
+        for markdown in [
+            "[x](javascript:alert(1))",
+            "[x](JaVaScRiPt:alert(1))",
+            "[x](java&#x09;script:alert(1))",
+            "[x](java&#x0A;script:alert(1))",
+            "[x](&#x20;javascript:alert(1))",
+            "[x](vbscript:msgbox(1))",
+            "[x](data:text/html;base64,PHNjcmlwdD4=)",
+            "[x](file:///etc/passwd)",
+            "<javascript:alert(1)>",
+            "[x][r]\n\n[r]: javascript:alert(1)",
+            "![x](javascript:alert(1))",
+            "![x](data:text/html,<script>alert(1)</script>)",
+            "## [x](javascript:alert(1))",
+        ] {
+            let rendered = render_str(markdown);
+            let html = rendered.html.to_ascii_lowercase();
+            for bad in ["javascript:", "vbscript:", "data:text", "file:"] {
+                assert!(
+                    !html.contains(&format!("href=\"{bad}"))
+                        && !html.contains(&format!("src=\"{bad}")),
+                    "{markdown} → {html}"
+                );
+            }
+            assert!(
+                html.contains("href=\"#\"") || html.contains("src=\"\""),
+                "{markdown} → {html}"
+            );
+            assert_eq!(
+                rendered.warnings.len(),
+                1,
+                "{markdown}: {:?}",
+                rendered.warnings
+            );
+            assert!(
+                rendered.warnings[0]
+                    .to_string()
+                    .starts_with("content/a.md:5: the link `"),
+                "{:?}",
+                rendered.warnings
+            );
+        }
+        let kept = render_str(
+            "[a](https://x.org/) [b](/c/d) [c](mailto:m@x.org) [d](tel:+1) [e](#f) [g](./h:i) <m@x.org>\n\n![p](data:image/png;base64,iVBO)\n",
+        );
+        assert!(kept.warnings.is_empty(), "{:?}", kept.warnings);
+        for href in [
+            "https://x.org/",
+            "/c/d",
+            "mailto:m@x.org",
+            "tel:+1",
+            "#f",
+            "./h:i",
+            "mailto:m@x.org",
+        ] {
+            assert!(
+                kept.html.contains(&format!("href=\"{href}\"")),
+                "{href}: {}",
+                kept.html
+            );
+        }
+        assert!(
+            kept.html.contains("src=\"data:image/png;base64,iVBO\""),
+            "{}",
+            kept.html
+        );
+    }
+
+    #[test]
     fn raw_html_is_escaped_by_default() {
         let html = render_str("<script>alert(1)</script>\n\nHi <b>x</b>\n").html;
         assert!(!html.contains("<script>"), "{html}");
@@ -666,6 +934,9 @@ mod tests {
             SourceInfo {
                 path: Path::new("a.md"),
                 first_line: 1,
+                lang: "en",
+                media: &[],
+                interviewers: &[],
             },
             MarkdownOptions { allow_html: true },
             &Highlighter::new(),
@@ -680,7 +951,9 @@ mod tests {
         assert!(rendered.html.contains("&lt;x&gt;"));
         assert_eq!(rendered.warnings.len(), 1);
         assert!(
-            rendered.warnings[0].starts_with("content/a.md:11:"),
+            rendered.warnings[0]
+                .to_string()
+                .starts_with("content/a.md:11:"),
             "{:?}",
             rendered.warnings
         );

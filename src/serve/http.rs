@@ -3,6 +3,7 @@
 
 use std::convert::Infallible;
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::Router;
 use axum::body::Body;
@@ -10,8 +11,11 @@ use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::server::graceful::GracefulShutdown;
+use hyper_util::service::TowerToHyperService;
 use percent_encoding::percent_decode_str;
-use tokio::sync::{broadcast, mpsc, watch};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, broadcast, mpsc, watch};
 use tokio_stream::StreamExt;
 use tokio_stream::wrappers::ReceiverStream;
 
@@ -34,23 +38,68 @@ struct App {
     shutdown: watch::Receiver<bool>,
 }
 
+/// The most connections served at once; more wait in the listen queue. Browsers open
+/// six per host, so this is far above what a preview needs and bounds what a flood of
+/// idle sockets can hold.
+const MAX_CONNECTIONS: usize = 256;
+
 /// Serves until `shutdown` turns true, then closes live-reload streams and returns.
+///
+/// A client has `header_timeout` to send a request's headers, counted from when the
+/// connection opens or its previous response ends, so slow or idle sockets are closed;
+/// a live-reload stream is a response in progress, which the limit does not touch.
 pub(crate) async fn run(
     listener: tokio::net::TcpListener,
     shared: Arc<Shared>,
     shutdown: watch::Receiver<bool>,
+    header_timeout: Duration,
 ) -> std::io::Result<()> {
     let app = Arc::new(App {
         shared,
         shutdown: shutdown.clone(),
     });
-    let router = Router::new().fallback(handle).with_state(app);
+    let service = TowerToHyperService::new(Router::new().fallback(handle).with_state(app));
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(header_timeout);
+    let slots = Arc::new(Semaphore::new(MAX_CONNECTIONS));
+    let connections = GracefulShutdown::new();
     let mut stop = shutdown;
-    axum::serve(listener, router)
-        .with_graceful_shutdown(async move {
-            let _ = stop.wait_for(|stopped| *stopped).await;
-        })
-        .await
+    loop {
+        let accepted = tokio::select! {
+            _ = stop.wait_for(|stopped| *stopped) => break,
+            accepted = accept(&listener, &slots) => accepted,
+        };
+        let Some((stream, slot)) = accepted else {
+            continue;
+        };
+        let connection =
+            connections.watch(http.serve_connection(TokioIo::new(stream), service.clone()));
+        tokio::spawn(async move {
+            // A client that goes away mid-request is not the server's problem.
+            let _ = connection.await;
+            drop(slot);
+        });
+    }
+    connections.shutdown().await;
+    Ok(())
+}
+
+/// Waits for a free connection slot, then for a connection. `None` when accepting
+/// failed (say, out of file descriptors): after a short pause the loop tries again
+/// rather than ending the server.
+async fn accept(
+    listener: &tokio::net::TcpListener,
+    slots: &Arc<Semaphore>,
+) -> Option<(tokio::net::TcpStream, OwnedSemaphorePermit)> {
+    let slot = slots.clone().acquire_owned().await.ok()?;
+    match listener.accept().await {
+        Ok((stream, _)) => Some((stream, slot)),
+        Err(_) => {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            None
+        }
+    }
 }
 
 /// Where a request path leads.

@@ -40,12 +40,20 @@ pub struct ServeOptions {
     pub port: Option<u16>,
     /// Include articles marked `draft: true`.
     pub drafts: bool,
+    /// Include articles dated after now.
+    pub future: bool,
     /// Poll the file system instead of waiting for change notifications (containers,
     /// network drives).
     pub poll: bool,
     /// Open the site in the default browser once it is served.
     pub open: bool,
+    /// How long a client may take to send a request's headers, and how long an idle
+    /// connection stays open; live-reload streams are not affected.
+    pub header_timeout: Duration,
 }
+
+/// The default [`ServeOptions::header_timeout`]: ample for a browser on this machine.
+pub const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
 
 impl Default for ServeOptions {
     fn default() -> Self {
@@ -53,8 +61,10 @@ impl Default for ServeOptions {
             interface: IpAddr::V4(Ipv4Addr::LOCALHOST),
             port: None,
             drafts: false,
+            future: false,
             poll: false,
             open: false,
+            header_timeout: HEADER_TIMEOUT,
         }
     }
 }
@@ -124,6 +134,7 @@ impl Server {
 
         let build_options = BuildOptions {
             drafts: options.drafts,
+            future: options.future,
             ..BuildOptions::default()
         };
         let mut rebuilder = Rebuilder::new(root.clone(), build_options);
@@ -144,7 +155,12 @@ impl Server {
             let _entered = runtime.enter();
             let listener =
                 tokio::net::TcpListener::from_std(listener).map_err(ServeError::Start)?;
-            runtime.spawn(http::run(listener, shared.clone(), shutdown_signal))
+            runtime.spawn(http::run(
+                listener,
+                shared.clone(),
+                shutdown_signal,
+                options.header_timeout,
+            ))
         };
 
         let (changes_sender, changes) = mpsc::channel();

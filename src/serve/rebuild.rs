@@ -12,8 +12,9 @@ use crate::build::{BuildError, BuildOptions, Prepared, prepare, render_articles}
 use crate::content::Article;
 use crate::markdown::Highlighter;
 use crate::output::{generated_files, read_static};
-use crate::render::Renderer;
-use crate::site::Site;
+use crate::render::{OutputFile, Renderer};
+use crate::site::{SectionIntro, Site};
+use crate::warning::Warning;
 
 use super::state::{LiveEvent, Shared, SiteFiles, Snapshot, index};
 
@@ -58,7 +59,7 @@ pub(crate) struct Rebuilt {
     base_path: String,
     /// What was redone, for the terminal.
     report: String,
-    warnings: Vec<String>,
+    warnings: Vec<Warning>,
     stylesheets_only: bool,
 }
 
@@ -93,11 +94,14 @@ impl Rebuilder {
             site,
             renderer,
             extras,
+            media,
             warnings,
+            ..
         } = prepare(&self.root, &self.options, &self.highlighter)?;
         let rendered = renderer.render_site(&site)?;
         let files = SiteFiles {
             generated: index(generated_files(&extras)),
+            media: index(read_media(&media)?),
             rendered: index(rendered),
             site_static: index(read_static(&self.root)?),
         };
@@ -126,8 +130,9 @@ impl Rebuilder {
         let Some(last) = &self.last else {
             return self.full();
         };
-        if changes.config {
-            // Settings reach every page and the Markdown options.
+        if changes.config || changes.content.iter().any(|path| !is_article_file(path)) {
+            // Settings reach every page and the Markdown options; section introductions
+            // and media files are rare edits that a full build handles simply.
             return self.full();
         }
         let step = self.incremental(last, changes)?;
@@ -194,7 +199,14 @@ impl Rebuilder {
                     .filter(|page| rerendered.contains(&page.article.source))
                     .flat_map(|page| page.rendered.warnings.clone()),
             );
-            let site = Site::new(config.clone(), pages)?;
+            let intros: Vec<SectionIntro> = last
+                .site
+                .home
+                .iter()
+                .chain(last.site.sections.iter().filter_map(|s| s.intro.as_ref()))
+                .cloned()
+                .collect();
+            let site = Site::new(config.clone(), pages, intros)?;
             changed_pages = site
                 .pages
                 .iter()
@@ -210,6 +222,9 @@ impl Rebuilder {
         }
 
         let site = new_site.as_ref().unwrap_or(&last.site);
+        if new_site.is_some() || !changes.static_files.is_empty() {
+            crate::build::check_routes(&self.root, site)?;
+        }
         if changes.templates || !same_shape(&last.site, site) {
             // Pages moved between listings (or every page's template changed): render
             // all pages again, from the Markdown already rendered.
@@ -247,10 +262,19 @@ impl Rebuilder {
         changed: &HashSet<PathBuf>,
     ) -> Result<Vec<Arc<Article>>, BuildError> {
         let config = &last.site.config;
+        let now = jiff::Timestamp::now();
         let load_all = || {
-            crate::content::load(&self.root, config, self.options.drafts)
-                .map(|articles| articles.into_iter().map(Arc::new).collect())
-                .map_err(BuildError::from)
+            crate::content::load(
+                &self.root,
+                config,
+                &crate::content::LoadOptions {
+                    drafts: self.options.drafts,
+                    future: self.options.future,
+                    now,
+                },
+            )
+            .map(|loaded| loaded.articles.into_iter().map(Arc::new).collect())
+            .map_err(BuildError::from)
         };
         if changed
             .iter()
@@ -262,6 +286,7 @@ impl Rebuilder {
             .site
             .pages
             .iter()
+            .chain(&last.site.standalone)
             .map(|page| (page.article.source.clone(), page.article.clone()))
             .collect();
         for relative in changed {
@@ -271,9 +296,20 @@ impl Rebuilder {
                 Err(error) if error.kind() == std::io::ErrorKind::NotFound => continue,
                 Err(_) => return load_all(),
             };
+            let previous = last
+                .site
+                .pages
+                .iter()
+                .chain(&last.site.standalone)
+                .find(|page| &page.article.source == relative);
             match crate::content::parse_article(&text, relative, config) {
                 Ok(article) if article.draft && !self.options.drafts => {}
-                Ok(article) => {
+                Ok(article) if !self.options.future && article.is_future(now) => {}
+                Ok(mut article) => {
+                    // Media are found by the folder walk; an edit of the text keeps them.
+                    if let Some(previous) = previous {
+                        article.media.clone_from(&previous.article.media);
+                    }
                     articles.insert(relative.clone(), Arc::new(article));
                 }
                 Err(_) => return load_all(),
@@ -296,7 +332,7 @@ struct Step {
     renderer: Option<Renderer>,
     files: SiteFiles,
     report: Vec<String>,
-    warnings: Vec<String>,
+    warnings: Vec<Warning>,
 }
 
 /// Whether every listing holds the same pages in the same order, with the same URLs and
@@ -319,7 +355,43 @@ fn same_shape(old: &Site, new: &Site) -> bool {
                     x.name == y.name && x.url_path == y.url_path && x.pages == y.pages
                 })
         });
-    pages_match && sections_match && taxonomies_match
+    let standalone_match = old.standalone.len() == new.standalone.len()
+        && old
+            .standalone
+            .iter()
+            .zip(&new.standalone)
+            .all(|(a, b)| Arc::ptr_eq(&a.article, &b.article));
+    pages_match && sections_match && taxonomies_match && standalone_match
+}
+
+/// An article's Markdown file, which an incremental rebuild can re-read alone (not a
+/// section's `_index.md` nor a media file).
+fn is_article_file(path: &Path) -> bool {
+    path.extension().is_some_and(|x| x == "md")
+        && path
+            .file_name()
+            .is_some_and(|name| name != crate::content::section::INDEX_FILE)
+}
+
+/// The media files read into memory, to serve at their output paths.
+fn read_media(media: &[crate::media::MediaFile]) -> Result<Vec<OutputFile>, BuildError> {
+    media
+        .iter()
+        .map(|file| {
+            std::fs::read(&file.source)
+                .map(|contents| OutputFile {
+                    path: file.output.clone(),
+                    contents,
+                })
+                .map_err(|source| {
+                    BuildError::Output(crate::output::OutputError::Io {
+                        path: file.source.clone(),
+                        action: "cannot read",
+                        source,
+                    })
+                })
+        })
+        .collect()
 }
 
 /// Publishes a build's outcome: a new snapshot and a live event on success; on failure

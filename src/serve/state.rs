@@ -35,6 +35,8 @@ impl ServedFile {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct SiteFiles {
     pub generated: HashMap<String, Arc<ServedFile>>,
+    /// Files beside articles under `content/`.
+    pub media: HashMap<String, Arc<ServedFile>>,
     pub rendered: HashMap<String, Arc<ServedFile>>,
     pub site_static: HashMap<String, Arc<ServedFile>>,
 }
@@ -44,6 +46,7 @@ impl SiteFiles {
         self.site_static
             .get(path)
             .or_else(|| self.rendered.get(path))
+            .or_else(|| self.media.get(path))
             .or_else(|| self.generated.get(path))
     }
 

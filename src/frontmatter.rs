@@ -75,10 +75,11 @@ impl fmt::Display for YamlError {
         )?;
         if let Some(line) = &self.source_line {
             let gutter = self.line.to_string();
-            write!(f, "\n {gutter} | {line}")?;
-            let caret_pad: String = line
+            let (shown, column) = snippet_window(line, self.column);
+            write!(f, "\n {gutter} | {shown}")?;
+            let caret_pad: String = shown
                 .chars()
-                .take(self.column.saturating_sub(1))
+                .take(column.saturating_sub(1))
                 .map(|c| if crate::text::is_cjk(c) { "  " } else { " " })
                 .collect();
             write!(f, "\n {} | {caret_pad}^", " ".repeat(gutter.len()))?;
@@ -91,6 +92,32 @@ impl fmt::Display for YamlError {
 }
 
 impl std::error::Error for YamlError {}
+
+/// The characters of a snippet line shown around the caret.
+const SNIPPET_WIDTH: usize = 80;
+
+/// At most [`SNIPPET_WIDTH`] characters of `line` around `column`, with `…` where it was
+/// cut, and the column within what is shown: a line of front matter may be megabytes
+/// long, and the terminal needs only the part at fault.
+fn snippet_window(line: &str, column: usize) -> (String, usize) {
+    let length = line.chars().count();
+    if length <= SNIPPET_WIDTH {
+        return (line.to_string(), column);
+    }
+    let start = column
+        .saturating_sub(SNIPPET_WIDTH / 2)
+        .min(length - SNIPPET_WIDTH);
+    let mut shown: String = line.chars().skip(start).take(SNIPPET_WIDTH).collect();
+    let mut column = column - start;
+    if start > 0 {
+        shown.insert(0, '…');
+        column += 1;
+    }
+    if start + SNIPPET_WIDTH < length {
+        shown.push('…');
+    }
+    (shown, column)
+}
 
 fn options() -> serde_saphyr::Options {
     serde_saphyr::options! { strict_booleans: true }
@@ -122,7 +149,7 @@ fn yaml_error(
         .location()
         .map_or((1, 1), |l| (l.line() as usize, l.column() as usize));
     let raw = error.without_snippet().to_string();
-    let message = strip_location_suffix(&raw).to_string();
+    let message = crate::text::shorten(strip_location_suffix(&raw), 300).into_owned();
     let (message, help) = explain(&message);
     YamlError {
         path: path.to_path_buf(),
@@ -229,6 +256,26 @@ mod tests {
             .expect_err("unclosed");
         assert_eq!(error.line, 3);
         assert!(error.message.contains("unclosed"), "{}", error.message);
+    }
+
+    #[test]
+    fn long_lines_are_cut_around_the_caret() {
+        let long = format!("title: {}\ntags: [x\n", "长".repeat(5000));
+        let error = parse_yaml::<Sample>(
+            &format!("draft: maybe{}\n", "x".repeat(5000)),
+            Path::new("e.md"),
+            2,
+        )
+        .expect_err("not a boolean");
+        let shown = error.to_string();
+        assert!(shown.lines().all(|l| l.chars().count() < 400), "{shown}");
+        let error = parse_yaml::<Sample>(&long, Path::new("e.md"), 2).expect_err("unclosed");
+        let shown = error.to_string();
+        assert!(shown.lines().all(|l| l.chars().count() < 400), "{shown}");
+        let (window, column) = snippet_window(&"a".repeat(1000), 500);
+        assert_eq!(window.chars().count(), SNIPPET_WIDTH + 2);
+        assert_eq!(window.chars().nth(column - 1), Some('a'));
+        assert_eq!(column, SNIPPET_WIDTH / 2 + 1);
     }
 
     #[test]

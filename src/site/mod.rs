@@ -1,12 +1,17 @@
-//! The whole archive as data: rendered articles sorted newest first, taxonomies with
-//! their terms, URL sections, and pagination.
+//! The whole archive as data: rendered articles sorted newest first, standalone pages,
+//! taxonomies with their terms, URL sections, related interviews (`site::related`), the
+//! archive by date (`site::archive`), and pagination.
+
+pub mod archive;
+pub mod related;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::config::{SiteConfig, TaxonomyConfig};
-use crate::content::Article;
+use crate::content::section::SectionIndex;
+use crate::content::{Article, Layout};
 use crate::markdown::Rendered;
 use crate::text::{fold_term, slugify};
 
@@ -60,6 +65,15 @@ impl Taxonomy {
     }
 }
 
+/// A section's `_index.md` with its introduction rendered.
+#[derive(Debug, Clone)]
+pub struct SectionIntro {
+    /// The file as loaded.
+    pub index: Arc<SectionIndex>,
+    /// Its Markdown rendered.
+    pub rendered: Arc<Rendered>,
+}
+
 /// A folder under `content/` and its articles.
 #[derive(Debug, Clone)]
 pub struct Section {
@@ -67,6 +81,18 @@ pub struct Section {
     pub path: String,
     /// Indices into [`Site::pages`], newest first.
     pub pages: Vec<usize>,
+    /// Title, description and introduction from the folder's `_index.md`.
+    pub intro: Option<SectionIntro>,
+}
+
+impl Section {
+    /// The heading of the listing: the `_index.md` title, else the folder path.
+    pub fn title(&self) -> &str {
+        self.intro
+            .as_ref()
+            .and_then(|intro| intro.index.title.as_deref())
+            .unwrap_or(&self.path)
+    }
 }
 
 /// The archive, ready to render.
@@ -74,8 +100,14 @@ pub struct Section {
 pub struct Site {
     /// The settings.
     pub config: SiteConfig,
-    /// Articles, newest first.
+    /// Interviews, newest first.
     pub pages: Vec<Page>,
+    /// Standalone pages (`layout: page`), by menu weight then title; in no listing.
+    pub standalone: Vec<Page>,
+    /// The home page's introduction, from `content/_index.md`.
+    pub home: Option<SectionIntro>,
+    /// For each interview, the most related others (indices into `pages`), best first.
+    pub related: Vec<Vec<usize>>,
     /// Taxonomies in the order of `site.yml`.
     pub taxonomies: Vec<Taxonomy>,
     /// Sections, by path.
@@ -112,13 +144,28 @@ pub enum SiteError {
 }
 
 impl Site {
-    /// Sorts the pages and builds the indexes.
-    pub fn new(config: SiteConfig, mut pages: Vec<Page>) -> Result<Site, SiteError> {
+    /// Sorts the pages and builds the indexes. `intros` are the sections' `_index.md`
+    /// files, rendered.
+    pub fn new(
+        config: SiteConfig,
+        pages: Vec<Page>,
+        intros: Vec<SectionIntro>,
+    ) -> Result<Site, SiteError> {
+        let (mut pages, mut standalone): (Vec<Page>, Vec<Page>) = pages
+            .into_iter()
+            .partition(|page| page.article.layout == Layout::Interview);
+        standalone.sort_by(|a, b| {
+            (a.article.weight, &a.article.title, &a.article.source).cmp(&(
+                b.article.weight,
+                &b.article.title,
+                &b.article.source,
+            ))
+        });
         pages.sort_by(|a, b| {
             b.article
                 .date
-                .instant
-                .cmp(&a.article.date.instant)
+                .map(|d| d.instant)
+                .cmp(&a.article.date.map(|d| d.instant))
                 .then_with(|| a.article.title.cmp(&b.article.title))
                 .then_with(|| a.article.source.cmp(&b.article.source))
         });
@@ -126,11 +173,18 @@ impl Site {
             .taxonomies
             .iter()
             .map(|taxonomy| build_taxonomy(taxonomy, &pages, &config))
-            .collect::<Result<_, _>>()?;
-        let sections = build_sections(&pages);
+            .collect::<Result<Vec<Taxonomy>, _>>()?;
+        let (home, intros): (Vec<SectionIntro>, Vec<SectionIntro>) = intros
+            .into_iter()
+            .partition(|intro| intro.index.path.is_empty());
+        let sections = build_sections(&pages, intros);
+        let related = related::related(&pages, &taxonomies, config.related);
         Ok(Site {
             config,
             pages,
+            standalone,
+            home: home.into_iter().next(),
+            related,
             taxonomies,
             sections,
         })
@@ -152,7 +206,7 @@ fn build_taxonomy(
     let mut index_of: HashMap<String, usize> = HashMap::new();
     let mut pending: Vec<Pending<'_>> = Vec::new();
     for (index, page) in pages.iter().enumerate() {
-        for spelling in page.article.terms_for(config.key()) {
+        for spelling in page.article.terms_for(&config.field) {
             let key = fold_term(spelling);
             let slot = match index_of.get(&key) {
                 Some(&slot) => slot,
@@ -239,18 +293,34 @@ fn build_taxonomy(
     })
 }
 
-fn build_sections(pages: &[Page]) -> Vec<Section> {
+/// The sections that have interviews or an `_index.md`, by path.
+fn build_sections(pages: &[Page], intros: Vec<SectionIntro>) -> Vec<Section> {
+    let mut by_path: HashMap<&str, usize> = HashMap::new();
     let mut sections: Vec<Section> = Vec::new();
     for (index, page) in pages.iter().enumerate() {
-        let path = &page.article.section;
+        let path = page.article.section.as_str();
         if path.is_empty() {
             continue;
         }
-        match sections.iter_mut().find(|s| &s.path == path) {
-            Some(section) => section.pages.push(index),
+        match by_path.get(path) {
+            Some(&slot) => sections[slot].pages.push(index),
+            None => {
+                by_path.insert(path, sections.len());
+                sections.push(Section {
+                    path: path.to_string(),
+                    pages: vec![index],
+                    intro: None,
+                });
+            }
+        }
+    }
+    for intro in intros {
+        match by_path.get(intro.index.path.as_str()) {
+            Some(&slot) => sections[slot].intro = Some(intro),
             None => sections.push(Section {
-                path: path.clone(),
-                pages: vec![index],
+                path: intro.index.path.clone(),
+                pages: Vec::new(),
+                intro: Some(intro),
             }),
         }
     }
@@ -294,13 +364,18 @@ pub fn pager_url(first: &str, number: usize) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::content::parse_article;
     use std::path::Path;
 
     fn page(name: &str, date: &str, tags: &str) -> Page {
-        let text = format!("---\ntitle: {name}\ndate: {date}\ntags: {tags}\n---\nBody\n");
+        page_with(name, date, &format!("tags: {tags}"))
+    }
+
+    /// A page with the given front-matter lines.
+    pub(crate) fn page_with(name: &str, date: &str, front: &str) -> Page {
+        let text = format!("---\ntitle: {name}\ndate: {date}\n{front}\n---\nBody\n");
         let article = parse_article(
             &text,
             &Path::new("content/interviews").join(format!("{name}.md")),
@@ -322,6 +397,7 @@ mod tests {
                 page("new", "2024-01-01", "[ai]"),
                 page("mid", "2022-01-01", "[ＡＩ, Open Source]"),
             ],
+            Vec::new(),
         )
         .unwrap();
         let titles: Vec<&str> = site
@@ -348,6 +424,7 @@ mod tests {
                 page("a", "2020-01-01", "[C++]"),
                 page("b", "2020-01-02", "[C]"),
             ],
+            Vec::new(),
         )
         .unwrap_err()
         .to_string();
@@ -361,6 +438,7 @@ mod tests {
         let error = Site::new(
             SiteConfig::default(),
             vec![page("a", "2020-01-01", "[\"!!!\"]")],
+            Vec::new(),
         )
         .unwrap_err()
         .to_string();

@@ -1,0 +1,166 @@
+//! Render jobs: one per output file, so pages render in parallel, and the subset a
+//! preview rebuild needs when a few articles change. Which file owns which URL is
+//! checked before rendering, by `crate::routes`.
+
+use std::collections::HashSet;
+
+use crate::content::aliases;
+use crate::site::{Pager, Site, paginate};
+
+/// Where the archive by date is published.
+pub(super) const ARCHIVE_PATH: &str = crate::routes::ARCHIVE_ROUTE;
+
+/// One file to render.
+pub(super) enum Job {
+    /// An article page, by index into `site.pages`.
+    Article(usize),
+    /// A standalone page, by index into `site.standalone`.
+    Page(usize),
+    /// A page of the home listing.
+    Home(Pager),
+    /// A page of a section listing.
+    Section(usize, Pager),
+    /// A taxonomy's list of terms.
+    TaxonomyIndex(usize),
+    /// A page of one term's listing.
+    Term(usize, usize, Pager),
+    /// One term's feed.
+    TermFeed(usize, usize),
+    /// `/archive/`: every interview by year and month.
+    Archive,
+    /// A redirect page from an old or redundant URL.
+    Redirect(Redirect),
+    /// The site feed.
+    Feed,
+    /// `sitemap.xml`.
+    Sitemap,
+    /// `404.html`.
+    NotFound,
+}
+
+/// A redirect page: written at `from`, pointing to the page at `to`.
+pub(super) struct Redirect {
+    /// The output file (`old/path/index.html`).
+    pub from: String,
+    /// The URL path of the target, relative to the site root (`interviews/a/`).
+    pub to: String,
+}
+
+/// The pages of a listing whose first page is at `first`; a listing of more than one
+/// page also gets a redirect from `page/1/` to its first page, where readers (and
+/// Hugo's URLs) expect one.
+fn listing(jobs: &mut Vec<Job>, first: &str, pagers: Vec<Pager>) -> Vec<Pager> {
+    if pagers.len() > 1 {
+        jobs.push(Job::Redirect(Redirect {
+            from: format!("{first}page/1/index.html"),
+            to: first.to_string(),
+        }));
+    }
+    pagers
+}
+
+/// Every page, listing, feed and redirect of the site, as render jobs.
+pub(super) fn all_jobs(site: &Site) -> Vec<Job> {
+    let mut jobs: Vec<Job> = (0..site.pages.len()).map(Job::Article).collect();
+    jobs.extend((0..site.standalone.len()).map(Job::Page));
+    for pager in listing(
+        &mut jobs,
+        "",
+        paginate(site.pages.len(), site.config.paginate_by),
+    ) {
+        jobs.push(Job::Home(pager));
+    }
+    for (s, section) in site.sections.iter().enumerate() {
+        let first = format!("{}/", section.path);
+        for pager in listing(
+            &mut jobs,
+            &first,
+            paginate(section.pages.len(), site.config.paginate_by),
+        ) {
+            jobs.push(Job::Section(s, pager));
+        }
+    }
+    for (t, taxonomy) in site.taxonomies.iter().enumerate() {
+        jobs.push(Job::TaxonomyIndex(t));
+        for (term, entry) in taxonomy.terms.iter().enumerate() {
+            for pager in listing(
+                &mut jobs,
+                &entry.url_path,
+                paginate(entry.pages.len(), taxonomy.config.paginate_by),
+            ) {
+                jobs.push(Job::Term(t, term, pager));
+            }
+            if taxonomy.config.feed {
+                jobs.push(Job::TermFeed(t, term));
+            }
+        }
+    }
+    for page in site.pages.iter().chain(&site.standalone) {
+        for alias in &page.article.aliases {
+            jobs.push(Job::Redirect(Redirect {
+                from: aliases::output_file(alias),
+                to: page.article.url_path.clone(),
+            }));
+        }
+    }
+    jobs.push(Job::Archive);
+    jobs.push(Job::NotFound);
+    if site.config.feed.enabled {
+        jobs.push(Job::Feed);
+    }
+    if site.config.sitemap {
+        jobs.push(Job::Sitemap);
+    }
+    jobs
+}
+
+/// The jobs whose output shows one of the `changed` pages (indices into `site.pages`):
+/// their article pages, their neighbours' and those that list them as related, the
+/// listings, archive and feeds they are on, and the sitemap.
+pub(super) fn jobs_showing(site: &Site, changed: &[usize]) -> Vec<Job> {
+    let shows = |indices: &[usize]| indices.iter().any(|i| changed.contains(i));
+    let feed_limit = site.config.feed.limit;
+    all_jobs(site)
+        .into_iter()
+        .filter(|job| match job {
+            Job::Article(index) => {
+                changed.iter().any(|c| c.abs_diff(*index) <= 1)
+                    || shows(site.related.get(*index).map_or(&[], Vec::as_slice))
+            }
+            Job::Home(pager) => changed.iter().any(|c| pager.items.contains(c)),
+            Job::Section(s, pager) => shows(&site.sections[*s].pages[pager.items.clone()]),
+            Job::Term(t, term, pager) => {
+                shows(&site.taxonomies[*t].terms[*term].pages[pager.items.clone()])
+            }
+            Job::TermFeed(t, term) => {
+                let pages = &site.taxonomies[*t].terms[*term].pages;
+                shows(&pages[..pages.len().min(feed_limit)])
+            }
+            Job::Feed => changed.iter().any(|&c| c < feed_limit),
+            Job::Sitemap | Job::Archive => true,
+            Job::Page(_) | Job::Redirect(_) | Job::TaxonomyIndex(_) | Job::NotFound => false,
+        })
+        .collect()
+}
+
+/// The article summaries `jobs` show.
+pub(super) fn summaries_shown(site: &Site, jobs: &[Job]) -> HashSet<usize> {
+    let mut shown: HashSet<usize> = HashSet::new();
+    for job in jobs {
+        match job {
+            Job::Article(index) => {
+                shown.extend(index.saturating_sub(1)..=index + 1);
+                shown.extend(site.related.get(*index).into_iter().flatten());
+            }
+            Job::Home(pager) => shown.extend(pager.items.clone()),
+            Job::Section(s, pager) => {
+                shown.extend(&site.sections[*s].pages[pager.items.clone()]);
+            }
+            Job::Term(t, term, pager) => {
+                shown.extend(&site.taxonomies[*t].terms[*term].pages[pager.items.clone()]);
+            }
+            _ => {}
+        }
+    }
+    shown
+}

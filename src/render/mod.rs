@@ -1,0 +1,404 @@
+//! Templates and page contexts: every HTML page, the feeds, the sitemap and robots.txt,
+//! rendered in parallel into memory.
+//!
+//! Listing pages carry article summaries built once per article and shared (tera values
+//! are reference counted), never whole bodies.
+//!
+//! `urls` builds links, `context` the values templates see, `pages` the HTML pages,
+//! `feeds` the feeds, sitemap and robots.txt, `jobs` the list of files to render and
+//! who owns each path, `i18n` the interface strings, `menu` the site menu, `meta` the
+//! JSON-LD metadata.
+
+mod context;
+mod feeds;
+pub mod i18n;
+mod jobs;
+mod menu;
+mod meta;
+mod pages;
+mod urls;
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use tera::{Context, Kwargs, State, Tera, TeraResult, Value};
+
+use crate::config::SiteConfig;
+use crate::site::Site;
+use context::ConfigContext;
+use jobs::{Job, all_jobs};
+pub use urls::Urls;
+
+/// The folder of a site's own templates, which override the built-in ones by file name.
+pub const TEMPLATES_DIR: &str = "templates";
+
+/// The default theme's templates, embedded so a folder with only `content/` builds.
+const BUILT_IN_TEMPLATES: &[(&str, &str)] = &[
+    ("base.html", include_str!("../../templates/base.html")),
+    ("macros.html", include_str!("../../templates/macros.html")),
+    ("index.html", include_str!("../../templates/index.html")),
+    ("article.html", include_str!("../../templates/article.html")),
+    ("section.html", include_str!("../../templates/section.html")),
+    (
+        "taxonomy.html",
+        include_str!("../../templates/taxonomy.html"),
+    ),
+    ("term.html", include_str!("../../templates/term.html")),
+    ("404.html", include_str!("../../templates/404.html")),
+    ("page.html", include_str!("../../templates/page.html")),
+    ("archive.html", include_str!("../../templates/archive.html")),
+    (
+        "redirect.html",
+        include_str!("../../templates/redirect.html"),
+    ),
+    ("atom.xml", include_str!("../../templates/atom.xml")),
+    ("sitemap.xml", include_str!("../../templates/sitemap.xml")),
+];
+
+/// One file of the built site, relative to the output root with `/` separators.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputFile {
+    /// `interviews/a/index.html`.
+    pub path: String,
+    /// The bytes to write.
+    pub contents: Vec<u8>,
+}
+
+/// Values computed once per render and shared by every page.
+struct Shared {
+    /// Each article's summary (empty where not needed), by index into `site.pages`.
+    summaries: Vec<Value>,
+    /// The site menu.
+    menu: Value,
+}
+
+/// What can go wrong while rendering.
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    /// An interface string override in `site.yml` is wrong.
+    #[error("{message}")]
+    Strings {
+        /// What is wrong, naming the file and key.
+        message: String,
+    },
+    /// A template file cannot be read.
+    #[error("{}: cannot read the template: {source}", path.display())]
+    Read {
+        /// The template file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// A template does not parse, or fails while rendering.
+    #[error("{origin}: {message}")]
+    Template {
+        /// Which template, and whether it is the site's or built in.
+        origin: String,
+        /// Tera's report, with template:line:col and a snippet.
+        message: String,
+    },
+    /// An article names a template that does not exist.
+    #[error("{}: `template: {template}` does not exist\n help: add templates/{template} or remove the key", source_file.display())]
+    MissingTemplate {
+        /// The article.
+        source_file: PathBuf,
+        /// The template it asked for.
+        template: String,
+    },
+}
+
+/// The Tera environment, ready to render any site with the same templates and settings.
+pub struct Renderer {
+    tera: Tera,
+    origins: HashMap<String, String>,
+    urls: Urls,
+    strings: i18n::Strings,
+}
+
+impl Renderer {
+    /// Loads the built-in templates and the site's overrides from `root/templates`.
+    pub fn new(root: &Path, config: &SiteConfig) -> Result<Renderer, RenderError> {
+        let mut sources: Vec<(String, String)> = BUILT_IN_TEMPLATES
+            .iter()
+            .map(|(name, text)| (name.to_string(), text.to_string()))
+            .collect();
+        let mut origins: HashMap<String, String> = sources
+            .iter()
+            .map(|(name, _)| (name.clone(), format!("built-in template {name}")))
+            .collect();
+        for (name, path) in site_templates(&root.join(TEMPLATES_DIR))? {
+            let text = std::fs::read_to_string(&path).map_err(|source| RenderError::Read {
+                path: path.clone(),
+                source,
+            })?;
+            let shown = path
+                .strip_prefix(root)
+                .unwrap_or(&path)
+                .display()
+                .to_string();
+            origins.insert(name.clone(), shown);
+            match sources.iter_mut().find(|(n, _)| *n == name) {
+                Some(entry) => entry.1 = text,
+                None => sources.push((name, text)),
+            }
+        }
+        Self::from_sources(sources, origins, config)
+    }
+
+    /// A renderer from in-memory templates (name → text); `origins` names where each came
+    /// from for error messages.
+    pub fn from_sources(
+        sources: Vec<(String, String)>,
+        origins: HashMap<String, String>,
+        config: &SiteConfig,
+    ) -> Result<Renderer, RenderError> {
+        let urls = Urls::new(config);
+        let strings = i18n::Strings::new(config)?;
+        let mut tera = Tera::new();
+        tera.autoescape_on([".html", ".xml"]);
+        register_helpers(&mut tera, &urls);
+        tera.add_raw_templates(sources.iter().map(|(n, t)| (n.as_str(), t.as_str())))
+            .map_err(|error| template_error(&error, &origins))?;
+        let mut global = Context::new();
+        global.insert("config", &ConfigContext::new(config, &urls, strings.site()));
+        *tera.global_context() = global;
+        Ok(Renderer {
+            tera,
+            origins,
+            urls,
+            strings,
+        })
+    }
+
+    /// The URL helper this renderer uses.
+    pub fn urls(&self) -> &Urls {
+        &self.urls
+    }
+
+    /// Renders every file of the site.
+    pub fn render_site(&self, site: &Site) -> Result<Vec<OutputFile>, RenderError> {
+        let mut files = self.render_jobs(site, all_jobs(site), None)?;
+        files.push(self.robots_txt(site));
+        Ok(files)
+    }
+
+    /// Renders every file of the site and hands each to `sink` as soon as it is ready, from
+    /// any thread, so a build never holds the whole rendered site in memory. Returns the
+    /// number of files.
+    pub fn render_site_into<E: From<RenderError> + Send>(
+        &self,
+        site: &Site,
+        sink: impl Fn(OutputFile) -> Result<(), E> + Sync,
+    ) -> Result<usize, E> {
+        let shared = self.shared(site, None);
+        let jobs = all_jobs(site);
+        let count = jobs.len() + 1;
+        jobs.into_par_iter()
+            .try_for_each(|job| sink(self.render_job(site, &shared, job)?))?;
+        sink(self.robots_txt(site))?;
+        Ok(count)
+    }
+
+    /// Renders only the files that show one of the `changed` pages (indices into
+    /// `site.pages`): their article pages and their neighbours' (which link to them), the
+    /// listings and feeds they are on, and the sitemap. Only valid while the order of the
+    /// pages, the sections and the terms are those of the last [`Renderer::render_site`];
+    /// the preview server checks that before calling.
+    pub fn render_changed_pages(
+        &self,
+        site: &Site,
+        changed: &[usize],
+    ) -> Result<Vec<OutputFile>, RenderError> {
+        let jobs = jobs::jobs_showing(site, changed);
+        // Only the summaries these jobs show: building all of them would cost more than
+        // rendering the few pages.
+        let shown = jobs::summaries_shown(site, &jobs);
+        self.render_jobs(site, jobs, Some(&shown))
+    }
+
+    /// Renders `jobs`; `shown` limits which article summaries are built (all when `None`).
+    fn render_jobs(
+        &self,
+        site: &Site,
+        jobs: Vec<Job>,
+        shown: Option<&HashSet<usize>>,
+    ) -> Result<Vec<OutputFile>, RenderError> {
+        let shared = self.shared(site, shown);
+        jobs.into_par_iter()
+            .map(|job| self.render_job(site, &shared, job))
+            .collect()
+    }
+
+    /// Each article's summary as a template value, built once and shared by every listing;
+    /// `shown` limits which are built (all when `None`).
+    /// The values every page shares; `shown` limits which summaries are built.
+    fn shared(&self, site: &Site, shown: Option<&HashSet<usize>>) -> Shared {
+        Shared {
+            summaries: self.summaries(site, shown),
+            menu: Value::from_serializable(&menu::menu(site, &self.urls, self.strings.site())),
+        }
+    }
+
+    fn summaries(&self, site: &Site, shown: Option<&HashSet<usize>>) -> Vec<Value> {
+        site.pages
+            .par_iter()
+            .enumerate()
+            .map(|(index, page)| {
+                if shown.is_none_or(|shown| shown.contains(&index)) {
+                    Value::from_serializable(&self.summary(site, page))
+                } else {
+                    Value::none()
+                }
+            })
+            .collect()
+    }
+
+    fn render_job(
+        &self,
+        site: &Site,
+        shared: &Shared,
+        job: Job,
+    ) -> Result<OutputFile, RenderError> {
+        match job {
+            Job::Article(index) => self.article_page(site, shared, index),
+            Job::Page(index) => self.standalone_page(site, shared, index),
+            Job::Home(pager) => self.home_page(site, shared, pager),
+            Job::Section(s, pager) => self.section_page(site, shared, s, pager),
+            Job::TaxonomyIndex(t) => self.taxonomy_index(site, shared, t),
+            Job::Term(t, term, pager) => self.term_page(site, shared, t, term, pager),
+            Job::Archive => self.archive_page(site, shared),
+            Job::Redirect(redirect) => self.redirect_page(shared, redirect),
+            Job::TermFeed(t, term) => {
+                let taxonomy = &site.taxonomies[t];
+                let term = &taxonomy.terms[term];
+                let title = format!("{} — {}", site.config.title, term.name);
+                self.feed(site, &term.pages, &title, &term.url_path)
+            }
+            Job::Feed => {
+                let all: Vec<usize> = (0..site.pages.len()).collect();
+                self.feed(site, &all, &site.config.title, "")
+            }
+            Job::Sitemap => self.sitemap(site),
+            Job::NotFound => self.not_found_page(shared),
+        }
+    }
+
+    fn render_file(
+        &self,
+        template: &str,
+        context: &Context,
+        path: String,
+    ) -> Result<OutputFile, RenderError> {
+        // Rendering into bytes skips the UTF-8 check `render` makes of every page.
+        let mut contents = Vec::with_capacity(16 * 1024);
+        self.tera
+            .render_to(template, context, &mut contents)
+            .map_err(|error| template_error(&error, &self.origins))?;
+        crate::text::strip_xml_forbidden(&mut contents);
+        Ok(OutputFile { path, contents })
+    }
+}
+
+fn template_error(error: &tera::Error, origins: &HashMap<String, String>) -> RenderError {
+    let message = error.to_string();
+    let origin = origins
+        .iter()
+        .filter(|(name, _)| message.contains(name.as_str()))
+        .max_by_key(|(name, _)| name.len())
+        .map_or_else(|| "templates".to_string(), |(_, origin)| origin.clone());
+    RenderError::Template { origin, message }
+}
+
+fn site_templates(dir: &Path) -> Result<Vec<(String, PathBuf)>, RenderError> {
+    if !dir.is_dir() {
+        return Ok(Vec::new());
+    }
+    let mut found = Vec::new();
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.map_err(|e| RenderError::Read {
+            path: e.path().unwrap_or(dir).to_path_buf(),
+            source: e
+                .into_io_error()
+                .unwrap_or_else(|| std::io::Error::other("loop in folder links")),
+        })?;
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let path = entry.into_path();
+        let Ok(relative) = path.strip_prefix(dir) else {
+            continue;
+        };
+        let name = relative.to_string_lossy().replace('\\', "/");
+        if name.ends_with(".html") || name.ends_with(".xml") || name.ends_with(".txt") {
+            found.push((name, path));
+        }
+    }
+    Ok(found)
+}
+
+fn register_helpers(tera: &mut Tera, urls: &Urls) {
+    tera.register_filter("json_ld", meta::JsonLdFilter);
+    let for_url = urls.clone();
+    tera.register_function(
+        "url",
+        move |kwargs: Kwargs, state: &State| -> TeraResult<String> {
+            let path: &str = kwargs.must_get("path")?;
+            let absolute = kwargs.get::<bool>("absolute")?.unwrap_or(false)
+                || state.get::<bool>("absolute_urls")?.unwrap_or(false);
+            Ok(if absolute {
+                for_url.absolute(path)
+            } else {
+                for_url.path(path)
+            })
+        },
+    );
+    tera.register_filter(
+        "date",
+        |value: &str, kwargs: Kwargs, _: &State| -> TeraResult<String> {
+            let format: &str = kwargs.get("format")?.unwrap_or("%Y-%m-%d");
+            let date = crate::content::ArticleDate::parse(value)
+                .ok_or_else(|| tera::Error::message(format!("`{value}` is not a date")))?;
+            jiff::fmt::strtime::format(format, date.local)
+                .map_err(|e| tera::Error::message(format!("bad date format `{format}`: {e}")))
+        },
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn built_in_templates_parse() {
+        let renderer = Renderer::from_sources(
+            BUILT_IN_TEMPLATES
+                .iter()
+                .map(|(n, t)| (n.to_string(), t.to_string()))
+                .collect(),
+            HashMap::new(),
+            &SiteConfig::default(),
+        );
+        assert!(
+            renderer.is_ok(),
+            "{:?}",
+            renderer.err().map(|e| e.to_string())
+        );
+    }
+
+    #[test]
+    fn template_errors_name_the_file() {
+        let mut origins = HashMap::new();
+        origins.insert("index.html".to_string(), "templates/index.html".to_string());
+        let error = Renderer::from_sources(
+            vec![("index.html".into(), "line one\n{% if %}\n".into())],
+            origins,
+            &SiteConfig::default(),
+        )
+        .err()
+        .expect("syntax error");
+        let message = error.to_string();
+        assert!(message.starts_with("templates/index.html:"), "{message}");
+        assert!(message.contains(":2:"), "{message}");
+    }
+}

@@ -1,0 +1,79 @@
+//! URLs: every internal link in the output goes through [`Urls`], so that `base_url`
+//! applies everywhere.
+
+use crate::config::SiteConfig;
+
+/// Builds the site's URLs from `base_url`.
+#[derive(Debug, Clone)]
+pub struct Urls {
+    base_path: String,
+    absolute_base: Option<String>,
+}
+
+impl Urls {
+    /// URLs for a site's settings.
+    pub fn new(config: &SiteConfig) -> Urls {
+        Urls {
+            base_path: config.base_path(),
+            absolute_base: config.absolute_base(),
+        }
+    }
+
+    /// `/base/<path>`, percent-encoded.
+    pub fn path(&self, relative: &str) -> String {
+        format!(
+            "{}{}",
+            self.base_path,
+            percent_encode(relative.trim_start_matches('/'))
+        )
+    }
+
+    /// `https://host/base/<path>` when `base_url` has a host, else the same as [`Urls::path`].
+    pub fn absolute(&self, relative: &str) -> String {
+        match &self.absolute_base {
+            Some(base) => format!("{base}{}", percent_encode(relative.trim_start_matches('/'))),
+            None => self.path(relative),
+        }
+    }
+}
+
+/// Percent-encodes everything but unreserved characters and `/`, `#`, `?`, `=`, `&`, `%`.
+fn percent_encode(path: &str) -> String {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let mut out = String::with_capacity(path.len() * 3);
+    for byte in path.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~/#?=&%".contains(&byte) {
+            out.push(byte as char);
+        } else {
+            out.push('%');
+            out.push(HEX[usize::from(byte >> 4)] as char);
+            out.push(HEX[usize::from(byte & 0xF)] as char);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    #[test]
+    fn urls_apply_base_path_and_encode() {
+        let config = crate::config::parse(
+            "base_url: https://user.github.io/archive/\n",
+            Path::new("site.yml"),
+        )
+        .unwrap();
+        let urls = Urls::new(&config);
+        assert_eq!(urls.path("tags/"), "/archive/tags/");
+        assert_eq!(
+            urls.path("/tags/档案/"),
+            "/archive/tags/%E6%A1%A3%E6%A1%88/"
+        );
+        assert_eq!(urls.absolute(""), "https://user.github.io/archive/");
+        let root = Urls::new(&SiteConfig::default());
+        assert_eq!(root.path(""), "/");
+        assert_eq!(root.absolute("a/"), "/a/");
+    }
+}
