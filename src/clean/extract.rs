@@ -443,8 +443,8 @@ const VOID: &[&str] = &[
 /// Elements the parser closes by itself when a sibling starts (`<p>`, `<li>`, `<td>`…), so
 /// their start tags say nothing about depth.
 const SELF_CLOSING_SIBLINGS: &[&str] = &[
-    "p", "li", "dt", "dd", "option", "optgroup", "tr", "td", "th", "thead", "tbody", "tfoot",
-    "rb", "rt", "rp", "caption", "colgroup", "html", "head", "body",
+    "p", "li", "dt", "dd", "option", "optgroup", "tr", "td", "th", "thead", "tbody", "tfoot", "rb",
+    "rt", "rp", "caption", "colgroup", "html", "head", "body",
 ];
 
 /// Elements whose content is raw text up to their own end tag.
@@ -733,7 +733,11 @@ mod tests {
 
     #[test]
     fn a_page_nested_100k_deep_is_extracted() {
-        let html = nested(100_000, "span", "<p>One paragraph of real text at the bottom.</p>");
+        let html = nested(
+            100_000,
+            "span",
+            "<p>One paragraph of real text at the bottom.</p>",
+        );
         let page = extract(&html, true);
         let texts: Vec<&str> = page.blocks.iter().map(|b| b.text.as_str()).collect();
         assert!(texts.contains(&"One paragraph of real text at the bottom."));
@@ -756,7 +760,10 @@ mod tests {
             "<div><section>deep deeper back</section></div>"
         );
         let unclosed = "<div><div><span>a</div></div><div>b</div>";
-        assert_eq!(cap_nesting(unclosed, 2), "<div><div>a</div></div><div>b</div>");
+        assert_eq!(
+            cap_nesting(unclosed, 2),
+            "<div><div>a</div></div><div>b</div>"
+        );
     }
 
     #[test]
@@ -776,7 +783,10 @@ mod tests {
         assert!(main.contains(&"Q: Why now?"), "{main:?}");
         assert!(main.contains(&"A: Because the market was ready, and so were we."));
         assert!(main.contains(&paragraph));
-        assert!(!main.contains(&"Popular: ten ways to save money"), "{main:?}");
+        assert!(
+            !main.contains(&"Popular: ten ways to save money"),
+            "{main:?}"
+        );
         assert!(!main.contains(&"Contact the newsroom any time"), "{main:?}");
     }
 
