@@ -374,18 +374,33 @@ fn with_main_text(page_blocks: Vec<Block>, html: &str) -> Vec<Block> {
     };
     let first = page_blocks.iter().position(is_main);
     let last = page_blocks.iter().rposition(is_main);
-    let (before, after) = match (first, last) {
-        (Some(first), Some(last)) => (first, last + 1),
-        _ => (page_blocks.len(), page_blocks.len()),
+    let (Some(first), Some(last)) = (first, last) else {
+        return page_blocks;
     };
-    let mut blocks = Vec::with_capacity(before + main.len() + page_blocks.len() - after);
     let outside = |block: &Block| Block {
         boilerplate: true,
         ..block.clone()
     };
-    blocks.extend(page_blocks[..before].iter().map(outside));
-    blocks.extend(main);
-    blocks.extend(page_blocks[after..].iter().map(outside));
+    let mut blocks = Vec::with_capacity(page_blocks.len() + main.len());
+    blocks.extend(page_blocks[..first].iter().map(outside));
+    // Between the first and the last match, the extractor's blocks replace the page's;
+    // a page block it left out (a byline, a share bar) stays in place as boilerplate.
+    let mut main = main.into_iter().zip(main_folded.clone());
+    for block in &page_blocks[first..=last] {
+        if !is_main(block) {
+            blocks.push(outside(block));
+            continue;
+        }
+        let folded = fold_for_matching(&block.text);
+        for (main_block, main_text) in main.by_ref() {
+            blocks.push(main_block);
+            if main_text.contains(&folded) || folded.contains(&main_text) {
+                break;
+            }
+        }
+    }
+    blocks.extend(main.map(|(block, _)| block));
+    blocks.extend(page_blocks[last + 1..].iter().map(outside));
     for (number, block) in blocks.iter_mut().enumerate() {
         block.number = number + 1;
     }

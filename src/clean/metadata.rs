@@ -107,10 +107,11 @@ pub fn is_byline(text: &str) -> bool {
 
 /// Finds the title block: the first `<h1>`, the block the `<title>` names, the line
 /// above a byline, or the first line that reads like a title. When the extractor found
-/// the page's main text, the title stands before it or opens it, never after it.
+/// the page's main text, the title is never looked for after its end (a headline
+/// repeated in a teaser list below the article would make the article chrome).
 pub fn locate_title(page: &Page, brands: &[String]) -> Option<usize> {
-    let window = match page.blocks.iter().position(|b| !b.boilerplate) {
-        Some(first_main) if page.blocks.iter().any(|b| b.boilerplate) => first_main + 1,
+    let window = match page.blocks.iter().rposition(|b| !b.boilerplate) {
+        Some(last_main) if page.blocks.iter().any(|b| b.boilerplate) => last_main + 1,
         _ => page.blocks.len(),
     };
     let blocks = &page.blocks[..window];
