@@ -2,6 +2,7 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -12,7 +13,8 @@ use crate::content::{Article, ContentErrors, LoadOptions};
 use crate::markdown::{Highlighter, MarkdownOptions, Rendered, SourceInfo};
 use crate::media::MediaFile;
 use crate::output::{Extras, OutputError, Staging};
-use crate::render::{RenderError, Renderer};
+use crate::progress::{Progress, ProgressFn, Stage};
+use crate::render::{OutputFile, RenderError, Renderer};
 use crate::site::{Page, SectionIntro, Site, SiteError};
 use crate::warning::Warning;
 
@@ -204,6 +206,7 @@ pub fn render_articles(
 ) -> Vec<Page> {
     let markdown_options = MarkdownOptions {
         allow_html: config.markdown.allow_html,
+        keep_text: config.search,
     };
     articles
         .into_par_iter()
@@ -235,6 +238,7 @@ pub fn render_intros(
 ) -> Vec<SectionIntro> {
     let markdown_options = MarkdownOptions {
         allow_html: config.markdown.allow_html,
+        keep_text: false,
     };
     indexes
         .into_par_iter()
@@ -270,10 +274,36 @@ fn extras(config: &SiteConfig) -> Result<Extras, BuildError> {
     })
 }
 
+/// The search index files, when `search:` is on (see `crate::search`).
+pub fn search_files(site: &Site) -> Vec<OutputFile> {
+    if site.config.search {
+        crate::search::index_files(site)
+    } else {
+        Vec::new()
+    }
+}
+
 /// Builds the site at `root` and writes it; the previous output stays intact unless the
 /// whole build succeeds.
 pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildSummary, BuildError> {
+    build_with_progress(root, options, &crate::progress::ignore)
+}
+
+/// [`build`], reporting progress to `progress` as files are written.
+pub fn build_with_progress(
+    root: &Path,
+    options: &BuildOptions,
+    progress: ProgressFn<'_>,
+) -> Result<BuildSummary, BuildError> {
     let started = Instant::now();
+    let report = |stage, done| {
+        progress(Progress {
+            stage,
+            done,
+            total: None,
+        })
+    };
+    report(Stage::Preparing, 0);
     let output = options
         .output
         .clone()
@@ -284,9 +314,22 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildSummary, BuildE
     // Each page is written as soon as it is rendered; the staging folder removes itself
     // if anything fails, leaving the previous output as it was.
     let staging = Staging::begin(root, &output, &prepared.extras)?;
-    prepared.renderer.render_site_into(&prepared.site, |file| {
-        staging.write(&file).map_err(BuildError::from)
-    })?;
+    let written = AtomicUsize::new(0);
+    let write = |file: OutputFile| {
+        staging.write(&file).map_err(BuildError::from)?;
+        report(Stage::Writing, written.fetch_add(1, Ordering::Relaxed) + 1);
+        Ok::<(), BuildError>(())
+    };
+    let (pages, search) = rayon::join(
+        || prepared.renderer.render_site_into(&prepared.site, write),
+        || {
+            search_files(&prepared.site)
+                .into_par_iter()
+                .try_for_each(write)
+        },
+    );
+    pages?;
+    search?;
     prepared
         .media
         .par_iter()

@@ -48,6 +48,8 @@ pub struct SiteConfig {
     pub markdown: MarkdownConfig,
     /// Additions to the cleaner's word lists.
     pub clean: CleanConfig,
+    /// Whether to write the search index and the search page.
+    pub search: bool,
     /// How many related interviews each article lists; 0 for none.
     pub related: usize,
     /// The site menu; by default the taxonomies, the archive, the search page and the
@@ -56,6 +58,8 @@ pub struct SiteConfig {
     /// Interface strings replacing the built-in ones, by language then key
     /// (`strings: {zh: {older: 更早}}`).
     pub strings: std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>>,
+    /// Stylesheets under `static/` loaded after the theme's own (`custom.css`).
+    pub extra_css: Vec<String>,
     /// Free values passed to templates as `config.extra`.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -88,9 +92,11 @@ impl Default for SiteConfig {
             max_terms_per_article: 100,
             markdown: MarkdownConfig::default(),
             clean: CleanConfig::default(),
+            search: true,
             related: 5,
             menu: None,
             strings: std::collections::BTreeMap::new(),
+            extra_css: Vec::new(),
             extra: serde_json::Map::new(),
         }
     }
@@ -313,6 +319,9 @@ pub struct CleanConfig {
     pub keywords: Vec<String>,
     /// Extra spinner pairs, written `spun=original`.
     pub spin_pairs: Vec<String>,
+    /// A thesaurus file (Cilin format or one group of synonyms a line), relative to
+    /// the site root: more candidates for restoring spun Chinese words.
+    pub thesaurus: Option<PathBuf>,
     /// Turn half-width `,:?()` between CJK characters into full width.
     pub fullwidth_punctuation: bool,
 }
@@ -323,6 +332,7 @@ impl Default for CleanConfig {
             brands: Vec::new(),
             keywords: Vec::new(),
             spin_pairs: Vec::new(),
+            thesaurus: None,
             fullwidth_punctuation: true,
         }
     }
@@ -405,6 +415,8 @@ pub enum ValueKey {
     TaxonomyPath(usize),
     /// `menu[i]`.
     Menu(usize),
+    /// `extra_css[i]`.
+    ExtraCss(usize),
 }
 
 /// Where the checked values are in `site.yml`: read again, only after a check failed,
@@ -417,6 +429,7 @@ struct ValueSpans {
     highlight: HighlightSpans,
     taxonomies: Vec<TaxonomySpans>,
     menu: Vec<Spanned<IgnoredAny>>,
+    extra_css: Vec<Spanned<IgnoredAny>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -451,6 +464,7 @@ impl ValueSpans {
             ValueKey::TaxonomyPaginateBy(i) => taxonomy(i, |t| &t.paginate_by),
             ValueKey::TaxonomyPath(i) => taxonomy(i, |t| &t.path),
             ValueKey::Menu(i) => self.menu.get(i),
+            ValueKey::ExtraCss(i) => self.extra_css.get(i),
         };
         spanned.map(|s| s.referenced)
     }
@@ -544,6 +558,15 @@ impl SiteConfig {
                     ValueKey::TaxonomyPath(i),
                     format!("two taxonomies use the URL folder `{url_path}`"),
                     "give each taxonomy its own `path`",
+                ));
+            }
+        }
+        for (i, css) in self.extra_css.iter().enumerate() {
+            if css.is_empty() || css.contains("://") || css.split(['/', '\\']).any(|s| s == "..") {
+                return Err(invalid(
+                    ValueKey::ExtraCss(i),
+                    format!("`extra_css: {css}` is not a file under static/"),
+                    "write a path under static/, such as `custom.css`",
                 ));
             }
         }
@@ -689,6 +712,16 @@ mod tests {
                 .to_string()
                 .contains("topic")
         );
+    }
+
+    #[test]
+    fn search_is_on_unless_turned_off() {
+        assert!(parse_str("").unwrap().search);
+        assert!(!parse_str("search: false\n").unwrap().search);
+        let message = parse_str("title: A\nsearch: sometimes\n")
+            .unwrap_err()
+            .to_string();
+        assert!(message.contains("site.yml:2:9"), "{message}");
     }
 
     #[test]

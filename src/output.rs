@@ -16,7 +16,10 @@ pub const STATIC_DIR: &str = "static";
 
 /// The default theme's static files, embedded so a folder with only `content/` builds.
 /// A site's own `static/` file of the same name replaces one.
-const BUILT_IN_STATIC: &[(&str, &[u8])] = &[("style.css", include_bytes!("../static/style.css"))];
+pub const BUILT_IN_STATIC: &[(&str, &[u8])] = &[
+    ("style.css", include_bytes!("../static/style.css")),
+    ("search.js", include_bytes!("../static/search.js")),
+];
 
 /// What can go wrong while writing.
 #[derive(Debug, thiserror::Error)]
@@ -777,7 +780,11 @@ mod tests {
                         .to_string_lossy()
                         .into_owned()
                 })
-                .filter(|p| !p.starts_with('.') && !p.ends_with(".css"))
+                .filter(|p| {
+                    !p.starts_with('.')
+                        && !p.ends_with(".css")
+                        && !BUILT_IN_STATIC.iter().any(|(name, _)| p == name)
+                })
                 .collect();
             found.sort();
             let mut expected: Vec<String> = files.iter().map(|f| f.path.clone()).collect();

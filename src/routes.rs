@@ -55,6 +55,8 @@ pub enum Owner<'a> {
     NotFound,
     /// `/archive/`, every article by date.
     Archive,
+    /// `/search/`, the search page and its index.
+    Search,
     /// A file copied from `static/`, by its path under `static/`.
     Static(&'a str),
     /// A page published from its own file that is not an article (standalone pages,
@@ -89,6 +91,7 @@ impl fmt::Display for Owner<'_> {
             Owner::Sitemap => write!(f, "the sitemap"),
             Owner::NotFound => write!(f, "the 404 page"),
             Owner::Archive => write!(f, "the archive page"),
+            Owner::Search => write!(f, "the search page"),
             Owner::Static(path) => write!(f, "the static file static/{path}"),
             Owner::File { source, what } => write!(f, "{what} {}", source.display()),
         }
@@ -191,6 +194,9 @@ impl<'a> Routes<'a> {
         }
         routes.claim("404.html", Owner::NotFound)?;
         routes.claim(ARCHIVE_ROUTE, Owner::Archive)?;
+        if site.config.search {
+            routes.claim(crate::render::SEARCH_PAGE, Owner::Search)?;
+        }
         if site.config.feed.enabled {
             routes.claim("atom.xml", Owner::Feed)?;
         }

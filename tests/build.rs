@@ -507,7 +507,7 @@ fn folder_with_only_content_builds() {
         String::from_utf8_lossy(&output.stderr)
     );
     let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(stdout.starts_with("Built 1 articles"), "{stdout}");
+    assert!(stdout.starts_with("Built 1 article, 0 terms: "), "{stdout}");
     assert!(
         site.read("only/index.html")
             .contains("<time datetime=\"2024-01-01T01:30:00Z\">1 January 2024</time>")

@@ -120,7 +120,8 @@ fn a_folder_is_cleaned_in_parallel_and_bad_pages_fail_alone() {
         assert!(out.join(written).is_file(), "{written} missing");
     }
     for file in &outcome.files {
-        if let Err(message) = &file.result {
+        if let Err(error) = &file.result {
+            let message = error.to_string();
             let name = file
                 .input
                 .file_name()
@@ -206,8 +207,9 @@ fn existing_articles_are_kept_unless_forced_and_dry_runs_write_nothing() {
     std::fs::write(&article, "edited by hand").expect("edit");
     let second = run(&options).expect("second run");
     assert_eq!(second.failed(), 1);
-    let message = second.files[0].result.as_ref().expect_err("refused");
-    assert!(message.contains("--force"), "{message}");
+    let error = second.files[0].result.as_ref().expect_err("refused");
+    assert!(matches!(error.problem, Problem::OutputExists(_)), "{error}");
+    assert!(error.to_string().contains("--force"), "{error}");
     assert_eq!(
         std::fs::read_to_string(&article).expect("kept"),
         "edited by hand"
@@ -255,4 +257,110 @@ fn site_yml_brands_and_spin_pairs_are_used() {
         "{diff}"
     );
     let _ = std::fs::remove_dir_all(&site);
+}
+
+#[test]
+fn the_report_never_replaces_an_existing_file_or_an_input() {
+    let site = temp_site("report");
+    let inputs = site.join("raw");
+    copy_fixtures(&inputs, &["zh-clean.txt"]);
+    let page = inputs.join("zh-clean.txt");
+    let original = std::fs::read(&page).expect("fixture");
+    let options = CleanOptions {
+        inputs: vec![inputs.clone()],
+        root: site.clone(),
+        out: Some(site.join("out")),
+        ..CleanOptions::default()
+    };
+
+    // The input itself, even with --force.
+    let error = run(&CleanOptions {
+        report: Some(page.clone()),
+        force: true,
+        ..options.clone()
+    })
+    .expect_err("the report may not be an input");
+    assert!(error.to_string().contains("one of the pages"), "{error}");
+    assert_eq!(std::fs::read(&page).expect("input kept"), original);
+    assert!(!site.join("out").exists(), "nothing cleaned when refused");
+
+    // An existing file without --force.
+    let yml = site.join("site.yml");
+    std::fs::write(&yml, "title: Kept\n").expect("site.yml");
+    let error = run(&CleanOptions {
+        report: Some(yml.clone()),
+        ..options.clone()
+    })
+    .expect_err("an existing report needs --force");
+    assert!(error.to_string().contains("--force"), "{error}");
+    assert_eq!(
+        std::fs::read_to_string(&yml).expect("kept"),
+        "title: Kept\n"
+    );
+
+    // A new file is written; with --force an old one is replaced.
+    let report = site.join("report.json");
+    run(&CleanOptions {
+        report: Some(report.clone()),
+        ..options.clone()
+    })
+    .expect("new report");
+    assert!(
+        std::fs::read_to_string(&report)
+            .expect("written")
+            .starts_with('[')
+    );
+    run(&CleanOptions {
+        report: Some(report.clone()),
+        force: true,
+        ..options
+    })
+    .expect("forced report");
+    let _ = std::fs::remove_dir_all(&site);
+}
+
+#[cfg(unix)]
+#[test]
+fn only_regular_files_are_read_and_never_past_the_limit() {
+    let site = temp_site("special");
+    let inputs = site.join("raw");
+    std::fs::create_dir_all(&inputs).expect("inputs");
+    let zero = inputs.join("zero.txt");
+    std::os::unix::fs::symlink("/dev/zero", &zero).expect("symlink");
+    let fifo = inputs.join("pipe.txt");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success());
+    let outcome = run(&CleanOptions {
+        inputs: vec![zero.clone(), fifo.clone()],
+        root: site.clone(),
+        out: Some(site.join("out")),
+        ..CleanOptions::default()
+    })
+    .expect("run completes");
+    assert_eq!(outcome.failed(), 2);
+    for file in &outcome.files {
+        let error = file.result.as_ref().expect_err("refused");
+        assert_eq!(error.problem, Problem::NotAFile, "{error}");
+        assert!(error.to_string().contains("not a regular file"), "{error}");
+    }
+    let _ = std::fs::remove_dir_all(&site);
+}
+
+#[test]
+fn control_characters_leave_the_article() {
+    let page = "专访林知远：河流\u{7}的未来\n作者：李青 发布时间：2024-01-02\n林知远在河边\u{1b}长大，\u{c}他说河流是城市的记忆，也是他一生的课题。\n";
+    let cleaned =
+        clean_document(page.as_bytes(), "ctl.txt", &CleanSettings::default()).expect("cleans");
+    let article = cleaned.article();
+    assert!(
+        !article
+            .chars()
+            .any(|c| c.is_control() && !matches!(c, '\n' | '\t' | '\r')),
+        "{article:?}"
+    );
+    assert!(article.contains("林知远在河边长大，他说河流是城市的记忆"));
+    assert_eq!(cleaned.front.title, "专访林知远：河流的未来");
 }

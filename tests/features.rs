@@ -297,7 +297,7 @@ fn future_articles_are_held_back_and_counted() {
     let output = site.run(&["build"]);
     assert!(output.status.success());
     let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(stdout.starts_with("Built 1 articles"), "{stdout}");
+    assert!(stdout.starts_with("Built 1 article, 0 terms"), "{stdout}");
     assert!(
         stdout.contains("(2 dated in the future held back; --future to include)"),
         "{stdout}"

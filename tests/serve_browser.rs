@@ -4,19 +4,16 @@
 //! the page reload and the error overlay come and go. A second test walks a Chinese
 //! site: its interface, the menu, a standalone page and a redirect from an old URL.
 //!
-//! Without Chromium this test fails; set `VERBATIM_SKIP_BROWSER=1` to skip it knowingly.
+//! Without Chromium these tests print "skipped: no Chromium found" and pass, unless
+//! `VERBATIM_REQUIRE_BROWSER=1` (set by `.ci/run`) makes that a failure.
 
-use std::ffi::OsStr;
-use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+mod common;
 
-use headless_chrome::{Browser, LaunchOptions, Tab};
+use std::path::Path;
+
+use common::browser::{self, wait_until};
 use verbatim::ServeOptions;
 use verbatim::serve::Server;
-
-const TIMEOUT: Duration = Duration::from_secs(20);
-
-const CHROMIUM_NAMES: &[&str] = &["chromium", "chromium-browser", "google-chrome"];
 
 fn write(root: &Path, relative: &str, text: &str) {
     let path = root.join(relative);
@@ -28,88 +25,15 @@ fn article(title: &str, tags: &str) -> String {
     format!("---\ntitle: {title:?}\ndate: 2024-02-01\ntags: {tags}\n---\nQ: Why?\n\nA: Because.\n")
 }
 
-/// `VERBATIM_CHROMIUM`, else the first Chromium on the `PATH`.
-fn find_chromium() -> Option<PathBuf> {
-    if let Some(path) = std::env::var_os("VERBATIM_CHROMIUM") {
-        return Some(PathBuf::from(path));
-    }
-    let search = std::env::var_os("PATH")?;
-    std::env::split_paths(&search)
-        .flat_map(|dir| CHROMIUM_NAMES.iter().map(move |name| dir.join(name)))
-        .find(|candidate| candidate.is_file())
-}
-
-/// Evaluates `expression` until it returns true.
-fn wait_until(tab: &Tab, what: &str, expression: &str) {
-    let deadline = Instant::now() + TIMEOUT;
-    loop {
-        // Evaluating fails while the page is between documents; that is a retry.
-        let value = tab
-            .evaluate(expression, false)
-            .ok()
-            .and_then(|result| result.value);
-        if value == Some(serde_json::Value::Bool(true)) {
-            return;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "{what}: not seen within {TIMEOUT:?} (page: {})",
-            tab.get_url()
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
-
 fn heading_is(title: &str) -> String {
     format!(
         "document.querySelector('h1') !== null && document.querySelector('h1').textContent.includes({title:?})"
     )
 }
 
-/// Chromium, or `None` when it is missing and `VERBATIM_SKIP_BROWSER=1` says to skip.
-fn chromium_or_skip() -> Option<PathBuf> {
-    let Some(chromium) = find_chromium() else {
-        if std::env::var_os("VERBATIM_SKIP_BROWSER").is_some_and(|v| v == "1") {
-            eprintln!("skipped: no Chromium, and VERBATIM_SKIP_BROWSER=1");
-            return None;
-        }
-        panic!(
-            "Chromium is not installed (looked for {CHROMIUM_NAMES:?} on PATH and $VERBATIM_CHROMIUM).\n\
-             Install it with `.ci/install-browser` (Debian: apt-get install chromium), \
-             or set VERBATIM_SKIP_BROWSER=1 to skip this test."
-        );
-    };
-    Some(chromium)
-}
-
-/// A headless browser with its own profile folder (kept alive by the caller).
-fn launch(chromium: &Path, profile: &Path) -> Browser {
-    let args: Vec<&OsStr> = [
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-    ]
-    .iter()
-    .map(OsStr::new)
-    .collect();
-    Browser::new(LaunchOptions {
-        path: Some(chromium.to_path_buf()),
-        headless: true,
-        sandbox: false,
-        enable_gpu: false,
-        user_data_dir: Some(profile.to_path_buf()),
-        args,
-        idle_browser_timeout: Duration::from_secs(120),
-        ..LaunchOptions::default()
-    })
-    .unwrap_or_else(|error| panic!("cannot start {}: {error}", chromium.display()))
-}
-
 #[test]
 fn the_browser_follows_links_reloads_after_an_edit_and_shows_errors() {
-    let Some(chromium) = chromium_or_skip() else {
+    let Some(browser) = browser::start() else {
         return;
     };
 
@@ -130,9 +54,7 @@ fn the_browser_follows_links_reloads_after_an_edit_and_shows_errors() {
     };
     let server = Server::start(site.path(), &options).expect("the server starts");
 
-    let profile = tempfile::tempdir().expect("temporary profile folder");
-    let browser = launch(&chromium, profile.path());
-    let tab = browser.new_tab().expect("a tab");
+    let tab = browser.browser.new_tab().expect("a tab");
 
     tab.navigate_to(&server.url())
         .and_then(|tab| tab.wait_until_navigated())
@@ -198,7 +120,7 @@ fn the_browser_follows_links_reloads_after_an_edit_and_shows_errors() {
 
 #[test]
 fn a_chinese_site_has_its_menu_pages_and_redirects_in_the_browser() {
-    let Some(chromium) = chromium_or_skip() else {
+    let Some(browser) = browser::start() else {
         return;
     };
     let site = tempfile::tempdir().expect("temporary folder");
@@ -218,9 +140,7 @@ fn a_chinese_site_has_its_menu_pages_and_redirects_in_the_browser() {
         ..ServeOptions::default()
     };
     let server = Server::start(site.path(), &options).expect("the server starts");
-    let profile = tempfile::tempdir().expect("temporary profile folder");
-    let browser = launch(&chromium, profile.path());
-    let tab = browser.new_tab().expect("a tab");
+    let tab = browser.browser.new_tab().expect("a tab");
 
     tab.navigate_to(&server.url())
         .and_then(|tab| tab.wait_until_navigated())
@@ -229,7 +149,7 @@ fn a_chinese_site_has_its_menu_pages_and_redirects_in_the_browser() {
         &tab,
         "the Chinese interface and menu",
         "document.querySelector('.skip-link').textContent === '跳到正文' && \
-         [...document.querySelectorAll('.site-nav a')].map(a => a.textContent).join('|').startsWith('标签|人物|刊物|归档|关于') && \
+         [...document.querySelectorAll('.site-nav a')].map(a => a.textContent).join('|').startsWith('标签|人物|刊物|归档|搜索|关于') && \
          document.querySelector('.article-card time').textContent === '2024年3月21日' && \
          document.querySelector('.article-card .people').textContent === '陶一鸣、周晓禾'",
     );

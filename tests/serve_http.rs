@@ -548,3 +548,53 @@ fn an_explicit_port_in_use_is_a_clear_error() {
     assert!(error.to_string().contains("already in use"), "{error}");
     first.stop();
 }
+
+#[test]
+fn media_beside_an_article_are_served_and_an_edit_keeps_their_sizes() {
+    let site = tempfile::tempdir().expect("temporary folder");
+    write(
+        site.path(),
+        "content/interviews/glacier/index.md",
+        "---\ntitle: Glacier\ndate: 2024-01-01\n---\n![Ridge](ridge.gif)\n",
+    );
+    // A 3×2 GIF header: signature, then width and height little-endian.
+    let gif = b"GIF89a\x03\x00\x02\x00\x00\x00\x00;";
+    std::fs::write(
+        site.path().join("content/interviews/glacier/ridge.gif"),
+        gif,
+    )
+    .expect("write the image");
+    let server = start(site.path());
+    let address = server.address();
+    let image = get(address, "/interviews/glacier/ridge.gif");
+    assert_eq!(image.status, 200);
+    assert_eq!(image.header("content-type"), Some("image/gif"));
+    let page = get(address, "/interviews/glacier/");
+    assert!(
+        page.body.contains("width=\"3\" height=\"2\""),
+        "{}",
+        page.body
+    );
+
+    write(
+        site.path(),
+        "content/interviews/glacier/index.md",
+        "---\ntitle: Glacier, edited\ndate: 2024-01-01\n---\n![Ridge](ridge.gif)\n",
+    );
+    let deadline = Instant::now() + TIMEOUT;
+    loop {
+        let page = get(address, "/interviews/glacier/");
+        if page.body.contains("Glacier, edited") {
+            assert!(
+                page.body.contains("width=\"3\" height=\"2\""),
+                "{}",
+                page.body
+            );
+            break;
+        }
+        assert!(Instant::now() < deadline, "the edit was not rebuilt");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(get(address, "/interviews/glacier/ridge.gif").status, 200);
+    server.stop();
+}

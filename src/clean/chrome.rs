@@ -93,6 +93,9 @@ pub fn chrome_reason(block: &Block, brands: &[String]) -> Option<&'static str> {
     if block.kind != BlockKind::TableRow && is_bar(text) {
         return Some("navigation bar");
     }
+    if is_breadcrumb(text) {
+        return Some("breadcrumb");
+    }
     if chars <= 80 && patterns.phone.is_match(text) {
         return Some("phone number");
     }
@@ -106,6 +109,20 @@ pub fn chrome_reason(block: &Block, brands: &[String]) -> Option<&'static str> {
         return Some("site name");
     }
     None
+}
+
+/// A trail of short segments joined by `>`, `>>`, `->`, `»` or `＞`:
+/// `首页 >> 冠军访谈 -> 正文`.
+fn is_breadcrumb(text: &str) -> bool {
+    if text.chars().count() > 120 || text.contains(['。', '！', '？']) {
+        return false;
+    }
+    let segments: Vec<&str> = text
+        .split(['>', '»', '＞', '›'])
+        .map(|s| s.trim().trim_end_matches(['-', '－']).trim())
+        .filter(|s| !s.is_empty())
+        .collect();
+    segments.len() >= 3 && segments.iter().all(|s| s.chars().count() <= 30)
 }
 
 /// Short segments joined by `|`: `首页 | 关于我们 | 联系方式`.
@@ -151,7 +168,58 @@ pub fn layout(blocks: &[Block], title: Option<usize>, brands: &[String]) -> Vec<
             Role::Body
         };
     }
+    mark_teasers(blocks, &mut roles, start);
     roles
+}
+
+/// A teaser of another article: a lead cut short by the site (`...`, `…`; prose's own
+/// ellipsis is `……`) next to a date line, opening with a date, or next to another
+/// cut lead; with its headline above. Such groups are chrome wherever they stand.
+fn mark_teasers(blocks: &[Block], roles: &mut [Role], start: usize) {
+    let is_date = |i: usize| {
+        blocks.get(i).is_some_and(|b| {
+            b.text.chars().count() <= 24
+                && metadata::find_date(&b.text).is_some()
+                && b.text.chars().filter(|c| c.is_alphabetic()).count() <= 4
+        })
+    };
+    let cut_short = |i: usize| {
+        blocks.get(i).is_some_and(|b| {
+            let text = b.text.trim_end();
+            text.ends_with("...") || text.ends_with('…') && !text.ends_with("……")
+        })
+    };
+    let opens_with_date = |i: usize| {
+        let head: String = blocks[i].text.chars().take(12).collect();
+        metadata::find_date(&head).is_some()
+    };
+    for i in start.max(1)..blocks.len() {
+        let evidence = is_date(i + 1)
+            || is_date(i - 1)
+            || opens_with_date(i)
+            || cut_short(i + 1)
+            || cut_short(i - 1);
+        if !cut_short(i) || !evidence {
+            continue;
+        }
+        let reason = Role::Chrome("a teaser of another article");
+        roles[i] = reason;
+        for j in [i - 1, i + 1] {
+            if is_date(j) {
+                roles[j] = reason;
+            }
+        }
+        let headline = i - 1;
+        let text = &blocks[headline].text;
+        if headline > start
+            && !is_date(headline)
+            && !cut_short(headline)
+            && text.chars().count() <= 40
+            && !text.contains('。')
+        {
+            roles[headline] = reason;
+        }
+    }
 }
 
 #[cfg(test)]
@@ -177,6 +245,8 @@ mod tests {
             "邮箱：service@example-site.cn",
             "Copyright © 2010-2024 某某网 版权所有 粤ICP备12345678号",
             "Contact us",
+            "首页 >> 冠军访谈 -> 正文",
+            "Home › Features › Interviews",
         ] {
             assert!(chrome_reason(&block(line), &[]).is_some(), "{line}");
         }
@@ -189,6 +259,7 @@ mod tests {
             "林知远：我们在官网上公布了全部数据，这是对用户负责。",
             "Q: How did the company start?",
             "The hotline idea came from our customers, she said.",
+            "问：x > y 时，模型会怎样？",
         ] {
             assert_eq!(chrome_reason(&block(line), &[]), None, "{line}");
         }
@@ -222,6 +293,28 @@ mod tests {
         assert_eq!(roles[4], Role::Body);
         assert!(matches!(roles[5], Role::Chrome("after the article")));
         assert!(matches!(roles[6], Role::Chrome("after the article")));
+    }
+
+    #[test]
+    fn teasers_of_other_articles_are_chrome() {
+        let blocks: Vec<Block> = [
+            "一篇访谈的标题",
+            "正文第一段，很长很长的内容。",
+            "另一篇文章的标题",
+            "据报道，这是另一篇文章的开头...",
+            "2025-12-22",
+            "第三篇的标题：很长",
+            "开头的一句话，被截断了…",
+            "2025-12-21",
+        ]
+        .into_iter()
+        .map(block)
+        .collect();
+        let roles = layout(&blocks, Some(0), &[]);
+        assert_eq!(roles[1], Role::Body);
+        for role in &roles[2..] {
+            assert!(matches!(role, Role::Chrome(_)), "{roles:?}");
+        }
     }
 
     #[test]

@@ -77,6 +77,9 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
     }
     // An undeclared single-byte page (old English sites) is plausible only when it is
     // mostly ASCII; otherwise the bytes are noise.
+    if let Some(text) = mostly_intact(GB18030, bytes) {
+        return Ok(finish(text, GB18030));
+    }
     let high = bytes.iter().filter(|b| **b >= 0x80).count();
     if high * 20 < bytes.len() {
         let (text, _) = WINDOWS_1252.decode_without_bom_handling(bytes);
@@ -109,6 +112,18 @@ fn strict(encoding: &'static Encoding, bytes: &[u8]) -> Option<String> {
     encoding
         .decode_without_bom_handling_and_without_replacement(bytes)
         .map(|text| text.into_owned())
+}
+
+/// A CJK page that lost a few bytes (a broken download, a cut copy): decoded with the
+/// damaged characters dropped, when they are at most one in 100 characters, so the
+/// intact runs are kept.
+fn mostly_intact(encoding: &'static Encoding, bytes: &[u8]) -> Option<String> {
+    let (text, _) = encoding.decode_without_bom_handling(bytes);
+    let damaged = text.chars().filter(|c| *c == '\u{fffd}').count();
+    let cjk = text.chars().filter(|c| crate::text::is_cjk(*c)).count();
+    let chars = text.chars().count();
+    (damaged > 0 && damaged * 100 <= chars && cjk * 4 >= chars)
+        .then(|| text.chars().filter(|c| *c != '\u{fffd}').collect())
 }
 
 /// NUL bytes, or more than 1 in 100 control characters, in the first 8 KiB.

@@ -5,7 +5,7 @@ use similar::{Algorithm, DiffTag, capture_diff_slices};
 
 /// Splits text into diff tokens: single CJK characters, runs of letters or digits,
 /// runs of white space, and single other characters.
-fn tokens(text: &str) -> Vec<&str> {
+pub(crate) fn tokens(text: &str) -> Vec<&str> {
     let mut out = Vec::new();
     let mut start = None;
     let mut class = 0u8;

@@ -26,7 +26,7 @@ const FIXED_LABELS: &[&str] = &[
 ];
 
 /// Endings that make a label a verb of saying (`他说：`), not a speaker's name.
-const SAYING: &[&str] = &[
+pub(crate) const SAYING: &[&str] = &[
     "说", "道", "称", "表示", "指出", "认为", "强调", "介绍", "问", "写",
 ];
 

@@ -10,6 +10,9 @@ pub struct FrontMatter {
     pub title: String,
     /// The publication date as found (`2024-03-21 14:20:15`).
     pub date: String,
+    /// When the interview took place, when the text says so unambiguously.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub interview_date: Option<String>,
     /// The one person interviewed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub interviewee: Option<String>,

@@ -7,8 +7,49 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
-use super::chrome;
+use super::chrome::{self, Role};
 use super::extract::{Block, BlockKind, Head, Page};
+use super::lexicon::Lexicon;
+use super::pipeline::PageState;
+use super::{CleanSettings, Lang, LangChoice, Problem};
+
+/// Reads the front matter from the laid-out page, decides the language, and finds the
+/// in-text interview date.
+pub fn run(state: &mut PageState, settings: &CleanSettings) -> Result<(), Problem> {
+    let indices = |wanted: Role| -> Vec<usize> {
+        state
+            .roles
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| **r == wanted)
+            .map(|(i, _)| i)
+            .collect()
+    };
+    let bylines = indices(Role::Byline);
+    let body = indices(Role::Body);
+    let mut meta = read(
+        &state.page,
+        state.title_index,
+        &bylines,
+        &body,
+        &state.brands,
+    );
+    if meta.date.is_none() {
+        let year_hint = page_year(&state.page, &state.chrome_text);
+        meta.date = bylines
+            .iter()
+            .find_map(|&i| month_day(&state.page.blocks[i].text, year_hint));
+    }
+    let body_text = state.body_text();
+    state.lang = Some(match settings.lang {
+        LangChoice::Zh => Lang::Zh,
+        LangChoice::En => Lang::En,
+        LangChoice::Auto => super::detect_lang(&body_text),
+    });
+    meta.interview_date = interview_date(&body_text, meta.date.as_deref());
+    state.meta = meta;
+    Ok(())
+}
 
 /// What the page says about the article, before spin restoration.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -19,6 +60,8 @@ pub struct Metadata {
     pub raw_title: String,
     /// The publication date: `2024-03-21`, `2024-03-21 14:20:15` or RFC 3339.
     pub date: Option<String>,
+    /// The day of the interview, when the text names exactly one (`3月15日…专访时`).
+    pub interview_date: Option<String>,
     /// The people interviewed.
     pub interviewees: Vec<String>,
     /// The reporter, from a byline that is not a placeholder.
@@ -43,6 +86,10 @@ struct Patterns {
     url: Regex,
     source_label: Regex,
     placeholders: Vec<String>,
+    month_day: Regex,
+    year: Regex,
+    interview_zh: Regex,
+    interview_en: Regex,
 }
 
 fn patterns() -> &'static Patterns {
@@ -51,7 +98,7 @@ fn patterns() -> &'static Patterns {
         let re = |pattern: &str| Regex::new(pattern).expect("metadata pattern compiles");
         Patterns {
             byline: re(
-                r"(?:作者|发布时间|发布日期|发表时间|发表日期|更新时间|时间|日期|来源|浏览量|浏览次数|阅读量|点击数|点击量|责任编辑|编辑)\s*[:：]",
+                r"(?:作者|发布时间|发布日期|发表时间|发表日期|更新时间|时间|日期|来源|信息来源|文章来源|出处|浏览量|浏览次数|阅读量|阅读次数|阅读数|点击数|点击量|责任编辑|编辑|發布時間|發佈時間|發布日期|發表時間|更新時間|時間|來源|資料來源|信息來源|出處|瀏覽次數|瀏覽量|閱讀次數|點擊數|責任編輯|編輯)\s*[:：]",
             ),
             byline_en: re(r"^(?:By\s+\S|Published(?-u:\b)|Posted(?-u:\b)|Updated(?-u:\b)|Date:)"),
             date: re(
@@ -94,15 +141,111 @@ fn patterns() -> &'static Patterns {
             placeholders: super::data_lines(include_str!("data/placeholder-authors.txt"))
                 .map(str::to_lowercase)
                 .collect(),
+            month_day: re(r"(?:^|[^\d年])(\d{1,2})\s*月\s*(\d{1,2})\s*[日号號]"),
+            year: re(r"(?:^|[^\d])((?:19|20)\d{2})(?:[^\d]|$)"),
+            interview_zh: re(
+                r"(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*[日号號][^。！？!?]{0,40}?(?:专访|專訪|采访|採訪|访谈|訪談|访问|訪問)",
+            ),
+            interview_en: re(
+                r"(?i:interview(?:ed)?|spoke (?:to|with)|talked (?:to|with))[^.]{0,60}?(?-u:\b)on\s+((?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2}(?:,?\s+\d{4})?|\d{1,2}\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?(?:\s+\d{4})?)",
+            ),
         }
     })
 }
 
-/// Whether a line is a byline or date line (`作者：… 发布时间：…`, `By …`, `Published …`).
+/// Whether a line is a byline or date line (`作者：… 发布时间：…`, `By …`, `Published …`,
+/// or a date with little else: `2021-06-02 08:45  阅读次数:57`, `09月07日`).
 pub fn is_byline(text: &str) -> bool {
     let patterns = patterns();
-    text.chars().count() <= 120
-        && (patterns.byline.is_match(text) || patterns.byline_en.is_match(text))
+    let chars = text.chars().count();
+    if chars > 120 {
+        return false;
+    }
+    if patterns.byline.is_match(text) || patterns.byline_en.is_match(text) {
+        return true;
+    }
+    chars <= 48 && !text.contains(['。', '，', '！', '？']) && !text.contains(". ") && {
+        let dated = find_date(text).is_some() || patterns.month_day.is_match(text);
+        let letters = text
+            .chars()
+            .filter(|c| c.is_alphabetic() && !c.is_ascii_digit())
+            .count();
+        dated && letters <= 16
+    }
+}
+
+/// A year the page states outside the article (its address, its copyright line), for a
+/// date written without one.
+fn page_year(page: &Page, chrome_text: &str) -> Option<i32> {
+    let url = page.head.url.as_deref().unwrap_or("");
+    [url, chrome_text].into_iter().find_map(|text| {
+        patterns()
+            .year
+            .captures_iter(text)
+            .filter_map(|c| c[1].parse::<i32>().ok())
+            .max()
+    })
+}
+
+/// A `MM月DD日` date, completed with the page's year.
+fn month_day(text: &str, year: Option<i32>) -> Option<String> {
+    let c = patterns().month_day.captures(text)?;
+    civil_date(year?, c[1].parse().ok()?, c[2].parse().ok()?)
+}
+
+/// The interview's day, when the text names exactly one (`3月15日…接受专访时`,
+/// `interviewed on March 3`); a date without a year takes the publication's, or the
+/// year before when that would put the interview after the publication.
+pub fn interview_date(text: &str, published: Option<&str>) -> Option<String> {
+    let patterns = patterns();
+    let published_date = published
+        .and_then(|p| p.get(..10))
+        .and_then(|d| d.parse::<jiff::civil::Date>().ok());
+    let complete = |year: Option<i32>, month: i32, day: i32| -> Option<String> {
+        let year = match (year, published_date) {
+            (Some(year), _) => year,
+            (None, Some(published)) => {
+                let same_year = i32::from(published.year());
+                let candidate = civil_date(same_year, month, day)?;
+                if candidate.as_str() > published.to_string().as_str() {
+                    same_year - 1
+                } else {
+                    same_year
+                }
+            }
+            (None, None) => return None,
+        };
+        civil_date(year, month, day)
+    };
+    let mut found: Vec<String> = Vec::new();
+    for c in patterns.interview_zh.captures_iter(text) {
+        let year = c.get(1).and_then(|y| y.as_str().parse().ok());
+        if let (Ok(month), Ok(day)) = (c[2].parse(), c[3].parse())
+            && let Some(date) = complete(year, month, day)
+        {
+            found.push(date);
+        }
+    }
+    for c in patterns.interview_en.captures_iter(text) {
+        let phrase = &c[1];
+        let with_year = if patterns.year.is_match(phrase) {
+            phrase.to_string()
+        } else {
+            match published_date {
+                Some(p) => format!("{phrase} {}", p.year()),
+                None => continue,
+            }
+        };
+        if let Some(date) = find_date(&with_year) {
+            found.push(date);
+        }
+    }
+    found.sort();
+    found.dedup();
+    match found.as_slice() {
+        [one] => Some(one.clone()),
+        _ => None,
+    }
 }
 
 /// Finds the title block: the first `<h1>`, the block the `<title>` names, the line
@@ -119,6 +262,11 @@ pub fn locate_title(page: &Page, brands: &[String]) -> Option<usize> {
         let chars = b.text.chars().count();
         (4..=150).contains(&chars)
             && chrome::chrome_reason(b, brands).is_none()
+            && {
+                // Judged without the junk the title pass would strip from it.
+                let title = clean_title(&b.text, brands);
+                !title.is_empty() && !Lexicon::global().is_spam_line(&title)
+            }
             && !is_byline(&b.text)
             && !chrome::is_end_marker(&b.text)
     };
@@ -147,15 +295,69 @@ pub fn locate_title(page: &Page, brands: &[String]) -> Option<usize> {
             .take(60)
             .position(|b| matches!(b.kind, BlockKind::Heading(_)) && usable(b));
     }
-    let window = blocks.len().min(20);
+    // A text page's title comes before its first paragraph of prose.
+    let window = blocks
+        .iter()
+        .take(20)
+        .position(super::prose::is_prose)
+        .unwrap_or(blocks.len().min(20));
     if let Some(byline) = blocks[..window].iter().position(|b| is_byline(&b.text))
-        && let Some(title) = (0..byline).rev().find(|&i| usable(&blocks[i]))
+        && let Some(title) = (0..byline)
+            .rev()
+            .find(|&i| usable(&blocks[i]) && looks_like_title(&blocks[i].text))
     {
         return Some(title);
     }
     blocks[..window]
         .iter()
-        .position(|b| usable(b) && b.text.chars().count() >= 5 && !b.text.ends_with(['。', '.']))
+        .position(|b| usable(b) && looks_like_title(&b.text))
+}
+
+/// Whether a line of a text page reads as a title rather than a paragraph or a turn:
+/// short, no full stop, not a quoted turn (`記者問到：“…”`).
+fn looks_like_title(text: &str) -> bool {
+    let chars = text.chars().count();
+    let commas = text.matches(['，', ',']).count();
+    (5..=80).contains(&chars)
+        && !text.contains('。')
+        && !text.ends_with(['.', '”', '"', '’', ':', '：'])
+        && !text.contains("：“")
+        && !text.contains(":“")
+        && (chars <= 40 || commas < 2)
+}
+
+/// A stand-in title for a page that has none: its first sentence, 40 characters at
+/// most.
+pub fn first_sentence(body: &str) -> String {
+    let sentence: String = body
+        .chars()
+        .take_while(|c| !matches!(c, '。' | '！' | '？' | '!' | '?' | '\n' | '，' | ','))
+        .take(40)
+        .collect();
+    sentence.trim().to_string()
+}
+
+/// The title line repeated with different junk in front: the longest ending (8
+/// characters or more) the title line shares with another line near it.
+fn repeated_title(raw: &str, title: Option<usize>, blocks: &[Block]) -> Option<String> {
+    let title = title?;
+    let raw: Vec<char> = raw.chars().collect();
+    let from = title.saturating_sub(6);
+    let to = (title + 6).min(blocks.len());
+    (from..to)
+        .filter(|&i| i != title)
+        .filter_map(|i| {
+            let other: Vec<char> = blocks[i].text.chars().collect();
+            let shared = raw
+                .iter()
+                .rev()
+                .zip(other.iter().rev())
+                .take_while(|(a, b)| a == b)
+                .count();
+            (shared >= 8 && shared < raw.len()).then_some(shared)
+        })
+        .max()
+        .map(|shared| raw[raw.len() - shared..].iter().collect())
 }
 
 /// Splits `Title - Site`, `Title_Site`, `Title | Site` into the title and the site
@@ -189,9 +391,57 @@ pub fn split_site_suffix(title: &str) -> (String, Vec<String>) {
     (main, others)
 }
 
-/// Removes the site suffix and a brand pasted before or after the title.
+/// Removes the site suffix, a brand pasted before or after the title, and spam
+/// lexicon words glued in front of it.
 pub fn clean_title(raw: &str, brands: &[String]) -> String {
-    let (mut title, _) = split_site_suffix(raw);
+    let lexicon = Lexicon::global();
+    let (mut title, others) = split_site_suffix(raw);
+    if lexicon.is_spam_line(&title)
+        && let Some(part) = others.iter().find(|p| !lexicon.is_spam_line(p))
+    {
+        title = part.clone();
+    }
+    loop {
+        let hits = lexicon.hits(&title);
+        let leading = hits
+            .first()
+            .filter(|h| title[..h.start].trim().is_empty())
+            .map(|h| h.end)
+            .or_else(|| {
+                lexicon
+                    .bait_brands(&title)
+                    .first()
+                    .filter(|(start, _)| *start == 0)
+                    .map(|(_, end)| *end)
+            });
+        match leading {
+            Some(end) if end < title.len() => {
+                title = title[end..]
+                    .trim_start_matches([' ', '·', '-', '|', ':', '：', '_', '，', ','])
+                    .to_string();
+            }
+            _ => break,
+        }
+    }
+    loop {
+        let trailing = lexicon
+            .hits(&title)
+            .last()
+            .map(|h| (h.start, h.end))
+            .into_iter()
+            .chain(lexicon.bait_brands(&title).last().copied())
+            .filter(|(start, end)| *end == title.len() && *start > 0)
+            .map(|(start, _)| start)
+            .min();
+        match trailing {
+            Some(start) => {
+                title = title[..start]
+                    .trim_end_matches([' ', '·', '-', '|', ':', '：', '_', '，', ','])
+                    .to_string();
+            }
+            None => break,
+        }
+    }
     for brand in brands {
         while let Some(rest) = title.strip_prefix(brand.as_str()) {
             title = rest
@@ -354,7 +604,10 @@ pub fn read(
         .or_else(|| page.head.og_title.clone())
         .or_else(|| page.head.title.clone())
         .unwrap_or_default();
-    let title_text = clean_title(&raw_title, brands);
+    let mut title_text = clean_title(&raw_title, brands);
+    if let Some(shared) = repeated_title(&raw_title, title, blocks) {
+        title_text = clean_title(&shared, brands);
+    }
     let date =
         head_date(&page.head).or_else(|| bylines.iter().find_map(|&i| find_date(&blocks[i].text)));
     let interviewer = page
@@ -382,6 +635,7 @@ pub fn read(
         title: title_text,
         raw_title,
         date,
+        interview_date: None,
         interviewer,
         publication,
         source_url,
@@ -469,6 +723,87 @@ mod tests {
         assert_eq!(
             author_from_byline("By Mara Holt | May 2, 2023").as_deref(),
             Some("Mara Holt")
+        );
+    }
+
+    #[test]
+    fn date_lines_in_many_shapes_are_bylines() {
+        for line in [
+            "2021-06-02 08:45  阅读次数:57",
+            "作者:吴小川 日期:2020-12-01 出处:南岭晨报 【收藏】",
+            "发布日期:2020-11-03 信息来源: 浏览次数:",
+            "發布時間：2022年3月8日 10:20　來源：港灣時報",
+            "2019年09月09日 10:15",
+            "2019-9-5 9:30",
+            "09月07日",
+            "21 Mar 2024",
+        ] {
+            assert!(is_byline(line), "{line}");
+        }
+        assert!(!is_byline("2019年他回到家乡，开了一家茶馆。"));
+        assert_eq!(
+            find_date("2019-9-5 9:30").as_deref(),
+            Some("2019-09-05 09:30:00")
+        );
+        assert_eq!(
+            month_day("09月07日", Some(2019)).as_deref(),
+            Some("2019-09-07")
+        );
+        assert_eq!(month_day("09月07日", None), None);
+    }
+
+    #[test]
+    fn the_interview_date_is_taken_only_when_unambiguous() {
+        let text = "3月15日，林知远在接受本报记者专访时表示，模型会继续变大。";
+        assert_eq!(
+            interview_date(text, Some("2024-03-21 14:20:15")).as_deref(),
+            Some("2024-03-15")
+        );
+        // A December interview published in January is from the year before.
+        assert_eq!(
+            interview_date("12月30日接受采访时，他说……", Some("2024-01-05")).as_deref(),
+            Some("2023-12-30")
+        );
+        let two = "3月15日接受专访时他说了一些。3月18日再次接受采访时又说了一些。";
+        assert_eq!(interview_date(two, Some("2024-03-21")), None);
+        assert_eq!(
+            interview_date("She was interviewed in Leeds on March 3, 2022.", None).as_deref(),
+            Some("2022-03-03")
+        );
+        assert_eq!(
+            interview_date("3月15日，天气很好。", Some("2024-03-21")),
+            None
+        );
+    }
+
+    #[test]
+    fn turns_and_paragraphs_are_not_titles() {
+        assert!(looks_like_title("专访林知远：河流的未来"));
+        assert!(looks_like_title("大模型还会继续变大吗？"));
+        assert!(!looks_like_title(
+            "記者問到：“你對本周中國賽最期待的是什么？”"
+        ));
+        assert!(!looks_like_title("他说，河流是城市的记忆。"));
+        assert!(!looks_like_title("赵震在社媒写道:"));
+        assert_eq!(
+            first_sentence("雷速體育10月12日報道，中國籃球名宿"),
+            "雷速體育10月12日報道"
+        );
+    }
+
+    #[test]
+    fn junk_and_spam_leave_the_title() {
+        assert_eq!(
+            clean_title("百家乐娱乐城专访林知远：河流的未来", &[]),
+            "专访林知远：河流的未来"
+        );
+        assert_eq!(
+            clean_title("Online Casino Free Spins | Interview with Ada Quill", &[]),
+            "Interview with Ada Quill"
+        );
+        assert_eq!(
+            clean_title("PG电子 林知远谈河流 星河电竞平台", &[]),
+            "林知远谈河流"
         );
     }
 

@@ -26,6 +26,29 @@ pub enum ChangeKind {
     PunctuationNormalised,
     /// A speaker label was made bold.
     SpeakerLabelled,
+    /// A character XML 1.0 forbids (a control character) was dropped.
+    ControlCharacterRemoved,
+    /// An HTML tag leaked into the text (`<cite id=…>`) was cut out.
+    LeakedTagRemoved,
+    /// An image file name or image credit pasted into the text was cut out.
+    ImageNameRemoved,
+    /// A block holding a whole flattened article was split at its speaker turns.
+    TurnsSplit,
+    /// A porn or gambling lexicon word in a structural position (title line, a line of
+    /// its own, a brand lead) was cut out.
+    LexiconRemoved,
+    /// A spinner connective standing as a paragraph of its own was dropped.
+    ConnectiveRemoved,
+    /// A pinyin annotation after a character (`發(fā)`) was cut out.
+    PinyinRemoved,
+    /// An emoji pasted into formal prose was cut out.
+    EmojiRemoved,
+    /// A junk token (not a word) pasted before punctuation was cut out.
+    JunkTokenRemoved,
+    /// A paragraph in another language, injected with spam, was dropped.
+    ForeignParagraphRemoved,
+    /// The article text did not stand out from the page: every prose block was kept.
+    ProseKept,
 }
 
 impl ChangeKind {
@@ -41,8 +64,81 @@ impl ChangeKind {
             ChangeKind::MetadataTaken => "metadata taken",
             ChangeKind::PunctuationNormalised => "punctuation normalised",
             ChangeKind::SpeakerLabelled => "speaker labelled",
+            ChangeKind::ControlCharacterRemoved => "control character removed",
+            ChangeKind::LeakedTagRemoved => "leaked tag removed",
+            ChangeKind::ImageNameRemoved => "image name removed",
+            ChangeKind::TurnsSplit => "turns split",
+            ChangeKind::LexiconRemoved => "lexicon word removed",
+            ChangeKind::ConnectiveRemoved => "connective removed",
+            ChangeKind::PinyinRemoved => "pinyin removed",
+            ChangeKind::EmojiRemoved => "emoji removed",
+            ChangeKind::JunkTokenRemoved => "junk token removed",
+            ChangeKind::ForeignParagraphRemoved => "foreign paragraph removed",
+            ChangeKind::ProseKept => "prose kept",
         }
     }
+
+    /// The reason given when the pass that made the change gives none.
+    pub fn default_reason(self) -> &'static str {
+        match self {
+            ChangeKind::ChromeRemoved => "site chrome, not article text",
+            ChangeKind::BrandRemoved => "the hijacking site's brand, glued into the text",
+            ChangeKind::KeywordRemoved => "a keyword pasted after unrelated words, repeatedly",
+            ChangeKind::UrlRemoved => "a bait address pasted into the text",
+            ChangeKind::PastedTitleRemoved => "a copy of the title inside a sentence",
+            ChangeKind::SpunWordRestored => "a spinner's synonym on a page that scores as spun",
+            ChangeKind::MetadataTaken => "read into the front matter",
+            ChangeKind::PunctuationNormalised => "half-width punctuation between CJK text",
+            ChangeKind::SpeakerLabelled => "a speaker's turn",
+            ChangeKind::ControlCharacterRemoved => "a character XML 1.0 forbids",
+            ChangeKind::LeakedTagRemoved => "HTML markup shown as text",
+            ChangeKind::ImageNameRemoved => "an image file name or credit inside the text",
+            ChangeKind::TurnsSplit => "several speaker turns on one line",
+            ChangeKind::LexiconRemoved => "a spam lexicon word in a structural position",
+            ChangeKind::ConnectiveRemoved => "a connective standing alone as a paragraph",
+            ChangeKind::PinyinRemoved => "a pinyin annotation from a machine conversion",
+            ChangeKind::EmojiRemoved => "an emoji pasted after a clause of formal prose",
+            ChangeKind::JunkTokenRemoved => "not a word, pasted before punctuation, repeatedly",
+            ChangeKind::ForeignParagraphRemoved => "another language, with spam in it",
+            ChangeKind::ProseKept => "no block stood out as the article",
+        }
+    }
+}
+
+/// How sure a pass is of a change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Confidence {
+    /// Weak evidence: the text is left alone.
+    Low,
+    /// Some evidence: applied only when asked (`--aggressive`), otherwise a suspect.
+    Middle,
+    /// Strong evidence: applied.
+    High,
+}
+
+impl Confidence {
+    /// The lower-case name used in reports and on the review page.
+    pub fn name(self) -> &'static str {
+        match self {
+            Confidence::Low => "low",
+            Confidence::Middle => "middle",
+            Confidence::High => "high",
+        }
+    }
+}
+
+/// A replacement that a pass weighed: the text, the replacement, why, and how sure.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Weighed {
+    /// The text on the page.
+    pub from: String,
+    /// The replacement.
+    pub to: String,
+    /// Why, in one line.
+    pub reason: String,
+    /// How sure.
+    pub confidence: Confidence,
 }
 
 /// One change: what, where, and the text before and after.
@@ -58,9 +154,31 @@ pub struct Change {
     /// The replacement, for restorations and normalisations.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,
-    /// A word on why, where the kind alone does not say.
+    /// Why, in one line.
+    pub reason: String,
+    /// How sure the pass was, for passes that weigh evidence.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub note: Option<String>,
+    pub confidence: Option<Confidence>,
+}
+
+/// Text the cleaner kept although it looks like pollution: the evidence was too weak
+/// to remove it, so an editor decides.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Suspect {
+    /// What it would have been removed as.
+    pub kind: ChangeKind,
+    /// The block it is in (1-based), or 0 for the title.
+    pub block: usize,
+    /// The text in question.
+    pub text: String,
+    /// What was seen, and what was missing.
+    pub reason: String,
+    /// What it would have become, for a suspected replacement.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<String>,
+    /// How sure the pass was, for passes that weigh evidence.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub confidence: Option<Confidence>,
 }
 
 /// Every change made to one page, in the order the passes made them.
@@ -68,6 +186,11 @@ pub struct Change {
 pub struct Report {
     /// The changes.
     pub changes: Vec<Change>,
+    /// What was kept but looks like pollution, for the editor.
+    pub suspects: Vec<Suspect>,
+    /// Why the article is a draft, when it is one.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub draft_reasons: Vec<String>,
     /// How strongly the page scored as spun: spinner-only forms per 1,000 characters.
     pub spin_score: f64,
     /// Whether the spin restorations were applied.
@@ -86,7 +209,8 @@ impl Report {
             block,
             from: from.into(),
             to: None,
-            note: None,
+            reason: kind.default_reason().to_string(),
+            confidence: None,
         });
     }
 
@@ -103,11 +227,49 @@ impl Report {
             block,
             from: from.into(),
             to: Some(to.into()),
-            note: None,
+            reason: kind.default_reason().to_string(),
+            confidence: None,
         });
     }
 
-    /// Records a change with a note.
+    /// Records a replacement with its reason.
+    pub fn replace_because(
+        &mut self,
+        kind: ChangeKind,
+        block: usize,
+        from: impl Into<String>,
+        to: impl Into<String>,
+        reason: impl Into<String>,
+    ) {
+        self.changes.push(Change {
+            kind,
+            block,
+            from: from.into(),
+            to: Some(to.into()),
+            reason: reason.into(),
+            confidence: None,
+        });
+    }
+
+    /// Records text kept as suspect.
+    pub fn suspect(
+        &mut self,
+        kind: ChangeKind,
+        block: usize,
+        text: impl Into<String>,
+        reason: impl Into<String>,
+    ) {
+        self.suspects.push(Suspect {
+            kind,
+            block,
+            text: text.into(),
+            reason: reason.into(),
+            to: None,
+            confidence: None,
+        });
+    }
+
+    /// Records a change with its reason.
     pub fn push_noted(
         &mut self,
         kind: ChangeKind,
@@ -120,8 +282,32 @@ impl Report {
             block,
             from: from.into(),
             to: None,
-            note: Some(note.into()),
+            reason: note.into(),
+            confidence: None,
         });
+    }
+
+    /// Records a weighed replacement: applied as a change, or kept as a suspect.
+    pub fn weighed(&mut self, kind: ChangeKind, block: usize, weighed: Weighed, applied: bool) {
+        if applied {
+            self.changes.push(Change {
+                kind,
+                block,
+                from: weighed.from,
+                to: Some(weighed.to),
+                reason: weighed.reason,
+                confidence: Some(weighed.confidence),
+            });
+        } else {
+            self.suspects.push(Suspect {
+                kind,
+                block,
+                text: weighed.from,
+                reason: weighed.reason,
+                to: Some(weighed.to),
+                confidence: Some(weighed.confidence),
+            });
+        }
     }
 
     /// How many changes of each kind were made.
@@ -141,14 +327,17 @@ impl Report {
     /// One line per kind, e.g. `spun word restored: 212`, for the terminal.
     pub fn summary(&self) -> String {
         let counts = self.counts();
-        if counts.is_empty() {
-            return "no changes".to_string();
-        }
-        counts
+        let mut parts: Vec<String> = counts
             .iter()
             .map(|(kind, n)| format!("{}: {n}", kind.label()))
-            .collect::<Vec<_>>()
-            .join(", ")
+            .collect();
+        if !self.suspects.is_empty() {
+            parts.push(format!("suspect: {}", self.suspects.len()));
+        }
+        if parts.is_empty() {
+            return "no changes".to_string();
+        }
+        parts.join(", ")
     }
 }
 
@@ -172,6 +361,6 @@ mod tests {
         report.replace(ChangeKind::SpunWordRestored, 5, "大模子", "大模型");
         let json = serde_json::to_string(&report).expect("report serialises");
         assert!(json.contains("\"kind\":\"spun_word_restored\""), "{json}");
-        assert!(!json.contains("\"note\""), "{json}");
+        assert!(json.contains("\"reason\":\"a spinner's synonym"), "{json}");
     }
 }

@@ -8,8 +8,107 @@ use std::sync::OnceLock;
 use regex::Regex;
 
 use super::extract::{Block, Head};
+use super::lexicon::Lexicon;
+use super::pipeline::PageState;
 use super::report::{ChangeKind, Report};
+use super::{CleanSettings, Problem};
 use crate::text::is_cjk;
+
+/// Removes what the hijacking site pasted in, strongest evidence first: copies of the
+/// title, bait addresses, the learned brands, lexicon spam in structural positions,
+/// lone connectives, then injected keywords.
+pub fn run(state: &mut PageState, settings: &CleanSettings) -> Result<(), Problem> {
+    let title_variants = [state.meta.raw_title.clone(), state.meta.title.clone()];
+    let report = &mut state.report;
+    remove_pasted_title(&mut state.body, &title_variants, report);
+    remove_bait_urls(&mut state.body, &state.chrome_text, report);
+    remove_brands(&mut state.body, &state.brands, report);
+    remove_lexicon_spam(&mut state.body, report);
+    list_suspect_brands(&state.body, &state.brands, report);
+    remove_lone_connectives(&mut state.body, report);
+    remove_injected_keywords(&mut state.body, &settings.keywords, report);
+    Ok(())
+}
+
+/// Lexicon spam in structural positions: brand names carrying bait (`星河体育注册`)
+/// wherever they stand, a brand lead opening a paragraph (`某某平台消息：`), and a
+/// line that is spam through and through. Lexicon words inside prose stay.
+pub fn remove_lexicon_spam(blocks: &mut [Block], report: &mut Report) {
+    let lexicon = Lexicon::global();
+    for block in blocks.iter_mut() {
+        let stuffed = block.text.chars().count() <= 80 || lexicon.spam_share(&block.text) >= 0.3;
+        if stuffed && lexicon.is_spam_line(&block.text) {
+            report.push_noted(
+                ChangeKind::LexiconRemoved,
+                block.number,
+                &block.text,
+                "a line of spam words of its own",
+            );
+            block.text.clear();
+            continue;
+        }
+        if let Some(end) = lexicon.lead(&block.text) {
+            report.push_noted(
+                ChangeKind::LexiconRemoved,
+                block.number,
+                &block.text[..end],
+                "a gambling brand's lead opening the paragraph",
+            );
+            block.text = block.text[end..].trim_start().to_string();
+        }
+        let baits = lexicon.bait_brands(&block.text);
+        if baits.is_empty() {
+            continue;
+        }
+        let mut out = String::with_capacity(block.text.len());
+        let mut last = 0;
+        for (start, end) in baits {
+            out.push_str(&block.text[last..start]);
+            report.push_noted(
+                ChangeKind::BrandRemoved,
+                block.number,
+                &block.text[start..end],
+                "a gambling brand with bait (platform, sign-up, official site, address)",
+            );
+            last = end;
+        }
+        out.push_str(&block.text[last..]);
+        block.text = tidy_spaces(&out);
+    }
+}
+
+/// Gambling-brand shapes that carry no bait and are not the site's brand: kept, and
+/// listed as suspect for the editor.
+pub fn list_suspect_brands(blocks: &[Block], brands: &[String], report: &mut Report) {
+    let lexicon = Lexicon::global();
+    for block in blocks {
+        for (start, end) in lexicon.suspect_brands(&block.text) {
+            let name = &block.text[start..end];
+            if brands.iter().any(|b| b.contains(name)) {
+                continue;
+            }
+            report.suspect(
+                ChangeKind::BrandRemoved,
+                block.number,
+                name,
+                "shaped like a gambling brand, but with no bait and not the site's brand",
+            );
+        }
+    }
+}
+
+/// A paragraph that is nothing but a connective (`与此同时，`, `值得一提的是,`,
+/// `Meanwhile,`): a spinner's filler — no paragraph ends in a comma.
+pub fn remove_lone_connectives(blocks: &mut [Block], report: &mut Report) {
+    for block in blocks.iter_mut() {
+        let text = block.text.trim();
+        let short = text.chars().count() <= 12 && text.split_whitespace().count() <= 3;
+        if short && text.ends_with(['，', ',', '、']) && text.chars().count() >= 3 {
+            report.push(ChangeKind::ConnectiveRemoved, block.number, text);
+            block.text.clear();
+        }
+    }
+}
 
 struct Lists {
     brand_patterns: Vec<Regex>,
@@ -18,6 +117,7 @@ struct Lists {
     brand_in_chrome: Vec<Regex>,
     domain: Regex,
     bait_host: Regex,
+    call_to_act: Regex,
 }
 
 fn lists() -> &'static Lists {
@@ -47,7 +147,12 @@ fn lists() -> &'static Lists {
             domain: re(
                 r"(?i)(?-u:\b)(?:https?://)?(?:www\.)?((?:[a-z0-9-]+\.)+(?:com|net|org|cc|vip|top|xyz|app|bet|casino|info|me|io|cn|tv|club|site|online))(?-u:\b)(?:/[^\s，。）)]*)?",
             ),
-            bait_host: re(r"(?i)bet|casino|poker|slot|vip|365|888|777|娱乐|体育"),
+            call_to_act: re(
+                r"(?i)访问|訪問|登录|登錄|注册|註冊|点击|點擊|详情|詳情|官网|官網|网址|網址|visit|play|sign up|join|click|log ?in|register|bonus|spins",
+            ),
+            bait_host: re(
+                r"(?i)bet|casino|poker|slot|spin|jackpot|lucky|porn|xxx|sex|vip|365|888|777|娱乐|体育|\.(?:vip|bet|casino|win|poker)$",
+            ),
         }
     })
 }
@@ -267,30 +372,36 @@ fn tidy_spaces(text: &str) -> String {
     out.trim().to_string()
 }
 
-/// Removes web addresses pasted in as bait: those whose domain also appears in the
-/// site's chrome, and those that look like gambling hosts.
-pub fn remove_bait_urls(blocks: &mut [Block], chrome_text: &str, report: &mut Report) {
+/// The web addresses in `text` that are bait: their domain also appears in the site's
+/// chrome, or the host looks like a gambling or adult front.
+pub fn bait_domains(text: &str, chrome_text: &str) -> Vec<String> {
     let lists = lists();
     let chrome_lower = chrome_text.to_lowercase();
+    lists
+        .domain
+        .captures_iter(text)
+        .filter(|c| {
+            let host = c[1].to_lowercase();
+            let registrable: String = host
+                .rsplitn(3, '.')
+                .take(2)
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect::<Vec<_>>()
+                .join(".");
+            !chrome_lower.is_empty() && chrome_lower.contains(&registrable)
+                || lists.bait_host.is_match(&host)
+        })
+        .map(|c| c[0].to_string())
+        .collect()
+}
+
+/// Removes web addresses pasted in as bait (see [`bait_domains`]): the whole sentence
+/// when it is nothing but the bait, the address alone otherwise.
+pub fn remove_bait_urls(blocks: &mut [Block], chrome_text: &str, report: &mut Report) {
     for block in blocks.iter_mut() {
-        let bait: Vec<String> = lists
-            .domain
-            .captures_iter(&block.text)
-            .filter(|c| {
-                let host = c[1].to_lowercase();
-                let registrable: String = host
-                    .rsplitn(3, '.')
-                    .take(2)
-                    .collect::<Vec<_>>()
-                    .into_iter()
-                    .rev()
-                    .collect::<Vec<_>>()
-                    .join(".");
-                chrome_lower.contains(&registrable) || lists.bait_host.is_match(&host)
-            })
-            .map(|c| c[0].to_string())
-            .collect();
-        for url in bait {
+        for url in bait_domains(&block.text, chrome_text) {
             match bait_sentence(&block.text, &url) {
                 Some(sentence) => {
                     block.text = tidy_spaces(&block.text.replacen(&sentence, "", 1));
@@ -307,8 +418,9 @@ pub fn remove_bait_urls(blocks: &mut [Block], chrome_text: &str, report: &mut Re
     }
 }
 
-/// The sentence around `url` when it is short enough to be nothing but the bait
-/// (`详情访问 www.example.com 了解。`, `Play now at example.bet for spins.`).
+/// The sentence around `url` when it is short and calls the reader to the address, so
+/// it is nothing but the bait (`详情访问 www.example.com 了解。`, `Play now at
+/// example.bet for spins.`).
 fn bait_sentence(text: &str, url: &str) -> Option<String> {
     let at = text.find(url)?;
     let is_end = |c: char| matches!(c, '。' | '！' | '？' | '!' | '?' | '\n');
@@ -326,7 +438,7 @@ fn bait_sentence(text: &str, url: &str) -> Option<String> {
     let rest = sentence.replacen(url, "", 1);
     let short = rest.chars().filter(|c| crate::text::is_cjk(*c)).count() <= 12
         && rest.split_whitespace().count() <= 8;
-    short.then(|| sentence.to_string())
+    (short && lists().call_to_act.is_match(&rest)).then(|| sentence.to_string())
 }
 
 /// Punctuation a pasted keyword is typically followed by.

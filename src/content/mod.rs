@@ -42,6 +42,8 @@ struct RawFrontMatter {
     #[serde(default)]
     updated: Option<Spanned<String>>,
     #[serde(default)]
+    interview_date: Option<Spanned<String>>,
+    #[serde(default)]
     interviewee: Option<OneOrMany>,
     #[serde(default)]
     interviewees: Option<OneOrMany>,
@@ -195,6 +197,8 @@ pub struct Article {
     pub media: Vec<crate::media::MediaFile>,
     /// Last update, if given.
     pub updated: Option<ArticleDate>,
+    /// When the interview took place, if the page says (`interview_date`).
+    pub interview_date: Option<ArticleDate>,
     /// The people interviewed.
     pub interviewees: Vec<String>,
     /// The people asking.
@@ -542,6 +546,11 @@ pub fn parse_article(
         .as_ref()
         .map(|u| parse_date("updated", u))
         .transpose()?;
+    let interview_date = raw
+        .interview_date
+        .as_ref()
+        .map(|d| parse_date("interview_date", d))
+        .transpose()?;
     let interviewees = merge_people(raw.interviewee, raw.interviewees);
     let interviewers = merge_people(raw.interviewer, raw.interviewers);
     let lang = match raw.lang {
@@ -630,6 +639,7 @@ pub fn parse_article(
         weight: raw.weight,
         media: Vec::new(),
         updated,
+        interview_date,
         interviewees,
         interviewers,
         publication: raw

@@ -45,6 +45,8 @@ const WORDS_PER_MINUTE: usize = 230;
 pub struct MarkdownOptions {
     /// Pass raw HTML through instead of escaping it.
     pub allow_html: bool,
+    /// Keep the body's plain text in [`Rendered::text`], for the search index.
+    pub keep_text: bool,
 }
 
 /// One heading in the table of contents.
@@ -69,6 +71,9 @@ pub struct Rendered {
     pub summary_html: String,
     /// The same summary as plain text.
     pub summary_text: String,
+    /// The body as plain text, one line per block, without code blocks; empty unless
+    /// [`MarkdownOptions::keep_text`] asked for it.
+    pub text: String,
     /// Ideographs, kana and hangul in the text.
     pub cjk_chars: usize,
     /// Words in other scripts.
@@ -166,8 +171,15 @@ pub fn render(
                 level, id, classes, ..
             }) => {
                 let end = find_end(&raw, i);
-                let inner: Vec<Event<'_>> =
-                    raw[i + 1..end].iter().map(|(e, _)| e.clone()).collect();
+                // A heading's inline HTML is escaped like any other (it is copied here,
+                // past the arm above that escapes it).
+                let inner: Vec<Event<'_>> = raw[i + 1..end]
+                    .iter()
+                    .map(|(e, _)| match e {
+                        Event::InlineHtml(html) if !options.allow_html => Event::Text(html.clone()),
+                        other => other.clone(),
+                    })
+                    .collect();
                 let inner = expand_labels(inner, &labels);
                 let title = plain_text(&inner);
                 let base = id
@@ -247,6 +259,9 @@ pub fn render(
     };
     pulldown_cmark::html::push_html(&mut rendered.summary_html, summary_events.iter().cloned());
     rendered.summary_text = plain_text(summary_events).trim().to_string();
+    if options.keep_text {
+        rendered.text = block_text(&events);
+    }
     pulldown_cmark::html::push_html(&mut rendered.html, events.into_iter());
     rendered
 }
@@ -554,6 +569,30 @@ fn plain_text(events: &[Event<'_>]) -> String {
     text
 }
 
+/// The text of `events` with a line break after every block, so words of neighbouring
+/// paragraphs, list items or cells stay apart.
+fn block_text(events: &[Event<'_>]) -> String {
+    let mut text = String::new();
+    for event in events {
+        match event {
+            Event::Text(t) | Event::Code(t) => text.push_str(t),
+            Event::SoftBreak | Event::HardBreak => text.push(' '),
+            // Headings and code blocks arrive as HTML already.
+            Event::Html(_)
+            | Event::End(
+                TagEnd::Paragraph
+                | TagEnd::Heading(_)
+                | TagEnd::Item
+                | TagEnd::TableCell
+                | TagEnd::BlockQuote(_)
+                | TagEnd::FootnoteDefinition,
+            ) => text.push('\n'),
+            _ => {}
+        }
+    }
+    text
+}
+
 fn escape_attr(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
     let _ = pulldown_cmark_escape::escape_html(&mut out, value);
@@ -844,6 +883,33 @@ mod tests {
     }
 
     #[test]
+    fn search_text_keeps_blocks_apart_and_skips_code() {
+        let markdown = "## 标题\n\n**问：**为什么\n\n- item one\n- item two\n\n```\ncode\n```\n";
+        let with_text = |keep_text| {
+            render(
+                markdown,
+                SourceInfo {
+                    path: Path::new("a.md"),
+                    first_line: 1,
+                    lang: "zh",
+                    media: &[],
+                    interviewers: &[],
+                },
+                MarkdownOptions {
+                    allow_html: false,
+                    keep_text,
+                },
+                &Highlighter::new(),
+            )
+            .text
+        };
+        let text = with_text(true);
+        let words: Vec<&str> = text.split_whitespace().collect();
+        assert_eq!(words, ["标题", "问：为什么", "item", "one", "item", "two"]);
+        assert_eq!(with_text(false), "");
+    }
+
+    #[test]
     fn repeated_heading_ids_stay_unique_next_to_explicit_ones() {
         let rendered = render_str("## A {#a-2}\n\n## A\n\n## A\n\n## A\n\n## A\n");
         let ids: Vec<&str> = rendered.toc.iter().map(|t| t.id.as_str()).collect();
@@ -926,6 +992,9 @@ mod tests {
 
     #[test]
     fn raw_html_is_escaped_by_default() {
+        let heading = render_str("# Title <script>alert(1)</script>\n").html;
+        assert!(!heading.contains("<script>"), "{heading}");
+        assert!(heading.contains("&lt;script&gt;"), "{heading}");
         let html = render_str("<script>alert(1)</script>\n\nHi <b>x</b>\n").html;
         assert!(!html.contains("<script>"), "{html}");
         assert!(html.contains("&lt;script&gt;"), "{html}");
@@ -938,7 +1007,10 @@ mod tests {
                 media: &[],
                 interviewers: &[],
             },
-            MarkdownOptions { allow_html: true },
+            MarkdownOptions {
+                allow_html: true,
+                keep_text: false,
+            },
             &Highlighter::new(),
         );
         assert!(allowed.html.contains("<b>x</b>"));

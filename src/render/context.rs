@@ -152,7 +152,26 @@ pub(super) struct ConfigContext {
     pub(super) archive_url: String,
     /// The home page's absolute URL, for link previews.
     pub(super) permalink: String,
+    pub(super) extra_css: Vec<String>,
+    /// The search page and script, when search is on.
+    pub(super) search: Option<SearchContext>,
     pub(super) extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// What every page needs for the search box, when search is on.
+#[derive(Serialize)]
+pub(super) struct SearchContext {
+    /// The search page.
+    pub(super) url: String,
+    /// `search.js`.
+    pub(super) script_url: String,
+}
+
+/// The search page's own variables.
+#[derive(Serialize)]
+pub(super) struct SearchPageContext {
+    /// The index manifest.
+    pub(super) index_url: String,
 }
 
 impl ConfigContext {
@@ -171,6 +190,11 @@ impl ConfigContext {
                 .collect(),
             archive_url: urls.path(super::jobs::ARCHIVE_PATH),
             permalink: urls.absolute(""),
+            extra_css: config.extra_css.clone(),
+            search: config.search.then(|| SearchContext {
+                url: urls.path(super::SEARCH_PAGE),
+                script_url: urls.path(crate::search::SCRIPT),
+            }),
             extra: config.extra.clone(),
         }
     }

@@ -36,6 +36,8 @@ pub(super) enum Job {
     Sitemap,
     /// `404.html`.
     NotFound,
+    /// `search/index.html`, when search is on.
+    Search,
 }
 
 /// A redirect page: written at `from`, pointing to the page at `to`.
@@ -105,6 +107,9 @@ pub(super) fn all_jobs(site: &Site) -> Vec<Job> {
     }
     jobs.push(Job::Archive);
     jobs.push(Job::NotFound);
+    if site.config.search {
+        jobs.push(Job::Search);
+    }
     if site.config.feed.enabled {
         jobs.push(Job::Feed);
     }
@@ -138,7 +143,11 @@ pub(super) fn jobs_showing(site: &Site, changed: &[usize]) -> Vec<Job> {
             }
             Job::Feed => changed.iter().any(|&c| c < feed_limit),
             Job::Sitemap | Job::Archive => true,
-            Job::Page(_) | Job::Redirect(_) | Job::TaxonomyIndex(_) | Job::NotFound => false,
+            Job::Page(_)
+            | Job::Redirect(_)
+            | Job::TaxonomyIndex(_)
+            | Job::NotFound
+            | Job::Search => false,
         })
         .collect()
 }

@@ -21,8 +21,8 @@ pub(super) struct MenuEntry {
 
 /// The search page's path when the site publishes one. The search feature owns that
 /// setting; the menu links it by default only when it is on.
-fn search_page(_config: &SiteConfig) -> Option<&'static str> {
-    None
+fn search_page(config: &SiteConfig) -> Option<&'static str> {
+    config.search.then_some(super::SEARCH_PAGE)
 }
 
 /// The menu of `site`, with built-in titles from `t` (the site's language).

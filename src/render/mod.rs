@@ -34,8 +34,12 @@ pub use urls::Urls;
 pub const TEMPLATES_DIR: &str = "templates";
 
 /// The default theme's templates, embedded so a folder with only `content/` builds.
-const BUILT_IN_TEMPLATES: &[(&str, &str)] = &[
+pub const BUILT_IN_TEMPLATES: &[(&str, &str)] = &[
     ("base.html", include_str!("../../templates/base.html")),
+    (
+        "head_extra.html",
+        include_str!("../../templates/head_extra.html"),
+    ),
     ("macros.html", include_str!("../../templates/macros.html")),
     ("index.html", include_str!("../../templates/index.html")),
     ("article.html", include_str!("../../templates/article.html")),
@@ -52,9 +56,17 @@ const BUILT_IN_TEMPLATES: &[(&str, &str)] = &[
         "redirect.html",
         include_str!("../../templates/redirect.html"),
     ),
+    ("search.html", include_str!("../../templates/search.html")),
+    (
+        "search_box.html",
+        include_str!("../../templates/search_box.html"),
+    ),
     ("atom.xml", include_str!("../../templates/atom.xml")),
     ("sitemap.xml", include_str!("../../templates/sitemap.xml")),
 ];
+
+/// Where the search page is written, relative to the output root.
+pub(crate) const SEARCH_PAGE: &str = "search/";
 
 /// One file of the built site, relative to the output root with `/` separators.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -281,6 +293,7 @@ impl Renderer {
             }
             Job::Sitemap => self.sitemap(site),
             Job::NotFound => self.not_found_page(shared),
+            Job::Search => self.search_page(shared),
         }
     }
 

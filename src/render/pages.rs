@@ -278,7 +278,11 @@ impl Renderer {
         redirect: Redirect,
     ) -> Result<OutputFile, RenderError> {
         let mut context = self.page_context(shared, None);
-        context.insert("target", &self.urls.absolute(&redirect.to));
+        let target = self.urls.absolute(&redirect.to);
+        // Readers see the address decoded (`/访谈/`), the link keeps it encoded.
+        let target_text = percent_encoding::percent_decode_str(&target).decode_utf8_lossy();
+        context.insert("target_text", &target_text);
+        context.insert("target", &target);
         context.insert("target_path", &self.urls.path(&redirect.to));
         self.render_file("redirect.html", &context, redirect.from)
     }
@@ -288,6 +292,26 @@ impl Renderer {
         context.insert("absolute_urls", &true);
         context.insert("page_url", &self.urls.absolute("404.html"));
         self.render_file("404.html", &context, "404.html".into())
+    }
+
+    /// The search page; `search.index_url` is the index manifest it reads.
+    pub(super) fn search_page(&self, shared: &Shared) -> Result<OutputFile, RenderError> {
+        let mut context = self.page_context(shared, None);
+        context.insert("page_url", &self.urls.path(super::SEARCH_PAGE));
+        context.insert("permalink", &self.urls.absolute(super::SEARCH_PAGE));
+        context.insert(
+            "search",
+            &super::context::SearchPageContext {
+                index_url: self
+                    .urls
+                    .path(&format!("{}/index.json", crate::search::INDEX_DIR)),
+            },
+        );
+        self.render_file(
+            "search.html",
+            &context,
+            format!("{}index.html", super::SEARCH_PAGE),
+        )
     }
 
     /// A standalone page (`layout: page`): its own template, no neighbours, no related.

@@ -4,6 +4,12 @@
   const script = document.currentScript;
   const generation = script.dataset.generation;
   const events = new EventSource(script.dataset.events);
+  // Browsers allow six connections to a host; a page kept in the back-forward cache
+  // must not hold one, or the sixth page visited waits for ever.
+  addEventListener("pagehide", () => events.close());
+  addEventListener("pageshow", (event) => {
+    if (event.persisted) location.reload();
+  });
   // A rebuild that happened while this page loaded would otherwise go unnoticed.
   events.addEventListener("hello", (event) => {
     if (event.data !== generation) location.reload();

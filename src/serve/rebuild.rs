@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::sync::mpsc::Receiver;
 use std::time::Instant;
 
-use crate::build::{BuildError, BuildOptions, Prepared, prepare, render_articles};
+use crate::build::{BuildError, BuildOptions, Prepared, prepare, render_articles, search_files};
 use crate::content::Article;
 use crate::markdown::Highlighter;
 use crate::output::{generated_files, read_static};
@@ -104,6 +104,7 @@ impl Rebuilder {
             media: index(read_media(&media)?),
             rendered: index(rendered),
             site_static: index(read_static(&self.root)?),
+            search: index(search_files(&site)),
         };
         let report = format!(
             "full build: {} articles, {} pages",
@@ -218,6 +219,7 @@ impl Rebuilder {
                 .map(|(index, _)| index)
                 .collect();
             report.push(format!("{} Markdown re-rendered", rerendered.len()));
+            files.search = index(search_files(&site));
             new_site = Some(site);
         }
 

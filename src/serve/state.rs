@@ -29,9 +29,9 @@ impl ServedFile {
     }
 }
 
-/// Files by output path (`tags/a/index.html`), in the three layers `verbatim build`
-/// writes: generated files, then rendered ones, then the site's `static/`, each
-/// replacing the one before.
+/// Files by output path (`tags/a/index.html`), in the layers `verbatim build` writes:
+/// generated files, then the search index, then rendered pages, then the site's
+/// `static/`, each replacing the one before.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct SiteFiles {
     pub generated: HashMap<String, Arc<ServedFile>>,
@@ -39,6 +39,8 @@ pub(crate) struct SiteFiles {
     pub media: HashMap<String, Arc<ServedFile>>,
     pub rendered: HashMap<String, Arc<ServedFile>>,
     pub site_static: HashMap<String, Arc<ServedFile>>,
+    /// The search index, made again whenever the articles change.
+    pub search: HashMap<String, Arc<ServedFile>>,
 }
 
 impl SiteFiles {
@@ -46,6 +48,7 @@ impl SiteFiles {
         self.site_static
             .get(path)
             .or_else(|| self.rendered.get(path))
+            .or_else(|| self.search.get(path))
             .or_else(|| self.media.get(path))
             .or_else(|| self.generated.get(path))
     }

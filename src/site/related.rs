@@ -3,11 +3,9 @@
 //!
 //! Computed from the taxonomies' term lists (an inverted index), never by comparing every
 //! pair: an article's candidates are the other articles of its terms. A term on more than
-//! [`SCAN_LIMIT`] articles (a tag like "interview" on half the archive) says little and
-//! would make the work quadratic, so it only adds to candidates already found and the
-//! articles nearest in date.
-
-use std::collections::HashMap;
+//! [`SCAN_LIMIT`] articles (a tag like "AI" on half the archive) says little and would
+//! make the work quadratic, so it only adds to the candidates the rarer terms found and
+//! to the articles nearest in date.
 
 use rayon::prelude::*;
 
@@ -15,7 +13,7 @@ use super::{Page, Taxonomy};
 use crate::config::TermField;
 
 /// Terms with more articles than this are not scanned whole.
-const SCAN_LIMIT: usize = 200;
+const SCAN_LIMIT: usize = 48;
 
 /// What two articles share, compared people first.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
@@ -24,77 +22,96 @@ struct Shared {
     tags: u32,
 }
 
+/// One term of an article: its article list (ascending indices, so newest first) and
+/// whether it is a person.
+#[derive(Clone, Copy)]
+struct TermRef<'a> {
+    members: &'a [usize],
+    is_person: bool,
+}
+
 /// For each article (index into `pages`), up to `limit` related ones, best first.
 pub fn related(pages: &[Page], taxonomies: &[Taxonomy], limit: usize) -> Vec<Vec<usize>> {
     if limit == 0 || pages.is_empty() {
         return vec![Vec::new(); pages.len()];
     }
-    // Each term's article list (ascending indices, so newest first), with whether it
-    // counts as a shared person; and each article's terms.
-    let mut terms: Vec<(&[usize], bool)> = Vec::new();
-    let mut terms_of: Vec<Vec<usize>> = vec![Vec::new(); pages.len()];
+    let mut terms_of: Vec<Vec<TermRef<'_>>> = vec![Vec::new(); pages.len()];
     for taxonomy in taxonomies {
-        let is_people = match taxonomy.config.field {
+        let is_person = match taxonomy.config.field {
             TermField::Interviewees => true,
             TermField::Tags => false,
             _ => continue,
         };
-        for term in &taxonomy.terms {
-            let id = terms.len();
-            terms.push((&term.pages, is_people));
+        for term in taxonomy.terms.iter().filter(|t| t.pages.len() > 1) {
             for &page in &term.pages {
-                terms_of[page].push(id);
+                terms_of[page].push(TermRef {
+                    members: &term.pages,
+                    is_person,
+                });
             }
         }
     }
     terms_of
         .into_par_iter()
         .enumerate()
-        .map(|(article, mut own)| {
-            // People before tags, rare terms before common ones, so the full scans come
-            // first and the capped ones only add to what they found.
-            own.sort_by_key(|&id| (!terms[id].1, terms[id].0.len()));
-            let mut found: HashMap<usize, Shared> = HashMap::new();
-            for id in own {
-                let (members, is_people) = terms[id];
-                let count = |other: usize, found: &mut HashMap<usize, Shared>| {
-                    let shared = found.entry(other).or_default();
-                    if is_people {
-                        shared.people += 1;
-                    } else {
-                        shared.tags += 1;
-                    }
-                };
-                if members.len() <= SCAN_LIMIT {
-                    for &other in members.iter().filter(|&&other| other != article) {
-                        count(other, &mut found);
-                    }
-                    continue;
-                }
-                let known: Vec<usize> = found
-                    .keys()
-                    .copied()
-                    .filter(|other| members.binary_search(other).is_ok())
-                    .collect();
-                for other in known {
-                    count(other, &mut found);
-                }
-                let at = members.binary_search(&article).unwrap_or_else(|i| i);
-                let window = members[at.saturating_sub(limit)..(at + limit + 1).min(members.len())]
-                    .iter()
-                    .copied()
-                    .filter(|&other| other != article && !found.contains_key(&other))
-                    .collect::<Vec<usize>>();
-                for other in window {
-                    count(other, &mut found);
-                }
-            }
-            let mut ranked: Vec<(usize, Shared)> = found.into_iter().collect();
-            ranked.sort_unstable_by(|(a, x), (b, y)| y.cmp(x).then(a.cmp(b)));
-            ranked.truncate(limit);
-            ranked.into_iter().map(|(other, _)| other).collect()
-        })
+        .map(|(article, terms)| related_to(article, &terms, limit))
         .collect()
+}
+
+/// The related articles of one article, from its terms.
+fn related_to(article: usize, terms: &[TermRef<'_>], limit: usize) -> Vec<usize> {
+    // (other article, is_person) for every term the two share.
+    let mut shared: Vec<(usize, bool)> = Vec::new();
+    let (rare, common): (Vec<TermRef<'_>>, Vec<TermRef<'_>>) = terms
+        .iter()
+        .partition(|term| term.members.len() <= SCAN_LIMIT);
+    for term in &rare {
+        shared.extend(
+            term.members
+                .iter()
+                .filter(|&&other| other != article)
+                .map(|&other| (other, term.is_person)),
+        );
+    }
+    let mut candidates: Vec<usize> = shared.iter().map(|&(other, _)| other).collect();
+    candidates.sort_unstable();
+    candidates.dedup();
+    for term in &common {
+        shared.extend(
+            candidates
+                .iter()
+                .filter(|other| term.members.binary_search(other).is_ok())
+                .map(|&other| (other, term.is_person)),
+        );
+        // The articles nearest in date that share the term, when the rarer terms found
+        // few: they are counted for this term only.
+        let at = term.members.binary_search(&article).unwrap_or_else(|i| i);
+        let nearby =
+            &term.members[at.saturating_sub(limit)..(at + limit + 1).min(term.members.len())];
+        shared.extend(
+            nearby
+                .iter()
+                .filter(|&&other| other != article && candidates.binary_search(&other).is_err())
+                .map(|&other| (other, term.is_person)),
+        );
+    }
+    shared.sort_unstable_by_key(|&(other, _)| other);
+    let mut ranked: Vec<(usize, Shared)> = Vec::new();
+    for (other, is_person) in shared {
+        if ranked.last().is_none_or(|(last, _)| *last != other) {
+            ranked.push((other, Shared::default()));
+        }
+        if let Some((_, counts)) = ranked.last_mut() {
+            if is_person {
+                counts.people += 1;
+            } else {
+                counts.tags += 1;
+            }
+        }
+    }
+    ranked.sort_unstable_by(|(a, x), (b, y)| y.cmp(x).then(a.cmp(b)));
+    ranked.truncate(limit);
+    ranked.into_iter().map(|(other, _)| other).collect()
 }
 
 #[cfg(test)]
@@ -130,7 +147,7 @@ mod tests {
 
     #[test]
     fn common_terms_are_capped_not_skipped() {
-        let pages = (0..super::SCAN_LIMIT + 50)
+        let pages = (0..super::SCAN_LIMIT * 4)
             .map(|i| page_with(&format!("p{i:03}"), "2024-01-01", "tags: [common]"))
             .collect();
         let site = Site::new(SiteConfig::default(), pages, Vec::new()).unwrap();

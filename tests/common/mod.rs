@@ -2,6 +2,8 @@
 
 #![allow(dead_code)]
 
+pub mod browser;
+
 use std::path::{Path, PathBuf};
 
 /// A site in a temporary folder, removed when dropped.
@@ -79,6 +81,124 @@ pub fn all_files(dir: &Path) -> Vec<PathBuf> {
         .collect();
     files.sort();
     files
+}
+
+/// The repository's own sample archive (content/, site.yml, templates/, static/).
+pub fn sample_root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Browser names looked for on the `PATH`.
+const CHROMIUM_NAMES: &[&str] = &["chromium", "chromium-browser", "google-chrome"];
+
+/// The Chromium for browser tests: `$VERBATIM_CHROMIUM`, else the first on the `PATH`.
+///
+/// Without one, a browser test prints "skipped: no Chromium found" on stderr and passes
+/// (call this first and return on `None`), so `cargo test` works on any machine; CI sets
+/// `VERBATIM_REQUIRE_BROWSER=1`, which turns a missing browser into a failure.
+pub fn chromium_or_skip() -> Option<PathBuf> {
+    let found = match std::env::var_os("VERBATIM_CHROMIUM") {
+        Some(path) => Some(PathBuf::from(path)),
+        None => std::env::var_os("PATH").and_then(|search| {
+            std::env::split_paths(&search)
+                .flat_map(|dir| CHROMIUM_NAMES.iter().map(move |name| dir.join(name)))
+                .find(|candidate| candidate.is_file())
+        }),
+    };
+    if found.is_none() {
+        assert!(
+            std::env::var_os("VERBATIM_REQUIRE_BROWSER").is_none_or(|v| v != "1"),
+            "VERBATIM_REQUIRE_BROWSER=1 but no Chromium found (looked for {CHROMIUM_NAMES:?} on PATH and $VERBATIM_CHROMIUM); install it with .ci/install-browser"
+        );
+        say_past_capture(&format!(
+            "skipped: no Chromium found (looked for {CHROMIUM_NAMES:?} on PATH and $VERBATIM_CHROMIUM)"
+        ));
+    }
+    found
+}
+
+/// Prints a line on the process's stderr past the test harness's capture, so a plain
+/// `cargo test` shows it (the harness captures `eprintln!`).
+fn say_past_capture(line: &str) {
+    #[cfg(unix)]
+    {
+        use std::io::Write;
+        use std::os::fd::BorrowedFd;
+        // SAFETY: descriptor 2 is open for the whole life of the process.
+        let stderr = unsafe { BorrowedFd::borrow_raw(2) };
+        if let Ok(owned) = stderr.try_clone_to_owned() {
+            let mut file = std::fs::File::from(owned);
+            if writeln!(file, "{line}").is_ok() {
+                return;
+            }
+        }
+    }
+    eprintln!("{line}");
+}
+
+/// A tiny HTTP/1.1 server on 127.0.0.1 for tests of external link checks: each request
+/// is answered on its own thread by `answer(path) -> (status, delay)`, and every
+/// request's path, method and arrival time is recorded.
+pub struct LocalServer {
+    /// `http://127.0.0.1:PORT`.
+    pub base: String,
+    requests: std::sync::Arc<std::sync::Mutex<Vec<(String, String, std::time::Instant)>>>,
+}
+
+impl LocalServer {
+    /// Starts the server; it lives until the test process ends.
+    pub fn start(answer: fn(&str) -> (u16, std::time::Duration)) -> LocalServer {
+        use std::io::{BufRead, BufReader, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
+        let base = format!("http://{}", listener.local_addr().expect("address"));
+        let requests = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let log = requests.clone();
+        std::thread::spawn(move || {
+            for stream in listener.incoming().filter_map(Result::ok) {
+                let log = log.clone();
+                std::thread::spawn(move || {
+                    let mut reader = BufReader::new(&stream);
+                    let mut request_line = String::new();
+                    if reader.read_line(&mut request_line).is_err() {
+                        return;
+                    }
+                    let mut line = String::new();
+                    while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
+                        line.clear();
+                    }
+                    let mut parts = request_line.split_whitespace();
+                    let method = parts.next().unwrap_or_default().to_string();
+                    let path = parts.next().unwrap_or_default().to_string();
+                    log.lock().expect("request log").push((
+                        method,
+                        path.clone(),
+                        std::time::Instant::now(),
+                    ));
+                    let (status, delay) = answer(&path);
+                    std::thread::sleep(delay);
+                    let response = format!(
+                        "HTTP/1.1 {status} Status\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok"
+                    );
+                    let _ = (&stream).write_all(response.as_bytes());
+                });
+            }
+        });
+        LocalServer { base, requests }
+    }
+
+    /// The requests so far for paths starting with `prefix`: method, path, arrival.
+    pub fn requests(&self, prefix: &str) -> Vec<(String, String, std::time::Instant)> {
+        let mut found: Vec<_> = self
+            .requests
+            .lock()
+            .expect("request log")
+            .iter()
+            .filter(|(_, path, _)| path.starts_with(prefix))
+            .cloned()
+            .collect();
+        found.sort_by_key(|(_, _, at)| *at);
+        found
+    }
 }
 
 /// The first bytes of a PNG of `width` × `height` pixels: enough for a reader of image

@@ -1,13 +1,14 @@
-//! Pass 6, despin: restore words a synonym spinner swapped, from the tables in
-//! `data/spin-zh.txt` and `data/spin-en.txt` (plus site.yml `clean.spin_pairs`), only
-//! when the page scores as spun, longest match first, and words that are also ordinary
-//! words only in the contexts listed with them.
+//! The pair tables: spinner swaps seen on real spun pages, in `data/spin-zh.txt` and
+//! `data/spin-en.txt` (plus site.yml `clean.spin_pairs`). They are the sure source:
+//! applied on a spun page, longest match first, and words that are also ordinary words
+//! only in the contexts listed with them. Their spinner-only forms feed the page gate.
 
 use std::sync::OnceLock;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
-use super::report::{ChangeKind, Report};
+use super::match_case;
+use crate::clean::report::{ChangeKind, Report};
 
 /// How sure the table is that a spun form is spinner output.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -61,7 +62,7 @@ struct Rule {
 }
 
 /// A compiled spinner table.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct SpinTable {
     terms: std::collections::HashSet<String>,
     forms: Vec<String>,
@@ -89,7 +90,7 @@ impl SpinTable {
     pub fn parse(text: &str) -> Result<SpinTable, TableError> {
         let mut section = "marker";
         let mut entries: Vec<(String, Rule)> = Vec::new();
-        for line in super::data_lines(text) {
+        for line in crate::clean::data_lines(text) {
             if let Some(name) = line.strip_prefix('@') {
                 section = match name.trim() {
                     "marker" => "marker",
@@ -354,39 +355,17 @@ fn at_word_boundary(text: &str, start: usize, end: usize) -> bool {
     before_ok && after_ok
 }
 
-/// Keeps a capital first letter of the spun form on the original.
-fn match_case(found: &str, original: &str) -> String {
-    if found.starts_with(|c: char| c.is_uppercase()) {
-        let mut chars = original.chars();
-        chars
-            .next()
-            .map(|first| first.to_uppercase().chain(chars).collect())
-            .unwrap_or_default()
-    } else {
-        original.to_string()
-    }
-}
-
 /// The shipped Chinese and English tables, compiled once.
 pub fn shipped() -> &'static SpinTable {
     static TABLE: OnceLock<SpinTable> = OnceLock::new();
     TABLE.get_or_init(|| {
         let text = format!(
             "{}\n@marker\n{}",
-            include_str!("data/spin-zh.txt"),
-            include_str!("data/spin-en.txt")
+            include_str!("../data/spin-zh.txt"),
+            include_str!("../data/spin-en.txt")
         );
         SpinTable::parse(&text).expect("shipped spin tables parse")
     })
-}
-
-/// Spinner-only forms per 1,000 characters, and whether the page counts as spun: at
-/// least three such forms, two of them different, and one per 2,000 characters.
-pub fn score(table: &SpinTable, text: &str) -> (f64, bool) {
-    let (total, distinct) = table.markers(text);
-    let chars = text.chars().count().max(1);
-    let density = total as f64 * 1000.0 / chars as f64;
-    (density, total >= 3 && distinct >= 2 && density >= 0.5)
 }
 
 #[cfg(test)]
@@ -436,14 +415,6 @@ mod tests {
             out,
             "Artificial intelligence and machine learning; a devices learning club."
         );
-    }
-
-    #[test]
-    fn score_needs_several_distinct_markers() {
-        let clean = "我们正在研究人工智能的未来，这个题目很有意思。";
-        assert!(!score(shipped(), clean).1);
-        let spun = "咱们正正在物色人为智能的改日，大模子和神经搜集都很紧急。";
-        assert!(score(shipped(), spun).1);
     }
 
     #[test]

@@ -1,0 +1,87 @@
+//! The page gate: was this page spun at all? Family-independent: it counts both the
+//! table's spinner-only forms and the words the language model would change with at
+//! least middle confidence, per 1,000 units of text (a CJK character or a Latin word).
+//! A spinner touches a large share of a page's words; a clean page has at most a stray
+//! rare word or two, so a density threshold separates them.
+
+use super::{DespinSettings, propose, shipped};
+use crate::clean::Lang;
+use crate::clean::report::Confidence;
+
+/// Model changes per 1,000 units at or above which a page counts as spun.
+const MODEL_DENSITY: f64 = 8.0;
+/// The fewest model changes, and distinct changed words, that can make a page spun.
+const MODEL_MINIMUM: usize = 4;
+
+/// The gate's verdict on one page.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Verdict {
+    /// Spinner evidence (table forms plus model changes) per 1,000 units.
+    pub score: f64,
+    /// Whether the page counts as spun.
+    pub spun: bool,
+}
+
+/// Units of text: CJK characters plus Latin words.
+pub fn units(text: &str) -> usize {
+    let mut count = 0;
+    let mut in_word = false;
+    for c in text.chars() {
+        if crate::text::is_cjk(c) {
+            count += 1;
+            in_word = false;
+        } else if c.is_alphanumeric() {
+            if !in_word {
+                count += 1;
+            }
+            in_word = true;
+        } else {
+            in_word = false;
+        }
+    }
+    count.max(1)
+}
+
+/// Judges a page: spun when the table's forms alone say so (three, two distinct, one
+/// per 2,000 characters), or when the model's confident changes are dense enough.
+pub fn judge(page: &str, lang: Lang, settings: &DespinSettings) -> Verdict {
+    let (markers, distinct_markers) = shipped().markers(page);
+    let chars = page.chars().count().max(1);
+    let table_spun = markers >= 3 && distinct_markers >= 2 && markers * 2000 >= chars;
+    let proposals = propose(page, lang, settings);
+    let confident: Vec<&str> = proposals
+        .iter()
+        .filter(|p| p.confidence() >= Confidence::Middle)
+        .map(|p| &page[p.start..p.end])
+        .collect();
+    let mut distinct = confident.clone();
+    distinct.sort_unstable();
+    distinct.dedup();
+    let units = units(page) as f64;
+    let model_density = confident.len() as f64 * 1000.0 / units;
+    let model_spun =
+        confident.len() >= MODEL_MINIMUM && distinct.len() >= 2 && model_density >= MODEL_DENSITY;
+    Verdict {
+        score: (markers + confident.len()) as f64 * 1000.0 / units,
+        spun: table_spun || model_spun,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn units_count_cjk_characters_and_latin_words() {
+        assert_eq!(units("大模型 and large models, 2024"), 3 + 3 + 1);
+    }
+
+    #[test]
+    fn table_forms_alone_open_the_gate() {
+        let settings = DespinSettings::default();
+        let spun = "咱们正正在物色人为智能的改日，大模子和神经搜集都很紧急。";
+        assert!(judge(spun, Lang::Zh, &settings).spun);
+        let clean = "我们正在研究人工智能的未来，这个题目很有意思。";
+        assert!(!judge(clean, Lang::Zh, &settings).spun);
+    }
+}

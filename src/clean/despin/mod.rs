@@ -1,0 +1,219 @@
+//! Pass 6, despin: restore the words a synonym spinner swapped, whatever spinner ran.
+//!
+//! Three sources propose changes: the project's pair tables ([`table`], sure pairs
+//! seen on real spun pages), and a language model per language that finds words a
+//! writer would hardly have chosen where a common synonym fits ([`english`] over a
+//! thesaurus and word-pair counts; [`chinese`] over the word-frequency dictionary,
+//! its one-character siblings and a thesaurus the user supplies). The page gate
+//! ([`gate`]) decides from both whether the page was spun at all; on a clean page
+//! nothing changes. On a spun page each proposal has a [`Confidence`]: high is
+//! applied, middle is applied only when asked (`--aggressive`) and otherwise listed
+//! as a suspect, low is left alone.
+
+pub mod chinese;
+pub mod english;
+pub mod gate;
+pub mod table;
+pub mod thesaurus;
+
+use std::sync::Arc;
+
+pub use table::{SpinTable, TableError, shipped};
+pub use thesaurus::{Thesaurus, ThesaurusError};
+
+use super::Lang;
+use super::extract::Block;
+use super::report::{ChangeKind, Confidence, Report, Weighed};
+
+/// A model's margin at or above which a change is sure.
+pub const HIGH_MARGIN: f64 = 6.0;
+/// A model's margin at or above which a change is worth an editor's look.
+pub const MIDDLE_MARGIN: f64 = 2.0;
+
+/// What the despin pass is given besides the text.
+#[derive(Debug, Clone, Default)]
+pub struct DespinSettings {
+    /// Apply middle-confidence changes too.
+    pub aggressive: bool,
+    /// The user's extra pairs (site.yml `clean.spin_pairs`).
+    pub user_pairs: Option<SpinTable>,
+    /// The user's thesaurus (site.yml `clean.thesaurus`).
+    pub thesaurus: Option<Arc<Thesaurus>>,
+}
+
+/// Where a proposed change comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// The English thesaurus, weighed by word pairs.
+    EnglishThesaurus,
+    /// A more frequent dictionary word that differs in one character.
+    DictionarySibling,
+    /// The user's thesaurus, weighed by word frequencies.
+    UserThesaurus,
+}
+
+/// A change a model proposes: a byte range of the text and what goes there.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Proposal {
+    /// Start of the spun word (bytes).
+    pub start: usize,
+    /// End of the spun word (bytes).
+    pub end: usize,
+    /// The word the writer most likely wrote.
+    pub original: String,
+    /// How much better the text scores with the change than without (nats).
+    pub margin: f64,
+    /// Which source proposed it.
+    pub source: Source,
+    /// Why, in one line for the editor.
+    pub reason: String,
+}
+
+impl Proposal {
+    /// The confidence its margin earns.
+    pub fn confidence(&self) -> Confidence {
+        if self.margin >= HIGH_MARGIN {
+            Confidence::High
+        } else if self.margin >= MIDDLE_MARGIN {
+            Confidence::Middle
+        } else {
+            Confidence::Low
+        }
+    }
+}
+
+/// The model proposals for one text in the page's language.
+fn propose(text: &str, lang: Lang, settings: &DespinSettings) -> Vec<Proposal> {
+    match lang {
+        Lang::En => english::EnglishModel::global().propose(text),
+        Lang::Zh => chinese::propose(text, settings.thesaurus.as_deref()),
+    }
+}
+
+/// The despin decision for a page, reused for its title and metadata.
+#[derive(Debug)]
+pub struct Despin<'a> {
+    lang: Lang,
+    settings: &'a DespinSettings,
+    evidence: table::PageEvidence,
+    user_evidence: Option<table::PageEvidence>,
+    /// Whether the page counts as spun.
+    pub spun: bool,
+}
+
+impl<'a> Despin<'a> {
+    /// Restores `text` (table pairs, then the model's proposals by confidence) when
+    /// the page is spun, recording each change under `block`.
+    pub fn restore(&self, text: &str, block: usize, report: &mut Report) -> String {
+        if !self.spun {
+            return text.to_string();
+        }
+        let mut restored = shipped().restore(text, &self.evidence, block, report);
+        if let (Some(user), Some(evidence)) = (&self.settings.user_pairs, &self.user_evidence) {
+            restored = user.restore(&restored, evidence, block, report);
+        }
+        let proposals = propose(&restored, self.lang, self.settings);
+        apply(
+            &restored,
+            &proposals,
+            self.settings.aggressive,
+            block,
+            report,
+        )
+    }
+}
+
+/// Runs the pass over the body blocks: decides whether the page is spun and restores
+/// it. Returns the decision, to restore the title and metadata the same way.
+pub fn despin<'a>(
+    body: &mut [Block],
+    lang: Lang,
+    settings: &'a DespinSettings,
+    report: &mut Report,
+) -> Despin<'a> {
+    let page_text = body
+        .iter()
+        .map(|b| b.text.as_str())
+        .collect::<Vec<_>>()
+        .join("\n");
+    let verdict = gate::judge(&page_text, lang, settings);
+    report.spin_score = (verdict.score * 100.0).round() / 100.0;
+    report.despun = verdict.spun;
+    let despin = Despin {
+        lang,
+        settings,
+        evidence: shipped().page_evidence(&page_text),
+        user_evidence: settings
+            .user_pairs
+            .as_ref()
+            .map(|u| u.page_evidence(&page_text)),
+        spun: verdict.spun,
+    };
+    for block in body.iter_mut() {
+        block.text = despin.restore(&block.text, block.number, report);
+    }
+    despin
+}
+
+/// Despins one text on its own, as a page of one block: for tools and evaluation.
+pub fn despin_text(text: &str, lang: Lang, settings: &DespinSettings) -> (String, Report) {
+    let mut report = Report::default();
+    let mut blocks = [Block {
+        number: 1,
+        kind: super::extract::BlockKind::Paragraph,
+        text: text.to_string(),
+        link_density: 0.0,
+        chrome_hint: false,
+        boilerplate: false,
+    }];
+    despin(&mut blocks, lang, settings, &mut report);
+    let [block] = blocks;
+    (block.text, report)
+}
+
+/// Applies high-confidence proposals (and middle ones when `aggressive`), records
+/// middle ones otherwise as suspects, and leaves low ones alone.
+fn apply(
+    text: &str,
+    proposals: &[Proposal],
+    aggressive: bool,
+    block: usize,
+    report: &mut Report,
+) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    for proposal in proposals {
+        let confidence = proposal.confidence();
+        if confidence == Confidence::Low || proposal.start < last {
+            continue;
+        }
+        let weighed = Weighed {
+            from: text[proposal.start..proposal.end].to_string(),
+            to: proposal.original.clone(),
+            reason: proposal.reason.clone(),
+            confidence,
+        };
+        let applied = confidence == Confidence::High || aggressive;
+        if applied {
+            out.push_str(&text[last..proposal.start]);
+            out.push_str(&proposal.original);
+            last = proposal.end;
+        }
+        report.weighed(ChangeKind::SpunWordRestored, block, weighed, applied);
+    }
+    out.push_str(&text[last..]);
+    out
+}
+
+/// Keeps a capital first letter of the spun form on the original.
+pub(crate) fn match_case(found: &str, original: &str) -> String {
+    if found.starts_with(|c: char| c.is_uppercase()) {
+        let mut chars = original.chars();
+        chars
+            .next()
+            .map(|first| first.to_uppercase().chain(chars).collect())
+            .unwrap_or_default()
+    } else {
+        original.to_string()
+    }
+}

@@ -1,0 +1,140 @@
+//! Pass emoji: emoji pasted after clauses of formal prose (news, interviews). When the
+//! page's prose holds two or more, every emoji in the body goes (the injection also
+//! hits captions and bylines); a lone one in prose is suspect; a page whose prose has
+//! none keeps the emoji of its other lines.
+
+use super::pipeline::PageState;
+use super::report::ChangeKind;
+use super::{CleanSettings, Problem, prose};
+
+/// Whether `c` is an emoji or a part of one (variation selector, joiner, skin tone).
+pub fn is_emoji(c: char) -> bool {
+    matches!(c as u32,
+        0x1F000..=0x1FAFF      // pictographs, emoticons, flags, symbols, skin tones
+        | 0x2600..=0x27BF      // miscellaneous symbols and dingbats
+        | 0x2B00..=0x2BFF      // arrows and stars used as emoji (⭐)
+        | 0xFE0F | 0x200D | 0x20E3)
+}
+
+/// Removes emoji from prose when the page shows the pattern.
+pub fn run(state: &mut PageState, _settings: &CleanSettings) -> Result<(), Problem> {
+    let in_prose: usize = state
+        .body
+        .iter()
+        .filter(|b| prose::is_prose(b))
+        .map(|b| emoji_runs(&b.text).len())
+        .sum();
+    if in_prose == 0 {
+        return Ok(());
+    }
+    for block in &mut state.body {
+        if in_prose < 2 && !prose::is_prose(block) {
+            continue;
+        }
+        let runs = emoji_runs(&block.text);
+        if runs.is_empty() {
+            continue;
+        }
+        if in_prose < 2 {
+            for (start, end) in &runs {
+                state.report.suspect(
+                    ChangeKind::EmojiRemoved,
+                    block.number,
+                    &block.text[*start..*end],
+                    "one emoji in the prose: injection leaves many",
+                );
+            }
+            continue;
+        }
+        let mut out = String::with_capacity(block.text.len());
+        let mut last = 0;
+        for (start, end) in runs {
+            out.push_str(&block.text[last..start]);
+            state.report.push(
+                ChangeKind::EmojiRemoved,
+                block.number,
+                &block.text[start..end],
+            );
+            last = end;
+        }
+        out.push_str(&block.text[last..]);
+        block.text = out.replace("  ", " ").trim().to_string();
+    }
+    Ok(())
+}
+
+/// Byte ranges of runs of emoji (with the space before a run in Latin text).
+fn emoji_runs(text: &str) -> Vec<(usize, usize)> {
+    let mut runs: Vec<(usize, usize)> = Vec::new();
+    for (at, c) in text.char_indices() {
+        if !is_emoji(c) {
+            continue;
+        }
+        let end = at + c.len_utf8();
+        match runs.last_mut() {
+            Some(run) if run.1 == at => run.1 = end,
+            _ => {
+                let start = if text[..at].ends_with(' ') {
+                    at - 1
+                } else {
+                    at
+                };
+                runs.push((start, end));
+            }
+        }
+    }
+    runs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clean::extract::{Block, BlockKind};
+
+    fn state(texts: &[&str]) -> PageState {
+        PageState {
+            body: texts
+                .iter()
+                .enumerate()
+                .map(|(i, t)| Block {
+                    number: i + 1,
+                    kind: BlockKind::Paragraph,
+                    text: t.to_string(),
+                    link_density: 0.0,
+                    chrome_hint: false,
+                    boilerplate: false,
+                })
+                .collect(),
+            ..PageState::default()
+        }
+    }
+
+    #[test]
+    fn emoji_in_formal_prose_go() {
+        let mut page = state(&[
+            "市政府昨天公布了新的河道治理方案🔥，预计明年完成第一期工程👍👍。方案包括三个部分，涉及沿河的十二个街道。",
+            "The council approved the plan 🚀 on Monday, and the first phase will start in spring next year, officials said.",
+        ]);
+        run(&mut page, &CleanSettings::default()).expect("runs");
+        assert_eq!(
+            page.body[0].text,
+            "市政府昨天公布了新的河道治理方案，预计明年完成第一期工程。方案包括三个部分，涉及沿河的十二个街道。"
+        );
+        assert!(
+            page.body[1]
+                .text
+                .starts_with("The council approved the plan on Monday")
+        );
+        assert_eq!(page.report.count(ChangeKind::EmojiRemoved), 3);
+    }
+
+    #[test]
+    fn a_lone_emoji_is_only_suspect() {
+        let text =
+            "她笑着说这是她最喜欢的一张照片😊，拍的是小时候家门口的那条河，现在已经看不到了。";
+        let mut page = state(&[text]);
+        run(&mut page, &CleanSettings::default()).expect("runs");
+        assert_eq!(page.body[0].text, text);
+        assert_eq!(page.report.suspects.len(), 1);
+    }
+}

@@ -1,0 +1,228 @@
+//! The spam lexicons (`data/lexicon.txt`: porn and gambling words, zh in both scripts
+//! and en; `data/spam-brands.txt`: known spam brands) and the brand classes
+//! (`data/lexicon-patterns.txt`). A hit is evidence for the passes to weigh, never a
+//! removal by itself.
+
+use std::sync::OnceLock;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use regex::Regex;
+
+/// What a lexicon word is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Class {
+    /// Adult-content spam.
+    Porn,
+    /// Gambling spam.
+    Gambling,
+    /// A known spam brand.
+    Brand,
+}
+
+/// One lexicon word found in a text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Hit {
+    /// Byte offset of the start.
+    pub start: usize,
+    /// Byte offset of the end.
+    pub end: usize,
+    /// What the word is.
+    pub class: Class,
+}
+
+/// The compiled lexicons.
+pub struct Lexicon {
+    words: AhoCorasick,
+    classes: Vec<Class>,
+    bait: Vec<Regex>,
+    lead: Vec<Regex>,
+    suspect: Vec<Regex>,
+}
+
+impl Lexicon {
+    /// The shipped lexicons, compiled on first use.
+    pub fn global() -> &'static Lexicon {
+        static LEXICON: OnceLock<Lexicon> = OnceLock::new();
+        LEXICON.get_or_init(|| {
+            let mut words: Vec<String> = Vec::new();
+            let mut classes = Vec::new();
+            let mut class = Class::Gambling;
+            for line in super::data_lines(include_str!("data/lexicon.txt")) {
+                match line {
+                    "@porn" => class = Class::Porn,
+                    "@gambling" => class = Class::Gambling,
+                    word => {
+                        words.push(word.to_lowercase());
+                        classes.push(class);
+                    }
+                }
+            }
+            for brand in super::data_lines(include_str!("data/spam-brands.txt")) {
+                words.push(brand.to_lowercase());
+                classes.push(Class::Brand);
+            }
+            let mut bait = Vec::new();
+            let mut lead = Vec::new();
+            let mut suspect = Vec::new();
+            let mut group = &mut bait;
+            for line in super::data_lines(include_str!("data/lexicon-patterns.txt")) {
+                match line {
+                    "@bait" => group = &mut bait,
+                    "@lead" => group = &mut lead,
+                    "@suspect" => group = &mut suspect,
+                    pattern => group.push(Regex::new(pattern).expect("lexicon pattern compiles")),
+                }
+            }
+            Lexicon {
+                words: AhoCorasickBuilder::new()
+                    .ascii_case_insensitive(true)
+                    .match_kind(MatchKind::LeftmostLongest)
+                    .build(&words)
+                    .expect("lexicon compiles"),
+                classes,
+                bait,
+                lead,
+                suspect,
+            }
+        })
+    }
+
+    /// Every lexicon word in `text`, leftmost longest, Latin words on word boundaries.
+    pub fn hits(&self, text: &str) -> Vec<Hit> {
+        self.words
+            .find_iter(text)
+            .filter(|m| latin_boundary(text, m.start(), m.end()))
+            .map(|m| Hit {
+                start: m.start(),
+                end: m.end(),
+                class: self.classes[m.pattern().as_usize()],
+            })
+            .collect()
+    }
+
+    /// Brand names with bait (`星河体育注册`, `luckybet login`): byte ranges.
+    pub fn bait_brands(&self, text: &str) -> Vec<(usize, usize)> {
+        let mut found: Vec<(usize, usize)> = self
+            .bait
+            .iter()
+            .flat_map(|r| r.find_iter(text).map(|m| (m.start(), m.end())))
+            .collect();
+        found.sort_unstable();
+        found.dedup_by(|b, a| b.0 < a.1);
+        found
+    }
+
+    /// Gambling-brand shapes without bait (`星河体育`): byte ranges, leaving out
+    /// dictionary words and names of institutions (`北京体育大学`: the shape followed
+    /// by a word that forms one with its ending).
+    pub fn suspect_brands(&self, text: &str) -> Vec<(usize, usize)> {
+        let dict = super::dict::Dictionary::global();
+        self.suspect
+            .iter()
+            .flat_map(|r| r.find_iter(text))
+            .filter(|m| !dict.contains_any_script(m.as_str()))
+            .filter(|m| {
+                let ending: String = m.as_str().chars().skip(2).collect();
+                let next: String = text[m.end()..].chars().take(2).collect();
+                !dict.contains_any_script(&format!("{ending}{next}"))
+            })
+            .map(|m| (m.start(), m.end()))
+            .collect()
+    }
+
+    /// The length in bytes of a brand lead at the start of `text` (`某某平台消息：`).
+    pub fn lead(&self, text: &str) -> Option<usize> {
+        self.lead.iter().find_map(|r| r.find(text).map(|m| m.end()))
+    }
+
+    /// The share of `text`'s letters covered by lexicon words and bait brands.
+    pub fn spam_share(&self, text: &str) -> f32 {
+        let letters = text.chars().filter(|c| c.is_alphanumeric()).count();
+        if letters == 0 {
+            return 0.0;
+        }
+        let mut covered = vec![false; text.len()];
+        let ranges = self
+            .hits(text)
+            .into_iter()
+            .map(|h| (h.start, h.end))
+            .chain(self.bait_brands(text));
+        for (start, end) in ranges {
+            covered[start..end].iter_mut().for_each(|c| *c = true);
+        }
+        let spam = text
+            .char_indices()
+            .filter(|(i, c)| c.is_alphanumeric() && covered[*i])
+            .count();
+        spam as f32 / letters as f32
+    }
+
+    /// Whether a line is spam through and through: a line without a sentence whose
+    /// letters are a third lexicon words (or that holds two of them), or any line that
+    /// is more than half lexicon words.
+    pub fn is_spam_line(&self, text: &str) -> bool {
+        let hits = self.hits(text).len() + self.bait_brands(text).len();
+        if hits == 0 {
+            return false;
+        }
+        let share = self.spam_share(text);
+        let sentence = text.contains(['。', '，', '！', '？', '；'])
+            || text.contains(", ")
+            || text.contains(". ")
+            || text.trim_end().ends_with(['.', '!', '?']);
+        share > 0.5 || !sentence && (share >= 0.34 || hits >= 2)
+    }
+}
+
+/// Latin words match whole: `bet now` not inside `alphabet nowhere`.
+fn latin_boundary(text: &str, start: usize, end: usize) -> bool {
+    let word = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
+    let first = text[start..].chars().next();
+    let last = text[..end].chars().next_back();
+    (!word(first) || !word(text[..start].chars().next_back()))
+        && (!word(last) || !word(text[end..].chars().next()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_are_found_in_both_scripts_and_english() {
+        let lexicon = Lexicon::global();
+        for (text, class) in [
+            ("最新百家乐平台", Class::Gambling),
+            ("最新百家樂平臺", Class::Gambling),
+            ("Best Online Casino bonus", Class::Gambling),
+            ("免费午夜影院", Class::Porn),
+            ("华体会", Class::Brand),
+        ] {
+            let hits = lexicon.hits(text);
+            assert!(hits.iter().any(|h| h.class == class), "{text}: {hits:?}");
+        }
+        assert!(lexicon.hits("the alphabet nowhere").is_empty());
+    }
+
+    #[test]
+    fn bait_brands_need_bait() {
+        let lexicon = Lexicon::global();
+        assert_eq!(lexicon.bait_brands("毕业于星河体育注册学院").len(), 1);
+        assert_eq!(lexicon.bait_brands("畢業於星河體育官網").len(), 1);
+        assert!(lexicon.bait_brands("北京体育大学的老师").is_empty());
+        assert_eq!(
+            lexicon.lead("星河平台消息：今天"),
+            Some("星河平台消息：".len())
+        );
+    }
+
+    #[test]
+    fn spam_lines_are_told_from_prose() {
+        let lexicon = Lexicon::global();
+        assert!(lexicon.is_spam_line("百家乐 老虎机 真人荷官"));
+        assert!(lexicon.is_spam_line("Online Casino | Free Spins"));
+        assert!(!lexicon.is_spam_line(
+            "他在澳门的娱乐城工作了十年，见过百家乐桌边的各种人，也见过这个行业的变化。"
+        ));
+        assert!(!lexicon.is_spam_line("记者：百家乐和老虎机，哪个对赌场更重要？"));
+    }
+}

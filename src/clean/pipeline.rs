@@ -1,0 +1,156 @@
+//! The cleaner's passes as a list over one page state. Each pass is a module with a
+//! `run(&mut PageState, &CleanSettings)` function; adding a pass is adding a module and
+//! one line to [`PASSES`].
+
+use super::chrome::Role;
+use super::despin::{self, SpinTable};
+use super::extract::{Block, Page};
+use super::metadata::Metadata;
+use super::report::Report;
+use super::{
+    CleanSettings, Lang, Problem, emoji, flatten, foreign, junk, layout, metadata, pinyin, prose,
+    sanitize, spam,
+};
+
+/// Everything known about one page while the passes run.
+#[derive(Debug, Default)]
+pub struct PageState {
+    /// The input's file name (extension and all).
+    pub file_name: String,
+    /// The page as extracted: blocks and `<head>` metadata.
+    pub page: Page,
+    /// The title block, once the layout pass found it.
+    pub title_index: Option<usize>,
+    /// The role of each block of `page`, once laid out.
+    pub roles: Vec<Role>,
+    /// The hijacking site's brands, learned from the page or given.
+    pub brands: Vec<String>,
+    /// The chrome blocks' text, one a line (where bait domains are learned).
+    pub chrome_text: String,
+    /// The front matter found so far.
+    pub meta: Metadata,
+    /// The article's blocks, from the layout pass on.
+    pub body: Vec<Block>,
+    /// The body text as laid out, before any text pass (for the diff).
+    pub before: String,
+    /// The article's language.
+    pub lang: Option<Lang>,
+    /// The site's own spinner pairs, compiled.
+    pub user_spin: Option<SpinTable>,
+    /// Every change and suspect.
+    pub report: Report,
+}
+
+impl PageState {
+    /// The body's text, blocks joined by a line break.
+    pub fn body_text(&self) -> String {
+        self.body
+            .iter()
+            .map(|b| b.text.as_str())
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    /// The language, Chinese until the metadata pass has decided.
+    pub fn language(&self) -> Lang {
+        self.lang.unwrap_or(Lang::Zh)
+    }
+
+    /// Drops body blocks a pass emptied.
+    pub fn drop_empty_blocks(&mut self) {
+        self.body.retain(|b| !b.text.trim().is_empty());
+    }
+}
+
+/// One pass: a name (for messages and the README) and its function.
+pub struct Pass {
+    /// What the pass is called.
+    pub name: &'static str,
+    /// Runs the pass; an error stops the page.
+    pub run: fn(&mut PageState, &CleanSettings) -> Result<(), Problem>,
+}
+
+/// The passes, in order. Decoding and extraction come before (they make the state);
+/// formatting comes after (it turns the state into an article).
+pub const PASSES: &[Pass] = &[
+    Pass {
+        name: "sanitize",
+        run: sanitize::run,
+    },
+    Pass {
+        name: "flatten",
+        run: flatten::run,
+    },
+    Pass {
+        name: "layout",
+        run: layout::run,
+    },
+    Pass {
+        name: "metadata",
+        run: metadata::run,
+    },
+    Pass {
+        name: "prose",
+        run: prose::run,
+    },
+    Pass {
+        name: "spam",
+        run: spam::run,
+    },
+    Pass {
+        name: "pinyin",
+        run: pinyin::run,
+    },
+    Pass {
+        name: "emoji",
+        run: emoji::run,
+    },
+    Pass {
+        name: "junk",
+        run: junk::run,
+    },
+    Pass {
+        name: "foreign",
+        run: foreign::run,
+    },
+    Pass {
+        name: "despin",
+        run: despin_pass,
+    },
+];
+
+/// Runs every pass in order.
+pub fn run(state: &mut PageState, settings: &CleanSettings) -> Result<(), Problem> {
+    for pass in PASSES {
+        (pass.run)(state, settings)?;
+        state.drop_empty_blocks();
+    }
+    Ok(())
+}
+
+/// Despin: the page gate decides whether the page was spun; if so the pair tables and
+/// the language models restore the body and the metadata (see [`despin`]).
+fn despin_pass(state: &mut PageState, settings: &CleanSettings) -> Result<(), Problem> {
+    let despin_settings = despin::DespinSettings {
+        aggressive: settings.aggressive,
+        user_pairs: state.user_spin.take(),
+        thesaurus: settings.thesaurus.clone(),
+    };
+    let lang = state.language();
+    let despun = despin::despin(&mut state.body, lang, &despin_settings, &mut state.report);
+    state.meta.title = despun.restore(&state.meta.title, 0, &mut state.report);
+    // Names in the front matter are restored too, but they are not body changes.
+    let mut names = Report::default();
+    state.meta.publication = state
+        .meta
+        .publication
+        .as_deref()
+        .map(|p| despun.restore(p, 0, &mut names));
+    state.meta.interviewees = state
+        .meta
+        .interviewees
+        .iter()
+        .map(|n| despun.restore(n, 0, &mut names))
+        .collect();
+    Ok(())
+}

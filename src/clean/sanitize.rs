@@ -1,0 +1,169 @@
+//! Pass sanitize: what no article text holds. Characters XML 1.0 forbids (control
+//! characters break feeds), HTML tags that leaked into the text as text
+//! (`<cite id=…>`), and image file names and image credits pasted inline
+//! (`IMG_2041.jpg`, `（图片来源：网络）`).
+
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+use super::pipeline::PageState;
+use super::report::{ChangeKind, Report};
+use super::{CleanSettings, Problem};
+
+struct Patterns {
+    tag: Regex,
+    image: Regex,
+    image_line: Regex,
+    credit: Regex,
+}
+
+fn patterns() -> &'static Patterns {
+    static PATTERNS: OnceLock<Patterns> = OnceLock::new();
+    PATTERNS.get_or_init(|| {
+        let re = |p: &str| Regex::new(p).expect("sanitize pattern compiles");
+        Patterns {
+            // Only names of real HTML elements: `a < b` and `<未经授权>` are text.
+            tag: re(
+                r"(?i)</?(?:a|abbr|b|br|cite|code|div|em|font|h[1-6]|i|img|p|section|small|span|strong|sup|sub|table|td|tr|u|ul|li|figure|figcaption|iframe|script|style)(?:\s+[a-z-]+(?:\s*=\s*(?:&quot;[^&]*&quot;|&#39;[^&]*&#39;|[^\s>]+))?)*\s*/?>|</?(?:cite|span|font|figcaption)(?:\s[^<>]{0,200})?>|[?？]?/(?:p|div|span|strong|em|li|td|tr|table|section|article)>",
+            ),
+            image: re(
+                r"(?i)(?:[(（\[【]\s*)?(?-u:\b)[a-z0-9_\-.]{1,64}\.(?:jpe?g|png|gif|webp|bmp)(?-u:\b)(?:\s*[)）\]】])?|(?:[(（\[【]\s*)?图片?\d{0,3}\.(?:jpe?g|png|gif|webp)(?:\s*[)）\]】])?",
+            ),
+            // A file name standing as a line of its own may have a name in any script.
+            image_line: re(r"(?i)^[\p{L}\p{N}_\-. ]{1,48}\.(?:jpe?g|png|gif|webp|bmp)$"),
+            credit: re(
+                r"(?i)[(（【\[]\s*(?:图片?来源|圖片?來源|图源|圖源|图片源自网络|圖片源自網絡|图/[^)）】\]]{1,20}|圖/[^)）】\]]{1,20}|photo(?: credit)?:|image:|credit:)[^)）】\]]{0,40}[)）】\]]",
+            ),
+        }
+    })
+}
+
+/// Whether XML 1.0 allows the character in text: tab, line breaks and everything
+/// from U+0020 except U+FFFE and U+FFFF.
+pub fn xml_allowed(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && !matches!(c, '\u{fffe}' | '\u{ffff}'))
+}
+
+/// Drops forbidden characters, leaked tags and inline image names from every block,
+/// and from the `<head>` values the metadata pass reads.
+pub fn run(state: &mut PageState, _settings: &CleanSettings) -> Result<(), Problem> {
+    let report = &mut state.report;
+    for block in &mut state.page.blocks {
+        block.text = sanitize_text(&block.text, block.number, report);
+    }
+    let head = &mut state.page.head;
+    for value in [
+        &mut head.title,
+        &mut head.og_title,
+        &mut head.site_name,
+        &mut head.author,
+    ]
+    .into_iter()
+    .flatten()
+    {
+        *value = value.chars().filter(|c| xml_allowed(*c)).collect();
+    }
+    Ok(())
+}
+
+/// One block's text with forbidden characters, leaked tags and image names removed.
+pub fn sanitize_text(text: &str, block: usize, report: &mut Report) -> String {
+    let mut out: String = text.chars().filter(|c| xml_allowed(*c)).collect();
+    let dropped = text.chars().count() - out.chars().count();
+    if dropped > 0 {
+        report.push_noted(
+            ChangeKind::ControlCharacterRemoved,
+            block,
+            format!("{dropped} character(s)"),
+            "control characters XML 1.0 forbids (they break feeds)",
+        );
+    }
+    let patterns = patterns();
+    if patterns.image_line.is_match(out.trim()) {
+        report.push_noted(
+            ChangeKind::ImageNameRemoved,
+            block,
+            out.trim(),
+            "an image file name standing as a line",
+        );
+        return String::new();
+    }
+    for (regex, kind, reason) in [
+        (
+            &patterns.tag,
+            ChangeKind::LeakedTagRemoved,
+            "an HTML tag shown as text",
+        ),
+        (
+            &patterns.credit,
+            ChangeKind::ImageNameRemoved,
+            "an image credit inside the text",
+        ),
+        (
+            &patterns.image,
+            ChangeKind::ImageNameRemoved,
+            "an image file name inside the text",
+        ),
+    ] {
+        if !regex.is_match(&out) {
+            continue;
+        }
+        for m in regex.find_iter(&out) {
+            report.push_noted(kind, block, m.as_str(), reason);
+        }
+        out = tidy(&regex.replace_all(&out, ""));
+    }
+    out
+}
+
+/// Collapses the double spaces a cut leaves.
+fn tidy(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c == ' ' && (out.ends_with(' ') || out.is_empty()) {
+            continue;
+        }
+        out.push(c);
+    }
+    out.trim_end().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn clean(text: &str) -> (String, Report) {
+        let mut report = Report::default();
+        (sanitize_text(text, 1, &mut report), report)
+    }
+
+    #[test]
+    fn control_characters_go() {
+        let (text, report) = clean("河流\u{7}与\u{c}城市\u{1b}[0m。\t好");
+        assert_eq!(text, "河流与城市[0m。\t好");
+        assert_eq!(report.count(ChangeKind::ControlCharacterRemoved), 1);
+    }
+
+    #[test]
+    fn leaked_tags_go_but_comparisons_stay() {
+        let (text, report) = clean("他说<cite id=\"c3\">这很重要</cite>。a < b 且 b > c。");
+        assert_eq!(text, "他说这很重要。a < b 且 b > c。");
+        assert_eq!(report.count(ChangeKind::LeakedTagRemoved), 2);
+        assert_eq!(clean("《未经授权》<不是标签>").0, "《未经授权》<不是标签>");
+        assert_eq!(clean("我们的年轻人。?/p>").0, "我们的年轻人。");
+        assert_eq!(clean("and/or 1/2 km/h").0, "and/or 1/2 km/h");
+    }
+
+    #[test]
+    fn image_names_and_credits_go() {
+        let (text, report) = clean("河边的老房子IMG_2041.jpg（图片来源：网络）已经修好了。");
+        assert_eq!(text, "河边的老房子已经修好了。");
+        assert_eq!(report.count(ChangeKind::ImageNameRemoved), 2);
+        let (text, _) =
+            clean("The old mill (photo: Ada Quill) stands by river-mill_03.JPG the weir.");
+        assert_eq!(text, "The old mill stands by the weir.");
+        assert_eq!(clean("版本 v1.2.3 发布了。").0, "版本 v1.2.3 发布了。");
+        assert_eq!(clean("張2.png").0, "");
+    }
+}

@@ -1,0 +1,180 @@
+//! Folding: the character-by-character normal form that both the index and a query are
+//! brought to, so that `Café`, `cafe` and `ＣＡＦＥ` meet, and so do `數據` and `数据`.
+//!
+//! Each character folds to exactly one character, so a position in folded text is the
+//! same position in the original, which lets the search page mark matches in the text
+//! it shows. `static/search.js` folds queries the same way: compatibility decomposition
+//! (width, ligatures, diacritics: first character of NFKD) for characters below U+3000
+//! and full-width forms, then lower case, then the traditional → simplified table.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use unicode_normalization::UnicodeNormalization;
+
+/// OpenCC's character tables (Apache-2.0), one `traditional<TAB>simplified…` a line.
+const T2S_TABLE: &str = include_str!("data/opencc-t2s.txt");
+
+/// The first and one past the last code point of the dense part of the table: the CJK
+/// ideographs of the Basic Multilingual Plane, where nearly every entry lies.
+const DENSE_START: u32 = 0x3400;
+const DENSE_END: u32 = 0xA000;
+
+/// The traditional → simplified table, read once.
+struct ScriptTable {
+    /// `dense[c - DENSE_START]` is the folded character, or `'\0'` for itself.
+    dense: Vec<char>,
+    /// Entries outside the dense range.
+    sparse: HashMap<char, char>,
+}
+
+static SCRIPT_TABLE: LazyLock<ScriptTable> = LazyLock::new(|| ScriptTable::parse(T2S_TABLE));
+
+impl ScriptTable {
+    fn parse(text: &str) -> ScriptTable {
+        // Earlier groups win: the variant groups only add characters TSCharacters lacks,
+        // and then point at a standard traditional form that TSCharacters folds further.
+        let mut first: HashMap<char, char> = HashMap::new();
+        for line in text.lines().filter(|l| !l.starts_with('#')) {
+            let mut fields = line.split('\t');
+            let key = fields.next().and_then(single_char);
+            let value = fields
+                .next()
+                .and_then(|v| v.split(' ').next())
+                .and_then(single_char);
+            if let (Some(key), Some(value)) = (key, value) {
+                first.entry(key).or_insert(value);
+            }
+        }
+        let mut table = ScriptTable {
+            dense: vec!['\0'; (DENSE_END - DENSE_START) as usize],
+            sparse: HashMap::new(),
+        };
+        for (&key, &value) in &first {
+            let mut target = value;
+            if let Some(&further) = first.get(&value) {
+                target = further;
+            }
+            if target == key {
+                continue;
+            }
+            match dense_slot(key) {
+                Some(slot) => table.dense[slot] = target,
+                None => {
+                    table.sparse.insert(key, target);
+                }
+            }
+        }
+        table
+    }
+
+    fn get(&self, c: char) -> Option<char> {
+        match dense_slot(c) {
+            Some(slot) => Some(self.dense[slot]).filter(|&t| t != '\0'),
+            None if self.sparse.is_empty() => None,
+            None => self.sparse.get(&c).copied(),
+        }
+    }
+}
+
+fn dense_slot(c: char) -> Option<usize> {
+    let code = c as u32;
+    (DENSE_START..DENSE_END)
+        .contains(&code)
+        .then(|| (code - DENSE_START) as usize)
+}
+
+fn single_char(field: &str) -> Option<char> {
+    let mut chars = field.chars();
+    let c = chars.next()?;
+    chars.next().is_none().then_some(c)
+}
+
+/// Folds one character. Combining marks fold to `None` (they are dropped, which is how
+/// `é` written as `e` + U+0301 meets `e`).
+pub fn fold_char(c: char) -> Option<char> {
+    if c.is_ascii() {
+        return Some(c.to_ascii_lowercase());
+    }
+    let code = c as u32;
+    if (DENSE_START..DENSE_END).contains(&code) {
+        // Ideographs have no case and no decomposition: only the script table applies.
+        return Some(SCRIPT_TABLE.get(c).unwrap_or(c));
+    }
+    let base = if code < 0x3000 || (0xFF00..=0xFFEF).contains(&code) {
+        if unicode_normalization::char::is_combining_mark(c) {
+            return None;
+        }
+        c.nfkd().next().unwrap_or(c)
+    } else {
+        c
+    };
+    let lower = base.to_lowercase().next().unwrap_or(base);
+    Some(SCRIPT_TABLE.get(lower).unwrap_or(lower))
+}
+
+/// Folds a whole string (for titles, names and queries in tests).
+pub fn fold(text: &str) -> String {
+    text.chars().filter_map(fold_char).collect()
+}
+
+/// The traditional characters whose folded form is in `wanted`, as (traditional,
+/// simplified) pairs in code point order: the part of the table a search page needs
+/// to fold the queries that can match this archive.
+pub fn script_pairs_for(wanted: impl Fn(char) -> bool) -> Vec<(char, char)> {
+    let table = &*SCRIPT_TABLE;
+    let mut pairs: Vec<(char, char)> = table
+        .dense
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| **t != '\0')
+        .filter_map(|(slot, &t)| Some((char::from_u32(DENSE_START + slot as u32)?, t)))
+        .chain(table.sparse.iter().map(|(&k, &v)| (k, v)))
+        .filter(|&(_, t)| wanted(t))
+        .collect();
+    pairs.sort_unstable();
+    pairs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn case_width_and_diacritics_fold() {
+        assert_eq!(fold("Café"), "cafe");
+        assert_eq!(fold("CAFE\u{301}"), "cafe");
+        assert_eq!(fold("ＡＩ２０２４"), "ai2024");
+        assert_eq!(fold("Łódź Ørsted"), "łodz ørsted");
+        assert_eq!(fold("ΣΟΦΙΑ"), "σοφια");
+    }
+
+    #[test]
+    fn traditional_folds_to_simplified() {
+        assert_eq!(fold("數據中心"), "数据中心");
+        assert_eq!(fold("冰川與譯者"), "冰川与译者");
+        assert_eq!(fold("数据中心"), "数据中心");
+        // A Taiwan variant goes through the standard traditional form.
+        assert_eq!(fold("偽"), "伪");
+    }
+
+    #[test]
+    fn kana_and_hangul_are_left_alone() {
+        assert_eq!(fold("がくせい한국"), "がくせい한국");
+    }
+
+    #[test]
+    fn every_character_folds_to_one() {
+        let text = "Émile 說：ﬁne “數據” ①";
+        let folded: Vec<char> = text.chars().filter_map(fold_char).collect();
+        assert_eq!(folded.len(), text.chars().count());
+    }
+
+    #[test]
+    fn pairs_cover_only_wanted_targets() {
+        let pairs = script_pairs_for(|c| c == '数' || c == '据');
+        assert!(pairs.contains(&('數', '数')));
+        assert!(pairs.contains(&('據', '据')));
+        assert!(pairs.iter().all(|&(_, s)| s == '数' || s == '据'));
+    }
+}

@@ -1,0 +1,180 @@
+//! Tokenising folded text into index terms.
+//!
+//! Two kinds of term, so that Chinese works without a word list and English works
+//! while typing:
+//! - **words**: runs of letters and digits outside the ideographic scripts (`sora`,
+//!   `2024`, `łodz`), matched by prefix;
+//! - **grams**: every character of an ideographic run (Chinese, kana, hangul) and every
+//!   pair of neighbours. A query of one character looks up its unigram, a longer one the
+//!   bigrams it is made of, so any substring of the text can be found.
+//!
+//! `static/search.js` splits queries by the same rules.
+
+use super::fold::fold_char;
+
+/// Words longer than this are cut: nobody types them, and they bloat the index.
+pub const MAX_WORD_CHARS: usize = 32;
+
+/// A gram as one number: the first character in the high bits, the second (or 0 for a
+/// unigram) in the low 21 bits. Ordering by this number orders grams as their strings.
+pub type GramKey = u64;
+
+/// The key of the unigram `c`.
+pub fn unigram(c: char) -> GramKey {
+    (c as u64) << 21
+}
+
+/// The key of the bigram `a b`.
+pub fn bigram(a: char, b: char) -> GramKey {
+    ((a as u64) << 21) | b as u64
+}
+
+/// The gram a key stands for, as text.
+pub fn gram_text(key: GramKey) -> String {
+    let first = char::from_u32((key >> 21) as u32);
+    let second = char::from_u32((key & 0x1F_FFFF) as u32).filter(|&c| c != '\0');
+    first.into_iter().chain(second).collect()
+}
+
+/// Whether `c` belongs to a script written without spaces, indexed by character:
+/// CJK ideographs, kana, bopomofo and hangul.
+pub fn is_ideographic(c: char) -> bool {
+    matches!(c as u32,
+        0x3005..=0x3007      // 々 〆 〇
+        | 0x3040..=0x30FA    // hiragana, katakana
+        | 0x30FC..=0x30FF    // prolonged sound mark, katakana extensions
+        | 0x3100..=0x312F    // bopomofo
+        | 0x31F0..=0x31FF    // katakana phonetic extensions
+        | 0x3400..=0x4DBF    // extension A
+        | 0x4E00..=0x9FFF    // unified ideographs
+        | 0xAC00..=0xD7AF    // hangul syllables
+        | 0xF900..=0xFAFF    // compatibility ideographs
+        | 0x20000..=0x3FFFF  // extensions B and later
+    )
+}
+
+fn is_word_char(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric()
+    } else {
+        c.is_alphanumeric() && !is_ideographic(c)
+    }
+}
+
+/// Receives the terms of a text, in order of appearance (repeats included).
+pub trait TermSink {
+    /// A unigram or bigram of an ideographic run.
+    fn gram(&mut self, key: GramKey);
+    /// A folded word.
+    fn word(&mut self, word: &str);
+}
+
+/// Folds `text` and hands each of its terms to `sink`. `scratch` is reused between calls
+/// to avoid allocating a word buffer per text.
+pub fn tokenize(text: &str, scratch: &mut String, sink: &mut impl TermSink) {
+    scratch.clear();
+    let mut word_chars = 0;
+    let mut previous_ideograph: Option<char> = None;
+    for c in text.chars() {
+        let Some(c) = fold_char(c) else {
+            continue;
+        };
+        if is_word_char(c) {
+            if word_chars < MAX_WORD_CHARS {
+                scratch.push(c);
+                word_chars += 1;
+            }
+            previous_ideograph = None;
+            continue;
+        }
+        if !scratch.is_empty() {
+            sink.word(scratch);
+            scratch.clear();
+            word_chars = 0;
+        }
+        if is_ideographic(c) {
+            sink.gram(unigram(c));
+            if let Some(previous) = previous_ideograph {
+                sink.gram(bigram(previous, c));
+            }
+            previous_ideograph = Some(c);
+        } else {
+            previous_ideograph = None;
+        }
+    }
+    if !scratch.is_empty() {
+        sink.word(scratch);
+        scratch.clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Default)]
+    struct Collect(Vec<String>);
+
+    impl TermSink for Collect {
+        fn gram(&mut self, key: GramKey) {
+            self.0.push(gram_text(key));
+        }
+        fn word(&mut self, word: &str) {
+            self.0.push(word.to_string());
+        }
+    }
+
+    fn terms(text: &str) -> Vec<String> {
+        let mut sink = Collect::default();
+        tokenize(text, &mut String::new(), &mut sink);
+        sink.0
+    }
+
+    #[test]
+    fn chinese_gives_unigrams_and_bigrams() {
+        assert_eq!(
+            terms("冰川数据"),
+            ["冰", "川", "冰川", "数", "川数", "据", "数据"]
+        );
+    }
+
+    #[test]
+    fn punctuation_and_latin_break_ideographic_runs() {
+        assert_eq!(terms("译，者"), ["译", "者"]);
+        assert_eq!(terms("用Sora模型"), ["用", "sora", "模", "型", "模型"]);
+    }
+
+    #[test]
+    fn words_are_folded_and_split_on_punctuation() {
+        assert_eq!(
+            terms("Émile's GPT-4o, naïve ＡＩ"),
+            ["emile", "s", "gpt", "4o", "naive", "ai"]
+        );
+    }
+
+    #[test]
+    fn traditional_text_indexes_as_simplified() {
+        assert_eq!(terms("數據"), terms("数据"));
+    }
+
+    #[test]
+    fn long_words_are_cut() {
+        let long = "a".repeat(100);
+        assert_eq!(terms(&long), ["a".repeat(MAX_WORD_CHARS)]);
+    }
+
+    #[test]
+    fn gram_keys_sort_like_their_text() {
+        let mut keys = [
+            bigram('数', '据'),
+            unigram('数'),
+            unigram('冰'),
+            bigram('冰', '川'),
+        ];
+        keys.sort_unstable();
+        let texts: Vec<String> = keys.iter().map(|&k| gram_text(k)).collect();
+        let mut sorted = texts.clone();
+        sorted.sort();
+        assert_eq!(texts, sorted);
+    }
+}

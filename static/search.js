@@ -1,0 +1,439 @@
+// Verbatim search. Runs in the reader's browser over the index `verbatim build` writes
+// under search/ (see src/search/ for the format); talks to nothing but this site.
+// On every page: `/` focuses the search box. On the search page: runs `?q=` on load,
+// keeps the address in step with the box, lists ranked results with marked snippets.
+(() => {
+  'use strict';
+  const doc = document;
+
+  doc.addEventListener('keydown', (event) => {
+    if (event.key !== '/' || event.ctrlKey || event.metaKey || event.altKey) return;
+    const target = event.target;
+    if (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName)) return;
+    const box = doc.querySelector('[data-search-box]');
+    if (!box) return;
+    event.preventDefault();
+    box.focus();
+    box.select();
+  });
+
+  const list = doc.getElementById('search-results');
+  const input = doc.getElementById('search-input');
+  if (!list || !input) return;
+  const status = doc.getElementById('search-status');
+  const moreButton = doc.getElementById('search-more');
+  const siteBase = list.dataset.base || '/';
+  const indexUrl = list.dataset.index;
+  const indexBase = indexUrl.slice(0, indexUrl.lastIndexOf('/') + 1);
+  const PAGE_SIZE = 10;
+  const MAX_WORD = 32;
+  // Scripts written without spaces, indexed by character (as src/search/tokens.rs).
+  const IDEOGRAPHIC = /[\u3005-\u3007\u3040-\u30fa\u30fc-\u30ff\u3100-\u312f\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\u{20000}-\u{3ffff}]/u;
+  const WORD = /[\p{Alphabetic}\p{N}]/u;
+  const MARK = /\p{M}/u;
+  // Interface strings come from the page (data-loading, data-results-one, …).
+  const say = (key, values = {}) =>
+    (list.dataset[key] || key).replace(/\{(\w)\}/g, (_, name) => values[name] ?? '');
+
+  // Fetches each file once per page view.
+  const fetched = new Map();
+  const load = (url, kind = 'json') => {
+    if (!fetched.has(url)) {
+      fetched.set(url, fetch(url, kind === 'json' ? {} : { cache: 'no-cache' }).then((response) => {
+        if (!response.ok) throw new Error(`${url}: ${response.status}`);
+        return kind === 'text' ? response.text() : response.json();
+      }));
+    }
+    return fetched.get(url);
+  };
+  const manifest = fetch(indexUrl, { cache: 'no-cache' }).then((response) => {
+    if (!response.ok) throw new Error(`${indexUrl}: ${response.status}`);
+    return response.json();
+  });
+
+  // Folding, one character to one, as src/search/fold.rs.
+  const scriptPairs = new Map();
+  let pairsLoaded = null;
+  const loadPairs = (index) => {
+    if (!pairsLoaded) {
+      pairsLoaded = index.fold
+        ? load(`${indexBase}f/${index.fold}.json`).then((pairs) => {
+          const chars = Array.from(pairs);
+          for (let i = 0; i + 1 < chars.length; i += 2) scriptPairs.set(chars[i], chars[i + 1]);
+        })
+        : Promise.resolve();
+    }
+    return pairsLoaded;
+  };
+  const foldChar = (c) => {
+    const code = c.codePointAt(0);
+    if (code < 128) return c.toLowerCase();
+    if (code < 0x3000 || (code >= 0xff00 && code <= 0xffef)) {
+      if (MARK.test(c)) return '';
+      c = String.fromCodePoint(c.normalize('NFKD').codePointAt(0));
+    }
+    c = String.fromCodePoint(c.toLowerCase().codePointAt(0));
+    return scriptPairs.get(c) || c;
+  };
+  // The folded text and, for each of its UTF-16 units, the index of its source character.
+  const foldText = (text) => {
+    const chars = Array.from(text);
+    let folded = '';
+    const source = [];
+    chars.forEach((c, i) => {
+      const f = foldChar(c);
+      folded += f;
+      for (let k = 0; k < f.length; k++) source.push(i);
+    });
+    return { chars, folded, source };
+  };
+
+  // A query's terms: words (prefix-matched) and ideographic runs (substrings).
+  const parse = (folded) => {
+    const words = [];
+    const runs = [];
+    let word = '';
+    let run = '';
+    const flush = () => {
+      if (word) words.push(Array.from(word).slice(0, MAX_WORD).join(''));
+      if (run) runs.push(run);
+      word = run = '';
+    };
+    for (const c of folded) {
+      if (IDEOGRAPHIC.test(c)) {
+        if (word) flush();
+        run += c;
+      } else if (WORD.test(c)) {
+        if (run) flush();
+        word += c;
+      } else flush();
+    }
+    flush();
+    return { words: [...new Set(words)], runs: [...new Set(runs)] };
+  };
+
+  const shardOf = (index, term) => {
+    let low = 0;
+    let high = index.shards.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >> 1;
+      if (index.shards[middle][0] <= term) low = middle;
+      else high = middle - 1;
+    }
+    return low;
+  };
+  const shard = (index, i) => load(`${indexBase}t/${index.shards[i][1]}.json`);
+
+  // Posting lists decode to Map(article → field bits).
+  const decode = (list) => {
+    const docs = new Map();
+    let doc = 0;
+    for (const value of list) {
+      doc += Math.floor(value / 32);
+      docs.set(doc, value & 31);
+    }
+    return docs;
+  };
+  const weight = (bits) => (bits & 16 ? 8 : 0) + (bits & 8 ? 5 : 0) + Math.log2(1 + (bits & 7));
+
+  // Scores of the articles holding `term`: a word by prefix (two letters or more), or a gram.
+  const lookup = async (index, term, prefix) => {
+    const first = shardOf(index, term);
+    const found = [];
+    if (!prefix) {
+      const entries = await shard(index, first);
+      if (entries[term]) found.push([entries[term], 1]);
+    } else {
+      const end = term + '\uffff';
+      let last = first;
+      while (last + 1 < index.shards.length && index.shards[last + 1][0] < end && last - first < 8) last++;
+      const shards = await Promise.all(Array.from({ length: last - first + 1 }, (_, k) => shard(index, first + k)));
+      for (const entries of shards) {
+        for (const key in entries) {
+          if (key.startsWith(term) && !IDEOGRAPHIC.test(key)) found.push([entries[key], key === term ? 1 : 0.7]);
+        }
+      }
+    }
+    const scores = new Map();
+    for (const [list, factor] of found) {
+      const idf = Math.log(1 + index.docs / list.length);
+      for (const [doc, bits] of decode(list)) {
+        const score = idf * weight(bits) * factor;
+        if (score > (scores.get(doc) || 0)) scores.set(doc, score);
+      }
+    }
+    return scores;
+  };
+
+  // Articles holding every gram of a run, scored by the mean of its grams.
+  const lookupRun = async (index, run) => {
+    const chars = Array.from(run);
+    const grams = chars.length === 1 ? chars : chars.slice(1).map((c, i) => chars[i] + c);
+    const lists = await Promise.all(grams.map((gram) => lookup(index, gram, false)));
+    lists.sort((a, b) => a.size - b.size);
+    const scores = new Map();
+    for (const [doc, score] of lists[0]) {
+      let total = score;
+      if (lists.every((other) => other === lists[0] || (other.has(doc) && (total += other.get(doc), true)))) {
+        scores.set(doc, total / lists.length);
+      }
+    }
+    return scores;
+  };
+
+  const search = async (raw) => {
+    const index = await manifest;
+    if (index.version !== 2) throw new Error('unknown index version');
+    if (IDEOGRAPHIC.test(raw) || /[\uf900-\ufaff]/.test(raw)) await loadPairs(index);
+    const terms = parse(foldText(raw).folded);
+    const maps = await Promise.all([
+      ...terms.words.map((word) => lookup(index, word, Array.from(word).length > 1)),
+      ...terms.runs.map((run) => lookupRun(index, run)),
+    ]);
+    if (!maps.length) return { index, terms, ranked: [] };
+    maps.sort((a, b) => a.size - b.size);
+    const ranked = [];
+    for (const [doc, score] of maps[0]) {
+      let total = score;
+      let all = true;
+      for (let k = 1; k < maps.length && all; k++) {
+        const other = maps[k].get(doc);
+        if (other === undefined) all = false;
+        else total += other;
+      }
+      if (all) ranked.push([doc, total]);
+    }
+    ranked.sort((a, b) => b[1] - a[1] || a[0] - b[0]);
+    return { index, terms, ranked: ranked.map(([doc]) => doc) };
+  };
+
+  // Where the terms occur in `text`: [start, end) ranges of source characters.
+  const matches = (text, terms) => {
+    const { chars, folded, source } = foldText(text);
+    const ranges = [];
+    for (const run of terms.runs) {
+      for (let at = folded.indexOf(run); at >= 0; at = folded.indexOf(run, at + run.length)) {
+        ranges.push([source[at], source[at + run.length - 1] + 1]);
+      }
+    }
+    for (const word of terms.words) {
+      for (let at = folded.indexOf(word); at >= 0; at = folded.indexOf(word, at + 1)) {
+        if (at > 0 && WORD.test(folded[at - 1]) && !IDEOGRAPHIC.test(folded[at - 1])) continue;
+        let end = at + word.length;
+        while (end < folded.length && WORD.test(folded[end]) && !IDEOGRAPHIC.test(folded[end])) end++;
+        ranges.push([source[at], source[end - 1] + 1]);
+      }
+    }
+    ranges.sort((a, b) => a[0] - b[0]);
+    return { chars, folded, ranges };
+  };
+
+  // Appends `chars[from, to)` to `parent` with the ranges inside it marked.
+  const appendMarked = (parent, chars, ranges, from, to) => {
+    let at = from;
+    for (const [start, end] of ranges) {
+      if (end <= at || start >= to) continue;
+      const begin = Math.max(start, at);
+      parent.append(chars.slice(at, begin).join(''));
+      const mark = doc.createElement('mark');
+      mark.textContent = chars.slice(begin, Math.min(end, to)).join('');
+      parent.append(mark);
+      at = Math.min(end, to);
+    }
+    parent.append(chars.slice(at, to).join(''));
+  };
+
+  const BLOCKS = /^(P|LI|H[1-6]|BLOCKQUOTE|TD|TH|PRE|DIV|SECTION|ARTICLE|HEADER|FOOTER|DL|DD|DT|TR|UL|OL|TABLE|FIGCAPTION)$/;
+  const textOf = (node, out = []) => {
+    for (const child of node.childNodes) {
+      if (child.nodeType === 3) out.push(child.data);
+      else if (child.nodeType === 1 && !/^(SCRIPT|STYLE|NAV|TEMPLATE|NOSCRIPT)$/.test(child.tagName)
+        && child.getAttribute('aria-hidden') !== 'true') {
+        const block = BLOCKS.test(child.tagName);
+        if (block) out.push(' ');
+        textOf(child, out);
+        if (block) out.push(' ');
+      }
+    }
+    return out;
+  };
+  const clean = (parts) => parts.join('').replace(/\s+/g, ' ').trim();
+
+  // Shows a snippet of the article around the first match, and drops the result when a
+  // phrase of three or more ideographs turns out not to be in the article (the index
+  // only knows its pairs).
+  const addSnippet = async (item, url, terms) => {
+    const html = await load(url, 'text');
+    const page = new DOMParser().parseFromString(html, 'text/html');
+    const main = page.querySelector('main') || page.body;
+    const whole = foldText(clean(textOf(main))).folded;
+    if (terms.runs.some((run) => Array.from(run).length > 2 && !whole.includes(run))) {
+      item.remove();
+      return false;
+    }
+    const body = main.querySelector('[data-search-body], .article-body') || main;
+    let found = matches(clean(textOf(body)), terms);
+    if (!found.ranges.length) found = matches(clean(textOf(main)), terms);
+    const { chars, ranges } = found;
+    const center = ranges.length ? ranges[0][0] : 0;
+    const ideographic = IDEOGRAPHIC.test(chars.slice(center, center + 20).join(''));
+    const before = ideographic ? 30 : 60;
+    const after = ideographic ? 90 : 180;
+    let from = Math.max(0, center - before);
+    const to = Math.min(chars.length, from + before + after);
+    const inWord = (c) => WORD.test(c) && !IDEOGRAPHIC.test(c);
+    while (from > 0 && from > center - before - 15 && inWord(chars[from - 1])) from--;
+    const snippet = doc.createElement('p');
+    snippet.className = 'search-result__snippet';
+    if (from > 0) snippet.append('… ');
+    appendMarked(snippet, chars, ranges, from, to);
+    if (to < chars.length) snippet.append(' …');
+    item.append(snippet);
+    return true;
+  };
+
+  const resultItem = (record, terms) => {
+    const item = doc.createElement('li');
+    item.className = 'search-result';
+    const heading = doc.createElement('h2');
+    heading.className = 'search-result__title';
+    const link = doc.createElement('a');
+    link.href = siteBase + encodeURI(record.u);
+    const title = matches(record.t, terms);
+    appendMarked(link, title.chars, title.ranges, 0, title.chars.length);
+    heading.append(link);
+    const meta = doc.createElement('p');
+    meta.className = 'article-meta';
+    if (record.d) {
+      const time = doc.createElement('time');
+      time.dateTime = time.textContent = record.d;
+      meta.append(time);
+    }
+    if (record.p) {
+      const people = doc.createElement('span');
+      people.className = 'people';
+      const names = matches(record.p, terms);
+      appendMarked(people, names.chars, names.ranges, 0, names.chars.length);
+      meta.append(' ', people);
+    }
+    item.append(heading, meta);
+    return item;
+  };
+
+  let generation = 0;
+  let current = null;
+
+  const showCount = () => {
+    const n = current.ranked.length - current.dropped;
+    status.textContent = n === 0 ? say('noResults', { q: current.query })
+      : n === 1 ? say('resultsOne') : say('resultsMany', { n });
+  };
+
+  const showMore = async () => {
+    const state = current;
+    const batch = state.ranked.slice(state.shown, state.shown + PAGE_SIZE);
+    state.shown += batch.length;
+    moreButton.hidden = true;
+    const { index } = state;
+    const records = await Promise.all(batch.map((docNumber) => {
+      const file = Math.floor(docNumber / index.docs_per_file);
+      return load(`${indexBase}d/${index.records[file]}.json`).then((chunk) => chunk[docNumber % index.docs_per_file]);
+    }));
+    if (state !== current) return;
+    const items = records.map((record) => {
+      const item = resultItem(record, state.terms);
+      list.append(item);
+      return [item, siteBase + encodeURI(record.u)];
+    });
+    moreButton.hidden = state.shown >= state.ranked.length;
+    const kept = await Promise.all(items.map(([item, url]) =>
+      addSnippet(item, url, state.terms).catch(() => true)));
+    if (state !== current) return;
+    state.dropped += kept.filter((k) => !k).length;
+    showCount();
+  };
+
+  // The list is `aria-busy` until the first page of results has its snippets.
+  const run = async (query) => {
+    const mine = ++generation;
+    const trimmed = query.trim();
+    list.setAttribute('aria-busy', 'true');
+    try {
+      await runQuery(trimmed, mine);
+    } finally {
+      if (mine === generation) list.setAttribute('aria-busy', 'false');
+    }
+  };
+
+  // Shows the results of `trimmed`, unless a newer query (`generation`) took over.
+  const runQuery = async (trimmed, mine) => {
+    list.replaceChildren();
+    moreButton.hidden = true;
+    current = null;
+    if (!trimmed) {
+      status.textContent = '';
+      return;
+    }
+    if (/^[a-z0-9]$/i.test(trimmed)) {
+      status.textContent = say('tooShort');
+      return;
+    }
+    status.textContent = say('loading');
+    try {
+      const result = await search(trimmed);
+      if (mine !== generation) return;
+      current = { ...result, query: trimmed, shown: 0, dropped: 0 };
+      showCount();
+      if (current.ranked.length) await showMore();
+    } catch (error) {
+      if (mine === generation) status.textContent = say('error');
+      console.error(error);
+    }
+  };
+
+  const setAddress = (query) => {
+    const url = new URL(location.href);
+    if (query.trim()) url.searchParams.set('q', query);
+    else url.searchParams.delete('q');
+    history.replaceState(null, '', url);
+  };
+
+  let timer = 0;
+  input.addEventListener('input', () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      setAddress(input.value);
+      run(input.value);
+    }, 120);
+  });
+  input.form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    clearTimeout(timer);
+    setAddress(input.value);
+    run(input.value);
+  });
+  moreButton.addEventListener('click', () => {
+    if (!current) return;
+    list.setAttribute('aria-busy', 'true');
+    showMore().finally(() => list.setAttribute('aria-busy', 'false'));
+  });
+
+  // Arrows move between the box and the results' links.
+  const links = () => Array.from(list.querySelectorAll('.search-result__title a'));
+  doc.addEventListener('keydown', (event) => {
+    if (event.key !== 'ArrowDown' && event.key !== 'ArrowUp') return;
+    const all = links();
+    const at = all.indexOf(doc.activeElement);
+    if (doc.activeElement !== input && at < 0) return;
+    event.preventDefault();
+    const next = doc.activeElement === input
+      ? (event.key === 'ArrowDown' ? 0 : -1)
+      : at + (event.key === 'ArrowDown' ? 1 : -1);
+    if (next < 0) input.focus();
+    else if (next < all.length) all[next].focus();
+  });
+
+  const initial = new URLSearchParams(location.search).get('q') || '';
+  input.value = initial;
+  run(initial);
+})();

@@ -1,0 +1,320 @@
+//! Spun twins: the project's own unspun texts (the sample interviews in content/ and
+//! the clean fixtures) are spun by an in-repo spinner whose table is NOT the
+//! restoration table, restored, and scored per spinner family. The figures measure
+//! generalisation: precision (restorations that put back what was spun) and recall
+//! (spun words put back). `bench/despin-twins.sh` prints them.
+//!
+//! Families:
+//! - `zh rare synonym + thesaurus`: tests/fixtures/despin/twin-zh.txt (pairs held out
+//!   from src/clean/data/spin-zh.txt), restored with a user thesaurus in Cilin's format;
+//! - `zh rare synonym, dictionary only`: the same spinner, no thesaurus: only the
+//!   dictionary's one-character siblings can find these;
+//! - `en thesaurus`: an English spinner drawing rarer synonyms from the shipped Moby
+//!   candidates, every other eligible word.
+//!
+//! The unspun texts themselves must get no restoration at all, and restorations in the
+//! default mode must be right at least 95 % of the time. The recall target
+//! (80 %) is not met yet by the models: the figures are printed, not asserted, so the
+//! gap stays visible in `bench/despin-twins.sh` rather than hidden in a lowered bar.
+
+use std::collections::HashMap;
+use std::io::Read;
+use std::path::Path;
+use std::sync::Arc;
+
+use verbatim::clean::despin::{DespinSettings, Thesaurus, despin_text};
+use verbatim::clean::{ChangeKind, Lang, Report};
+
+const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+
+/// The body paragraphs of every unspun text in `lang`.
+fn unspun_texts(lang: Lang) -> Vec<(String, String)> {
+    let mut texts = Vec::new();
+    let mut paths: Vec<_> = walkdir::WalkDir::new(Path::new(ROOT).join("content/interviews"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .map(|e| e.into_path())
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        .collect();
+    paths.sort();
+    let code = match lang {
+        Lang::Zh => "lang: zh",
+        Lang::En => "lang: en",
+    };
+    for path in paths {
+        let text = std::fs::read_to_string(&path).expect("article is readable");
+        let Some(rest) = text.strip_prefix("---\n") else {
+            continue;
+        };
+        let Some((front, body)) = rest.split_once("\n---\n") else {
+            continue;
+        };
+        if front.lines().any(|l| l.trim() == code) {
+            texts.push((path.display().to_string(), body.to_string()));
+        }
+    }
+    let fixtures: &[&str] = match lang {
+        Lang::Zh => &["zh-clean.txt", "zh-casino.txt"],
+        Lang::En => &["en-clean.txt"],
+    };
+    for name in fixtures {
+        let path = Path::new(ROOT).join("tests/fixtures/clean").join(name);
+        let text = std::fs::read_to_string(&path).expect("fixture is readable");
+        texts.push((path.display().to_string(), text));
+    }
+    texts
+}
+
+/// Spun (form, original) pairs and how often each was made.
+type Spins = HashMap<(String, String), usize>;
+
+/// Replaces, left to right and longest first, every occurrence of an original.
+fn spin_with_table(text: &str, pairs: &[(String, String)]) -> (String, Spins) {
+    let mut out = String::with_capacity(text.len());
+    let mut spins = Spins::new();
+    let mut rest = text;
+    'outer: while let Some(c) = rest.chars().next() {
+        for (original, spun) in pairs {
+            if let Some(after) = rest.strip_prefix(original.as_str()) {
+                out.push_str(spun);
+                *spins.entry((spun.clone(), original.clone())).or_default() += 1;
+                rest = after;
+                continue 'outer;
+            }
+        }
+        out.push(c);
+        rest = &rest[c.len_utf8()..];
+    }
+    (out, spins)
+}
+
+fn twin_pairs() -> Vec<(String, String)> {
+    let text = std::fs::read_to_string(Path::new(ROOT).join("tests/fixtures/despin/twin-zh.txt"))
+        .expect("twin table is readable");
+    let mut pairs: Vec<(String, String)> = text
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .filter_map(|l| l.split_once('='))
+        .map(|(o, s)| (o.trim().to_string(), s.trim().to_string()))
+        .collect();
+    pairs.sort_by_key(|(o, _)| std::cmp::Reverse(o.chars().count()));
+    pairs
+}
+
+fn gunzip(path: &str) -> String {
+    let bytes = std::fs::read(Path::new(ROOT).join(path)).expect("data file is readable");
+    let mut text = String::new();
+    flate2::read::GzDecoder::new(&bytes[..])
+        .read_to_string(&mut text)
+        .expect("data file decompresses");
+    text
+}
+
+/// An English spinner: for every other word that the shipped thesaurus lists as a
+/// candidate original, a rarer word whose candidates include it.
+fn spin_english(text: &str) -> (String, Spins) {
+    let counts: HashMap<String, u64> = gunzip("src/clean/data/en-words.txt.gz")
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .filter_map(|l| l.split_once('\t'))
+        .filter_map(|(w, c)| Some((w.to_string(), c.parse().ok()?)))
+        .collect();
+    let mut spun_forms: HashMap<String, Vec<String>> = HashMap::new();
+    for line in gunzip("src/clean/data/en-thesaurus.txt.gz").lines() {
+        let Some((spun, originals)) = line.split_once('\t') else {
+            continue;
+        };
+        let spun_count = counts.get(spun).copied().unwrap_or(0);
+        for original in originals.split(',') {
+            let original_count = counts.get(original).copied().unwrap_or(0);
+            if spun_count > 0 && spun_count * 3 <= original_count * 2 && spun_count < 30_000_000 {
+                spun_forms
+                    .entry(original.to_string())
+                    .or_default()
+                    .push(spun.to_string());
+            }
+        }
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut spins = Spins::new();
+    let mut eligible = 0usize;
+    let mut last = 0;
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if !bytes[i].is_ascii_alphabetic() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < bytes.len() && bytes[i].is_ascii_alphabetic() {
+            i += 1;
+        }
+        let word = &text[start..i];
+        let Some(forms) = spun_forms.get(word) else {
+            continue;
+        };
+        eligible += 1;
+        if eligible % 2 == 1 {
+            continue;
+        }
+        let spun = &forms[(word.len() * 7 + eligible) % forms.len()];
+        out.push_str(&text[last..start]);
+        out.push_str(spun);
+        last = i;
+        *spins.entry((spun.clone(), word.to_string())).or_default() += 1;
+    }
+    out.push_str(&text[last..]);
+    (out, spins)
+}
+
+/// Precision and recall of one family, and the counts behind them.
+#[derive(Debug, Default)]
+struct Score {
+    spun: usize,
+    restored: usize,
+    correct: usize,
+    suspects: usize,
+}
+
+impl Score {
+    fn add(&mut self, spins: &Spins, report: &Report) {
+        let mut restored: HashMap<(String, String), usize> = HashMap::new();
+        for change in &report.changes {
+            if change.kind == ChangeKind::SpunWordRestored {
+                let to = change.to.clone().unwrap_or_default().to_lowercase();
+                *restored
+                    .entry((change.from.to_lowercase(), to))
+                    .or_default() += 1;
+                self.restored += 1;
+            }
+        }
+        self.suspects += report
+            .suspects
+            .iter()
+            .filter(|s| s.kind == ChangeKind::SpunWordRestored)
+            .count();
+        self.spun += spins.values().sum::<usize>();
+        self.correct += spins
+            .iter()
+            .map(|(pair, n)| (*n).min(restored.get(pair).copied().unwrap_or(0)))
+            .sum::<usize>();
+    }
+
+    fn precision(&self) -> f64 {
+        if self.restored == 0 {
+            1.0
+        } else {
+            self.correct as f64 / self.restored as f64
+        }
+    }
+
+    fn recall(&self) -> f64 {
+        if self.spun == 0 {
+            0.0
+        } else {
+            self.correct as f64 / self.spun as f64
+        }
+    }
+}
+
+fn evaluate(
+    family: &str,
+    lang: Lang,
+    settings: &DespinSettings,
+    spin: impl Fn(&str) -> (String, Spins),
+) -> Score {
+    let mut score = Score::default();
+    for (name, text) in unspun_texts(lang) {
+        let (unspun_out, unspun_report) = despin_text(&text, lang, settings);
+        assert_eq!(
+            unspun_out, text,
+            "{family}: the unspun text {name} was changed: {:?}",
+            unspun_report.changes
+        );
+        let (spun, spins) = spin(&text);
+        let (_, report) = despin_text(&spun, lang, settings);
+        score.add(&spins, &report);
+    }
+    println!(
+        "{family:<36} spun {:>4}  restored {:>4}  correct {:>4}  suspects {:>4}  precision {:>5.1}%  recall {:>5.1}%",
+        score.spun,
+        score.restored,
+        score.correct,
+        score.suspects,
+        score.precision() * 100.0,
+        score.recall() * 100.0
+    );
+    score
+}
+
+fn thesaurus() -> Arc<Thesaurus> {
+    let path = Path::new(ROOT).join("tests/fixtures/despin/thesaurus-zh.txt");
+    Arc::new(Thesaurus::load(&path).expect("test thesaurus parses"))
+}
+
+#[test]
+fn the_twin_table_is_held_out_from_the_restoration_table() {
+    let table = verbatim::clean::despin::shipped();
+    for (original, spun) in twin_pairs() {
+        assert!(
+            !table.knows(&spun),
+            "{spun} (for {original}) is in the restoration table, so it measures nothing"
+        );
+    }
+}
+
+#[test]
+fn chinese_rare_synonyms_are_restored_with_a_user_thesaurus() {
+    for aggressive in [false, true] {
+        let settings = DespinSettings {
+            aggressive,
+            thesaurus: Some(thesaurus()),
+            ..DespinSettings::default()
+        };
+        let name = if aggressive {
+            "zh rare synonym + thesaurus, aggressive"
+        } else {
+            "zh rare synonym + thesaurus"
+        };
+        let score = evaluate(name, Lang::Zh, &settings, |t| {
+            spin_with_table(t, &twin_pairs())
+        });
+        assert!(score.spun >= 30, "too few spins to measure: {score:?}");
+        if !aggressive {
+            assert!(score.precision() >= 0.95, "{score:?}");
+        }
+    }
+}
+
+#[test]
+fn chinese_rare_synonyms_from_the_dictionary_alone_do_no_harm() {
+    let settings = DespinSettings::default();
+    let score = evaluate(
+        "zh rare synonym, dictionary only",
+        Lang::Zh,
+        &settings,
+        |t| spin_with_table(t, &twin_pairs()),
+    );
+    assert!(score.precision() >= 0.95, "{score:?}");
+}
+
+#[test]
+fn english_thesaurus_spins_are_restored() {
+    for aggressive in [false, true] {
+        let settings = DespinSettings {
+            aggressive,
+            ..DespinSettings::default()
+        };
+        let name = if aggressive {
+            "en thesaurus, aggressive"
+        } else {
+            "en thesaurus"
+        };
+        let score = evaluate(name, Lang::En, &settings, spin_english);
+        assert!(score.spun >= 30, "too few spins to measure: {score:?}");
+        if !aggressive {
+            assert!(score.precision() >= 0.95, "{score:?}");
+        }
+    }
+}
