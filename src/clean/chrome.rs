@@ -160,6 +160,8 @@ pub fn layout(blocks: &[Block], title: Option<usize>, brands: &[String]) -> Vec<
         }
         roles[i] = if i < start + 4 && metadata::is_byline(&block.text) {
             Role::Byline
+        } else if block.boilerplate {
+            Role::Chrome("outside the page's main text")
         } else if let Some(reason) = chrome_reason(block, brands) {
             Role::Chrome(reason)
         } else {
@@ -231,6 +233,7 @@ mod tests {
             text: text.to_string(),
             link_density: 0.0,
             chrome_hint: false,
+            boilerplate: false,
         }
     }
 

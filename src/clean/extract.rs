@@ -1,6 +1,10 @@
 //! Pass 2, extract: a page's text → blocks (headings, paragraphs, list items, quotes,
 //! table rows), with what the HTML `<head>` says about the page.
 
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::ops::Range;
+
 use ego_tree::iter::Edge;
 use scraper::{Html, Node, Selector};
 
@@ -35,6 +39,9 @@ pub struct Block {
     /// Whether the block sits in an element whose class or id names chrome
     /// (`footer`, `sidebar`, `related`…) outside any `<article>`/`<main>`.
     pub chrome_hint: bool,
+    /// Whether the extractor judged the block to lie outside the page's main text
+    /// (always false for text pages).
+    pub boilerplate: bool,
 }
 
 /// What the HTML `<head>` says about the page.
@@ -63,6 +70,13 @@ pub struct Page {
     pub head: Head,
     /// Whether the page was HTML.
     pub is_html: bool,
+}
+
+impl Page {
+    /// The blocks the extractor judged to be the page's main text, in page order.
+    pub fn main_blocks(&self) -> impl Iterator<Item = &Block> {
+        self.blocks.iter().filter(|b| !b.boilerplate)
+    }
 }
 
 /// Whether the page is HTML: by file extension, or by its first tags.
@@ -112,6 +126,7 @@ fn extract_text(text: &str) -> Page {
             text: collapse_space(text),
             link_density: 0.0,
             chrome_hint: false,
+            boilerplate: false,
         });
     }
     Page {
@@ -197,6 +212,7 @@ impl Builder {
                 text: text.to_string(),
                 link_density: (self.link_chars.min(total) as f32) / total as f32,
                 chrome_hint: self.in_hint > 0 && self.in_article == 0,
+                boilerplate: false,
             });
         }
         self.buffer.clear();
@@ -233,8 +249,20 @@ fn has_chrome_hint(element: &scraper::node::Element) -> bool {
 }
 
 fn extract_html(text: &str) -> Page {
-    let document = Html::parse_document(text);
+    let source = cap_nesting(text, MAX_NESTING);
+    let document = Html::parse_document(&source);
     let head = read_head(&document);
+    let blocks = with_main_text(html_blocks(&document), &source);
+    Page {
+        blocks,
+        head,
+        is_html: true,
+    }
+}
+
+/// The blocks of a parsed page, in document order, skipping elements that never hold
+/// article text.
+fn html_blocks(document: &Html) -> Vec<Block> {
     let mut builder = Builder {
         blocks: Vec::new(),
         buffer: String::new(),
@@ -320,11 +348,250 @@ fn extract_html(text: &str) -> Page {
         }
     }
     builder.flush();
-    Page {
-        blocks: builder.blocks,
-        head,
-        is_html: true,
+    builder.blocks
+}
+/// The page's blocks with its main text as rs-trafilatura (a port of trafilatura, the
+/// best-scoring extractor on the article-extraction benchmark) finds it: the page's own
+/// blocks before and after the main text are kept, marked as boilerplate, for the title,
+/// byline and chrome passes; between them stand the extractor's blocks. When it finds
+/// no main text of substance, the page's blocks are returned as they are, so that a page
+/// of prose is never lost for want of an article block.
+fn with_main_text(page_blocks: Vec<Block>, html: &str) -> Vec<Block> {
+    let Some(main) = main_content_blocks(html) else {
+        return page_blocks;
+    };
+    let main_chars: usize = main.iter().map(|b| b.text.chars().count()).sum();
+    if main_chars < MIN_MAIN_TEXT_CHARS {
+        return page_blocks;
     }
+    let main_folded: Vec<String> = main.iter().map(|b| fold_for_matching(&b.text)).collect();
+    let joined = main_folded.concat();
+    let is_main = |block: &Block| {
+        let folded = fold_for_matching(&block.text);
+        !folded.is_empty()
+            && (main_folded.contains(&folded)
+                || folded.chars().count() >= MIN_MERGED_BLOCK_CHARS && joined.contains(&folded))
+    };
+    let first = page_blocks.iter().position(is_main);
+    let last = page_blocks.iter().rposition(is_main);
+    let (Some(first), Some(last)) = (first, last) else {
+        return page_blocks;
+    };
+    let outside = |block: &Block| Block {
+        boilerplate: true,
+        ..block.clone()
+    };
+    let mut blocks = Vec::with_capacity(page_blocks.len() + main.len());
+    blocks.extend(page_blocks[..first].iter().map(outside));
+    // Between the first and the last match, the extractor's blocks replace the page's;
+    // a page block it left out (a byline, a share bar) stays in place as boilerplate.
+    let mut main = main.into_iter().zip(main_folded.clone());
+    for block in &page_blocks[first..=last] {
+        if !is_main(block) {
+            blocks.push(outside(block));
+            continue;
+        }
+        let folded = fold_for_matching(&block.text);
+        for (main_block, main_text) in main.by_ref() {
+            blocks.push(main_block);
+            if main_text.contains(&folded) || folded.contains(&main_text) {
+                break;
+            }
+        }
+    }
+    blocks.extend(main.map(|(block, _)| block));
+    blocks.extend(page_blocks[last + 1..].iter().map(outside));
+    for (number, block) in blocks.iter_mut().enumerate() {
+        block.number = number + 1;
+    }
+    blocks
+}
+
+/// Below this many characters of main text the extractor's choice is not trusted.
+const MIN_MAIN_TEXT_CHARS: usize = 40;
+
+/// A page block not equal to one of the extractor's blocks is matched inside its main
+/// text only from this length on (shorter ones, like `Share`, would match by chance).
+const MIN_MERGED_BLOCK_CHARS: usize = 12;
+
+/// The main content as rs-trafilatura finds it, as blocks (headings, paragraphs, lists,
+/// quotes and tables from its HTML; its plain text, line by line, when it gives none).
+fn main_content_blocks(html: &str) -> Option<Vec<Block>> {
+    let options = rs_trafilatura::Options {
+        include_tables: true,
+        ..rs_trafilatura::Options::default()
+    };
+    let result = rs_trafilatura::extract_with_options(html, &options).ok()?;
+    // Its plain text is the cleaner of its two outputs (the HTML keeps a headline and
+    // date lines the text leaves out); its HTML has the structure. Keep the HTML's
+    // blocks that the text has.
+    let text = fold_for_matching(&result.content_text);
+    let blocks: Vec<Block> = match &result.content_html {
+        Some(content) => html_blocks(&Html::parse_fragment(content))
+            .into_iter()
+            .filter(|block| text.contains(&fold_for_matching(&block.text)))
+            .collect(),
+        None => extract_text(&result.content_text).blocks,
+    };
+    (!blocks.is_empty()).then_some(blocks)
+}
+
+/// The text without white space and table-cell bars, so that blocks cut or joined
+/// differently by two extractors still compare equal.
+fn fold_for_matching(text: &str) -> String {
+    text.chars()
+        .filter(|c| !c.is_whitespace() && *c != '|')
+        .collect()
+}
+
+/// The deepest element nesting handed to the HTML parser. The parser's scope checks
+/// walk the stack of open elements on every tag, so a page nested 100,000 deep would
+/// take quadratic time; browsers stop nesting at about this depth too.
+const MAX_NESTING: usize = 512;
+
+/// Elements without content (never pushed on the stack of open elements).
+const VOID: &[&str] = &[
+    "area", "base", "basefont", "bgsound", "br", "col", "embed", "frame", "hr", "img", "input",
+    "keygen", "link", "meta", "param", "source", "track", "wbr",
+];
+
+/// Elements the parser closes by itself when a sibling starts (`<p>`, `<li>`, `<td>`…), so
+/// their start tags say nothing about depth.
+const SELF_CLOSING_SIBLINGS: &[&str] = &[
+    "p", "li", "dt", "dd", "option", "optgroup", "tr", "td", "th", "thead", "tbody", "tfoot", "rb",
+    "rt", "rp", "caption", "colgroup", "html", "head", "body",
+];
+
+/// Elements whose content is raw text up to their own end tag.
+const RAW_TEXT: &[&str] = &[
+    "script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "noscript",
+];
+
+/// Drops the start and end tags of elements nested deeper than `max_depth`, keeping their
+/// text, in one linear scan of the source; a page within the limit is returned as is.
+fn cap_nesting(html: &str, max_depth: usize) -> Cow<'_, str> {
+    let bytes = html.as_bytes();
+    let mut open: Vec<(String, bool)> = Vec::new();
+    let mut open_by_name: HashMap<String, usize> = HashMap::new();
+    let mut kept_depth = 0usize;
+    let mut dropped: Vec<Range<usize>> = Vec::new();
+    let mut at = 0;
+    while let Some(offset) = bytes[at..].iter().position(|&b| b == b'<') {
+        let start = at + offset;
+        let next = bytes.get(start + 1).copied().unwrap_or(b' ');
+        if next == b'!' || next == b'?' {
+            at = if bytes[start..].starts_with(b"<!--") {
+                find(bytes, start + 4, b"-->").map_or(bytes.len(), |end| end + 3)
+            } else {
+                find(bytes, start, b">").map_or(bytes.len(), |end| end + 1)
+            };
+        } else if next == b'/' && bytes.get(start + 2).is_some_and(u8::is_ascii_alphabetic) {
+            let name = tag_name(bytes, start + 2);
+            let end = find(bytes, start, b">").map_or(bytes.len(), |end| end + 1);
+            at = end;
+            if open_by_name.get(&name).copied().unwrap_or(0) == 0 {
+                continue;
+            }
+            while let Some((open_name, kept)) = open.pop() {
+                if let Some(count) = open_by_name.get_mut(&open_name) {
+                    *count -= 1;
+                }
+                if kept {
+                    kept_depth -= 1;
+                }
+                if open_name == name {
+                    if !kept {
+                        dropped.push(start..end);
+                    }
+                    break;
+                }
+            }
+        } else if next.is_ascii_alphabetic() {
+            let name = tag_name(bytes, start + 1);
+            let end = start_tag_end(bytes, start + 1);
+            at = end;
+            if RAW_TEXT.contains(&name.as_str()) {
+                let close = format!("</{name}");
+                at = find_ignoring_case(bytes, end, close.as_bytes()).unwrap_or(bytes.len());
+                continue;
+            }
+            let self_closed = end >= 2 && &bytes[end - 2..end] == b"/>";
+            if self_closed
+                || VOID.contains(&name.as_str())
+                || SELF_CLOSING_SIBLINGS.contains(&name.as_str())
+            {
+                continue;
+            }
+            let kept = kept_depth < max_depth;
+            if kept {
+                kept_depth += 1;
+            } else {
+                dropped.push(start..end);
+            }
+            *open_by_name.entry(name.clone()).or_default() += 1;
+            open.push((name, kept));
+        } else {
+            at = start + 1;
+        }
+    }
+    if dropped.is_empty() {
+        return Cow::Borrowed(html);
+    }
+    let mut out = String::with_capacity(html.len());
+    let mut from = 0;
+    for range in dropped {
+        out.push_str(&html[from..range.start]);
+        from = range.end;
+    }
+    out.push_str(&html[from..]);
+    Cow::Owned(out)
+}
+
+/// The lower-cased tag name starting at `from`.
+fn tag_name(bytes: &[u8], from: usize) -> String {
+    let end = bytes[from..]
+        .iter()
+        .position(|b| b.is_ascii_whitespace() || matches!(b, b'/' | b'>'))
+        .map_or(bytes.len(), |n| from + n);
+    String::from_utf8_lossy(&bytes[from..end]).to_ascii_lowercase()
+}
+
+/// Where a start tag ends (just past its `>`), skipping a `>` inside a quoted attribute
+/// value (a quote only opens a value right after `=`, as in the HTML tokenizer).
+fn start_tag_end(bytes: &[u8], from: usize) -> usize {
+    let mut at = from;
+    while let Some(&byte) = bytes.get(at) {
+        match byte {
+            b'>' => return at + 1,
+            b'=' => {
+                at += 1;
+                while bytes.get(at).is_some_and(u8::is_ascii_whitespace) {
+                    at += 1;
+                }
+                if let Some(&quote @ (b'"' | b'\'')) = bytes.get(at) {
+                    at = find(bytes, at + 1, &[quote]).map_or(bytes.len(), |end| end + 1);
+                }
+            }
+            _ => at += 1,
+        }
+    }
+    bytes.len()
+}
+
+fn find(bytes: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
+    bytes
+        .get(from..)?
+        .windows(needle.len())
+        .position(|w| w == needle)
+        .map(|n| from + n)
+}
+
+fn find_ignoring_case(bytes: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
+    bytes
+        .get(from..)?
+        .windows(needle.len())
+        .position(|w| w.eq_ignore_ascii_case(needle))
+        .map(|n| from + n)
 }
 
 fn read_head(document: &Html) -> Head {
@@ -351,8 +618,15 @@ fn read_head(document: &Html) -> Head {
     }
 }
 
-/// Collapses runs of white space to one space, and drops it entirely between two CJK
-/// characters (a line break in the source of a Chinese paragraph is not a space).
+/// Whether the character belongs to a script written without spaces between words
+/// (Chinese and Japanese; Korean Hangul separates its words with spaces).
+fn written_without_spaces(c: char) -> bool {
+    crate::text::is_cjk(c) && !('\u{AC00}'..='\u{D7AF}').contains(&c)
+}
+
+/// Collapses runs of white space to one space, and drops it entirely between two
+/// Chinese or Japanese characters (a line break in the source of a Chinese paragraph is
+/// not a space).
 pub fn collapse_space(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut pending_space = false;
@@ -362,8 +636,8 @@ pub fn collapse_space(text: &str) -> String {
             continue;
         }
         if pending_space {
-            let before_cjk = out.chars().next_back().is_some_and(crate::text::is_cjk);
-            if !(before_cjk && crate::text::is_cjk(c)) {
+            let before_cjk = out.chars().next_back().is_some_and(written_without_spaces);
+            if !(before_cjk && written_without_spaces(c)) {
                 out.push(' ');
             }
             pending_space = false;
@@ -431,6 +705,110 @@ mod tests {
             collapse_space("大模型\n  训练 and  more"),
             "大模型训练 and more"
         );
+        assert_eq!(collapse_space("정석희 칼럼\n 기사"), "정석희 칼럼 기사");
+    }
+
+    /// How deep the parsed tree goes: the parser's work per tag grows with it.
+    fn tree_depth(document: &Html) -> usize {
+        let mut depth = 0usize;
+        let mut deepest = 0usize;
+        for edge in document.tree.root().traverse() {
+            match edge {
+                Edge::Open(_) => {
+                    depth += 1;
+                    deepest = deepest.max(depth);
+                }
+                Edge::Close(_) => depth -= 1,
+            }
+        }
+        deepest
+    }
+
+    fn nested(levels: usize, tag: &str, inner: &str) -> String {
+        let mut html = String::from("<html><body>");
+        html.push_str(&format!("<{tag}>").repeat(levels));
+        html.push_str(inner);
+        html.push_str(&format!("</{tag}>").repeat(levels));
+        html.push_str("<p>After the nest.</p></body></html>");
+        html
+    }
+
+    #[test]
+    fn deep_nesting_reaches_the_parser_capped_with_its_text() {
+        let html = nested(100_000, "div", "<p>深处的一段话。</p>");
+        let capped = cap_nesting(&html, MAX_NESTING);
+        let document = Html::parse_document(&capped);
+        // Bounded depth is what keeps parsing linear: html5ever's scope checks walk the
+        // stack of open elements on every tag.
+        assert!(tree_depth(&document) <= MAX_NESTING + 8);
+        let text: String = document.root_element().text().collect();
+        assert!(text.contains("深处的一段话。"));
+        assert!(text.contains("After the nest."));
+    }
+
+    #[test]
+    fn a_page_nested_100k_deep_is_extracted() {
+        let html = nested(
+            100_000,
+            "span",
+            "<p>One paragraph of real text at the bottom.</p>",
+        );
+        let page = extract(&html, true);
+        let texts: Vec<&str> = page.blocks.iter().map(|b| b.text.as_str()).collect();
+        assert!(texts.contains(&"One paragraph of real text at the bottom."));
+        assert!(texts.contains(&"After the nest."));
+    }
+
+    #[test]
+    fn ordinary_pages_reach_the_parser_unchanged() {
+        let html = "<html><body><div title='a > b'><!-- <div><div> --><script>if (a < b) \
+            { document.write('<div>') }</script><p>one<p>two<br><img src=x>\
+            <ul><li>a<li>b</ul></div></body></html>";
+        assert!(matches!(cap_nesting(html, 3), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn only_tags_past_the_limit_are_dropped() {
+        let html = "<div><section><b>deep <i>deeper</i></b> back</section></div>";
+        assert_eq!(
+            cap_nesting(html, 2),
+            "<div><section>deep deeper back</section></div>"
+        );
+        let unclosed = "<div><div><span>a</div></div><div>b</div>";
+        assert_eq!(
+            cap_nesting(unclosed, 2),
+            "<div><div>a</div></div><div>b</div>"
+        );
+    }
+
+    #[test]
+    fn blocks_outside_the_main_text_are_marked() {
+        let paragraph = "The interview began in the morning, and the founder spoke for two \
+            hours about the first years of the company and the people who built it.";
+        let html = format!(
+            "<html><body><div class=menu><a href=/>Home</a> <a href=/news>News</a></div>\
+             <div class=sidebar><p>Popular: ten ways to save money</p></div>\
+             <article><h1>A long talk</h1><p>{paragraph}</p><p>Q: Why now?</p>\
+             <p>A: Because the market was ready, and so were we.</p><p>{paragraph}</p>\
+             </article><div class=footer><p>Contact the newsroom any time</p></div>\
+             </body></html>"
+        );
+        let page = extract(&html, true);
+        let main: Vec<&str> = page.main_blocks().map(|b| b.text.as_str()).collect();
+        assert!(main.contains(&"Q: Why now?"), "{main:?}");
+        assert!(main.contains(&"A: Because the market was ready, and so were we."));
+        assert!(main.contains(&paragraph));
+        assert!(
+            !main.contains(&"Popular: ten ways to save money"),
+            "{main:?}"
+        );
+        assert!(!main.contains(&"Contact the newsroom any time"), "{main:?}");
+    }
+
+    #[test]
+    fn text_pages_have_no_boilerplate() {
+        let page = extract("标题\n第一段。\n第二段。", false);
+        assert_eq!(page.main_blocks().count(), 3);
     }
 
     #[test]

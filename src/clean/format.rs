@@ -255,6 +255,7 @@ mod tests {
             text: text.to_string(),
             link_density: 0.0,
             chrome_hint: false,
+            boilerplate: false,
         }
     }
 

@@ -249,9 +249,15 @@ pub fn interview_date(text: &str, published: Option<&str>) -> Option<String> {
 }
 
 /// Finds the title block: the first `<h1>`, the block the `<title>` names, the line
-/// above a byline, or the first line that reads like a title.
+/// above a byline, or the first line that reads like a title. When the extractor found
+/// the page's main text, the title is never looked for after its end (a headline
+/// repeated in a teaser list below the article would make the article chrome).
 pub fn locate_title(page: &Page, brands: &[String]) -> Option<usize> {
-    let blocks = &page.blocks;
+    let window = match page.blocks.iter().rposition(|b| !b.boilerplate) {
+        Some(last_main) if page.blocks.iter().any(|b| b.boilerplate) => last_main + 1,
+        _ => page.blocks.len(),
+    };
+    let blocks = &page.blocks[..window];
     let usable = |b: &Block| {
         let chars = b.text.chars().count();
         (4..=150).contains(&chars)

@@ -47,6 +47,7 @@ pub fn run(state: &mut PageState, _settings: &CleanSettings) -> Result<(), Probl
             text: std::mem::take(&mut state.meta.title),
             link_density: 0.0,
             chrome_hint: false,
+            boilerplate: false,
         },
     );
     remove_toned(state);
@@ -133,6 +134,7 @@ mod tests {
                     text: t.to_string(),
                     link_density: 0.0,
                     chrome_hint: false,
+                    boilerplate: false,
                 })
                 .collect(),
             ..PageState::default()

@@ -566,6 +566,7 @@ mod tests {
                 text: t.to_string(),
                 link_density: 0.0,
                 chrome_hint: false,
+                boilerplate: false,
             })
             .collect()
     }

@@ -164,6 +164,7 @@ pub fn despin_text(text: &str, lang: Lang, settings: &DespinSettings) -> (String
         text: text.to_string(),
         link_density: 0.0,
         chrome_hint: false,
+        boilerplate: false,
     }];
     despin(&mut blocks, lang, settings, &mut report);
     let [block] = blocks;
