@@ -10,6 +10,7 @@
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
+use rustc_hash::FxHashMap;
 use unicode_normalization::UnicodeNormalization;
 
 /// OpenCC's character tables (Apache-2.0), one `traditional<TAB>simplified…` a line.
@@ -25,7 +26,7 @@ struct ScriptTable {
     /// `dense[c - DENSE_START]` is the folded character, or `'\0'` for itself.
     dense: Vec<char>,
     /// Entries outside the dense range.
-    sparse: HashMap<char, char>,
+    sparse: FxHashMap<char, char>,
 }
 
 static SCRIPT_TABLE: LazyLock<ScriptTable> = LazyLock::new(|| ScriptTable::parse(T2S_TABLE));
@@ -48,7 +49,7 @@ impl ScriptTable {
         }
         let mut table = ScriptTable {
             dense: vec!['\0'; (DENSE_END - DENSE_START) as usize],
-            sparse: HashMap::new(),
+            sparse: FxHashMap::default(),
         };
         for (&key, &value) in &first {
             let mut target = value;
@@ -109,6 +110,10 @@ pub fn fold_char(c: char) -> Option<char> {
     } else {
         c
     };
+    if base.is_ascii() {
+        // Full-width letters and punctuation: most of what reaches here in Chinese text.
+        return Some(base.to_ascii_lowercase());
+    }
     let lower = base.to_lowercase().next().unwrap_or(base);
     Some(SCRIPT_TABLE.get(lower).unwrap_or(lower))
 }

@@ -53,11 +53,12 @@ pub fn is_ideographic(c: char) -> bool {
     )
 }
 
+/// Whether `c` (folded, not ideographic) is part of a word.
 fn is_word_char(c: char) -> bool {
     if c.is_ascii() {
         c.is_ascii_alphanumeric()
     } else {
-        c.is_alphanumeric() && !is_ideographic(c)
+        c.is_alphanumeric()
     }
 }
 
@@ -79,7 +80,10 @@ pub fn tokenize(text: &str, scratch: &mut String, sink: &mut impl TermSink) {
         let Some(c) = fold_char(c) else {
             continue;
         };
-        if is_word_char(c) {
+        // Ideographs first: they are most of a Chinese text, and the range test is
+        // cheaper than the Unicode tables `is_word_char` consults.
+        let ideographic = is_ideographic(c);
+        if !ideographic && is_word_char(c) {
             if word_chars < MAX_WORD_CHARS {
                 scratch.push(c);
                 word_chars += 1;
@@ -92,7 +96,7 @@ pub fn tokenize(text: &str, scratch: &mut String, sink: &mut impl TermSink) {
             scratch.clear();
             word_chars = 0;
         }
-        if is_ideographic(c) {
+        if ideographic {
             sink.gram(unigram(c));
             if let Some(previous) = previous_ideograph {
                 sink.gram(bigram(previous, c));
