@@ -9,12 +9,6 @@ use std::time::{Duration, Instant};
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use verbatim::progress::{Progress, Stage};
 
-/// mimalloc instead of the system allocator: a build makes millions of small
-/// allocations from several threads, where glibc's malloc spent about a fifth of the
-/// instructions (callgrind, 1,000 articles).
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 /// Clean interviews scraped from the web and publish them as a static archive.
 #[derive(Parser)]
 #[command(
