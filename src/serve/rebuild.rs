@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::mpsc::Receiver;
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::time::Instant;
 
 use crate::build::{BuildError, BuildOptions, Prepared, prepare, render_articles, search_files};
@@ -16,7 +16,7 @@ use crate::render::{OutputFile, Renderer};
 use crate::site::{SectionIntro, Site};
 use crate::warning::Warning;
 
-use super::state::{LiveEvent, ServedFile, Shared, SiteFiles, Snapshot, index};
+use super::state::{LiveEvent, Shared, SiteFiles, Snapshot, index};
 
 /// What changed on disk since the last rebuild, by kind of source.
 #[derive(Debug, Default)]
@@ -68,7 +68,7 @@ pub(crate) struct Rebuilt {
 
 /// The last good build, kept so the next one can reuse its parts.
 struct LastBuild {
-    site: Site,
+    site: Arc<Site>,
     renderer: Renderer,
     files: SiteFiles,
 }
@@ -116,7 +116,7 @@ impl Rebuilder {
         );
         let base_path = site.config.base_path();
         self.last = Some(LastBuild {
-            site,
+            site: Arc::new(site),
             renderer,
             files: files.clone(),
         });
@@ -130,14 +130,9 @@ impl Rebuilder {
         })
     }
 
-    /// Makes the search index of the last good build again and returns it. The preview
-    /// calls this after publishing an article edit, so the reload does not wait for an
-    /// index of the whole archive.
-    pub fn refresh_search(&mut self) -> Option<HashMap<String, Arc<ServedFile>>> {
-        let last = self.last.as_mut()?;
-        let search = index(search_files(&last.site));
-        last.files.search = search.clone();
-        Some(search)
+    /// The last good build's site, for making its search index on another thread.
+    pub fn last_site(&self) -> Option<Arc<Site>> {
+        self.last.as_ref().map(|last| last.site.clone())
     }
 
     /// Rebuilds after `changes`; on error the last good build is kept for the next try.
@@ -154,7 +149,7 @@ impl Rebuilder {
         let base_path = step.site.as_ref().unwrap_or(&last.site).config.base_path();
         if let Some(last) = &mut self.last {
             if let Some(site) = step.site {
-                last.site = site;
+                last.site = Arc::new(site);
             }
             if let Some(renderer) = step.renderer {
                 last.renderer = renderer;
@@ -420,8 +415,12 @@ pub(crate) enum Published {
     Failed,
     /// The new site is served.
     Done,
-    /// The new site is served with the previous search index, to be made again.
-    SearchStale,
+    /// The new site (of this generation) is served with the previous search index,
+    /// to be made again.
+    SearchStale {
+        /// The generation published.
+        generation: u64,
+    },
 }
 
 /// Publishes a build's outcome: a new snapshot and a live event on success; on failure
@@ -453,13 +452,15 @@ pub(crate) fn publish(
                 files: rebuilt.files,
                 has_site: true,
                 base_path: rebuilt.base_path,
+                search_generation: generation,
                 generation,
                 error: None,
             };
-            shared.publish(snapshot, event);
             if rebuilt.search_stale {
-                Published::SearchStale
+                shared.publish_keeping_search(snapshot, event);
+                Published::SearchStale { generation }
             } else {
+                shared.publish(snapshot, event);
                 Published::Done
             }
         }
@@ -471,63 +472,75 @@ pub(crate) fn publish(
                 files: previous.files.clone(),
                 has_site: previous.has_site,
                 base_path: previous.base_path.clone(),
+                search_generation: previous.search_generation,
                 generation,
                 error: Some(message.clone()),
             };
-            shared.publish(snapshot, LiveEvent::Failed { message });
+            shared.publish_keeping_search(snapshot, LiveEvent::Failed { message });
             Published::Failed
         }
     }
 }
 
 /// The rebuild thread: waits for changes, folds together those that arrived meanwhile,
-/// rebuilds and publishes. Ends when the watcher closes the channel.
+/// rebuilds and publishes. Ends when the watcher closes the channel. After an article
+/// edit the search index is made again on a thread of its own, one at a time, so that
+/// neither this reload nor the next edit's waits for it.
 pub(crate) fn run(mut rebuilder: Rebuilder, changes: Receiver<Changes>, shared: &Shared) {
-    // The changes of a failed rebuild are not in the last good build yet, so they are
-    // redone with the next batch.
-    let mut failed = Changes::default();
-    // Changes that arrived while the last one was published, not yet rebuilt.
-    let mut waiting: Option<Changes> = None;
-    // Whether the served search index lags behind the served articles.
-    let mut search_stale = false;
-    loop {
-        let next = match waiting.take() {
-            Some(next) => next,
-            None => match changes.recv() {
-                Ok(next) => next,
-                Err(_) => return,
-            },
-        };
-        let mut batch = std::mem::take(&mut failed);
-        batch.merge(next);
-        while let Ok(more) = changes.try_recv() {
-            batch.merge(more);
-        }
-        if batch.is_empty() {
-            continue;
-        }
-        let started = Instant::now();
-        let outcome = rebuilder.rebuild(&batch);
-        match publish(shared, outcome, started) {
-            Published::Failed => failed = batch,
-            Published::Done => {}
-            Published::SearchStale => search_stale = true,
-        }
-        if search_stale {
-            // The pages have reloaded; now the index of the whole archive, unless
-            // another edit is already waiting (it is rebuilt first).
-            match changes.try_recv() {
-                Ok(more) => waiting = Some(more),
-                Err(_) => {
-                    if let Some(search) = rebuilder.refresh_search() {
-                        shared.replace_search(search);
-                    }
-                    search_stale = false;
+    std::thread::scope(|scope| {
+        // The changes of a failed rebuild are not in the last good build yet, so they
+        // are redone with the next batch.
+        let mut failed = Changes::default();
+        // The generation whose search index is still to be made, if any.
+        let mut search_due: Option<u64> = None;
+        let mut indexing: Option<std::thread::ScopedJoinHandle<'_, ()>> = None;
+        loop {
+            if indexing.as_ref().is_some_and(|thread| thread.is_finished()) {
+                indexing = None;
+            }
+            if let (Some(generation), None) = (search_due, &indexing)
+                && let Some(site) = rebuilder.last_site()
+            {
+                search_due = None;
+                indexing = Some(scope.spawn(move || {
+                    shared.replace_search(generation, index(search_files(&site)));
+                }));
+            }
+            let next = if search_due.is_some() {
+                // Come back to start the index once the one being made is done.
+                match changes.recv_timeout(SEARCH_WAIT) {
+                    Ok(next) => next,
+                    Err(RecvTimeoutError::Timeout) => continue,
+                    Err(RecvTimeoutError::Disconnected) => return,
                 }
+            } else {
+                match changes.recv() {
+                    Ok(next) => next,
+                    Err(_) => return,
+                }
+            };
+            let mut batch = std::mem::take(&mut failed);
+            batch.merge(next);
+            while let Ok(more) = changes.try_recv() {
+                batch.merge(more);
+            }
+            if batch.is_empty() {
+                continue;
+            }
+            let started = Instant::now();
+            let outcome = rebuilder.rebuild(&batch);
+            match publish(shared, outcome, started) {
+                Published::Failed => failed = batch,
+                Published::Done => {}
+                Published::SearchStale { generation } => search_due = Some(generation),
             }
         }
-    }
+    });
 }
+
+/// How often the rebuild thread looks whether a search index being made is done, when
+/// another is due.
+const SEARCH_WAIT: std::time::Duration = std::time::Duration::from_millis(20);
 
 #[cfg(test)]
 mod tests {
@@ -552,8 +565,8 @@ mod tests {
             .rebuild(changes)
             .expect("incremental rebuild")
             .files;
-        if let Some(search) = rebuilder.refresh_search() {
-            incremental.search = search;
+        if let Some(site) = rebuilder.last_site() {
+            incremental.search = index(search_files(&site));
         }
         let root = rebuilder.root.clone();
         let full = Rebuilder::new(root, BuildOptions::default())

@@ -75,6 +75,9 @@ pub(crate) struct Snapshot {
     pub has_site: bool,
     /// `base_url`'s path (`/` or `/archive/`); the site is served under it.
     pub base_path: String,
+    /// The generation whose articles the search index was made from (it may lag
+    /// behind `generation` while the preview makes it again).
+    pub search_generation: u64,
     /// Counts rebuild attempts, so a page can tell it missed one.
     pub generation: u64,
     /// The last rebuild's error, until a rebuild succeeds.
@@ -119,22 +122,40 @@ impl Shared {
         }
     }
 
-    /// Serves `search` as the search index from now on, without telling open pages
-    /// (nothing they show changes; the next query reads the new index).
-    pub fn replace_search(&self, search: HashMap<String, Arc<ServedFile>>) {
+    /// Serves `search`, made from the articles of `generation`, as the search index,
+    /// unless a newer one is served already; open pages are not told (nothing they show
+    /// changes; the next query reads the new index).
+    pub fn replace_search(&self, generation: u64, search: HashMap<String, Arc<ServedFile>>) {
         let mut guard = match self.snapshot.write() {
             Ok(guard) => guard,
             Err(poisoned) => poisoned.into_inner(),
         };
+        if generation <= guard.search_generation {
+            return;
+        }
         let mut files = guard.files.clone();
         files.search = search;
         *guard = Arc::new(Snapshot {
             files,
-            has_site: guard.has_site,
+            search_generation: generation,
             base_path: guard.base_path.clone(),
-            generation: guard.generation,
             error: guard.error.clone(),
+            ..**guard
         });
+    }
+
+    /// [`Shared::publish`], keeping the search index served now: for a snapshot whose
+    /// own index would be older.
+    pub fn publish_keeping_search(&self, mut snapshot: Snapshot, event: LiveEvent) {
+        let mut guard = match self.snapshot.write() {
+            Ok(guard) => guard,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        snapshot.files.search = guard.files.search.clone();
+        snapshot.search_generation = guard.search_generation;
+        *guard = Arc::new(snapshot);
+        drop(guard);
+        let _ = self.events.send(event);
     }
 
     /// Publishes a new snapshot, then tells open pages.
@@ -145,5 +166,57 @@ impl Shared {
         }
         // No open page is not an error.
         let _ = self.events.send(event);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn search_of(text: &str) -> HashMap<String, Arc<ServedFile>> {
+        index(vec![OutputFile {
+            path: "search/index.json".into(),
+            contents: text.as_bytes().to_vec(),
+        }])
+    }
+
+    fn served_search(shared: &Shared) -> String {
+        let snapshot = shared.current();
+        let file = snapshot
+            .files
+            .search
+            .get("search/index.json")
+            .expect("index");
+        String::from_utf8(file.contents.to_vec()).expect("UTF-8")
+    }
+
+    #[test]
+    fn an_older_search_index_never_replaces_a_newer_one() {
+        let (events, _) = broadcast::channel(4);
+        let shared = Shared::new(events);
+        shared.replace_search(3, search_of("three"));
+        shared.replace_search(2, search_of("two"));
+        assert_eq!(served_search(&shared), "three");
+        shared.replace_search(4, search_of("four"));
+        assert_eq!(served_search(&shared), "four");
+    }
+
+    #[test]
+    fn a_publish_with_a_stale_index_keeps_the_one_served() {
+        let (events, _) = broadcast::channel(4);
+        let shared = Shared::new(events);
+        shared.replace_search(5, search_of("five"));
+        let mut files = SiteFiles::default();
+        files.search = search_of("old");
+        shared.publish_keeping_search(
+            Snapshot {
+                files,
+                generation: 6,
+                ..Snapshot::default()
+            },
+            LiveEvent::Reload { generation: 6 },
+        );
+        assert_eq!(served_search(&shared), "five");
+        assert_eq!(shared.current().generation, 6);
     }
 }
