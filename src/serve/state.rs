@@ -206,8 +206,10 @@ mod tests {
         let (events, _) = broadcast::channel(4);
         let shared = Shared::new(events);
         shared.replace_search(5, search_of("five"));
-        let mut files = SiteFiles::default();
-        files.search = search_of("old");
+        let files = SiteFiles {
+            search: search_of("old"),
+            ..SiteFiles::default()
+        };
         shared.publish_keeping_search(
             Snapshot {
                 files,
