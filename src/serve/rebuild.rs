@@ -487,6 +487,13 @@ pub(crate) fn publish(
 /// edit the search index is made again on a thread of its own, one at a time, so that
 /// neither this reload nor the next edit's waits for it.
 pub(crate) fn run(mut rebuilder: Rebuilder, changes: Receiver<Changes>, shared: &Shared) {
+    // The index is made on a pool of one thread, not rayon's shared pool, whose threads
+    // the next rebuild needs free (if that pool cannot start, the shared one serves).
+    let search_pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .thread_name(|_| "verbatim-search".into())
+        .build()
+        .ok();
     std::thread::scope(|scope| {
         // The changes of a failed rebuild are not in the last good build yet, so they
         // are redone with the next batch.
@@ -502,8 +509,14 @@ pub(crate) fn run(mut rebuilder: Rebuilder, changes: Receiver<Changes>, shared: 
                 && let Some(site) = rebuilder.last_site()
             {
                 search_due = None;
+                let pool = search_pool.as_ref();
                 indexing = Some(scope.spawn(move || {
-                    shared.replace_search(generation, index(search_files(&site)));
+                    let make = || index(search_files(&site));
+                    let search = match pool {
+                        Some(pool) => pool.install(make),
+                        None => make(),
+                    };
+                    shared.replace_search(generation, search);
                 }));
             }
             let next = if search_due.is_some() {
