@@ -9,7 +9,10 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder};
 use regex::Regex;
 
 use super::extract::{Block, BlockKind};
-use super::metadata;
+use super::{metadata, prose};
+
+/// A paragraph with more of its text in links than this is no article prose (a teaser).
+const MAX_PROSE_LINK_DENSITY: f32 = 0.2;
 
 /// What a block of the page is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -133,14 +136,26 @@ fn is_bar(text: &str) -> bool {
 }
 
 /// Gives each block its role: chrome before the title and after an end heading,
-/// bylines near the title, chrome lines wherever they stand, the rest body.
+/// bylines near the title, chrome lines wherever they stand, the rest body. Where the
+/// extractor told the page's main text from the rest, a paragraph of its prose is body
+/// even before the title (a headline placed below the lead) and after an end heading
+/// (a `Related articles` box inside the article): the cut resumes at such a paragraph.
 pub fn layout(blocks: &[Block], title: Option<usize>, brands: &[String]) -> Vec<Role> {
     let mut roles = vec![Role::Body; blocks.len()];
+    let main_known = blocks.iter().any(|b| b.boilerplate);
+    let main_prose = |block: &Block| {
+        main_known
+            && !block.boilerplate
+            && block.link_density < MAX_PROSE_LINK_DENSITY
+            && prose::is_prose(block)
+    };
     let start = match title {
         Some(t) => {
             for (i, role) in roles.iter_mut().enumerate().take(t) {
                 *role = if metadata::is_byline(&blocks[i].text) {
                     Role::Byline
+                } else if main_prose(&blocks[i]) {
+                    Role::Body
                 } else {
                     Role::Chrome("before the title")
                 };
@@ -150,14 +165,19 @@ pub fn layout(blocks: &[Block], title: Option<usize>, brands: &[String]) -> Vec<
         }
         None => 0,
     };
+    let mut after_end = false;
     for i in start..blocks.len() {
         let block = &blocks[i];
         if i > start && is_end_marker(&block.text) {
-            for role in &mut roles[i..] {
-                *role = Role::Chrome("after the article");
-            }
-            break;
+            after_end = true;
+            roles[i] = Role::Chrome("after the article");
+            continue;
         }
+        if after_end && !main_prose(block) {
+            roles[i] = Role::Chrome("after the article");
+            continue;
+        }
+        after_end = false;
         roles[i] = if i < start + 4 && metadata::is_byline(&block.text) {
             Role::Byline
         } else if block.boilerplate {
@@ -293,6 +313,48 @@ mod tests {
         assert_eq!(roles[4], Role::Body);
         assert!(matches!(roles[5], Role::Chrome("after the article")));
         assert!(matches!(roles[6], Role::Chrome("after the article")));
+    }
+
+    #[test]
+    fn main_text_prose_resumes_after_an_inner_end_heading() {
+        let prose = "The council met on Monday and agreed the plan, which the mayor said would take three years to finish.";
+        let mut blocks: Vec<Block> = [
+            "Menu",
+            "A council plan",
+            prose,
+            "Related articles",
+            "Another story about the council",
+            prose,
+            "Related articles",
+            "A third story, linked",
+        ]
+        .into_iter()
+        .map(block)
+        .collect();
+        blocks[0].boilerplate = true;
+        blocks[4].link_density = 1.0;
+        blocks[7].boilerplate = true;
+        let roles = layout(&blocks, Some(1), &[]);
+        assert_eq!(roles[2], Role::Body);
+        assert!(matches!(roles[3], Role::Chrome("after the article")));
+        assert!(matches!(roles[4], Role::Chrome("after the article")));
+        assert_eq!(roles[5], Role::Body, "{roles:?}");
+        assert!(matches!(roles[6], Role::Chrome(_)));
+        assert!(matches!(roles[7], Role::Chrome(_)));
+    }
+
+    #[test]
+    fn main_text_prose_above_the_headline_is_body() {
+        let prose = "The council met on Monday and agreed the plan, which the mayor said would take three years to finish.";
+        let mut blocks: Vec<Block> = ["Menu", prose, "A council plan", prose]
+            .into_iter()
+            .map(block)
+            .collect();
+        blocks[0].boilerplate = true;
+        let roles = layout(&blocks, Some(2), &[]);
+        assert!(matches!(roles[0], Role::Chrome("before the title")));
+        assert_eq!(roles[1], Role::Body);
+        assert_eq!(roles[3], Role::Body);
     }
 
     #[test]

@@ -95,12 +95,30 @@ mod tests {
 
     #[test]
     fn prose_the_layout_missed_is_kept_as_a_draft() {
-        // A page whose article sits in an element named like a sidebar.
+        // A page whose article sits in an element named like a sidebar (and no
+        // extractor's judgement to say otherwise).
         let para = "请先读完这一段很长的说明文字，它讲的是河流治理的二十年经验和教训，内容很多。";
-        let mut state = state_of(
-            &format!("<body><div class=sidebar><p>{para}</p><p>{para}再补一句。</p></div></body>"),
-            true,
-        );
+        let blocks = [para.to_string(), format!("{para}再补一句。")]
+            .into_iter()
+            .enumerate()
+            .map(|(i, text)| Block {
+                number: i + 1,
+                kind: crate::clean::extract::BlockKind::Paragraph,
+                text,
+                link_density: 0.0,
+                chrome_hint: true,
+                boilerplate: false,
+            })
+            .collect();
+        let mut state = PageState {
+            page: extract::Page {
+                blocks,
+                is_html: true,
+                ..extract::Page::default()
+            },
+            ..PageState::default()
+        };
+        crate::clean::layout::run(&mut state, &CleanSettings::default()).expect("layout");
         assert!(state.body.is_empty(), "the layout took it for chrome");
         run(&mut state, &CleanSettings::default()).expect("prose is never refused");
         assert_eq!(state.body.len(), 2);
