@@ -139,7 +139,8 @@ fn is_bar(text: &str) -> bool {
 /// bylines near the title, chrome lines wherever they stand, the rest body. Where the
 /// extractor told the page's main text from the rest, a paragraph of its prose is body
 /// even before the title (a headline placed below the lead) and after an end heading
-/// (a `Related articles` box inside the article): the cut resumes at such a paragraph.
+/// (a `Related articles` box inside the article): the cut resumes at the first main-text
+/// block, not a link, that such a paragraph follows.
 pub fn layout(blocks: &[Block], title: Option<usize>, brands: &[String]) -> Vec<Role> {
     let mut roles = vec![Role::Body; blocks.len()];
     let main_known = blocks.iter().any(|b| b.boilerplate);
@@ -165,6 +166,16 @@ pub fn layout(blocks: &[Block], title: Option<usize>, brands: &[String]) -> Vec<
         }
         None => 0,
     };
+    // Whether main-text prose follows block `i` before the next end heading.
+    let mut prose_ahead = vec![false; blocks.len() + 1];
+    for i in (0..blocks.len()).rev() {
+        let continues = i + 1 < blocks.len() && !is_end_marker(&blocks[i + 1].text);
+        prose_ahead[i] = main_prose(&blocks[i]) || continues && prose_ahead[i + 1];
+    }
+    let resumes = |i: usize| {
+        let block = &blocks[i];
+        !block.boilerplate && block.link_density < MAX_PROSE_LINK_DENSITY && prose_ahead[i]
+    };
     let mut after_end = false;
     for i in start..blocks.len() {
         let block = &blocks[i];
@@ -173,7 +184,7 @@ pub fn layout(blocks: &[Block], title: Option<usize>, brands: &[String]) -> Vec<
             roles[i] = Role::Chrome("after the article");
             continue;
         }
-        if after_end && !main_prose(block) {
+        if after_end && !resumes(i) {
             roles[i] = Role::Chrome("after the article");
             continue;
         }
@@ -189,20 +200,68 @@ pub fn layout(blocks: &[Block], title: Option<usize>, brands: &[String]) -> Vec<
         };
     }
     mark_teasers(blocks, &mut roles, start);
+    mark_listings(blocks, &mut roles, start);
     roles
+}
+
+/// A line that is a date and little else: `2025-12-08`, `11/20/2019 01:14 PM`.
+fn is_date_line(text: &str) -> bool {
+    let digits = text.chars().filter(char::is_ascii_digit).count();
+    text.chars().count() <= 24
+        && text.chars().filter(|c| c.is_alphabetic()).count() <= 4
+        && (metadata::find_date(text).is_some() || digits >= 6 && text.contains(['/', ':']))
+}
+
+/// A list of other articles: headlines, each followed by its date line (and perhaps a
+/// byline between). Three entries in a row, or one right after a teaser, are chrome.
+fn mark_listings(blocks: &[Block], roles: &mut [Role], start: usize) {
+    let headline = |b: &Block| {
+        let chars = b.text.chars().count();
+        (4..=100).contains(&chars)
+            && !is_date_line(&b.text)
+            && !b.text.contains('。')
+            && !b.text.trim_end().ends_with(['.', ':', '：'])
+    };
+    // The length of the entry starting at `i`: headline, [byline], date line.
+    let entry = |i: usize| -> Option<usize> {
+        if !headline(blocks.get(i)?) {
+            return None;
+        }
+        let date_at = |j: usize| blocks.get(j).is_some_and(|b| is_date_line(&b.text));
+        if date_at(i + 1) {
+            return Some(2);
+        }
+        let byline = blocks
+            .get(i + 1)
+            .is_some_and(|b| b.text.chars().count() <= 48 && metadata::is_byline(&b.text));
+        (byline && date_at(i + 2)).then_some(3)
+    };
+    let reason = Role::Chrome("a teaser of another article");
+    let mut i = start.max(1);
+    while i < blocks.len() {
+        let after_teaser = roles[i - 1] == reason;
+        let mut end = i;
+        let mut entries = 0;
+        while let Some(length) = entry(end) {
+            end += length;
+            entries += 1;
+        }
+        if entries >= 3 || entries >= 1 && after_teaser {
+            for role in &mut roles[i..end] {
+                *role = reason;
+            }
+            i = end;
+        } else {
+            i += 1;
+        }
+    }
 }
 
 /// A teaser of another article: a lead cut short by the site (`...`, `…`; prose's own
 /// ellipsis is `……`) next to a date line, opening with a date, or next to another
 /// cut lead; with its headline above. Such groups are chrome wherever they stand.
 fn mark_teasers(blocks: &[Block], roles: &mut [Role], start: usize) {
-    let is_date = |i: usize| {
-        blocks.get(i).is_some_and(|b| {
-            b.text.chars().count() <= 24
-                && metadata::find_date(&b.text).is_some()
-                && b.text.chars().filter(|c| c.is_alphabetic()).count() <= 4
-        })
-    };
+    let is_date = |i: usize| blocks.get(i).is_some_and(|b| is_date_line(&b.text));
     let cut_short = |i: usize| {
         blocks.get(i).is_some_and(|b| {
             let text = b.text.trim_end();
@@ -377,6 +436,40 @@ mod tests {
         for role in &roles[2..] {
             assert!(matches!(role, Role::Chrome(_)), "{roles:?}");
         }
+    }
+
+    #[test]
+    fn lists_of_headlines_with_dates_are_chrome() {
+        let blocks: Vec<Block> = [
+            "一篇访谈的标题",
+            "正文第一段，很长很长的内容。",
+            "另一篇文章的标题",
+            "据报道，这是另一篇文章的开头...",
+            "2025-12-22",
+            "第三篇的标题，没有导语",
+            "2025-12-21",
+            "The mayor opens the new bridge",
+            "By CITY DESK",
+            "11/20/2019 01:14 PM",
+            "A second headline here",
+            "11/20/2019 10:08 AM",
+            "A third headline here",
+            "11/19/2019 09:39 PM",
+        ]
+        .into_iter()
+        .map(block)
+        .collect();
+        let roles = layout(&blocks, Some(0), &[]);
+        assert_eq!(roles[1], Role::Body);
+        for role in &roles[2..] {
+            assert!(matches!(role, Role::Chrome(_)), "{roles:?}");
+        }
+        let lone: Vec<Block> = ["标题", "正文。", "他说起2019年的事", "2019-06-01 08:00"]
+            .into_iter()
+            .map(block)
+            .collect();
+        let roles = layout(&lone, Some(0), &[]);
+        assert_eq!(roles[2], Role::Body, "one entry alone is no list");
     }
 
     #[test]
