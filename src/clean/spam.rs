@@ -9,7 +9,7 @@ use regex::Regex;
 
 use super::extract::{Block, Head};
 use super::lexicon::Lexicon;
-use super::pipeline::PageState;
+use super::pipeline::{PageState, cut_ranges};
 use super::report::{ChangeKind, Report};
 use super::{CleanSettings, Problem};
 use crate::text::is_cjk;
@@ -116,19 +116,13 @@ pub fn remove_lexicon_spam(blocks: &mut [Block], report: &mut Report) {
         if baits.is_empty() {
             continue;
         }
-        let mut out = String::with_capacity(block.text.len());
-        let mut last = 0;
-        for (start, end) in baits {
-            out.push_str(&block.text[last..start]);
-            report.push_noted(
-                ChangeKind::BrandRemoved,
-                block.number,
-                &block.text[start..end],
-                "a gambling brand with bait (platform, sign-up, official site, address)",
-            );
-            last = end;
-        }
-        out.push_str(&block.text[last..]);
+        let out = cut_ranges(
+            block,
+            &baits,
+            ChangeKind::BrandRemoved,
+            Some("a gambling brand with bait (platform, sign-up, official site, address)"),
+            report,
+        );
         block.text = tidy_spaces(&out);
     }
 }
