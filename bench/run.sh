@@ -4,6 +4,9 @@
 #
 # Usage: bench/run.sh [N ...]          default sizes: 100 1000 10000
 #        RUNS=3 bench/run.sh 1000      builds per tool and size (default 5)
+#        BASELINE=/path/to/verbatim bench/run.sh 10000
+#                                      also time an earlier Verbatim binary on the same
+#                                      corpus in the same run (a before/after comparison)
 #
 # Progress goes to stderr; the machine line and the table go to stdout, so
 # `bench/run.sh > perf.md` keeps only what belongs in the README.
@@ -127,10 +130,16 @@ verbatim="$repo/target/release/verbatim"
 # even while the library does not compile.
 rustc -O --edition 2024 "$repo/examples/gen-corpus.rs" -o "$work/gen-corpus"
 
+baseline=${BASELINE:-}
+if [[ -n $baseline && ! -x $baseline ]]; then
+    die "BASELINE=$baseline is not an executable file"
+fi
+
 hugo_bin=$(command -v hugo || true)
 [[ -n $hugo_bin ]] || say "hugo is not on PATH; the Hugo columns will read '—' (Debian: apt-get install hugo)"
 
 rows=()
+baseline_rows=()
 page_counts=""
 for n in "${sizes[@]}"; do
     corpus="$work/corpus-$n"
@@ -149,6 +158,16 @@ for n in "${sizes[@]}"; do
         v_cells="$cold_s | $median_s | $(awk -v p="$pages" -v s="$median_s" 'BEGIN { printf "%.0f", p / s }') | $peak_mib"
     else
         status=1
+    fi
+
+    if [[ -n $baseline ]]; then
+        if bench_tool baseline "$corpus/public-baseline" \
+            "$baseline" build --root "$corpus" --output "$corpus/public-baseline" --quiet; then
+            baseline_rows+=("| $n | $cold_s | $median_s | $peak_mib | $pages |")
+        else
+            baseline_rows+=("| $n | failed | failed | failed | failed |")
+            status=1
+        fi
     fi
 
     h_cells="— | — | —"
@@ -185,4 +204,12 @@ echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 printf '%s\n' "${rows[@]}"
 echo
 echo "Ratio = Hugo rebuild median / Verbatim rebuild median; pages/s from the rebuild median. Pages = index.html files written ($page_counts)."
+if [[ -n $baseline ]]; then
+    echo
+    echo "Baseline \`$baseline\`, same corpus, same run:"
+    echo
+    echo "| N | baseline cold s | baseline rebuild s (median) | peak RSS MB | pages |"
+    echo "|---:|---:|---:|---:|---:|"
+    printf '%s\n' "${baseline_rows[@]}"
+fi
 exit "$status"

@@ -458,6 +458,39 @@ fn site_templates_override_built_ins() {
 }
 
 #[test]
+fn an_overridden_card_appears_in_every_listing_and_its_errors_name_the_file() {
+    let site = TestSite::new();
+    site.write(
+        "templates/article_card.html",
+        "<li class=\"mine\">{{ article.title }} / {{ t.older }}</li>",
+    )
+    .write(
+        "site.yml",
+        "title: T\nlanguage: en\ntaxonomies:\n  - name: tags\n",
+    )
+    .article("a.md", "A & B", "2024-01-01", "tags: [river]\n", "")
+    .article("b.md", "C", "2024-01-02", "tags: [river]\n", "");
+    site.build().expect("builds");
+    for listing in ["index.html", "tags/river/index.html"] {
+        let html = site.read(listing);
+        assert!(
+            html.contains("<li class=\"mine\">A &amp; B / Older →</li>"),
+            "{listing}: {html}"
+        );
+        assert!(
+            html.contains("<li class=\"mine\">C / Older →</li>"),
+            "{listing}: {html}"
+        );
+    }
+
+    site.write("templates/article_card.html", "{{ article.no_such_field }}");
+    let output = site.run(&["build"]);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("templates/article_card.html"), "{stderr}");
+}
+
+#[test]
 fn template_errors_name_the_template_file() {
     let site = TestSite::new();
     site.write(

@@ -95,31 +95,11 @@ mod tests {
 
     #[test]
     fn prose_the_layout_missed_is_kept_as_a_draft() {
-        // A page whose article sits in an element named like a sidebar (and no
-        // extractor's judgement to say otherwise).
+        // The layout took the whole page for chrome (as it does when the article sits
+        // in an element named like a sidebar): the body is empty, the prose is in the page.
         let para = "请先读完这一段很长的说明文字，它讲的是河流治理的二十年经验和教训，内容很多。";
-        let blocks = [para.to_string(), format!("{para}再补一句。")]
-            .into_iter()
-            .enumerate()
-            .map(|(i, text)| Block {
-                number: i + 1,
-                kind: crate::clean::extract::BlockKind::Paragraph,
-                text,
-                link_density: 0.0,
-                chrome_hint: true,
-                boilerplate: false,
-            })
-            .collect();
-        let mut state = PageState {
-            page: extract::Page {
-                blocks,
-                is_html: true,
-                ..extract::Page::default()
-            },
-            ..PageState::default()
-        };
-        crate::clean::layout::run(&mut state, &CleanSettings::default()).expect("layout");
-        assert!(state.body.is_empty(), "the layout took it for chrome");
+        let mut state = state_of(&format!("{para}\n{para}再补一句。\n"), false);
+        state.body.clear();
         run(&mut state, &CleanSettings::default()).expect("prose is never refused");
         assert_eq!(state.body.len(), 2);
         assert_eq!(state.report.draft_reasons.len(), 1);

@@ -266,6 +266,12 @@ pub fn render(
     rendered
 }
 
+/// The byte offset of the next `**` (memchr's vectorised search: this runs over every
+/// article's whole text).
+fn find_stars(text: &str) -> Option<usize> {
+    memchr::memmem::find(text.as_bytes(), b"**")
+}
+
 /// CommonMark does not close `**问：**答` because the closing `**` follows punctuation and
 /// precedes a letter. Such labels are swapped for a placeholder before parsing and turned
 /// into `<strong>` afterwards, so speaker labels in Chinese transcripts render bold.
@@ -273,11 +279,11 @@ fn lift_bold_labels(markdown: &str) -> (String, Vec<String>) {
     let mut out = String::with_capacity(markdown.len());
     let mut labels = Vec::new();
     let mut rest = markdown;
-    while let Some(start) = rest.find("**") {
+    while let Some(start) = find_stars(rest) {
         let before = &rest[..start];
         let after_open = &rest[start + 2..];
         let preceded_ok = !before.ends_with(['*', '\\']);
-        let label_end = after_open.find("**");
+        let label_end = find_stars(after_open);
         let lifted = label_end.and_then(|end| {
             let label = &after_open[..end];
             let next = after_open[end + 2..].chars().next()?;

@@ -2,7 +2,9 @@
 //! rendered in parallel into memory.
 //!
 //! Listing pages carry article summaries built once per article and shared (tera values
-//! are reference counted), never whole bodies.
+//! are reference counted), never whole bodies. Each summary carries its `card`, rendered
+//! once by `article_card.html` and spliced into every listing that shows the article,
+//! rather than rendered again per listing.
 //!
 //! `urls` builds links, `context` the values templates see, `pages` the HTML pages,
 //! `feeds` the feeds, sitemap and robots.txt, `jobs` the list of files to render and
@@ -41,6 +43,10 @@ pub const BUILT_IN_TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/head_extra.html"),
     ),
     ("macros.html", include_str!("../../templates/macros.html")),
+    (
+        "article_card.html",
+        include_str!("../../templates/article_card.html"),
+    ),
     ("index.html", include_str!("../../templates/index.html")),
     ("article.html", include_str!("../../templates/article.html")),
     ("section.html", include_str!("../../templates/section.html")),
@@ -64,6 +70,9 @@ pub const BUILT_IN_TEMPLATES: &[(&str, &str)] = &[
     ("atom.xml", include_str!("../../templates/atom.xml")),
     ("sitemap.xml", include_str!("../../templates/sitemap.xml")),
 ];
+
+/// The template of one article card, spliced into listings.
+const CARD_TEMPLATE: &str = "article_card.html";
 
 /// Where the search page is written, relative to the output root.
 pub(crate) const SEARCH_PAGE: &str = "search/";
@@ -203,7 +212,7 @@ impl Renderer {
         site: &Site,
         sink: impl Fn(OutputFile) -> Result<(), E> + Sync,
     ) -> Result<usize, E> {
-        let shared = self.shared(site, None);
+        let shared = self.shared(site, None)?;
         let jobs = all_jobs(site);
         let count = jobs.len() + 1;
         jobs.into_par_iter()
@@ -236,34 +245,57 @@ impl Renderer {
         jobs: Vec<Job>,
         shown: Option<&HashSet<usize>>,
     ) -> Result<Vec<OutputFile>, RenderError> {
-        let shared = self.shared(site, shown);
+        let shared = self.shared(site, shown)?;
         jobs.into_par_iter()
             .map(|job| self.render_job(site, &shared, job))
             .collect()
     }
 
-    /// Each article's summary as a template value, built once and shared by every listing;
-    /// `shown` limits which are built (all when `None`).
     /// The values every page shares; `shown` limits which summaries are built.
-    fn shared(&self, site: &Site, shown: Option<&HashSet<usize>>) -> Shared {
-        Shared {
-            summaries: self.summaries(site, shown),
+    fn shared(&self, site: &Site, shown: Option<&HashSet<usize>>) -> Result<Shared, RenderError> {
+        Ok(Shared {
+            summaries: self.summaries(site, shown)?,
             menu: Value::from_serializable(&menu::menu(site, &self.urls, self.strings.site())),
-        }
+        })
     }
 
-    fn summaries(&self, site: &Site, shown: Option<&HashSet<usize>>) -> Vec<Value> {
+    /// Each article's summary as a template value with its rendered `card`, built once and
+    /// shared by every listing; `shown` limits which are built (all when `None`).
+    fn summaries(
+        &self,
+        site: &Site,
+        shown: Option<&HashSet<usize>>,
+    ) -> Result<Vec<Value>, RenderError> {
+        let t = self.strings.site().value();
         site.pages
             .par_iter()
             .enumerate()
             .map(|(index, page)| {
                 if shown.is_none_or(|shown| shown.contains(&index)) {
-                    Value::from_serializable(&self.summary(site, page))
+                    self.with_card(Value::from_serializable(&self.summary(site, page)), t)
                 } else {
-                    Value::none()
+                    Ok(Value::none())
                 }
             })
             .collect()
+    }
+
+    /// `summary` with `card` added: the article's card as listings show it (their `t` is
+    /// the site's language, as here).
+    fn with_card(&self, summary: Value, t: &Value) -> Result<Value, RenderError> {
+        let mut context = Context::new();
+        context.insert_value("article", summary.clone());
+        context.insert_value("t", t.clone());
+        let card = self
+            .tera
+            .render(CARD_TEMPLATE, &context)
+            .map_err(|error| template_error(&error, &self.origins))?;
+        let Some(fields) = summary.as_map() else {
+            return Ok(summary);
+        };
+        let mut fields = fields.clone();
+        fields.insert("card".into(), Value::safe_string(&card));
+        Ok(Value::from(fields))
     }
 
     fn render_job(

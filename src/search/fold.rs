@@ -10,6 +10,7 @@
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
+use rustc_hash::FxHashMap;
 use unicode_normalization::UnicodeNormalization;
 
 /// OpenCC's character tables (Apache-2.0), one `traditional<TAB>simplified…` a line.
@@ -25,7 +26,7 @@ struct ScriptTable {
     /// `dense[c - DENSE_START]` is the folded character, or `'\0'` for itself.
     dense: Vec<char>,
     /// Entries outside the dense range.
-    sparse: HashMap<char, char>,
+    sparse: FxHashMap<char, char>,
 }
 
 static SCRIPT_TABLE: LazyLock<ScriptTable> = LazyLock::new(|| ScriptTable::parse(T2S_TABLE));
@@ -48,7 +49,7 @@ impl ScriptTable {
         }
         let mut table = ScriptTable {
             dense: vec!['\0'; (DENSE_END - DENSE_START) as usize],
-            sparse: HashMap::new(),
+            sparse: FxHashMap::default(),
         };
         for (&key, &value) in &first {
             let mut target = value;
@@ -93,14 +94,51 @@ fn single_char(field: &str) -> Option<char> {
 /// Folds one character. Combining marks fold to `None` (they are dropped, which is how
 /// `é` written as `e` + U+0301 meets `e`).
 pub fn fold_char(c: char) -> Option<char> {
-    if c.is_ascii() {
-        return Some(c.to_ascii_lowercase());
+    Folder::new().fold(c)
+}
+
+/// [`fold_char`] with the script table looked up once, for folding a whole text: its
+/// two common cases, ASCII and BMP ideographs, are inlined into the caller's loop.
+#[derive(Clone, Copy)]
+pub struct Folder {
+    table: &'static ScriptTable,
+}
+
+impl Folder {
+    /// A folder holding the (lazily read) script table.
+    pub fn new() -> Folder {
+        Folder {
+            table: &SCRIPT_TABLE,
+        }
     }
+
+    /// Folds one character, as [`fold_char`].
+    #[inline]
+    pub fn fold(self, c: char) -> Option<char> {
+        if c.is_ascii() {
+            return Some(c.to_ascii_lowercase());
+        }
+        match dense_slot(c) {
+            // Ideographs have no case and no decomposition: only the script table applies.
+            Some(slot) => Some(
+                Some(self.table.dense[slot])
+                    .filter(|&t| t != '\0')
+                    .unwrap_or(c),
+            ),
+            None => fold_other(self.table, c),
+        }
+    }
+}
+
+impl Default for Folder {
+    fn default() -> Folder {
+        Folder::new()
+    }
+}
+
+/// [`Folder::fold`] for characters that are neither ASCII nor BMP ideographs.
+fn fold_other(table: &ScriptTable, c: char) -> Option<char> {
     let code = c as u32;
-    if (DENSE_START..DENSE_END).contains(&code) {
-        // Ideographs have no case and no decomposition: only the script table applies.
-        return Some(SCRIPT_TABLE.get(c).unwrap_or(c));
-    }
     let base = if code < 0x3000 || (0xFF00..=0xFFEF).contains(&code) {
         if unicode_normalization::char::is_combining_mark(c) {
             return None;
@@ -109,8 +147,12 @@ pub fn fold_char(c: char) -> Option<char> {
     } else {
         c
     };
+    if base.is_ascii() {
+        // Full-width letters and punctuation: most of what reaches here in Chinese text.
+        return Some(base.to_ascii_lowercase());
+    }
     let lower = base.to_lowercase().next().unwrap_or(base);
-    Some(SCRIPT_TABLE.get(lower).unwrap_or(lower))
+    Some(table.get(lower).unwrap_or(lower))
 }
 
 /// Folds a whole string (for titles, names and queries in tests).

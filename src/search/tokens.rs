@@ -10,7 +10,7 @@
 //!
 //! `static/search.js` splits queries by the same rules.
 
-use super::fold::fold_char;
+use super::fold::Folder;
 
 /// Words longer than this are cut: nobody types them, and they bloat the index.
 pub const MAX_WORD_CHARS: usize = 32;
@@ -39,7 +39,12 @@ pub fn gram_text(key: GramKey) -> String {
 /// Whether `c` belongs to a script written without spaces, indexed by character:
 /// CJK ideographs, kana, bopomofo and hangul.
 pub fn is_ideographic(c: char) -> bool {
-    matches!(c as u32,
+    let code = c as u32;
+    // Most characters of any text lie below the first range: one comparison for them.
+    if code < 0x3005 {
+        return false;
+    }
+    matches!(code,
         0x3005..=0x3007      // 々 〆 〇
         | 0x3040..=0x30FA    // hiragana, katakana
         | 0x30FC..=0x30FF    // prolonged sound mark, katakana extensions
@@ -53,11 +58,14 @@ pub fn is_ideographic(c: char) -> bool {
     )
 }
 
+/// Whether `c` (folded, not ideographic) is part of a word.
 fn is_word_char(c: char) -> bool {
     if c.is_ascii() {
         c.is_ascii_alphanumeric()
     } else {
-        c.is_alphanumeric() && !is_ideographic(c)
+        // CJK punctuation (、。「」《》【】…), frequent in Chinese text, is no letter:
+        // skip the Unicode tables for it.
+        !matches!(c as u32, 0x3000..=0x3004 | 0x3008..=0x3020) && c.is_alphanumeric()
     }
 }
 
@@ -75,11 +83,15 @@ pub fn tokenize(text: &str, scratch: &mut String, sink: &mut impl TermSink) {
     scratch.clear();
     let mut word_chars = 0;
     let mut previous_ideograph: Option<char> = None;
+    let folder = Folder::new();
     for c in text.chars() {
-        let Some(c) = fold_char(c) else {
+        let Some(c) = folder.fold(c) else {
             continue;
         };
-        if is_word_char(c) {
+        // Ideographs first: they are most of a Chinese text, and the range test is
+        // cheaper than the Unicode tables `is_word_char` consults.
+        let ideographic = is_ideographic(c);
+        if !ideographic && is_word_char(c) {
             if word_chars < MAX_WORD_CHARS {
                 scratch.push(c);
                 word_chars += 1;
@@ -92,7 +104,7 @@ pub fn tokenize(text: &str, scratch: &mut String, sink: &mut impl TermSink) {
             scratch.clear();
             word_chars = 0;
         }
-        if is_ideographic(c) {
+        if ideographic {
             sink.gram(unigram(c));
             if let Some(previous) = previous_ideograph {
                 sink.gram(bigram(previous, c));
