@@ -214,5 +214,24 @@ fn search_finds_chinese_traditional_english_and_mixed_queries_under_a_subpath() 
         "the search page reloads and finds the new article",
         "Array.from(document.querySelectorAll('.search-result__title')).some(h => h.textContent === '极光下的录音')",
     );
+
+    // An edit: the page reloads at once and the index follows it just after, so the
+    // next search finds the new words.
+    site.article(
+        "interviews/aurora.md",
+        "极光下的录音",
+        "2024-07-01",
+        "",
+        "在北方的冬夜录下极光的声音，还有驯鹿的铃铛。
+",
+    );
+    let deadline = std::time::Instant::now() + browser::TIMEOUT;
+    while search(&tab, &base, "驯鹿") != ["极光下的录音"] {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the edited article is not found by its new words"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
     server.stop();
 }

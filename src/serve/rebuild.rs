@@ -16,7 +16,7 @@ use crate::render::{OutputFile, Renderer};
 use crate::site::{SectionIntro, Site};
 use crate::warning::Warning;
 
-use super::state::{LiveEvent, Shared, SiteFiles, Snapshot, index};
+use super::state::{LiveEvent, ServedFile, Shared, SiteFiles, Snapshot, index};
 
 /// What changed on disk since the last rebuild, by kind of source.
 #[derive(Debug, Default)]
@@ -61,6 +61,9 @@ pub(crate) struct Rebuilt {
     report: String,
     warnings: Vec<Warning>,
     stylesheets_only: bool,
+    /// The articles changed, so the search index served is one edit behind until
+    /// [`Rebuilder::refresh_search`] makes it again (after the pages have reloaded).
+    search_stale: bool,
 }
 
 /// The last good build, kept so the next one can reuse its parts.
@@ -123,7 +126,18 @@ impl Rebuilder {
             report,
             warnings,
             stylesheets_only: false,
+            search_stale: false,
         })
+    }
+
+    /// Makes the search index of the last good build again and returns it. The preview
+    /// calls this after publishing an article edit, so the reload does not wait for an
+    /// index of the whole archive.
+    pub fn refresh_search(&mut self) -> Option<HashMap<String, Arc<ServedFile>>> {
+        let last = self.last.as_mut()?;
+        let search = index(search_files(&last.site));
+        last.files.search = search.clone();
+        Some(search)
     }
 
     /// Rebuilds after `changes`; on error the last good build is kept for the next try.
@@ -153,6 +167,7 @@ impl Rebuilder {
             report: step.report.join(", "),
             warnings: step.warnings,
             stylesheets_only: changes.stylesheets_only(),
+            search_stale: step.search_stale,
         })
     }
 
@@ -219,7 +234,6 @@ impl Rebuilder {
                 .map(|(index, _)| index)
                 .collect();
             report.push(format!("{} Markdown re-rendered", rerendered.len()));
-            files.search = index(search_files(&site));
             new_site = Some(site);
         }
 
@@ -245,6 +259,7 @@ impl Rebuilder {
             ));
         }
         Ok(Step {
+            search_stale: new_site.is_some(),
             site: new_site,
             renderer: new_renderer,
             files,
@@ -335,6 +350,8 @@ struct Step {
     files: SiteFiles,
     report: Vec<String>,
     warnings: Vec<Warning>,
+    /// Whether the articles changed, leaving the search index to make again.
+    search_stale: bool,
 }
 
 /// Whether every listing holds the same pages in the same order, with the same URLs and
@@ -396,14 +413,24 @@ fn read_media(media: &[crate::media::MediaFile]) -> Result<Vec<OutputFile>, Buil
         .collect()
 }
 
+/// What [`publish`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Published {
+    /// The build failed; the last good site stays.
+    Failed,
+    /// The new site is served.
+    Done,
+    /// The new site is served with the previous search index, to be made again.
+    SearchStale,
+}
+
 /// Publishes a build's outcome: a new snapshot and a live event on success; on failure
 /// the last good site stays and the error is shown in the terminal and the browser.
-/// Returns whether the build succeeded.
 pub(crate) fn publish(
     shared: &Shared,
     outcome: Result<Rebuilt, BuildError>,
     started: Instant,
-) -> bool {
+) -> Published {
     let previous = shared.current();
     let generation = previous.generation + 1;
     let elapsed = started.elapsed();
@@ -430,7 +457,11 @@ pub(crate) fn publish(
                 error: None,
             };
             shared.publish(snapshot, event);
-            true
+            if rebuilt.search_stale {
+                Published::SearchStale
+            } else {
+                Published::Done
+            }
         }
         Err(error) => {
             let message = error.to_string();
@@ -444,7 +475,7 @@ pub(crate) fn publish(
                 error: Some(message.clone()),
             };
             shared.publish(snapshot, LiveEvent::Failed { message });
-            false
+            Published::Failed
         }
     }
 }
@@ -455,7 +486,18 @@ pub(crate) fn run(mut rebuilder: Rebuilder, changes: Receiver<Changes>, shared: 
     // The changes of a failed rebuild are not in the last good build yet, so they are
     // redone with the next batch.
     let mut failed = Changes::default();
-    while let Ok(next) = changes.recv() {
+    // Changes that arrived while the last one was published, not yet rebuilt.
+    let mut waiting: Option<Changes> = None;
+    // Whether the served search index lags behind the served articles.
+    let mut search_stale = false;
+    loop {
+        let next = match waiting.take() {
+            Some(next) => next,
+            None => match changes.recv() {
+                Ok(next) => next,
+                Err(_) => return,
+            },
+        };
         let mut batch = std::mem::take(&mut failed);
         batch.merge(next);
         while let Ok(more) = changes.try_recv() {
@@ -466,8 +508,23 @@ pub(crate) fn run(mut rebuilder: Rebuilder, changes: Receiver<Changes>, shared: 
         }
         let started = Instant::now();
         let outcome = rebuilder.rebuild(&batch);
-        if !publish(shared, outcome, started) {
-            failed = batch;
+        match publish(shared, outcome, started) {
+            Published::Failed => failed = batch,
+            Published::Done => {}
+            Published::SearchStale => search_stale = true,
+        }
+        if search_stale {
+            // The pages have reloaded; now the index of the whole archive, unless
+            // another edit is already waiting (it is rebuilt first).
+            match changes.try_recv() {
+                Ok(more) => waiting = Some(more),
+                Err(_) => {
+                    if let Some(search) = rebuilder.refresh_search() {
+                        shared.replace_search(search);
+                    }
+                    search_stale = false;
+                }
+            }
         }
     }
 }
@@ -491,10 +548,13 @@ mod tests {
         rebuilder: &mut Rebuilder,
         changes: &Changes,
     ) -> (SiteFiles, SiteFiles) {
-        let incremental = rebuilder
+        let mut incremental = rebuilder
             .rebuild(changes)
             .expect("incremental rebuild")
             .files;
+        if let Some(search) = rebuilder.refresh_search() {
+            incremental.search = search;
+        }
         let root = rebuilder.root.clone();
         let full = Rebuilder::new(root, BuildOptions::default())
             .full()

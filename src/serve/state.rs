@@ -119,6 +119,24 @@ impl Shared {
         }
     }
 
+    /// Serves `search` as the search index from now on, without telling open pages
+    /// (nothing they show changes; the next query reads the new index).
+    pub fn replace_search(&self, search: HashMap<String, Arc<ServedFile>>) {
+        let mut guard = match self.snapshot.write() {
+            Ok(guard) => guard,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        let mut files = guard.files.clone();
+        files.search = search;
+        *guard = Arc::new(Snapshot {
+            files,
+            has_site: guard.has_site,
+            base_path: guard.base_path.clone(),
+            generation: guard.generation,
+            error: guard.error.clone(),
+        });
+    }
+
     /// Publishes a new snapshot, then tells open pages.
     pub fn publish(&self, snapshot: Snapshot, event: LiveEvent) {
         match self.snapshot.write() {

@@ -19,10 +19,15 @@ use crate::content::CONTENT_DIR;
 use crate::output::STATIC_DIR;
 use crate::render::TEMPLATES_DIR;
 
-/// Quiet time after the last event before rebuilding. One save's events (a write, or a
-/// write and a rename) come within a few milliseconds; 50 ms folds them together and
-/// keeps edit-to-reload under 100 ms.
-const DEBOUNCE: Duration = Duration::from_millis(50);
+/// Quiet time after the last event before rebuilding, with the platform's own events.
+/// One save's events (a write and its close, or a temporary file renamed into place)
+/// come within a millisecond or two of each other; 15 ms folds them together while
+/// adding little to edit-to-reload.
+const DEBOUNCE: Duration = Duration::from_millis(15);
+
+/// The same for `--poll`, whose events arrive only at each poll: the poll interval
+/// dominates, and a longer quiet time folds a save split across two polls' scans.
+const POLL_DEBOUNCE: Duration = Duration::from_millis(50);
 
 /// How often `--poll` looks at the files.
 const POLL_INTERVAL: Duration = Duration::from_millis(200);
@@ -86,7 +91,7 @@ impl SourceWatcher {
                 .with_poll_interval(POLL_INTERVAL)
                 .with_compare_contents(true);
             AnyDebouncer::Polling(
-                new_debouncer_opt(DEBOUNCE, None, handler, NoCache, config)
+                new_debouncer_opt(POLL_DEBOUNCE, None, handler, NoCache, config)
                     .map_err(|e| watch_error(root, e))?,
             )
         } else {
