@@ -9,7 +9,10 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder};
 use regex::Regex;
 
 use super::extract::{Block, BlockKind};
-use super::metadata;
+use super::{metadata, prose};
+
+/// A paragraph with more of its text in links than this is no article prose (a teaser).
+const MAX_PROSE_LINK_DENSITY: f32 = 0.2;
 
 /// What a block of the page is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -133,14 +136,27 @@ fn is_bar(text: &str) -> bool {
 }
 
 /// Gives each block its role: chrome before the title and after an end heading,
-/// bylines near the title, chrome lines wherever they stand, the rest body.
+/// bylines near the title, chrome lines wherever they stand, the rest body. Where the
+/// extractor told the page's main text from the rest, a paragraph of its prose is body
+/// even before the title (a headline placed below the lead) and after an end heading
+/// (a `Related articles` box inside the article): the cut resumes at the first main-text
+/// block, not a link, that such a paragraph follows.
 pub fn layout(blocks: &[Block], title: Option<usize>, brands: &[String]) -> Vec<Role> {
     let mut roles = vec![Role::Body; blocks.len()];
+    let main_known = blocks.iter().any(|b| b.boilerplate);
+    let main_prose = |block: &Block| {
+        main_known
+            && !block.boilerplate
+            && block.link_density < MAX_PROSE_LINK_DENSITY
+            && prose::is_prose(block)
+    };
     let start = match title {
         Some(t) => {
             for (i, role) in roles.iter_mut().enumerate().take(t) {
                 *role = if metadata::is_byline(&blocks[i].text) {
                     Role::Byline
+                } else if main_prose(&blocks[i]) {
+                    Role::Body
                 } else {
                     Role::Chrome("before the title")
                 };
@@ -150,14 +166,29 @@ pub fn layout(blocks: &[Block], title: Option<usize>, brands: &[String]) -> Vec<
         }
         None => 0,
     };
+    // Whether main-text prose follows block `i` before the next end heading.
+    let mut prose_ahead = vec![false; blocks.len() + 1];
+    for i in (0..blocks.len()).rev() {
+        let continues = i + 1 < blocks.len() && !is_end_marker(&blocks[i + 1].text);
+        prose_ahead[i] = main_prose(&blocks[i]) || continues && prose_ahead[i + 1];
+    }
+    let resumes = |i: usize| {
+        let block = &blocks[i];
+        !block.boilerplate && block.link_density < MAX_PROSE_LINK_DENSITY && prose_ahead[i]
+    };
+    let mut after_end = false;
     for i in start..blocks.len() {
         let block = &blocks[i];
         if i > start && is_end_marker(&block.text) {
-            for role in &mut roles[i..] {
-                *role = Role::Chrome("after the article");
-            }
-            break;
+            after_end = true;
+            roles[i] = Role::Chrome("after the article");
+            continue;
         }
+        if after_end && !resumes(i) {
+            roles[i] = Role::Chrome("after the article");
+            continue;
+        }
+        after_end = false;
         roles[i] = if i < start + 4 && metadata::is_byline(&block.text) {
             Role::Byline
         } else if block.boilerplate {
@@ -169,20 +200,68 @@ pub fn layout(blocks: &[Block], title: Option<usize>, brands: &[String]) -> Vec<
         };
     }
     mark_teasers(blocks, &mut roles, start);
+    mark_listings(blocks, &mut roles, start);
     roles
+}
+
+/// A line that is a date and little else: `2025-12-08`, `11/20/2019 01:14 PM`.
+fn is_date_line(text: &str) -> bool {
+    let digits = text.chars().filter(char::is_ascii_digit).count();
+    text.chars().count() <= 24
+        && text.chars().filter(|c| c.is_alphabetic()).count() <= 4
+        && (metadata::find_date(text).is_some() || digits >= 6 && text.contains(['/', ':']))
+}
+
+/// A list of other articles: headlines, each followed by its date line (and perhaps a
+/// byline between). Three entries in a row, or one right after a teaser, are chrome.
+fn mark_listings(blocks: &[Block], roles: &mut [Role], start: usize) {
+    let headline = |b: &Block| {
+        let chars = b.text.chars().count();
+        (4..=100).contains(&chars)
+            && !is_date_line(&b.text)
+            && !b.text.contains('。')
+            && !b.text.trim_end().ends_with(['.', ':', '：'])
+    };
+    // The length of the entry starting at `i`: headline, [byline], date line.
+    let entry = |i: usize| -> Option<usize> {
+        if !headline(blocks.get(i)?) {
+            return None;
+        }
+        let date_at = |j: usize| blocks.get(j).is_some_and(|b| is_date_line(&b.text));
+        if date_at(i + 1) {
+            return Some(2);
+        }
+        let byline = blocks
+            .get(i + 1)
+            .is_some_and(|b| b.text.chars().count() <= 48 && metadata::is_byline(&b.text));
+        (byline && date_at(i + 2)).then_some(3)
+    };
+    let reason = Role::Chrome("a teaser of another article");
+    let mut i = start.max(1);
+    while i < blocks.len() {
+        let after_teaser = roles[i - 1] == reason;
+        let mut end = i;
+        let mut entries = 0;
+        while let Some(length) = entry(end) {
+            end += length;
+            entries += 1;
+        }
+        if entries >= 3 || entries >= 1 && after_teaser {
+            for role in &mut roles[i..end] {
+                *role = reason;
+            }
+            i = end;
+        } else {
+            i += 1;
+        }
+    }
 }
 
 /// A teaser of another article: a lead cut short by the site (`...`, `…`; prose's own
 /// ellipsis is `……`) next to a date line, opening with a date, or next to another
 /// cut lead; with its headline above. Such groups are chrome wherever they stand.
 fn mark_teasers(blocks: &[Block], roles: &mut [Role], start: usize) {
-    let is_date = |i: usize| {
-        blocks.get(i).is_some_and(|b| {
-            b.text.chars().count() <= 24
-                && metadata::find_date(&b.text).is_some()
-                && b.text.chars().filter(|c| c.is_alphabetic()).count() <= 4
-        })
-    };
+    let is_date = |i: usize| blocks.get(i).is_some_and(|b| is_date_line(&b.text));
     let cut_short = |i: usize| {
         blocks.get(i).is_some_and(|b| {
             let text = b.text.trim_end();
@@ -296,6 +375,48 @@ mod tests {
     }
 
     #[test]
+    fn main_text_prose_resumes_after_an_inner_end_heading() {
+        let prose = "The council met on Monday and agreed the plan, which the mayor said would take three years to finish.";
+        let mut blocks: Vec<Block> = [
+            "Menu",
+            "A council plan",
+            prose,
+            "Related articles",
+            "Another story about the council",
+            prose,
+            "Related articles",
+            "A third story, linked",
+        ]
+        .into_iter()
+        .map(block)
+        .collect();
+        blocks[0].boilerplate = true;
+        blocks[4].link_density = 1.0;
+        blocks[7].boilerplate = true;
+        let roles = layout(&blocks, Some(1), &[]);
+        assert_eq!(roles[2], Role::Body);
+        assert!(matches!(roles[3], Role::Chrome("after the article")));
+        assert!(matches!(roles[4], Role::Chrome("after the article")));
+        assert_eq!(roles[5], Role::Body, "{roles:?}");
+        assert!(matches!(roles[6], Role::Chrome(_)));
+        assert!(matches!(roles[7], Role::Chrome(_)));
+    }
+
+    #[test]
+    fn main_text_prose_above_the_headline_is_body() {
+        let prose = "The council met on Monday and agreed the plan, which the mayor said would take three years to finish.";
+        let mut blocks: Vec<Block> = ["Menu", prose, "A council plan", prose]
+            .into_iter()
+            .map(block)
+            .collect();
+        blocks[0].boilerplate = true;
+        let roles = layout(&blocks, Some(2), &[]);
+        assert!(matches!(roles[0], Role::Chrome("before the title")));
+        assert_eq!(roles[1], Role::Body);
+        assert_eq!(roles[3], Role::Body);
+    }
+
+    #[test]
     fn teasers_of_other_articles_are_chrome() {
         let blocks: Vec<Block> = [
             "一篇访谈的标题",
@@ -315,6 +436,40 @@ mod tests {
         for role in &roles[2..] {
             assert!(matches!(role, Role::Chrome(_)), "{roles:?}");
         }
+    }
+
+    #[test]
+    fn lists_of_headlines_with_dates_are_chrome() {
+        let blocks: Vec<Block> = [
+            "一篇访谈的标题",
+            "正文第一段，很长很长的内容。",
+            "另一篇文章的标题",
+            "据报道，这是另一篇文章的开头...",
+            "2025-12-22",
+            "第三篇的标题，没有导语",
+            "2025-12-21",
+            "The mayor opens the new bridge",
+            "By CITY DESK",
+            "11/20/2019 01:14 PM",
+            "A second headline here",
+            "11/20/2019 10:08 AM",
+            "A third headline here",
+            "11/19/2019 09:39 PM",
+        ]
+        .into_iter()
+        .map(block)
+        .collect();
+        let roles = layout(&blocks, Some(0), &[]);
+        assert_eq!(roles[1], Role::Body);
+        for role in &roles[2..] {
+            assert!(matches!(role, Role::Chrome(_)), "{roles:?}");
+        }
+        let lone: Vec<Block> = ["标题", "正文。", "他说起2019年的事", "2019-06-01 08:00"]
+            .into_iter()
+            .map(block)
+            .collect();
+        let roles = layout(&lone, Some(0), &[]);
+        assert_eq!(roles[2], Role::Body, "one entry alone is no list");
     }
 
     #[test]

@@ -15,9 +15,10 @@
 //! ```
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::io::Read;
 use std::sync::OnceLock;
+
+use rustc_hash::FxHashMap;
 
 /// The shipped dictionary, gzip-compressed.
 const SHIPPED: &[u8] = include_bytes!("data/jieba-dict.txt.gz");
@@ -35,9 +36,30 @@ pub struct DictError {
 /// Words and how often each occurs in the dictionary's corpus.
 #[derive(Debug, Clone, Default)]
 pub struct Dictionary {
-    words: HashMap<Box<str>, u32>,
+    // Fx hashing: the word segmenter looks up every one- to four-character run of a
+    // page, and SipHash's flood protection buys nothing for an embedded table. Each
+    // value holds the count and two flags (`IS_WORD`, `HAS_LONGER`); proper prefixes of
+    // words are keys too, so a segmenter can stop extending a run that starts no word.
+    words: FxHashMap<Box<str>, u32>,
+    word_count: usize,
     total: u64,
     longest: usize,
+}
+
+/// Flag: the key is a word of the dictionary.
+const IS_WORD: u32 = 1 << 31;
+/// Flag: a longer word begins with the key.
+const HAS_LONGER: u32 = 1 << 30;
+/// The bits that hold the count.
+const COUNT: u32 = HAS_LONGER - 1;
+
+/// What the dictionary knows of a run of characters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Lookup {
+    /// How often it occurs as a word (0: not a word).
+    pub count: u32,
+    /// Whether a longer word begins with it.
+    pub has_longer: bool,
 }
 
 impl Dictionary {
@@ -58,7 +80,8 @@ impl Dictionary {
     /// Reads a dictionary in jieba's format: `word count [tag]` a line; `#` lines and
     /// blank lines are skipped; a word listed twice keeps the larger count.
     pub fn parse(text: &str) -> Result<Dictionary, DictError> {
-        let mut words: HashMap<Box<str>, u32> = HashMap::with_capacity(text.len() / 12);
+        let mut words: FxHashMap<Box<str>, u32> =
+            FxHashMap::with_capacity_and_hasher(text.len() / 12, Default::default());
         let mut total = 0u64;
         let mut longest = 0;
         for (index, line) in text.lines().enumerate() {
@@ -77,26 +100,53 @@ impl Dictionary {
                 .ok_or_else(|| fail("no count after the word"))?
                 .parse()
                 .map_err(|_| fail("the count is not a whole number"))?;
+            if count > COUNT {
+                return Err(fail("the count is larger than the dictionary can hold"));
+            }
             total += u64::from(count);
             longest = longest.max(word.chars().count());
             let entry = words.entry(word.into()).or_insert(0);
-            *entry = (*entry).max(count);
+            *entry = IS_WORD | (*entry & HAS_LONGER) | (*entry & COUNT).max(count);
+        }
+        let word_count = words.len();
+        let with_prefixes: Vec<Box<str>> = words
+            .keys()
+            .filter(|w| w.chars().nth(1).is_some())
+            .cloned()
+            .collect();
+        for word in with_prefixes {
+            for (at, _) in word.char_indices().skip(1) {
+                *words.entry(word[..at].into()).or_insert(0) |= HAS_LONGER;
+            }
         }
         Ok(Dictionary {
             words,
+            word_count,
             total,
             longest,
         })
     }
 
+    /// What the dictionary knows of `run`, spelled exactly so: its count as a word and
+    /// whether a longer word begins with it (one hash lookup for both).
+    pub fn lookup(&self, run: &str) -> Lookup {
+        let value = self.words.get(run).copied().unwrap_or(0);
+        Lookup {
+            count: value & COUNT,
+            has_longer: value & HAS_LONGER != 0,
+        }
+    }
+
     /// How often `word` occurs, spelled exactly so; 0 when it is not a word.
     pub fn freq(&self, word: &str) -> u32 {
-        self.words.get(word).copied().unwrap_or(0)
+        self.words.get(word).map_or(0, |value| value & COUNT)
     }
 
     /// Whether `word`, spelled exactly so, is in the dictionary.
     pub fn contains(&self, word: &str) -> bool {
-        self.words.contains_key(word)
+        self.words
+            .get(word)
+            .is_some_and(|value| value & IS_WORD != 0)
     }
 
     /// How often `word` occurs, in either script: a traditional spelling is looked up
@@ -133,17 +183,20 @@ impl Dictionary {
 
     /// Every word and its count, in no order.
     pub fn entries(&self) -> impl Iterator<Item = (&str, u32)> {
-        self.words.iter().map(|(w, &n)| (&**w, n))
+        self.words
+            .iter()
+            .filter(|(_, value)| *value & IS_WORD != 0)
+            .map(|(w, value)| (&**w, value & COUNT))
     }
 
     /// How many words it holds.
     pub fn len(&self) -> usize {
-        self.words.len()
+        self.word_count
     }
 
     /// Whether it holds no words.
     pub fn is_empty(&self) -> bool {
-        self.words.is_empty()
+        self.word_count == 0
     }
 
     /// The length of the longest word, in characters.
@@ -152,8 +205,8 @@ impl Dictionary {
     }
 }
 
-fn traditional_map() -> &'static HashMap<char, char> {
-    static MAP: OnceLock<HashMap<char, char>> = OnceLock::new();
+fn traditional_map() -> &'static FxHashMap<char, char> {
+    static MAP: OnceLock<FxHashMap<char, char>> = OnceLock::new();
     MAP.get_or_init(|| {
         super::data_lines(include_str!("data/traditional-simplified.txt"))
             .filter_map(|line| {
@@ -223,5 +276,29 @@ mod tests {
         let error = Dictionary::parse("河流 30\n城市 many\n").expect_err("bad count");
         assert_eq!(error.line, 2);
         assert!(error.to_string().contains("whole number"), "{error}");
+    }
+
+    #[test]
+    fn prefixes_are_known_but_are_not_words() {
+        let dict = Dictionary::parse("人工智能 10\n人工 20\n河 3\n").expect("parses");
+        assert_eq!(dict.len(), 3);
+        assert_eq!(dict.freq("人工智"), 0);
+        assert!(!dict.contains("人工智"));
+        assert_eq!(
+            dict.lookup("人工智"),
+            Lookup {
+                count: 0,
+                has_longer: true
+            }
+        );
+        assert_eq!(
+            dict.lookup("人工"),
+            Lookup {
+                count: 20,
+                has_longer: true
+            }
+        );
+        assert!(!dict.lookup("河").has_longer);
+        assert_eq!(dict.entries().count(), 3);
     }
 }

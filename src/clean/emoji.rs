@@ -3,7 +3,7 @@
 //! hits captions and bylines); a lone one in prose is suspect; a page whose prose has
 //! none keeps the emoji of its other lines.
 
-use super::pipeline::PageState;
+use super::pipeline::{PageState, cut_ranges};
 use super::report::ChangeKind;
 use super::{CleanSettings, Problem, prose};
 
@@ -46,18 +46,13 @@ pub fn run(state: &mut PageState, _settings: &CleanSettings) -> Result<(), Probl
             }
             continue;
         }
-        let mut out = String::with_capacity(block.text.len());
-        let mut last = 0;
-        for (start, end) in runs {
-            out.push_str(&block.text[last..start]);
-            state.report.push(
-                ChangeKind::EmojiRemoved,
-                block.number,
-                &block.text[start..end],
-            );
-            last = end;
-        }
-        out.push_str(&block.text[last..]);
+        let out = cut_ranges(
+            block,
+            &runs,
+            ChangeKind::EmojiRemoved,
+            None,
+            &mut state.report,
+        );
         block.text = out.replace("  ", " ").trim().to_string();
     }
     Ok(())
@@ -89,24 +84,9 @@ fn emoji_runs(text: &str) -> Vec<(usize, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::clean::extract::{Block, BlockKind};
 
     fn state(texts: &[&str]) -> PageState {
-        PageState {
-            body: texts
-                .iter()
-                .enumerate()
-                .map(|(i, t)| Block {
-                    number: i + 1,
-                    kind: BlockKind::Paragraph,
-                    text: t.to_string(),
-                    link_density: 0.0,
-                    chrome_hint: false,
-                    boilerplate: false,
-                })
-                .collect(),
-            ..PageState::default()
-        }
+        PageState::with_body(None, texts)
     }
 
     #[test]

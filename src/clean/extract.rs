@@ -144,9 +144,10 @@ fn markdown_heading(line: &str) -> Option<(u8, &str)> {
         .then(|| (hashes as u8, rest.trim()))
 }
 
-/// Elements whose content is never article text.
+/// Elements whose content is never article text. A `<form>` is not among them: some
+/// sites wrap the whole page in one (ASP.NET's page form); its controls are.
 const SKIPPED: &[&str] = &[
-    "head", "script", "style", "noscript", "template", "svg", "iframe", "form", "button", "select",
+    "head", "script", "style", "noscript", "template", "svg", "iframe", "button", "select",
     "textarea", "nav", "aside", "footer", "object", "canvas", "video", "audio",
 ];
 
@@ -355,7 +356,9 @@ fn html_blocks(document: &Html) -> Vec<Block> {
 /// blocks before and after the main text are kept, marked as boilerplate, for the title,
 /// byline and chrome passes; between them stand the extractor's blocks. When it finds
 /// no main text of substance, the page's blocks are returned as they are, so that a page
-/// of prose is never lost for want of an article block.
+/// of prose is never lost for want of an article block; when none of the page's blocks
+/// matches its main text and none is paragraph-sized (the page walk skipped the
+/// article), the extractor's blocks stand alone.
 fn with_main_text(page_blocks: Vec<Block>, html: &str) -> Vec<Block> {
     let Some(main) = main_content_blocks(html) else {
         return page_blocks;
@@ -375,7 +378,10 @@ fn with_main_text(page_blocks: Vec<Block>, html: &str) -> Vec<Block> {
     let first = page_blocks.iter().position(is_main);
     let last = page_blocks.iter().rposition(is_main);
     let (Some(first), Some(last)) = (first, last) else {
-        return page_blocks;
+        let no_paragraph = page_blocks
+            .iter()
+            .all(|b| b.text.chars().count() < MIN_PARAGRAPH_CHARS);
+        return if no_paragraph { main } else { page_blocks };
     };
     let outside = |block: &Block| Block {
         boilerplate: true,
@@ -409,6 +415,9 @@ fn with_main_text(page_blocks: Vec<Block>, html: &str) -> Vec<Block> {
 
 /// Below this many characters of main text the extractor's choice is not trusted.
 const MIN_MAIN_TEXT_CHARS: usize = 40;
+
+/// A block this long or longer is a paragraph, not a label or a link.
+const MIN_PARAGRAPH_CHARS: usize = 60;
 
 /// A page block not equal to one of the extractor's blocks is matched inside its main
 /// text only from this length on (shorter ones, like `Share`, would match by chance).
@@ -803,6 +812,21 @@ mod tests {
             "{main:?}"
         );
         assert!(!main.contains(&"Contact the newsroom any time"), "{main:?}");
+    }
+
+    #[test]
+    fn a_page_wrapped_in_one_form_keeps_its_article() {
+        let paragraph = "The harbour board met on Tuesday, and its chair spoke for an hour \
+            about the new ferry line and the people who will run it next spring.";
+        let html = format!(
+            "<html><body><form id=page method=post><div class=menu><a href=/>Home</a></div>\
+             <article><h1>A new ferry line</h1><p>{paragraph}</p><p>{paragraph} Again.</p>\
+             </article><input type=hidden value=state><button>Send</button></form></body></html>"
+        );
+        let page = extract(&html, true);
+        let main: Vec<&str> = page.main_blocks().map(|b| b.text.as_str()).collect();
+        assert!(main.iter().any(|text| text.contains(paragraph)), "{main:?}");
+        assert!(!page.blocks.iter().any(|b| b.text.contains("Send")));
     }
 
     #[test]

@@ -108,25 +108,9 @@ pub fn run(state: &mut PageState, _settings: &CleanSettings) -> Result<(), Probl
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::clean::extract::{Block, BlockKind};
 
     fn state(lang: Lang, texts: &[&str]) -> PageState {
-        PageState {
-            lang: Some(lang),
-            body: texts
-                .iter()
-                .enumerate()
-                .map(|(i, t)| Block {
-                    number: i + 1,
-                    kind: BlockKind::Paragraph,
-                    text: t.to_string(),
-                    link_density: 0.0,
-                    chrome_hint: false,
-                    boilerplate: false,
-                })
-                .collect(),
-            ..PageState::default()
-        }
+        PageState::with_body(Some(lang), texts)
     }
 
     #[test]

@@ -169,11 +169,19 @@ fn markdown_table(rows: &[String]) -> String {
     lines.join("\n")
 }
 
-/// Escapes what Markdown would read as markup, so page text stays text.
+/// Escapes what Markdown would read as markup, so page text stays text. An underscore
+/// inside a word (`snake_case`, `Writer_Name`) never marks emphasis and stays as it is.
 fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
-    for (i, c) in text.char_indices() {
-        let markup = matches!(c, '\\' | '*' | '_' | '`' | '[' | ']' | '<')
+    let mut previous: Option<char> = None;
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        let next = chars.peek().map(|(_, n)| *n);
+        let inside_word =
+            previous.is_some_and(char::is_alphanumeric) && next.is_some_and(char::is_alphanumeric);
+        previous = Some(c);
+        let markup = matches!(c, '\\' | '*' | '`' | '[' | ']' | '<')
+            || (c == '_' && !inside_word)
             || (i == 0 && matches!(c, '#' | '>' | '-' | '+' | '='));
         if markup {
             out.push('\\');
@@ -317,5 +325,9 @@ mod tests {
             "\\# not a heading \\*really\\* \\<b>"
         );
         assert_eq!(escape("1. not a list"), "1\\. not a list");
+        assert_eq!(
+            escape("_lead_ and snake_case, Writer_Kim"),
+            "\\_lead\\_ and snake_case, Writer_Kim"
+        );
     }
 }

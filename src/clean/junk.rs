@@ -8,7 +8,7 @@
 //! character map, never converted.
 
 use super::dict::Dictionary;
-use super::pipeline::PageState;
+use super::pipeline::{PageState, cut_ranges};
 use super::report::ChangeKind;
 use super::{CleanSettings, Lang, Problem};
 
@@ -121,22 +121,16 @@ pub fn run(state: &mut PageState, _settings: &CleanSettings) -> Result<(), Probl
             }
             continue;
         }
-        let mut out = String::with_capacity(block.text.len());
-        let mut last = 0;
-        for (start, end) in found {
-            out.push_str(&block.text[last..start]);
-            state.report.push_noted(
-                ChangeKind::JunkTokenRemoved,
-                block.number,
-                &block.text[start..end],
-                format!(
-                    "not a word in the dictionary, pasted before punctuation ({total} on the page)"
-                ),
-            );
-            last = end;
-        }
-        out.push_str(&block.text[last..]);
-        block.text = out;
+        let reason = format!(
+            "not a word in the dictionary, pasted before punctuation ({total} on the page)"
+        );
+        block.text = cut_ranges(
+            block,
+            &found,
+            ChangeKind::JunkTokenRemoved,
+            Some(&reason),
+            &mut state.report,
+        );
     }
     Ok(())
 }
@@ -144,24 +138,9 @@ pub fn run(state: &mut PageState, _settings: &CleanSettings) -> Result<(), Probl
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::clean::extract::{Block, BlockKind};
 
     fn state(texts: &[&str]) -> PageState {
-        PageState {
-            body: texts
-                .iter()
-                .enumerate()
-                .map(|(i, t)| Block {
-                    number: i + 1,
-                    kind: BlockKind::Paragraph,
-                    text: t.to_string(),
-                    link_density: 0.0,
-                    chrome_hint: false,
-                    boilerplate: false,
-                })
-                .collect(),
-            ..PageState::default()
-        }
+        PageState::with_body(None, texts)
     }
 
     #[test]

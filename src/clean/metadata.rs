@@ -391,11 +391,25 @@ pub fn split_site_suffix(title: &str) -> (String, Vec<String>) {
     (main, others)
 }
 
-/// Removes the site suffix, a brand pasted before or after the title, and spam
-/// lexicon words glued in front of it.
+/// A run of two or more junk symbols (`******`, `###`) at either end of a title line:
+/// no headline begins or ends that way.
+fn strip_symbol_runs(title: &str) -> String {
+    let junk = |c: char| matches!(c, '*' | '#' | '=' | '~' | '★' | '☆' | '※');
+    let mut text = title.trim();
+    if text.chars().rev().take_while(|c| junk(*c)).count() >= 2 {
+        text = text.trim_end_matches(junk).trim_end();
+    }
+    if text.chars().take_while(|c| junk(*c)).count() >= 2 {
+        text = text.trim_start_matches(junk).trim_start();
+    }
+    text.to_string()
+}
+
+/// Removes the site suffix, a brand pasted before or after the title, junk symbols at
+/// its ends, and spam lexicon words glued in front of it.
 pub fn clean_title(raw: &str, brands: &[String]) -> String {
     let lexicon = Lexicon::global();
-    let (mut title, others) = split_site_suffix(raw);
+    let (mut title, others) = split_site_suffix(&strip_symbol_runs(raw));
     if lexicon.is_spam_line(&title)
         && let Some(part) = others.iter().find(|p| !lexicon.is_spam_line(p))
     {
@@ -805,6 +819,11 @@ mod tests {
             clean_title("PG电子 林知远谈河流 星河电竞平台", &[]),
             "林知远谈河流"
         );
+        assert_eq!(
+            clean_title("河流的未来？专家：慢慢来******", &[]),
+            "河流的未来？专家：慢慢来"
+        );
+        assert_eq!(clean_title("A *starred* word", &[]), "A *starred* word");
     }
 
     #[test]

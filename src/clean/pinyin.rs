@@ -124,21 +124,7 @@ mod tests {
     use super::*;
 
     fn state(texts: &[&str]) -> PageState {
-        PageState {
-            body: texts
-                .iter()
-                .enumerate()
-                .map(|(i, t)| Block {
-                    number: i + 1,
-                    kind: BlockKind::Paragraph,
-                    text: t.to_string(),
-                    link_density: 0.0,
-                    chrome_hint: false,
-                    boilerplate: false,
-                })
-                .collect(),
-            ..PageState::default()
-        }
+        PageState::with_body(None, texts)
     }
 
     #[test]

@@ -6,7 +6,7 @@ use super::chrome::Role;
 use super::despin::{self, SpinTable};
 use super::extract::{Block, Page};
 use super::metadata::Metadata;
-use super::report::Report;
+use super::report::{ChangeKind, Report};
 use super::{
     CleanSettings, Lang, Problem, emoji, flatten, foreign, junk, layout, metadata, pinyin, prose,
     sanitize, spam,
@@ -60,6 +60,54 @@ impl PageState {
     pub fn drop_empty_blocks(&mut self) {
         self.body.retain(|b| !b.text.trim().is_empty());
     }
+
+    /// A state whose body is `texts`, one paragraph block each, numbered from 1: the
+    /// page a text pass's tests start from.
+    #[cfg(test)]
+    pub fn with_body(lang: Option<Lang>, texts: &[&str]) -> PageState {
+        PageState {
+            lang,
+            body: texts
+                .iter()
+                .enumerate()
+                .map(|(i, text)| Block {
+                    number: i + 1,
+                    kind: super::extract::BlockKind::Paragraph,
+                    text: text.to_string(),
+                    link_density: 0.0,
+                    chrome_hint: false,
+                    boilerplate: false,
+                })
+                .collect(),
+            ..PageState::default()
+        }
+    }
+}
+
+/// Cuts byte ranges (in order, not overlapping) out of a block's text and records each
+/// cut as a change of `kind`, with `reason` or the kind's default one; returns the text
+/// that is left. The text passes (emoji, junk, spam's bait brands) share it.
+pub fn cut_ranges(
+    block: &Block,
+    ranges: &[(usize, usize)],
+    kind: ChangeKind,
+    reason: Option<&str>,
+    report: &mut Report,
+) -> String {
+    let text = &block.text;
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    for &(start, end) in ranges {
+        out.push_str(&text[last..start]);
+        let cut = &text[start..end];
+        match reason {
+            Some(reason) => report.push_noted(kind, block.number, cut, reason),
+            None => report.push(kind, block.number, cut),
+        }
+        last = end;
+    }
+    out.push_str(&text[last..]);
+    out
 }
 
 /// One pass: a name (for messages and the README) and its function.

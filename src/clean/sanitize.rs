@@ -1,7 +1,8 @@
 //! Pass sanitize: what no article text holds. Characters XML 1.0 forbids (control
 //! characters break feeds), HTML tags that leaked into the text as text
 //! (`<cite id=…>`), and image file names and image credits pasted inline
-//! (`IMG_2041.jpg`, `（图片来源：网络）`).
+//! (`IMG_2041.jpg`, `（图片来源：网络）`), and news photo captions glued into a
+//! paragraph (`资料图：图为…记者 某某 摄`).
 
 use std::sync::OnceLock;
 
@@ -16,6 +17,7 @@ struct Patterns {
     image: Regex,
     image_line: Regex,
     credit: Regex,
+    caption: Regex,
 }
 
 fn patterns() -> &'static Patterns {
@@ -32,6 +34,10 @@ fn patterns() -> &'static Patterns {
             ),
             // A file name standing as a line of its own may have a name in any script.
             image_line: re(r"(?i)^[\p{L}\p{N}_\-. ]{1,48}\.(?:jpe?g|png|gif|webp|bmp)$"),
+            // A news photo caption: `资料图：图为…记者 某某 摄`, `图为…（摄影：某某）`.
+            caption: re(
+                r"(?:^|[。！？」”])\s*((?:资料图|資料圖|资料照片|資料照片|图为|圖為)[:：]?[^。！？]{2,120}?(?:记者|記者|摄影|攝影|通讯员|通訊員)[:：]?\s*[\p{Han}·]{2,4}(?:\s+[\p{Han}·]{2,4})?\s*[摄攝])",
+            ),
             credit: re(
                 r"(?i)[(（【\[]\s*(?:图片?来源|圖片?來源|图源|圖源|图片源自网络|圖片源自網絡|图/[^)）】\]]{1,20}|圖/[^)）】\]]{1,20}|photo(?: credit)?:|image:|credit:)[^)）】\]]{0,40}[)）】\]]",
             ),
@@ -89,6 +95,22 @@ pub fn sanitize_text(text: &str, block: usize, report: &mut Report) -> String {
         );
         return String::new();
     }
+    let captions: Vec<(usize, usize)> = patterns
+        .caption
+        .captures_iter(&out)
+        .filter_map(|c| c.get(1).map(|m| (m.start(), m.end())))
+        .collect();
+    for &(start, end) in &captions {
+        report.push_noted(
+            ChangeKind::ImageNameRemoved,
+            block,
+            &out[start..end],
+            "a photo caption (`图为…记者 某某 摄`) inside the text",
+        );
+    }
+    for &(start, end) in captions.iter().rev() {
+        out.replace_range(start..end, "");
+    }
     for (regex, kind, reason) in [
         (
             &patterns.tag,
@@ -136,6 +158,17 @@ mod tests {
     fn clean(text: &str) -> (String, Report) {
         let mut report = Report::default();
         (sanitize_text(text, 1, &mut report), report)
+    }
+
+    #[test]
+    fn photo_captions_glued_into_a_paragraph_go() {
+        let (text, report) = clean(
+            "资料图：图为2020年新生在校门口合影 南岭日报记者 周小禾 摄此外，学校还开放了图书馆。",
+        );
+        assert_eq!(text, "此外，学校还开放了图书馆。");
+        assert_eq!(report.count(ChangeKind::ImageNameRemoved), 1);
+        let prose = "图为他最喜欢的一张照片，是父亲在河边拍摄的。";
+        assert_eq!(clean(prose).0, prose);
     }
 
     #[test]

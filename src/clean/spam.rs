@@ -9,7 +9,7 @@ use regex::Regex;
 
 use super::extract::{Block, Head};
 use super::lexicon::Lexicon;
-use super::pipeline::PageState;
+use super::pipeline::{PageState, cut_ranges};
 use super::report::{ChangeKind, Report};
 use super::{CleanSettings, Problem};
 use crate::text::is_cjk;
@@ -21,6 +21,7 @@ pub fn run(state: &mut PageState, settings: &CleanSettings) -> Result<(), Proble
     let title_variants = [state.meta.raw_title.clone(), state.meta.title.clone()];
     let report = &mut state.report;
     remove_pasted_title(&mut state.body, &title_variants, report);
+    remove_doubled_title_words(&mut state.body, &state.meta.title, report);
     remove_bait_urls(&mut state.body, &state.chrome_text, report);
     remove_brands(&mut state.body, &state.brands, report);
     remove_lexicon_spam(&mut state.body, report);
@@ -28,6 +29,61 @@ pub fn run(state: &mut PageState, settings: &CleanSettings) -> Result<(), Proble
     remove_lone_connectives(&mut state.body, report);
     remove_injected_keywords(&mut state.body, &settings.keywords, report);
     Ok(())
+}
+
+/// A name from the title doubled into a sentence by the injection (`The Lucky Lucky
+/// Mega Wheel Mega Wheel`): a run of one to three capitalised title words repeated
+/// right after itself loses its first copy. Names that repeat by nature (`Walla
+/// Walla`) are kept unless the title holds them.
+pub fn remove_doubled_title_words(blocks: &mut [Block], title: &str, report: &mut Report) {
+    let bare = |word: &str| {
+        word.trim_matches(|c: char| !c.is_alphanumeric())
+            .to_string()
+    };
+    let title_words: HashSet<String> = title.split_whitespace().map(bare).collect();
+    let in_title = |word: &str| {
+        let word = bare(word);
+        word.chars().next().is_some_and(char::is_uppercase) && title_words.contains(&word)
+            || title_words.iter().any(|t| {
+                t.len() > word.len()
+                    && t.starts_with(&word)
+                    && t[word.len()..].starts_with(['’', '\''])
+            })
+    };
+    for block in blocks.iter_mut() {
+        let mut words: Vec<&str> = block.text.split(' ').collect();
+        let mut removed = Vec::new();
+        let mut i = 0;
+        while i < words.len() {
+            let doubled = (1..=3).rev().find(|&n| {
+                i + 2 * n <= words.len()
+                    && words[i..i + n].iter().all(|w| in_title(w) && bare(w) == *w)
+                    && words[i..i + n]
+                        .iter()
+                        .zip(&words[i + n..i + 2 * n])
+                        .all(|(a, b)| bare(a) == bare(b))
+            });
+            match doubled {
+                Some(n) => {
+                    removed.push(words[i..i + n].join(" "));
+                    words.drain(i..i + n);
+                }
+                None => i += 1,
+            }
+        }
+        if removed.is_empty() {
+            continue;
+        }
+        for phrase in removed {
+            report.push_noted(
+                ChangeKind::PastedTitleRemoved,
+                block.number,
+                phrase,
+                "a name from the title doubled into the sentence",
+            );
+        }
+        block.text = words.join(" ");
+    }
 }
 
 /// Lexicon spam in structural positions: brand names carrying bait (`星河体育注册`)
@@ -60,19 +116,13 @@ pub fn remove_lexicon_spam(blocks: &mut [Block], report: &mut Report) {
         if baits.is_empty() {
             continue;
         }
-        let mut out = String::with_capacity(block.text.len());
-        let mut last = 0;
-        for (start, end) in baits {
-            out.push_str(&block.text[last..start]);
-            report.push_noted(
-                ChangeKind::BrandRemoved,
-                block.number,
-                &block.text[start..end],
-                "a gambling brand with bait (platform, sign-up, official site, address)",
-            );
-            last = end;
-        }
-        out.push_str(&block.text[last..]);
+        let out = cut_ranges(
+            block,
+            &baits,
+            ChangeKind::BrandRemoved,
+            Some("a gambling brand with bait (platform, sign-up, official site, address)"),
+            report,
+        );
         block.text = tidy_spaces(&out);
     }
 }
@@ -117,6 +167,7 @@ struct Lists {
     brand_in_chrome: Vec<Regex>,
     domain: Regex,
     bait_host: Regex,
+    cheap_host: Regex,
     call_to_act: Regex,
 }
 
@@ -150,6 +201,9 @@ fn lists() -> &'static Lists {
             call_to_act: re(
                 r"(?i)访问|訪問|登录|登錄|注册|註冊|点击|點擊|详情|詳情|官网|官網|网址|網址|visit|play|sign up|join|click|log ?in|register|bonus|spins",
             ),
+            // Top-level domains sold cheaply and common in spam (registries' price lists
+            // and spam-domain reports); a host on one is bait only when pasted mid-sentence.
+            cheap_host: re(r"(?i)\.(?:top|vip|xyz|bet|club|site|online|icu|fun|win|cc)$"),
             bait_host: re(
                 r"(?i)bet|casino|poker|slot|spin|jackpot|lucky|porn|xxx|sex|vip|365|888|777|娱乐|体育|\.(?:vip|bet|casino|win|poker)$",
             ),
@@ -373,7 +427,8 @@ fn tidy_spaces(text: &str) -> String {
 }
 
 /// The web addresses in `text` that are bait: their domain also appears in the site's
-/// chrome, or the host looks like a gambling or adult front.
+/// chrome, the host looks like a gambling or adult front, or a host on a top-level
+/// domain spam favours stands pasted between two words of a sentence.
 pub fn bait_domains(text: &str, chrome_text: &str) -> Vec<String> {
     let lists = lists();
     let chrome_lower = chrome_text.to_lowercase();
@@ -390,11 +445,34 @@ pub fn bait_domains(text: &str, chrome_text: &str) -> Vec<String> {
                 .rev()
                 .collect::<Vec<_>>()
                 .join(".");
+            let Some(whole) = c.get(0) else {
+                return false;
+            };
             !chrome_lower.is_empty() && chrome_lower.contains(&registrable)
                 || lists.bait_host.is_match(&host)
+                || lists.cheap_host.is_match(&host)
+                    && pasted_mid_sentence(text, whole.start(), whole.end())
         })
         .map(|c| c[0].to_string())
         .collect()
+}
+
+/// Whether a bare address stands between two words of a sentence (`creating
+/// example.top the ultimate…`): no sentence names a site that way.
+fn pasted_mid_sentence(text: &str, start: usize, end: usize) -> bool {
+    let (before, after) = (&text[..start], &text[end..]);
+    before.ends_with(' ')
+        && after.starts_with(' ')
+        && before
+            .trim_end()
+            .chars()
+            .last()
+            .is_some_and(char::is_alphabetic)
+        && after
+            .trim_start()
+            .chars()
+            .next()
+            .is_some_and(char::is_lowercase)
 }
 
 /// Removes web addresses pasted in as bait (see [`bait_domains`]): the whole sentence
@@ -607,6 +685,33 @@ mod tests {
         remove_brands(&mut body, &["金鲤娱乐".to_string()], &mut report);
         assert_eq!(body[0].text, "这是进展。《金鲤娱乐年鉴》里也有。");
         assert_eq!(report.count(ChangeKind::BrandRemoved), 1);
+    }
+
+    #[test]
+    fn title_names_doubled_into_a_sentence_lose_their_copy() {
+        let title = "Behind the Bright Harbor Wheel’s Success";
+        let mut body = blocks(&[
+            "The Bright Bright Harbor Wheel Harbor Wheel, a huge machine, opened in 2019.",
+            "They drove to Walla Walla and then to Bright Harbor.",
+        ]);
+        let mut report = Report::default();
+        remove_doubled_title_words(&mut body, title, &mut report);
+        assert_eq!(
+            body[0].text,
+            "The Bright Harbor Wheel, a huge machine, opened in 2019."
+        );
+        assert_eq!(
+            body[1].text,
+            "They drove to Walla Walla and then to Bright Harbor."
+        );
+        assert_eq!(report.count(ChangeKind::PastedTitleRemoved), 2);
+    }
+
+    #[test]
+    fn cheap_domains_pasted_mid_sentence_are_bait() {
+        let text =
+            "She built it creating goldrush.top the finest wheel; see our notes at river.top.";
+        assert_eq!(bait_domains(text, ""), ["goldrush.top"]);
     }
 
     #[test]

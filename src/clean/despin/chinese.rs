@@ -111,17 +111,23 @@ fn segment(chars: &[char]) -> (f64, Vec<usize>) {
         word.clear();
         for end in start + 1..=(start + LONGEST_WORD).min(n) {
             word.push(chars[end - 1]);
-            let count = dictionary.freq(&word);
-            let score = if count > 0 {
-                (f64::from(count) / total).ln()
+            let found = dictionary.lookup(&word);
+            let score = if found.count > 0 {
+                Some((f64::from(found.count) / total).ln())
             } else if end == start + 1 {
-                unknown
+                Some(unknown)
             } else {
-                continue;
+                None
             };
-            if best[start] + score > best[end] {
+            if let Some(score) = score
+                && best[start] + score > best[end]
+            {
                 best[end] = best[start] + score;
                 from[end] = start;
+            }
+            // No word begins with this run: a longer one cannot be a word either.
+            if !found.has_longer {
+                break;
             }
         }
     }
