@@ -181,14 +181,29 @@
     return scores;
   };
 
+  // Scores by term and by run, kept for the page's life: a query typed letter by letter,
+  // or asked again, repeats the terms before it. A failed lookup is not kept.
+  const memo = new Map();
+  const remembered = (key, make) => {
+    if (!memo.has(key)) {
+      const made = make();
+      made.catch(() => memo.delete(key));
+      memo.set(key, made);
+    }
+    return memo.get(key);
+  };
+
   const search = async (raw) => {
     const index = await manifest;
     if (index.version !== 2) throw new Error('unknown index version');
     if (IDEOGRAPHIC.test(raw) || /[\uf900-\ufaff]/.test(raw)) await loadPairs(index);
     const terms = parse(foldText(raw).folded);
     const maps = await Promise.all([
-      ...terms.words.map((word) => lookup(index, word, Array.from(word).length > 1)),
-      ...terms.runs.map((run) => lookupRun(index, run)),
+      ...terms.words.map((word) => {
+        const prefix = Array.from(word).length > 1;
+        return remembered(`${prefix ? 'p' : 'w'}:${word}`, () => lookup(index, word, prefix));
+      }),
+      ...terms.runs.map((run) => remembered(`r:${run}`, () => lookupRun(index, run))),
     ]);
     if (!maps.length) return { index, terms, ranked: [] };
     maps.sort((a, b) => a.size - b.size);
