@@ -204,30 +204,33 @@ pub fn render_articles(
     highlighter: &Highlighter,
     reuse: impl Fn(&Article) -> Option<Arc<Rendered>> + Sync,
 ) -> Vec<Page> {
-    let markdown_options = MarkdownOptions {
-        allow_html: config.markdown.allow_html,
-        keep_text: config.search,
-    };
     articles
         .into_par_iter()
         .map(|article| {
-            let rendered = reuse(&article).unwrap_or_else(|| {
-                Arc::new(crate::markdown::render(
-                    &article.body,
-                    SourceInfo {
-                        path: &article.source,
-                        first_line: article.body_line,
-                        lang: &article.lang,
-                        media: &article.media,
-                        interviewers: &article.interviewers,
-                    },
-                    markdown_options,
-                    highlighter,
-                ))
-            });
+            let rendered = reuse(&article)
+                .unwrap_or_else(|| Arc::new(render_body(&article, config, highlighter)));
             Page { article, rendered }
         })
         .collect()
+}
+
+/// Renders one article's Markdown body.
+pub fn render_body(article: &Article, config: &SiteConfig, highlighter: &Highlighter) -> Rendered {
+    crate::markdown::render(
+        &article.body,
+        SourceInfo {
+            path: &article.source,
+            first_line: article.body_line,
+            lang: &article.lang,
+            media: &article.media,
+            interviewers: &article.interviewers,
+        },
+        MarkdownOptions {
+            allow_html: config.markdown.allow_html,
+            keep_text: config.search,
+        },
+        highlighter,
+    )
 }
 
 /// Renders the sections' `_index.md` introductions, in the site's language.
