@@ -313,8 +313,12 @@ pub fn build_with_progress(
         .unwrap_or_else(|| root.join("public"));
     check_root(root)?;
     crate::output::check_output_location(root, &output)?;
-    let prepared = prepare(root, options, &Highlighter::new())?;
-    // Each page is written as soon as it is rendered; the staging folder removes itself
+    let mut prepared = prepare(root, options, &Highlighter::new())?;
+    // Memory is the limit on a large archive, so nothing is held past its last use: the
+    // Markdown sources once rendered, the search index's postings and plain texts
+    // before the pages are rendered.
+    prepared.site.release_sources();
+    // Each file is written as soon as it is made; the staging folder removes itself
     // if anything fails, leaving the previous output as it was.
     let staging = Staging::begin(root, &output, &prepared.extras)?;
     let written = AtomicUsize::new(0);
@@ -323,16 +327,11 @@ pub fn build_with_progress(
         report(Stage::Writing, written.fetch_add(1, Ordering::Relaxed) + 1);
         Ok::<(), BuildError>(())
     };
-    let (pages, search) = rayon::join(
-        || prepared.renderer.render_site_into(&prepared.site, write),
-        || {
-            search_files(&prepared.site)
-                .into_par_iter()
-                .try_for_each(write)
-        },
-    );
-    pages?;
-    search?;
+    search_files(&prepared.site)
+        .into_par_iter()
+        .try_for_each(write)?;
+    prepared.site.release_texts();
+    prepared.renderer.render_site_into(&prepared.site, write)?;
     prepared
         .media
         .par_iter()

@@ -224,6 +224,28 @@ impl Site {
     }
 }
 
+impl Site {
+    /// Empties the Markdown sources of the articles no one else holds (all of them in
+    /// `verbatim build`), which nothing reads once their bodies are rendered.
+    pub fn release_sources(&mut self) {
+        for page in self.pages.iter_mut().chain(&mut self.standalone) {
+            if let Some(article) = Arc::get_mut(&mut page.article) {
+                article.body = String::new();
+            }
+        }
+    }
+
+    /// Empties the plain texts of the rendered bodies no one else holds, which only the
+    /// search index reads.
+    pub fn release_texts(&mut self) {
+        for page in self.pages.iter_mut().chain(&mut self.standalone) {
+            if let Some(rendered) = Arc::get_mut(&mut page.rendered) {
+                rendered.text = String::new();
+            }
+        }
+    }
+}
+
 fn build_taxonomy(
     config: &TaxonomyConfig,
     pages: &[Page],
