@@ -21,26 +21,32 @@ impl Urls {
 
     /// `/base/<path>`, percent-encoded.
     pub fn path(&self, relative: &str) -> String {
-        format!(
-            "{}{}",
-            self.base_path,
-            percent_encode(relative.trim_start_matches('/'))
-        )
+        joined(&self.base_path, relative)
     }
 
     /// `https://host/base/<path>` when `base_url` has a host, else the same as [`Urls::path`].
     pub fn absolute(&self, relative: &str) -> String {
-        match &self.absolute_base {
-            Some(base) => format!("{base}{}", percent_encode(relative.trim_start_matches('/'))),
-            None => self.path(relative),
-        }
+        joined(
+            self.absolute_base.as_deref().unwrap_or(&self.base_path),
+            relative,
+        )
     }
 }
 
-/// Percent-encodes everything but unreserved characters and `/`, `#`, `?`, `=`, `&`, `%`.
-fn percent_encode(path: &str) -> String {
+/// `base` followed by `relative` without its leading slashes, percent-encoded, in one
+/// allocation: every page makes hundreds of these links.
+fn joined(base: &str, relative: &str) -> String {
+    let relative = relative.trim_start_matches('/');
+    let mut out = String::with_capacity(base.len() + relative.len() + 16);
+    out.push_str(base);
+    percent_encode_into(relative, &mut out);
+    out
+}
+
+/// Appends `path` percent-encoded: everything but unreserved characters and `/`, `#`,
+/// `?`, `=`, `&`, `%`.
+fn percent_encode_into(path: &str, out: &mut String) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    let mut out = String::with_capacity(path.len() * 3);
     for byte in path.bytes() {
         if byte.is_ascii_alphanumeric() || b"-._~/#?=&%".contains(&byte) {
             out.push(byte as char);
@@ -50,7 +56,6 @@ fn percent_encode(path: &str) -> String {
             out.push(HEX[usize::from(byte & 0xF)] as char);
         }
     }
-    out
 }
 
 #[cfg(test)]
