@@ -34,12 +34,19 @@ pub fn fold_width(c: char) -> char {
 /// The key under which taxonomy terms merge: width-folded, lowercased, with runs of
 /// white space made one space. `AI`, `ai` and `ＡＩ` share a key.
 pub fn fold_term(term: &str) -> String {
-    // One pass and one allocation: taxonomies fold every term of every article.
     let mut folded = String::with_capacity(term.len());
+    fold_term_into(term, &mut folded);
+    folded
+}
+
+/// [`fold_term`] appended to `folded`, so that a caller folding every term of every
+/// article (the taxonomies) can reuse one buffer.
+pub fn fold_term_into(term: &str, folded: &mut String) {
+    let start = folded.len();
     let mut space = false;
     for c in term.chars().map(fold_width) {
         if c.is_whitespace() {
-            space = !folded.is_empty();
+            space = folded.len() > start;
             continue;
         }
         if space {
@@ -52,7 +59,6 @@ pub fn fold_term(term: &str) -> String {
             folded.extend(c.to_lowercase());
         }
     }
-    folded
 }
 
 /// Turns a title or term into a URL segment: lowercase, letters and digits of every

@@ -4,7 +4,7 @@
 
 use std::collections::HashSet;
 
-use crate::content::aliases;
+use crate::content::{Article, aliases};
 use crate::site::{Pager, Site, paginate};
 
 /// Where the archive by date is published.
@@ -119,11 +119,21 @@ pub(super) fn all_jobs(site: &Site) -> Vec<Job> {
     jobs
 }
 
-/// The jobs whose output shows one of the `changed` pages (indices into `site.pages`):
+/// The jobs whose output shows one of the `changed` pages (indices into `site.pages`,
+/// which hold the same articles in the same order in `before`, the last site rendered):
 /// their article pages, their neighbours' and those that list them as related, the
-/// listings, archive and feeds they are on, and the sitemap.
-pub(super) fn jobs_showing(site: &Site, changed: &[usize]) -> Vec<Job> {
+/// listings and feeds they are on, and the archive and sitemap when what those show of
+/// an article (title, date, URL) changed.
+pub(super) fn jobs_showing(before: &Site, site: &Site, changed: &[usize]) -> Vec<Job> {
     let shows = |indices: &[usize]| indices.iter().any(|i| changed.contains(i));
+    let differs = |same: fn(&Article, &Article) -> bool| {
+        changed
+            .iter()
+            .any(|&i| match (before.pages.get(i), site.pages.get(i)) {
+                (Some(old), Some(new)) => !same(&old.article, &new.article),
+                _ => true,
+            })
+    };
     let feed_limit = site.config.feed.limit;
     all_jobs(site)
         .into_iter()
@@ -142,7 +152,15 @@ pub(super) fn jobs_showing(site: &Site, changed: &[usize]) -> Vec<Job> {
                 shows(&pages[..pages.len().min(feed_limit)])
             }
             Job::Feed => changed.iter().any(|&c| c < feed_limit),
-            Job::Sitemap | Job::Archive => true,
+            Job::Archive => differs(|a, b| {
+                a.title == b.title
+                    && a.url_path == b.url_path
+                    && a.date == b.date
+                    && a.lang == b.lang
+            }),
+            Job::Sitemap => differs(|a, b| {
+                a.url_path == b.url_path && a.date == b.date && a.updated == b.updated
+            }),
             Job::Page(_)
             | Job::Redirect(_)
             | Job::TaxonomyIndex(_)

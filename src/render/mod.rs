@@ -223,15 +223,17 @@ impl Renderer {
 
     /// Renders only the files that show one of the `changed` pages (indices into
     /// `site.pages`): their article pages and their neighbours' (which link to them), the
-    /// listings and feeds they are on, and the sitemap. Only valid while the order of the
-    /// pages, the sections and the terms are those of the last [`Renderer::render_site`];
-    /// the preview server checks that before calling.
+    /// listings and feeds they are on, and the archive and sitemap if what they show of
+    /// the pages changed since `before`, the site last rendered. Only valid while the
+    /// order of the pages, the sections and the terms are those of `before`; the preview
+    /// server checks that before calling.
     pub fn render_changed_pages(
         &self,
+        before: &Site,
         site: &Site,
         changed: &[usize],
     ) -> Result<Vec<OutputFile>, RenderError> {
-        let jobs = jobs::jobs_showing(site, changed);
+        let jobs = jobs::jobs_showing(before, site, changed);
         // Only the summaries these jobs show: building all of them would cost more than
         // rendering the few pages.
         let shown = jobs::summaries_shown(site, &jobs);

@@ -180,74 +180,30 @@ impl Rebuilder {
         };
         let renderer = new_renderer.as_ref().unwrap_or(&last.renderer);
 
-        let mut new_site = None;
-        let mut changed_pages = Vec::new();
-        if !changes.content.is_empty() {
-            let config = &last.site.config;
-            let articles = self.reload_articles(last, &changes.content)?;
-            // By the path's bytes with Fx hashing: `Path`'s own hash walks components,
-            // which at 10,000 articles was a visible part of every rebuild.
-            let kept: FxHashMap<&OsStr, &crate::site::Page> = last
-                .site
-                .pages
-                .iter()
-                .map(|page| (page.article.source.as_os_str(), page))
-                .collect();
-            // Markdown is re-rendered only where the body itself changed.
-            let reusable = |article: &Article| {
-                kept.get(article.source.as_os_str()).filter(|page| {
-                    std::ptr::eq(&*page.article, article)
-                        || (page.article.body == article.body
-                            && page.article.body_line == article.body_line)
-                })
+        let edited = if changes.content.is_empty() {
+            None
+        } else {
+            let mut edited = match self.edit_in_place(last, &changes.content) {
+                Some(edited) => edited,
+                None => self.reindex(last, &changes.content)?,
             };
-            let rerendered: HashSet<PathBuf> = articles
-                .iter()
-                .filter(|article| reusable(article).is_none())
-                .map(|article| article.source.clone())
-                .collect();
-            let pages = render_articles(articles, config, &self.highlighter, |article| {
-                reusable(article).map(|page| page.rendered.clone())
-            });
-            warnings.extend(
-                pages
-                    .iter()
-                    .filter(|page| rerendered.contains(&page.article.source))
-                    .flat_map(|page| page.rendered.warnings.clone()),
-            );
-            let intros: Vec<SectionIntro> = last
-                .site
-                .home
-                .iter()
-                .chain(last.site.sections.iter().filter_map(|s| s.intro.as_ref()))
-                .cloned()
-                .collect();
-            let site = Site::new(config.clone(), pages, intros)?;
-            changed_pages = site
-                .pages
-                .iter()
-                .enumerate()
-                .filter(|(_, page)| {
-                    changes.content.contains(&page.article.source)
-                        || rerendered.contains(&page.article.source)
-                })
-                .map(|(index, _)| index)
-                .collect();
-            report.push(format!("{} Markdown re-rendered", rerendered.len()));
-            new_site = Some(site);
-        }
-
-        let site = new_site.as_ref().unwrap_or(&last.site);
-        if new_site.is_some() || !changes.static_files.is_empty() {
+            report.push(format!("{} Markdown re-rendered", edited.rerendered));
+            warnings.append(&mut edited.warnings);
+            Some(edited)
+        };
+        let site = edited.as_ref().map_or(&*last.site, |edited| &edited.site);
+        let reindexed = edited.as_ref().is_some_and(|edited| !edited.in_place);
+        if reindexed || !changes.static_files.is_empty() {
             crate::build::check_routes(&self.root, site)?;
         }
-        if changes.templates || !same_shape(&last.site, site) {
+        if changes.templates || (reindexed && !same_shape(&last.site, site)) {
             // Pages moved between listings (or every page's template changed): render
             // all pages again, from the Markdown already rendered.
             files.rendered = index(renderer.render_site(site)?);
             report.push(format!("{} pages re-rendered", files.rendered.len()));
-        } else if new_site.is_some() {
-            let rendered = renderer.render_changed_pages(site, &changed_pages)?;
+        } else if let Some(edited) = &edited {
+            let rendered =
+                renderer.render_changed_pages(&last.site, site, &edited.changed_pages)?;
             report.push(format!("{} pages re-rendered", rendered.len()));
             files.rendered.extend(index(rendered));
         }
@@ -259,8 +215,8 @@ impl Rebuilder {
             ));
         }
         Ok(Step {
-            search_stale: new_site.is_some(),
-            site: new_site,
+            search_stale: edited.is_some(),
+            site: edited.map(|edited| edited.site),
             renderer: new_renderer,
             files,
             report,
@@ -270,6 +226,117 @@ impl Rebuilder {
 }
 
 impl Rebuilder {
+    /// The last site with the edited articles put in their places, when every changed
+    /// file is an interview that keeps its place ([`Site::replace_page`]): the common
+    /// edit of a body or a summary, which at 10,000 articles is far cheaper than
+    /// indexing the archive again. `None` when any file needs [`Rebuilder::reindex`].
+    fn edit_in_place(&self, last: &LastBuild, changed: &HashSet<PathBuf>) -> Option<Edited> {
+        let config = &last.site.config;
+        let now = jiff::Timestamp::now();
+        let mut site = Site::clone(&last.site);
+        let mut changed_pages = Vec::with_capacity(changed.len());
+        let mut warnings = Vec::new();
+        let mut rerendered = 0;
+        for relative in changed {
+            let index = site
+                .pages
+                .iter()
+                .position(|page| page.article.source.as_os_str() == relative.as_os_str())?;
+            let text = std::fs::read_to_string(self.root.join(relative)).ok()?;
+            let mut article = crate::content::parse_article(&text, relative, config).ok()?;
+            if (article.draft && !self.options.drafts)
+                || (!self.options.future && article.is_future(now))
+            {
+                return None;
+            }
+            let previous = &site.pages[index];
+            // Media are found by the folder walk; an edit of the text keeps them.
+            article.media.clone_from(&previous.article.media);
+            let rendered = if previous.article.body == article.body
+                && previous.article.body_line == article.body_line
+            {
+                previous.rendered.clone()
+            } else {
+                let rendered = crate::build::render_body(&article, config, &self.highlighter);
+                warnings.extend(rendered.warnings.iter().cloned());
+                rerendered += 1;
+                Arc::new(rendered)
+            };
+            let page = crate::site::Page {
+                article: Arc::new(article),
+                rendered,
+            };
+            site.replace_page(index, page).ok()?;
+            changed_pages.push(index);
+        }
+        Some(Edited {
+            site,
+            changed_pages,
+            warnings,
+            rerendered,
+            in_place: true,
+        })
+    }
+
+    /// The site indexed again from the last build's articles and the changed files.
+    fn reindex(&self, last: &LastBuild, changed: &HashSet<PathBuf>) -> Result<Edited, BuildError> {
+        let config = &last.site.config;
+        let articles = self.reload_articles(last, changed)?;
+        // By the path's bytes with Fx hashing: `Path`'s own hash walks components,
+        // which at 10,000 articles was a visible part of every rebuild.
+        let kept: FxHashMap<&OsStr, &crate::site::Page> = last
+            .site
+            .pages
+            .iter()
+            .map(|page| (page.article.source.as_os_str(), page))
+            .collect();
+        // Markdown is re-rendered only where the body itself changed.
+        let reusable = |article: &Article| {
+            kept.get(article.source.as_os_str()).filter(|page| {
+                std::ptr::eq(&*page.article, article)
+                    || (page.article.body == article.body
+                        && page.article.body_line == article.body_line)
+            })
+        };
+        let rerendered: HashSet<PathBuf> = articles
+            .iter()
+            .filter(|article| reusable(article).is_none())
+            .map(|article| article.source.clone())
+            .collect();
+        let pages = render_articles(articles, config, &self.highlighter, |article| {
+            reusable(article).map(|page| page.rendered.clone())
+        });
+        let warnings = pages
+            .iter()
+            .filter(|page| rerendered.contains(&page.article.source))
+            .flat_map(|page| page.rendered.warnings.clone())
+            .collect();
+        let intros: Vec<SectionIntro> = last
+            .site
+            .home
+            .iter()
+            .chain(last.site.sections.iter().filter_map(|s| s.intro.as_ref()))
+            .cloned()
+            .collect();
+        let site = Site::new(config.clone(), pages, intros)?;
+        let changed_pages = site
+            .pages
+            .iter()
+            .enumerate()
+            .filter(|(_, page)| {
+                changed.contains(&page.article.source) || rerendered.contains(&page.article.source)
+            })
+            .map(|(index, _)| index)
+            .collect();
+        Ok(Edited {
+            site,
+            changed_pages,
+            warnings,
+            rerendered: rerendered.len(),
+            in_place: false,
+        })
+    }
+
     /// The last build's articles with the changed files parsed again. Anything unusual
     /// (a folder, a file that cannot be read or parsed, two articles at one URL) falls
     /// back to loading all of `content/`, which words every error as `verbatim build` does.
@@ -308,7 +375,7 @@ impl Rebuilder {
             .map(|page| page.article.clone())
             .collect();
         for relative in changed {
-            articles.retain(|article| article.source != *relative);
+            articles.retain(|article| article.source.as_os_str() != relative.as_os_str());
             let text = match std::fs::read_to_string(self.root.join(relative)) {
                 Ok(text) => text,
                 Err(error) if error.kind() == std::io::ErrorKind::NotFound => continue,
@@ -319,7 +386,7 @@ impl Rebuilder {
                 .pages
                 .iter()
                 .chain(&last.site.standalone)
-                .find(|page| &page.article.source == relative);
+                .find(|page| page.article.source.as_os_str() == relative.as_os_str());
             match crate::content::parse_article(&text, relative, config) {
                 Ok(article) if article.draft && !self.options.drafts => {}
                 Ok(article) if !self.options.future && article.is_future(now) => {}
@@ -344,6 +411,19 @@ impl Rebuilder {
     }
 }
 
+/// The site after an edit of articles, and what the edit touched.
+struct Edited {
+    site: Site,
+    /// Indices into `site.pages` of the changed articles.
+    changed_pages: Vec<usize>,
+    /// Warnings from the Markdown rendered again.
+    warnings: Vec<Warning>,
+    /// How many articles' Markdown was rendered again.
+    rerendered: usize,
+    /// Whether the articles kept their places, so listings, terms and URLs are as before.
+    in_place: bool,
+}
+
 /// The parts of an incremental rebuild, committed only when all of it succeeded.
 struct Step {
     site: Option<Site>,
@@ -360,7 +440,8 @@ struct Step {
 fn same_shape(old: &Site, new: &Site) -> bool {
     let pages_match = old.pages.len() == new.pages.len()
         && old.pages.iter().zip(&new.pages).all(|(a, b)| {
-            a.article.source == b.article.source && a.article.url_path == b.article.url_path
+            a.article.source.as_os_str() == b.article.source.as_os_str()
+                && a.article.url_path == b.article.url_path
         });
     let sections_match = old.sections.len() == new.sections.len()
         && old
@@ -498,6 +579,7 @@ pub(crate) fn run(mut rebuilder: Rebuilder, changes: Receiver<Changes>, shared: 
     let search_pool = rayon::ThreadPoolBuilder::new()
         .num_threads(1)
         .thread_name(|_| "verbatim-search".into())
+        .start_handler(|_| yield_to_rebuilds())
         .build()
         .ok();
     std::thread::scope(|scope| {
@@ -556,6 +638,19 @@ pub(crate) fn run(mut rebuilder: Rebuilder, changes: Receiver<Changes>, shared: 
         }
     });
 }
+
+/// Lowers the calling thread's scheduling priority, so that on a machine with few cores
+/// the next edit's rebuild takes the processor from a search index still being made.
+#[cfg(target_os = "linux")]
+fn yield_to_rebuilds() {
+    // On Linux a nice value belongs to the thread (no pid: the caller); failure only
+    // means the index competes at normal priority.
+    let _ = rustix::process::setpriority_process(None, 10);
+}
+
+/// Elsewhere a nice value belongs to the whole process, which must not be lowered.
+#[cfg(not(target_os = "linux"))]
+fn yield_to_rebuilds() {}
 
 /// How often the rebuild thread looks whether a search index being made is done, when
 /// another is due.
@@ -644,6 +739,20 @@ mod tests {
         let (incremental, full) = incremental_and_full(&mut rebuilder, &content("c"));
         assert_same(&incremental, &full);
 
+        // A new body, `updated` date and language keep its place: it is edited in place,
+        // and the sitemap and archive, which show those, are rendered again.
+        for front in ["updated: 2024-06-01", "updated: 2024-06-01\nlang: zh"] {
+            write(
+                root,
+                "content/s/c.md",
+                &format!(
+                    "---\ntitle: c renamed\ndate: 2024-03-01\ntags: [y]\n{front}\n---\nNew body.\n"
+                ),
+            );
+            let (incremental, full) = incremental_and_full(&mut rebuilder, &content("c"));
+            assert_same(&incremental, &full);
+        }
+
         // A new date and tag move it between listings.
         write(
             root,
@@ -668,6 +777,58 @@ mod tests {
         };
         let (incremental, full) = incremental_and_full(&mut rebuilder, &templates);
         assert_same(&incremental, &full);
+    }
+
+    #[test]
+    fn an_edit_in_place_renders_the_archive_and_sitemap_only_when_they_show_it() {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let root = dir.path();
+        for (name, date) in [
+            ("a", "2024-01-01"),
+            ("b", "2024-02-01"),
+            ("c", "2024-03-01"),
+        ] {
+            write(
+                root,
+                &format!("content/s/{name}.md"),
+                &article(name, date, "[x]"),
+            );
+        }
+        let mut rebuilder = Rebuilder::new(root.to_path_buf(), BuildOptions::default());
+        rebuilder.full().expect("first build");
+        let changes = Changes {
+            content: HashSet::from([PathBuf::from("content/s/b.md")]),
+            ..Changes::default()
+        };
+        let mut rendered_after = |front: &str| {
+            write(
+                root,
+                "content/s/b.md",
+                &format!("---\ntitle: b\ndate: 2024-02-01\ntags: [x]\n{front}---\nNew body.\n"),
+            );
+            let report = rebuilder.rebuild(&changes).expect("rebuild").report;
+            report
+                .split(", ")
+                .find_map(|part| part.strip_suffix(" pages re-rendered"))
+                .and_then(|count| count.parse::<usize>().ok())
+                .unwrap_or_else(|| panic!("no page count in {report:?}"))
+        };
+        let body_only = rendered_after("");
+        assert_eq!(
+            rendered_after("updated: 2024-06-01\n"),
+            body_only + 1,
+            "and the sitemap"
+        );
+        assert_eq!(
+            rendered_after("updated: 2024-06-01\nlang: zh\n"),
+            body_only + 1,
+            "and the archive, whose entries carry the language"
+        );
+        assert_eq!(
+            rendered_after("updated: 2024-06-01\nlang: zh\n"),
+            body_only,
+            "the same again: neither"
+        );
     }
 
     #[test]

@@ -9,11 +9,13 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use rustc_hash::FxHashMap;
+
 use crate::config::{SiteConfig, TaxonomyConfig};
 use crate::content::section::SectionIndex;
 use crate::content::{Article, Layout};
 use crate::markdown::Rendered;
-use crate::text::{fold_term, slugify};
+use crate::text::{fold_term, fold_term_into, slugify};
 
 /// An article with its rendered body.
 #[derive(Debug, Clone)]
@@ -48,7 +50,7 @@ pub struct Taxonomy {
     /// Its terms.
     pub terms: Vec<Term>,
     /// Folded term spelling → index into `terms`.
-    lookup: HashMap<String, usize>,
+    lookup: FxHashMap<String, usize>,
 }
 
 impl Taxonomy {
@@ -191,6 +193,59 @@ impl Site {
     }
 }
 
+impl Site {
+    /// Puts an edited interview in place of the one at `index`, when the edit leaves
+    /// everything [`Site::new`] and the URLs are made from as it was: layout, date,
+    /// title, section, every taxonomy's terms as spelled, URL and aliases. Then the
+    /// order, the listings, the terms and the related interviews stay valid, and the
+    /// preview server need not index the archive again. Hands the page back otherwise.
+    pub fn replace_page(&mut self, index: usize, page: Page) -> Result<(), Page> {
+        let Some(old) = self.pages.get(index) else {
+            return Err(page);
+        };
+        let (a, b) = (&*old.article, &*page.article);
+        let keeps_place = a.layout == b.layout
+            && a.source == b.source
+            && a.date == b.date
+            && a.title == b.title
+            && a.section == b.section
+            && a.url_path == b.url_path
+            && a.aliases == b.aliases
+            && self
+                .config
+                .taxonomies
+                .iter()
+                .all(|taxonomy| a.terms_for(&taxonomy.field) == b.terms_for(&taxonomy.field));
+        if !keeps_place {
+            return Err(page);
+        }
+        self.pages[index] = page;
+        Ok(())
+    }
+}
+
+impl Site {
+    /// Empties the Markdown sources of the articles no one else holds (all of them in
+    /// `verbatim build`), which nothing reads once their bodies are rendered.
+    pub fn release_sources(&mut self) {
+        for page in self.pages.iter_mut().chain(&mut self.standalone) {
+            if let Some(article) = Arc::get_mut(&mut page.article) {
+                article.body = String::new();
+            }
+        }
+    }
+
+    /// Empties the plain texts of the rendered bodies no one else holds, which only the
+    /// search index reads.
+    pub fn release_texts(&mut self) {
+        for page in self.pages.iter_mut().chain(&mut self.standalone) {
+            if let Some(rendered) = Arc::get_mut(&mut page.rendered) {
+                rendered.text = String::new();
+            }
+        }
+    }
+}
+
 fn build_taxonomy(
     config: &TaxonomyConfig,
     pages: &[Page],
@@ -203,17 +258,20 @@ fn build_taxonomy(
         first_file: &'a std::path::Path,
         pages: Vec<usize>,
     }
-    let mut index_of: HashMap<String, usize> = HashMap::new();
+    let mut index_of: FxHashMap<String, usize> = FxHashMap::default();
     let mut pending: Vec<Pending<'_>> = Vec::new();
+    // One buffer for every spelling: a key is allocated only for a new term.
+    let mut key = String::new();
     for (index, page) in pages.iter().enumerate() {
         for spelling in page.article.terms_for(&config.field) {
-            let key = fold_term(spelling);
-            let slot = match index_of.get(&key) {
+            key.clear();
+            fold_term_into(spelling, &mut key);
+            let slot = match index_of.get(key.as_str()) {
                 Some(&slot) => slot,
                 None => {
                     index_of.insert(key.clone(), pending.len());
                     pending.push(Pending {
-                        key,
+                        key: key.clone(),
                         spellings: Vec::new(),
                         first_file: &page.article.source,
                         pages: Vec::new(),
@@ -233,7 +291,7 @@ fn build_taxonomy(
     }
     let mut terms: Vec<(String, Term)> = Vec::with_capacity(pending.len());
     let mut first_files: Vec<&std::path::Path> = Vec::with_capacity(pending.len());
-    let mut by_slug: HashMap<String, usize> = HashMap::new();
+    let mut by_slug: FxHashMap<String, usize> = FxHashMap::default();
     for gathered in &mut pending {
         let name = gathered
             .spellings
@@ -285,7 +343,7 @@ fn build_taxonomy(
         .iter()
         .enumerate()
         .map(|(i, (key, _))| (key.clone(), i))
-        .collect::<HashMap<_, _>>();
+        .collect::<FxHashMap<_, _>>();
     Ok(Taxonomy {
         config: config.clone(),
         terms: terms.into_iter().map(|(_, term)| term).collect(),
@@ -414,6 +472,40 @@ pub(crate) mod tests {
         assert_eq!(tags.terms[2].name, "档案", "ties sort by name");
         assert_eq!(site.sections[0].path, "interviews");
         assert_eq!(site.sections[0].pages.len(), 3);
+    }
+
+    #[test]
+    fn an_edit_that_keeps_the_place_replaces_the_page_alone() {
+        let mut site = Site::new(
+            SiteConfig::default(),
+            vec![
+                page("a", "2020-01-01", "[x]"),
+                page("b", "2021-01-01", "[x, y]"),
+            ],
+            Vec::new(),
+        )
+        .unwrap();
+        let edited = page_with("a", "2020-01-01", "tags: [x]\nsummary: New words");
+        assert!(site.replace_page(1, edited).is_ok());
+        assert_eq!(site.pages[1].article.summary.as_deref(), Some("New words"));
+
+        for (why, moved) in [
+            ("a new title", page("a2", "2020-01-01", "[x]")),
+            ("a new date", page("a", "2022-01-01", "[x]")),
+            ("a new tag", page("a", "2020-01-01", "[x, z]")),
+            ("another spelling of a tag", page("a", "2020-01-01", "[X]")),
+            (
+                "an alias",
+                page_with("a", "2020-01-01", "tags: [x]\naliases: [/old/]"),
+            ),
+        ] {
+            assert!(site.replace_page(1, moved).is_err(), "{why} moves the page");
+        }
+        assert!(
+            site.replace_page(5, page("a", "2020-01-01", "[x]"))
+                .is_err(),
+            "no page at that index"
+        );
     }
 
     #[test]
