@@ -8,16 +8,8 @@ use super::{DespinSettings, Proposal, propose, shipped};
 use crate::clean::Lang;
 use crate::clean::report::Confidence;
 
-/// Model changes per 1,000 units at or above which a page counts as spun, by
-/// language: a Chinese unit is a character, an English one a word, and the English
-/// model flags a stray rare word in clean prose more often (up to 16 per 1,000 words on
-/// the sample interviews, against 54 and more once they are spun).
-fn model_density(lang: Lang) -> f64 {
-    match lang {
-        Lang::Zh => 8.0,
-        Lang::En => 30.0,
-    }
-}
+/// Model changes per 1,000 units at or above which a page counts as spun.
+const MODEL_DENSITY: f64 = 8.0;
 /// The fewest model changes, and distinct changed words, that can make a page spun.
 const MODEL_MINIMUM: usize = 4;
 
@@ -82,9 +74,9 @@ pub fn judge(
     distinct.sort_unstable();
     distinct.dedup();
     let units = units(&page) as f64;
-    let density = confident.len() as f64 * 1000.0 / units;
+    let model_density = confident.len() as f64 * 1000.0 / units;
     let model_spun =
-        confident.len() >= MODEL_MINIMUM && distinct.len() >= 2 && density >= model_density(lang);
+        confident.len() >= MODEL_MINIMUM && distinct.len() >= 2 && model_density >= MODEL_DENSITY;
     let verdict = Verdict {
         score: (markers + confident.len()) as f64 * 1000.0 / units,
         spun: table_spun || model_spun,
