@@ -110,6 +110,13 @@ fn gunzip(path: &str) -> String {
     text
 }
 
+/// Which half of the eligible English words the spinner swaps: the reported split
+/// (every second word, 0) or, with `DESPIN_TWINS_DEV=1`, the development split (the
+/// other half, 1), on which the model's settings are chosen.
+fn dev_split() -> usize {
+    usize::from(std::env::var_os("DESPIN_TWINS_DEV").is_some())
+}
+
 /// An English spinner: for every other word that the shipped thesaurus lists as a
 /// candidate original, a rarer word whose candidates include it.
 fn spin_english(text: &str) -> (String, Spins) {
@@ -155,7 +162,7 @@ fn spin_english(text: &str) -> (String, Spins) {
             continue;
         };
         eligible += 1;
-        if eligible % 2 == 1 {
+        if eligible % 2 != dev_split() {
             continue;
         }
         let spun = &forms[(word.len() * 7 + eligible) % forms.len()];

@@ -13,8 +13,9 @@
 //! candidate's gain less a cost per change, and never more than its lead over the
 //! runner-up: when 孩子, 日子 and 模型 fit 模子 equally well, nothing is sure.
 
-use std::collections::HashMap;
 use std::sync::OnceLock;
+
+use rustc_hash::FxHashMap;
 
 use super::{Proposal, Source, Thesaurus};
 use crate::clean::dict::Dictionary;
@@ -44,8 +45,8 @@ const LONGEST_WORD: usize = 4;
 type Suspect<'a> = (usize, usize, Vec<(&'a str, Source)>);
 
 /// Rare words and their frequent one-character siblings, built once.
-fn siblings() -> &'static HashMap<Box<str>, Vec<Box<str>>> {
-    static SIBLINGS: OnceLock<HashMap<Box<str>, Vec<Box<str>>>> = OnceLock::new();
+fn siblings() -> &'static FxHashMap<Box<str>, Vec<Box<str>>> {
+    static SIBLINGS: OnceLock<FxHashMap<Box<str>, Vec<Box<str>>>> = OnceLock::new();
     SIBLINGS.get_or_init(|| {
         let dictionary = Dictionary::global();
         let masked = |word: &str, at: usize| -> String {
@@ -58,7 +59,7 @@ fn siblings() -> &'static HashMap<Box<str>, Vec<Box<str>>> {
             let n = word.chars().count();
             (2..=3).contains(&n) && word.chars().all(crate::text::is_cjk)
         };
-        let mut by_mask: HashMap<String, Vec<(&str, u32)>> = HashMap::new();
+        let mut by_mask: FxHashMap<String, Vec<(&str, u32)>> = FxHashMap::default();
         for (word, count) in dictionary.entries() {
             if count >= FREQUENT && is_candidate_shape(word) {
                 for at in 0..word.chars().count() {
@@ -69,7 +70,7 @@ fn siblings() -> &'static HashMap<Box<str>, Vec<Box<str>>> {
                 }
             }
         }
-        let mut out = HashMap::new();
+        let mut out = FxHashMap::default();
         for (word, count) in dictionary.entries() {
             if count > RARE || !is_candidate_shape(word) {
                 continue;
@@ -139,6 +140,67 @@ fn segment(chars: &[char]) -> (f64, Vec<usize>) {
     }
     cuts.reverse();
     (best[n], cuts)
+}
+
+/// Whether any candidate for the word at `s..e` of the clause `window` could reach a
+/// middle margin, judged without segmenting the clause: a user's synonym always may,
+/// a dictionary sibling only by forming a word with its neighbours. A sibling that
+/// forms none gains at most its own segmentation over the word's, less the discount on
+/// its frequency advantage, which stays far below the bar (about 3 nats at the most
+/// frequent siblings against the 4 a middle margin needs).
+fn any_can_matter(
+    window: &[char],
+    s: usize,
+    e: usize,
+    word: &str,
+    candidates: &[(&str, Source)],
+) -> bool {
+    let dictionary = Dictionary::global();
+    let own_segments = segment(&window[s..e]).0;
+    let own = f64::from(dictionary.freq(word).max(1)).ln();
+    let mut substituted: Vec<char> = Vec::with_capacity(window.len() + 4);
+    let mut candidate_chars: Vec<char> = Vec::with_capacity(4);
+    candidates.iter().any(|&(candidate, source)| {
+        if source == Source::UserThesaurus {
+            return true;
+        }
+        candidate_chars.clear();
+        candidate_chars.extend(candidate.chars());
+        substituted.clear();
+        substituted.extend_from_slice(&window[..s]);
+        substituted.extend_from_slice(&candidate_chars);
+        substituted.extend_from_slice(&window[e..]);
+        if joins_neighbours(&substituted, s, s + candidate_chars.len()) {
+            return true;
+        }
+        let frequency = f64::from(dictionary.freq(candidate).max(1)).ln() - own;
+        let best_score = segment(&candidate_chars).0
+            - own_segments
+            - (1.0 - SIBLING_FREQUENCY_WEIGHT) * frequency;
+        best_score - SIBLING_COST >= super::MIDDLE_MARGIN
+    })
+}
+
+/// Whether a dictionary word of `window` crosses the edge `from` or `to` (a word
+/// that takes characters from both sides of it).
+fn joins_neighbours(window: &[char], from: usize, to: usize) -> bool {
+    let dictionary = Dictionary::global();
+    let mut run = String::new();
+    for start in from.saturating_sub(LONGEST_WORD - 1)..to {
+        run.clear();
+        for end in start + 1..=(start + LONGEST_WORD).min(window.len()) {
+            run.push(window[end - 1]);
+            let crosses = (start < from && end > from) || (start < to && end > to);
+            let found = dictionary.lookup(&run);
+            if crosses && found.count > 0 {
+                return true;
+            }
+            if !found.has_longer {
+                break;
+            }
+        }
+    }
+    false
 }
 
 /// The proposals for one text: suspects found clause by clause, scored in context.
@@ -226,21 +288,35 @@ fn weigh(
         .take_while(|&k| is_clause(&chars[k]))
         .last()
         .map_or(end, |k| k + 1);
+    let (s, e) = (start - left, end - left);
+    let word = &text[byte_at(start)..byte_at(end)];
     let (base, cuts) = segment(&chars[left..right]);
     // The suspect must be a word of the clause's best reading, not a chance overlap.
-    let (s, e) = (start - left, end - left);
     if !cuts.contains(&s) || !cuts.contains(&e) {
         return None;
     }
-    let word = &text[byte_at(start)..byte_at(end)];
+    if !any_can_matter(&chars[left..right], s, e, word, candidates) {
+        return None;
+    }
     let dictionary = Dictionary::global();
+    // Most candidates form no word with their neighbours; then the clause splits at
+    // the candidate's edges, and its two sides are segmented once for all of them.
+    let outside = segment(&chars[left..start]).0 + segment(&chars[end..right]).0;
+    let mut window: Vec<char> = Vec::with_capacity(right - left + 4);
     let mut scored: Vec<(f64, &str, Source)> = candidates
         .iter()
         .map(|&(candidate, source)| {
-            let mut window: Vec<char> = chars[left..start].to_vec();
+            window.clear();
+            window.extend_from_slice(&chars[left..start]);
             window.extend(candidate.chars());
-            window.extend(&chars[end..right]);
-            let gain = segment(&window).0 - base;
+            let candidate_end = window.len();
+            window.extend_from_slice(&chars[end..right]);
+            let with_candidate = if joins_neighbours(&window, s, candidate_end) {
+                segment(&window).0
+            } else {
+                outside + segment(&window[s..candidate_end]).0
+            };
+            let gain = with_candidate - base;
             let score = match source {
                 Source::UserThesaurus => gain,
                 _ => {

@@ -4,7 +4,7 @@
 //! A spinner touches a large share of a page's words; a clean page has at most a stray
 //! rare word or two, so a density threshold separates them.
 
-use super::{DespinSettings, propose, shipped};
+use super::{DespinSettings, Proposal, propose, shipped};
 use crate::clean::Lang;
 use crate::clean::report::Confidence;
 
@@ -42,29 +42,46 @@ pub fn units(text: &str) -> usize {
     count.max(1)
 }
 
-/// Judges a page: spun when the table's forms alone say so (three, two distinct, one
-/// per 2,000 characters), or when the model's confident changes are dense enough.
-pub fn judge(page: &str, lang: Lang, settings: &DespinSettings) -> Verdict {
-    let (markers, distinct_markers) = shipped().markers(page);
+/// Judges a page given as its blocks: spun when the table's forms alone say so (three,
+/// two distinct, one per 2,000 characters), or when the model's confident changes are
+/// dense enough. Returns the verdict and the model's proposals for each block, which
+/// the restoration reuses for a block the table leaves unchanged.
+pub fn judge(
+    blocks: &[&str],
+    lang: Lang,
+    settings: &DespinSettings,
+) -> (Verdict, Vec<Vec<Proposal>>) {
+    let page = blocks.join("\n");
+    let (markers, distinct_markers) = shipped().markers(&page);
     let chars = page.chars().count().max(1);
     let table_spun = markers >= 3 && distinct_markers >= 2 && markers * 2000 >= chars;
-    let proposals = propose(page, lang, settings);
-    let confident: Vec<&str> = proposals
+    // Blocks are independent: a paragraph break ends a clause and a sentence.
+    let proposals: Vec<Vec<Proposal>> = blocks
         .iter()
-        .filter(|p| p.confidence() >= Confidence::Middle)
-        .map(|p| &page[p.start..p.end])
+        .map(|block| propose(block, lang, settings))
+        .collect();
+    let confident: Vec<&str> = blocks
+        .iter()
+        .zip(&proposals)
+        .flat_map(|(block, found)| {
+            found
+                .iter()
+                .filter(|p| p.confidence() >= Confidence::Middle)
+                .map(|p| &block[p.start..p.end])
+        })
         .collect();
     let mut distinct = confident.clone();
     distinct.sort_unstable();
     distinct.dedup();
-    let units = units(page) as f64;
+    let units = units(&page) as f64;
     let model_density = confident.len() as f64 * 1000.0 / units;
     let model_spun =
         confident.len() >= MODEL_MINIMUM && distinct.len() >= 2 && model_density >= MODEL_DENSITY;
-    Verdict {
+    let verdict = Verdict {
         score: (markers + confident.len()) as f64 * 1000.0 / units,
         spun: table_spun || model_spun,
-    }
+    };
+    (verdict, proposals)
 }
 
 #[cfg(test)]
@@ -80,8 +97,8 @@ mod tests {
     fn table_forms_alone_open_the_gate() {
         let settings = DespinSettings::default();
         let spun = "咱们正正在物色人为智能的改日，大模子和神经搜集都很紧急。";
-        assert!(judge(spun, Lang::Zh, &settings).spun);
+        assert!(judge(&[spun], Lang::Zh, &settings).0.spun);
         let clean = "我们正在研究人工智能的未来，这个题目很有意思。";
-        assert!(!judge(clean, Lang::Zh, &settings).spun);
+        assert!(!judge(&[clean], Lang::Zh, &settings).0.spun);
     }
 }

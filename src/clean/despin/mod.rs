@@ -105,6 +105,18 @@ impl<'a> Despin<'a> {
     /// Restores `text` (table pairs, then the model's proposals by confidence) when
     /// the page is spun, recording each change under `block`.
     pub fn restore(&self, text: &str, block: usize, report: &mut Report) -> String {
+        self.restore_with(text, None, block, report)
+    }
+
+    /// [`Despin::restore`], reusing the model's proposals for `text` when the gate
+    /// made them and the table changed nothing.
+    fn restore_with(
+        &self,
+        text: &str,
+        known: Option<&[Proposal]>,
+        block: usize,
+        report: &mut Report,
+    ) -> String {
         if !self.spun {
             return text.to_string();
         }
@@ -112,7 +124,10 @@ impl<'a> Despin<'a> {
         if let (Some(user), Some(evidence)) = (&self.settings.user_pairs, &self.user_evidence) {
             restored = user.restore(&restored, evidence, block, report);
         }
-        let proposals = propose(&restored, self.lang, self.settings);
+        let proposals = match known {
+            Some(known) if restored == text => std::borrow::Cow::Borrowed(known),
+            _ => std::borrow::Cow::Owned(propose(&restored, self.lang, self.settings)),
+        };
         apply(
             &restored,
             &proposals,
@@ -131,12 +146,9 @@ pub fn despin<'a>(
     settings: &'a DespinSettings,
     report: &mut Report,
 ) -> Despin<'a> {
-    let page_text = body
-        .iter()
-        .map(|b| b.text.as_str())
-        .collect::<Vec<_>>()
-        .join("\n");
-    let verdict = gate::judge(&page_text, lang, settings);
+    let texts: Vec<&str> = body.iter().map(|b| b.text.as_str()).collect();
+    let page_text = texts.join("\n");
+    let (verdict, proposals) = gate::judge(&texts, lang, settings);
     report.spin_score = (verdict.score * 100.0).round() / 100.0;
     report.despun = verdict.spun;
     let despin = Despin {
@@ -149,8 +161,8 @@ pub fn despin<'a>(
             .map(|u| u.page_evidence(&page_text)),
         spun: verdict.spun,
     };
-    for block in body.iter_mut() {
-        block.text = despin.restore(&block.text, block.number, report);
+    for (block, known) in body.iter_mut().zip(&proposals) {
+        block.text = despin.restore_with(&block.text, Some(known), block.number, report);
     }
     despin
 }
