@@ -416,6 +416,15 @@ mod tests {
         assert_eq!(roles[3], Role::Body);
     }
 
+    /// The title, then the one body block, then nothing but chrome.
+    fn assert_body_then_chrome(blocks: &[Block]) {
+        let roles = layout(blocks, Some(0), &[]);
+        assert_eq!(roles[1], Role::Body);
+        for role in &roles[2..] {
+            assert!(matches!(role, Role::Chrome(_)), "{roles:?}");
+        }
+    }
+
     #[test]
     fn teasers_of_other_articles_are_chrome() {
         let blocks: Vec<Block> = [
@@ -431,11 +440,7 @@ mod tests {
         .into_iter()
         .map(block)
         .collect();
-        let roles = layout(&blocks, Some(0), &[]);
-        assert_eq!(roles[1], Role::Body);
-        for role in &roles[2..] {
-            assert!(matches!(role, Role::Chrome(_)), "{roles:?}");
-        }
+        assert_body_then_chrome(&blocks);
     }
 
     #[test]
@@ -459,11 +464,7 @@ mod tests {
         .into_iter()
         .map(block)
         .collect();
-        let roles = layout(&blocks, Some(0), &[]);
-        assert_eq!(roles[1], Role::Body);
-        for role in &roles[2..] {
-            assert!(matches!(role, Role::Chrome(_)), "{roles:?}");
-        }
+        assert_body_then_chrome(&blocks);
         let lone: Vec<Block> = ["标题", "正文。", "他说起2019年的事", "2019-06-01 08:00"]
             .into_iter()
             .map(block)

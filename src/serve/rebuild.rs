@@ -226,6 +226,12 @@ impl Rebuilder {
 }
 
 impl Rebuilder {
+    /// Whether `article` stays out of the preview: a draft or a future date the
+    /// options do not include.
+    fn holds_back(&self, article: &Article, now: jiff::Timestamp) -> bool {
+        (article.draft && !self.options.drafts) || (!self.options.future && article.is_future(now))
+    }
+
     /// The last site with the edited articles put in their places, when every changed
     /// file is an interview that keeps its place ([`Site::replace_page`]): the common
     /// edit of a body or a summary, which at 10,000 articles is far cheaper than
@@ -244,17 +250,13 @@ impl Rebuilder {
                 .position(|page| page.article.source.as_os_str() == relative.as_os_str())?;
             let text = std::fs::read_to_string(self.root.join(relative)).ok()?;
             let mut article = crate::content::parse_article(&text, relative, config).ok()?;
-            if (article.draft && !self.options.drafts)
-                || (!self.options.future && article.is_future(now))
-            {
+            if self.holds_back(&article, now) {
                 return None;
             }
             let previous = &site.pages[index];
             // Media are found by the folder walk; an edit of the text keeps them.
             article.media.clone_from(&previous.article.media);
-            let rendered = if previous.article.body == article.body
-                && previous.article.body_line == article.body_line
-            {
+            let rendered = if same_body(&previous.article, &article) {
                 previous.rendered.clone()
             } else {
                 let rendered = crate::build::render_body(&article, config, &self.highlighter);
@@ -293,9 +295,7 @@ impl Rebuilder {
         // Markdown is re-rendered only where the body itself changed.
         let reusable = |article: &Article| {
             kept.get(article.source.as_os_str()).filter(|page| {
-                std::ptr::eq(&*page.article, article)
-                    || (page.article.body == article.body
-                        && page.article.body_line == article.body_line)
+                std::ptr::eq(&*page.article, article) || same_body(&page.article, article)
             })
         };
         let rerendered: HashSet<PathBuf> = articles
@@ -388,8 +388,7 @@ impl Rebuilder {
                 .chain(&last.site.standalone)
                 .find(|page| page.article.source.as_os_str() == relative.as_os_str());
             match crate::content::parse_article(&text, relative, config) {
-                Ok(article) if article.draft && !self.options.drafts => {}
-                Ok(article) if !self.options.future && article.is_future(now) => {}
+                Ok(article) if self.holds_back(&article, now) => {}
                 Ok(mut article) => {
                     // Media are found by the folder walk; an edit of the text keeps them.
                     if let Some(previous) = previous {
@@ -422,6 +421,12 @@ struct Edited {
     rerendered: usize,
     /// Whether the articles kept their places, so listings, terms and URLs are as before.
     in_place: bool,
+}
+
+/// Whether two versions of an article have the same Markdown at the same line, so its
+/// earlier render stands.
+fn same_body(a: &Article, b: &Article) -> bool {
+    a.body == b.body && a.body_line == b.body_line
 }
 
 /// The parts of an incremental rebuild, committed only when all of it succeeded.
