@@ -97,19 +97,49 @@ pub fn fold_char(c: char) -> Option<char> {
     Folder::new().fold(c)
 }
 
-/// [`fold_char`] with the script table looked up once, for folding a whole text: its
-/// two common cases, ASCII and BMP ideographs, are inlined into the caller's loop.
+/// [`fold_char`] with its tables looked up once, for folding a whole text: every
+/// character below U+A000 (Latin, punctuation, the BMP ideographs) and the full-width
+/// forms are one array read, which the caller's loop inlines.
 #[derive(Clone, Copy)]
 pub struct Folder {
-    table: &'static ScriptTable,
+    table: &'static FoldTable,
 }
 
+/// [`fold_other`] computed ahead for the characters nearly every text is made of.
+struct FoldTable {
+    script: &'static ScriptTable,
+    /// `low[c]` folds `c` below [`DENSE_END`]; `'\0'` marks a dropped character.
+    low: Vec<char>,
+    /// The same for the half-width and full-width forms, from [`WIDE_START`].
+    wide: Vec<char>,
+}
+
+/// The half-width and full-width forms block: `，`, `：`, `？`, `Ａ` in Chinese text.
+const WIDE_START: u32 = 0xFF00;
+const WIDE_END: u32 = 0xFFF0;
+
+static FOLD_TABLE: LazyLock<FoldTable> = LazyLock::new(|| {
+    let script = &*SCRIPT_TABLE;
+    let ahead = |range: std::ops::Range<u32>| -> Vec<char> {
+        range
+            .map(|code| {
+                char::from_u32(code)
+                    .and_then(|c| fold_other(script, c))
+                    .unwrap_or('\0')
+            })
+            .collect()
+    };
+    FoldTable {
+        script,
+        low: ahead(0..DENSE_END),
+        wide: ahead(WIDE_START..WIDE_END),
+    }
+});
+
 impl Folder {
-    /// A folder holding the (lazily read) script table.
+    /// A folder holding the (lazily built) tables.
     pub fn new() -> Folder {
-        Folder {
-            table: &SCRIPT_TABLE,
-        }
+        Folder { table: &FOLD_TABLE }
     }
 
     /// Folds one character, as [`fold_char`].
@@ -118,15 +148,15 @@ impl Folder {
         if c.is_ascii() {
             return Some(c.to_ascii_lowercase());
         }
-        match dense_slot(c) {
-            // Ideographs have no case and no decomposition: only the script table applies.
-            Some(slot) => Some(
-                Some(self.table.dense[slot])
-                    .filter(|&t| t != '\0')
-                    .unwrap_or(c),
-            ),
-            None => fold_other(self.table, c),
-        }
+        let code = c as u32;
+        let ahead = if code < DENSE_END {
+            self.table.low[code as usize]
+        } else if (WIDE_START..WIDE_END).contains(&code) {
+            self.table.wide[(code - WIDE_START) as usize]
+        } else {
+            return fold_other(self.table.script, c);
+        };
+        (ahead != '\0').then_some(ahead)
     }
 }
 
@@ -136,10 +166,14 @@ impl Default for Folder {
     }
 }
 
-/// [`Folder::fold`] for characters that are neither ASCII nor BMP ideographs.
+/// Folds a character the slow way: compatibility decomposition below U+3000 and in the
+/// full-width forms, lower case, then the script table.
 fn fold_other(table: &ScriptTable, c: char) -> Option<char> {
+    if c.is_ascii() {
+        return Some(c.to_ascii_lowercase());
+    }
     let code = c as u32;
-    let base = if code < 0x3000 || (0xFF00..=0xFFEF).contains(&code) {
+    let base = if code < 0x3000 || (WIDE_START..WIDE_END).contains(&code) {
         if unicode_normalization::char::is_combining_mark(c) {
             return None;
         }
@@ -198,6 +232,20 @@ mod tests {
         assert_eq!(fold("数据中心"), "数据中心");
         // A Taiwan variant goes through the standard traditional form.
         assert_eq!(fold("偽"), "伪");
+    }
+
+    #[test]
+    fn tables_agree_with_the_slow_path() {
+        let folder = Folder::new();
+        let astral = ['\u{1D400}', '\u{20000}', '\u{1F600}'];
+        for c in (0..0x1_0000).filter_map(char::from_u32).chain(astral) {
+            assert_eq!(
+                folder.fold(c),
+                fold_other(&SCRIPT_TABLE, c),
+                "U+{:04X}",
+                c as u32
+            );
+        }
     }
 
     #[test]

@@ -35,20 +35,25 @@ pub const IN_META: u32 = 8;
 /// The low three bits count the term's occurrences in the body, up to this.
 pub const MAX_BODY_COUNT: u32 = 7;
 
+/// A term's postings in article order, as runs gathered by different threads: they are
+/// only read one after the other, so joining them would be a copy for nothing.
+pub type Runs = Vec<Vec<Posting>>;
+
 /// Every term of the archive with its postings, before it is cut into files.
 #[derive(Debug, Default)]
 pub struct Postings {
     /// Unigrams and bigrams of ideographic text.
-    pub grams: FxHashMap<GramKey, Vec<Posting>>,
+    pub grams: FxHashMap<GramKey, Runs>,
     /// Folded words.
-    pub words: FxHashMap<Box<str>, Vec<Posting>>,
+    pub words: FxHashMap<Box<str>, Runs>,
 }
 
 impl Postings {
     /// Indexes the site's articles in parallel, each under its position in `site.pages`.
     pub fn of_site(site: &Site) -> Postings {
         let per_thread = site.pages.len() / (4 * rayon::current_num_threads()).max(1);
-        site.pages
+        let parts = site
+            .pages
             .par_iter()
             .enumerate()
             .with_min_len(per_thread.max(1))
@@ -56,32 +61,20 @@ impl Postings {
                 collector.add(doc as u32, page);
                 collector
             })
-            .map(|collector| collector.postings)
-            .reduce(Postings::default, Postings::append)
+            .map(Collector::into_postings)
+            .collect::<Vec<_>>();
+        parts
+            .into_iter()
+            .fold(Postings::default(), Postings::append)
     }
 
     /// `self` followed by `later`, whose articles all come after `self`'s.
     fn append(mut self, later: Postings) -> Postings {
-        if self.grams.len() + self.words.len() < later.grams.len() + later.words.len() {
-            // Prepend the smaller map instead of copying the larger one.
-            let mut merged = later;
-            for (key, mut postings) in self.grams {
-                let entry = merged.grams.entry(key).or_default();
-                postings.append(entry);
-                *entry = postings;
-            }
-            for (word, mut postings) in self.words {
-                let entry = merged.words.entry(word).or_default();
-                postings.append(entry);
-                *entry = postings;
-            }
-            return merged;
+        for (key, runs) in later.grams {
+            self.grams.entry(key).or_default().extend(runs);
         }
-        for (key, postings) in later.grams {
-            self.grams.entry(key).or_default().extend(postings);
-        }
-        for (word, postings) in later.words {
-            self.words.entry(word).or_default().extend(postings);
+        for (word, runs) in later.words {
+            self.words.entry(word).or_default().extend(runs);
         }
         self
     }
@@ -95,23 +88,58 @@ enum Field {
     Body,
 }
 
-/// Gathers the terms of one article at a time into the postings of a run of articles.
-#[derive(Default)]
+/// Gathers the terms of a run of articles, taken in order, into their postings.
+///
+/// Each term gets a number the first time it is seen. The posting of the article being
+/// read is kept in `current`, a dense array, and appended to `finished` when the term
+/// turns up in a later article. An occurrence thus touches one lookup and one array
+/// slot, and writes only at the end of one buffer; the per-term lists are made at the
+/// end, at their final size.
 struct Collector {
-    postings: Postings,
-    /// The current article's terms and their field bits, cleared per article.
     grams: FxHashMap<GramKey, u32>,
-    words: FxHashMap<String, u32>,
-    field: Option<Field>,
+    /// Words of up to eight bytes (most of them), packed into a number so that a lookup
+    /// is one multiplication and one comparison.
+    short_words: FxHashMap<u64, u32>,
+    words: FxHashMap<Box<str>, u32>,
+    /// The numbers of the unigrams from U+4E00 to U+9FFF (most of a Chinese text) by
+    /// code point, plus one, or 0 while unseen: an index instead of a hash lookup.
+    common_unigrams: Vec<u32>,
+    /// By term number: the posting of the latest article it was seen in.
+    current: Vec<Posting>,
+    /// Earlier postings, each with its term's number, in the order they were finished.
+    finished: Vec<(u32, Posting)>,
+    /// The article being read, and the part of it.
+    doc: u32,
+    field: Field,
     scratch: String,
+}
+
+/// The code points whose unigrams a [`Collector`] numbers through an array.
+const COMMON_UNIGRAMS: std::ops::Range<u32> = 0x4E00..0xA000;
+
+impl Default for Collector {
+    fn default() -> Collector {
+        Collector {
+            grams: FxHashMap::default(),
+            short_words: FxHashMap::default(),
+            words: FxHashMap::default(),
+            common_unigrams: vec![0; COMMON_UNIGRAMS.len()],
+            current: Vec::new(),
+            finished: Vec::new(),
+            doc: 0,
+            field: Field::Body,
+            scratch: String::new(),
+        }
+    }
 }
 
 impl Collector {
     fn add(&mut self, doc: u32, page: &Page) {
         let article = &page.article;
-        self.field = Some(Field::Title);
+        self.doc = doc;
+        self.field = Field::Title;
         self.tokenize(&article.title);
-        self.field = Some(Field::Meta);
+        self.field = Field::Meta;
         for text in article
             .interviewees
             .iter()
@@ -121,26 +149,8 @@ impl Collector {
         {
             self.tokenize(text);
         }
-        self.field = Some(Field::Body);
+        self.field = Field::Body;
         self.tokenize(&page.rendered.text);
-        let base = doc << 5;
-        for (key, bits) in self.grams.drain() {
-            self.postings
-                .grams
-                .entry(key)
-                .or_default()
-                .push(base | bits);
-        }
-        for (word, bits) in self.words.drain() {
-            match self.postings.words.get_mut(word.as_str()) {
-                Some(list) => list.push(base | bits),
-                None => {
-                    self.postings
-                        .words
-                        .insert(word.into_boxed_str(), vec![base | bits]);
-                }
-            }
-        }
     }
 
     fn tokenize(&mut self, text: &str) {
@@ -148,14 +158,105 @@ impl Collector {
         tokens::tokenize(text, &mut scratch, self);
         self.scratch = scratch;
     }
+
+    /// The number of the gram `key`.
+    fn gram_term(&mut self, key: GramKey) -> u32 {
+        match self.grams.get(&key) {
+            Some(&term) => term,
+            None => {
+                let term = self.new_term();
+                self.grams.insert(key, term);
+                term
+            }
+        }
+    }
+
+    /// A number for a term seen for the first time.
+    fn new_term(&mut self) -> u32 {
+        self.current.push(NO_POSTING);
+        (self.current.len() - 1) as u32
+    }
+
+    /// Notes one occurrence of term `term` in the current article and field.
+    #[inline]
+    fn note(&mut self, term: u32) {
+        let posting = &mut self.current[term as usize];
+        if *posting == NO_POSTING || *posting >> 5 != self.doc {
+            if *posting != NO_POSTING {
+                self.finished.push((term, *posting));
+            }
+            *posting = self.doc << 5;
+        }
+        mark(posting, self.field);
+    }
+
+    /// The postings gathered, each term's list complete.
+    fn into_postings(self) -> Postings {
+        let mut counts = vec![1; self.current.len()];
+        for &(term, _) in &self.finished {
+            counts[term as usize] += 1;
+        }
+        let mut lists: Vec<Vec<Posting>> = counts.into_iter().map(Vec::with_capacity).collect();
+        for (term, posting) in self.finished {
+            lists[term as usize].push(posting);
+        }
+        for (list, last) in lists.iter_mut().zip(self.current) {
+            list.push(last);
+        }
+        let mut take = |term: u32| vec![std::mem::take(&mut lists[term as usize])];
+        let mut postings = Postings {
+            grams: FxHashMap::default(),
+            words: FxHashMap::default(),
+        };
+        postings.grams.reserve(self.grams.len());
+        for (key, term) in self.grams {
+            postings.grams.insert(key, take(term));
+        }
+        for (code, numbered) in COMMON_UNIGRAMS.zip(self.common_unigrams) {
+            if let (Some(c), Some(term)) = (char::from_u32(code), numbered.checked_sub(1)) {
+                postings.grams.insert(tokens::unigram(c), take(term));
+            }
+        }
+        for (packed, term) in self.short_words {
+            postings
+                .words
+                .insert(unpack_word(packed).into(), take(term));
+        }
+        for (word, term) in self.words {
+            postings.words.insert(word, take(term));
+        }
+        postings
+    }
 }
 
-/// Adds one occurrence in `field` to a term's bits.
-fn mark(bits: &mut u32, field: Option<Field>) {
+/// `word`'s bytes as a number, if it has at most eight; no word holds a zero byte, so
+/// the number tells the length.
+fn pack_word(word: &str) -> Option<u64> {
+    let bytes = word.as_bytes();
+    (bytes.len() <= 8).then(|| {
+        let mut packed = [0u8; 8];
+        packed[..bytes.len()].copy_from_slice(bytes);
+        u64::from_le_bytes(packed)
+    })
+}
+
+/// The word [`pack_word`] packed.
+fn unpack_word(packed: u64) -> String {
+    let bytes = packed.to_le_bytes();
+    let len = bytes.iter().position(|&b| b == 0).unwrap_or(bytes.len());
+    String::from_utf8_lossy(&bytes[..len]).into_owned()
+}
+
+/// The current posting of a term not seen yet. A real posting equals it only for
+/// article 2²⁷ − 1, past what the 27 bits of a posting's article number allow anyway.
+const NO_POSTING: Posting = u32::MAX;
+
+/// Adds one occurrence in `field` to a posting's low bits.
+fn mark(bits: &mut u32, field: Field) {
     match field {
-        Some(Field::Title) => *bits |= IN_TITLE,
-        Some(Field::Meta) => *bits |= IN_META,
-        Some(Field::Body) | None => {
+        Field::Title => *bits |= IN_TITLE,
+        Field::Meta => *bits |= IN_META,
+        Field::Body => {
             if *bits & MAX_BODY_COUNT < MAX_BODY_COUNT {
                 *bits += 1;
             }
@@ -164,19 +265,51 @@ fn mark(bits: &mut u32, field: Option<Field>) {
 }
 
 impl TermSink for Collector {
-    fn gram(&mut self, key: GramKey) {
-        mark(self.grams.entry(key).or_default(), self.field);
+    fn unigram(&mut self, c: char) {
+        let code = c as u32;
+        let term = if COMMON_UNIGRAMS.contains(&code) {
+            let slot = (code - COMMON_UNIGRAMS.start) as usize;
+            match self.common_unigrams[slot] {
+                0 => {
+                    let term = self.new_term();
+                    self.common_unigrams[slot] = term + 1;
+                    term
+                }
+                numbered => numbered - 1,
+            }
+        } else {
+            self.gram_term(tokens::unigram(c))
+        };
+        self.note(term);
+    }
+
+    fn bigram(&mut self, first: char, second: char) {
+        let term = self.gram_term(tokens::bigram(first, second));
+        self.note(term);
     }
 
     fn word(&mut self, word: &str) {
-        match self.words.get_mut(word) {
-            Some(bits) => mark(bits, self.field),
-            None => {
-                let mut bits = 0;
-                mark(&mut bits, self.field);
-                self.words.insert(word.to_string(), bits);
-            }
+        if let Some(packed) = pack_word(word) {
+            let term = match self.short_words.get(&packed) {
+                Some(&term) => term,
+                None => {
+                    let term = self.new_term();
+                    self.short_words.insert(packed, term);
+                    term
+                }
+            };
+            self.note(term);
+            return;
         }
+        let term = match self.words.get(word) {
+            Some(&term) => term,
+            None => {
+                let term = self.new_term();
+                self.words.insert(word.into(), term);
+                term
+            }
+        };
+        self.note(term);
     }
 }
 
@@ -194,26 +327,69 @@ mod tests {
     fn body_counts_saturate_and_fields_set_bits() {
         let mut bits = 0;
         for _ in 0..10 {
-            mark(&mut bits, Some(Field::Body));
+            mark(&mut bits, Field::Body);
         }
-        mark(&mut bits, Some(Field::Title));
-        mark(&mut bits, Some(Field::Meta));
+        mark(&mut bits, Field::Title);
+        mark(&mut bits, Field::Meta);
         assert_eq!(bits, IN_TITLE | IN_META | MAX_BODY_COUNT);
     }
 
     #[test]
-    fn append_keeps_article_order_either_way() {
+    fn collector_lists_each_term_once_per_article_with_its_fields() {
+        let mut collector = Collector::default();
+        let key = tokens::bigram('数', '据');
+        let common = tokens::unigram('数');
+        let rare = tokens::unigram('\u{3400}');
+        for (doc, field, times) in [
+            (0, Field::Title, 1),
+            (0, Field::Body, 9),
+            (2, Field::Meta, 1),
+        ] {
+            collector.doc = doc;
+            collector.field = field;
+            for _ in 0..times {
+                collector.bigram('数', '据');
+                collector.unigram('数');
+                collector.word("sora");
+            }
+        }
+        collector.doc = 3;
+        collector.field = Field::Body;
+        collector.unigram('\u{3400}');
+        collector.word("sora");
+        let postings = collector.into_postings();
+        let both = vec![IN_TITLE | MAX_BODY_COUNT, (2 << 5) | IN_META];
+        assert_eq!(postings.grams[&key], vec![both.clone()]);
+        assert_eq!(postings.grams[&common], vec![both.clone()]);
+        assert_eq!(postings.grams[&rare], vec![vec![(3 << 5) | 1]]);
+        let mut with_doc_3 = both.clone();
+        with_doc_3.push((3 << 5) | 1);
+        assert_eq!(postings.words["sora"], vec![with_doc_3]);
+        assert_eq!(postings.grams.len(), 3);
+    }
+
+    #[test]
+    fn words_pack_and_unpack() {
+        for word in ["a", "sora", "gpt4o", "12345678", "łodz"] {
+            assert_eq!(unpack_word(pack_word(word).expect("short")), word);
+        }
+        assert_eq!(pack_word("123456789"), None);
+        assert_ne!(pack_word("ab"), pack_word("ba"));
+    }
+
+    #[test]
+    fn append_keeps_article_order() {
         let make = |docs: &[u32]| {
             let mut p = Postings::default();
             p.words
-                .insert("a".into(), docs.iter().map(|d| d << 5).collect());
+                .insert("a".into(), vec![docs.iter().map(|d| d << 5).collect()]);
             p
         };
-        let mut big = make(&[3, 4]);
-        big.words.insert("b".into(), vec![3 << 5]);
-        let merged = make(&[1]).append(big);
-        assert_eq!(merged.words["a"], vec![1 << 5, 3 << 5, 4 << 5]);
-        let merged = make(&[1, 2]).append(make(&[5]));
-        assert_eq!(merged.words["a"], vec![1 << 5, 2 << 5, 5 << 5]);
+        let mut later = make(&[3, 4]);
+        later.words.insert("b".into(), vec![vec![3 << 5]]);
+        let merged = Postings::default().append(make(&[1])).append(later);
+        let flat = |runs: &Runs| runs.iter().flatten().copied().collect::<Vec<_>>();
+        assert_eq!(flat(&merged.words["a"]), vec![1 << 5, 3 << 5, 4 << 5]);
+        assert_eq!(flat(&merged.words["b"]), vec![3 << 5]);
     }
 }

@@ -40,9 +40,13 @@ pub fn gram_text(key: GramKey) -> String {
 /// CJK ideographs, kana, bopomofo and hangul.
 pub fn is_ideographic(c: char) -> bool {
     let code = c as u32;
-    // Most characters of any text lie below the first range: one comparison for them.
+    // Most characters of any text lie below the first range, and most of the rest of
+    // a Chinese text in the unified block: one or two comparisons for them.
     if code < 0x3005 {
         return false;
+    }
+    if (0x4E00..=0x9FFF).contains(&code) {
+        return true;
     }
     matches!(code,
         0x3005..=0x3007      // 々 〆 〇
@@ -71,10 +75,26 @@ fn is_word_char(c: char) -> bool {
 
 /// Receives the terms of a text, in order of appearance (repeats included).
 pub trait TermSink {
-    /// A unigram or bigram of an ideographic run.
-    fn gram(&mut self, key: GramKey);
+    /// A character of an ideographic run.
+    fn unigram(&mut self, c: char);
+    /// Two neighbouring characters of an ideographic run.
+    fn bigram(&mut self, first: char, second: char);
     /// A folded word.
     fn word(&mut self, word: &str);
+}
+
+/// The character that starts at byte `at` of `text`. Three-byte sequences (all of the
+/// CJK ideographs of the Basic Multilingual Plane) are decoded inline.
+#[inline]
+fn decode(text: &str, at: usize) -> Option<char> {
+    let bytes = text.as_bytes();
+    if let [lead @ 0xE0..=0xEF, second, third, ..] = bytes.get(at..)? {
+        let code = (u32::from(lead & 0x0F) << 12)
+            | (u32::from(second & 0x3F) << 6)
+            | u32::from(third & 0x3F);
+        return char::from_u32(code);
+    }
+    text.get(at..)?.chars().next()
 }
 
 /// Folds `text` and hands each of its terms to `sink`. `scratch` is reused between calls
@@ -84,7 +104,29 @@ pub fn tokenize(text: &str, scratch: &mut String, sink: &mut impl TermSink) {
     let mut word_chars = 0;
     let mut previous_ideograph: Option<char> = None;
     let folder = Folder::new();
-    for c in text.chars() {
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    while let Some(&byte) = bytes.get(at) {
+        // ASCII, most of the bytes of any text, needs neither decoding nor the tables.
+        if byte.is_ascii() {
+            at += 1;
+            if byte.is_ascii_alphanumeric() {
+                if word_chars < MAX_WORD_CHARS {
+                    scratch.push(char::from(byte.to_ascii_lowercase()));
+                    word_chars += 1;
+                }
+            } else if !scratch.is_empty() {
+                sink.word(scratch);
+                scratch.clear();
+                word_chars = 0;
+            }
+            previous_ideograph = None;
+            continue;
+        }
+        let Some(c) = decode(text, at) else {
+            break;
+        };
+        at += c.len_utf8();
         let Some(c) = folder.fold(c) else {
             continue;
         };
@@ -105,9 +147,9 @@ pub fn tokenize(text: &str, scratch: &mut String, sink: &mut impl TermSink) {
             word_chars = 0;
         }
         if ideographic {
-            sink.gram(unigram(c));
+            sink.unigram(c);
             if let Some(previous) = previous_ideograph {
-                sink.gram(bigram(previous, c));
+                sink.bigram(previous, c);
             }
             previous_ideograph = Some(c);
         } else {
@@ -128,8 +170,11 @@ mod tests {
     struct Collect(Vec<String>);
 
     impl TermSink for Collect {
-        fn gram(&mut self, key: GramKey) {
-            self.0.push(gram_text(key));
+        fn unigram(&mut self, c: char) {
+            self.0.push(gram_text(unigram(c)));
+        }
+        fn bigram(&mut self, first: char, second: char) {
+            self.0.push(gram_text(bigram(first, second)));
         }
         fn word(&mut self, word: &str) {
             self.0.push(word.to_string());
