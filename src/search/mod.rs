@@ -90,31 +90,49 @@ enum Field {
 
 /// Gathers the terms of a run of articles, taken in order, into their postings.
 ///
-/// Each term gets a number the first time it is seen. The posting of the article being
-/// read is kept in `current`, a dense array, and appended to `finished` when the term
-/// turns up in a later article. An occurrence thus touches one lookup and one array
-/// slot, and writes only at the end of one buffer; the per-term lists are made at the
-/// end, at their final size.
+/// Each term gets a [`Slot`] the first time it is seen: its number and the posting of
+/// the latest article it was seen in. That posting moves to `finished` when the term
+/// turns up in a later article. An occurrence thus touches one table entry and writes
+/// only at the end of one buffer; the per-term lists are made at the end, at their
+/// final size.
 struct Collector {
-    grams: FxHashMap<GramKey, u32>,
+    grams: FxHashMap<GramKey, Slot>,
     /// Words of up to eight bytes (most of them), packed into a number so that a lookup
     /// is one multiplication and one comparison.
-    short_words: FxHashMap<u64, u32>,
-    words: FxHashMap<Box<str>, u32>,
-    /// The numbers of the unigrams from U+4E00 to U+9FFF (most of a Chinese text) by
-    /// code point, plus one, or 0 while unseen: an index instead of a hash lookup.
-    common_unigrams: Vec<u32>,
-    /// By term number: the posting of the latest article it was seen in.
-    current: Vec<Posting>,
+    short_words: FxHashMap<u64, Slot>,
+    words: FxHashMap<Box<str>, Slot>,
+    /// The unigrams from U+4E00 to U+9FFF (most of a Chinese text) by code point: an
+    /// index instead of a hash lookup.
+    common_unigrams: Vec<Slot>,
+    tally: Tally,
+    scratch: String,
+}
+
+/// Where a [`Collector`] stands: apart from its tables, so both can be borrowed at once.
+struct Tally {
+    /// Terms numbered so far.
+    terms: u32,
     /// Earlier postings, each with its term's number, in the order they were finished.
     finished: Vec<(u32, Posting)>,
     /// The article being read, and the part of it.
     doc: u32,
     field: Field,
-    scratch: String,
 }
 
-/// The code points whose unigrams a [`Collector`] numbers through an array.
+/// A term's number and its posting for the latest article it was seen in.
+#[derive(Clone, Copy)]
+struct Slot {
+    term: u32,
+    current: Posting,
+}
+
+/// The slot of a common unigram not seen yet.
+const UNSEEN: Slot = Slot {
+    term: u32::MAX,
+    current: 0,
+};
+
+/// The code points whose unigrams a [`Collector`] keeps in an array.
 const COMMON_UNIGRAMS: std::ops::Range<u32> = 0x4E00..0xA000;
 
 impl Default for Collector {
@@ -123,11 +141,13 @@ impl Default for Collector {
             grams: FxHashMap::default(),
             short_words: FxHashMap::default(),
             words: FxHashMap::default(),
-            common_unigrams: vec![0; COMMON_UNIGRAMS.len()],
-            current: Vec::new(),
-            finished: Vec::new(),
-            doc: 0,
-            field: Field::Body,
+            common_unigrams: vec![UNSEEN; COMMON_UNIGRAMS.len()],
+            tally: Tally {
+                terms: 0,
+                finished: Vec::new(),
+                doc: 0,
+                field: Field::Body,
+            },
             scratch: String::new(),
         }
     }
@@ -136,10 +156,10 @@ impl Default for Collector {
 impl Collector {
     fn add(&mut self, doc: u32, page: &Page) {
         let article = &page.article;
-        self.doc = doc;
-        self.field = Field::Title;
+        self.tally.doc = doc;
+        self.tally.field = Field::Title;
         self.tokenize(&article.title);
-        self.field = Field::Meta;
+        self.tally.field = Field::Meta;
         for text in article
             .interviewees
             .iter()
@@ -149,7 +169,7 @@ impl Collector {
         {
             self.tokenize(text);
         }
-        self.field = Field::Body;
+        self.tally.field = Field::Body;
         self.tokenize(&page.rendered.text);
     }
 
@@ -159,73 +179,75 @@ impl Collector {
         self.scratch = scratch;
     }
 
-    /// The number of the gram `key`.
-    fn gram_term(&mut self, key: GramKey) -> u32 {
-        match self.grams.get(&key) {
-            Some(&term) => term,
-            None => {
-                let term = self.new_term();
-                self.grams.insert(key, term);
-                term
-            }
-        }
-    }
-
-    /// A number for a term seen for the first time.
-    fn new_term(&mut self) -> u32 {
-        self.current.push(NO_POSTING);
-        (self.current.len() - 1) as u32
-    }
-
-    /// Notes one occurrence of term `term` in the current article and field.
-    #[inline]
-    fn note(&mut self, term: u32) {
-        let posting = &mut self.current[term as usize];
-        if *posting == NO_POSTING || *posting >> 5 != self.doc {
-            if *posting != NO_POSTING {
-                self.finished.push((term, *posting));
-            }
-            *posting = self.doc << 5;
-        }
-        mark(posting, self.field);
-    }
-
     /// The postings gathered, each term's list complete.
     fn into_postings(self) -> Postings {
-        let mut counts = vec![1; self.current.len()];
-        for &(term, _) in &self.finished {
+        let mut counts = vec![1; self.tally.terms as usize];
+        for &(term, _) in &self.tally.finished {
             counts[term as usize] += 1;
         }
         let mut lists: Vec<Vec<Posting>> = counts.into_iter().map(Vec::with_capacity).collect();
-        for (term, posting) in self.finished {
+        for (term, posting) in self.tally.finished {
             lists[term as usize].push(posting);
         }
-        for (list, last) in lists.iter_mut().zip(self.current) {
-            list.push(last);
-        }
-        let mut take = |term: u32| vec![std::mem::take(&mut lists[term as usize])];
-        let mut postings = Postings {
-            grams: FxHashMap::default(),
-            words: FxHashMap::default(),
+        let mut take = |slot: Slot| {
+            let mut list = std::mem::take(&mut lists[slot.term as usize]);
+            list.push(slot.current);
+            vec![list]
         };
+        let mut postings = Postings::default();
         postings.grams.reserve(self.grams.len());
-        for (key, term) in self.grams {
-            postings.grams.insert(key, take(term));
+        for (key, slot) in self.grams {
+            postings.grams.insert(key, take(slot));
         }
-        for (code, numbered) in COMMON_UNIGRAMS.zip(self.common_unigrams) {
-            if let (Some(c), Some(term)) = (char::from_u32(code), numbered.checked_sub(1)) {
-                postings.grams.insert(tokens::unigram(c), take(term));
+        for (code, slot) in COMMON_UNIGRAMS.zip(self.common_unigrams) {
+            if let (Some(c), false) = (char::from_u32(code), slot.term == UNSEEN.term) {
+                postings.grams.insert(tokens::unigram(c), take(slot));
             }
         }
-        for (packed, term) in self.short_words {
+        for (packed, slot) in self.short_words {
             postings
                 .words
-                .insert(unpack_word(packed).into(), take(term));
+                .insert(unpack_word(packed).into(), take(slot));
         }
-        for (word, term) in self.words {
-            postings.words.insert(word, take(term));
+        for (word, slot) in self.words {
+            postings.words.insert(word, take(slot));
         }
         postings
+    }
+}
+
+impl Tally {
+    /// A slot for a term seen for the first time, in the current article and field.
+    fn new_slot(&mut self) -> Slot {
+        let mut current = self.doc << 5;
+        mark(&mut current, self.field);
+        self.terms += 1;
+        Slot {
+            term: self.terms - 1,
+            current,
+        }
+    }
+
+    /// Notes one more occurrence of a term in the current article and field, finishing
+    /// its posting of an earlier article.
+    #[inline]
+    fn note(&mut self, slot: &mut Slot) {
+        if slot.current >> 5 != self.doc {
+            self.finished.push((slot.term, slot.current));
+            slot.current = self.doc << 5;
+        }
+        mark(&mut slot.current, self.field);
+    }
+
+    /// Notes an occurrence of the term `key` of `table`, numbering it if it is new.
+    fn note_in<K: std::hash::Hash + Eq>(&mut self, table: &mut FxHashMap<K, Slot>, key: K) {
+        match table.get_mut(&key) {
+            Some(slot) => self.note(slot),
+            None => {
+                let slot = self.new_slot();
+                table.insert(key, slot);
+            }
+        }
     }
 }
 
@@ -247,10 +269,6 @@ fn unpack_word(packed: u64) -> String {
     String::from_utf8_lossy(&bytes[..len]).into_owned()
 }
 
-/// The current posting of a term not seen yet. A real posting equals it only for
-/// article 2²⁷ − 1, past what the 27 bits of a posting's article number allow anyway.
-const NO_POSTING: Posting = u32::MAX;
-
 /// Adds one occurrence in `field` to a posting's low bits.
 fn mark(bits: &mut u32, field: Field) {
     match field {
@@ -267,49 +285,34 @@ fn mark(bits: &mut u32, field: Field) {
 impl TermSink for Collector {
     fn unigram(&mut self, c: char) {
         let code = c as u32;
-        let term = if COMMON_UNIGRAMS.contains(&code) {
-            let slot = (code - COMMON_UNIGRAMS.start) as usize;
-            match self.common_unigrams[slot] {
-                0 => {
-                    let term = self.new_term();
-                    self.common_unigrams[slot] = term + 1;
-                    term
-                }
-                numbered => numbered - 1,
+        if COMMON_UNIGRAMS.contains(&code) {
+            let slot = &mut self.common_unigrams[(code - COMMON_UNIGRAMS.start) as usize];
+            if slot.term == UNSEEN.term {
+                *slot = self.tally.new_slot();
+            } else {
+                self.tally.note(slot);
             }
         } else {
-            self.gram_term(tokens::unigram(c))
-        };
-        self.note(term);
+            self.tally.note_in(&mut self.grams, tokens::unigram(c));
+        }
     }
 
     fn bigram(&mut self, first: char, second: char) {
-        let term = self.gram_term(tokens::bigram(first, second));
-        self.note(term);
+        self.tally
+            .note_in(&mut self.grams, tokens::bigram(first, second));
     }
 
     fn word(&mut self, word: &str) {
-        if let Some(packed) = pack_word(word) {
-            let term = match self.short_words.get(&packed) {
-                Some(&term) => term,
+        match pack_word(word) {
+            Some(packed) => self.tally.note_in(&mut self.short_words, packed),
+            None => match self.words.get_mut(word) {
+                Some(slot) => self.tally.note(slot),
                 None => {
-                    let term = self.new_term();
-                    self.short_words.insert(packed, term);
-                    term
+                    let slot = self.tally.new_slot();
+                    self.words.insert(word.into(), slot);
                 }
-            };
-            self.note(term);
-            return;
+            },
         }
-        let term = match self.words.get(word) {
-            Some(&term) => term,
-            None => {
-                let term = self.new_term();
-                self.words.insert(word.into(), term);
-                term
-            }
-        };
-        self.note(term);
     }
 }
 
@@ -345,16 +348,16 @@ mod tests {
             (0, Field::Body, 9),
             (2, Field::Meta, 1),
         ] {
-            collector.doc = doc;
-            collector.field = field;
+            collector.tally.doc = doc;
+            collector.tally.field = field;
             for _ in 0..times {
                 collector.bigram('数', '据');
                 collector.unigram('数');
                 collector.word("sora");
             }
         }
-        collector.doc = 3;
-        collector.field = Field::Body;
+        collector.tally.doc = 3;
+        collector.tally.field = Field::Body;
         collector.unigram('\u{3400}');
         collector.word("sora");
         let postings = collector.into_postings();
