@@ -109,13 +109,23 @@ pub fn tokenize(text: &str, scratch: &mut String, sink: &mut impl TermSink) {
     while let Some(&byte) = bytes.get(at) {
         // ASCII, most of the bytes of any text, needs neither decoding nor the tables.
         if byte.is_ascii() {
-            at += 1;
             if byte.is_ascii_alphanumeric() {
-                if word_chars < MAX_WORD_CHARS {
-                    scratch.push(char::from(byte.to_ascii_lowercase()));
-                    word_chars += 1;
-                }
-            } else if !scratch.is_empty() {
+                // The whole run of ASCII letters and digits at once.
+                let run = bytes[at..]
+                    .iter()
+                    .position(|b| !b.is_ascii_alphanumeric())
+                    .unwrap_or(bytes.len() - at);
+                let kept = run.min(MAX_WORD_CHARS - word_chars);
+                let start = scratch.len();
+                scratch.push_str(&text[at..at + kept]);
+                scratch[start..].make_ascii_lowercase();
+                word_chars += kept;
+                at += run;
+                previous_ideograph = None;
+                continue;
+            }
+            at += 1;
+            if !scratch.is_empty() {
                 sink.word(scratch);
                 scratch.clear();
                 word_chars = 0;
