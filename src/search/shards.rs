@@ -232,8 +232,8 @@ fn hashed(folder: &str, text: Vec<u8>) -> (String, OutputFile) {
     (hash, file)
 }
 
-/// A content hash for file names (not for security): Fx reads eight bytes a step, where
-/// the FNV-1a this replaced read one, which made hashing 18 MB of index a serial 30 ms.
+/// A content hash for file names (not for security). Fx reads eight bytes a step: a
+/// byte-at-a-time hash took 30 ms over the 18 MB index of 10,000 articles.
 fn content_hash(bytes: &[u8]) -> u64 {
     let mut hasher = rustc_hash::FxHasher::default();
     hasher.write(bytes);
