@@ -83,20 +83,6 @@ pub trait TermSink {
     fn word(&mut self, word: &str);
 }
 
-/// The character that starts at byte `at` of `text`. Three-byte sequences (all of the
-/// CJK ideographs of the Basic Multilingual Plane) are decoded inline.
-#[inline]
-fn decode(text: &str, at: usize) -> Option<char> {
-    let bytes = text.as_bytes();
-    if let [lead @ 0xE0..=0xEF, second, third, ..] = bytes.get(at..)? {
-        let code = (u32::from(lead & 0x0F) << 12)
-            | (u32::from(second & 0x3F) << 6)
-            | u32::from(third & 0x3F);
-        return char::from_u32(code);
-    }
-    text.get(at..)?.chars().next()
-}
-
 /// Folds `text` and hands each of its terms to `sink`. `scratch` is reused between calls
 /// to avoid allocating a word buffer per text.
 pub fn tokenize(text: &str, scratch: &mut String, sink: &mut impl TermSink) {
@@ -133,7 +119,7 @@ pub fn tokenize(text: &str, scratch: &mut String, sink: &mut impl TermSink) {
             previous_ideograph = None;
             continue;
         }
-        let Some(c) = decode(text, at) else {
+        let Some(c) = text[at..].chars().next() else {
             break;
         };
         at += c.len_utf8();
