@@ -83,6 +83,24 @@ pub trait TermSink {
     fn word(&mut self, word: &str);
 }
 
+/// The character at byte `at` of `bytes`, folded, if both it and its folded form are
+/// unified ideographs (U+4E00–U+9FFF, three bytes in UTF-8): most of a Chinese text.
+#[inline]
+fn unified_ideograph_at(bytes: &[u8], at: usize, folder: Folder) -> Option<char> {
+    const UNIFIED: std::ops::RangeInclusive<u32> = 0x4E00..=0x9FFF;
+    let [lead @ 0xE4..=0xE9, second, third, ..] = *bytes.get(at..)? else {
+        return None;
+    };
+    let code =
+        (u32::from(lead & 0x0F) << 12) | (u32::from(second & 0x3F) << 6) | u32::from(third & 0x3F);
+    if !UNIFIED.contains(&code) {
+        return None;
+    }
+    folder
+        .fold(char::from_u32(code)?)
+        .filter(|&folded| UNIFIED.contains(&(folded as u32)))
+}
+
 /// Folds `text` and hands each of its terms to `sink`. `scratch` is reused between calls
 /// to avoid allocating a word buffer per text.
 pub fn tokenize(text: &str, scratch: &mut String, sink: &mut impl TermSink) {
@@ -147,7 +165,15 @@ pub fn tokenize(text: &str, scratch: &mut String, sink: &mut impl TermSink) {
             if let Some(previous) = previous_ideograph {
                 sink.bigram(previous, c);
             }
-            previous_ideograph = Some(c);
+            // The rest of a run of unified ideographs, without the general checks.
+            let mut last = c;
+            while let Some(next) = unified_ideograph_at(bytes, at, folder) {
+                at += 3;
+                sink.unigram(next);
+                sink.bigram(last, next);
+                last = next;
+            }
+            previous_ideograph = Some(last);
         } else {
             previous_ideograph = None;
         }
@@ -188,6 +214,22 @@ mod tests {
         assert_eq!(
             terms("冰川数据"),
             ["冰", "川", "冰川", "数", "川数", "据", "数据"]
+        );
+    }
+
+    #[test]
+    fn runs_mixing_unified_and_other_ideographs_keep_every_bigram() {
+        assert_eq!(
+            terms("冰\u{3400}川か"),
+            [
+                "冰",
+                "\u{3400}",
+                "冰\u{3400}",
+                "川",
+                "\u{3400}川",
+                "か",
+                "川か"
+            ]
         );
     }
 
