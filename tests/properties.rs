@@ -266,8 +266,10 @@ fn quickest(work: impl Fn()) -> Duration {
 /// A named generator of Markdown of a given size.
 type Shape = (&'static str, fn(usize) -> String);
 
-/// Four times the input must cost well under sixteen times the time (what quadratic
-/// growth gives); the bound is generous because other programs share the machine.
+/// Sixteen times the input must cost well under 256 times the time (what quadratic
+/// growth gives). The bound allows four times linear, and each time is the quickest of
+/// five, because other programs share the machine: at four times the input and a bound
+/// of ten, one loaded run failed it.
 #[test]
 fn markdown_time_grows_linearly_with_pathological_inputs() {
     let highlighter = Highlighter::new();
@@ -284,7 +286,7 @@ fn markdown_time_grows_linearly_with_pathological_inputs() {
     ];
     for (name, make) in shapes {
         let small = make(1_000);
-        let large = make(4_000);
+        let large = make(16_000);
         let small_time = quickest(|| {
             render(&small, &highlighter);
         });
@@ -293,8 +295,8 @@ fn markdown_time_grows_linearly_with_pathological_inputs() {
         });
         let ratio = large_time.as_secs_f64() / small_time.as_secs_f64().max(1e-6);
         assert!(
-            ratio < 10.0,
-            "{name}: 4× the input took {ratio:.1}× the time ({small_time:?} → {large_time:?})"
+            ratio < 64.0,
+            "{name}: 16× the input took {ratio:.1}× the time ({small_time:?} → {large_time:?})"
         );
     }
 }
