@@ -16,7 +16,7 @@ use rustc_hash::FxHashMap;
 
 use crate::render::OutputFile;
 use crate::site::{Page, Site};
-use tokens::{GramKey, TermSink};
+use tokens::{GramKey, TermSink, UNIFIED_IDEOGRAPHS};
 
 /// The folder of the output the index is written to.
 pub const INDEX_DIR: &str = "search";
@@ -132,16 +132,13 @@ const UNSEEN: Slot = Slot {
     current: 0,
 };
 
-/// The code points whose unigrams a [`Collector`] keeps in an array.
-const COMMON_UNIGRAMS: std::ops::Range<u32> = 0x4E00..0xA000;
-
 impl Default for Collector {
     fn default() -> Collector {
         Collector {
             grams: FxHashMap::default(),
             short_words: FxHashMap::default(),
             words: FxHashMap::default(),
-            common_unigrams: vec![UNSEEN; COMMON_UNIGRAMS.len()],
+            common_unigrams: vec![UNSEEN; UNIFIED_IDEOGRAPHS.len()],
             tally: Tally {
                 terms: 0,
                 finished: Vec::new(),
@@ -199,7 +196,7 @@ impl Collector {
         for (key, slot) in self.grams {
             postings.grams.insert(key, take(slot));
         }
-        for (code, slot) in COMMON_UNIGRAMS.zip(self.common_unigrams) {
+        for (code, slot) in UNIFIED_IDEOGRAPHS.zip(self.common_unigrams) {
             if let (Some(c), false) = (char::from_u32(code), slot.term == UNSEEN.term) {
                 postings.grams.insert(tokens::unigram(c), take(slot));
             }
@@ -285,8 +282,8 @@ fn mark(bits: &mut u32, field: Field) {
 impl TermSink for Collector {
     fn unigram(&mut self, c: char) {
         let code = c as u32;
-        if COMMON_UNIGRAMS.contains(&code) {
-            let slot = &mut self.common_unigrams[(code - COMMON_UNIGRAMS.start) as usize];
+        if UNIFIED_IDEOGRAPHS.contains(&code) {
+            let slot = &mut self.common_unigrams[(code - UNIFIED_IDEOGRAPHS.start) as usize];
             if slot.term == UNSEEN.term {
                 *slot = self.tally.new_slot();
             } else {

@@ -36,6 +36,10 @@ pub fn gram_text(key: GramKey) -> String {
     first.into_iter().chain(second).collect()
 }
 
+/// The CJK unified ideographs of the Basic Multilingual Plane: most of a Chinese text,
+/// so the index and the tokenizer give them fast paths.
+pub const UNIFIED_IDEOGRAPHS: std::ops::Range<u32> = 0x4E00..0xA000;
+
 /// Whether `c` belongs to a script written without spaces, indexed by character:
 /// CJK ideographs, kana, bopomofo and hangul.
 pub fn is_ideographic(c: char) -> bool {
@@ -45,7 +49,7 @@ pub fn is_ideographic(c: char) -> bool {
     if code < 0x3005 {
         return false;
     }
-    if (0x4E00..=0x9FFF).contains(&code) {
+    if UNIFIED_IDEOGRAPHS.contains(&code) {
         return true;
     }
     matches!(code,
@@ -87,18 +91,17 @@ pub trait TermSink {
 /// unified ideographs (U+4E00–U+9FFF, three bytes in UTF-8): most of a Chinese text.
 #[inline]
 fn unified_ideograph_at(bytes: &[u8], at: usize, folder: Folder) -> Option<char> {
-    const UNIFIED: std::ops::RangeInclusive<u32> = 0x4E00..=0x9FFF;
     let [lead @ 0xE4..=0xE9, second, third, ..] = *bytes.get(at..)? else {
         return None;
     };
     let code =
         (u32::from(lead & 0x0F) << 12) | (u32::from(second & 0x3F) << 6) | u32::from(third & 0x3F);
-    if !UNIFIED.contains(&code) {
+    if !UNIFIED_IDEOGRAPHS.contains(&code) {
         return None;
     }
     folder
         .fold(char::from_u32(code)?)
-        .filter(|&folded| UNIFIED.contains(&(folded as u32)))
+        .filter(|&folded| UNIFIED_IDEOGRAPHS.contains(&(folded as u32)))
 }
 
 /// Folds `text` and hands each of its terms to `sink`. `scratch` is reused between calls

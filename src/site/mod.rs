@@ -191,9 +191,7 @@ impl Site {
             sections,
         })
     }
-}
 
-impl Site {
     /// Puts an edited interview in place of the one at `index`, when the edit leaves
     /// everything [`Site::new`] and the URLs are made from as it was: layout, date,
     /// title, section, every taxonomy's terms as spelled, URL and aliases. Then the
@@ -222,9 +220,7 @@ impl Site {
         self.pages[index] = page;
         Ok(())
     }
-}
 
-impl Site {
     /// Empties the Markdown sources of the articles no one else holds (all of them in
     /// `verbatim build`), which nothing reads once their bodies are rendered.
     pub fn release_sources(&mut self) {
