@@ -652,22 +652,15 @@ mod tests {
         staging.commit(root)
     }
 
-    fn temp() -> PathBuf {
-        let dir = std::env::temp_dir().join(format!(
-            "verbatim-output-{}-{}",
-            std::process::id(),
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.as_nanos())
-                .unwrap_or(0)
-        ));
-        std::fs::create_dir_all(&dir).unwrap();
-        dir
+    /// A temporary folder, removed when the value is dropped at the test's end.
+    fn temp() -> tempfile::TempDir {
+        tempfile::tempdir().expect("temporary folder")
     }
 
     #[test]
     fn refuses_dangerous_output_folders() {
-        let root = temp();
+        let dir = temp();
+        let root = dir.path().to_path_buf();
         for bad in [
             root.clone(),
             root.join("content"),
@@ -686,7 +679,8 @@ mod tests {
 
     #[test]
     fn writes_then_replaces_and_refuses_foreign_folders() {
-        let root = temp();
+        let dir = temp();
+        let root = dir.path().to_path_buf();
         let output = root.join("public");
         let file = |path: &str, text: &str| OutputFile {
             path: path.into(),
@@ -735,7 +729,8 @@ mod tests {
 
     #[test]
     fn escaping_paths_fail_and_leave_output() {
-        let root = temp();
+        let dir = temp();
+        let root = dir.path().to_path_buf();
         let output = root.join("public");
         let bad = OutputFile {
             path: "../evil.html".into(),
@@ -748,7 +743,8 @@ mod tests {
 
     #[test]
     fn reused_staging_folder_is_pruned_and_reshaped() {
-        let root = temp();
+        let dir = temp();
+        let root = dir.path().to_path_buf();
         let output = root.join("public");
         let file = |path: &str, text: &str| OutputFile {
             path: path.into(),
