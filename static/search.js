@@ -65,6 +65,9 @@
     }
     return pairsLoaded;
   };
+  // Fetched as soon as the manifest is in, not at the first Chinese query: it would be a
+  // round trip of its own before the index lookups.
+  manifest.then(loadPairs).catch(() => {});
   const foldChar = (c) => {
     const code = c.codePointAt(0);
     if (code < 128) return c.toLowerCase();
@@ -124,19 +127,73 @@
   };
   const shard = (index, i) => load(`${indexBase}t/${index.shards[i][1]}.json`);
 
-  // Posting lists decode to Map(article → field bits).
-  const decode = (list) => {
-    const docs = new Map();
+  // A term's articles as two parallel typed arrays: ascending article numbers and their
+  // scores. Typed arrays and merges over sorted lists, not Maps: a common gram holds
+  // thousands of articles, and a query decodes and intersects several.
+  const WEIGHTS = Float64Array.from({ length: 32 },
+    (_, bits) => (bits & 16 ? 8 : 0) + (bits & 8 ? 5 : 0) + Math.log2(1 + (bits & 7)));
+  const hits = (docs, scores) => ({ docs, scores, size: docs.length });
+  // A posting list holds (article gap × 32 + field bits) per article.
+  const decode = (list, scale) => {
+    const docs = new Int32Array(list.length);
+    const scores = new Float64Array(list.length);
     let doc = 0;
-    for (const value of list) {
+    for (let i = 0; i < list.length; i++) {
+      const value = list[i];
       doc += Math.floor(value / 32);
-      docs.set(doc, value & 31);
+      docs[i] = doc;
+      scores[i] = scale * WEIGHTS[value & 31];
     }
-    return docs;
+    return hits(docs, scores);
   };
-  const weight = (bits) => (bits & 16 ? 8 : 0) + (bits & 8 ? 5 : 0) + Math.log2(1 + (bits & 7));
 
-  // Scores of the articles holding `term`: a word by prefix (two letters or more), or a gram.
+  // The articles in every one of `sets`, each scored by `combine(sum of its scores)`.
+  const intersect = (sets, combine) => {
+    sets.sort((a, b) => a.size - b.size);
+    const [first, ...rest] = sets;
+    const docs = new Int32Array(first.size);
+    const scores = new Float64Array(first.size);
+    const at = new Int32Array(rest.length);
+    let count = 0;
+    outer: for (let i = 0; i < first.size; i++) {
+      const doc = first.docs[i];
+      let total = first.scores[i];
+      for (let k = 0; k < rest.length; k++) {
+        const other = rest[k];
+        let j = at[k];
+        while (j < other.size && other.docs[j] < doc) j++;
+        at[k] = j;
+        if (j === other.size) break outer;
+        if (other.docs[j] !== doc) continue outer;
+        total += other.scores[j];
+      }
+      docs[count] = doc;
+      scores[count++] = combine(total);
+    }
+    return hits(docs.subarray(0, count), scores.subarray(0, count));
+  };
+
+  // The articles in any of `sets`, each with its best score.
+  const unite = (sets, docCount) => {
+    if (sets.length === 1) return sets[0];
+    const best = new Float64Array(docCount);
+    for (const set of sets) {
+      for (let i = 0; i < set.size; i++) best[set.docs[i]] = Math.max(best[set.docs[i]], set.scores[i]);
+    }
+    let count = 0;
+    for (let doc = 0; doc < docCount; doc++) if (best[doc] > 0) count++;
+    const docs = new Int32Array(count);
+    const scores = new Float64Array(count);
+    for (let doc = 0, k = 0; doc < docCount; doc++) {
+      if (best[doc] > 0) {
+        docs[k] = doc;
+        scores[k++] = best[doc];
+      }
+    }
+    return hits(docs, scores);
+  };
+
+  // The articles holding `term`: a word by prefix (two letters or more), or a gram.
   const lookup = async (index, term, prefix) => {
     const first = shardOf(index, term);
     const found = [];
@@ -154,31 +211,17 @@
         }
       }
     }
-    const scores = new Map();
-    for (const [list, factor] of found) {
-      const idf = Math.log(1 + index.docs / list.length);
-      for (const [doc, bits] of decode(list)) {
-        const score = idf * weight(bits) * factor;
-        if (score > (scores.get(doc) || 0)) scores.set(doc, score);
-      }
-    }
-    return scores;
+    if (!found.length) return hits(new Int32Array(0), new Float64Array(0));
+    const sets = found.map(([list, factor]) => decode(list, Math.log(1 + index.docs / list.length) * factor));
+    return unite(sets, index.docs);
   };
 
   // Articles holding every gram of a run, scored by the mean of its grams.
   const lookupRun = async (index, run) => {
     const chars = Array.from(run);
     const grams = chars.length === 1 ? chars : chars.slice(1).map((c, i) => chars[i] + c);
-    const lists = await Promise.all(grams.map((gram) => lookup(index, gram, false)));
-    lists.sort((a, b) => a.size - b.size);
-    const scores = new Map();
-    for (const [doc, score] of lists[0]) {
-      let total = score;
-      if (lists.every((other) => other === lists[0] || (other.has(doc) && (total += other.get(doc), true)))) {
-        scores.set(doc, total / lists.length);
-      }
-    }
-    return scores;
+    const sets = await Promise.all(grams.map((gram) => lookup(index, gram, false)));
+    return intersect(sets, (total) => total / sets.length);
   };
 
   // Scores by term and by run, kept for the page's life: a query typed letter by letter,
@@ -198,28 +241,18 @@
     if (index.version !== 2) throw new Error('unknown index version');
     if (IDEOGRAPHIC.test(raw) || /[\uf900-\ufaff]/.test(raw)) await loadPairs(index);
     const terms = parse(foldText(raw).folded);
-    const maps = await Promise.all([
+    const sets = await Promise.all([
       ...terms.words.map((word) => {
         const prefix = Array.from(word).length > 1;
         return remembered(`${prefix ? 'p' : 'w'}:${word}`, () => lookup(index, word, prefix));
       }),
       ...terms.runs.map((run) => remembered(`r:${run}`, () => lookupRun(index, run))),
     ]);
-    if (!maps.length) return { index, terms, ranked: [] };
-    maps.sort((a, b) => a.size - b.size);
-    const ranked = [];
-    for (const [doc, score] of maps[0]) {
-      let total = score;
-      let all = true;
-      for (let k = 1; k < maps.length && all; k++) {
-        const other = maps[k].get(doc);
-        if (other === undefined) all = false;
-        else total += other;
-      }
-      if (all) ranked.push([doc, total]);
-    }
-    ranked.sort((a, b) => b[1] - a[1] || a[0] - b[0]);
-    return { index, terms, ranked: ranked.map(([doc]) => doc) };
+    if (!sets.length) return { index, terms, ranked: [] };
+    const { docs, scores, size } = intersect(sets.slice(), (total) => total);
+    const order = new Uint32Array(size).map((_, i) => i);
+    order.sort((a, b) => scores[b] - scores[a] || docs[a] - docs[b]);
+    return { index, terms, ranked: Array.from(order, (i) => docs[i]) };
   };
 
   // Where the terms occur in `text`: [start, end) ranges of source characters.
@@ -344,25 +377,30 @@
       : n === 1 ? say('resultsOne') : say('resultsMany', { n });
   };
 
+  // Appends the next page of results in rank order, each as soon as its record is in,
+  // and fetches each one's snippet as soon as it is shown.
   const showMore = async () => {
     const state = current;
     const batch = state.ranked.slice(state.shown, state.shown + PAGE_SIZE);
     state.shown += batch.length;
     moreButton.hidden = true;
     const { index } = state;
-    const records = await Promise.all(batch.map((docNumber) => {
+    const records = batch.map((docNumber) => {
       const file = Math.floor(docNumber / index.docs_per_file);
       return load(`${indexBase}d/${index.records[file]}.json`).then((chunk) => chunk[docNumber % index.docs_per_file]);
-    }));
-    if (state !== current) return;
-    const items = records.map((record) => {
+    });
+    // Settled now, so the ones after a failure are not left unhandled.
+    Promise.allSettled(records);
+    const snippets = [];
+    for (const pending of records) {
+      const record = await pending;
+      if (state !== current) return;
       const item = resultItem(record, state.terms);
       list.append(item);
-      return [item, siteBase + encodeURI(record.u)];
-    });
+      snippets.push(addSnippet(item, siteBase + encodeURI(record.u), state.terms).catch(() => true));
+    }
     moreButton.hidden = state.shown >= state.ranked.length;
-    const kept = await Promise.all(items.map(([item, url]) =>
-      addSnippet(item, url, state.terms).catch(() => true)));
+    const kept = await Promise.all(snippets);
     if (state !== current) return;
     state.dropped += kept.filter((k) => !k).length;
     showCount();
