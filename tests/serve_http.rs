@@ -387,6 +387,53 @@ fn editing_an_article_sends_reload_and_updates_its_page_and_listings() {
 }
 
 #[test]
+fn a_remade_search_index_is_announced_and_named_in_pages() {
+    let site = sample_site();
+    let server = start(site.path());
+    let address = server.address();
+    let live = LiveEvents::connect(address, "/__verbatim/events");
+    let first: u64 = live.wait_for("search").parse().expect("a generation");
+    let search_page = get(address, "/search/");
+    assert!(
+        search_page
+            .body
+            .contains(&format!("data-search-generation=\"{first}\"")),
+        "the page names the index it was served with"
+    );
+    let etag = search_page.header("etag").expect("an ETag").to_string();
+
+    write(
+        site.path(),
+        "content/interviews/fourth.md",
+        &article("Fourth talk", "2024-04-01", "[archives]", "Aurora."),
+    );
+    live.wait_for("reload");
+    let remade: u64 = live.wait_for("search").parse().expect("a generation");
+    assert!(remade > first, "{remade} follows {first}");
+    assert!(
+        get(address, "/search/index.json")
+            .body
+            .contains("\"docs\":4")
+    );
+    let again = request(
+        address,
+        "GET",
+        "/search/",
+        &format!("If-None-Match: {etag}\r\n"),
+    );
+    assert_eq!(
+        again.status, 200,
+        "a page naming the old index is not reused"
+    );
+    assert!(
+        again
+            .body
+            .contains(&format!("data-search-generation=\"{remade}\""))
+    );
+    server.stop();
+}
+
+#[test]
 fn a_save_by_rename_is_seen() {
     let site = sample_site();
     let server = start(site.path());

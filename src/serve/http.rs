@@ -201,9 +201,13 @@ fn send_file(
 ) -> Response {
     let content_type = content_type(path);
     let is_html = content_type.starts_with("text/html");
-    // HTML carries the reload script, which names the generation, so its tag does too.
+    // HTML carries the reload script, which names the generations of the site and of
+    // the search index, so its tag does too (a stale page would otherwise reload for ever).
     let etag = if is_html {
-        format!("\"{:016x}-{}\"", file.hash, snapshot.generation)
+        format!(
+            "\"{:016x}-{}-{}\"",
+            file.hash, snapshot.generation, snapshot.search_generation
+        )
     } else {
         format!("\"{:016x}\"", file.hash)
     };
@@ -313,8 +317,9 @@ fn inject(page: &[u8], snapshot: &Snapshot) -> Vec<u8> {
         ));
     }
     snippet.push_str(&format!(
-        "<script data-generation=\"{}\" data-events=\"{}\" data-overlay-style=\"{}\" data-overlay-heading=\"{}\">\n{LIVE_RELOAD_JS}</script>\n",
+        "<script data-generation=\"{}\" data-search-generation=\"{}\" data-events=\"{}\" data-overlay-style=\"{}\" data-overlay-heading=\"{}\">\n{LIVE_RELOAD_JS}</script>\n",
         snapshot.generation,
+        snapshot.search_generation,
         escape_html(&events_url),
         escape_html(OVERLAY_STYLE),
         escape_html(OVERLAY_HEADING),
@@ -341,16 +346,22 @@ fn escape_html(text: &str) -> String {
 }
 
 /// Streams [`LiveEvent`]s as Server-Sent Events until the client leaves or the server
-/// stops. The first event, `hello`, names the current generation.
+/// stops. The first events, `hello` and `search`, name the current generation and the
+/// search index's.
 fn live_events(app: &App) -> Response {
     let (sender, receiver) = mpsc::channel::<Event>(16);
     let mut events = app.shared.events.subscribe();
-    let generation = app.shared.current().generation;
+    let current = app.shared.current();
+    let (generation, search_generation) = (current.generation, current.search_generation);
+    drop(current);
     let mut shutdown = app.shutdown.clone();
     tokio::spawn(async move {
         let hello = Event::default().event("hello").data(generation.to_string());
-        if sender.send(hello).await.is_err() {
-            return;
+        // A search page loaded just before its index was replaced learns it here.
+        for event in [hello, search_event(search_generation)] {
+            if sender.send(event).await.is_err() {
+                return;
+            }
         }
         loop {
             let event = tokio::select! {
@@ -384,7 +395,16 @@ fn sse_event(event: LiveEvent) -> Event {
             .event("stylesheets")
             .data(generation.to_string()),
         LiveEvent::Failed { message, .. } => Event::default().event("failed").data(message),
+        LiveEvent::Search { generation } => search_event(generation),
     }
+}
+
+/// Names the search index served now, so that a search page can tell whether its
+/// results came from it.
+fn search_event(generation: u64) -> Event {
+    Event::default()
+        .event("search")
+        .data(generation.to_string())
 }
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
-// Injected by `verbatim serve` only: reloads the page after a rebuild, swaps
-// stylesheets after a CSS-only change, and shows a failed build's error over the page.
+// Injected by `verbatim serve` only: reloads the page after a rebuild (the search page
+// also after its index is remade), swaps stylesheets after a CSS-only change, and shows
+// a failed build's error over the page.
 (() => {
   const script = document.currentScript;
   const generation = script.dataset.generation;
@@ -15,6 +16,12 @@
     if (event.data !== generation) location.reload();
   });
   events.addEventListener("reload", () => location.reload());
+  // A search page whose results came from an older index runs its query again.
+  events.addEventListener("search", (event) => {
+    if (event.data !== script.dataset.searchGeneration && document.getElementById("search-results")) {
+      location.reload();
+    }
+  });
   events.addEventListener("stylesheets", (event) => {
     for (const link of document.querySelectorAll('link[rel="stylesheet"]')) {
       const url = new URL(link.href);

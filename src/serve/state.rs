@@ -93,6 +93,9 @@ pub(crate) enum LiveEvent {
     Stylesheets { generation: u64 },
     /// The rebuild failed: show the error over the page.
     Failed { message: String },
+    /// A newer search index is served: a search page showing results of an older one
+    /// runs its query again.
+    Search { generation: u64 },
 }
 
 /// State shared by the rebuild thread (the only writer) and the HTTP handlers.
@@ -123,8 +126,8 @@ impl Shared {
     }
 
     /// Serves `search`, made from the articles of `generation`, as the search index,
-    /// unless a newer one is served already; open pages are not told (nothing they show
-    /// changes; the next query reads the new index).
+    /// unless a newer one is served already, then tells open pages: only a search page
+    /// acts on it, since no other shows what the index holds.
     pub fn replace_search(&self, generation: u64, search: HashMap<String, Arc<ServedFile>>) {
         let mut guard = match self.snapshot.write() {
             Ok(guard) => guard,
@@ -142,6 +145,9 @@ impl Shared {
             error: guard.error.clone(),
             ..**guard
         });
+        drop(guard);
+        // No open page is not an error.
+        let _ = self.events.send(LiveEvent::Search { generation });
     }
 
     /// [`Shared::publish`], keeping the search index served now: for a snapshot whose
@@ -199,6 +205,22 @@ mod tests {
         assert_eq!(served_search(&shared), "three");
         shared.replace_search(4, search_of("four"));
         assert_eq!(served_search(&shared), "four");
+    }
+
+    #[test]
+    fn a_new_index_is_announced_and_an_older_one_is_not() {
+        let (events, mut receiver) = broadcast::channel(4);
+        let shared = Shared::new(events);
+        shared.replace_search(3, search_of("three"));
+        shared.replace_search(2, search_of("two"));
+        assert!(matches!(
+            receiver.try_recv(),
+            Ok(LiveEvent::Search { generation: 3 })
+        ));
+        assert!(
+            receiver.try_recv().is_err(),
+            "the older index is not served"
+        );
     }
 
     #[test]
