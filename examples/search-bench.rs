@@ -14,7 +14,11 @@
 //! cache is disabled for the cold run of each query and enabled for the warm run that
 //! follows, which repeats the query in the same page (its decoded terms are kept). The
 //! fresh run opens the page anew with the index files in the browser's cache, so the
-//! query is parsed, decoded and ranked from scratch without waiting on the network.
+//! query is parsed, decoded and ranked from scratch without waiting on the network. The
+//! typed run does the same but types the query a character every 100 ms, as the page
+//! sees a reader type, and times the first result from the query's start (the page
+//! waits for a 120 ms pause in typing before it runs a query; the shards of the terms
+//! typed so far are fetched meanwhile).
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -65,9 +69,9 @@ fn run(public: &Path, url: &str, throttle: f64, queries: &[String]) -> anyhow::R
         ..LaunchOptions::default()
     })?;
     println!(
-        "| query | results | cold: first result ms | cold: first page ms | warm: first result ms | fresh: first result ms | KB gzip before first result | files |"
+        "| query | results | cold: first result ms | cold: first page ms | warm: first result ms | fresh: first result ms | typed: first result ms | KB gzip before first result | files |"
     );
-    println!("|---|---:|---:|---:|---:|---:|---:|---:|");
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
     for query in queries {
         let tab = browser.new_tab()?;
         tab.call_method(Emulation::SetCPUThrottlingRate { rate: throttle })?;
@@ -89,13 +93,15 @@ fn run(public: &Path, url: &str, throttle: f64, queries: &[String]) -> anyhow::R
         // The first fresh page fills the browser's cache, the second is measured.
         measure_fresh(&tab, url, query)?;
         let fresh = measure_fresh(&tab, url, query)?;
+        let typed = measure_typed(&tab, url, query)?;
         println!(
-            "| {query} | {} | {:.1} | {:.1} | {:.1} | {:.1} | {:.1} | {} |",
+            "| {query} | {} | {:.1} | {:.1} | {:.1} | {:.1} | {:.1} | {:.1} | {} |",
             cold.results,
             cold.first_ms,
             cold.page_ms,
             warm.first_ms,
             fresh.first_ms,
+            typed,
             cold.bytes_before_first as f64 / 1024.0,
             cold.files_before_first.len()
         );
@@ -182,6 +188,46 @@ fn measure_again(tab: &Tab, query: &str) -> anyhow::Result<Measure> {
 fn measure_fresh(tab: &Tab, url: &str, query: &str) -> anyhow::Result<Measure> {
     open_search_page(tab, url)?;
     probe(tab, query)
+}
+
+/// Types `QUERY` into the box a character every 100 ms and times the first result from
+/// the moment the page starts the query (the list turns `aria-busy`).
+const TYPING_PROBE: &str = r#"
+window.__bench = { done: false };
+(async () => {
+  const list = document.getElementById('search-results');
+  const input = document.getElementById('search-input');
+  const b = window.__bench;
+  new MutationObserver(() => {
+    if (b.started === undefined && list.getAttribute('aria-busy') === 'true') b.started = performance.now();
+    if (b.started !== undefined && !b.done && list.querySelector('.search-result')) {
+      b.first = performance.now();
+      b.done = true;
+    }
+  }).observe(document.body, { childList: true, subtree: true, attributes: true });
+  let typed = '';
+  for (const c of Array.from(QUERY)) {
+    typed += c;
+    input.value = typed;
+    input.dispatchEvent(new Event('input'));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+})();
+"#;
+
+/// The query typed in a newly opened page, with the browser's cache enabled: the time
+/// from the query's start to its first result.
+fn measure_typed(tab: &Tab, url: &str, query: &str) -> anyhow::Result<f64> {
+    open_search_page(tab, url)?;
+    let script = TYPING_PROBE.replace("QUERY", &serde_json::to_string(query)?);
+    tab.evaluate(&script, false)?;
+    wait_for(tab, "window.__bench && window.__bench.done")?;
+    let value = tab
+        .evaluate("window.__bench.first - window.__bench.started", false)?
+        .value
+        .and_then(|v| v.as_f64())
+        .unwrap_or(f64::NAN);
+    Ok(value)
 }
 
 fn probe(tab: &Tab, query: &str) -> anyhow::Result<Measure> {

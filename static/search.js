@@ -35,13 +35,16 @@
   const say = (key, values = {}) =>
     (list.dataset[key] || key).replace(/\{(\w)\}/g, (_, name) => values[name] ?? '');
 
-  // Fetches each file once per page view.
+  // Fetches each file once per page view; a failed fetch is tried again when next asked.
   const fetched = new Map();
   const load = (url, kind = 'json') => {
     if (!fetched.has(url)) {
       fetched.set(url, fetch(url, kind === 'json' ? {} : { cache: 'no-cache' }).then((response) => {
         if (!response.ok) throw new Error(`${url}: ${response.status}`);
         return kind === 'text' ? response.text() : response.json();
+      }).catch((error) => {
+        fetched.delete(url);
+        throw error;
       }));
     }
     return fetched.get(url);
@@ -216,10 +219,15 @@
     return unite(sets, index.docs);
   };
 
+  // The grams a run is looked up by: its character, or its pairs of neighbours.
+  const gramsOf = (run) => {
+    const chars = Array.from(run);
+    return chars.length === 1 ? chars : chars.slice(1).map((c, i) => chars[i] + c);
+  };
+
   // Articles holding every gram of a run, scored by the mean of its grams.
   const lookupRun = async (index, run) => {
-    const chars = Array.from(run);
-    const grams = chars.length === 1 ? chars : chars.slice(1).map((c, i) => chars[i] + c);
+    const grams = gramsOf(run);
     const sets = await Promise.all(grams.map((gram) => lookup(index, gram, false)));
     return intersect(sets, (total) => total / sets.length);
   };
@@ -451,8 +459,17 @@
     history.replaceState(null, '', url);
   };
 
+  // While the reader types, the shard of each term typed so far is fetched, so that the
+  // query, run once typing pauses, finds most of its files in hand.
+  const prefetch = async (raw) => {
+    const index = await manifest;
+    const terms = parse(foldText(raw).folded);
+    for (const term of [...terms.words, ...terms.runs.flatMap(gramsOf)]) shard(index, shardOf(index, term)).catch(() => {});
+  };
+
   let timer = 0;
   input.addEventListener('input', () => {
+    prefetch(input.value).catch(() => {});
     clearTimeout(timer);
     timer = setTimeout(() => {
       setAddress(input.value);

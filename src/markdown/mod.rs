@@ -260,7 +260,7 @@ pub fn render(
     pulldown_cmark::html::push_html(&mut rendered.summary_html, summary_events.iter().cloned());
     rendered.summary_text = plain_text(summary_events).trim().to_string();
     if options.keep_text {
-        rendered.text = block_text(&events);
+        rendered.text = block_text(&events, prepared.len());
     }
     // Sized for the usual HTML of a body, then fitted: an archive holds every body
     // until its page is written, and a doubling buffer wastes a quarter on average.
@@ -581,9 +581,10 @@ fn plain_text(events: &[Event<'_>]) -> String {
 }
 
 /// The text of `events` with a line break after every block, so words of neighbouring
-/// paragraphs, list items or cells stay apart.
-fn block_text(events: &[Event<'_>]) -> String {
-    let mut text = String::new();
+/// paragraphs, list items or cells stay apart. `source_len` (the Markdown's length, which
+/// the text rarely exceeds) sizes the buffer, so that it is not copied as it grows.
+fn block_text(events: &[Event<'_>], source_len: usize) -> String {
+    let mut text = String::with_capacity(source_len);
     for event in events {
         match event {
             Event::Text(t) | Event::Code(t) => text.push_str(t),
