@@ -125,6 +125,6 @@ for _ in $(seq 50); do
     python3 -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:$port/search/')" 2>/dev/null && break
     sleep 0.1
 done
-echo "Chromium $(chromium --version 2>/dev/null | awk '{ print $2 }'), CPU throttled ${throttle}×; cold = cache disabled, warm = the same query again in the page, fresh = the query in a newly opened page with the index files in the browser cache."
+echo "Chromium $(chromium --version 2>/dev/null | awk '{ print $2 }'), CPU throttled ${throttle}×; cold = cache disabled, warm = the same query again in the page, fresh = the query in a newly opened page with the index files in the browser cache, typed = the same but typed a character every 100 ms, timed from the query's start."
 echo
 "$driver" "$corpus/public-true" "http://127.0.0.1:$port/" "$throttle" "${queries[@]}"
