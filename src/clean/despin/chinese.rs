@@ -18,7 +18,7 @@ use std::sync::OnceLock;
 use rustc_hash::FxHashMap;
 
 use super::{Proposal, Source, Thesaurus};
-use crate::clean::dict::Dictionary;
+use crate::clean::dict::{Dictionary, PackedRun};
 
 /// A word this rare or rarer may be a spinner's.
 const RARE: u32 = 300;
@@ -59,9 +59,13 @@ fn siblings() -> &'static FxHashMap<Box<str>, Vec<Box<str>>> {
             let n = word.chars().count();
             (2..=3).contains(&n) && word.chars().all(crate::text::is_cjk)
         };
+        let shaped: Vec<(String, u32)> = dictionary
+            .entries()
+            .filter(|(word, _)| is_candidate_shape(word))
+            .collect();
         let mut by_mask: FxHashMap<String, Vec<(&str, u32)>> = FxHashMap::default();
-        for (word, count) in dictionary.entries() {
-            if count >= FREQUENT && is_candidate_shape(word) {
+        for (word, count) in shaped.iter().map(|(w, c)| (w.as_str(), *c)) {
+            if count >= FREQUENT {
                 for at in 0..word.chars().count() {
                     by_mask
                         .entry(masked(word, at))
@@ -71,8 +75,8 @@ fn siblings() -> &'static FxHashMap<Box<str>, Vec<Box<str>>> {
             }
         }
         let mut out = FxHashMap::default();
-        for (word, count) in dictionary.entries() {
-            if count > RARE || !is_candidate_shape(word) {
+        for (word, count) in shaped.iter().map(|(w, c)| (w.as_str(), *c)) {
+            if count > RARE {
                 continue;
             }
             let floor = FREQUENT.max(SIBLING_RATIO.saturating_mul(count.max(1)));
@@ -94,27 +98,65 @@ fn siblings() -> &'static FxHashMap<Box<str>, Vec<Box<str>>> {
     })
 }
 
+/// Segmentations of runs shorter than this keep their tables on the stack: the
+/// clause windows the model scores are at most `2 * WINDOW` plus a word long.
+const STACK_RUN: usize = 32;
+
 /// The log probability of the best segmentation of `chars` under the dictionary's
 /// word model, and the word boundaries of that segmentation.
 fn segment(chars: &[char]) -> (f64, Vec<usize>) {
-    let dictionary = Dictionary::global();
-    let total = dictionary.total().max(1) as f64;
-    let unknown = (1.0 / total).ln();
     let n = chars.len();
-    let mut best = vec![f64::NEG_INFINITY; n + 1];
     let mut from = vec![0usize; n + 1];
+    let score = best_segmentation(chars, &mut from);
+    let mut cuts = vec![n];
+    let mut at = n;
+    while at > 0 {
+        at = from[at];
+        cuts.push(at);
+    }
+    cuts.reverse();
+    (score, cuts)
+}
+
+/// The log probability of the best segmentation of `chars`, as [`segment`] gives it,
+/// without its boundaries.
+fn segment_score(chars: &[char]) -> f64 {
+    if chars.len() < STACK_RUN {
+        let mut from = [0usize; STACK_RUN];
+        best_segmentation(chars, &mut from[..=chars.len()])
+    } else {
+        best_segmentation(chars, &mut vec![0usize; chars.len() + 1])
+    }
+}
+
+/// The best segmentation of `chars` by dynamic programming: returns its log
+/// probability and leaves in `from[end]` where the word ending at `end` starts.
+fn best_segmentation(chars: &[char], from: &mut [usize]) -> f64 {
+    let dictionary = Dictionary::global();
+    let unknown = (1.0 / dictionary.total().max(1) as f64).ln();
+    let n = chars.len();
+    let mut stack_best = [f64::NEG_INFINITY; STACK_RUN];
+    let mut heap_best = Vec::new();
+    let best: &mut [f64] = if n < STACK_RUN {
+        &mut stack_best[..=n]
+    } else {
+        heap_best.resize(n + 1, f64::NEG_INFINITY);
+        &mut heap_best
+    };
     best[0] = 0.0;
-    let mut word = String::new();
     for start in 0..n {
         if best[start] == f64::NEG_INFINITY {
             continue;
         }
-        word.clear();
+        let mut run = PackedRun::new();
         for end in start + 1..=(start + LONGEST_WORD).min(n) {
-            word.push(chars[end - 1]);
-            let found = dictionary.lookup(&word);
+            let Some(longer) = run.push(chars[end - 1]) else {
+                break;
+            };
+            run = longer;
+            let found = dictionary.lookup_packed(run);
             let score = if found.count > 0 {
-                Some((f64::from(found.count) / total).ln())
+                Some(found.log_prob)
             } else if end == start + 1 {
                 Some(unknown)
             } else {
@@ -132,14 +174,7 @@ fn segment(chars: &[char]) -> (f64, Vec<usize>) {
             }
         }
     }
-    let mut cuts = vec![n];
-    let mut at = n;
-    while at > 0 {
-        at = from[at];
-        cuts.push(at);
-    }
-    cuts.reverse();
-    (best[n], cuts)
+    best[n]
 }
 
 /// Whether any candidate for the word at `s..e` of the clause `window` could reach a
@@ -156,7 +191,7 @@ fn any_can_matter(
     candidates: &[(&str, Source)],
 ) -> bool {
     let dictionary = Dictionary::global();
-    let own_segments = segment(&window[s..e]).0;
+    let own_segments = segment_score(&window[s..e]);
     let own = f64::from(dictionary.freq(word).max(1)).ln();
     let mut substituted: Vec<char> = Vec::with_capacity(window.len() + 4);
     let mut candidate_chars: Vec<char> = Vec::with_capacity(4);
@@ -174,7 +209,7 @@ fn any_can_matter(
             return true;
         }
         let frequency = f64::from(dictionary.freq(candidate).max(1)).ln() - own;
-        let best_score = segment(&candidate_chars).0
+        let best_score = segment_score(&candidate_chars)
             - own_segments
             - (1.0 - SIBLING_FREQUENCY_WEIGHT) * frequency;
         best_score - SIBLING_COST >= super::MIDDLE_MARGIN
@@ -185,13 +220,15 @@ fn any_can_matter(
 /// that takes characters from both sides of it).
 fn joins_neighbours(window: &[char], from: usize, to: usize) -> bool {
     let dictionary = Dictionary::global();
-    let mut run = String::new();
     for start in from.saturating_sub(LONGEST_WORD - 1)..to {
-        run.clear();
+        let mut run = PackedRun::new();
         for end in start + 1..=(start + LONGEST_WORD).min(window.len()) {
-            run.push(window[end - 1]);
+            let Some(longer) = run.push(window[end - 1]) else {
+                break;
+            };
+            run = longer;
             let crosses = (start < from && end > from) || (start < to && end > to);
-            let found = dictionary.lookup(&run);
+            let found = dictionary.lookup_packed(run);
             if crosses && found.count > 0 {
                 return true;
             }
@@ -301,7 +338,7 @@ fn weigh(
     let dictionary = Dictionary::global();
     // Most candidates form no word with their neighbours; then the clause splits at
     // the candidate's edges, and its two sides are segmented once for all of them.
-    let outside = segment(&chars[left..start]).0 + segment(&chars[end..right]).0;
+    let outside = segment_score(&chars[left..start]) + segment_score(&chars[end..right]);
     let mut window: Vec<char> = Vec::with_capacity(right - left + 4);
     let mut scored: Vec<(f64, &str, Source)> = candidates
         .iter()
@@ -312,9 +349,9 @@ fn weigh(
             let candidate_end = window.len();
             window.extend_from_slice(&chars[end..right]);
             let with_candidate = if joins_neighbours(&window, s, candidate_end) {
-                segment(&window).0
+                segment_score(&window)
             } else {
-                outside + segment(&window[s..candidate_end]).0
+                outside + segment_score(&window[s..candidate_end])
             };
             let gain = with_candidate - base;
             let score = match source {
