@@ -32,8 +32,7 @@ pub fn is_prose(block: &Block) -> bool {
 /// fewer than two paragraphs of prose.
 pub fn run(state: &mut PageState, _settings: &CleanSettings) -> Result<(), Problem> {
     let body_chars: usize = state.body.iter().map(|b| b.text.chars().count()).sum();
-    let body_prose = state.body.iter().filter(|b| is_prose(b)).count();
-    if body_chars >= MIN_BODY_CHARS && (body_prose >= 1 || state.body.len() >= 2) {
+    if body_chars >= MIN_BODY_CHARS && (state.body.len() >= 2 || state.body.iter().any(is_prose)) {
         state.before = joined(&state.body);
         return Ok(());
     }
