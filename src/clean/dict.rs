@@ -73,7 +73,7 @@ const PACKED_CHARS: usize = 6;
 
 /// A run of up to [`PACKED_CHARS`] characters as one integer, built a character at a
 /// time: the key of that run in [`Dictionary::lookup_packed`].
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct PackedRun {
     key: u128,
     len: usize,
@@ -95,7 +95,7 @@ impl PackedRun {
     }
 
     /// The packed key of `word`, when it has 1 to [`PACKED_CHARS`] characters.
-    fn of(word: &str) -> Option<PackedRun> {
+    pub fn of(word: &str) -> Option<PackedRun> {
         let mut run = PackedRun::new();
         for c in word.chars() {
             run = run.push(c)?;
