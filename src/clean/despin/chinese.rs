@@ -41,13 +41,60 @@ const WINDOW: usize = 4;
 /// The longest dictionary word looked up while segmenting.
 const LONGEST_WORD: usize = 4;
 
-/// A suspect word (start and end, in characters) and its candidates with their source.
-type Suspect<'a> = (usize, usize, Vec<(&'a str, Source)>);
+/// A suspect word (start and end, in characters) and its candidates.
+type Suspect<'a> = (usize, usize, Vec<Candidate<'a>>);
+
+/// A word that may have been the suspect's original, and where it comes from.
+#[derive(Debug, Clone, Copy)]
+struct Candidate<'a> {
+    word: &'a str,
+    source: Source,
+    /// A dictionary sibling's context-free facts, from the siblings table.
+    facts: Option<&'a WordFacts>,
+}
+
+/// What scoring needs of a frequent word wherever it stands, computed once with the
+/// siblings table rather than for every suspect it is a candidate of.
+#[derive(Debug)]
+struct WordFacts {
+    chars: Box<[char]>,
+    /// The score of the best segmentation of the word alone.
+    alone: f64,
+    /// The natural log of its count.
+    ln_count: f64,
+}
+
+impl Candidate<'_> {
+    /// The candidate's characters, in `buffer` unless known.
+    fn chars<'b>(&'b self, buffer: &'b mut Vec<char>) -> &'b [char] {
+        match self.facts {
+            Some(facts) => &facts.chars,
+            None => {
+                buffer.clear();
+                buffer.extend(self.word.chars());
+                buffer
+            }
+        }
+    }
+
+    /// The score of the best segmentation of the candidate alone.
+    fn alone(&self, chars: &[char]) -> f64 {
+        self.facts.map_or_else(|| segment_score(chars), |f| f.alone)
+    }
+
+    /// The natural log of its count (of 1 when it is no word).
+    fn ln_count(&self) -> f64 {
+        self.facts.map_or_else(
+            || f64::from(Dictionary::global().freq(self.word).max(1)).ln(),
+            |f| f.ln_count,
+        )
+    }
+}
 
 /// Rare words and their frequent one-character siblings.
 struct Siblings {
     /// The frequent words, most frequent first (ties in the words' order).
-    frequent: Vec<Box<str>>,
+    frequent: Vec<(Box<str>, WordFacts)>,
     /// Each rare word's siblings, as indices into `frequent` (so most frequent
     /// first), by the rare word's packed characters.
     of: FxHashMap<PackedRun, Vec<u32>>,
@@ -55,12 +102,19 @@ struct Siblings {
 
 impl Siblings {
     /// The siblings of the word of `chars`, most frequent first.
-    fn of(&self, chars: &[char]) -> Option<impl Iterator<Item = &str>> {
+    fn of(&self, chars: &[char]) -> Option<impl Iterator<Item = Candidate<'_>>> {
         let run = chars
             .iter()
             .try_fold(PackedRun::new(), |run, &c| run.push(c))?;
         let found = self.of.get(&run)?;
-        Some(found.iter().map(|&i| &*self.frequent[i as usize]))
+        Some(found.iter().map(|&i| {
+            let (word, facts) = &self.frequent[i as usize];
+            Candidate {
+                word,
+                source: Source::DictionarySibling,
+                facts: Some(facts),
+            }
+        }))
     }
 }
 
@@ -119,10 +173,19 @@ fn siblings() -> &'static Siblings {
                 of.insert(key, found);
             }
         }
-        Siblings {
-            frequent: frequent.into_iter().map(|(w, _)| w.into()).collect(),
-            of,
-        }
+        let frequent = frequent
+            .into_iter()
+            .map(|(word, count)| {
+                let chars: Box<[char]> = word.chars().collect();
+                let facts = WordFacts {
+                    alone: segment_score(&chars),
+                    ln_count: f64::from(count.max(1)).ln(),
+                    chars,
+                };
+                (word.into(), facts)
+            })
+            .collect();
+        Siblings { frequent, of }
     })
 }
 
@@ -216,28 +279,27 @@ fn any_can_matter(
     s: usize,
     e: usize,
     word: &str,
-    candidates: &[(&str, Source)],
+    candidates: &[Candidate],
 ) -> bool {
     let dictionary = Dictionary::global();
     let own_segments = segment_score(&window[s..e]);
     let own = f64::from(dictionary.freq(word).max(1)).ln();
     let mut substituted: Vec<char> = Vec::with_capacity(window.len() + 4);
-    let mut candidate_chars: Vec<char> = Vec::with_capacity(4);
-    candidates.iter().any(|&(candidate, source)| {
-        if source == Source::UserThesaurus {
+    let mut buffer: Vec<char> = Vec::new();
+    candidates.iter().any(|candidate| {
+        if candidate.source == Source::UserThesaurus {
             return true;
         }
-        candidate_chars.clear();
-        candidate_chars.extend(candidate.chars());
+        let candidate_chars = candidate.chars(&mut buffer);
         substituted.clear();
         substituted.extend_from_slice(&window[..s]);
-        substituted.extend_from_slice(&candidate_chars);
+        substituted.extend_from_slice(candidate_chars);
         substituted.extend_from_slice(&window[e..]);
         if joins_neighbours(&substituted, s, s + candidate_chars.len()) {
             return true;
         }
-        let frequency = f64::from(dictionary.freq(candidate).max(1)).ln() - own;
-        let best_score = segment_score(&candidate_chars)
+        let frequency = candidate.ln_count() - own;
+        let best_score = candidate.alone(candidate_chars)
             - own_segments
             - (1.0 - SIBLING_FREQUENCY_WEIGHT) * frequency;
         best_score - SIBLING_COST >= super::MIDDLE_MARGIN
@@ -290,7 +352,7 @@ pub fn propose(text: &str, thesaurus: Option<&Thesaurus>) -> Vec<Proposal> {
                 continue;
             }
             if let Some(found) = siblings.of(&plain[i..end]) {
-                let candidates = found.map(|c| (c, Source::DictionarySibling)).collect();
+                let candidates = found.collect();
                 suspects.push((i, end, candidates));
                 matched = true;
                 i = end;
@@ -304,10 +366,14 @@ pub fn propose(text: &str, thesaurus: Option<&Thesaurus>) -> Vec<Proposal> {
     if let Some(thesaurus) = thesaurus {
         for (start, end, word) in thesaurus.find(text) {
             let own = dictionary.freq(word);
-            let synonyms: Vec<(&str, Source)> = thesaurus
+            let synonyms: Vec<Candidate> = thesaurus
                 .synonyms(word)
                 .filter(|s| dictionary.freq(s) >= SYNONYM_RATIO.saturating_mul(own.max(1)))
-                .map(|s| (s, Source::UserThesaurus))
+                .map(|word| Candidate {
+                    word,
+                    source: Source::UserThesaurus,
+                    facts: None,
+                })
                 .collect();
             if synonyms.is_empty() {
                 continue;
@@ -336,7 +402,7 @@ fn weigh(
     chars: &[char],
     start: usize,
     end: usize,
-    candidates: &[(&str, Source)],
+    candidates: &[Candidate],
     byte_at: &dyn Fn(usize) -> usize,
 ) -> Option<Proposal> {
     let is_clause = |c: &char| crate::text::is_cjk(*c);
@@ -363,30 +429,32 @@ fn weigh(
     // Most candidates form no word with their neighbours; then the clause splits at
     // the candidate's edges, and its two sides are segmented once for all of them.
     let outside = segment_score(&chars[left..start]) + segment_score(&chars[end..right]);
+    let own = f64::from(dictionary.freq(word).max(1)).ln();
     let mut window: Vec<char> = Vec::with_capacity(right - left + 4);
+    let mut buffer: Vec<char> = Vec::new();
     let mut scored: Vec<(f64, &str, Source)> = candidates
         .iter()
-        .map(|&(candidate, source)| {
+        .map(|candidate| {
+            let candidate_chars = candidate.chars(&mut buffer);
             window.clear();
             window.extend_from_slice(&chars[left..start]);
-            window.extend(candidate.chars());
+            window.extend_from_slice(candidate_chars);
             let candidate_end = window.len();
             window.extend_from_slice(&chars[end..right]);
             let with_candidate = if joins_neighbours(&window, s, candidate_end) {
                 segment_score(&window)
             } else {
-                outside + segment_score(&window[s..candidate_end])
+                outside + candidate.alone(candidate_chars)
             };
             let gain = with_candidate - base;
-            let score = match source {
+            let score = match candidate.source {
                 Source::UserThesaurus => gain,
                 _ => {
-                    let own = f64::from(dictionary.freq(word).max(1)).ln();
-                    let frequency = f64::from(dictionary.freq(candidate).max(1)).ln() - own;
+                    let frequency = candidate.ln_count() - own;
                     gain - (1.0 - SIBLING_FREQUENCY_WEIGHT) * frequency
                 }
             };
-            (score, candidate, source)
+            (score, candidate.word, candidate.source)
         })
         .collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0));
