@@ -58,6 +58,8 @@ struct Candidate<'a> {
 #[derive(Debug)]
 struct WordFacts {
     chars: Box<[char]>,
+    /// The runs from each of its characters to its end that may go on into a word.
+    open: Box<[OpenRun]>,
     /// The score of the best segmentation of the word alone.
     alone: f64,
     /// The natural log of its count.
@@ -74,6 +76,14 @@ impl Candidate<'_> {
                 buffer.extend(self.word.chars());
                 buffer
             }
+        }
+    }
+
+    /// Its open runs ([`open_runs`]), given its characters.
+    fn open_runs(&self, chars: &[char]) -> std::borrow::Cow<'_, [OpenRun]> {
+        match self.facts {
+            Some(facts) => std::borrow::Cow::Borrowed(&facts.open),
+            None => std::borrow::Cow::Owned(open_runs(chars, 0)),
         }
     }
 
@@ -178,6 +188,7 @@ fn siblings() -> &'static Siblings {
             .map(|(word, count)| {
                 let chars: Box<[char]> = word.chars().collect();
                 let facts = WordFacts {
+                    open: open_runs(&chars, 0).into(),
                     alone: segment_score(&chars),
                     ln_count: f64::from(count.max(1)).ln(),
                     chars,
@@ -280,22 +291,19 @@ fn any_can_matter(
     e: usize,
     word: &str,
     candidates: &[Candidate],
+    left_open: &[OpenRun],
 ) -> bool {
     let dictionary = Dictionary::global();
     let own_segments = segment_score(&window[s..e]);
     let own = f64::from(dictionary.freq(word).max(1)).ln();
-    let mut substituted: Vec<char> = Vec::with_capacity(window.len() + 4);
     let mut buffer: Vec<char> = Vec::new();
     candidates.iter().any(|candidate| {
         if candidate.source == Source::UserThesaurus {
             return true;
         }
         let candidate_chars = candidate.chars(&mut buffer);
-        substituted.clear();
-        substituted.extend_from_slice(&window[..s]);
-        substituted.extend_from_slice(candidate_chars);
-        substituted.extend_from_slice(&window[e..]);
-        if joins_neighbours(&substituted, s, s + candidate_chars.len()) {
+        let candidate_open = candidate.open_runs(candidate_chars);
+        if joins_neighbours(left_open, candidate_chars, &candidate_open, &window[e..]) {
             return true;
         }
         let frequency = candidate.ln_count() - own;
@@ -306,28 +314,67 @@ fn any_can_matter(
     })
 }
 
-/// Whether a dictionary word of `window` crosses the edge `from` or `to` (a word
-/// that takes characters from both sides of it).
-fn joins_neighbours(window: &[char], from: usize, to: usize) -> bool {
+/// A run of characters (its length and packed key) each of whose beginnings, itself
+/// included, begins a longer dictionary word: a word may go on past its end.
+type OpenRun = (usize, PackedRun);
+
+/// The open runs of `chars` that start at `from` or later and end at its end, shorter
+/// than the longest word. Whether a word crosses an edge of a candidate depends on
+/// these runs of the text before it and of the candidate, and on nothing else of
+/// theirs, so they are found once per suspect and once per sibling.
+fn open_runs(chars: &[char], from: usize) -> Vec<OpenRun> {
     let dictionary = Dictionary::global();
-    for start in from.saturating_sub(LONGEST_WORD - 1)..to {
-        let mut run = PackedRun::new();
-        for end in start + 1..=(start + LONGEST_WORD).min(window.len()) {
-            let Some(longer) = run.push(window[end - 1]) else {
-                break;
-            };
-            run = longer;
-            let crosses = (start < from && end > from) || (start < to && end > to);
-            let found = dictionary.lookup_packed(run);
-            if crosses && found.count > 0 {
-                return true;
+    let first = from.max(chars.len().saturating_sub(LONGEST_WORD - 1));
+    (first..chars.len())
+        .filter_map(|start| {
+            let mut run = PackedRun::new();
+            for &c in &chars[start..] {
+                run = run.push(c)?;
+                if !dictionary.lookup_packed(run).has_longer {
+                    return None;
+                }
             }
-            if !found.has_longer {
-                break;
-            }
+            Some((chars.len() - start, run))
+        })
+        .collect()
+}
+
+/// Whether the open run `(len, run)` becomes a dictionary word when `rest` follows
+/// it, within the longest word's length.
+fn becomes_word((len, mut run): OpenRun, rest: impl Iterator<Item = char>) -> bool {
+    let dictionary = Dictionary::global();
+    for c in rest.take(LONGEST_WORD.saturating_sub(len)) {
+        let Some(longer) = run.push(c) else {
+            return false;
+        };
+        run = longer;
+        let found = dictionary.lookup_packed(run);
+        if found.count > 0 {
+            return true;
+        }
+        if !found.has_longer {
+            return false;
         }
     }
     false
+}
+
+/// Whether a dictionary word of the text `left`, `candidate`, `right` takes
+/// characters from both sides of an edge of the candidate, given the open runs that
+/// end where the candidate starts (`left_open`, of `left`) and where it ends
+/// (`candidate_open`, of the candidate).
+fn joins_neighbours(
+    left_open: &[OpenRun],
+    candidate: &[char],
+    candidate_open: &[OpenRun],
+    right: &[char],
+) -> bool {
+    left_open
+        .iter()
+        .any(|&open| becomes_word(open, candidate.iter().chain(right).copied()))
+        || candidate_open
+            .iter()
+            .any(|&open| becomes_word(open, right.iter().copied()))
 }
 
 /// The proposals for one text: suspects found clause by clause, scored in context.
@@ -422,7 +469,8 @@ fn weigh(
     if !cuts.contains(&s) || !cuts.contains(&e) {
         return None;
     }
-    if !any_can_matter(&chars[left..right], s, e, word, candidates) {
+    let left_open = open_runs(&chars[left..start], 0);
+    if !any_can_matter(&chars[left..right], s, e, word, candidates, &left_open) {
         return None;
     }
     let dictionary = Dictionary::global();
@@ -436,12 +484,18 @@ fn weigh(
         .iter()
         .map(|candidate| {
             let candidate_chars = candidate.chars(&mut buffer);
-            window.clear();
-            window.extend_from_slice(&chars[left..start]);
-            window.extend_from_slice(candidate_chars);
-            let candidate_end = window.len();
-            window.extend_from_slice(&chars[end..right]);
-            let with_candidate = if joins_neighbours(&window, s, candidate_end) {
+            let candidate_open = candidate.open_runs(candidate_chars);
+            let joins = joins_neighbours(
+                &left_open,
+                candidate_chars,
+                &candidate_open,
+                &chars[end..right],
+            );
+            let with_candidate = if joins {
+                window.clear();
+                window.extend_from_slice(&chars[left..start]);
+                window.extend_from_slice(candidate_chars);
+                window.extend_from_slice(&chars[end..right]);
                 segment_score(&window)
             } else {
                 outside + candidate.alone(candidate_chars)
@@ -521,6 +575,47 @@ mod tests {
         // With 锻炼 in the group too, both fit: the lead is too small to be sure.
         let open = Thesaurus::parse("Hg06A01= 训练 磨练 锻炼\n", "t").expect("parses");
         assert_eq!(best("他们每天磨练新的模型。", Some(&open)), []);
+    }
+
+    /// Whether a dictionary word of `window` crosses `from` or `to`, by trying every
+    /// run: what [`joins_neighbours`] answers from open runs.
+    fn joins_by_every_run(window: &[char], from: usize, to: usize) -> bool {
+        let dictionary = Dictionary::global();
+        (0..window.len()).any(|start| {
+            (start + 1..=(start + LONGEST_WORD).min(window.len())).any(|end| {
+                let crosses = (start < from && end > from) || (start < to && end > to);
+                let run: String = window[start..end].iter().collect();
+                crosses && dictionary.freq(&run) > 0
+            })
+        })
+    }
+
+    #[test]
+    fn joins_neighbours_agrees_with_trying_every_run() {
+        let text: Vec<char> = "人工智能的发展需要大模型和神经网络的研究与未来世界中国人民"
+            .chars()
+            .collect();
+        let mut answers = [0, 0];
+        for from in 0usize..8 {
+            for len in 1..=4 {
+                let (left, candidate, right) = (
+                    &text[from.saturating_sub(4)..from],
+                    &text[from..from + len],
+                    &text[from + len..from + len + 4],
+                );
+                let window: Vec<char> = [left, candidate, right].concat();
+                let expected = joins_by_every_run(&window, left.len(), left.len() + len);
+                let found = joins_neighbours(
+                    &open_runs(left, 0),
+                    candidate,
+                    &open_runs(candidate, 0),
+                    right,
+                );
+                assert_eq!(found, expected, "{window:?} at {from}+{len}");
+                answers[usize::from(found)] += 1;
+            }
+        }
+        assert!(answers[0] > 0 && answers[1] > 0, "{answers:?}");
     }
 
     #[test]
