@@ -19,13 +19,15 @@ pub fn is_prose(block: &Block) -> bool {
     if block.link_density >= 0.5 {
         return false;
     }
-    let cjk = text.chars().filter(|c| is_cjk(*c)).count();
-    let words = text.split_whitespace().count();
-    let sentences = text
+    // Each test stops as soon as it is answered.
+    let has_sentence = text
         .chars()
-        .filter(|c| matches!(c, '。' | '！' | '？' | '.' | '!' | '?' | '，' | ','))
-        .count();
-    sentences >= 1 && (cjk >= 30 || words >= 15) && !Lexicon::global().is_spam_line(text)
+        .any(|c| matches!(c, '。' | '！' | '？' | '.' | '!' | '?' | '，' | ','));
+    let long_enough = || {
+        text.chars().filter(|c| is_cjk(*c)).nth(29).is_some()
+            || text.split_whitespace().nth(14).is_some()
+    };
+    has_sentence && long_enough() && !Lexicon::global().is_spam_line(text)
 }
 
 /// Keeps every prose block when the layout found too little; refuses a page with
