@@ -45,7 +45,7 @@ pub fn remove_doubled_title_words(blocks: &mut [Block], title: &str, report: &mu
         word.chars().next().is_some_and(char::is_uppercase) && title_words.contains(word)
             || title_words.iter().any(|t| {
                 t.len() > word.len()
-                    && t.starts_with(&word)
+                    && t.starts_with(word)
                     && t[word.len()..].starts_with(['’', '\''])
             })
     };
