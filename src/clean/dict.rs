@@ -103,12 +103,27 @@ impl PackedRun {
         (run.len > 0).then_some(run)
     }
 
-    /// The characters of the run, as a string.
-    fn unpack(self) -> String {
+    /// How many characters the run holds.
+    pub fn len(self) -> usize {
+        self.len
+    }
+
+    /// Whether the run holds no character.
+    pub fn is_empty(self) -> bool {
+        self.len == 0
+    }
+
+    /// The characters of the run, first to last.
+    pub fn chars(self) -> impl Iterator<Item = char> {
         (0..self.len)
             .rev()
-            .filter_map(|i| char::from_u32(((self.key >> (21 * i)) & 0x1F_FFFF) as u32 - 1))
-            .collect()
+            .filter_map(move |i| char::from_u32(((self.key >> (21 * i)) & 0x1F_FFFF) as u32 - 1))
+    }
+
+    /// The run with the key `key` (as the dictionary stores it).
+    fn from_key(key: u128) -> PackedRun {
+        let len = (128 - key.leading_zeros() as usize).div_ceil(21);
+        PackedRun { key, len }
     }
 }
 
@@ -275,18 +290,24 @@ impl Dictionary {
 
     /// Every word and its count, in no order.
     pub fn entries(&self) -> impl Iterator<Item = (String, u32)> + '_ {
-        let short = self.short.iter().map(|(&key, entry)| {
-            let len = (128 - key.leading_zeros() as usize).div_ceil(21);
-            (PackedRun { key, len }.unpack(), *entry)
-        });
+        let short = self
+            .packed_entries()
+            .map(|(run, count)| (run.chars().collect(), count));
         let long = self
             .long
             .iter()
-            .map(|(word, entry)| (word.to_string(), *entry));
-        short
-            .chain(long)
             .filter(|(_, entry)| entry.value & IS_WORD != 0)
-            .map(|(word, entry)| (word, entry.value & COUNT))
+            .map(|(word, entry)| (word.to_string(), entry.value & COUNT));
+        short.chain(long)
+    }
+
+    /// Every word of up to six characters, packed, and its count, in no order: the
+    /// words a table over short words needs, without a string for each.
+    pub fn packed_entries(&self) -> impl Iterator<Item = (PackedRun, u32)> + '_ {
+        self.short
+            .iter()
+            .filter(|(_, entry)| entry.value & IS_WORD != 0)
+            .map(|(&key, entry)| (PackedRun::from_key(key), entry.value & COUNT))
     }
 
     /// How many words it holds.
