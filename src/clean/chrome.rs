@@ -206,10 +206,11 @@ pub fn layout(blocks: &[Block], title: Option<usize>, brands: &[String]) -> Vec<
 
 /// A line that is a date and little else: `2025-12-08`, `11/20/2019 01:14 PM`.
 fn is_date_line(text: &str) -> bool {
-    let digits = text.chars().filter(char::is_ascii_digit).count();
-    text.chars().count() <= 24
+    // The length first, without counting a paragraph through: most blocks are longer.
+    text.chars().nth(24).is_none()
         && text.chars().filter(|c| c.is_alphabetic()).count() <= 4
-        && (metadata::find_date(text).is_some() || digits >= 6 && text.contains(['/', ':']))
+        && (metadata::find_date(text).is_some()
+            || text.chars().filter(char::is_ascii_digit).count() >= 6 && text.contains(['/', ':']))
 }
 
 /// A list of other articles: headlines, each followed by its date line (and perhaps a
@@ -273,12 +274,15 @@ fn mark_teasers(blocks: &[Block], roles: &mut [Role], start: usize) {
         metadata::find_date(&head).is_some()
     };
     for i in start.max(1)..blocks.len() {
+        if !cut_short(i) {
+            continue;
+        }
         let evidence = is_date(i + 1)
             || is_date(i - 1)
             || opens_with_date(i)
             || cut_short(i + 1)
             || cut_short(i - 1);
-        if !cut_short(i) || !evidence {
+        if !evidence {
             continue;
         }
         let reason = Role::Chrome("a teaser of another article");

@@ -18,11 +18,14 @@ pub fn is_emoji(c: char) -> bool {
 
 /// Removes emoji from prose when the page shows the pattern.
 pub fn run(state: &mut PageState, _settings: &CleanSettings) -> Result<(), Problem> {
+    // Emoji first: most blocks have none, and then whether they are prose is moot.
     let in_prose: usize = state
         .body
         .iter()
-        .filter(|b| prose::is_prose(b))
-        .map(|b| emoji_runs(&b.text).len())
+        .map(|b| match emoji_runs(&b.text).len() {
+            0 => 0,
+            runs => usize::from(prose::is_prose(b)) * runs,
+        })
         .sum();
     if in_prose == 0 {
         return Ok(());

@@ -38,16 +38,16 @@ fn may_be_foreign(text: &str, lang: Lang) -> bool {
                 "the", "and", "of", "to", "a", "in", "is", "it", "that", "for", "was", "on",
                 "with", "we", "i", "you", "he", "she", "they", "at", "be", "this", "are",
             ];
-            let words: Vec<String> = text
+            let (mut words, mut common) = (0, 0);
+            for word in text
                 .split(|c: char| !c.is_alphabetic())
                 .filter(|w| !w.is_empty())
-                .map(str::to_lowercase)
-                .collect();
-            let common = words
-                .iter()
-                .filter(|w| COMMON.contains(&w.as_str()))
-                .count();
-            common * 12 < words.len()
+            {
+                words += 1;
+                // ASCII-only comparison: the common words are ASCII.
+                common += usize::from(COMMON.iter().any(|c| word.eq_ignore_ascii_case(c)));
+            }
+            common * 12 < words
         }
     }
 }
@@ -65,7 +65,8 @@ pub fn run(state: &mut PageState, _settings: &CleanSettings) -> Result<(), Probl
     let lexicon = Lexicon::global();
     let mut kept = Vec::with_capacity(state.body.len());
     for block in std::mem::take(&mut state.body) {
-        let foreign = (prose::is_prose(&block) && may_be_foreign(&block.text, lang))
+        // The script test first: it is the cheaper one, and most blocks fail it.
+        let foreign = (may_be_foreign(&block.text, lang) && prose::is_prose(&block))
             .then(|| identify(&block.text))
             .flatten()
             .filter(|found| !matches_article(*found, lang));

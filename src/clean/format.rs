@@ -176,13 +176,15 @@ fn escape(text: &str) -> String {
     let mut previous: Option<char> = None;
     let mut chars = text.char_indices().peekable();
     while let Some((i, c)) = chars.next() {
-        let next = chars.peek().map(|(_, n)| *n);
-        let inside_word =
-            previous.is_some_and(char::is_alphanumeric) && next.is_some_and(char::is_alphanumeric);
-        previous = Some(c);
+        // Only an underscore asks about its neighbours (a Unicode table lookup each).
+        let mut inside_word = || {
+            let next = chars.peek().map(|(_, n)| *n);
+            previous.is_some_and(char::is_alphanumeric) && next.is_some_and(char::is_alphanumeric)
+        };
         let markup = matches!(c, '\\' | '*' | '`' | '[' | ']' | '<')
-            || (c == '_' && !inside_word)
+            || (c == '_' && !inside_word())
             || (i == 0 && matches!(c, '#' | '>' | '-' | '+' | '='));
+        previous = Some(c);
         if markup {
             out.push('\\');
         }

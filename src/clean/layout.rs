@@ -35,7 +35,12 @@ pub fn run(state: &mut PageState, settings: &CleanSettings) -> Result<(), Proble
         &first_body,
         &settings.brands,
     );
-    let roles = chrome::layout(blocks, title_index, &brands);
+    // Brands only name chrome lines: the same brands give the same layout.
+    let roles = if brands == settings.brands {
+        first_roles
+    } else {
+        chrome::layout(blocks, title_index, &brands)
+    };
     for (block, role) in blocks.iter().zip(&roles) {
         let reason = match role {
             Role::Chrome(reason) => {

@@ -19,21 +19,22 @@ pub fn is_prose(block: &Block) -> bool {
     if block.link_density >= 0.5 {
         return false;
     }
-    let cjk = text.chars().filter(|c| is_cjk(*c)).count();
-    let words = text.split_whitespace().count();
-    let sentences = text
+    // Each test stops as soon as it is answered.
+    let has_sentence = text
         .chars()
-        .filter(|c| matches!(c, '。' | '！' | '？' | '.' | '!' | '?' | '，' | ','))
-        .count();
-    sentences >= 1 && (cjk >= 30 || words >= 15) && !Lexicon::global().is_spam_line(text)
+        .any(|c| matches!(c, '。' | '！' | '？' | '.' | '!' | '?' | '，' | ','));
+    let long_enough = || {
+        text.chars().filter(|c| is_cjk(*c)).nth(29).is_some()
+            || text.split_whitespace().nth(14).is_some()
+    };
+    has_sentence && long_enough() && !Lexicon::global().is_spam_line(text)
 }
 
 /// Keeps every prose block when the layout found too little; refuses a page with
 /// fewer than two paragraphs of prose.
 pub fn run(state: &mut PageState, _settings: &CleanSettings) -> Result<(), Problem> {
     let body_chars: usize = state.body.iter().map(|b| b.text.chars().count()).sum();
-    let body_prose = state.body.iter().filter(|b| is_prose(b)).count();
-    if body_chars >= MIN_BODY_CHARS && (body_prose >= 1 || state.body.len() >= 2) {
+    if body_chars >= MIN_BODY_CHARS && (state.body.len() >= 2 || state.body.iter().any(is_prose)) {
         state.before = joined(&state.body);
         return Ok(());
     }

@@ -36,17 +36,16 @@ pub fn run(state: &mut PageState, settings: &CleanSettings) -> Result<(), Proble
 /// right after itself loses its first copy. Names that repeat by nature (`Walla
 /// Walla`) are kept unless the title holds them.
 pub fn remove_doubled_title_words(blocks: &mut [Block], title: &str, report: &mut Report) {
-    let bare = |word: &str| {
+    fn bare(word: &str) -> &str {
         word.trim_matches(|c: char| !c.is_alphanumeric())
-            .to_string()
-    };
-    let title_words: HashSet<String> = title.split_whitespace().map(bare).collect();
+    }
+    let title_words: HashSet<&str> = title.split_whitespace().map(bare).collect();
     let in_title = |word: &str| {
         let word = bare(word);
-        word.chars().next().is_some_and(char::is_uppercase) && title_words.contains(&word)
+        word.chars().next().is_some_and(char::is_uppercase) && title_words.contains(word)
             || title_words.iter().any(|t| {
                 t.len() > word.len()
-                    && t.starts_with(&word)
+                    && t.starts_with(word)
                     && t[word.len()..].starts_with(['’', '\''])
             })
     };
@@ -92,7 +91,8 @@ pub fn remove_doubled_title_words(blocks: &mut [Block], title: &str, report: &mu
 pub fn remove_lexicon_spam(blocks: &mut [Block], report: &mut Report) {
     let lexicon = Lexicon::global();
     for block in blocks.iter_mut() {
-        let stuffed = block.text.chars().count() <= 80 || lexicon.spam_share(&block.text) >= 0.3;
+        let stuffed =
+            block.text.chars().nth(80).is_none() || lexicon.spam_share(&block.text) >= 0.3;
         if stuffed && lexicon.is_spam_line(&block.text) {
             report.push_noted(
                 ChangeKind::LexiconRemoved,
@@ -428,10 +428,11 @@ fn tidy_spaces(text: &str) -> String {
 
 /// The web addresses in `text` that are bait: their domain also appears in the site's
 /// chrome, the host looks like a gambling or adult front, or a host on a top-level
-/// domain spam favours stands pasted between two words of a sentence.
-pub fn bait_domains(text: &str, chrome_text: &str) -> Vec<String> {
+/// domain spam favours stands pasted between two words of a sentence. `chrome_lower`
+/// is the chrome's text in lower case (lowered once per page by the caller, not per
+/// block).
+pub fn bait_domains(text: &str, chrome_lower: &str) -> Vec<String> {
     let lists = lists();
-    let chrome_lower = chrome_text.to_lowercase();
     lists
         .domain
         .captures_iter(text)
@@ -478,8 +479,9 @@ fn pasted_mid_sentence(text: &str, start: usize, end: usize) -> bool {
 /// Removes web addresses pasted in as bait (see [`bait_domains`]): the whole sentence
 /// when it is nothing but the bait, the address alone otherwise.
 pub fn remove_bait_urls(blocks: &mut [Block], chrome_text: &str, report: &mut Report) {
+    let chrome_lower = chrome_text.to_lowercase();
     for block in blocks.iter_mut() {
-        for url in bait_domains(&block.text, chrome_text) {
+        for url in bait_domains(&block.text, &chrome_lower) {
             match bait_sentence(&block.text, &url) {
                 Some(sentence) => {
                     block.text = tidy_spaces(&block.text.replacen(&sentence, "", 1));
