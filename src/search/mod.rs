@@ -11,6 +11,8 @@ pub mod fold;
 pub mod shards;
 pub mod tokens;
 
+use std::collections::hash_map::Entry;
+
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
@@ -70,13 +72,23 @@ impl Postings {
 
     /// `self` followed by `later`, whose articles all come after `self`'s.
     fn append(mut self, later: Postings) -> Postings {
-        for (key, runs) in later.grams {
-            self.grams.entry(key).or_default().extend(runs);
-        }
-        for (word, runs) in later.words {
-            self.words.entry(word).or_default().extend(runs);
-        }
+        append_runs(&mut self.grams, later.grams);
+        append_runs(&mut self.words, later.words);
         self
+    }
+}
+
+/// Each term's runs of `later` after its runs in `table`; a term new to `table` takes its
+/// runs as they are (an archive has hundreds of thousands of terms, most in few parts).
+fn append_runs<K: std::hash::Hash + Eq>(table: &mut FxHashMap<K, Runs>, later: FxHashMap<K, Runs>) {
+    table.reserve(later.len());
+    for (key, runs) in later {
+        match table.entry(key) {
+            Entry::Occupied(mut earlier) => earlier.get_mut().extend(runs),
+            Entry::Vacant(slot) => {
+                slot.insert(runs);
+            }
+        }
     }
 }
 

@@ -15,6 +15,8 @@
 //! previous article's index shifted left by five bits, plus the field bits (see
 //! [`super::IN_TITLE`]). Small numbers compress well.
 
+use std::cmp::Ordering;
+
 use std::hash::Hasher;
 
 use rayon::prelude::*;
@@ -130,7 +132,9 @@ pub fn write(site: &Site, postings: Postings) -> Vec<OutputFile> {
 /// Every term with its postings as a `"term":[…]` JSON member, in the order the script
 /// compares strings (UTF-16 code units).
 fn encode_terms(postings: Postings) -> Vec<(String, Vec<u8>)> {
-    let mut terms: Vec<(String, Runs)> = postings
+    // Each term with whether it holds a character from U+E000 up (a lead byte from
+    // 0xEE): byte order is UTF-16 order unless both terms do.
+    let mut terms: Vec<(bool, String, Runs)> = postings
         .grams
         .into_iter()
         .map(|(key, runs)| (gram_text(key), runs))
@@ -140,25 +144,19 @@ fn encode_terms(postings: Postings) -> Vec<(String, Vec<u8>)> {
                 .into_iter()
                 .map(|(word, runs)| (word.into_string(), runs)),
         )
+        .map(|(term, runs)| (term.bytes().any(|b| b >= 0xEE), term, runs))
         .collect();
-    // Byte order is UTF-16 order unless a character beyond U+FFFF meets one in
-    // U+E000–U+FFFF, so the slower comparison is only needed when there are such.
-    if terms
-        .iter()
-        .any(|(term, _)| term.chars().any(|c| c > '\u{FFFF}'))
-    {
-        terms.par_sort_unstable_by(|a, b| a.0.encode_utf16().cmp(b.0.encode_utf16()));
-    } else {
-        terms.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    }
+    terms.par_sort_unstable_by(|a, b| match (a.0, b.0) {
+        (true, true) => utf16_order(&a.1, &b.1),
+        _ => a.1.cmp(&b.1),
+    });
     terms
         .into_par_iter()
-        .map(|(term, runs)| {
-            let mut member = serde_json::Value::String(term.clone())
-                .to_string()
-                .into_bytes();
+        .map(|(_, term, runs)| {
             let count: usize = runs.iter().map(Vec::len).sum();
-            member.reserve(count * 4 + 4);
+            let mut member = Vec::with_capacity(term.len() + count * 4 + 8);
+            // Writing a string into a Vec cannot fail.
+            let _ = serde_json::to_writer(&mut member, &term);
             member.extend_from_slice(b":[");
             let mut previous = 0;
             for run in &runs {
@@ -178,6 +176,33 @@ fn encode_terms(postings: Postings) -> Vec<(String, Vec<u8>)> {
             (term, member)
         })
         .collect()
+}
+
+/// How `a` and `b` compare as UTF-16 (as the script compares strings), from their bytes:
+/// the orders differ only where a character beyond U+FFFF (a surrogate pair, 0xD800…)
+/// meets one in U+E000–U+FFFF, so only the first differing characters are decoded.
+/// For terms that both hold characters from U+E000 up; comparing bytes is enough for the
+/// rest (see [`encode_terms`]).
+fn utf16_order(a: &str, b: &str) -> Ordering {
+    let differ = a
+        .bytes()
+        .zip(b.bytes())
+        .position(|(x, y)| x != y)
+        .unwrap_or(a.len().min(b.len()));
+    // The bytes before `differ` are the same, so a character boundary in one is one in
+    // the other.
+    let start = (0..=differ)
+        .rev()
+        .find(|&at| a.is_char_boundary(at))
+        .unwrap_or(0);
+    let first_unit = |c: char| match c as u32 {
+        code @ 0x10000.. => 0xD800 + ((code - 0x10000) >> 10),
+        code => code,
+    };
+    match (a[start..].chars().next(), b[start..].chars().next()) {
+        (Some(x), Some(y)) => (first_unit(x), x).cmp(&(first_unit(y), y)),
+        (x, y) => x.is_some().cmp(&y.is_some()),
+    }
 }
 
 /// Appends `n` in decimal; `write!` costs several times more, and a 10,000-article
@@ -299,6 +324,39 @@ mod tests {
                 &compat.to_string()
             ]
         );
+    }
+
+    #[test]
+    fn byte_comparison_agrees_with_utf16() {
+        let samples = [
+            "",
+            "a",
+            "ab",
+            "b",
+            "数",
+            "数据",
+            "数据库",
+            "𠀀",
+            "𠀀数",
+            "\u{F900}",
+            "\u{FFFD}x",
+            "a𠀀",
+            "a\u{F900}",
+            "é",
+            "e\u{301}",
+            "𪚥",
+            "\u{E000}",
+            "z\u{10FFFF}",
+        ];
+        for a in samples {
+            for b in samples {
+                assert_eq!(
+                    utf16_order(a, b),
+                    a.encode_utf16().cmp(b.encode_utf16()),
+                    "{a:?} vs {b:?}"
+                );
+            }
+        }
     }
 
     #[test]
