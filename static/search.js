@@ -152,8 +152,7 @@
 
   // The articles in every one of `sets`, each scored by `combine(sum of its scores)`.
   const intersect = (sets, combine) => {
-    sets.sort((a, b) => a.size - b.size);
-    const [first, ...rest] = sets;
+    const [first, ...rest] = [...sets].sort((a, b) => a.size - b.size);
     const docs = new Int32Array(first.size);
     const scores = new Float64Array(first.size);
     const at = new Int32Array(rest.length);
@@ -257,7 +256,7 @@
       ...terms.runs.map((run) => remembered(`r:${run}`, () => lookupRun(index, run))),
     ]);
     if (!sets.length) return { index, terms, ranked: [] };
-    const { docs, scores, size } = intersect(sets.slice(), (total) => total);
+    const { docs, scores, size } = intersect(sets, (total) => total);
     const order = new Uint32Array(size).map((_, i) => i);
     order.sort((a, b) => scores[b] - scores[a] || docs[a] - docs[b]);
     return { index, terms, ranked: Array.from(order, (i) => docs[i]) };
