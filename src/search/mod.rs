@@ -11,8 +11,6 @@ pub mod fold;
 pub mod shards;
 pub mod tokens;
 
-use std::collections::hash_map::Entry;
-
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
@@ -37,24 +35,59 @@ pub const IN_META: u32 = 8;
 /// The low three bits count the term's occurrences in the body, up to this.
 pub const MAX_BODY_COUNT: u32 = 7;
 
-/// A term's postings in article order, as runs gathered by different threads: they are
-/// only read one after the other, so joining them would be a copy for nothing.
-pub type Runs = Vec<Vec<Posting>>;
-
 /// Every term of the archive with its postings, before it is cut into files.
+///
+/// The threads that read the articles each hold their terms' lists in one buffer (a
+/// [`Part`]); a term's postings are its lists in the parts that saw it, in part order,
+/// which is article order. Nothing is allocated per term: a real archive has hundreds of
+/// thousands of terms, most of them in several parts.
 #[derive(Debug, Default)]
 pub struct Postings {
-    /// Unigrams and bigrams of ideographic text.
-    pub grams: FxHashMap<GramKey, Runs>,
-    /// Folded words.
-    pub words: FxHashMap<Box<str>, Runs>,
+    /// The number of each unigram and bigram of ideographic text.
+    grams: FxHashMap<GramKey, u32>,
+    /// The number of each folded word of up to eight bytes, packed ([`pack_word`]).
+    short_words: FxHashMap<u64, u32>,
+    /// The number of each longer folded word.
+    words: FxHashMap<Box<str>, u32>,
+    parts: Vec<Part>,
+    /// Term `t`'s lists are `lists[list_ends[t - 1]..list_ends[t]]` (from 0 for the
+    /// first term).
+    list_ends: Vec<u32>,
+    /// A part's number and the term's number in that part.
+    lists: Vec<(u32, u32)>,
+}
+
+/// The postings one thread gathered: every term's list, in article order, as a range of
+/// one buffer.
+#[derive(Debug, Default)]
+struct Part {
+    postings: Vec<Posting>,
+    /// Term `t`'s postings are `postings[ends[t - 1]..ends[t]]` (from 0 for the first).
+    ends: Vec<u32>,
+}
+
+impl Part {
+    fn list(&self, term: u32) -> &[Posting] {
+        let term = term as usize;
+        let start = term.checked_sub(1).map_or(0, |before| self.ends[before]);
+        &self.postings[start as usize..self.ends[term] as usize]
+    }
+}
+
+/// A [`Part`] with the numbers its thread gave its terms.
+#[derive(Debug, Default)]
+struct Gathered {
+    part: Part,
+    grams: FxHashMap<GramKey, u32>,
+    short_words: FxHashMap<u64, u32>,
+    words: FxHashMap<Box<str>, u32>,
 }
 
 impl Postings {
     /// Indexes the site's articles in parallel, each under its position in `site.pages`.
     pub fn of_site(site: &Site) -> Postings {
         let per_thread = site.pages.len() / (4 * rayon::current_num_threads()).max(1);
-        let parts = site
+        let gathered = site
             .pages
             .par_iter()
             .enumerate()
@@ -63,32 +96,144 @@ impl Postings {
                 collector.add(doc as u32, page);
                 collector
             })
-            .map(Collector::into_postings)
+            .map(Collector::into_gathered)
             .collect::<Vec<_>>();
-        parts
-            .into_iter()
-            .fold(Postings::default(), Postings::append)
+        Postings::merge(gathered)
     }
 
-    /// `self` followed by `later`, whose articles all come after `self`'s.
-    fn append(mut self, later: Postings) -> Postings {
-        append_runs(&mut self.grams, later.grams);
-        append_runs(&mut self.words, later.words);
-        self
+    /// One numbering for the terms of `gathered`, whose parts are in article order.
+    fn merge(gathered: Vec<Gathered>) -> Postings {
+        let mut postings = Postings::default();
+        let mut terms = 0;
+        // Each part's (global number, number in the part) pairs.
+        let mut numbered: Vec<Vec<(u32, u32)>> = Vec::with_capacity(gathered.len());
+        for part in gathered {
+            let mut pairs = Vec::with_capacity(part.part.ends.len());
+            number_into(&mut postings.grams, part.grams, &mut terms, &mut pairs);
+            number_into(
+                &mut postings.short_words,
+                part.short_words,
+                &mut terms,
+                &mut pairs,
+            );
+            number_into(&mut postings.words, part.words, &mut terms, &mut pairs);
+            numbered.push(pairs);
+            postings.parts.push(part.part);
+        }
+        let mut ends = vec![0u32; terms as usize];
+        for &(term, _) in numbered.iter().flatten() {
+            ends[term as usize] += 1;
+        }
+        let mut total = 0;
+        for end in &mut ends {
+            total += *end;
+            *end = total;
+        }
+        let mut next: Vec<u32> = std::iter::once(0)
+            .chain(ends.iter().copied())
+            .take(ends.len())
+            .collect();
+        postings.lists = vec![(0, 0); total as usize];
+        for (part, pairs) in numbered.into_iter().enumerate() {
+            for (term, local) in pairs {
+                let at = &mut next[term as usize];
+                postings.lists[*at as usize] = (part as u32, local);
+                *at += 1;
+            }
+        }
+        postings.list_ends = ends;
+        postings
+    }
+
+    /// Whether the archive holds the gram `key`.
+    pub fn has_gram(&self, key: GramKey) -> bool {
+        self.grams.contains_key(&key)
+    }
+
+    /// Every term's text and number, in no particular order.
+    pub fn terms(&mut self) -> Vec<(String, u32)> {
+        let grams = std::mem::take(&mut self.grams)
+            .into_iter()
+            .map(|(key, term)| (tokens::gram_text(key), term));
+        let short_words = std::mem::take(&mut self.short_words)
+            .into_iter()
+            .map(|(packed, term)| (unpack_word(packed), term));
+        let words = std::mem::take(&mut self.words)
+            .into_iter()
+            .map(|(word, term)| (word.into_string(), term));
+        grams.chain(short_words).chain(words).collect()
+    }
+
+    /// Term `term`'s postings, as runs in article order.
+    pub fn runs(&self, term: u32) -> impl Iterator<Item = &[Posting]> {
+        let term = term as usize;
+        let start = term
+            .checked_sub(1)
+            .map_or(0, |before| self.list_ends[before]);
+        self.lists[start as usize..self.list_ends[term] as usize]
+            .iter()
+            .map(|&(part, local)| self.parts[part as usize].list(local))
     }
 }
 
-/// Each term's runs of `later` after its runs in `table`; a term new to `table` takes its
-/// runs as they are (an archive has hundreds of thousands of terms, most in few parts).
-fn append_runs<K: std::hash::Hash + Eq>(table: &mut FxHashMap<K, Runs>, later: FxHashMap<K, Runs>) {
-    table.reserve(later.len());
-    for (key, runs) in later {
-        match table.entry(key) {
-            Entry::Occupied(mut earlier) => earlier.get_mut().extend(runs),
-            Entry::Vacant(slot) => {
-                slot.insert(runs);
-            }
-        }
+/// Words and grams of one part, each with its list, for tests.
+#[cfg(test)]
+pub(crate) type TestPart<'a> = (
+    &'a [(&'a str, &'a [Posting])],
+    &'a [(GramKey, &'a [Posting])],
+);
+
+#[cfg(test)]
+impl Postings {
+    /// Postings made from hand-written lists, one [`TestPart`] per thread's part.
+    pub(crate) fn from_lists(parts: &[TestPart<'_>]) -> Postings {
+        let gathered = parts
+            .iter()
+            .map(|(words, grams)| {
+                let mut gathered = Gathered::default();
+                let mut add = |list: &[Posting]| {
+                    let part = &mut gathered.part;
+                    part.postings.extend_from_slice(list);
+                    part.ends.push(part.postings.len() as u32);
+                    part.ends.len() as u32 - 1
+                };
+                let mut grams_in = FxHashMap::default();
+                for &(key, list) in grams.iter() {
+                    grams_in.insert(key, add(list));
+                }
+                let (mut short_words, mut words_in) = (FxHashMap::default(), FxHashMap::default());
+                for &(word, list) in words.iter() {
+                    let term = add(list);
+                    match pack_word(word) {
+                        Some(packed) => short_words.insert(packed, term),
+                        None => words_in.insert(word.into(), term),
+                    };
+                }
+                gathered.grams = grams_in;
+                gathered.short_words = short_words;
+                gathered.words = words_in;
+                gathered
+            })
+            .collect();
+        Postings::merge(gathered)
+    }
+}
+
+/// Gives each key of `part` its number in `table`, numbering new keys from `terms`, and
+/// notes the pair (number in `table`, number in the part).
+fn number_into<K: std::hash::Hash + Eq>(
+    table: &mut FxHashMap<K, u32>,
+    part: FxHashMap<K, u32>,
+    terms: &mut u32,
+    pairs: &mut Vec<(u32, u32)>,
+) {
+    table.reserve(part.len());
+    for (key, local) in part {
+        let term = *table.entry(key).or_insert_with(|| {
+            *terms += 1;
+            *terms - 1
+        });
+        pairs.push((term, local));
     }
 }
 
@@ -189,39 +334,58 @@ impl Collector {
     }
 
     /// The postings gathered, each term's list complete.
-    fn into_postings(self) -> Postings {
-        let mut counts = vec![1; self.tally.terms as usize];
+    fn into_gathered(self) -> Gathered {
+        // Each term's list ends with its current posting: the finished ones, plus one.
+        let mut ends = vec![1u32; self.tally.terms as usize];
         for &(term, _) in &self.tally.finished {
-            counts[term as usize] += 1;
+            ends[term as usize] += 1;
         }
-        let mut lists: Vec<Vec<Posting>> = counts.into_iter().map(Vec::with_capacity).collect();
+        let mut total = 0;
+        for end in &mut ends {
+            total += *end;
+            *end = total;
+        }
+        let mut next: Vec<u32> = std::iter::once(0)
+            .chain(ends.iter().copied())
+            .take(ends.len())
+            .collect();
+        let mut postings = vec![0; total as usize];
         for (term, posting) in self.tally.finished {
-            lists[term as usize].push(posting);
+            let at = &mut next[term as usize];
+            postings[*at as usize] = posting;
+            *at += 1;
         }
-        let mut take = |slot: Slot| {
-            let mut list = std::mem::take(&mut lists[slot.term as usize]);
-            list.push(slot.current);
-            vec![list]
+        // What is left at the end of each term's range is its current posting's place.
+        let mut close = |slot: Slot| {
+            postings[next[slot.term as usize] as usize] = slot.current;
+            slot.term
         };
-        let mut postings = Postings::default();
-        postings.grams.reserve(self.grams.len());
-        for (key, slot) in self.grams {
-            postings.grams.insert(key, take(slot));
-        }
+        let mut grams: FxHashMap<GramKey, u32> = self
+            .grams
+            .into_iter()
+            .map(|(key, slot)| (key, close(slot)))
+            .collect();
         for (code, slot) in UNIFIED_IDEOGRAPHS.zip(self.common_unigrams) {
             if let (Some(c), false) = (char::from_u32(code), slot.term == UNSEEN.term) {
-                postings.grams.insert(tokens::unigram(c), take(slot));
+                grams.insert(tokens::unigram(c), close(slot));
             }
         }
-        for (packed, slot) in self.short_words {
-            postings
-                .words
-                .insert(unpack_word(packed).into(), take(slot));
+        let short_words = self
+            .short_words
+            .into_iter()
+            .map(|(packed, slot)| (packed, close(slot)))
+            .collect();
+        let words = self
+            .words
+            .into_iter()
+            .map(|(word, slot)| (word, close(slot)))
+            .collect();
+        Gathered {
+            part: Part { postings, ends },
+            grams,
+            short_words,
+            words,
         }
-        for (word, slot) in self.words {
-            postings.words.insert(word, take(slot));
-        }
-        postings
     }
 }
 
@@ -355,12 +519,25 @@ mod tests {
         assert_eq!(bits, IN_TITLE | IN_META | MAX_BODY_COUNT);
     }
 
+    /// The runs of the gram `key`, or of the word `word`, as vectors.
+    fn runs_of(postings: &Postings, key: Option<GramKey>, word: &str) -> Vec<Vec<Posting>> {
+        let term = match key {
+            Some(key) => postings.grams[&key],
+            None => match pack_word(word) {
+                Some(packed) => postings.short_words[&packed],
+                None => postings.words[word],
+            },
+        };
+        postings.runs(term).map(<[Posting]>::to_vec).collect()
+    }
+
     #[test]
     fn collector_lists_each_term_once_per_article_with_its_fields() {
         let mut collector = Collector::default();
         let key = tokens::bigram('数', '据');
         let common = tokens::unigram('数');
         let rare = tokens::unigram('\u{3400}');
+        let long = "interviewing";
         for (doc, field, times) in [
             (0, Field::Title, 1),
             (0, Field::Body, 9),
@@ -378,14 +555,16 @@ mod tests {
         collector.tally.field = Field::Body;
         collector.unigram('\u{3400}');
         collector.word("sora");
-        let postings = collector.into_postings();
+        collector.word(long);
+        let postings = Postings::merge(vec![collector.into_gathered()]);
         let both = vec![IN_TITLE | MAX_BODY_COUNT, (2 << 5) | IN_META];
-        assert_eq!(postings.grams[&key], vec![both.clone()]);
-        assert_eq!(postings.grams[&common], vec![both.clone()]);
-        assert_eq!(postings.grams[&rare], vec![vec![(3 << 5) | 1]]);
+        assert_eq!(runs_of(&postings, Some(key), ""), vec![both.clone()]);
+        assert_eq!(runs_of(&postings, Some(common), ""), vec![both.clone()]);
+        assert_eq!(runs_of(&postings, Some(rare), ""), vec![vec![(3 << 5) | 1]]);
         let mut with_doc_3 = both.clone();
         with_doc_3.push((3 << 5) | 1);
-        assert_eq!(postings.words["sora"], vec![with_doc_3]);
+        assert_eq!(runs_of(&postings, None, "sora"), vec![with_doc_3]);
+        assert_eq!(runs_of(&postings, None, long), vec![vec![(3 << 5) | 1]]);
         assert_eq!(postings.grams.len(), 3);
     }
 
@@ -399,18 +578,38 @@ mod tests {
     }
 
     #[test]
-    fn append_keeps_article_order() {
-        let make = |docs: &[u32]| {
-            let mut p = Postings::default();
-            p.words
-                .insert("a".into(), vec![docs.iter().map(|d| d << 5).collect()]);
-            p
+    fn merged_parts_keep_article_order_and_one_number_per_term() {
+        let part = |docs: &[(&str, &[u32])]| {
+            let mut collector = Collector::default();
+            for &(word, list) in docs {
+                for &doc in list {
+                    collector.tally.doc = doc;
+                    collector.word(word);
+                }
+            }
+            collector.into_gathered()
         };
-        let mut later = make(&[3, 4]);
-        later.words.insert("b".into(), vec![vec![3 << 5]]);
-        let merged = Postings::default().append(make(&[1])).append(later);
-        let flat = |runs: &Runs| runs.iter().flatten().copied().collect::<Vec<_>>();
-        assert_eq!(flat(&merged.words["a"]), vec![1 << 5, 3 << 5, 4 << 5]);
-        assert_eq!(flat(&merged.words["b"]), vec![3 << 5]);
+        let mut merged = Postings::merge(vec![
+            part(&[("a", &[1])]),
+            part(&[("b", &[3]), ("a", &[3, 4])]),
+            part(&[]),
+            part(&[("a", &[6]), ("c", &[7])]),
+        ]);
+        let flat = |word| {
+            runs_of(&merged, None, word)
+                .concat()
+                .iter()
+                .map(|posting| posting >> 5)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(flat("a"), vec![1, 3, 4, 6]);
+        assert_eq!(runs_of(&merged, None, "a").len(), 3, "one run per part");
+        assert_eq!(flat("b"), vec![3]);
+        assert_eq!(flat("c"), vec![7]);
+        let mut terms = merged.terms();
+        terms.sort();
+        let numbers: std::collections::BTreeSet<u32> = terms.iter().map(|t| t.1).collect();
+        let texts: Vec<&str> = terms.iter().map(|t| t.0.as_str()).collect();
+        assert_eq!((texts, numbers.len()), (vec!["a", "b", "c"], 3));
     }
 }

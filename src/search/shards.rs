@@ -22,8 +22,8 @@ use std::hash::Hasher;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::tokens::{gram_text, unigram};
-use super::{INDEX_DIR, Postings, Runs};
+use super::tokens::unigram;
+use super::{INDEX_DIR, Postings};
 use crate::render::OutputFile;
 use crate::site::Site;
 
@@ -69,7 +69,7 @@ struct Record<'a> {
 
 /// The index files for `postings`, whose article numbers are positions in `site.pages`.
 pub fn write(site: &Site, postings: Postings) -> Vec<OutputFile> {
-    let fold_pairs = super::fold::script_pairs_for(|c| postings.grams.contains_key(&unigram(c)));
+    let fold_pairs = super::fold::script_pairs_for(|c| postings.has_gram(unigram(c)));
     let mut files = Vec::new();
     let fold = (!fold_pairs.is_empty()).then(|| {
         let pairs: String = fold_pairs.iter().flat_map(|&(t, s)| [t, s]).collect();
@@ -131,35 +131,29 @@ pub fn write(site: &Site, postings: Postings) -> Vec<OutputFile> {
 
 /// Every term with its postings as a `"term":[…]` JSON member, in the order the script
 /// compares strings (UTF-16 code units).
-fn encode_terms(postings: Postings) -> Vec<(String, Vec<u8>)> {
+fn encode_terms(mut postings: Postings) -> Vec<(String, Vec<u8>)> {
     // Each term with whether it holds a character from U+E000 up (a lead byte from
     // 0xEE): byte order is UTF-16 order unless both terms do.
-    let mut terms: Vec<(bool, String, Runs)> = postings
-        .grams
+    let mut terms: Vec<(bool, String, u32)> = postings
+        .terms()
         .into_iter()
-        .map(|(key, runs)| (gram_text(key), runs))
-        .chain(
-            postings
-                .words
-                .into_iter()
-                .map(|(word, runs)| (word.into_string(), runs)),
-        )
-        .map(|(term, runs)| (term.bytes().any(|b| b >= 0xEE), term, runs))
+        .map(|(text, term)| (text.bytes().any(|b| b >= 0xEE), text, term))
         .collect();
     terms.par_sort_unstable_by(|a, b| match (a.0, b.0) {
         (true, true) => utf16_order(&a.1, &b.1),
         _ => a.1.cmp(&b.1),
     });
+    let postings = &postings;
     terms
         .into_par_iter()
-        .map(|(_, term, runs)| {
-            let count: usize = runs.iter().map(Vec::len).sum();
+        .map(|(_, term, number)| {
+            let count: usize = postings.runs(number).map(<[_]>::len).sum();
             let mut member = Vec::with_capacity(term.len() + count * 4 + 8);
             // Writing a string into a Vec cannot fail.
             let _ = serde_json::to_writer(&mut member, &term);
             member.extend_from_slice(b":[");
             let mut previous = 0;
-            for run in &runs {
+            for run in postings.runs(number) {
                 for posting in run {
                     let doc = posting >> 5;
                     let delta = ((doc - previous) << 5) | (posting & 31);
@@ -273,14 +267,7 @@ mod tests {
     use crate::search::tokens::bigram;
 
     fn postings(words: &[(&str, &[u32])], grams: &[(u64, &[u32])]) -> Postings {
-        let mut p = Postings::default();
-        for (word, list) in words {
-            p.words.insert((*word).into(), vec![list.to_vec()]);
-        }
-        for (key, list) in grams {
-            p.grams.insert(*key, vec![list.to_vec()]);
-        }
-        p
+        Postings::from_lists(&[(words, grams)])
     }
 
     #[test]
@@ -291,9 +278,11 @@ mod tests {
 
     #[test]
     fn deltas_run_on_across_runs() {
-        let mut p = Postings::default();
-        p.words
-            .insert("sora".into(), vec![vec![(2 << 5) | 16], vec![(7 << 5) | 3]]);
+        let p = Postings::from_lists(&[
+            (&[("sora", &[(2 << 5) | 16])], &[]),
+            (&[], &[]),
+            (&[("sora", &[(7 << 5) | 3])], &[]),
+        ]);
         assert_eq!(
             encode_terms(p),
             [("sora".into(), b"\"sora\":[80,163]".to_vec())]
