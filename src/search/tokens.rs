@@ -123,8 +123,20 @@ pub fn tokenize(text: &str, scratch: &mut String, sink: &mut impl TermSink) {
                     .position(|b| !b.is_ascii_alphanumeric())
                     .unwrap_or(bytes.len() - at);
                 let kept = run.min(MAX_WORD_CHARS - word_chars);
+                let word = &text[at..at + kept];
+                // A whole word of lower-case ASCII (ended by ASCII or the text's end)
+                // goes to the sink as it is, not through the buffer.
+                if scratch.is_empty()
+                    && bytes.get(at + run).is_none_or(u8::is_ascii)
+                    && !word.bytes().any(|b| b.is_ascii_uppercase())
+                {
+                    sink.word(word);
+                    at += run;
+                    previous_ideograph = None;
+                    continue;
+                }
                 let start = scratch.len();
-                scratch.push_str(&text[at..at + kept]);
+                scratch.push_str(word);
                 scratch[start..].make_ascii_lowercase();
                 word_chars += kept;
                 at += run;
