@@ -249,6 +249,7 @@ impl Tally {
     }
 
     /// Notes an occurrence of the term `key` of `table`, numbering it if it is new.
+    #[inline(always)]
     fn note_in<K: std::hash::Hash + Eq>(&mut self, table: &mut FxHashMap<K, Slot>, key: K) {
         match table.get_mut(&key) {
             Some(slot) => self.note(slot),
@@ -264,10 +265,12 @@ impl Tally {
 /// the number tells the length.
 fn pack_word(word: &str) -> Option<u64> {
     let bytes = word.as_bytes();
+    // Byte by byte: a copy of the word's length would be a `memcpy` call per word.
     (bytes.len() <= 8).then(|| {
-        let mut packed = [0u8; 8];
-        packed[..bytes.len()].copy_from_slice(bytes);
-        u64::from_le_bytes(packed)
+        bytes
+            .iter()
+            .rev()
+            .fold(0, |packed, &byte| (packed << 8) | u64::from(byte))
     })
 }
 
@@ -279,6 +282,7 @@ fn unpack_word(packed: u64) -> String {
 }
 
 /// Adds one occurrence in `field` to a posting's low bits.
+#[inline]
 fn mark(bits: &mut u32, field: Field) {
     match field {
         Field::Title => *bits |= IN_TITLE,
@@ -291,7 +295,10 @@ fn mark(bits: &mut u32, field: Field) {
     }
 }
 
+// Forced into the tokenizer's loop, where the compiler left calls: a call per character
+// cost 9 % of the index's build (callgrind, 1,000 articles).
 impl TermSink for Collector {
+    #[inline(always)]
     fn unigram(&mut self, c: char) {
         let code = c as u32;
         if UNIFIED_IDEOGRAPHS.contains(&code) {
@@ -306,11 +313,13 @@ impl TermSink for Collector {
         }
     }
 
+    #[inline(always)]
     fn bigram(&mut self, first: char, second: char) {
         self.tally
             .note_in(&mut self.grams, tokens::bigram(first, second));
     }
 
+    #[inline]
     fn word(&mut self, word: &str) {
         match pack_word(word) {
             Some(packed) => self.tally.note_in(&mut self.short_words, packed),

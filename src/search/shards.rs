@@ -206,19 +206,21 @@ fn utf16_order(a: &str, b: &str) -> Ordering {
 }
 
 /// Appends `n` in decimal; `write!` costs several times more, and a 10,000-article
-/// archive has millions of postings.
-fn push_number(out: &mut Vec<u8>, mut n: u32) {
-    let mut digits = [0u8; 10];
-    let mut start = digits.len();
-    loop {
-        start -= 1;
-        digits[start] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
+/// archive has millions of postings. The digits go out as one fixed-size copy, which
+/// compiles to a store: a copy of their exact length was a `memcpy` call per number.
+fn push_number(out: &mut Vec<u8>, n: u32) {
+    let mut digits = [b'0'; 10];
+    let len = (1..10)
+        .find(|&width| n < 10u32.pow(width as u32))
+        .unwrap_or(10);
+    let mut rest = n;
+    for at in (0..len).rev() {
+        digits[at] = b'0' + (rest % 10) as u8;
+        rest /= 10;
     }
-    out.extend_from_slice(&digits[start..]);
+    let end = out.len() + len;
+    out.extend_from_slice(&digits);
+    out.truncate(end);
 }
 
 /// Groups consecutive members into shards of about [`SHARD_BYTES`]; returns each shard's
