@@ -265,9 +265,8 @@ pub fn locate_title(page: &Page, brands: &[String]) -> Option<usize> {
         .flatten()
         .map(|title| split_site_suffix(title).0)
         .collect();
-    let names_the_page = |b: &Block| {
-        matches!(b.kind, BlockKind::Heading(_)) && head_titles.iter().any(|t| *t == b.text)
-    };
+    let names_the_page =
+        |b: &Block| matches!(b.kind, BlockKind::Heading(_)) && head_titles.contains(&b.text);
     let usable = |b: &Block| {
         let chars = b.text.chars().count();
         (4..=150).contains(&chars)
