@@ -251,17 +251,34 @@ pub fn interview_date(text: &str, published: Option<&str>) -> Option<String> {
 /// Finds the title block: the first `<h1>`, the block the `<title>` names, the line
 /// above a byline, or the first line that reads like a title. When the extractor found
 /// the page's main text, the title is never looked for after its end (a headline
-/// repeated in a teaser list below the article would make the article chrome).
+/// repeated in a teaser list below the article would make the article chrome). A
+/// heading inside an element named for chrome (a page builder's `widget`, a
+/// `header`) is the title only when it is the `og:title` or `<title>` itself.
 pub fn locate_title(page: &Page, brands: &[String]) -> Option<usize> {
     let window = match page.blocks.iter().rposition(|b| !b.boilerplate) {
         Some(last_main) if page.blocks.iter().any(|b| b.boilerplate) => last_main + 1,
         _ => page.blocks.len(),
     };
     let blocks = &page.blocks[..window];
+    let head_titles: Vec<String> = [&page.head.og_title, &page.head.title]
+        .into_iter()
+        .flatten()
+        .map(|title| split_site_suffix(title).0)
+        .collect();
+    let names_the_page =
+        |b: &Block| matches!(b.kind, BlockKind::Heading(_)) && head_titles.contains(&b.text);
     let usable = |b: &Block| {
         let chars = b.text.chars().count();
         (4..=150).contains(&chars)
-            && chrome::chrome_reason(b, brands).is_none()
+            && if b.chrome_hint && names_the_page(b) {
+                let unhinted = Block {
+                    chrome_hint: false,
+                    ..b.clone()
+                };
+                chrome::chrome_reason(&unhinted, brands).is_none()
+            } else {
+                chrome::chrome_reason(b, brands).is_none()
+            }
             && {
                 // Judged without the junk the title pass would strip from it.
                 let title = clean_title(&b.text, brands);
@@ -277,11 +294,7 @@ pub fn locate_title(page: &Page, brands: &[String]) -> Option<usize> {
         {
             return Some(i);
         }
-        for head_title in [&page.head.og_title, &page.head.title]
-            .into_iter()
-            .flatten()
-        {
-            let (main, _) = split_site_suffix(head_title);
+        for main in &head_titles {
             if let Some(i) = blocks
                 .iter()
                 .take(60)
@@ -787,6 +800,36 @@ mod tests {
         assert_eq!(
             interview_date("3月15日，天气很好。", Some("2024-03-21")),
             None
+        );
+    }
+
+    #[test]
+    fn a_headline_in_a_widget_is_the_title_when_the_head_names_it() {
+        let paragraph = "The harbour board met on Tuesday, and its chair spoke for an hour \
+            about the new ferry line and the people who will run it next spring.";
+        let page_with = |h1: &str| {
+            format!(
+                "<html><head><title>A new ferry line | Lanmouth News</title>\
+                 <meta property='og:title' content='A new ferry line'></head><body>\
+                 <div class='site-header'><h1>Lanmouth News</h1></div>\
+                 <div class='post-title-widget'><h1>{h1}</h1></div>\
+                 <div class=content><p>Short lead line.</p><p>{paragraph}</p>\
+                 <h3>What the board decided</h3><p>{paragraph}</p><p>{paragraph}</p></div>\
+                 </body></html>"
+            )
+        };
+        let title_of = |html: &str| {
+            let page = super::super::extract::extract(html, true);
+            locate_title(&page, &[]).map(|i| page.blocks[i].text.clone())
+        };
+        assert_eq!(
+            title_of(&page_with("A new ferry line")).as_deref(),
+            Some("A new ferry line")
+        );
+        // A heading in chrome that is not the page's title stays chrome.
+        assert_ne!(
+            title_of(&page_with("Our newsletter")).as_deref(),
+            Some("Our newsletter")
         );
     }
 
