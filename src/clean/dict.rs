@@ -132,6 +132,8 @@ impl PackedRun {
 pub struct Lookup {
     /// How often it occurs as a word (0: not a word).
     pub count: u32,
+    /// Whether it is a word of the dictionary (a word may be listed with a count of 0).
+    pub is_word: bool,
     /// Whether a longer word begins with it.
     pub has_longer: bool,
     /// `ln(count / total)` when the count is not 0 (computed once, at load).
@@ -143,6 +145,7 @@ impl Lookup {
         let entry = entry.copied().unwrap_or_default();
         Lookup {
             count: entry.value & COUNT,
+            is_word: entry.value & IS_WORD != 0,
             has_longer: entry.value & HAS_LONGER != 0,
             log_prob: entry.log_prob,
         }
