@@ -175,7 +175,6 @@ impl Dictionary {
             short: FxHashMap::with_capacity_and_hasher(text.len() / 12, Default::default()),
             ..Dictionary::default()
         };
-        let mut words: Vec<&str> = Vec::with_capacity(text.len() / 12);
         for (index, line) in text.lines().enumerate() {
             let line = line.trim();
             if line.is_empty() || line.starts_with('#') {
@@ -196,18 +195,22 @@ impl Dictionary {
                 return Err(fail("the count is larger than the dictionary can hold"));
             }
             dictionary.total += u64::from(count);
-            dictionary.longest = dictionary.longest.max(word.chars().count());
-            let entry = dictionary.entry_mut(word);
-            if entry.value & IS_WORD == 0 {
-                words.push(word);
+            // One walk over the word marks its proper prefixes and packs its key, a
+            // character at a time (no key is packed from a string twice).
+            let mut run = Some(PackedRun::new());
+            let mut chars = 0;
+            for (at, c) in word.char_indices() {
+                if at > 0 {
+                    dictionary.entry_of(run, &word[..at]).value |= HAS_LONGER;
+                }
+                run = run.and_then(|r| r.push(c));
+                chars += 1;
             }
+            dictionary.longest = dictionary.longest.max(chars);
+            let entry = dictionary.entry_of(run, word);
+            let is_new = entry.value & IS_WORD == 0;
             entry.value = IS_WORD | (entry.value & HAS_LONGER) | (entry.value & COUNT).max(count);
-        }
-        dictionary.word_count = words.len();
-        for word in words {
-            for (at, _) in word.char_indices().skip(1) {
-                dictionary.entry_mut(&word[..at]).value |= HAS_LONGER;
-            }
+            dictionary.word_count += usize::from(is_new);
         }
         let total = dictionary.total.max(1) as f64;
         for entry in dictionary
@@ -220,9 +223,10 @@ impl Dictionary {
         Ok(dictionary)
     }
 
-    /// The entry of `key`, made empty when it is new.
-    fn entry_mut(&mut self, key: &str) -> &mut Entry {
-        match PackedRun::of(key) {
+    /// The entry of `key`, made empty when it is new, given its packed run when it
+    /// has one (`None`: longer than a packed key holds).
+    fn entry_of(&mut self, run: Option<PackedRun>, key: &str) -> &mut Entry {
+        match run {
             Some(packed) => self.short.entry(packed.key).or_default(),
             None => self.long.entry(key.into()).or_default(),
         }

@@ -116,12 +116,16 @@ impl Lexicon {
     /// dictionary words and names of institutions (`北京体育大学`: the shape followed
     /// by a word that forms one with its ending).
     pub fn suspect_brands(&self, text: &str) -> Vec<(usize, usize)> {
-        let dict = super::dict::Dictionary::global();
         self.suspect
             .iter()
             .flat_map(|r| r.find_iter(text))
-            .filter(|m| !dict.contains_any_script(m.as_str()))
             .filter(|m| {
+                // Asked for only once a shape is found: a page without one (any English
+                // page) never loads the dictionary.
+                let dict = super::dict::Dictionary::global();
+                if dict.contains_any_script(m.as_str()) {
+                    return false;
+                }
                 let ending: String = m.as_str().chars().skip(2).collect();
                 let next: String = text[m.end()..].chars().take(2).collect();
                 !dict.contains_any_script(&format!("{ending}{next}"))

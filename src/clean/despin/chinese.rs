@@ -113,15 +113,16 @@ struct Siblings {
 }
 
 /// The shape of the words that have siblings: two or three CJK characters.
-fn is_candidate_shape(word: PackedRun) -> bool {
-    (2..=3).contains(&word.len()) && word.chars().all(crate::text::is_cjk)
+fn is_candidate_shape(chars: &[char]) -> bool {
+    (2..=3).contains(&chars.len()) && chars.iter().all(|&c| crate::text::is_cjk(c))
 }
 
-/// `word` with the character at `at` replaced by a mark, as a hash key.
-fn masked(word: PackedRun, at: usize) -> Option<PackedRun> {
-    word.chars()
+/// The word of `chars` with the character at `at` replaced by a mark, as a hash key.
+fn masked(chars: &[char], at: usize) -> Option<PackedRun> {
+    chars
+        .iter()
         .enumerate()
-        .map(|(i, c)| if i == at { '\u{3007}' } else { c })
+        .map(|(i, &c)| if i == at { '\u{3007}' } else { c })
         .try_fold(PackedRun::new(), PackedRun::push)
 }
 
@@ -130,22 +131,26 @@ impl Siblings {
     /// word that has any. Found when asked rather than for every rare word at load:
     /// a page holds a few hundred of the dictionary's 230,000 rare words.
     fn of(&self, chars: &[char]) -> Option<Vec<Candidate<'_>>> {
+        if !is_candidate_shape(chars) {
+            return None;
+        }
         let word = chars
             .iter()
             .try_fold(PackedRun::new(), |run, &c| run.push(c))?;
-        if !is_candidate_shape(word) {
-            return None;
-        }
         let found = Dictionary::global().lookup_packed(word);
         if !found.is_word || found.count > RARE {
             return None;
         }
         let floor = FREQUENT.max(SIBLING_RATIO.saturating_mul(found.count.max(1)));
-        let mut ranks: Vec<u32> = (0..word.len())
-            .filter_map(|at| self.by_mask.get(&masked(word, at)?))
-            .flatten()
-            .copied()
-            .filter(|&rank| self.frequent[rank as usize].1.count >= floor)
+        // Each list holds ranks in order, so counts from high to low: the siblings
+        // frequent enough are a prefix of it.
+        let mut ranks: Vec<u32> = (0..chars.len())
+            .filter_map(|at| self.by_mask.get(&masked(chars, at)?))
+            .flat_map(|list| {
+                list.iter()
+                    .copied()
+                    .take_while(|&rank| self.frequent[rank as usize].1.count >= floor)
+            })
             .collect();
         if ranks.is_empty() {
             return None;
@@ -175,14 +180,17 @@ fn siblings() -> &'static Siblings {
     SIBLINGS.get_or_init(|| {
         let mut frequent: Vec<(PackedRun, u32)> = Dictionary::global()
             .packed_entries()
-            .filter(|&(word, count)| count >= FREQUENT && is_candidate_shape(word))
+            .filter(|&(word, count)| {
+                count >= FREQUENT && is_candidate_shape(&word.chars().collect::<Vec<_>>())
+            })
             .collect();
         // Characters compare in the order of the strings' bytes (UTF-8 keeps it).
         frequent.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.chars().cmp(b.0.chars())));
         let mut by_mask: FxHashMap<PackedRun, Vec<u32>> = FxHashMap::default();
         for (rank, &(word, _)) in (0u32..).zip(&frequent) {
-            for at in 0..word.len() {
-                if let Some(key) = masked(word, at) {
+            let chars: Vec<char> = word.chars().collect();
+            for at in 0..chars.len() {
+                if let Some(key) = masked(&chars, at) {
                     by_mask.entry(key).or_default().push(rank);
                 }
             }
