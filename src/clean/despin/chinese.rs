@@ -131,14 +131,16 @@ impl Siblings {
     /// word that has any. Found when asked rather than for every rare word at load:
     /// a page holds a few hundred of the dictionary's 230,000 rare words.
     fn of(&self, chars: &[char]) -> Option<Vec<Candidate<'_>>> {
-        if !is_candidate_shape(chars) {
+        if !(2..=3).contains(&chars.len()) {
             return None;
         }
         let word = chars
             .iter()
             .try_fold(PackedRun::new(), |run, &c| run.push(c))?;
         let found = Dictionary::global().lookup_packed(word);
-        if !found.is_word || found.count > RARE {
+        // The script is tested last: one hash lookup rules out most runs, a character
+        // range test per character would cost more.
+        if !found.is_word || found.count > RARE || !is_candidate_shape(chars) {
             return None;
         }
         let floor = FREQUENT.max(SIBLING_RATIO.saturating_mul(found.count.max(1)));
