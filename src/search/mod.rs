@@ -120,19 +120,11 @@ impl Postings {
             numbered.push(pairs);
             postings.parts.push(part.part);
         }
-        let mut ends = vec![0u32; terms as usize];
+        let mut counts = vec![0u32; terms as usize];
         for &(term, _) in numbered.iter().flatten() {
-            ends[term as usize] += 1;
+            counts[term as usize] += 1;
         }
-        let mut total = 0;
-        for end in &mut ends {
-            total += *end;
-            *end = total;
-        }
-        let mut next: Vec<u32> = std::iter::once(0)
-            .chain(ends.iter().copied())
-            .take(ends.len())
-            .collect();
+        let (ends, mut next, total) = lay_out(counts);
         postings.lists = vec![(0, 0); total as usize];
         for (part, pairs) in numbered.into_iter().enumerate() {
             for (term, local) in pairs {
@@ -217,6 +209,21 @@ impl Postings {
             .collect();
         Postings::merge(gathered)
     }
+}
+
+/// Lays out lists of the given lengths one after the other in one buffer: returns
+/// where each list ends, where each starts (to write it from) and the buffer's length.
+fn lay_out(mut lengths: Vec<u32>) -> (Vec<u32>, Vec<u32>, u32) {
+    let mut total = 0;
+    for length in &mut lengths {
+        total += *length;
+        *length = total;
+    }
+    let starts = std::iter::once(0)
+        .chain(lengths.iter().copied())
+        .take(lengths.len())
+        .collect();
+    (lengths, starts, total)
 }
 
 /// Gives each key of `part` its number in `table`, numbering new keys from `terms`, and
@@ -336,19 +343,11 @@ impl Collector {
     /// The postings gathered, each term's list complete.
     fn into_gathered(self) -> Gathered {
         // Each term's list ends with its current posting: the finished ones, plus one.
-        let mut ends = vec![1u32; self.tally.terms as usize];
+        let mut counts = vec![1u32; self.tally.terms as usize];
         for &(term, _) in &self.tally.finished {
-            ends[term as usize] += 1;
+            counts[term as usize] += 1;
         }
-        let mut total = 0;
-        for end in &mut ends {
-            total += *end;
-            *end = total;
-        }
-        let mut next: Vec<u32> = std::iter::once(0)
-            .chain(ends.iter().copied())
-            .take(ends.len())
-            .collect();
+        let (ends, mut next, total) = lay_out(counts);
         let mut postings = vec![0; total as usize];
         for (term, posting) in self.tally.finished {
             let at = &mut next[term as usize];
