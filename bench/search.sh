@@ -9,6 +9,10 @@
 #
 # Usage: bench/search.sh [N]            default N: 10000
 #        RUNS=5 THROTTLE=4 bench/search.sh 10000
+#        WIDE=1 bench/search.sh 10000   the corpus with a realistic vocabulary: half of its
+#                                       Chinese sentences drawn from the cleaner's word
+#                                       list (gen-corpus --vocabulary), hundreds of
+#                                       thousands of terms instead of a few thousand
 # Progress goes to stderr, the report to stdout (Markdown).
 set -euo pipefail
 
@@ -38,11 +42,17 @@ verbatim="$repo/target/release/verbatim"
 driver="$repo/target/debug/examples/search-bench"
 
 corpus="$work/search-$n"
+vocabulary=()
+if [[ ${WIDE:-} == 1 ]]; then
+    corpus="$work/search-wide-$n"
+    gzip -dc "$repo/src/clean/data/jieba-dict.txt.gz" > "$work/words.txt"
+    vocabulary=(--vocabulary "$work/words.txt")
+fi
 if [[ ! -d $corpus/content/interviews ]] || (($(find "$corpus/content/interviews" -name '*.md' | wc -l) != n)); then
     say "generating $n articles in $corpus"
     rm -rf "$corpus"
     rustc -O --edition 2024 "$repo/examples/gen-corpus.rs" -o "$work/gen-corpus"
-    "$work/gen-corpus" "$n" "$corpus"
+    "$work/gen-corpus" "$n" "$corpus" "${vocabulary[@]}"
 fi
 settings=$(grep -v '^search:' "$corpus/site.yml" || true)
 

@@ -1,13 +1,22 @@
 //! Deterministic corpus generator for the build benchmark (issue 5).
 //!
 //! ```text
-//! cargo run --release --example gen-corpus -- N DIR
+//! cargo run --release --example gen-corpus -- N DIR [--vocabulary WORDS]
 //! ```
 //!
 //! Writes `DIR/site.yml` and N fictional interviews as
 //! `DIR/content/interviews/00001.md` … with YAML front matter and a body of
 //! 1,500–4,000 characters of mixed Chinese/English Markdown. Article `i` depends
 //! only on `i`, so a corpus of 100 is a prefix of a corpus of 10,000.
+//!
+//! The sentences come from small pools, so the corpus has a few thousand distinct
+//! words, where a real archive has hundreds of thousands; that hides the cost of
+//! anything that grows with the vocabulary, such as the search index. With
+//! `--vocabulary WORDS` (a text file whose lines start with a word, such as the
+//! cleaner's frequency list: `gzip -dc src/clean/data/jieba-dict.txt.gz > words.txt`)
+//! half of the Chinese sentences are instead strings of words drawn from that file
+//! (by the counts in its second field, when it has them).
+//! Without it the corpus is the same as before the option existed.
 //!
 //! It uses the standard library only, so it also builds with plain
 //! `rustc -O --edition 2024 examples/gen-corpus.rs` while the library is mid-edit.
@@ -27,14 +36,24 @@ const LAST_DAY: i64 = 20_088;
 
 fn main() -> ExitCode {
     let args: Vec<String> = env::args().skip(1).collect();
-    let (count, dir) = match args.as_slice() {
-        [n, dir] => match n.parse::<usize>() {
-            Ok(count) => (count, PathBuf::from(dir)),
-            Err(_) => return usage(&format!("N must be a whole number, got {n:?}")),
-        },
-        _ => return usage("expected exactly two arguments"),
+    let (n, dir, vocabulary_file) = match args.as_slice() {
+        [n, dir] => (n, dir, None),
+        [n, dir, flag, file] if flag == "--vocabulary" => (n, dir, Some(PathBuf::from(file))),
+        _ => return usage("expected N DIR [--vocabulary WORDS]"),
     };
-    match generate(count, &dir) {
+    let Ok(count) = n.parse::<usize>() else {
+        return usage(&format!("N must be a whole number, got {n:?}"));
+    };
+    let dir = PathBuf::from(dir);
+    let vocabulary = match vocabulary_file.as_deref().map(read_vocabulary).transpose() {
+        Ok(vocabulary) => vocabulary.unwrap_or_default(),
+        Err(err) => {
+            let file = vocabulary_file.unwrap_or_default();
+            eprintln!("gen-corpus: {}: {err}", file.display());
+            return ExitCode::FAILURE;
+        }
+    };
+    match generate(count, &dir, &vocabulary) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("gen-corpus: {}: {err}", dir.display());
@@ -44,15 +63,66 @@ fn main() -> ExitCode {
 }
 
 fn usage(problem: &str) -> ExitCode {
-    eprintln!("gen-corpus: {problem}\nusage: gen-corpus N DIR   (writes N articles under DIR)");
+    eprintln!(
+        "gen-corpus: {problem}\nusage: gen-corpus N DIR [--vocabulary WORDS]   (writes N articles under DIR)"
+    );
     ExitCode::from(2)
+}
+
+/// Words to draw from, each as often as its weight says.
+#[derive(Default)]
+struct Vocabulary {
+    words: Vec<String>,
+    /// Running totals of the weights, for drawing by weight.
+    cumulative: Vec<u64>,
+}
+
+impl Vocabulary {
+    fn is_empty(&self) -> bool {
+        self.words.is_empty()
+    }
+
+    fn draw(&self, rng: &mut Rng) -> &str {
+        let total = self.cumulative[self.cumulative.len() - 1];
+        let target = rng.next_u64() % total;
+        let at = self.cumulative.partition_point(|&c| c <= target);
+        &self.words[at.min(self.words.len() - 1)]
+    }
+}
+
+/// The Chinese words of a word list: the first field of each line, when every
+/// character of it is a CJK ideograph, weighted by the second field when it is a
+/// count (as in a frequency list), else by 1.
+fn read_vocabulary(path: &Path) -> io::Result<Vocabulary> {
+    let mut vocabulary = Vocabulary::default();
+    let mut total = 0u64;
+    for line in fs::read_to_string(path)?.lines() {
+        let mut fields = line.split_whitespace();
+        let Some(word) = fields.next() else { continue };
+        if !word.chars().all(|c| ('\u{4E00}'..='\u{9FFF}').contains(&c)) {
+            continue;
+        }
+        total += fields
+            .next()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(1u64)
+            .max(1);
+        vocabulary.words.push(word.to_owned());
+        vocabulary.cumulative.push(total);
+    }
+    if vocabulary.is_empty() {
+        return Err(io::Error::other(
+            "no Chinese word found (one word at the start of each line expected)",
+        ));
+    }
+    Ok(vocabulary)
 }
 
 /// Writes the site settings and `count` articles under `dir`.
 ///
 /// Refuses a non-empty `content/interviews` so that a stale, larger corpus is
 /// never silently mixed into a smaller one.
-fn generate(count: usize, dir: &Path) -> io::Result<()> {
+fn generate(count: usize, dir: &Path, vocabulary: &Vocabulary) -> io::Result<()> {
     assert_fold_distinct("tag", TAGS);
     assert_fold_distinct("publication", PUBLICATIONS);
     let articles_dir = dir.join("content").join("interviews");
@@ -71,7 +141,7 @@ fn generate(count: usize, dir: &Path) -> io::Result<()> {
     let publication_picker = Zipf::new(PUBLICATIONS.len());
     for index in 1..=count {
         let mut rng = Rng::new(SEED ^ (index as u64).wrapping_mul(0xA24B_AED4_963E_E407));
-        let article = write_article(&mut rng, &tag_picker, &publication_picker);
+        let article = write_article(&mut rng, &tag_picker, &publication_picker, vocabulary);
         fs::write(articles_dir.join(format!("{index:05}.md")), article)?;
     }
     Ok(())
@@ -189,6 +259,8 @@ struct Subject<'a> {
     lang: Lang,
     interviewee: String,
     tags: Vec<&'a str>,
+    /// Words for the sentences drawn from a word list (`--vocabulary`), or none.
+    vocabulary: &'a Vocabulary,
 }
 
 impl Subject<'_> {
@@ -224,6 +296,13 @@ impl Subject<'_> {
 
     fn sentence(&self, rng: &mut Rng) -> String {
         match self.lang {
+            Lang::Zh if !self.vocabulary.is_empty() && rng.chance(0.5) => {
+                let mut s: String = (0..rng.between(4, 12))
+                    .map(|_| self.vocabulary.draw(rng))
+                    .collect();
+                s.push('。');
+                s
+            }
             Lang::Zh => {
                 let mut template = rng.pick(ZH_OPENERS).to_owned() + rng.pick(ZH_CLAUSES);
                 if rng.chance(0.4) {
@@ -266,7 +345,12 @@ fn capitalise_first(s: &str) -> String {
 }
 
 /// One whole article: front matter and body.
-fn write_article(rng: &mut Rng, tag_picker: &Zipf, publication_picker: &Zipf) -> String {
+fn write_article(
+    rng: &mut Rng,
+    tag_picker: &Zipf,
+    publication_picker: &Zipf,
+    vocabulary: &Vocabulary,
+) -> String {
     let lang = if rng.chance(0.6) { Lang::Zh } else { Lang::En };
     let interviewee = person_name(rng);
     let interviewer = STAFF[rng.below(STAFF.len())];
@@ -283,6 +367,7 @@ fn write_article(rng: &mut Rng, tag_picker: &Zipf, publication_picker: &Zipf) ->
         lang,
         interviewee,
         tags,
+        vocabulary,
     };
     let (title_pool, summary_pool) = match lang {
         Lang::Zh => (ZH_TITLES, ZH_SUMMARIES),

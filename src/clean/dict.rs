@@ -132,6 +132,8 @@ impl PackedRun {
 pub struct Lookup {
     /// How often it occurs as a word (0: not a word).
     pub count: u32,
+    /// Whether it is a word of the dictionary (a word may be listed with a count of 0).
+    pub is_word: bool,
     /// Whether a longer word begins with it.
     pub has_longer: bool,
     /// `ln(count / total)` when the count is not 0 (computed once, at load).
@@ -143,6 +145,7 @@ impl Lookup {
         let entry = entry.copied().unwrap_or_default();
         Lookup {
             count: entry.value & COUNT,
+            is_word: entry.value & IS_WORD != 0,
             has_longer: entry.value & HAS_LONGER != 0,
             log_prob: entry.log_prob,
         }
@@ -169,10 +172,11 @@ impl Dictionary {
     /// blank lines are skipped; a word listed twice keeps the larger count.
     pub fn parse(text: &str) -> Result<Dictionary, DictError> {
         let mut dictionary = Dictionary {
-            short: FxHashMap::with_capacity_and_hasher(text.len() / 12, Default::default()),
+            // Sized for the keys, words and their prefixes (jieba's file: 494,244 in
+            // 4.2 MB), so the table is not regrown and rehashed halfway.
+            short: FxHashMap::with_capacity_and_hasher(text.len() / 8, Default::default()),
             ..Dictionary::default()
         };
-        let mut words: Vec<&str> = Vec::with_capacity(text.len() / 12);
         for (index, line) in text.lines().enumerate() {
             let line = line.trim();
             if line.is_empty() || line.starts_with('#') {
@@ -193,18 +197,22 @@ impl Dictionary {
                 return Err(fail("the count is larger than the dictionary can hold"));
             }
             dictionary.total += u64::from(count);
-            dictionary.longest = dictionary.longest.max(word.chars().count());
-            let entry = dictionary.entry_mut(word);
-            if entry.value & IS_WORD == 0 {
-                words.push(word);
+            // One walk over the word marks its proper prefixes and packs its key, a
+            // character at a time (no key is packed from a string twice).
+            let mut run = Some(PackedRun::new());
+            let mut chars = 0;
+            for (at, c) in word.char_indices() {
+                if at > 0 {
+                    dictionary.entry_of(run, &word[..at]).value |= HAS_LONGER;
+                }
+                run = run.and_then(|r| r.push(c));
+                chars += 1;
             }
+            dictionary.longest = dictionary.longest.max(chars);
+            let entry = dictionary.entry_of(run, word);
+            let is_new = entry.value & IS_WORD == 0;
             entry.value = IS_WORD | (entry.value & HAS_LONGER) | (entry.value & COUNT).max(count);
-        }
-        dictionary.word_count = words.len();
-        for word in words {
-            for (at, _) in word.char_indices().skip(1) {
-                dictionary.entry_mut(&word[..at]).value |= HAS_LONGER;
-            }
+            dictionary.word_count += usize::from(is_new);
         }
         let total = dictionary.total.max(1) as f64;
         for entry in dictionary
@@ -217,9 +225,10 @@ impl Dictionary {
         Ok(dictionary)
     }
 
-    /// The entry of `key`, made empty when it is new.
-    fn entry_mut(&mut self, key: &str) -> &mut Entry {
-        match PackedRun::of(key) {
+    /// The entry of `key`, made empty when it is new, given its packed run when it
+    /// has one (`None`: longer than a packed key holds).
+    fn entry_of(&mut self, run: Option<PackedRun>, key: &str) -> &mut Entry {
+        match run {
             Some(packed) => self.short.entry(packed.key).or_default(),
             None => self.long.entry(key.into()).or_default(),
         }

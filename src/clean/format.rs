@@ -40,6 +40,15 @@ fn label_pattern() -> &'static Regex {
     })
 }
 
+/// The speaker label opening `text` ([`label_pattern`]), if any. A label ends in a
+/// colon, so a text without one is not asked of the pattern.
+fn label_captures(text: &str) -> Option<regex::Captures<'_>> {
+    if !text.contains([':', '：']) {
+        return None;
+    }
+    label_pattern().captures(text)
+}
+
 fn rights_pattern() -> &'static Regex {
     static PATTERN: OnceLock<Regex> = OnceLock::new();
     PATTERN.get_or_init(|| {
@@ -55,7 +64,7 @@ pub fn speakers(blocks: &[Block]) -> Vec<String> {
     let mut counts: HashMap<&str, usize> = HashMap::new();
     let mut order: Vec<&str> = Vec::new();
     for block in blocks {
-        if let Some(c) = label_pattern().captures(&block.text)
+        if let Some(c) = label_captures(&block.text)
             && let Some(label) = c.get(1)
             && c.get(0).is_some_and(|whole| whole.end() < block.text.len())
         {
@@ -138,7 +147,7 @@ pub fn to_markdown(blocks: &[Block], lang: Lang, fullwidth: bool, report: &mut R
 
 /// `问：…` → `**问：**…`, `Q: …` → `**Q:** …`, for fixed labels and the page's speakers.
 fn labelled(text: &str, names: &[String], lang: Lang, block: usize, report: &mut Report) -> String {
-    if let Some(c) = label_pattern().captures(text)
+    if let Some(c) = label_captures(text)
         && let (Some(label), Some(whole)) = (c.get(1), c.get(0))
         && whole.end() < text.len()
         && (FIXED_LABELS.contains(&label.as_str()) || names.iter().any(|n| n == label.as_str()))
@@ -208,6 +217,10 @@ fn cjk_side(c: Option<char>) -> bool {
 
 /// Half-width `,:;?!()` touching CJK text → full width; each mark is recorded.
 pub fn fullwidth_punctuation(text: &str, block: usize, report: &mut Report) -> String {
+    // Most Chinese paragraphs hold no half-width mark at all: nothing to look at.
+    if !text.contains([',', ':', ';', '?', '!', '(', ')']) {
+        return text.to_string();
+    }
     let chars: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len() + 16);
     let mut opened: Vec<bool> = Vec::new();

@@ -116,12 +116,16 @@ impl Lexicon {
     /// dictionary words and names of institutions (`北京体育大学`: the shape followed
     /// by a word that forms one with its ending).
     pub fn suspect_brands(&self, text: &str) -> Vec<(usize, usize)> {
-        let dict = super::dict::Dictionary::global();
         self.suspect
             .iter()
             .flat_map(|r| r.find_iter(text))
-            .filter(|m| !dict.contains_any_script(m.as_str()))
             .filter(|m| {
+                // Asked for only once a shape is found: a page without one (any English
+                // page) never loads the dictionary.
+                let dict = super::dict::Dictionary::global();
+                if dict.contains_any_script(m.as_str()) {
+                    return false;
+                }
                 let ending: String = m.as_str().chars().skip(2).collect();
                 let next: String = text[m.end()..].chars().take(2).collect();
                 !dict.contains_any_script(&format!("{ending}{next}"))
@@ -135,43 +139,78 @@ impl Lexicon {
         self.lead.iter().find_map(|r| r.find(text).map(|m| m.end()))
     }
 
-    /// The share of `text`'s letters covered by lexicon words and bait brands.
-    pub fn spam_share(&self, text: &str) -> f32 {
-        let letters = text.chars().filter(|c| c.is_alphanumeric()).count();
-        if letters == 0 {
-            return 0.0;
-        }
-        let mut covered = vec![false; text.len()];
-        let ranges = self
-            .hits(text)
-            .into_iter()
-            .map(|h| (h.start, h.end))
-            .chain(self.bait_brands(text));
-        for (start, end) in ranges {
-            covered[start..end].iter_mut().for_each(|c| *c = true);
-        }
-        let spam = text
-            .char_indices()
-            .filter(|(i, c)| c.is_alphanumeric() && covered[*i])
-            .count();
-        spam as f32 / letters as f32
-    }
-
-    /// Whether a line is spam through and through: a line without a sentence whose
-    /// letters are a third lexicon words (or that holds two of them), or any line that
-    /// is more than half lexicon words.
-    pub fn is_spam_line(&self, text: &str) -> bool {
-        let hits = self.hits(text).len() + self.bait_brands(text).len();
-        if hits == 0 {
-            return false;
-        }
-        let share = self.spam_share(text);
+    /// What the lexicons find in `text`, found once for the questions the passes ask of
+    /// a line (each would otherwise run every lexicon over it again).
+    pub fn evidence(&self, text: &str) -> Evidence {
+        let hits = self.hits(text);
+        let baits = self.bait_brands(text);
+        let found = hits.len() + baits.len();
+        let share = if found == 0 {
+            0.0
+        } else {
+            covered_share(
+                text,
+                hits.iter()
+                    .map(|h| (h.start, h.end))
+                    .chain(baits.iter().copied()),
+            )
+        };
         let sentence = text.contains(['。', '，', '！', '？', '；'])
             || text.contains(", ")
             || text.contains(". ")
             || text.trim_end().ends_with(['.', '!', '?']);
-        share > 0.5 || !sentence && (share >= 0.34 || hits >= 2)
+        Evidence {
+            found,
+            share,
+            sentence,
+            baits,
+        }
     }
+
+    /// Whether a line is spam through and through ([`Evidence::is_spam_line`]).
+    pub fn is_spam_line(&self, text: &str) -> bool {
+        self.evidence(text).is_spam_line()
+    }
+}
+
+/// What the lexicons find in one text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Evidence {
+    /// How many lexicon words and bait brands it holds.
+    pub found: usize,
+    /// The share of its letters they cover.
+    pub share: f32,
+    /// Whether it reads as a sentence (a clause mark, or a full stop at its end).
+    pub sentence: bool,
+    /// Its bait brands ([`Lexicon::bait_brands`]).
+    pub baits: Vec<(usize, usize)>,
+}
+
+impl Evidence {
+    /// Whether the line is spam through and through: a line without a sentence whose
+    /// letters are a third lexicon words (or that holds two of them), or any line that
+    /// is more than half lexicon words.
+    pub fn is_spam_line(&self) -> bool {
+        self.found > 0
+            && (self.share > 0.5 || !self.sentence && (self.share >= 0.34 || self.found >= 2))
+    }
+}
+
+/// The share of `text`'s letters inside the byte `ranges`.
+fn covered_share(text: &str, ranges: impl Iterator<Item = (usize, usize)>) -> f32 {
+    let letters = text.chars().filter(|c| c.is_alphanumeric()).count();
+    if letters == 0 {
+        return 0.0;
+    }
+    let mut covered = vec![false; text.len()];
+    for (start, end) in ranges {
+        covered[start..end].iter_mut().for_each(|c| *c = true);
+    }
+    let spam = text
+        .char_indices()
+        .filter(|(i, c)| c.is_alphanumeric() && covered[*i])
+        .count();
+    spam as f32 / letters as f32
 }
 
 /// Latin words match whole: `bet now` not inside `alphabet nowhere`.

@@ -91,9 +91,9 @@ pub fn remove_doubled_title_words(blocks: &mut [Block], title: &str, report: &mu
 pub fn remove_lexicon_spam(blocks: &mut [Block], report: &mut Report) {
     let lexicon = Lexicon::global();
     for block in blocks.iter_mut() {
-        let stuffed =
-            block.text.chars().nth(80).is_none() || lexicon.spam_share(&block.text) >= 0.3;
-        if stuffed && lexicon.is_spam_line(&block.text) {
+        let evidence = lexicon.evidence(&block.text);
+        let stuffed = block.text.chars().nth(80).is_none() || evidence.share >= 0.3;
+        if stuffed && evidence.is_spam_line() {
             report.push_noted(
                 ChangeKind::LexiconRemoved,
                 block.number,
@@ -103,7 +103,7 @@ pub fn remove_lexicon_spam(blocks: &mut [Block], report: &mut Report) {
             block.text.clear();
             continue;
         }
-        if let Some(end) = lexicon.lead(&block.text) {
+        let baits = if let Some(end) = lexicon.lead(&block.text) {
             report.push_noted(
                 ChangeKind::LexiconRemoved,
                 block.number,
@@ -111,8 +111,10 @@ pub fn remove_lexicon_spam(blocks: &mut [Block], report: &mut Report) {
                 "a gambling brand's lead opening the paragraph",
             );
             block.text = block.text[end..].trim_start().to_string();
-        }
-        let baits = lexicon.bait_brands(&block.text);
+            lexicon.bait_brands(&block.text)
+        } else {
+            evidence.baits
+        };
         if baits.is_empty() {
             continue;
         }

@@ -483,7 +483,7 @@ impl TermSink for Collector {
             .note_in(&mut self.grams, tokens::bigram(first, second));
     }
 
-    #[inline]
+    #[inline(always)]
     fn word(&mut self, word: &str) {
         match pack_word(word) {
             Some(packed) => self.tally.note_in(&mut self.short_words, packed),

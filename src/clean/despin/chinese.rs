@@ -64,6 +64,8 @@ struct WordFacts {
     alone: f64,
     /// The natural log of its count.
     ln_count: f64,
+    /// Its count.
+    count: u32,
 }
 
 impl Candidate<'_> {
@@ -101,84 +103,98 @@ impl Candidate<'_> {
     }
 }
 
-/// Rare words and their frequent one-character siblings.
+/// The frequent words that may be a rare word's siblings.
 struct Siblings {
     /// The frequent words, most frequent first (ties in the words' order).
     frequent: Vec<(Box<str>, WordFacts)>,
-    /// Each rare word's siblings, as indices into `frequent` (so most frequent
-    /// first), by the rare word's packed characters.
-    of: FxHashMap<PackedRun, Vec<u32>>,
+    /// The frequent words as indices into `frequent`, by their packed characters with
+    /// one of them replaced by a mark ([`masked`]).
+    by_mask: FxHashMap<PackedRun, Vec<u32>>,
+}
+
+/// The shape of the words that have siblings: two or three CJK characters.
+fn is_candidate_shape(chars: &[char]) -> bool {
+    (2..=3).contains(&chars.len()) && chars.iter().all(|&c| crate::text::is_cjk(c))
+}
+
+/// The word of `chars` with the character at `at` replaced by a mark, as a hash key.
+fn masked(chars: &[char], at: usize) -> Option<PackedRun> {
+    chars
+        .iter()
+        .enumerate()
+        .map(|(i, &c)| if i == at { '\u{3007}' } else { c })
+        .try_fold(PackedRun::new(), PackedRun::push)
 }
 
 impl Siblings {
-    /// The siblings of the word of `chars`, most frequent first.
-    fn of(&self, chars: &[char]) -> Option<impl Iterator<Item = Candidate<'_>>> {
-        let run = chars
+    /// The siblings of the word of `chars`, most frequent first, when it is a rare
+    /// word that has any. Found when asked rather than for every rare word at load:
+    /// a page holds a few hundred of the dictionary's 230,000 rare words.
+    fn of(&self, chars: &[char]) -> Option<Vec<Candidate<'_>>> {
+        if !(2..=3).contains(&chars.len()) {
+            return None;
+        }
+        let word = chars
             .iter()
             .try_fold(PackedRun::new(), |run, &c| run.push(c))?;
-        let found = self.of.get(&run)?;
-        Some(found.iter().map(|&i| {
-            let (word, facts) = &self.frequent[i as usize];
-            Candidate {
-                word,
-                source: Source::DictionarySibling,
-                facts: Some(facts),
-            }
-        }))
+        let found = Dictionary::global().lookup_packed(word);
+        // The script is tested last: one hash lookup rules out most runs, a character
+        // range test per character would cost more.
+        if !found.is_word || found.count > RARE || !is_candidate_shape(chars) {
+            return None;
+        }
+        let floor = FREQUENT.max(SIBLING_RATIO.saturating_mul(found.count.max(1)));
+        // Each list holds ranks in order, so counts from high to low: the siblings
+        // frequent enough are a prefix of it.
+        let mut ranks: Vec<u32> = (0..chars.len())
+            .filter_map(|at| self.by_mask.get(&masked(chars, at)?))
+            .flat_map(|list| {
+                list.iter()
+                    .copied()
+                    .take_while(|&rank| self.frequent[rank as usize].1.count >= floor)
+            })
+            .collect();
+        if ranks.is_empty() {
+            return None;
+        }
+        // Ranks in order are counts from high to low, ties by word.
+        ranks.sort_unstable();
+        Some(
+            ranks
+                .into_iter()
+                .map(|rank| {
+                    let (word, facts) = &self.frequent[rank as usize];
+                    Candidate {
+                        word,
+                        source: Source::DictionarySibling,
+                        facts: Some(facts),
+                    }
+                })
+                .collect(),
+        )
     }
 }
 
-/// The siblings table, built once from the dictionary (about 0.45 billion
-/// instructions, 0.1 s; a list of indices per rare word, not a copy of each sibling).
+/// The frequent words and their masks, built once from the dictionary (about 0.1
+/// billion instructions).
 fn siblings() -> &'static Siblings {
     static SIBLINGS: OnceLock<Siblings> = OnceLock::new();
     SIBLINGS.get_or_init(|| {
-        let dictionary = Dictionary::global();
-        // The word with the character at `at` replaced by a mark, as a hash key.
-        let masked = |word: PackedRun, at: usize| -> Option<PackedRun> {
-            word.chars()
-                .enumerate()
-                .map(|(i, c)| if i == at { '\u{3007}' } else { c })
-                .try_fold(PackedRun::new(), PackedRun::push)
-        };
-        let is_candidate_shape = |word: PackedRun| {
-            (2..=3).contains(&word.len()) && word.chars().all(crate::text::is_cjk)
-        };
-        let shaped: Vec<(PackedRun, u32)> = dictionary
+        let mut frequent: Vec<(PackedRun, u32)> = Dictionary::global()
             .packed_entries()
-            .filter(|&(word, _)| is_candidate_shape(word))
-            .collect();
-        let mut frequent: Vec<(PackedRun, u32)> = shaped
-            .iter()
-            .filter(|(_, count)| *count >= FREQUENT)
-            .copied()
+            .filter(|&(word, count)| {
+                count >= FREQUENT && is_candidate_shape(&word.chars().collect::<Vec<_>>())
+            })
             .collect();
         // Characters compare in the order of the strings' bytes (UTF-8 keeps it).
         frequent.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.chars().cmp(b.0.chars())));
         let mut by_mask: FxHashMap<PackedRun, Vec<u32>> = FxHashMap::default();
         for (rank, &(word, _)) in (0u32..).zip(&frequent) {
-            for at in 0..word.len() {
-                if let Some(key) = masked(word, at) {
+            let chars: Vec<char> = word.chars().collect();
+            for at in 0..chars.len() {
+                if let Some(key) = masked(&chars, at) {
                     by_mask.entry(key).or_default().push(rank);
                 }
-            }
-        }
-        let mut of = FxHashMap::default();
-        for &(word, count) in &shaped {
-            if count > RARE {
-                continue;
-            }
-            let floor = FREQUENT.max(SIBLING_RATIO.saturating_mul(count.max(1)));
-            let mut found: Vec<u32> = (0..word.len())
-                .filter_map(|at| by_mask.get(&masked(word, at)?))
-                .flatten()
-                .copied()
-                .filter(|&rank| frequent[rank as usize].1 >= floor)
-                .collect();
-            if !found.is_empty() {
-                // Ranks in order are counts from high to low, ties by word.
-                found.sort_unstable();
-                of.insert(word, found);
             }
         }
         let frequent = frequent
@@ -189,12 +205,13 @@ fn siblings() -> &'static Siblings {
                     open: open_runs(&chars, 0).into(),
                     alone: segment_score(&chars),
                     ln_count: f64::from(count.max(1)).ln(),
+                    count,
                     chars,
                 };
                 (word.chars().collect::<String>().into(), facts)
             })
             .collect();
-        Siblings { frequent, of }
+        Siblings { frequent, by_mask }
     })
 }
 
@@ -375,7 +392,8 @@ fn joins_neighbours(
             .any(|&open| becomes_word(open, right.iter().copied()))
 }
 
-/// The proposals for one text: suspects found clause by clause, scored in context.
+/// The proposals for one text that reach a middle confidence: suspects found clause
+/// by clause, scored in context.
 pub fn propose(text: &str, thesaurus: Option<&Thesaurus>) -> Vec<Proposal> {
     let siblings = siblings();
     let dictionary = Dictionary::global();
@@ -396,8 +414,7 @@ pub fn propose(text: &str, thesaurus: Option<&Thesaurus>) -> Vec<Proposal> {
             if end > chars.len() {
                 continue;
             }
-            if let Some(found) = siblings.of(&plain[i..end]) {
-                let candidates = found.collect();
+            if let Some(candidates) = siblings.of(&plain[i..end]) {
                 suspects.push((i, end, candidates));
                 matched = true;
                 i = end;
@@ -441,7 +458,8 @@ pub fn propose(text: &str, thesaurus: Option<&Thesaurus>) -> Vec<Proposal> {
     proposals
 }
 
-/// Scores the candidates for the word at `start..end` (characters) in its clause.
+/// Scores the candidates for the word at `start..end` (characters) in its clause: a
+/// proposal when the best reaches a middle margin.
 fn weigh(
     text: &str,
     chars: &[char],
@@ -517,6 +535,10 @@ fn weigh(
         _ => SIBLING_COST,
     };
     let margin = (best - cost).min(lead);
+    // A low-confidence change is neither applied nor listed, nor counted by the gate.
+    if margin < super::MIDDLE_MARGIN {
+        return None;
+    }
     let runner_up = scored
         .get(1)
         .map(|r| format!("; next best `{}` trails by {lead:.1}", r.1))
@@ -547,6 +569,25 @@ mod tests {
             .filter(|p| p.margin >= super::super::MIDDLE_MARGIN)
             .map(|p| (text[p.start..p.end].to_string(), p.original))
             .collect()
+    }
+
+    #[test]
+    fn siblings_are_the_frequent_words_one_character_away_most_frequent_first() {
+        let words = |text: &str| -> Option<Vec<String>> {
+            let chars: Vec<char> = text.chars().collect();
+            let found = siblings().of(&chars)?;
+            Some(found.iter().map(|c| c.word.to_string()).collect())
+        };
+        let of_muzi = words("模子").expect("模子 is rare and has siblings");
+        let at = |w: &str| of_muzi.iter().position(|s| s == w);
+        assert!(
+            at("孩子") < at("模型") && at("模型").is_some(),
+            "{of_muzi:?}"
+        );
+        // A frequent word, a non-word and a run with a Latin letter have none.
+        assert_eq!(words("孩子"), None);
+        assert_eq!(words("模猫"), None);
+        assert_eq!(words("模a"), None);
     }
 
     #[test]
