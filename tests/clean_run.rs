@@ -364,3 +364,29 @@ fn control_characters_leave_the_article() {
     assert!(article.contains("林知远在河边长大，他说河流是城市的记忆"));
     assert_eq!(cleaned.front.title, "专访林知远：河流的未来");
 }
+
+#[test]
+fn a_standfirst_repeating_the_description_becomes_the_summary() {
+    let standfirst = "A bridge engineer explains why the river decides where every pier goes.";
+    let paragraph = "Han Dongchuan has designed bridges for twenty years. He says the first question is always the water: floods, scour and the ships that pass under the deck every day.";
+    let page = format!(
+        "<html><head><title>Reading the river</title>\
+         <meta name=\"description\" content=\"{standfirst}\"></head><body><article>\
+         <h1>Reading the river</h1><h2 class=\"sub-head\">{standfirst}</h2>\
+         <p>{paragraph}</p><p>{paragraph}</p><p>{paragraph}</p></article></body></html>"
+    );
+    let cleaned = clean_document(page.as_bytes(), "river.html", &CleanSettings::default())
+        .expect("the page is cleaned");
+    assert_eq!(cleaned.front.summary.as_deref(), Some(standfirst));
+    assert!(!cleaned.body.contains(standfirst), "{}", cleaned.body);
+    assert!(
+        cleaned.body.starts_with("Han Dongchuan"),
+        "{}",
+        cleaned.body
+    );
+    assert!(
+        cleaned.article().contains("\nsummary: "),
+        "{}",
+        cleaned.article()
+    );
+}

@@ -66,7 +66,9 @@ pub fn is_end_marker(text: &str) -> bool {
         return false;
     }
     let trimmed = text
-        .trim_matches(|c: char| c.is_whitespace() || matches!(c, ':' | '：' | '>' | '»'))
+        .trim_matches(|c: char| {
+            c.is_whitespace() || matches!(c, ':' | '：' | '>' | '»' | '.' | '…')
+        })
         .to_lowercase();
     patterns().end_markers.contains(&trimmed)
 }
@@ -177,11 +179,17 @@ pub fn layout(blocks: &[Block], title: Option<usize>, brands: &[String]) -> Vec<
         !block.boilerplate && block.link_density < MAX_PROSE_LINK_DENSITY && prose_ahead[i]
     };
     let mut after_end = false;
+    let mut teasers_follow = false;
     for i in start..blocks.len() {
         let block = &blocks[i];
         if i > start && is_end_marker(&block.text) {
             after_end = true;
+            teasers_follow = only_teasers_follow(blocks, i, resumes);
             roles[i] = Role::Chrome("after the article");
+            continue;
+        }
+        if after_end && teasers_follow {
+            roles[i] = Role::Chrome("a teaser of another article");
             continue;
         }
         if after_end && !resumes(i) {
@@ -202,6 +210,29 @@ pub fn layout(blocks: &[Block], title: Option<usize>, brands: &[String]) -> Vec<
     mark_teasers(blocks, &mut roles, start);
     mark_listings(blocks, &mut roles, start);
     roles
+}
+
+/// Whether the prose that would resume after the end heading at `end` (up to the next
+/// one) is a list of other posts' excerpts, not the article going on: at least two of
+/// its paragraphs are cut short (`…`), and they are at least a third of it.
+fn only_teasers_follow(blocks: &[Block], end: usize, resumes: impl Fn(usize) -> bool) -> bool {
+    let section = blocks[end + 1..]
+        .iter()
+        .position(|b| is_end_marker(&b.text))
+        .map_or(blocks.len(), |n| end + 1 + n);
+    let resumed: Vec<&Block> = (end + 1..section)
+        .filter(|&i| resumes(i))
+        .map(|i| &blocks[i])
+        .collect();
+    let cut_short = resumed.iter().filter(|b| is_cut_short(&b.text)).count();
+    cut_short >= 2 && cut_short * 3 >= resumed.len()
+}
+
+/// A paragraph that stops mid-sentence with an ellipsis, as an excerpt does (`……`
+/// is Chinese punctuation for a trailing-off sentence and does not count).
+fn is_cut_short(text: &str) -> bool {
+    let text = text.trim_end();
+    text.ends_with("...") || text.ends_with('…') && !text.ends_with("……")
 }
 
 /// A line that is a date and little else: `2025-12-08`, `11/20/2019 01:14 PM`.
@@ -263,12 +294,7 @@ fn mark_listings(blocks: &[Block], roles: &mut [Role], start: usize) {
 /// cut lead; with its headline above. Such groups are chrome wherever they stand.
 fn mark_teasers(blocks: &[Block], roles: &mut [Role], start: usize) {
     let is_date = |i: usize| blocks.get(i).is_some_and(|b| is_date_line(&b.text));
-    let cut_short = |i: usize| {
-        blocks.get(i).is_some_and(|b| {
-            let text = b.text.trim_end();
-            text.ends_with("...") || text.ends_with('…') && !text.ends_with("……")
-        })
-    };
+    let cut_short = |i: usize| blocks.get(i).is_some_and(|b| is_cut_short(&b.text));
     let opens_with_date = |i: usize| {
         let head: String = blocks[i].text.chars().take(12).collect();
         metadata::find_date(&head).is_some()
@@ -404,6 +430,36 @@ mod tests {
         assert_eq!(roles[5], Role::Body, "{roles:?}");
         assert!(matches!(roles[6], Role::Chrome(_)));
         assert!(matches!(roles[7], Role::Chrome(_)));
+    }
+
+    #[test]
+    fn excerpts_after_a_related_posts_heading_inside_the_article_are_teasers() {
+        let prose = "The council met on Monday and agreed the plan, which the mayor said would take three years to finish.";
+        let excerpt =
+            "Another council met on Tuesday and argued about the budget for the new bridge until …";
+        let mut blocks: Vec<Block> = [
+            "Menu",
+            "A council plan",
+            prose,
+            "Você pode gostar...",
+            excerpt,
+            "Share this",
+            excerpt,
+            "Share this",
+            prose,
+        ]
+        .into_iter()
+        .map(block)
+        .collect();
+        for i in [0, 3, 5, 7] {
+            blocks[i].boilerplate = true;
+        }
+        let roles = layout(&blocks, Some(1), &[]);
+        assert_eq!(roles[2], Role::Body);
+        assert!(is_end_marker(&blocks[3].text));
+        for (i, role) in roles.iter().enumerate().skip(3) {
+            assert!(matches!(role, Role::Chrome(_)), "block {i}: {roles:?}");
+        }
     }
 
     #[test]

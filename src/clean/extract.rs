@@ -59,6 +59,8 @@ pub struct Head {
     pub author: Option<String>,
     /// `article:published_time`, `pubdate`, or the first `<time datetime>`.
     pub published: Option<String>,
+    /// `<meta name=description>` or `og:description`.
+    pub description: Option<String>,
 }
 
 /// A page split into blocks.
@@ -651,6 +653,8 @@ fn read_head(document: &Html) -> Head {
         published: first("meta[property='article:published_time']", Some("content"))
             .or_else(|| first("meta[name='pubdate']", Some("content")))
             .or_else(|| first("time[datetime]", Some("datetime"))),
+        description: first("meta[name='description']", Some("content"))
+            .or_else(|| first("meta[property='og:description']", Some("content"))),
     }
 }
 

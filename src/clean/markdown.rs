@@ -28,6 +28,9 @@ pub struct FrontMatter {
     /// Where the article was published.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source_url: Option<String>,
+    /// The standfirst the page set apart from the body, for listings and feeds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
     /// `zh` or `en`.
     pub lang: String,
     /// Set when the date had to be guessed, so the article waits for an editor.

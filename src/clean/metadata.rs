@@ -70,6 +70,8 @@ pub struct Metadata {
     pub publication: Option<String>,
     /// The article's address.
     pub source_url: Option<String>,
+    /// The standfirst, when the page set it apart from the body (see [`take_standfirst`]).
+    pub summary: Option<String>,
 }
 
 struct Patterns {
@@ -666,12 +668,73 @@ pub fn read(
         interviewer,
         publication,
         source_url,
+        summary: None,
     }
+}
+
+/// The standfirst: a heading opening the body whose text is the page's own description
+/// (`<h2 class=sub-head>` repeating `<meta name=description>`) is the article's summary,
+/// not a section heading, so it goes to the front matter. Runs after the text passes: a
+/// heading they changed no longer matches the description and stays where it is.
+pub fn take_standfirst(state: &mut PageState, _settings: &CleanSettings) -> Result<(), Problem> {
+    let Some(description) = state.page.head.description.as_deref() else {
+        return Ok(());
+    };
+    let Some(first) = state.body.first() else {
+        return Ok(());
+    };
+    let same =
+        super::extract::collapse_space(&first.text) == super::extract::collapse_space(description);
+    if matches!(first.kind, BlockKind::Heading(_)) && same && state.body.len() > 1 {
+        let standfirst = state.body.remove(0);
+        state.report.push_noted(
+            super::report::ChangeKind::MetadataTaken,
+            standfirst.number,
+            &standfirst.text,
+            "the standfirst (the page's description, set as a heading): the summary",
+        );
+        state.meta.summary = Some(standfirst.text);
+    }
+    Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn standfirst_page(description: &str, first_kind: BlockKind) -> PageState {
+        let mut state = PageState::with_body(
+            Some(Lang::En),
+            &["More devices than ever.", "The first real paragraph."],
+        );
+        state.body[0].kind = first_kind;
+        state.page.head.description = Some(description.to_string());
+        state
+    }
+
+    #[test]
+    fn a_heading_repeating_the_description_becomes_the_summary() {
+        let mut state = standfirst_page("More devices  than ever.", BlockKind::Heading(2));
+        take_standfirst(&mut state, &CleanSettings::default()).unwrap();
+        assert_eq!(
+            state.meta.summary.as_deref(),
+            Some("More devices than ever.")
+        );
+        assert_eq!(state.body_text(), "The first real paragraph.");
+        assert_eq!(state.report.changes.len(), 1);
+    }
+
+    #[test]
+    fn a_first_paragraph_copied_into_the_description_stays() {
+        let mut state = standfirst_page("More devices than ever.", BlockKind::Paragraph);
+        take_standfirst(&mut state, &CleanSettings::default()).unwrap();
+        assert_eq!(state.meta.summary, None);
+        let mut other = standfirst_page("Something else entirely.", BlockKind::Heading(2));
+        take_standfirst(&mut other, &CleanSettings::default()).unwrap();
+        assert_eq!(other.meta.summary, None);
+        assert_eq!(state.body.len(), 2);
+        assert_eq!(other.body.len(), 2);
+    }
 
     #[test]
     fn dates_in_chinese_iso_and_english_forms() {

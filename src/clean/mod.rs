@@ -323,8 +323,10 @@ fn finish(
     let meta = std::mem::take(&mut state.meta);
     let mut report = std::mem::take(&mut state.report);
     let mut title = meta.title;
+    let mut summary = meta.summary;
     if fullwidth {
         title = format::fullwidth_punctuation(&title, 0, &mut report);
+        summary = summary.map(|s| format::fullwidth_punctuation(&s, 0, &mut report));
     }
     if title.is_empty() {
         // The body as cleaned, so spam cannot stand in for the title.
@@ -384,6 +386,7 @@ fn finish(
         interviewer: meta.interviewer,
         publication: meta.publication,
         source_url: meta.source_url,
+        summary,
         lang: lang.code().to_string(),
         draft: !report.draft_reasons.is_empty(),
         cleaned_from: state.file_name.clone(),

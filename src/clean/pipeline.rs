@@ -165,6 +165,10 @@ pub const PASSES: &[Pass] = &[
         name: "despin",
         run: despin_pass,
     },
+    Pass {
+        name: "standfirst",
+        run: metadata::take_standfirst,
+    },
 ];
 
 /// Runs every pass in order.

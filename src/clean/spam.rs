@@ -150,19 +150,50 @@ pub fn list_suspect_brands(blocks: &[Block], brands: &[String], report: &mut Rep
 }
 
 /// A paragraph that is nothing but a connective (`与此同时，`, `值得一提的是,`,
-/// `Meanwhile,`): a spinner's filler — no paragraph ends in a comma.
+/// `Meanwhile,`): a spinner's filler — no paragraph ends in a comma. A short line ending
+/// in a comma goes when it is a known connective (`data/connectives.txt`), or when the
+/// page already has a known one standing alone; otherwise it stays (`また、その他にも、`).
 pub fn remove_lone_connectives(blocks: &mut [Block], report: &mut Report) {
-    for block in blocks.iter_mut() {
-        let text = block.text.trim();
-        let short = text.chars().count() <= 12 && text.split_whitespace().count() <= 3;
-        if short && text.ends_with(['，', ',', '、']) && text.chars().count() >= 3 {
-            report.push(ChangeKind::ConnectiveRemoved, block.number, text);
-            block.text.clear();
-        }
+    let lone: Vec<(usize, bool)> = blocks
+        .iter()
+        .enumerate()
+        .filter_map(|(i, block)| lone_comma_line(&block.text).map(|known| (i, known)))
+        .collect();
+    let page_has_filler = lone.iter().any(|&(_, known)| known);
+    if !page_has_filler {
+        return;
+    }
+    for (i, _) in lone {
+        let block = &mut blocks[i];
+        report.push(
+            ChangeKind::ConnectiveRemoved,
+            block.number,
+            block.text.trim(),
+        );
+        block.text.clear();
     }
 }
 
+/// For a paragraph that is a short line ending in a comma, whether it is a known
+/// connective; `None` for any other paragraph.
+fn lone_comma_line(text: &str) -> Option<bool> {
+    let text = text.trim();
+    let chars = text.chars().count();
+    let short = (3..=12).contains(&chars) && text.split_whitespace().count() <= 3;
+    if !short || !text.ends_with(['，', ',', '、']) {
+        return None;
+    }
+    let phrase = text.trim_end_matches(['，', ',', '、']).trim();
+    Some(
+        lists()
+            .connectives
+            .iter()
+            .any(|known| known.eq_ignore_ascii_case(phrase)),
+    )
+}
+
 struct Lists {
+    connectives: Vec<String>,
     brand_patterns: Vec<Regex>,
     shipped_brands: Vec<String>,
     keywords: Vec<String>,
@@ -178,6 +209,9 @@ fn lists() -> &'static Lists {
     LISTS.get_or_init(|| {
         let re = |p: &str| Regex::new(p).expect("spam pattern compiles");
         Lists {
+            connectives: super::data_lines(include_str!("data/connectives.txt"))
+                .map(str::to_string)
+                .collect(),
             brand_patterns: super::data_lines(include_str!("data/spam-patterns.txt"))
                 .map(re)
                 .collect(),
@@ -651,6 +685,44 @@ mod tests {
                 boilerplate: false,
             })
             .collect()
+    }
+
+    #[test]
+    fn known_connectives_standing_alone_are_removed() {
+        let mut body = blocks(&[
+            "他说了第一句。",
+            "与此同时，",
+            "Meanwhile,",
+            "他说了第二句。",
+        ]);
+        let mut report = Report::default();
+        remove_lone_connectives(&mut body, &mut report);
+        let texts: Vec<&str> = body.iter().map(|b| b.text.as_str()).collect();
+        assert_eq!(texts, ["他说了第一句。", "", "", "他说了第二句。"]);
+    }
+
+    #[test]
+    fn a_short_line_ending_in_a_comma_stays_without_spinner_evidence() {
+        let lines = [
+            "前の段落です。",
+            "また、その他にも、",
+            "春风吹过，",
+            "次の段落です。",
+        ];
+        let mut body = blocks(&lines);
+        let mut report = Report::default();
+        remove_lone_connectives(&mut body, &mut report);
+        let texts: Vec<&str> = body.iter().map(|b| b.text.as_str()).collect();
+        assert_eq!(texts, lines);
+    }
+
+    #[test]
+    fn unknown_comma_lines_go_on_a_page_with_known_filler() {
+        let mut body = blocks(&["第一段。", "值得一提的是，", "说到这一点，", "第二段。"]);
+        let mut report = Report::default();
+        remove_lone_connectives(&mut body, &mut report);
+        let texts: Vec<&str> = body.iter().map(|b| b.text.as_str()).collect();
+        assert_eq!(texts, ["第一段。", "", "", "第二段。"]);
     }
 
     #[test]
