@@ -85,7 +85,7 @@ impl Candidate<'_> {
     fn open_runs(&self, chars: &[char]) -> std::borrow::Cow<'_, [OpenRun]> {
         match self.facts {
             Some(facts) => std::borrow::Cow::Borrowed(&facts.open),
-            None => std::borrow::Cow::Owned(open_runs(chars, 0)),
+            None => std::borrow::Cow::Owned(open_runs(chars)),
         }
     }
 
@@ -202,7 +202,7 @@ fn siblings() -> &'static Siblings {
             .map(|(word, count)| {
                 let chars: Box<[char]> = word.chars().collect();
                 let facts = WordFacts {
-                    open: open_runs(&chars, 0).into(),
+                    open: open_runs(&chars).into(),
                     alone: segment_score(&chars),
                     ln_count: f64::from(count.max(1)).ln(),
                     count,
@@ -329,17 +329,17 @@ fn any_can_matter(
     })
 }
 
-/// A run of characters (its length and packed key) each of whose beginnings, itself
-/// included, begins a longer dictionary word: a word may go on past its end.
-type OpenRun = (usize, PackedRun);
+/// A run of characters each of whose beginnings, itself included, begins a longer
+/// dictionary word: a word may go on past its end.
+type OpenRun = PackedRun;
 
-/// The open runs of `chars` that start at `from` or later and end at its end, shorter
-/// than the longest word. Whether a word crosses an edge of a candidate depends on
-/// these runs of the text before it and of the candidate, and on nothing else of
-/// theirs, so they are found once per suspect and once per sibling.
-fn open_runs(chars: &[char], from: usize) -> Vec<OpenRun> {
+/// The open runs of `chars` that end at its end, shorter than the longest word.
+/// Whether a word crosses an edge of a candidate depends on these runs of the text
+/// before it and of the candidate, and on nothing else of theirs, so they are found
+/// once per suspect and once per sibling.
+fn open_runs(chars: &[char]) -> Vec<OpenRun> {
     let dictionary = Dictionary::global();
-    let first = from.max(chars.len().saturating_sub(LONGEST_WORD - 1));
+    let first = chars.len().saturating_sub(LONGEST_WORD - 1);
     (first..chars.len())
         .filter_map(|start| {
             let mut run = PackedRun::new();
@@ -349,16 +349,16 @@ fn open_runs(chars: &[char], from: usize) -> Vec<OpenRun> {
                     return None;
                 }
             }
-            Some((chars.len() - start, run))
+            Some(run)
         })
         .collect()
 }
 
-/// Whether the open run `(len, run)` becomes a dictionary word when `rest` follows
-/// it, within the longest word's length.
-fn becomes_word((len, mut run): OpenRun, rest: impl Iterator<Item = char>) -> bool {
+/// Whether the open run `run` becomes a dictionary word when `rest` follows it, within
+/// the longest word's length.
+fn becomes_word(mut run: OpenRun, rest: impl Iterator<Item = char>) -> bool {
     let dictionary = Dictionary::global();
-    for c in rest.take(LONGEST_WORD.saturating_sub(len)) {
+    for c in rest.take(LONGEST_WORD.saturating_sub(run.len())) {
         let Some(longer) = run.push(c) else {
             return false;
         };
@@ -485,7 +485,7 @@ fn weigh(
     if !cuts.contains(&s) || !cuts.contains(&e) {
         return None;
     }
-    let left_open = open_runs(&chars[left..start], 0);
+    let left_open = open_runs(&chars[left..start]);
     if !any_can_matter(&chars[left..right], s, e, word, candidates, &left_open) {
         return None;
     }
@@ -644,12 +644,8 @@ mod tests {
                 );
                 let window: Vec<char> = [left, candidate, right].concat();
                 let expected = joins_by_every_run(&window, left.len(), left.len() + len);
-                let found = joins_neighbours(
-                    &open_runs(left, 0),
-                    candidate,
-                    &open_runs(candidate, 0),
-                    right,
-                );
+                let found =
+                    joins_neighbours(&open_runs(left), candidate, &open_runs(candidate), right);
                 assert_eq!(found, expected, "{window:?} at {from}+{len}");
                 answers[usize::from(found)] += 1;
             }
