@@ -68,10 +68,16 @@ struct Part {
 
 impl Part {
     fn list(&self, term: u32) -> &[Posting] {
-        let term = term as usize;
-        let start = term.checked_sub(1).map_or(0, |before| self.ends[before]);
-        &self.postings[start as usize..self.ends[term] as usize]
+        &self.postings[list_range(&self.ends, term)]
     }
+}
+
+/// Where list `list` lies in a buffer of lists laid out one after the other, given
+/// where each ends ([`lay_out`]).
+fn list_range(ends: &[u32], list: u32) -> std::ops::Range<usize> {
+    let list = list as usize;
+    let start = list.checked_sub(1).map_or(0, |before| ends[before]);
+    start as usize..ends[list] as usize
 }
 
 /// A [`Part`] with the numbers its thread gave its terms.
@@ -158,11 +164,7 @@ impl Postings {
 
     /// Term `term`'s postings, as runs in article order.
     pub fn runs(&self, term: u32) -> impl Iterator<Item = &[Posting]> {
-        let term = term as usize;
-        let start = term
-            .checked_sub(1)
-            .map_or(0, |before| self.list_ends[before]);
-        self.lists[start as usize..self.list_ends[term] as usize]
+        self.lists[list_range(&self.list_ends, term)]
             .iter()
             .map(|&(part, local)| self.parts[part as usize].list(local))
     }
@@ -257,8 +259,8 @@ enum Field {
 /// Each term gets a [`Slot`] the first time it is seen: its number and the posting of
 /// the latest article it was seen in. That posting moves to `finished` when the term
 /// turns up in a later article. An occurrence thus touches one table entry and writes
-/// only at the end of one buffer; the per-term lists are made at the end, at their
-/// final size.
+/// only at the end of one buffer; at the end the lists are laid out, term by term, in
+/// one buffer of their final size (a [`Part`]).
 struct Collector {
     grams: FxHashMap<GramKey, Slot>,
     /// Words of up to eight bytes (most of them), packed into a number so that a lookup
