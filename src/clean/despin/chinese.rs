@@ -17,6 +17,7 @@ use std::sync::OnceLock;
 
 use rustc_hash::FxHashMap;
 
+use super::zh_pairs::PairModel;
 use super::{Proposal, Source, Thesaurus};
 use crate::clean::dict::{Dictionary, PackedRun};
 
@@ -36,6 +37,8 @@ const SYNONYM_COST: f64 = 1.0;
 /// character away exists for most rare words, so a sibling must win mostly by its
 /// context (a compound with its neighbours), not by being common.
 const SIBLING_FREQUENCY_WEIGHT: f64 = 0.25;
+/// How much the word-pair model's verdict counts beside the segmentation's.
+const CONTEXT_WEIGHT: f64 = 1.0;
 /// Characters of context on either side when scoring a change.
 const WINDOW: usize = 4;
 /// The longest dictionary word looked up while segmenting.
@@ -496,6 +499,9 @@ fn weigh(
     let own = f64::from(dictionary.freq(word).max(1)).ln();
     let mut window: Vec<char> = Vec::with_capacity(right - left + 4);
     let mut buffer: Vec<char> = Vec::new();
+    let (before, after) = neighbours(&chars[left..right], &cuts, s, e);
+    let pairs = PairModel::global();
+    let kept = pairs.log_prob(&before, word, &after);
     let mut scored: Vec<(f64, &str, Source)> = candidates
         .iter()
         .map(|candidate| {
@@ -516,7 +522,8 @@ fn weigh(
             } else {
                 outside + candidate.alone(candidate_chars)
             };
-            let gain = with_candidate - base;
+            let gain = with_candidate - base
+                + CONTEXT_WEIGHT * (pairs.log_prob(&before, candidate.word, &after) - kept);
             let score = match candidate.source {
                 Source::UserThesaurus => gain,
                 _ => {
@@ -557,6 +564,21 @@ fn weigh(
             "`{word}` is rare; `{original}` is {why} {best:.1} more likely with it{runner_up}"
         ),
     })
+}
+
+/// The words of the clause `window` right before `s` and right after `e`, given the
+/// boundaries `cuts` of its best segmentation (empty at its edges).
+fn neighbours(window: &[char], cuts: &[usize], s: usize, e: usize) -> (String, String) {
+    let before = cuts
+        .iter()
+        .rev()
+        .find(|&&c| c < s)
+        .map_or_else(String::new, |&c| window[c..s].iter().collect());
+    let after = cuts
+        .iter()
+        .find(|&&c| c > e)
+        .map_or_else(String::new, |&c| window[e..c].iter().collect());
+    (before, after)
 }
 
 #[cfg(test)]

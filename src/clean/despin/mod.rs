@@ -15,6 +15,7 @@ pub mod english;
 pub mod gate;
 pub mod table;
 pub mod thesaurus;
+pub mod zh_pairs;
 
 use std::sync::Arc;
 

@@ -1,0 +1,241 @@
+//! A Chinese word-pair model: how likely a word is right after the word before it,
+//! from SunPinyin's open-gram language model (`data/zh-bigrams.txt.gz`, CC BY-SA 3.0).
+//!
+//! The frequency dictionary says a spun word is rare; only context says which of its
+//! candidates the writer wrote (收入恢复得 reads, 收入原来得 does not). A candidate is
+//! scored by the probability of the words from the one before it to the one after it,
+//! each given its predecessor, backing off to the word's own probability where the
+//! model lists no pair. A string the model's lexicon lacks is read character by
+//! character, as an input method would.
+
+use std::io::Read;
+use std::sync::OnceLock;
+
+use rustc_hash::FxHashMap;
+
+/// The cost of a character the model does not know, in nats.
+const UNKNOWN_COST: f64 = 20.0;
+/// The data file's costs are in quarter nats.
+const COST_UNIT: f64 = 0.25;
+
+/// The word-pair model, loaded on first use.
+#[derive(Debug, Default)]
+pub struct PairModel {
+    ids: FxHashMap<Box<str>, u32>,
+    /// Each word's cost alone, in the file's units.
+    unigram: Vec<u8>,
+    /// Each word's backoff cost as a first word, in the file's units.
+    backoff: Vec<i16>,
+    /// Where each first word's pairs start in `seconds` and `costs` (one more entry
+    /// than there are words).
+    starts: Vec<u32>,
+    /// Second words, ascending within each first word's range.
+    seconds: Vec<u32>,
+    /// The pair costs, beside `seconds`.
+    costs: Vec<u8>,
+}
+
+impl PairModel {
+    /// The shipped model.
+    pub fn global() -> &'static PairModel {
+        static MODEL: OnceLock<PairModel> = OnceLock::new();
+        MODEL.get_or_init(|| {
+            let mut text = String::new();
+            // Embedded at compile time and tested: a failure here is a build bug.
+            flate2::read::GzDecoder::new(&include_bytes!("../data/zh-bigrams.txt.gz")[..])
+                .read_to_string(&mut text)
+                .unwrap_or_default();
+            PairModel::parse(&text)
+        })
+    }
+
+    /// Reads the data file's two kinds of lines (see its header); malformed lines are
+    /// skipped.
+    fn parse(text: &str) -> PairModel {
+        let mut model = PairModel::default();
+        let mut pair_lines: Vec<(u32, &str)> = Vec::new();
+        for line in text.lines().filter(|l| !l.starts_with('#')) {
+            let mut fields = line.split('\t');
+            let (Some(word), Some(second)) = (fields.next(), fields.next()) else {
+                continue;
+            };
+            match fields.next() {
+                Some(backoff) => {
+                    let (Ok(unigram), Ok(backoff)) = (second.parse(), backoff.parse()) else {
+                        continue;
+                    };
+                    model.ids.insert(word.into(), model.unigram.len() as u32);
+                    model.unigram.push(unigram);
+                    model.backoff.push(backoff);
+                }
+                None => {
+                    if let Some(&id) = model.ids.get(word) {
+                        pair_lines.push((id, second));
+                    }
+                }
+            }
+        }
+        pair_lines.sort_unstable_by_key(|&(id, _)| id);
+        let words = model.unigram.len();
+        model.starts = vec![0; words + 1];
+        let mut lines = pair_lines.into_iter().peekable();
+        for first in 0..words {
+            while let Some(&(id, pairs)) = lines.peek() {
+                if id as usize != first {
+                    break;
+                }
+                lines.next();
+                model.push_pairs(pairs.as_bytes(), words);
+            }
+            model.starts[first + 1] = model.seconds.len() as u32;
+        }
+        model
+    }
+
+    /// Appends one first word's pairs, written `step cost step cost …` (see the data
+    /// file's header); a malformed pair ends the line. Read byte by byte: this is most
+    /// of the model's load time.
+    fn push_pairs(&mut self, line: &[u8], words: usize) {
+        let mut second = 0u32;
+        let mut numbers = [0u32; 2];
+        let mut read = 0;
+        let mut digits = 0;
+        for (at, &byte) in line.iter().enumerate() {
+            if byte.is_ascii_digit() && digits < 9 {
+                numbers[read] = numbers[read] * 10 + u32::from(byte - b'0');
+                digits += 1;
+                if at + 1 < line.len() {
+                    continue;
+                }
+            } else if byte != b' ' || digits == 0 {
+                return;
+            }
+            digits = 0;
+            read += 1;
+            if read == 2 {
+                second = second.saturating_add(numbers[0]);
+                if second as usize >= words {
+                    return;
+                }
+                self.seconds.push(second);
+                self.costs.push(u8::try_from(numbers[1]).unwrap_or(u8::MAX));
+                numbers = [0, 0];
+                read = 0;
+            }
+        }
+    }
+
+    /// The number of the word `word`, when the model knows it.
+    fn id(&self, word: &str) -> Option<u32> {
+        self.ids.get(word).copied()
+    }
+
+    /// The cost in nats of `second` right after `first` (or at the start of a clause).
+    fn pair_cost(&self, first: Option<u32>, second: u32) -> f64 {
+        let alone = f64::from(self.unigram[second as usize]) * COST_UNIT;
+        let Some(first) = first else {
+            return alone;
+        };
+        let range = self.starts[first as usize] as usize..self.starts[first as usize + 1] as usize;
+        match self.seconds[range.clone()].binary_search(&second) {
+            Ok(at) => f64::from(self.costs[range.start + at]) * COST_UNIT,
+            Err(_) => f64::from(self.backoff[first as usize]) * COST_UNIT + alone,
+        }
+    }
+
+    /// The tokens the model reads `text` as: the whole string when it is a word of the
+    /// lexicon, otherwise each character (`None` for a character it does not know).
+    fn tokens(&self, text: &str) -> Vec<Option<u32>> {
+        match self.id(text) {
+            Some(id) => vec![Some(id)],
+            None => {
+                let mut buffer = [0u8; 4];
+                text.chars()
+                    .map(|c| self.id(c.encode_utf8(&mut buffer)))
+                    .collect()
+            }
+        }
+    }
+
+    /// The log probability (nats, at most 0) of reading `middle` then `after` where
+    /// `before` precedes them: each token given the one before it. `before` and
+    /// `after` are the neighbouring words (empty at a clause's edge); one the lexicon
+    /// lacks contributes the character next to `middle`.
+    pub fn log_prob(&self, before: &str, middle: &str, after: &str) -> f64 {
+        let previous = match self.id(before) {
+            Some(id) => Some(id),
+            None => before.chars().last().and_then(|c| {
+                let mut buffer = [0u8; 4];
+                self.id(c.encode_utf8(&mut buffer))
+            }),
+        };
+        let next = match self.id(after) {
+            Some(id) => Some(id),
+            None => after.chars().next().and_then(|c| {
+                let mut buffer = [0u8; 4];
+                self.id(c.encode_utf8(&mut buffer))
+            }),
+        };
+        let mut cost = 0.0;
+        let mut previous = previous;
+        for token in self.tokens(middle).into_iter().chain(next.map(Some)) {
+            match token {
+                Some(id) => {
+                    cost += self.pair_cost(previous, id);
+                    previous = Some(id);
+                }
+                None => {
+                    cost += UNKNOWN_COST;
+                    previous = None;
+                }
+            }
+        }
+        -cost
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_shipped_model_loads_its_words_and_pairs() {
+        let model = PairModel::global();
+        assert!(model.unigram.len() > 50_000, "{}", model.unigram.len());
+        assert!(model.seconds.len() > 1_000_000, "{}", model.seconds.len());
+        assert_eq!(model.starts.len(), model.unigram.len() + 1);
+        assert!(model.id("模型").is_some() && model.id("模子").is_some());
+    }
+
+    #[test]
+    fn a_listed_pair_beats_its_backoff_and_context_picks_the_writers_word() {
+        let model = PairModel::global();
+        // 进行训练 is a listed pair; 进行磨练 backs off to the rare word alone.
+        assert!(model.log_prob("进行", "训练", "") > model.log_prob("进行", "磨练", "") + 2.0);
+        // Context, not frequency alone: after 每年, 夏天 reads better than the rarer 夏日.
+        assert!(model.log_prob("每年", "夏天", "都") > model.log_prob("每年", "夏日", "都"));
+    }
+
+    #[test]
+    fn strings_outside_the_lexicon_are_read_by_character() {
+        let model = PairModel::global();
+        assert_eq!(model.tokens("规复").len(), 2);
+        assert_eq!(model.tokens("恢复").len(), 1);
+        // Unknown characters cost the most, not nothing.
+        assert!(model.log_prob("", "\u{10FFFF}", "") <= -UNKNOWN_COST);
+    }
+
+    #[test]
+    fn parsing_skips_malformed_lines_and_numbers_pairs_by_step() {
+        let model =
+            PairModel::parse("# header\n甲\t8\t0\n乙\t4\t2\n丙\t12\t0\n甲\t1 2 1 3\n乙\tx y\n坏\n");
+        assert_eq!(model.unigram, [8, 4, 12]);
+        assert_eq!(model.starts, [0, 2, 2, 2]);
+        assert_eq!(model.seconds, [1, 2]);
+        let (jia, yi, bing) = (Some(0), 1, 2);
+        assert_eq!(model.pair_cost(jia, yi), 0.5);
+        assert_eq!(model.pair_cost(jia, bing), 0.75);
+        // 乙 then 甲: no pair, so 乙's backoff and 甲 alone.
+        assert_eq!(model.pair_cost(Some(yi), 0), 0.5 + 2.0);
+    }
+}
