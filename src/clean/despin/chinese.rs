@@ -37,8 +37,6 @@ const SYNONYM_COST: f64 = 1.0;
 /// character away exists for most rare words, so a sibling must win mostly by its
 /// context (a compound with its neighbours), not by being common.
 const SIBLING_FREQUENCY_WEIGHT: f64 = 0.25;
-/// How much the word-pair model's verdict counts beside the segmentation's.
-const CONTEXT_WEIGHT: f64 = 1.0;
 /// Characters of context on either side when scoring a change.
 const WINDOW: usize = 4;
 /// The longest dictionary word looked up while segmenting.
@@ -499,9 +497,16 @@ fn weigh(
     let own = f64::from(dictionary.freq(word).max(1)).ln();
     let mut window: Vec<char> = Vec::with_capacity(right - left + 4);
     let mut buffer: Vec<char> = Vec::new();
-    let (before, after) = neighbours(&chars[left..right], &cuts, s, e);
-    let pairs = PairModel::global();
-    let kept = pairs.log_prob(&before, word, &after);
+    // The pair model is for the user's synonyms only (see below): loaded when needed.
+    let context = candidates
+        .iter()
+        .any(|c| c.source == Source::UserThesaurus)
+        .then(|| {
+            let (before, after) = neighbours(&chars[left..right], &cuts, s, e);
+            let pairs = PairModel::global();
+            let kept = pairs.log_prob(&before, word, &after);
+            (pairs, before, after, kept)
+        });
     let mut scored: Vec<(f64, &str, Source)> = candidates
         .iter()
         .map(|candidate| {
@@ -522,10 +527,18 @@ fn weigh(
             } else {
                 outside + candidate.alone(candidate_chars)
             };
-            let gain = with_candidate - base
-                + CONTEXT_WEIGHT * (pairs.log_prob(&before, candidate.word, &after) - kept);
+            let gain = with_candidate - base;
             let score = match candidate.source {
-                Source::UserThesaurus => gain,
+                // The user vouches for the group, so the pair model decides among it.
+                Source::UserThesaurus => {
+                    gain + context
+                        .as_ref()
+                        .map_or(0.0, |(pairs, before, after, kept)| {
+                            pairs.log_prob(before, candidate.word, after) - kept
+                        })
+                }
+                // A sibling stays judged by the dictionary alone: the pair model knows
+                // real names (南京晨报), so it would rename a fictional one (南岭晨报).
                 _ => {
                     let frequency = candidate.ln_count() - own;
                     gain - (1.0 - SIBLING_FREQUENCY_WEIGHT) * frequency
