@@ -393,121 +393,195 @@ fn joins_neighbours(
             .any(|&open| becomes_word(open, right.iter().copied()))
 }
 
-/// The proposals for one text that reach a middle confidence: suspects found clause
-/// by clause, scored in context.
+/// The proposals for one text: suspects found clause by clause, scored in context
+/// ([`propose_page`] for a text alone).
 pub fn propose(text: &str, thesaurus: Option<&Thesaurus>) -> Vec<Proposal> {
-    let siblings = siblings();
+    propose_page(&[text], thesaurus).pop().unwrap_or_default()
+}
+
+/// A text's characters, with their byte offsets.
+struct Chars<'t> {
+    text: &'t str,
+    indexed: Vec<(usize, char)>,
+    plain: Vec<char>,
+}
+
+impl<'t> Chars<'t> {
+    fn of(text: &'t str) -> Chars<'t> {
+        let indexed: Vec<(usize, char)> = text.char_indices().collect();
+        let plain = indexed.iter().map(|c| c.1).collect();
+        Chars {
+            text,
+            indexed,
+            plain,
+        }
+    }
+
+    /// The byte offset of character `i`.
+    fn byte_at(&self, i: usize) -> usize {
+        self.indexed.get(i).map_or(self.text.len(), |c| c.0)
+    }
+
+    /// The character index of byte offset `byte`.
+    fn char_at(&self, byte: usize) -> usize {
+        self.indexed.partition_point(|c| c.0 < byte)
+    }
+}
+
+/// One place a word of the user's thesaurus stands, and each candidate's gain there.
+struct Occurrence {
+    block: usize,
+    start: usize,
+    end: usize,
+    gains: Vec<f64>,
+}
+
+/// The proposals for each block of a page. Dictionary siblings are weighed where
+/// they stand and proposed when they reach a middle margin; a word of the user's
+/// thesaurus is weighed once for the whole page, pooling the context of all its
+/// uses ([`weigh_synonyms`]), and proposed when it is likely spun at all, whatever
+/// its change's own margin (the gate counts it; the change needs its margin).
+pub fn propose_page(blocks: &[&str], thesaurus: Option<&Thesaurus>) -> Vec<Vec<Proposal>> {
     let dictionary = Dictionary::global();
-    let mut proposals = Vec::new();
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
-    let byte_at = |i: usize| chars.get(i).map_or(text.len(), |c| c.0);
-    let plain: Vec<char> = chars.iter().map(|c| c.1).collect();
-    let mut suspects: Vec<Suspect> = Vec::new();
-    let mut i = 0;
-    while i < chars.len() {
-        if !crate::text::is_cjk(chars[i].1) {
-            i += 1;
-            continue;
-        }
-        let mut matched = false;
-        for len in [3, 2] {
-            let end = i + len;
-            if end > chars.len() {
-                continue;
-            }
-            if let Some(candidates) = siblings.of(&plain[i..end]) {
-                suspects.push((i, end, candidates));
-                matched = true;
-                i = end;
-                break;
-            }
-        }
-        if !matched {
-            i += 1;
-        }
-    }
-    if let Some(thesaurus) = thesaurus {
-        for (start, end, word) in thesaurus.find(text) {
-            let own = dictionary.freq(word);
-            let synonyms: Vec<Candidate> = thesaurus
-                .synonyms(word)
-                .filter(|s| dictionary.freq(s) >= SYNONYM_RATIO.saturating_mul(own.max(1)))
-                .map(|word| Candidate {
-                    word,
-                    source: Source::UserThesaurus,
-                    facts: None,
-                })
-                .collect();
-            if synonyms.is_empty() {
-                continue;
-            }
-            let start = chars.partition_point(|c| c.0 < start);
-            let end = chars.partition_point(|c| c.0 < end);
+    let mut proposals: Vec<Vec<Proposal>> = vec![Vec::new(); blocks.len()];
+    // Per thesaurus word, in order of first sight: its candidates and occurrences.
+    let mut pooled: Vec<(&str, Vec<Candidate>, Vec<Occurrence>)> = Vec::new();
+    for (block, text) in blocks.iter().enumerate() {
+        let chars = Chars::of(text);
+        let mut suspects = sibling_suspects(&chars.plain);
+        for (start, end, word) in thesaurus.into_iter().flat_map(|t| t.find(text)) {
+            let (start, end) = (chars.char_at(start), chars.char_at(end));
             // The user's groups are the narrower evidence: they replace the siblings.
-            match suspects.iter_mut().find(|s| s.0 == start && s.1 == end) {
-                Some(suspect) => suspect.2 = synonyms,
-                None => suspects.push((start, end, synonyms)),
+            suspects.retain(|s| !(s.0 == start && s.1 == end));
+            let at = match pooled.iter().position(|p| p.0 == word) {
+                Some(at) => at,
+                None => {
+                    let own = dictionary.freq(word);
+                    // An ordinary word is the writer's choice, whatever its group holds.
+                    let synonyms: Vec<Candidate> = thesaurus
+                        .into_iter()
+                        .filter(|_| own <= RARE)
+                        .flat_map(|t| t.synonyms(word))
+                        .filter(|s| dictionary.freq(s) >= SYNONYM_RATIO.saturating_mul(own.max(1)))
+                        .map(|word| Candidate {
+                            word,
+                            source: Source::UserThesaurus,
+                            facts: None,
+                        })
+                        .collect();
+                    pooled.push((word, synonyms, Vec::new()));
+                    pooled.len() - 1
+                }
+            };
+            let (_, candidates, occurrences) = &mut pooled[at];
+            if candidates.is_empty() {
+                continue;
+            }
+            if let Some(gains) = clause_gains(&chars, start, end, candidates, false) {
+                occurrences.push(Occurrence {
+                    block,
+                    start: chars.byte_at(start),
+                    end: chars.byte_at(end),
+                    gains,
+                });
             }
         }
-        suspects.sort_by_key(|s| s.0);
-    }
-    for (start, end, candidates) in suspects {
-        if let Some(proposal) = weigh(text, &plain, start, end, &candidates, &byte_at) {
-            proposals.push(proposal);
+        for (start, end, candidates) in suspects {
+            if let Some(proposal) = weigh_siblings(&chars, start, end, &candidates) {
+                proposals[block].push(proposal);
+            }
         }
+    }
+    for (word, candidates, occurrences) in &pooled {
+        for (block, proposal) in weigh_synonyms(word, candidates, occurrences) {
+            proposals[block].push(proposal);
+        }
+    }
+    for found in &mut proposals {
+        found.sort_by_key(|p| p.start);
     }
     proposals
 }
 
-/// Scores the candidates for the word at `start..end` (characters) in its clause: a
-/// proposal when the best reaches a middle margin.
-fn weigh(
-    text: &str,
-    chars: &[char],
+/// The rare dictionary words of a text that have frequent siblings, longest first at
+/// each place.
+fn sibling_suspects<'s>(chars: &[char]) -> Vec<Suspect<'s>> {
+    let siblings = siblings();
+    let mut suspects: Vec<Suspect> = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        if !crate::text::is_cjk(chars[i]) {
+            i += 1;
+            continue;
+        }
+        let found = [3, 2].into_iter().find_map(|len| {
+            let end = i + len;
+            let candidates = siblings.of(chars.get(i..end)?)?;
+            Some((i, end, candidates))
+        });
+        match found {
+            Some(suspect) => {
+                i = suspect.1;
+                suspects.push(suspect);
+            }
+            None => i += 1,
+        }
+    }
+    suspects
+}
+
+/// How much more probable the clause around the word at `start..end` (characters)
+/// becomes with each candidate in its place (nats, in the candidates' order), or
+/// `None` when the word is no word of the clause's best reading (a chance overlap),
+/// or when `only_if_it_can_matter` and no candidate could reach a middle margin.
+fn clause_gains(
+    chars: &Chars,
     start: usize,
     end: usize,
     candidates: &[Candidate],
-    byte_at: &dyn Fn(usize) -> usize,
-) -> Option<Proposal> {
-    let is_clause = |c: &char| crate::text::is_cjk(*c);
+    only_if_it_can_matter: bool,
+) -> Option<Vec<f64>> {
+    let plain = &chars.plain;
+    let is_clause = |k: usize| crate::text::is_cjk(plain[k]);
     let left = (start.saturating_sub(WINDOW)..start)
         .rev()
-        .take_while(|&k| is_clause(&chars[k]))
+        .take_while(|&k| is_clause(k))
         .last()
         .unwrap_or(start);
-    let right = (end..(end + WINDOW).min(chars.len()))
-        .take_while(|&k| is_clause(&chars[k]))
+    let right = (end..(end + WINDOW).min(plain.len()))
+        .take_while(|&k| is_clause(k))
         .last()
         .map_or(end, |k| k + 1);
     let (s, e) = (start - left, end - left);
-    let word = &text[byte_at(start)..byte_at(end)];
-    let (base, cuts) = segment(&chars[left..right]);
-    // The suspect must be a word of the clause's best reading, not a chance overlap.
+    let word = &chars.text[chars.byte_at(start)..chars.byte_at(end)];
+    let (base, cuts) = segment(&plain[left..right]);
     if !cuts.contains(&s) || !cuts.contains(&e) {
         return None;
     }
-    let left_open = open_runs(&chars[left..start]);
-    if !any_can_matter(&chars[left..right], s, e, word, candidates, &left_open) {
+    let left_open = open_runs(&plain[left..start]);
+    if only_if_it_can_matter
+        && !any_can_matter(&plain[left..right], s, e, word, candidates, &left_open)
+    {
         return None;
     }
-    let dictionary = Dictionary::global();
     // Most candidates form no word with their neighbours; then the clause splits at
     // the candidate's edges, and its two sides are segmented once for all of them.
-    let outside = segment_score(&chars[left..start]) + segment_score(&chars[end..right]);
-    let own = f64::from(dictionary.freq(word).max(1)).ln();
+    let outside = segment_score(&plain[left..start]) + segment_score(&plain[end..right]);
     let mut window: Vec<char> = Vec::with_capacity(right - left + 4);
     let mut buffer: Vec<char> = Vec::new();
-    // The pair model is for the user's synonyms only (see below): loaded when needed.
+    // The pair model weighs the user's synonyms only: the user vouches for the group, so
+    // context decides within it. Siblings stay judged by the dictionary alone: the
+    // model knows real names (南京晨报), so it would rename a fictional one (南岭晨报).
     let context = candidates
         .iter()
         .any(|c| c.source == Source::UserThesaurus)
         .then(|| {
-            let (before, after) = neighbours(&chars[left..right], &cuts, s, e);
+            let (before, after) = neighbours(&plain[left..right], &cuts, s, e);
             let pairs = PairModel::global();
             let kept = pairs.log_prob(&before, word, &after);
             (pairs, before, after, kept)
         });
-    let mut scored: Vec<(f64, &str, Source)> = candidates
+    let gains = candidates
         .iter()
         .map(|candidate| {
             let candidate_chars = candidate.chars(&mut buffer);
@@ -516,67 +590,27 @@ fn weigh(
                 &left_open,
                 candidate_chars,
                 &candidate_open,
-                &chars[end..right],
+                &plain[end..right],
             );
             let with_candidate = if joins {
                 window.clear();
-                window.extend_from_slice(&chars[left..start]);
+                window.extend_from_slice(&plain[left..start]);
                 window.extend_from_slice(candidate_chars);
-                window.extend_from_slice(&chars[end..right]);
+                window.extend_from_slice(&plain[end..right]);
                 segment_score(&window)
             } else {
                 outside + candidate.alone(candidate_chars)
             };
-            let gain = with_candidate - base;
-            let score = match candidate.source {
-                // The user vouches for the group, so the pair model decides among it.
-                Source::UserThesaurus => {
-                    gain + context
-                        .as_ref()
-                        .map_or(0.0, |(pairs, before, after, kept)| {
-                            pairs.log_prob(before, candidate.word, after) - kept
-                        })
+            let in_context = match (&context, candidate.source) {
+                (Some((pairs, before, after, kept)), Source::UserThesaurus) => {
+                    pairs.log_prob(before, candidate.word, after) - kept
                 }
-                // A sibling stays judged by the dictionary alone: the pair model knows
-                // real names (南京晨报), so it would rename a fictional one (南岭晨报).
-                _ => {
-                    let frequency = candidate.ln_count() - own;
-                    gain - (1.0 - SIBLING_FREQUENCY_WEIGHT) * frequency
-                }
+                _ => 0.0,
             };
-            (score, candidate.word, candidate.source)
+            with_candidate - base + in_context
         })
         .collect();
-    scored.sort_by(|a, b| b.0.total_cmp(&a.0));
-    let (best, original, source) = *scored.first()?;
-    let lead = scored.get(1).map_or(f64::INFINITY, |r| best - r.0);
-    let cost = match source {
-        Source::UserThesaurus => SYNONYM_COST,
-        _ => SIBLING_COST,
-    };
-    let margin = (best - cost).min(lead);
-    // A low-confidence change is neither applied nor listed, nor counted by the gate.
-    if margin < super::MIDDLE_MARGIN {
-        return None;
-    }
-    let runner_up = scored
-        .get(1)
-        .map(|r| format!("; next best `{}` trails by {lead:.1}", r.1))
-        .unwrap_or_default();
-    let why = match source {
-        Source::UserThesaurus => "a more frequent synonym in your thesaurus, and the clause reads",
-        _ => "a more frequent word one character away that fits its neighbours: the clause reads",
-    };
-    Some(Proposal {
-        start: byte_at(start),
-        end: byte_at(end),
-        original: original.to_string(),
-        margin,
-        source,
-        reason: format!(
-            "`{word}` is rare; `{original}` is {why} {best:.1} more likely with it{runner_up}"
-        ),
-    })
+    Some(gains)
 }
 
 /// The words of the clause `window` right before `s` and right after `e`, given the
@@ -592,6 +626,121 @@ fn neighbours(window: &[char], cuts: &[usize], s: usize, e: usize) -> (String, S
         .find(|&&c| c > e)
         .map_or_else(String::new, |&c| window[e..c].iter().collect());
     (before, after)
+}
+
+/// Scores the dictionary siblings of the word at `start..end` (characters) in its
+/// clause: a proposal when the best reaches a middle margin.
+fn weigh_siblings(
+    chars: &Chars,
+    start: usize,
+    end: usize,
+    candidates: &[Candidate],
+) -> Option<Proposal> {
+    let gains = clause_gains(chars, start, end, candidates, true)?;
+    let word = &chars.text[chars.byte_at(start)..chars.byte_at(end)];
+    let own = f64::from(Dictionary::global().freq(word).max(1)).ln();
+    let mut scored: Vec<(f64, &str)> = candidates
+        .iter()
+        .zip(gains)
+        .map(|(candidate, gain)| {
+            let frequency = candidate.ln_count() - own;
+            (
+                gain - (1.0 - SIBLING_FREQUENCY_WEIGHT) * frequency,
+                candidate.word,
+            )
+        })
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let (best, original) = *scored.first()?;
+    let lead = scored.get(1).map_or(f64::INFINITY, |r| best - r.0);
+    let margin = (best - SIBLING_COST).min(lead);
+    // A low-confidence change is neither applied nor listed, nor counted by the gate.
+    if margin < super::MIDDLE_MARGIN {
+        return None;
+    }
+    let runner_up = scored
+        .get(1)
+        .map(|r| format!("; next best `{}` trails by {lead:.1}", r.1))
+        .unwrap_or_default();
+    Some(Proposal {
+        start: chars.byte_at(start),
+        end: chars.byte_at(end),
+        original: original.to_string(),
+        margin,
+        spun_margin: margin,
+        source: Source::DictionarySibling,
+        reason: format!(
+            "`{word}` is rare; `{original}` is a more frequent word one character away that \
+             fits its neighbours: the clause reads {best:.1} more likely with it{runner_up}"
+        ),
+    })
+}
+
+/// Weighs a word of the user's thesaurus over all its occurrences on the page, as a
+/// noisy channel: the writer wrote one of the word's more frequent synonyms (or the
+/// word itself) and a spinner swapped it for this one everywhere. A candidate's score
+/// against keeping the word is its frequency advantage, counted once (a writer picks
+/// a word for a page, not anew at each use), plus what the context of each
+/// occurrence adds beyond that (a compound with the neighbours, 日头能→太阳能), less
+/// the cost of a change. The change's margin is the log odds of the best candidate
+/// against every other reading, keeping the word included: when 许多 and 很多 fit
+/// equally, nothing is sure. The odds that the word is spun at all (any candidate
+/// against keeping it) are what the page gate counts.
+fn weigh_synonyms(
+    word: &str,
+    candidates: &[Candidate],
+    occurrences: &[Occurrence],
+) -> Vec<(usize, Proposal)> {
+    if candidates.is_empty() || occurrences.is_empty() {
+        return Vec::new();
+    }
+    let own = f64::from(Dictionary::global().freq(word).max(1)).ln();
+    let mut scored: Vec<(f64, &str)> = candidates
+        .iter()
+        .enumerate()
+        .map(|(k, candidate)| {
+            let frequency = candidate.ln_count() - own;
+            let context: f64 = occurrences.iter().map(|o| o.gains[k] - frequency).sum();
+            (frequency + context - SYNONYM_COST, candidate.word)
+        })
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let (best, original) = scored[0];
+    let log_sum = |scores: &mut dyn Iterator<Item = f64>| -> f64 {
+        let scores: Vec<f64> = scores.collect();
+        let top = scores.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        top + scores.iter().map(|s| (s - top).exp()).sum::<f64>().ln()
+    };
+    // Keeping the word scores 0.
+    let margin = best - log_sum(&mut scored[1..].iter().map(|s| s.0).chain([0.0]));
+    let spun_margin = log_sum(&mut scored.iter().map(|s| s.0));
+    if spun_margin < super::MIDDLE_MARGIN {
+        return Vec::new();
+    }
+    let runner_up = scored
+        .get(1)
+        .map(|r| format!("; `{}` scores {:.1}", r.1, r.0))
+        .unwrap_or_default();
+    let reason = format!(
+        "`{word}` is rare; `{original}`, a more frequent synonym in your thesaurus, reads \
+         {best:.1} more likely over its {} use(s) on the page{runner_up}",
+        occurrences.len()
+    );
+    occurrences
+        .iter()
+        .map(|o| {
+            let proposal = Proposal {
+                start: o.start,
+                end: o.end,
+                original: original.to_string(),
+                margin,
+                spun_margin,
+                source: Source::UserThesaurus,
+                reason: reason.clone(),
+            };
+            (o.block, proposal)
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -649,6 +798,36 @@ mod tests {
         // With 锻炼 in the group too, both fit: the lead is too small to be sure.
         let open = Thesaurus::parse("Hg06A01= 训练 磨练 锻炼\n", "t").expect("parses");
         assert_eq!(best("他们每天磨练新的模型。", Some(&open)), []);
+    }
+
+    #[test]
+    fn a_thesaurus_word_is_weighed_over_all_its_uses_on_the_page() {
+        let group = Thesaurus::parse("Ga01A01= 清楚 明晰 明白\n", "t").expect("parses");
+        // Alone, 清楚 and 明白 fit 明晰 about equally: likely spun, original unsure.
+        let alone = propose("这件事很明晰。", Some(&group));
+        assert_eq!(alone.len(), 1, "{alone:?}");
+        assert!(alone[0].margin < super::super::MIDDLE_MARGIN, "{alone:?}");
+        assert!(
+            alone[0].spun_margin >= super::super::MIDDLE_MARGIN,
+            "{alone:?}"
+        );
+        // 说不清楚 is a dictionary word: that use decides the other one too.
+        let page = propose_page(&["他总说不明晰。", "这件事很明晰。"], Some(&group));
+        for found in &page {
+            assert_eq!(found.len(), 1, "{page:?}");
+            assert_eq!(found[0].original, "清楚");
+            assert!(found[0].margin >= super::super::MIDDLE_MARGIN, "{page:?}");
+        }
+    }
+
+    #[test]
+    fn an_ordinary_word_of_a_thesaurus_group_is_the_writers_choice() {
+        let group = Thesaurus::parse("Aa01A01= 自己 本人 自个儿\n", "t").expect("parses");
+        assert_eq!(propose("本人不同意。", Some(&group)), []);
+        assert_eq!(
+            best("他自个儿去了。", Some(&group)),
+            [("自个儿".to_string(), "自己".to_string())]
+        );
     }
 
     /// Whether a dictionary word of `window` crosses `from` or `to`, by trying every

@@ -224,6 +224,7 @@ impl EnglishModel {
                 end: word.end,
                 original: super::match_case(&text[word.start..word.end], original),
                 margin,
+                spun_margin: margin,
                 source: Source::EnglishThesaurus,
                 reason: format!(
                     "`{}` reads better here: its word pairs score {margin:.1} above `{}`",

@@ -4,9 +4,8 @@
 //! A spinner touches a large share of a page's words; a clean page has at most a stray
 //! rare word or two, so a density threshold separates them.
 
-use super::{DespinSettings, Proposal, propose, shipped};
+use super::{DespinSettings, MIDDLE_MARGIN, Proposal, propose_page, shipped};
 use crate::clean::Lang;
-use crate::clean::report::Confidence;
 
 /// Model changes per 1,000 units at or above which a page counts as spun.
 const MODEL_DENSITY: f64 = 8.0;
@@ -20,6 +19,8 @@ pub struct Verdict {
     pub score: f64,
     /// Whether the page counts as spun.
     pub spun: bool,
+    /// How many of the pair table's marker forms the page holds.
+    pub markers: usize,
 }
 
 /// Units of text: CJK characters plus Latin words.
@@ -55,18 +56,16 @@ pub fn judge(
     let (markers, distinct_markers) = shipped().markers(&page);
     let chars = page.chars().count().max(1);
     let table_spun = markers >= 3 && distinct_markers >= 2 && markers * 2000 >= chars;
-    // Blocks are independent: a paragraph break ends a clause and a sentence.
-    let proposals: Vec<Vec<Proposal>> = blocks
-        .iter()
-        .map(|block| propose(block, lang, settings))
-        .collect();
+    // A paragraph break ends a clause and a sentence; the Chinese model still weighs
+    // a thesaurus word's uses on the whole page together.
+    let proposals = propose_page(blocks, lang, settings);
     let confident: Vec<&str> = blocks
         .iter()
         .zip(&proposals)
         .flat_map(|(block, found)| {
             found
                 .iter()
-                .filter(|p| p.confidence() >= Confidence::Middle)
+                .filter(|p| p.spun_margin >= MIDDLE_MARGIN)
                 .map(|p| &block[p.start..p.end])
         })
         .collect();
@@ -80,6 +79,7 @@ pub fn judge(
     let verdict = Verdict {
         score: (markers + confident.len()) as f64 * 1000.0 / units,
         spun: table_spun || model_spun,
+        markers,
     };
     (verdict, proposals)
 }

@@ -64,6 +64,10 @@ pub struct Proposal {
     pub original: String,
     /// How much better the text scores with the change than without (nats).
     pub margin: f64,
+    /// How much more likely the word is spun at all, whatever its original, than
+    /// written (nats): what the page gate counts. The margin itself when the model
+    /// does not tell the two apart.
+    pub spun_margin: f64,
     /// Which source proposed it.
     pub source: Source,
     /// Why, in one line for the editor.
@@ -88,6 +92,18 @@ fn propose(text: &str, lang: Lang, settings: &DespinSettings) -> Vec<Proposal> {
     match lang {
         Lang::En => english::EnglishModel::global().propose(text),
         Lang::Zh => chinese::propose(text, settings.thesaurus.as_deref()),
+    }
+}
+
+/// The model proposals for each block of a page, which the Chinese model weighs
+/// together (a thesaurus word's uses on the page share one original).
+fn propose_page(blocks: &[&str], lang: Lang, settings: &DespinSettings) -> Vec<Vec<Proposal>> {
+    match lang {
+        Lang::En => blocks
+            .iter()
+            .map(|block| english::EnglishModel::global().propose(block))
+            .collect(),
+        Lang::Zh => chinese::propose_page(blocks, settings.thesaurus.as_deref()),
     }
 }
 
@@ -155,7 +171,11 @@ pub fn despin<'a>(
     let despin = Despin {
         lang,
         settings,
-        evidence: shipped().page_evidence(&page_text),
+        evidence: if verdict.markers > 0 {
+            shipped().page_evidence(&page_text)
+        } else {
+            shipped().page_evidence(&page_text).without_markers()
+        },
         user_evidence: settings
             .user_pairs
             .as_ref()

@@ -70,9 +70,27 @@ pub struct SpinTable {
     automaton: AhoCorasick,
 }
 
-/// The `doc:` context strings a page contains.
+/// What a page shows of the table's spinner: the `doc:` context strings it contains,
+/// and whether the table's own marker forms are on it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct PageEvidence(std::collections::HashSet<String>);
+pub struct PageEvidence {
+    doc: std::collections::HashSet<String>,
+    /// No marker form of the table is on the page: another spinner (or none) wrote
+    /// it, so only marker forms, which are no words, are restored; the table's real
+    /// words stay, being that one spinner's choices (its 发现=挖掘 is right on its
+    /// own pages and wrong on anyone else's).
+    markers_only: bool,
+}
+
+impl PageEvidence {
+    /// The evidence of a page that holds none of the table's marker forms.
+    pub fn without_markers(self) -> PageEvidence {
+        PageEvidence {
+            markers_only: true,
+            ..self
+        }
+    }
+}
 
 /// An error in a spinner table line.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -199,7 +217,10 @@ impl SpinTable {
                 }
             }
         }
-        PageEvidence(found)
+        PageEvidence {
+            doc: found,
+            markers_only: false,
+        }
     }
 
     /// Restores spun forms in `text`, given the page's `doc:` evidence. Each
@@ -219,7 +240,11 @@ impl SpinTable {
                 continue;
             }
             let rules = &self.rules[m.pattern().as_usize()];
-            let Some(rule) = rules.iter().find(|r| applies(r, text, start, end, page)) else {
+            let Some(rule) = rules
+                .iter()
+                .filter(|r| !page.markers_only || r.confidence == Confidence::Marker)
+                .find(|r| applies(r, text, start, end, page))
+            else {
                 continue;
             };
             let found = &text[start..end];
@@ -331,7 +356,7 @@ fn applies(rule: &Rule, text: &str, start: usize, end: usize, page: &PageEvidenc
             }
             Condition::PageHas(s) => {
                 has_positive = true;
-                positive |= page.0.contains(s);
+                positive |= page.doc.contains(s);
             }
         }
     }
@@ -388,6 +413,17 @@ mod tests {
         let (out, report) = restore("人为智能和大模子的磨练离不开神经搜集。");
         assert_eq!(out, "人工智能和大模型的训练离不开神经网络。");
         assert_eq!(report.count(ChangeKind::SpunWordRestored), 4);
+    }
+
+    #[test]
+    fn without_its_markers_the_table_restores_only_marker_forms() {
+        let text = "他发现大模子的磨练很难。";
+        let mut report = Report::default();
+        let evidence = shipped().page_evidence(text).without_markers();
+        let out = shipped().restore(text, &evidence, 1, &mut report);
+        // 发现 and 磨练 are real words another spinner or the writer may have chosen.
+        assert_eq!(out, "他发现大模型的磨练很难。");
+        assert_eq!(restore(text).0, "他挖掘大模型的训练很难。");
     }
 
     #[test]
