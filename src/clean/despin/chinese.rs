@@ -457,12 +457,17 @@ pub fn propose_page(blocks: &[&str], thesaurus: Option<&Thesaurus>) -> Vec<Vec<P
                 Some(at) => at,
                 None => {
                     let own = dictionary.freq(word);
-                    // An ordinary word is the writer's choice, whatever its group holds.
+                    // An ordinary word is the writer's choice, whatever its group holds;
+                    // a lone character in a group (圈 beside 标点) is mostly a bound or
+                    // literary form, not the word a spinner's compound replaced.
                     let synonyms: Vec<Candidate> = thesaurus
                         .into_iter()
                         .filter(|_| own <= RARE)
                         .flat_map(|t| t.synonyms(word))
-                        .filter(|s| dictionary.freq(s) >= SYNONYM_RATIO.saturating_mul(own.max(1)))
+                        .filter(|s| {
+                            s.chars().nth(1).is_some()
+                                && dictionary.freq(s) >= SYNONYM_RATIO.saturating_mul(own.max(1))
+                        })
                         .map(|word| Candidate {
                             word,
                             source: Source::UserThesaurus,
@@ -824,6 +829,9 @@ mod tests {
     fn an_ordinary_word_of_a_thesaurus_group_is_the_writers_choice() {
         let group = Thesaurus::parse("Aa01A01= 自己 本人 自个儿\n", "t").expect("parses");
         assert_eq!(propose("本人不同意。", Some(&group)), []);
+        // A lone character of the group is no candidate for a word.
+        let with_char = Thesaurus::parse("Aa01A01= 标点 圈\n", "t").expect("parses");
+        assert_eq!(propose("标点很重要。", Some(&with_char)), []);
         assert_eq!(
             best("他自个儿去了。", Some(&group)),
             [("自个儿".to_string(), "自己".to_string())]
