@@ -583,7 +583,7 @@ fn clause_gains(
         .then(|| {
             let (before, after) = neighbours(&plain[left..right], &cuts, s, e);
             let pairs = PairModel::global();
-            let kept = pairs.log_prob(&before, word, &after);
+            let kept = pairs.fit(&before, word, &after);
             (pairs, before, after, kept)
         });
     let gains = candidates
@@ -608,7 +608,7 @@ fn clause_gains(
             };
             let in_context = match (&context, candidate.source) {
                 (Some((pairs, before, after, kept)), Source::UserThesaurus) => {
-                    pairs.log_prob(before, candidate.word, after) - kept
+                    pairs.fit(before, candidate.word, after) - kept
                 }
                 _ => 0.0,
             };

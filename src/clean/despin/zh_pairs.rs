@@ -13,8 +13,6 @@ use std::sync::OnceLock;
 
 use rustc_hash::FxHashMap;
 
-/// The cost of a character the model does not know, in nats.
-const UNKNOWN_COST: f64 = 20.0;
 /// The data file's costs are in quarter nats.
 const COST_UNIT: f64 = 0.25;
 
@@ -157,40 +155,37 @@ impl PairModel {
         }
     }
 
-    /// The log probability (nats, at most 0) of reading `middle` then `after` where
-    /// `before` precedes them: each token given the one before it. `before` and
-    /// `after` are the neighbouring words (empty at a clause's edge); one the lexicon
-    /// lacks contributes the character next to `middle`.
-    pub fn log_prob(&self, before: &str, middle: &str, after: &str) -> f64 {
-        let previous = match self.id(before) {
-            Some(id) => Some(id),
-            None => before.chars().last().and_then(|c| {
-                let mut buffer = [0u8; 4];
-                self.id(c.encode_utf8(&mut buffer))
-            }),
-        };
-        let next = match self.id(after) {
-            Some(id) => Some(id),
-            None => after.chars().next().and_then(|c| {
-                let mut buffer = [0u8; 4];
-                self.id(c.encode_utf8(&mut buffer))
-            }),
-        };
-        let mut cost = 0.0;
+    /// How much better `middle` then `after` read after `before` than each word does
+    /// alone (nats; the pointwise mutual information of each adjacent pair, summed):
+    /// the evidence of the context only. How common a word is, the caller weighs
+    /// already (the dictionary's segmentation); counted here too, it would favour a
+    /// common synonym over a rarer word the writer chose (少年 for 未成年人). `before`
+    /// and `after` are the neighbouring words (empty at a clause's edge); one the
+    /// lexicon lacks contributes the character next to `middle`. An unknown character
+    /// is no evidence either way.
+    pub fn fit(&self, before: &str, middle: &str, after: &str) -> f64 {
+        let previous = self
+            .id(before)
+            .or_else(|| self.char_id(before.chars().last()));
+        let next = self
+            .id(after)
+            .or_else(|| self.char_id(after.chars().next()));
+        let mut fit = 0.0;
         let mut previous = previous;
         for token in self.tokens(middle).into_iter().chain(next.map(Some)) {
-            match token {
-                Some(id) => {
-                    cost += self.pair_cost(previous, id);
-                    previous = Some(id);
-                }
-                None => {
-                    cost += UNKNOWN_COST;
-                    previous = None;
-                }
+            if let (Some(first), Some(second)) = (previous, token) {
+                let alone = f64::from(self.unigram[second as usize]) * COST_UNIT;
+                fit += alone - self.pair_cost(Some(first), second);
             }
+            previous = token;
         }
-        -cost
+        fit
+    }
+
+    /// The number of the one-character word `c`.
+    fn char_id(&self, c: Option<char>) -> Option<u32> {
+        let mut buffer = [0u8; 4];
+        self.id(c?.encode_utf8(&mut buffer))
     }
 }
 
@@ -208,12 +203,18 @@ mod tests {
     }
 
     #[test]
-    fn a_listed_pair_beats_its_backoff_and_context_picks_the_writers_word() {
+    fn a_listed_pair_is_evidence_and_frequency_alone_is_not() {
         let model = PairModel::global();
         // 进行训练 is a listed pair; 进行磨练 backs off to the rare word alone.
-        assert!(model.log_prob("进行", "训练", "") > model.log_prob("进行", "磨练", "") + 2.0);
-        // Context, not frequency alone: after 每年, 夏天 reads better than the rarer 夏日.
-        assert!(model.log_prob("每年", "夏天", "都") > model.log_prob("每年", "夏日", "都"));
+        assert!(model.fit("进行", "训练", "") > model.fit("进行", "磨练", "") + 2.0);
+        // 未成年人保护 is a collocation; the more common 少年 gains nothing there.
+        assert!(model.fit("做好", "未成年人", "保护") > model.fit("做好", "少年", "保护") + 2.0);
+        // Where neither word has a listed pair, neither wins by being common.
+        let (rare, common) = (
+            model.fit("向", "未成年人", "出售"),
+            model.fit("向", "少年", "出售"),
+        );
+        assert!((rare - common).abs() < 1.0, "{rare} vs {common}");
     }
 
     #[test]
@@ -221,8 +222,8 @@ mod tests {
         let model = PairModel::global();
         assert_eq!(model.tokens("规复").len(), 2);
         assert_eq!(model.tokens("恢复").len(), 1);
-        // Unknown characters cost the most, not nothing.
-        assert!(model.log_prob("", "\u{10FFFF}", "") <= -UNKNOWN_COST);
+        // An unknown character is no evidence either way.
+        assert_eq!(model.fit("进行", "\u{10FFFF}", "训练"), 0.0);
     }
 
     #[test]
