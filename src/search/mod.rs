@@ -132,6 +132,20 @@ impl TermKey<'_> {
         self.head == other.head && self.long == other.long
     }
 
+    /// Appends the term's text, as UTF-8.
+    pub(crate) fn push_text(&self, out: &mut Vec<u8>) {
+        match self.long {
+            Some(text) => out.extend_from_slice(text.as_bytes()),
+            None => out.extend(
+                self.head
+                    .to_be_bytes()
+                    .into_iter()
+                    .take_while(|&b| b != 0)
+                    .map(text_byte),
+            ),
+        }
+    }
+
     /// Calls `f` with the term's text.
     pub(crate) fn with_text<R>(&self, f: impl FnOnce(&str) -> R) -> R {
         match self.long {

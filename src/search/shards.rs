@@ -20,7 +20,7 @@ use std::hash::Hasher;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::{INDEX_DIR, Postings};
+use super::{INDEX_DIR, Postings, TermKey};
 use crate::render::OutputFile;
 use crate::site::Site;
 
@@ -167,10 +167,7 @@ fn encode_terms(postings: &Postings) -> Vec<Members> {
 /// Appends term `term`'s member: its text, and each posting with the distance from the
 /// previous article in place of the article's index.
 fn encode_term(postings: &Postings, term: u32, out: &mut Vec<u8>) {
-    postings.key(term).with_text(|text| {
-        // Writing a string into a Vec cannot fail.
-        let _ = serde_json::to_writer(&mut *out, text);
-    });
+    push_term_name(postings.key(term), out);
     out.extend_from_slice(b":[");
     let mut previous = 0;
     for run in postings.runs(term) {
@@ -186,6 +183,29 @@ fn encode_term(postings: &Postings, term: u32, out: &mut Vec<u8>) {
     match out.last_mut() {
         Some(last) if *last == b',' => *last = b']',
         _ => out.push(b']'),
+    }
+}
+
+/// Appends the term as a JSON string. Its bytes go out as they are, which is what
+/// `serde_json` writes for text without a quote, a backslash or a control character:
+/// the tokenizer's terms are letters, digits and ideographs. Decoding and checking
+/// the UTF-8 of each of hundreds of thousands of terms for `serde_json` cost more than
+/// writing their postings.
+fn push_term_name(key: TermKey<'_>, out: &mut Vec<u8>) {
+    let start = out.len();
+    out.push(b'"');
+    key.push_text(out);
+    if out[start + 1..]
+        .iter()
+        .any(|&b| b < 0x20 || b == b'"' || b == b'\\')
+    {
+        out.truncate(start);
+        key.with_text(|text| {
+            // Writing a string into a Vec cannot fail.
+            let _ = serde_json::to_writer(&mut *out, text);
+        });
+    } else {
+        out.push(b'"');
     }
 }
 
@@ -378,6 +398,22 @@ mod tests {
             seen += parsed.len();
         }
         assert_eq!(seen, 40);
+    }
+
+    #[test]
+    fn term_names_are_written_as_serde_json_writes_them() {
+        for text in [
+            "sora",
+            "数据",
+            "𠀀\u{F900}",
+            "interviewing",
+            "a\"b\\c\u{1}",
+            "长长长长长长",
+        ] {
+            let mut out = Vec::new();
+            push_term_name(TermKey::of(text), &mut out);
+            assert_eq!(out, serde_json::to_vec(text).expect("a string"), "{text}");
+        }
     }
 
     #[test]
