@@ -418,12 +418,26 @@ mod tests {
 
     #[test]
     fn numbers_print_in_decimal() {
+        let mut numbers = vec![
+            0,
+            7,
+            10,
+            4_294_967_295,
+            99_999_999,
+            100_000_000,
+            999_999_999,
+        ];
+        numbers.extend((0..10).flat_map(|p| [10u32.pow(p) - 1, 10u32.pow(p), 10u32.pow(p) + 1]));
+        numbers.extend((0..100_000).map(|i| i * 40_009 % 100_000_000));
+        numbers.extend(0..20_000);
         let mut out = Vec::new();
-        for n in [0, 7, 10, 4_294_967_295] {
+        let mut expected = String::new();
+        for n in numbers {
             push_number(&mut out, n);
             out.push(b' ');
+            expected.push_str(&format!("{n} "));
         }
-        assert_eq!(out, b"0 7 10 4294967295 ");
+        assert_eq!(String::from_utf8(out).expect("ASCII"), expected);
     }
 
     #[test]
