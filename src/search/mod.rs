@@ -11,6 +11,8 @@ pub mod fold;
 pub mod shards;
 pub mod tokens;
 
+use std::cmp::Ordering;
+
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
@@ -35,7 +37,8 @@ pub const IN_META: u32 = 8;
 /// The low three bits count the term's occurrences in the body, up to this.
 pub const MAX_BODY_COUNT: u32 = 7;
 
-/// Every term of the archive with its postings, before it is cut into files.
+/// Every term of the archive with its postings, before it is cut into files, in the
+/// order of the index ([`TermKey::index_order`]).
 ///
 /// The threads that read the articles each hold their terms' lists in one buffer (a
 /// [`Part`]); a term's postings are its lists in the parts that saw it, in part order,
@@ -43,18 +46,12 @@ pub const MAX_BODY_COUNT: u32 = 7;
 /// thousands of terms, most of them in several parts.
 #[derive(Debug, Default)]
 pub struct Postings {
-    /// The number of each unigram and bigram of ideographic text.
-    grams: FxHashMap<GramKey, u32>,
-    /// The number of each folded word of up to eight bytes, packed ([`pack_word`]).
-    short_words: FxHashMap<u64, u32>,
-    /// The number of each longer folded word.
-    words: FxHashMap<Box<str>, u32>,
     parts: Vec<Part>,
-    /// Term `t`'s lists are `lists[list_ends[t - 1]..list_ends[t]]` (from 0 for the
+    /// Each part's entry for each of its terms, sorted by term and, for one term, by
+    /// part: term `t`'s are `entries[term_ends[t - 1]..term_ends[t]]` (from 0 for the
     /// first term).
-    list_ends: Vec<u32>,
-    /// A part's number and the term's number in that part.
-    lists: Vec<(u32, u32)>,
+    entries: Vec<Entry>,
+    term_ends: Vec<u32>,
 }
 
 /// The postings one thread gathered: every term's list, in article order, as a range of
@@ -64,6 +61,8 @@ struct Part {
     postings: Vec<Posting>,
     /// Term `t`'s postings are `postings[ends[t - 1]..ends[t]]` (from 0 for the first).
     ends: Vec<u32>,
+    /// The part's words of more than eight bytes, which an [`Entry`] names by index.
+    long_words: Vec<Box<str>>,
 }
 
 impl Part {
@@ -80,13 +79,154 @@ fn list_range(ends: &[u32], list: u32) -> std::ops::Range<usize> {
     start as usize..ends[list] as usize
 }
 
-/// A [`Part`] with the numbers its thread gave its terms.
-#[derive(Debug, Default)]
-struct Gathered {
-    part: Part,
-    grams: FxHashMap<GramKey, u32>,
-    short_words: FxHashMap<u64, u32>,
-    words: FxHashMap<Box<str>, u32>,
+/// One term as one part saw it: small and copied, so that the terms of all parts sort
+/// together in one pass instead of being numbered in one hash table.
+#[derive(Debug, Clone, Copy)]
+struct Entry {
+    /// The term's first eight bytes ([`head`]): all of it unless it is a long word.
+    head: u64,
+    /// The index of the term in its part's `long_words`, or [`SHORT`].
+    long: u32,
+    /// The part's number, in article order.
+    part: u32,
+    /// The term's number in its part.
+    local: u32,
+}
+
+/// [`Entry::long`] of a term of at most eight bytes.
+const SHORT: u32 = u32::MAX;
+
+/// A term as the index orders it: its [`head`], and its whole text when that is longer.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct TermKey<'a> {
+    head: u64,
+    long: Option<&'a str>,
+}
+
+impl TermKey<'_> {
+    /// The key of `text`.
+    pub(crate) fn of(text: &str) -> TermKey<'_> {
+        TermKey {
+            head: head(text.as_bytes()),
+            long: (text.len() > 8).then_some(text),
+        }
+    }
+
+    /// The order the script compares strings in (UTF-16 code units): that of their
+    /// bytes changed by [`sort_byte`]. Most pairs are ordered by their heads as
+    /// numbers: no term holds a zero byte, so comparing the zero-padded heads agrees
+    /// with comparing the bytes.
+    #[inline]
+    pub(crate) fn index_order(&self, other: &TermKey<'_>) -> Ordering {
+        self.head
+            .cmp(&other.head)
+            .then_with(|| match (self.long, other.long) {
+                (Some(a), Some(b)) => a.bytes().map(sort_byte).cmp(b.bytes().map(sort_byte)),
+                // The same head: the short term is the other's first eight bytes.
+                (a, b) => a.is_some().cmp(&b.is_some()),
+            })
+    }
+
+    /// Whether both keys are of one term.
+    fn same_term(&self, other: &TermKey<'_>) -> bool {
+        self.head == other.head && self.long == other.long
+    }
+
+    /// Appends the term's text, as UTF-8.
+    pub(crate) fn push_text(&self, out: &mut Vec<u8>) {
+        match self.long {
+            Some(text) => out.extend_from_slice(text.as_bytes()),
+            None => {
+                let len = 8 - self.head.trailing_zeros() as usize / 8;
+                // Whether a byte is 0xF5 or 0xF6 ([`sort_byte`]), for the eight at once:
+                // no other byte of UTF-8 has its low seven bits reach 0x80 - 0x0B.
+                const LOW: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+                let changed = ((self.head & LOW) + 0x0B0B_0B0B_0B0B_0B0B) & self.head & !LOW;
+                let bytes = if changed == 0 {
+                    self.head.to_be_bytes()
+                } else {
+                    self.head.to_be_bytes().map(text_byte)
+                };
+                out.extend_from_slice(&bytes[..len]);
+            }
+        }
+    }
+
+    /// Calls `f` with the term's text.
+    pub(crate) fn with_text<R>(&self, f: impl FnOnce(&str) -> R) -> R {
+        match self.long {
+            Some(text) => f(text),
+            None => {
+                let bytes = self.head.to_be_bytes().map(text_byte);
+                let len = bytes.iter().position(|&b| b == 0).unwrap_or(bytes.len());
+                // A head of a short term is the whole term, so it is valid UTF-8.
+                f(std::str::from_utf8(&bytes[..len]).unwrap_or_default())
+            }
+        }
+    }
+}
+
+/// A UTF-8 byte changed so that comparing bytes orders strings as UTF-16 does, as the
+/// script compares them: UTF-16 writes the characters beyond U+FFFF (lead bytes 0xF0 to
+/// 0xF4) as surrogates from 0xD800, before those from U+E000 (lead bytes 0xEE and
+/// 0xEF), which therefore move past them, to 0xF5 and 0xF6 (no UTF-8 byte). Other
+/// bytes, and so the order of other characters, are left as they are.
+#[inline]
+fn sort_byte(byte: u8) -> u8 {
+    match byte {
+        0xEE | 0xEF => byte + 7,
+        _ => byte,
+    }
+}
+
+/// The byte [`sort_byte`] changed.
+fn text_byte(byte: u8) -> u8 {
+    match byte {
+        0xF5 | 0xF6 => byte - 7,
+        _ => byte,
+    }
+}
+
+/// The first eight bytes of a term ([`sort_byte`]) as a number, the first byte highest,
+/// zero-padded.
+fn head(bytes: &[u8]) -> u64 {
+    let mut head = [0u8; 8];
+    let len = bytes.len().min(8);
+    head[..len].copy_from_slice(&bytes[..len]);
+    u64::from_be_bytes(head.map(sort_byte))
+}
+
+/// The [`head`] of the gram `key`.
+fn gram_head(key: GramKey) -> u64 {
+    let (first, first_len) = utf8_number((key >> 21) as u32);
+    let (second, second_len) = utf8_number((key & 0x1F_FFFF) as u32);
+    // A unigram's second character is empty: shifted by less than 64 all the same.
+    (first << (64 - 8 * first_len)) | (second << (64 - 8 * (first_len + second_len)))
+}
+
+/// The UTF-8 bytes of the character `code` ([`sort_byte`]) as a number, and how many
+/// there are: none for 0.
+fn utf8_number(code: u32) -> (u64, u32) {
+    let code = u64::from(code);
+    let tail = |shift: u32| 0x80 | ((code >> shift) & 0x3F);
+    match code {
+        0 => (0, 0),
+        1..0x80 => (code, 1),
+        0x80..0x800 => (((0xC0 | (code >> 6)) << 8) | tail(0), 2),
+        0x800..0x10000 => {
+            let lead = u64::from(sort_byte(0xE0 | (code >> 12) as u8));
+            ((lead << 16) | (tail(6) << 8) | tail(0), 3)
+        }
+        _ => (
+            ((0xF0 | (code >> 18)) << 24) | (tail(12) << 16) | (tail(6) << 8) | tail(0),
+            4,
+        ),
+    }
+}
+
+/// The [`head`] of a word [`pack_word`] packed (first byte lowest).
+fn packed_head(packed: u64) -> u64 {
+    u64::from_be_bytes(packed.to_le_bytes().map(sort_byte))
 }
 
 impl Postings {
@@ -107,66 +247,118 @@ impl Postings {
         Postings::merge(gathered)
     }
 
-    /// One numbering for the terms of `gathered`, whose parts are in article order.
-    fn merge(gathered: Vec<Gathered>) -> Postings {
-        let mut postings = Postings::default();
-        let mut terms = 0;
-        // Each part's (global number, number in the part) pairs.
-        let mut numbered: Vec<Vec<(u32, u32)>> = Vec::with_capacity(gathered.len());
-        for part in gathered {
-            let mut pairs = Vec::with_capacity(part.part.ends.len());
-            number_into(&mut postings.grams, part.grams, &mut terms, &mut pairs);
-            number_into(
-                &mut postings.short_words,
-                part.short_words,
-                &mut terms,
-                &mut pairs,
-            );
-            number_into(&mut postings.words, part.words, &mut terms, &mut pairs);
-            numbered.push(pairs);
-            postings.parts.push(part.part);
+    /// The terms of `gathered`, whose parts are in article order, sorted in the order
+    /// of the index, each with its lists in part order.
+    fn merge(gathered: Vec<(Part, Vec<Entry>)>) -> Postings {
+        let mut parts = Vec::with_capacity(gathered.len());
+        let mut entries = Vec::with_capacity(gathered.iter().map(|(_, e)| e.len()).sum());
+        for (number, (part, part_entries)) in gathered.into_iter().enumerate() {
+            entries.extend(part_entries.into_iter().map(|entry| Entry {
+                part: number as u32,
+                ..entry
+            }));
+            parts.push(part);
         }
-        let mut counts = vec![0u32; terms as usize];
-        for &(term, _) in numbered.iter().flatten() {
-            counts[term as usize] += 1;
-        }
-        let (ends, mut next, total) = lay_out(counts);
-        postings.lists = vec![(0, 0); total as usize];
-        for (part, pairs) in numbered.into_iter().enumerate() {
-            for (term, local) in pairs {
-                let at = &mut next[term as usize];
-                postings.lists[*at as usize] = (part as u32, local);
-                *at += 1;
+        // Entries of one term stay in part order: the sort by head is stable, and so is
+        // the sort of the few entries sharing a head, which differ in a long word.
+        let mut entries = sort_by_head(entries);
+        for same_head in entries.chunk_by_mut(|a, b| a.head == b.head) {
+            if same_head.len() > 1 && same_head.iter().any(|entry| entry.long != SHORT) {
+                same_head.sort_by(|a, b| key_of(&parts, a).index_order(&key_of(&parts, b)));
             }
         }
-        postings.list_ends = ends;
-        postings
+        let mut term_ends = Vec::new();
+        for (at, pair) in entries.windows(2).enumerate() {
+            if !key_of(&parts, &pair[0]).same_term(&key_of(&parts, &pair[1])) {
+                term_ends.push(at as u32 + 1);
+            }
+        }
+        if !entries.is_empty() {
+            term_ends.push(entries.len() as u32);
+        }
+        Postings {
+            parts,
+            entries,
+            term_ends,
+        }
     }
 
-    /// Whether the archive holds the gram `key`.
-    pub fn has_gram(&self, key: GramKey) -> bool {
-        self.grams.contains_key(&key)
+    /// How many terms the archive holds.
+    pub fn term_count(&self) -> usize {
+        self.term_ends.len()
     }
 
-    /// Every term's text and number, in no particular order.
-    pub fn terms(&mut self) -> Vec<(String, u32)> {
-        let grams = std::mem::take(&mut self.grams)
-            .into_iter()
-            .map(|(key, term)| (tokens::gram_text(key), term));
-        let short_words = std::mem::take(&mut self.short_words)
-            .into_iter()
-            .map(|(packed, term)| (unpack_word(packed), term));
-        let words = std::mem::take(&mut self.words)
-            .into_iter()
-            .map(|(word, term)| (word.into_string(), term));
-        grams.chain(short_words).chain(words).collect()
+    /// The key of term `term`.
+    pub(crate) fn key(&self, term: u32) -> TermKey<'_> {
+        let first = list_range(&self.term_ends, term).start;
+        key_of(&self.parts, &self.entries[first])
+    }
+
+    /// The number of the term `text`, if the archive holds it.
+    pub fn find(&self, text: &str) -> Option<u32> {
+        let wanted = TermKey::of(text);
+        let (mut low, mut high) = (0, self.term_count());
+        while low < high {
+            let middle = (low + high) / 2;
+            match self.key(middle as u32).index_order(&wanted) {
+                Ordering::Less => low = middle + 1,
+                Ordering::Greater => high = middle,
+                Ordering::Equal => return Some(middle as u32),
+            }
+        }
+        None
     }
 
     /// Term `term`'s postings, as runs in article order.
     pub fn runs(&self, term: u32) -> impl Iterator<Item = &[Posting]> {
-        self.lists[list_range(&self.list_ends, term)]
+        self.entries[list_range(&self.term_ends, term)]
             .iter()
-            .map(|&(part, local)| self.parts[part as usize].list(local))
+            .map(|entry| self.parts[entry.part as usize].list(entry.local))
+    }
+}
+
+/// `entries` in the order of their heads, entries with the same head in the order they
+/// were given: a radix sort, sixteen bits at a time from the lowest, which takes a few
+/// instructions an entry for each pass (a comparison sort took several times more on a
+/// real archive's hundreds of thousands of terms).
+fn sort_by_head(entries: Vec<Entry>) -> Vec<Entry> {
+    const DIGITS: usize = 4;
+    const VALUES: usize = 1 << 16;
+    let digit = |head: u64, at: usize| (head >> (16 * at)) as u16 as usize;
+    let mut counts = vec![0u32; DIGITS * VALUES];
+    for entry in &entries {
+        for at in 0..DIGITS {
+            counts[at * VALUES + digit(entry.head, at)] += 1;
+        }
+    }
+    let mut from = entries;
+    let mut to = from.clone();
+    for (at, counts) in counts.chunks_exact_mut(VALUES).enumerate() {
+        // Where every head has the same digit, a pass would move nothing.
+        if counts.contains(&(from.len() as u32)) {
+            continue;
+        }
+        // Each count becomes where its entries start.
+        let mut start = 0;
+        for count in counts.iter_mut() {
+            (*count, start) = (start, start + *count);
+        }
+        for entry in &from {
+            let next = &mut counts[digit(entry.head, at)];
+            to[*next as usize] = *entry;
+            *next += 1;
+        }
+        std::mem::swap(&mut from, &mut to);
+    }
+    from
+}
+
+/// The key of the term of `entry`, a term of one of `parts`.
+fn key_of<'a>(parts: &'a [Part], entry: &Entry) -> TermKey<'a> {
+    TermKey {
+        head: entry.head,
+        long: (entry.long != SHORT)
+            .then(|| &*parts[entry.part as usize].long_words[entry.long as usize]),
     }
 }
 
@@ -184,29 +376,34 @@ impl Postings {
         let gathered = parts
             .iter()
             .map(|(words, grams)| {
-                let mut gathered = Gathered::default();
-                let mut add = |list: &[Posting]| {
-                    let part = &mut gathered.part;
+                let mut part = Part::default();
+                let mut entries = Vec::new();
+                let mut add = |part: &mut Part, list: &[Posting], head, long| {
                     part.postings.extend_from_slice(list);
                     part.ends.push(part.postings.len() as u32);
-                    part.ends.len() as u32 - 1
+                    let local = part.ends.len() as u32 - 1;
+                    entries.push(Entry {
+                        head,
+                        long,
+                        part: 0,
+                        local,
+                    });
                 };
-                let mut grams_in = FxHashMap::default();
                 for &(key, list) in grams.iter() {
-                    grams_in.insert(key, add(list));
+                    let head = gram_head(key);
+                    add(&mut part, list, head, SHORT);
                 }
-                let (mut short_words, mut words_in) = (FxHashMap::default(), FxHashMap::default());
                 for &(word, list) in words.iter() {
-                    let term = add(list);
-                    match pack_word(word) {
-                        Some(packed) => short_words.insert(packed, term),
-                        None => words_in.insert(word.into(), term),
+                    let long = match pack_word(word) {
+                        Some(_) => SHORT,
+                        None => {
+                            part.long_words.push(word.into());
+                            part.long_words.len() as u32 - 1
+                        }
                     };
+                    add(&mut part, list, TermKey::of(word).head, long);
                 }
-                gathered.grams = grams_in;
-                gathered.short_words = short_words;
-                gathered.words = words_in;
-                gathered
+                (part, entries)
             })
             .collect();
         Postings::merge(gathered)
@@ -226,24 +423,6 @@ fn lay_out(mut lengths: Vec<u32>) -> (Vec<u32>, Vec<u32>, u32) {
         .take(lengths.len())
         .collect();
     (lengths, starts, total)
-}
-
-/// Gives each key of `part` its number in `table`, numbering new keys from `terms`, and
-/// notes the pair (number in `table`, number in the part).
-fn number_into<K: std::hash::Hash + Eq>(
-    table: &mut FxHashMap<K, u32>,
-    part: FxHashMap<K, u32>,
-    terms: &mut u32,
-    pairs: &mut Vec<(u32, u32)>,
-) {
-    table.reserve(part.len());
-    for (key, local) in part {
-        let term = *table.entry(key).or_insert_with(|| {
-            *terms += 1;
-            *terms - 1
-        });
-        pairs.push((term, local));
-    }
 }
 
 /// Which part of an article a term was seen in.
@@ -342,8 +521,8 @@ impl Collector {
         self.scratch = scratch;
     }
 
-    /// The postings gathered, each term's list complete.
-    fn into_gathered(self) -> Gathered {
+    /// The postings gathered, each term's list complete, and an entry for each term.
+    fn into_gathered(self) -> (Part, Vec<Entry>) {
         // Each term's list ends with its current posting: the finished ones, plus one.
         let mut counts = vec![1u32; self.tally.terms as usize];
         for &(term, _) in &self.tally.finished {
@@ -356,37 +535,39 @@ impl Collector {
             postings[*at as usize] = posting;
             *at += 1;
         }
+        let mut entries = Vec::with_capacity(self.tally.terms as usize);
         // What is left at the end of each term's range is its current posting's place.
-        let mut close = |slot: Slot| {
+        let mut close = |slot: Slot, head: u64, long: u32| {
             postings[next[slot.term as usize] as usize] = slot.current;
-            slot.term
+            entries.push(Entry {
+                head,
+                long,
+                part: 0,
+                local: slot.term,
+            });
         };
-        let mut grams: FxHashMap<GramKey, u32> = self
-            .grams
-            .into_iter()
-            .map(|(key, slot)| (key, close(slot)))
-            .collect();
+        for (key, slot) in self.grams {
+            close(slot, gram_head(key), SHORT);
+        }
         for (code, slot) in UNIFIED_IDEOGRAPHS.zip(self.common_unigrams) {
             if let (Some(c), false) = (char::from_u32(code), slot.term == UNSEEN.term) {
-                grams.insert(tokens::unigram(c), close(slot));
+                close(slot, gram_head(tokens::unigram(c)), SHORT);
             }
         }
-        let short_words = self
-            .short_words
-            .into_iter()
-            .map(|(packed, slot)| (packed, close(slot)))
-            .collect();
-        let words = self
-            .words
-            .into_iter()
-            .map(|(word, slot)| (word, close(slot)))
-            .collect();
-        Gathered {
-            part: Part { postings, ends },
-            grams,
-            short_words,
-            words,
+        for (packed, slot) in self.short_words {
+            close(slot, packed_head(packed), SHORT);
         }
+        let mut long_words = Vec::with_capacity(self.words.len());
+        for (word, slot) in self.words {
+            close(slot, head(word.as_bytes()), long_words.len() as u32);
+            long_words.push(word);
+        }
+        let part = Part {
+            postings,
+            ends,
+            long_words,
+        };
+        (part, entries)
     }
 }
 
@@ -437,13 +618,6 @@ fn pack_word(word: &str) -> Option<u64> {
             .rev()
             .fold(0, |packed, &byte| (packed << 8) | u64::from(byte))
     })
-}
-
-/// The word [`pack_word`] packed.
-fn unpack_word(packed: u64) -> String {
-    let bytes = packed.to_le_bytes();
-    let len = bytes.iter().position(|&b| b == 0).unwrap_or(bytes.len());
-    String::from_utf8_lossy(&bytes[..len]).into_owned()
 }
 
 /// Adds one occurrence in `field` to a posting's low bits.
@@ -520,24 +694,22 @@ mod tests {
         assert_eq!(bits, IN_TITLE | IN_META | MAX_BODY_COUNT);
     }
 
-    /// The runs of the gram `key`, or of the word `word`, as vectors.
-    fn runs_of(postings: &Postings, key: Option<GramKey>, word: &str) -> Vec<Vec<Posting>> {
-        let term = match key {
-            Some(key) => postings.grams[&key],
-            None => match pack_word(word) {
-                Some(packed) => postings.short_words[&packed],
-                None => postings.words[word],
-            },
-        };
+    /// The runs of the term `text`, as vectors.
+    fn runs_of(postings: &Postings, text: &str) -> Vec<Vec<Posting>> {
+        let term = postings.find(text).expect("the term is indexed");
         postings.runs(term).map(<[Posting]>::to_vec).collect()
+    }
+
+    /// Every term's text, in the order of the index.
+    fn texts(postings: &Postings) -> Vec<String> {
+        (0..postings.term_count() as u32)
+            .map(|term| postings.key(term).with_text(str::to_owned))
+            .collect()
     }
 
     #[test]
     fn collector_lists_each_term_once_per_article_with_its_fields() {
         let mut collector = Collector::default();
-        let key = tokens::bigram('数', '据');
-        let common = tokens::unigram('数');
-        let rare = tokens::unigram('\u{3400}');
         let long = "interviewing";
         for (doc, field, times) in [
             (0, Field::Title, 1),
@@ -559,23 +731,76 @@ mod tests {
         collector.word(long);
         let postings = Postings::merge(vec![collector.into_gathered()]);
         let both = vec![IN_TITLE | MAX_BODY_COUNT, (2 << 5) | IN_META];
-        assert_eq!(runs_of(&postings, Some(key), ""), vec![both.clone()]);
-        assert_eq!(runs_of(&postings, Some(common), ""), vec![both.clone()]);
-        assert_eq!(runs_of(&postings, Some(rare), ""), vec![vec![(3 << 5) | 1]]);
+        assert_eq!(runs_of(&postings, "数据"), vec![both.clone()]);
+        assert_eq!(runs_of(&postings, "数"), vec![both.clone()]);
+        assert_eq!(runs_of(&postings, "\u{3400}"), vec![vec![(3 << 5) | 1]]);
         let mut with_doc_3 = both.clone();
         with_doc_3.push((3 << 5) | 1);
-        assert_eq!(runs_of(&postings, None, "sora"), vec![with_doc_3]);
-        assert_eq!(runs_of(&postings, None, long), vec![vec![(3 << 5) | 1]]);
-        assert_eq!(postings.grams.len(), 3);
+        assert_eq!(runs_of(&postings, "sora"), vec![with_doc_3]);
+        assert_eq!(runs_of(&postings, long), vec![vec![(3 << 5) | 1]]);
+        assert_eq!(
+            texts(&postings),
+            ["interviewing", "sora", "\u{3400}", "数", "数据"]
+        );
+        assert_eq!(postings.find("数据库"), None);
     }
 
     #[test]
-    fn words_pack_and_unpack() {
-        for word in ["a", "sora", "gpt4o", "12345678", "łodz"] {
-            assert_eq!(unpack_word(pack_word(word).expect("short")), word);
+    fn heads_of_grams_and_packed_words_are_those_of_their_text() {
+        for word in ["a", "sora", "gpt4o", "12345678", "łodz", "\u{FB1D}", "𝐀b"] {
+            let packed = pack_word(word).expect("short");
+            assert_eq!(packed_head(packed), TermKey::of(word).head, "{word}");
         }
         assert_eq!(pack_word("123456789"), None);
-        assert_ne!(pack_word("ab"), pack_word("ba"));
+        for (key, text) in [
+            (tokens::unigram('数'), "数"),
+            (tokens::bigram('数', '据'), "数据"),
+            (tokens::bigram('𠀀', '𪚥'), "𠀀𪚥"),
+            (tokens::bigram('\u{F900}', 'é'), "\u{F900}é"),
+            (tokens::unigram('\u{FFFD}'), "\u{FFFD}"),
+            (tokens::bigram('a', '\u{7FF}'), "a\u{7FF}"),
+        ] {
+            assert_eq!(gram_head(key), TermKey::of(text).head, "{text}");
+            assert_eq!(TermKey::of(text).with_text(str::to_owned), text);
+        }
+    }
+
+    #[test]
+    fn term_order_agrees_with_utf16() {
+        let samples = [
+            "",
+            "a",
+            "ab",
+            "b",
+            "数",
+            "数据",
+            "数据库",
+            "𠀀",
+            "𠀀数",
+            "\u{F900}",
+            "\u{FFFD}x",
+            "a𠀀",
+            "a\u{F900}",
+            "é",
+            "e\u{301}",
+            "𪚥",
+            "\u{E000}",
+            "z\u{10FFFF}",
+            "abcdefgh",
+            "abcdefgh\u{F900}",
+            "abcdefgh𠀀",
+            "abcdefghi",
+            "abcdefg",
+        ];
+        for a in samples {
+            for b in samples {
+                assert_eq!(
+                    TermKey::of(a).index_order(&TermKey::of(b)),
+                    a.encode_utf16().cmp(b.encode_utf16()),
+                    "{a:?} vs {b:?}"
+                );
+            }
+        }
     }
 
     #[test]
@@ -590,27 +815,129 @@ mod tests {
             }
             collector.into_gathered()
         };
-        let mut merged = Postings::merge(vec![
+        let merged = Postings::merge(vec![
             part(&[("a", &[1])]),
             part(&[("b", &[3]), ("a", &[3, 4])]),
             part(&[]),
             part(&[("a", &[6]), ("c", &[7])]),
         ]);
         let flat = |word| {
-            runs_of(&merged, None, word)
+            runs_of(&merged, word)
                 .concat()
                 .iter()
                 .map(|posting| posting >> 5)
                 .collect::<Vec<_>>()
         };
         assert_eq!(flat("a"), vec![1, 3, 4, 6]);
-        assert_eq!(runs_of(&merged, None, "a").len(), 3, "one run per part");
+        assert_eq!(runs_of(&merged, "a").len(), 3, "one run per part");
         assert_eq!(flat("b"), vec![3]);
         assert_eq!(flat("c"), vec![7]);
-        let mut terms = merged.terms();
-        terms.sort();
-        let numbers: std::collections::BTreeSet<u32> = terms.iter().map(|t| t.1).collect();
-        let texts: Vec<&str> = terms.iter().map(|t| t.0.as_str()).collect();
-        assert_eq!((texts, numbers.len()), (vec!["a", "b", "c"], 3));
+        assert_eq!(texts(&merged), ["a", "b", "c"]);
+    }
+
+    #[test]
+    fn sorting_by_head_orders_every_digit_and_keeps_ties_in_order() {
+        let heads = [
+            u64::MAX,
+            1 << 48,
+            5,
+            1 << 16,
+            5,
+            (1 << 32) | 7,
+            1 << 48,
+            0,
+            5,
+        ];
+        let entries: Vec<Entry> = heads
+            .iter()
+            .enumerate()
+            .map(|(at, &head)| Entry {
+                head,
+                long: SHORT,
+                part: at as u32,
+                local: 0,
+            })
+            .collect();
+        let sorted: Vec<(u64, u32)> = sort_by_head(entries)
+            .iter()
+            .map(|entry| (entry.head, entry.part))
+            .collect();
+        let mut expected: Vec<(u64, u32)> = (0..).zip(heads).map(|(at, h)| (h, at)).collect();
+        expected.sort();
+        assert_eq!(sorted, expected);
+    }
+
+    #[test]
+    fn merging_sorts_in_utf16_order_keeps_article_order_and_any_split_agrees() {
+        // Words of one to twelve characters over an alphabet with characters of every
+        // UTF-8 length and both sides of U+E000, so that heads tie and late bytes meet.
+        let alphabet = ['a', 'b', 'é', '数', '\u{F900}', '𠀀'];
+        let mut seed = 7u64;
+        let mut next = move |below: usize| {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            (seed >> 33) as usize % below
+        };
+        let mut lists: Vec<Vec<(String, Vec<Posting>)>> = Vec::new();
+        let mut expected: std::collections::BTreeMap<Vec<u16>, (String, Vec<Posting>)> =
+            std::collections::BTreeMap::new();
+        let mut doc = 0;
+        for _ in 0..12 {
+            let mut part: Vec<(String, Vec<Posting>)> = Vec::new();
+            for _ in 0..next(60) {
+                let len = 1 + next(12);
+                // Mostly the first letters: words that share long heads.
+                let word: String = (0..len)
+                    .map(|_| {
+                        let letters = 2 + next(5);
+                        alphabet[next(letters)]
+                    })
+                    .collect();
+                doc += next(3) as u32;
+                let posting = (doc << 5) | 1;
+                match part.iter_mut().find(|(w, _)| *w == word) {
+                    Some((_, list)) if list.last() != Some(&posting) => list.push(posting),
+                    Some(_) => {}
+                    None => part.push((word.clone(), vec![posting])),
+                }
+                let entry = expected.entry(word.encode_utf16().collect());
+                let (_, list) = entry.or_insert_with(|| (word.clone(), Vec::new()));
+                if list.last() != Some(&posting) {
+                    list.push(posting);
+                }
+            }
+            lists.push(part);
+        }
+        let merged_on = |threads| {
+            let borrowed: Vec<Vec<(&str, &[Posting])>> = lists
+                .iter()
+                .map(|part| {
+                    part.iter()
+                        .map(|(w, l)| (w.as_str(), l.as_slice()))
+                        .collect()
+                })
+                .collect();
+            let parts: Vec<TestPart<'_>> =
+                borrowed.iter().map(|p| (p.as_slice(), &[][..])).collect();
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .expect("a thread pool");
+            pool.install(|| {
+                let postings = Postings::from_lists(&parts);
+                (0..postings.term_count() as u32)
+                    .map(|term| {
+                        let text = postings.key(term).with_text(str::to_owned);
+                        (
+                            text,
+                            postings.runs(term).flatten().copied().collect::<Vec<_>>(),
+                        )
+                    })
+                    .collect::<Vec<_>>()
+            })
+        };
+        let want: Vec<(String, Vec<Posting>)> = expected.into_values().collect();
+        assert!(want.len() > 200, "{} terms", want.len());
+        assert_eq!(merged_on(1), want);
+        assert_eq!(merged_on(4), want);
     }
 }

@@ -15,15 +15,12 @@
 //! previous article's index shifted left by five bits, plus the field bits (see
 //! [`super::IN_TITLE`]). Small numbers compress well.
 
-use std::cmp::Ordering;
-
 use std::hash::Hasher;
 
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::tokens::unigram;
-use super::{INDEX_DIR, Postings};
+use super::{INDEX_DIR, Postings, TermKey};
 use crate::render::OutputFile;
 use crate::site::Site;
 
@@ -69,7 +66,8 @@ struct Record<'a> {
 
 /// The index files for `postings`, whose article numbers are positions in `site.pages`.
 pub fn write(site: &Site, postings: Postings) -> Vec<OutputFile> {
-    let fold_pairs = super::fold::script_pairs_for(|c| postings.has_gram(unigram(c)));
+    let fold_pairs =
+        super::fold::script_pairs_for(|c| postings.find(c.encode_utf8(&mut [0; 4])).is_some());
     let mut files = Vec::new();
     let fold = (!fold_pairs.is_empty()).then(|| {
         let pairs: String = fold_pairs.iter().flat_map(|&(t, s)| [t, s]).collect();
@@ -105,7 +103,7 @@ pub fn write(site: &Site, postings: Postings) -> Vec<OutputFile> {
     files.extend(record_files);
 
     let (shards, shard_files): (Vec<(String, String)>, Vec<OutputFile>) =
-        cut(encode_terms(postings))
+        cut(&postings, encode_terms(&postings))
             .into_par_iter()
             .map(|(first, text)| {
                 let (hash, file) = hashed("t", text);
@@ -129,83 +127,85 @@ pub fn write(site: &Site, postings: Postings) -> Vec<OutputFile> {
     files
 }
 
-/// Every term with its postings as a `"term":[…]` JSON member, in the order the script
-/// compares strings (UTF-16 code units).
-fn encode_terms(mut postings: Postings) -> Vec<(String, Vec<u8>)> {
-    // Each term with its first eight bytes as a number, which orders most pairs without
-    // a call to compare the strings (a real archive has hundreds of thousands of
-    // terms), and with whether it holds a character from U+E000 up (a lead byte from
-    // 0xEE): byte order is UTF-16 order unless both terms do.
-    let mut terms: Vec<(u64, bool, String, u32)> = postings
-        .terms()
-        .into_iter()
-        .map(|(text, term)| {
-            let mut head = [0u8; 8];
-            let len = text.len().min(8);
-            head[..len].copy_from_slice(&text.as_bytes()[..len]);
-            let late = text.bytes().any(|b| b >= 0xEE);
-            (u64::from_be_bytes(head), late, text, term)
-        })
-        .collect();
-    // No term holds a zero byte, so comparing the zero-padded heads first agrees with
-    // comparing the bytes.
-    terms.par_sort_unstable_by(|a, b| match (a.1, b.1) {
-        (true, true) => utf16_order(&a.2, &b.2),
-        _ => a.0.cmp(&b.0).then_with(|| a.2.cmp(&b.2)),
-    });
-    let postings = &postings;
-    terms
+/// Terms encoded by one task: few tasks, yet enough to share a small index among the
+/// threads.
+const TERMS_PER_TASK: usize = 2048;
+
+/// The JSON members (`"term":[…]`) of consecutive terms, one after the other in one
+/// buffer: a real archive has hundreds of thousands of terms, too many for a buffer
+/// each.
+struct Members {
+    /// The number of the first term.
+    first: u32,
+    text: Vec<u8>,
+    /// Where each member ends in `text`.
+    ends: Vec<usize>,
+}
+
+/// Every term with its postings as a `"term":[…]` JSON member, in the order of the
+/// index, in runs of consecutive terms.
+fn encode_terms(postings: &Postings) -> Vec<Members> {
+    let count = postings.term_count();
+    (0..count.div_ceil(TERMS_PER_TASK))
         .into_par_iter()
-        .map(|(_, _, term, number)| {
-            let count: usize = postings.runs(number).map(<[_]>::len).sum();
-            let mut member = Vec::with_capacity(term.len() + count * 4 + 8);
-            // Writing a string into a Vec cannot fail.
-            let _ = serde_json::to_writer(&mut member, &term);
-            member.extend_from_slice(b":[");
-            let mut previous = 0;
-            for run in postings.runs(number) {
-                for posting in run {
-                    let doc = posting >> 5;
-                    let delta = ((doc - previous) << 5) | (posting & 31);
-                    push_number(&mut member, delta);
-                    member.push(b',');
-                    previous = doc;
-                }
+        .map(|task| {
+            let terms = task * TERMS_PER_TASK..count.min((task + 1) * TERMS_PER_TASK);
+            let mut members = Members {
+                first: terms.start as u32,
+                text: Vec::new(),
+                ends: Vec::with_capacity(terms.len()),
+            };
+            for term in terms {
+                encode_term(postings, term as u32, &mut members.text);
+                members.ends.push(members.text.len());
             }
-            // The last comma becomes the closing bracket; a term has at least one posting.
-            match member.last_mut() {
-                Some(last) if *last == b',' => *last = b']',
-                _ => member.push(b']'),
-            }
-            (term, member)
+            members
         })
         .collect()
 }
 
-/// How `a` and `b` compare as UTF-16 (as the script compares strings), from their bytes:
-/// the orders differ only where a character beyond U+FFFF (a surrogate pair, 0xD800…)
-/// meets one in U+E000–U+FFFF, so only the first differing characters are decoded.
-/// For terms that both hold characters from U+E000 up; comparing bytes is enough for the
-/// rest (see [`encode_terms`]).
-fn utf16_order(a: &str, b: &str) -> Ordering {
-    let differ = a
-        .bytes()
-        .zip(b.bytes())
-        .position(|(x, y)| x != y)
-        .unwrap_or(a.len().min(b.len()));
-    // The bytes before `differ` are the same, so a character boundary in one is one in
-    // the other.
-    let start = (0..=differ)
-        .rev()
-        .find(|&at| a.is_char_boundary(at))
-        .unwrap_or(0);
-    let first_unit = |c: char| match c as u32 {
-        code @ 0x10000.. => 0xD800 + ((code - 0x10000) >> 10),
-        code => code,
-    };
-    match (a[start..].chars().next(), b[start..].chars().next()) {
-        (Some(x), Some(y)) => (first_unit(x), x).cmp(&(first_unit(y), y)),
-        (x, y) => x.is_some().cmp(&y.is_some()),
+/// Appends term `term`'s member: its text, and each posting with the distance from the
+/// previous article in place of the article's index.
+fn encode_term(postings: &Postings, term: u32, out: &mut Vec<u8>) {
+    push_term_name(postings.key(term), out);
+    out.extend_from_slice(b":[");
+    let mut previous = 0;
+    for run in postings.runs(term) {
+        for posting in run {
+            let doc = posting >> 5;
+            let delta = ((doc - previous) << 5) | (posting & 31);
+            push_number(out, delta);
+            out.push(b',');
+            previous = doc;
+        }
+    }
+    // The last comma becomes the closing bracket; a term has at least one posting.
+    match out.last_mut() {
+        Some(last) if *last == b',' => *last = b']',
+        _ => out.push(b']'),
+    }
+}
+
+/// Appends the term as a JSON string. Its bytes go out as they are, which is what
+/// `serde_json` writes for text without a quote, a backslash or a control character:
+/// the tokenizer's terms are letters, digits and ideographs. Decoding and checking
+/// the UTF-8 of each of hundreds of thousands of terms for `serde_json` cost more than
+/// writing their postings.
+fn push_term_name(key: TermKey<'_>, out: &mut Vec<u8>) {
+    let start = out.len();
+    out.push(b'"');
+    key.push_text(out);
+    if out[start + 1..]
+        .iter()
+        .any(|&b| b < 0x20 || b == b'"' || b == b'\\')
+    {
+        out.truncate(start);
+        key.with_text(|text| {
+            // Writing a string into a Vec cannot fail.
+            let _ = serde_json::to_writer(&mut *out, text);
+        });
+    } else {
+        out.push(b'"');
     }
 }
 
@@ -229,19 +229,24 @@ fn push_number(out: &mut Vec<u8>, n: u32) {
 
 /// Groups consecutive members into shards of about [`SHARD_BYTES`]; returns each shard's
 /// first term and its JSON text.
-fn cut(members: Vec<(String, Vec<u8>)>) -> Vec<(String, Vec<u8>)> {
+fn cut(postings: &Postings, runs: Vec<Members>) -> Vec<(String, Vec<u8>)> {
     let mut shards: Vec<(String, Vec<u8>)> = Vec::new();
-    for (term, member) in members {
-        match shards.last_mut() {
-            Some((_, text)) if text.len() < SHARD_BYTES => {
-                text.push(b',');
-                text.extend_from_slice(&member);
-            }
-            _ => {
-                let mut text = Vec::with_capacity(SHARD_BYTES + member.len() + 2);
-                text.push(b'{');
-                text.extend_from_slice(&member);
-                shards.push((term, text));
+    for members in runs {
+        let mut start = 0;
+        for (term, &end) in (members.first..).zip(&members.ends) {
+            let member = &members.text[start..end];
+            start = end;
+            match shards.last_mut() {
+                Some((_, text)) if text.len() < SHARD_BYTES => {
+                    text.push(b',');
+                    text.extend_from_slice(member);
+                }
+                _ => {
+                    let mut text = Vec::with_capacity(SHARD_BYTES + member.len() + 2);
+                    text.push(b'{');
+                    text.extend_from_slice(member);
+                    shards.push((postings.key(term).with_text(str::to_owned), text));
+                }
             }
         }
     }
@@ -274,16 +279,33 @@ fn content_hash(bytes: &[u8]) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::search::tokens::bigram;
+    use crate::search::tokens::{bigram, unigram};
 
     fn postings(words: &[(&str, &[u32])], grams: &[(u64, &[u32])]) -> Postings {
         Postings::from_lists(&[(words, grams)])
     }
 
+    /// Each term's text and member, as [`encode_terms`] writes them.
+    fn members(postings: &Postings) -> Vec<(String, Vec<u8>)> {
+        let mut members = Vec::new();
+        for run in encode_terms(postings) {
+            let mut start = 0;
+            for (term, &end) in (run.first..).zip(&run.ends) {
+                let text = postings.key(term).with_text(str::to_owned);
+                members.push((text, run.text[start..end].to_vec()));
+                start = end;
+            }
+        }
+        members
+    }
+
     #[test]
     fn postings_are_delta_encoded_with_their_bits() {
-        let members = encode_terms(postings(&[("sora", &[(2 << 5) | 16, (7 << 5) | 3])], &[]));
-        assert_eq!(members, [("sora".into(), b"\"sora\":[80,163]".to_vec())]);
+        let p = postings(&[("sora", &[(2 << 5) | 16, (7 << 5) | 3])], &[]);
+        assert_eq!(
+            members(&p),
+            [("sora".into(), b"\"sora\":[80,163]".to_vec())]
+        );
     }
 
     #[test]
@@ -294,7 +316,7 @@ mod tests {
             (&[("sora", &[(7 << 5) | 3])], &[]),
         ]);
         assert_eq!(
-            encode_terms(p),
+            members(&p),
             [("sora".into(), b"\"sora\":[80,163]".to_vec())]
         );
     }
@@ -303,8 +325,13 @@ mod tests {
     fn terms_sort_in_utf16_order() {
         let astral = '𠀀';
         let compat = '\u{F900}';
-        let members = encode_terms(postings(
-            &[("b", &[0]), ("a", &[0])],
+        let members = members(&postings(
+            &[
+                ("b", &[0]),
+                ("abcdefghij", &[0]),
+                ("a", &[0]),
+                ("abcdefgh", &[0]),
+            ],
             &[
                 (unigram(compat), &[0]),
                 (unigram(astral), &[0]),
@@ -318,6 +345,8 @@ mod tests {
             order,
             [
                 "a",
+                "abcdefgh",
+                "abcdefghij",
                 "b",
                 "数",
                 "数据",
@@ -328,36 +357,27 @@ mod tests {
     }
 
     #[test]
-    fn byte_comparison_agrees_with_utf16() {
-        let samples = [
-            "",
-            "a",
-            "ab",
-            "b",
-            "数",
-            "数据",
-            "数据库",
-            "𠀀",
-            "𠀀数",
-            "\u{F900}",
-            "\u{FFFD}x",
-            "a𠀀",
-            "a\u{F900}",
-            "é",
-            "e\u{301}",
-            "𪚥",
-            "\u{E000}",
-            "z\u{10FFFF}",
-        ];
-        for a in samples {
-            for b in samples {
-                assert_eq!(
-                    utf16_order(a, b),
-                    a.encode_utf16().cmp(b.encode_utf16()),
-                    "{a:?} vs {b:?}"
-                );
-            }
-        }
+    fn runs_of_members_make_the_same_shards_as_one_run() {
+        let list: Vec<u32> = (0..50).map(|d| d << 5).collect();
+        let words: Vec<(String, &[u32])> = (0..5000)
+            .map(|i| (format!("w{i:05}"), list.as_slice()))
+            .collect();
+        let borrowed: Vec<(&str, &[u32])> = words.iter().map(|(w, l)| (w.as_str(), *l)).collect();
+        let p = postings(&borrowed, &[]);
+        let runs = encode_terms(&p);
+        assert!(runs.len() > 1, "{} runs", runs.len());
+        let one_run = Members {
+            first: 0,
+            text: runs.iter().flat_map(|run| run.text.clone()).collect(),
+            ends: members(&p)
+                .iter()
+                .scan(0, |end, (_, member)| {
+                    *end += member.len();
+                    Some(*end)
+                })
+                .collect(),
+        };
+        assert_eq!(cut(&p, runs), cut(&p, vec![one_run]));
     }
 
     #[test]
@@ -367,7 +387,8 @@ mod tests {
             .map(|i| (format!("w{i:02}"), list.as_slice()))
             .collect();
         let borrowed: Vec<(&str, &[u32])> = words.iter().map(|(w, l)| (w.as_str(), *l)).collect();
-        let shards = cut(encode_terms(postings(&borrowed, &[])));
+        let p = postings(&borrowed, &[]);
+        let shards = cut(&p, encode_terms(&p));
         assert!(shards.len() > 1, "{} shards", shards.len());
         let mut seen = 0;
         for (first, text) in &shards {
@@ -380,13 +401,43 @@ mod tests {
     }
 
     #[test]
+    fn term_names_are_written_as_serde_json_writes_them() {
+        for text in [
+            "sora",
+            "数据",
+            "𠀀\u{F900}",
+            "interviewing",
+            "a\"b\\c\u{1}",
+            "长长长长长长",
+        ] {
+            let mut out = Vec::new();
+            push_term_name(TermKey::of(text), &mut out);
+            assert_eq!(out, serde_json::to_vec(text).expect("a string"), "{text}");
+        }
+    }
+
+    #[test]
     fn numbers_print_in_decimal() {
+        let mut numbers = vec![
+            0,
+            7,
+            10,
+            4_294_967_295,
+            99_999_999,
+            100_000_000,
+            999_999_999,
+        ];
+        numbers.extend((0..10).flat_map(|p| [10u32.pow(p) - 1, 10u32.pow(p), 10u32.pow(p) + 1]));
+        numbers.extend((0..100_000).map(|i| i * 40_009 % 100_000_000));
+        numbers.extend(0..20_000);
         let mut out = Vec::new();
-        for n in [0, 7, 10, 4_294_967_295] {
+        let mut expected = String::new();
+        for n in numbers {
             push_number(&mut out, n);
             out.push(b' ');
+            expected.push_str(&format!("{n} "));
         }
-        assert_eq!(out, b"0 7 10 4294967295 ");
+        assert_eq!(String::from_utf8(out).expect("ASCII"), expected);
     }
 
     #[test]

@@ -29,13 +29,6 @@ pub fn bigram(a: char, b: char) -> GramKey {
     ((a as u64) << 21) | b as u64
 }
 
-/// The gram a key stands for, as text.
-pub fn gram_text(key: GramKey) -> String {
-    let first = char::from_u32((key >> 21) as u32);
-    let second = char::from_u32((key & 0x1F_FFFF) as u32).filter(|&c| c != '\0');
-    first.into_iter().chain(second).collect()
-}
-
 /// The CJK unified ideographs of the Basic Multilingual Plane: most of a Chinese text,
 /// so the index and the tokenizer give them fast paths.
 pub const UNIFIED_IDEOGRAPHS: std::ops::Range<u32> = 0x4E00..0xA000;
@@ -202,6 +195,13 @@ pub fn tokenize(text: &str, scratch: &mut String, sink: &mut impl TermSink) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The gram a key stands for, as text.
+    fn gram_text(key: GramKey) -> String {
+        let first = char::from_u32((key >> 21) as u32);
+        let second = char::from_u32((key & 0x1F_FFFF) as u32).filter(|&c| c != '\0');
+        first.into_iter().chain(second).collect()
+    }
 
     #[derive(Default)]
     struct Collect(Vec<String>);
