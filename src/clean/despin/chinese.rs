@@ -827,6 +827,20 @@ mod tests {
     }
 
     #[test]
+    fn context_decides_within_a_group_and_keeps_a_word_that_fits() {
+        let group = Thesaurus::parse("Ab01A01= 少年 未成年人\nHg06A01= 训练 磨练\n", "t")
+            .expect("parses");
+        // 未成年人保护 is a collocation: the rarer word is the writer's, whatever its
+        // group's more common member.
+        assert_eq!(best("学校要做好未成年人保护工作。", Some(&group)), []);
+        // 进行训练 is one: the spun 磨练 goes back.
+        assert_eq!(
+            best("我们每天进行磨练，模型才稳定。", Some(&group)),
+            [("磨练".to_string(), "训练".to_string())]
+        );
+    }
+
+    #[test]
     fn an_ordinary_word_of_a_thesaurus_group_is_the_writers_choice() {
         let group = Thesaurus::parse("Aa01A01= 自己 本人 自个儿\n", "t").expect("parses");
         assert_eq!(propose("本人不同意。", Some(&group)), []);
