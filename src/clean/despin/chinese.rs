@@ -828,8 +828,8 @@ mod tests {
 
     #[test]
     fn context_decides_within_a_group_and_keeps_a_word_that_fits() {
-        let group = Thesaurus::parse("Ab01A01= 少年 未成年人\nHg06A01= 训练 磨练\n", "t")
-            .expect("parses");
+        let group =
+            Thesaurus::parse("Ab01A01= 少年 未成年人\nHg06A01= 训练 磨练\n", "t").expect("parses");
         // 未成年人保护 is a collocation: the rarer word is the writer's, whatever its
         // group's more common member.
         assert_eq!(best("学校要做好未成年人保护工作。", Some(&group)), []);
