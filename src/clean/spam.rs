@@ -687,18 +687,25 @@ mod tests {
             .collect()
     }
 
+    /// The blocks' texts after [`remove_lone_connectives`].
+    fn without_lone_connectives(lines: &[&str]) -> Vec<String> {
+        let mut body = blocks(lines);
+        remove_lone_connectives(&mut body, &mut Report::default());
+        body.into_iter().map(|b| b.text).collect()
+    }
+
     #[test]
     fn known_connectives_standing_alone_are_removed() {
-        let mut body = blocks(&[
+        let lines = [
             "他说了第一句。",
             "与此同时，",
             "Meanwhile,",
             "他说了第二句。",
-        ]);
-        let mut report = Report::default();
-        remove_lone_connectives(&mut body, &mut report);
-        let texts: Vec<&str> = body.iter().map(|b| b.text.as_str()).collect();
-        assert_eq!(texts, ["他说了第一句。", "", "", "他说了第二句。"]);
+        ];
+        assert_eq!(
+            without_lone_connectives(&lines),
+            ["他说了第一句。", "", "", "他说了第二句。"]
+        );
     }
 
     #[test]
@@ -709,20 +716,16 @@ mod tests {
             "春风吹过，",
             "次の段落です。",
         ];
-        let mut body = blocks(&lines);
-        let mut report = Report::default();
-        remove_lone_connectives(&mut body, &mut report);
-        let texts: Vec<&str> = body.iter().map(|b| b.text.as_str()).collect();
-        assert_eq!(texts, lines);
+        assert_eq!(without_lone_connectives(&lines), lines);
     }
 
     #[test]
     fn unknown_comma_lines_go_on_a_page_with_known_filler() {
-        let mut body = blocks(&["第一段。", "值得一提的是，", "说到这一点，", "第二段。"]);
-        let mut report = Report::default();
-        remove_lone_connectives(&mut body, &mut report);
-        let texts: Vec<&str> = body.iter().map(|b| b.text.as_str()).collect();
-        assert_eq!(texts, ["第一段。", "", "", "第二段。"]);
+        let lines = ["第一段。", "值得一提的是，", "说到这一点，", "第二段。"];
+        assert_eq!(
+            without_lone_connectives(&lines),
+            ["第一段。", "", "", "第二段。"]
+        );
     }
 
     #[test]
