@@ -356,14 +356,20 @@ mod tests {
         );
     }
 
+    /// `terms` words (`w00000`, `w00001`, …, in order) each in the same `docs` articles.
+    fn same_list_words(terms: usize, docs: u32) -> Postings {
+        let list: Vec<u32> = (0..docs).map(|d| d << 5).collect();
+        let words: Vec<String> = (0..terms).map(|i| format!("w{i:05}")).collect();
+        let borrowed: Vec<(&str, &[u32])> = words
+            .iter()
+            .map(|w| (w.as_str(), list.as_slice()))
+            .collect();
+        postings(&borrowed, &[])
+    }
+
     #[test]
     fn runs_of_members_make_the_same_shards_as_one_run() {
-        let list: Vec<u32> = (0..50).map(|d| d << 5).collect();
-        let words: Vec<(String, &[u32])> = (0..5000)
-            .map(|i| (format!("w{i:05}"), list.as_slice()))
-            .collect();
-        let borrowed: Vec<(&str, &[u32])> = words.iter().map(|(w, l)| (w.as_str(), *l)).collect();
-        let p = postings(&borrowed, &[]);
+        let p = same_list_words(5000, 50);
         let runs = encode_terms(&p);
         assert!(runs.len() > 1, "{} runs", runs.len());
         let one_run = Members {
@@ -382,12 +388,7 @@ mod tests {
 
     #[test]
     fn shards_split_by_size_and_stay_valid_json() {
-        let list: Vec<u32> = (0..2000).map(|d| d << 5).collect();
-        let words: Vec<(String, &[u32])> = (0..40)
-            .map(|i| (format!("w{i:02}"), list.as_slice()))
-            .collect();
-        let borrowed: Vec<(&str, &[u32])> = words.iter().map(|(w, l)| (w.as_str(), *l)).collect();
-        let p = postings(&borrowed, &[]);
+        let p = same_list_words(40, 2000);
         let shards = cut(&p, encode_terms(&p));
         assert!(shards.len() > 1, "{} shards", shards.len());
         let mut seen = 0;
