@@ -271,12 +271,6 @@ pub fn render(
     rendered
 }
 
-/// The byte offset of the next `**` (memchr's vectorised search: this runs over every
-/// article's whole text).
-fn find_stars(text: &str) -> Option<usize> {
-    memchr::memmem::find(text.as_bytes(), b"**")
-}
-
 /// CommonMark does not close `**问：**答` because the closing `**` follows punctuation and
 /// precedes a letter. Such labels are swapped for a placeholder before parsing and turned
 /// into `<strong>` afterwards, so speaker labels in Chinese transcripts render bold.
@@ -284,6 +278,10 @@ fn lift_bold_labels(markdown: &str) -> (String, Vec<String>) {
     let mut out = String::with_capacity(markdown.len());
     let mut labels = Vec::new();
     let mut rest = markdown;
+    // memchr's vectorised search, built once: this runs over every article's whole text,
+    // and `memmem::find` would build its searcher again for each of the many `**`.
+    let stars = memchr::memmem::Finder::new(b"**");
+    let find_stars = |text: &str| stars.find(text.as_bytes());
     while let Some(start) = find_stars(rest) {
         let before = &rest[..start];
         let after_open = &rest[start + 2..];
