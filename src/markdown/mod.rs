@@ -703,9 +703,13 @@ fn count_words(events: &[Event<'_>], rendered: &mut Rendered) {
             in_word = false;
             continue;
         };
-        for c in text.chars() {
-            if c.is_ascii() {
-                if c.is_ascii_alphanumeric() || (in_word && (c == '\'' || c == '-')) {
+        // Byte by byte, decoding only what is neither ASCII nor a unified ideograph:
+        // this runs over every article's whole text.
+        let bytes = text.as_bytes();
+        let mut at = 0;
+        while let Some(&byte) = bytes.get(at) {
+            if byte.is_ascii() {
+                if byte.is_ascii_alphanumeric() || (in_word && (byte == b'\'' || byte == b'-')) {
                     if !in_word {
                         rendered.latin_words += 1;
                     }
@@ -713,13 +717,38 @@ fn count_words(events: &[Event<'_>], rendered: &mut Rendered) {
                 } else {
                     in_word = false;
                 }
+                at += 1;
+                continue;
+            }
+            // A unified ideograph (U+4E00–U+9FFF) is three bytes led by E4–E9: most of a
+            // Chinese text.
+            if let [lead @ 0xE4..=0xE9, second, third, ..] = bytes[at..] {
+                let code = (u32::from(lead & 0x0F) << 12)
+                    | (u32::from(second & 0x3F) << 6)
+                    | u32::from(third & 0x3F);
+                if code >= 0x4E00 {
+                    rendered.cjk_chars += 1;
+                    in_word = false;
+                    at += 3;
+                    continue;
+                }
+            }
+            let Some(c) = text[at..].chars().next() else {
+                break;
+            };
+            at += c.len_utf8();
+            if in_word && c == '’' {
+                continue;
+            }
+            // Punctuation, frequent in Chinese text, needs no Unicode table.
+            if is_punctuation(c) {
+                in_word = false;
             } else if is_cjk(c) {
-                // Unified ideographs are by far the most common; skip the Unicode table.
                 if ('\u{4E00}'..='\u{9FFF}').contains(&c) || c.is_alphanumeric() {
                     rendered.cjk_chars += 1;
                 }
                 in_word = false;
-            } else if c.is_alphanumeric() || (in_word && c == '’') {
+            } else if c.is_alphanumeric() {
                 if !in_word {
                     rendered.latin_words += 1;
                 }
