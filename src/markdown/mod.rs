@@ -1090,6 +1090,15 @@ mod tests {
     }
 
     #[test]
+    fn word_count_handles_apostrophes_punctuation_and_other_scripts() {
+        // Curly and straight apostrophes and hyphens keep a word whole; CJK punctuation,
+        // kana and ideographs outside the unified block count as characters, not words.
+        let rendered = render_str("don’t re-run it’s “quoted” naïve Ελλάδα\n\n中文，日本語のかな、㐀。\n");
+        assert_eq!(rendered.latin_words, 6);
+        assert_eq!(rendered.cjk_chars, 9);
+    }
+
+    #[test]
     fn tables_footnotes_tasks_strikethrough() {
         let html = render_str("| a | b |\n|---|---|\n| 1 | 2 |\n\nNote[^1] ~~old~~\n\n- [x] done\n\n[^1]: The note.\n").html;
         assert!(html.contains("<table>"));
