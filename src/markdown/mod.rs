@@ -244,7 +244,8 @@ pub fn render(
             Event::Text(text) if text.contains(LABEL_START) => {
                 events.extend(expand_labels(vec![Event::Text(text.clone())], &labels));
             }
-            other => events.push(other.clone()),
+            // Moved, not copied: each event is visited once.
+            _ => events.push(std::mem::replace(&mut raw[i].0, Event::HardBreak)),
         }
         i += 1;
     }
@@ -1093,7 +1094,8 @@ mod tests {
     fn word_count_handles_apostrophes_punctuation_and_other_scripts() {
         // Curly and straight apostrophes and hyphens keep a word whole; CJK punctuation,
         // kana and ideographs outside the unified block count as characters, not words.
-        let rendered = render_str("don’t re-run it’s “quoted” naïve Ελλάδα\n\n中文，日本語のかな、㐀。\n");
+        let rendered =
+            render_str("don’t re-run it’s “quoted” naïve Ελλάδα\n\n中文，日本語のかな、㐀。\n");
         assert_eq!(rendered.latin_words, 6);
         assert_eq!(rendered.cjk_chars, 9);
     }
