@@ -400,7 +400,7 @@ impl Renderer {
                 .iter()
                 .map(|&i| shared.summaries[i].clone())
                 .collect(),
-            json_ld: self.json_ld(&site.config.title, page).to_string(),
+            json_ld: self.json_ld(&site.config.title, page),
             tags: self.term_links(site, TermField::Tags, &article.tags),
             tags_more: 0,
         };
