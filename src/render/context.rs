@@ -312,3 +312,37 @@ pub(super) struct ArticleContext<'a> {
     /// Always 0 on the article page.
     pub(super) tags_more: usize,
 }
+
+/// `site_urls`: the links every page of the built-in theme makes, computed once per
+/// build rather than by a `url()` call per link per page.
+#[derive(Serialize)]
+pub(super) struct SiteUrls {
+    /// The home page.
+    pub(super) home: String,
+    /// `style.css`.
+    pub(super) style: String,
+    /// `highlight.css`.
+    pub(super) highlight: String,
+    /// The site feed, `atom.xml`.
+    pub(super) feed: String,
+}
+
+impl SiteUrls {
+    /// The links with `base_url` applied; full addresses when `absolute` (the 404 page,
+    /// served at any path).
+    pub(super) fn new(urls: &Urls, absolute: bool) -> SiteUrls {
+        let link = |path: &str| {
+            if absolute {
+                urls.absolute(path)
+            } else {
+                urls.path(path)
+            }
+        };
+        SiteUrls {
+            home: link(""),
+            style: link("style.css"),
+            highlight: link("highlight.css"),
+            feed: link("atom.xml"),
+        }
+    }
+}

@@ -81,9 +81,10 @@ impl Renderer {
             &self.urls.absolute(&pager_url("", pager.number)),
         );
         context.insert("section", &self.section_context(site.home.as_ref(), "", ""));
-        self.render_file(
+        self.render_html(
+            shared,
             "index.html",
-            &context,
+            context,
             pager_url("", pager.number) + "index.html",
         )
     }
@@ -135,9 +136,10 @@ impl Renderer {
             "permalink",
             &self.urls.absolute(&pager_url(&first, pager.number)),
         );
-        self.render_file(
+        self.render_html(
+            shared,
             "section.html",
-            &context,
+            context,
             pager_url(&first, pager.number) + "index.html",
         )
     }
@@ -163,9 +165,10 @@ impl Renderer {
         context.insert("terms", &terms);
         context.insert("page_url", &self.urls.path(&taxonomy.url_path()));
         context.insert("permalink", &self.urls.absolute(&taxonomy.url_path()));
-        self.render_file(
+        self.render_html(
+            shared,
             "taxonomy.html",
-            &context,
+            context,
             taxonomy.url_path() + "index.html",
         )
     }
@@ -208,9 +211,10 @@ impl Renderer {
             "permalink",
             &self.urls.absolute(&pager_url(&term.url_path, pager.number)),
         );
-        self.render_file(
+        self.render_html(
+            shared,
             "term.html",
-            &context,
+            context,
             pager_url(&term.url_path, pager.number) + "index.html",
         )
     }
@@ -265,9 +269,10 @@ impl Renderer {
         context.insert("total_text", &count_text(site.pages.len()));
         context.insert("page_url", &self.urls.path(ARCHIVE_PATH));
         context.insert("permalink", &self.urls.absolute(ARCHIVE_PATH));
-        self.render_file(
+        self.render_html(
+            shared,
             "archive.html",
-            &context,
+            context,
             format!("{ARCHIVE_PATH}index.html"),
         )
     }
@@ -284,14 +289,14 @@ impl Renderer {
         context.insert("target_text", &target_text);
         context.insert("target", &target);
         context.insert("target_path", &self.urls.path(&redirect.to));
-        self.render_file("redirect.html", &context, redirect.from)
+        self.render_html(shared, "redirect.html", context, redirect.from)
     }
 
     pub(super) fn not_found_page(&self, shared: &Shared) -> Result<OutputFile, RenderError> {
         let mut context = self.page_context(shared, None);
         context.insert("absolute_urls", &true);
         context.insert("page_url", &self.urls.absolute("404.html"));
-        self.render_file("404.html", &context, "404.html".into())
+        self.render_html(shared, "404.html", context, "404.html".into())
     }
 
     /// The search page; `search.index_url` is the index manifest it reads.
@@ -307,9 +312,10 @@ impl Renderer {
                     .path(&format!("{}/index.json", crate::search::INDEX_DIR)),
             },
         );
-        self.render_file(
+        self.render_html(
+            shared,
             "search.html",
-            &context,
+            context,
             format!("{}index.html", super::SEARCH_PAGE),
         )
     }
@@ -410,6 +416,6 @@ impl Renderer {
         context.insert_value("older", older.unwrap_or_else(Value::none));
         context.insert("page_url", &self.urls.path(&article.url_path));
         let path = article.output_path().to_string_lossy().replace('\\', "/");
-        self.render_file(template, &context, path)
+        self.render_html(shared, template, context, path)
     }
 }
