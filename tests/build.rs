@@ -647,3 +647,34 @@ fn article_pages_keep_their_own_values_apart_from_shared_summaries() {
         assert!(!html.contains("rel=\"tag\""), "{listing}: {html}");
     }
 }
+
+/// The menu's links are rendered once per build and shared by every page: only the
+/// page a link points to may mark it current.
+#[test]
+fn the_menu_marks_the_current_page_on_that_page_only() {
+    let site = three_articles();
+    site.build().expect("builds");
+    let current = |html: &str| html.matches("aria-current=\"page\"").count();
+    let tags = site.read("tags/index.html");
+    assert!(
+        tags.contains("<a href=\"/tags/\" aria-current=\"page\">"),
+        "{tags}"
+    );
+    assert_eq!(current(&tags), 1, "{tags}");
+    let archive = site.read("archive/index.html");
+    assert!(
+        archive.contains("<a href=\"/archive/\" aria-current=\"page\">"),
+        "{archive}"
+    );
+    assert_eq!(current(&archive), 1, "{archive}");
+    for page in [
+        "index.html",
+        "interviews/alpha/index.html",
+        "tags/ai/index.html",
+        "404.html",
+    ] {
+        let html = site.read(page);
+        assert_eq!(current(&html), 0, "{page}: {html}");
+        assert!(html.contains("/archive/\">"), "{page}: {html}");
+    }
+}
