@@ -22,6 +22,7 @@ mod urls;
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use rayon::prelude::*;
 use tera::{Context, Kwargs, State, Tera, TeraResult, Value};
@@ -101,6 +102,9 @@ struct Shared {
     menu_html: [RenderedMenu; 2],
     /// `site_urls`: relative, and absolute.
     site_urls: [Value; 2],
+    /// Each term's `{name, url}` link, by taxonomy and term, made on first use and
+    /// shared by the article pages that show it.
+    term_links: Vec<Vec<OnceLock<Value>>>,
 }
 
 /// The menu's links rendered once by `menu.html` for each link a page can be, rather
@@ -283,6 +287,11 @@ impl Renderer {
             ],
             site_urls: [false, true]
                 .map(|absolute| Value::from_serializable(&SiteUrls::new(&self.urls, absolute))),
+            term_links: site
+                .taxonomies
+                .iter()
+                .map(|taxonomy| taxonomy.terms.iter().map(|_| OnceLock::new()).collect())
+                .collect(),
             menu,
         })
     }

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use serde::Serialize;
 use tera::{Context, Value};
 
-use super::context::{ArticleContext, LinkContext, TermContext, listing, merge};
+use super::context::{ArticleContext, TermContext, listing, merge};
 use super::jobs::{ARCHIVE_PATH, Redirect};
 use super::{OutputFile, RenderError, Renderer, Shared};
 use crate::config::TermField;
@@ -372,18 +372,16 @@ impl Renderer {
                 template: template.to_string(),
             });
         }
-        let terms: HashMap<&str, Vec<LinkContext>> = site
+        let terms: HashMap<&str, Vec<Value>> = site
             .taxonomies
             .iter()
-            .map(|taxonomy| {
+            .enumerate()
+            .map(|(t, taxonomy)| {
                 let links = article
                     .terms_for(&taxonomy.config.field)
                     .iter()
-                    .filter_map(|spelling| taxonomy.term(spelling))
-                    .map(|term| LinkContext {
-                        name: term.name.clone(),
-                        url: self.urls.path(&term.url_path),
-                    })
+                    .filter_map(|spelling| taxonomy.term_index(spelling))
+                    .map(|index| self.term_link(site, shared, t, index))
                     .collect();
                 (taxonomy.config.name.as_str(), links)
             })
@@ -407,7 +405,7 @@ impl Renderer {
                 .map(|&i| shared.summaries[i].clone())
                 .collect(),
             json_ld: self.json_ld(&site.config.title, page),
-            tags: self.term_links(site, TermField::Tags, &article.tags),
+            tags: self.shared_term_links(site, shared, TermField::Tags, &article.tags),
             tags_more: 0,
         };
         let mut context = self.page_context(shared, Some(&article.lang));
