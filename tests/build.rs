@@ -580,3 +580,101 @@ fn summaries_in_listings_not_bodies() {
     );
     assert!(home.contains("Before.") && !home.contains("AFTER-MORE"));
 }
+
+/// Listings share one summary per article and each article page adds its own values
+/// to it: a page's values must reach neither the listings nor another article's page.
+#[test]
+fn article_pages_keep_their_own_values_apart_from_shared_summaries() {
+    let site = TestSite::new();
+    let tags: Vec<String> = (1..=10).map(|n| format!("t{n:02}")).collect();
+    site.article(
+        "interviews/many.md",
+        "Many tags",
+        "2024-01-01",
+        &format!("tags: [{}]\ninterviewee: 沈知白\n", tags.join(", ")),
+        "Body of many.\n",
+    )
+    .article(
+        "interviews/next.md",
+        "Next one",
+        "2024-02-01",
+        "tags: [solo]\ninterviewee: Ada Quill\n",
+        "Body of next.\n",
+    );
+    site.build().expect("builds");
+
+    let many = site.read("interviews/many/index.html");
+    assert_eq!(
+        many.matches("class=\"tag\" rel=\"tag\"").count(),
+        10,
+        "{many}"
+    );
+    assert_eq!(many.matches("property=\"article:tag\"").count(), 10);
+    assert!(
+        !many.contains("solo") && !many.contains("Ada Quill"),
+        "{many}"
+    );
+    assert!(many.contains("\"headline\":\"Many tags\""), "{many}");
+    assert!(
+        many.contains("<a class=\"newer\" rel=\"prev\" href=\"/interviews/next/\">← Next one</a>"),
+        "{many}"
+    );
+
+    let next = site.read("interviews/next/index.html");
+    assert_eq!(
+        next.matches("class=\"tag\" rel=\"tag\"").count(),
+        1,
+        "{next}"
+    );
+    assert!(!next.contains("t01") && !next.contains("沈知白"), "{next}");
+    assert!(next.contains("\"headline\":\"Next one\""), "{next}");
+    assert!(
+        next.contains("<a class=\"older\" rel=\"next\" href=\"/interviews/many/\">Many tags →</a>"),
+        "{next}"
+    );
+
+    // The listings still show the cards: eight tags of ten and a count of the rest.
+    for listing in ["index.html", "interviews/index.html", "tags/t01/index.html"] {
+        let html = site.read(listing);
+        assert!(
+            !html.contains(">t09<") && !html.contains(">t10<"),
+            "{listing}: {html}"
+        );
+        assert!(
+            html.contains(">t08<") && html.contains(">+2</a>"),
+            "{listing}: {html}"
+        );
+        assert!(!html.contains("rel=\"tag\""), "{listing}: {html}");
+    }
+}
+
+/// The menu's links are rendered once per build and shared by every page: only the
+/// page a link points to may mark it current.
+#[test]
+fn the_menu_marks_the_current_page_on_that_page_only() {
+    let site = three_articles();
+    site.build().expect("builds");
+    let current = |html: &str| html.matches("aria-current=\"page\"").count();
+    let tags = site.read("tags/index.html");
+    assert!(
+        tags.contains("<a href=\"/tags/\" aria-current=\"page\">"),
+        "{tags}"
+    );
+    assert_eq!(current(&tags), 1, "{tags}");
+    let archive = site.read("archive/index.html");
+    assert!(
+        archive.contains("<a href=\"/archive/\" aria-current=\"page\">"),
+        "{archive}"
+    );
+    assert_eq!(current(&archive), 1, "{archive}");
+    for page in [
+        "index.html",
+        "interviews/alpha/index.html",
+        "tags/ai/index.html",
+        "404.html",
+    ] {
+        let html = site.read(page);
+        assert_eq!(current(&html), 0, "{page}: {html}");
+        assert!(html.contains("/archive/\">"), "{page}: {html}");
+    }
+}

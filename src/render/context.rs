@@ -6,9 +6,9 @@ use std::collections::HashMap;
 use serde::Serialize;
 use tera::Value;
 
-use super::Renderer;
 use super::i18n::Table;
 use super::urls::Urls;
+use super::{Renderer, Shared};
 use crate::config::{SiteConfig, TaxonomyConfig, TermField};
 use crate::site::{Page, Pager, Site, pager_url};
 
@@ -34,6 +34,48 @@ impl Renderer {
                 url: taxonomy
                     .and_then(|t| t.term(name))
                     .map_or_else(String::new, |term| self.urls.path(&term.url_path)),
+            })
+            .collect()
+    }
+
+    /// The link to term `index` of taxonomy `t`, made on first use and then shared.
+    pub(super) fn term_link(&self, site: &Site, shared: &Shared, t: usize, index: usize) -> Value {
+        shared.term_links[t][index]
+            .get_or_init(|| {
+                let term = &site.taxonomies[t].terms[index];
+                Value::from_serializable(&LinkContext {
+                    name: term.name.clone(),
+                    url: self.urls.path(&term.url_path),
+                })
+            })
+            .clone()
+    }
+
+    /// The same links as [`Renderer::term_links`], as template values: a name spelled as
+    /// its term shows the term's shared link.
+    pub(super) fn shared_term_links(
+        &self,
+        site: &Site,
+        shared: &Shared,
+        field: TermField,
+        names: &[String],
+    ) -> Vec<Value> {
+        let t = site.taxonomies.iter().position(|t| t.config.field == field);
+        names
+            .iter()
+            .map(|name| {
+                let found = t.and_then(|t| Some((t, site.taxonomies[t].term_index(name)?)));
+                match found {
+                    Some((t, index)) if site.taxonomies[t].terms[index].name == *name => {
+                        self.term_link(site, shared, t, index)
+                    }
+                    _ => Value::from_serializable(&LinkContext {
+                        name: name.clone(),
+                        url: found.map_or_else(String::new, |(t, index)| {
+                            self.urls.path(&site.taxonomies[t].terms[index].url_path)
+                        }),
+                    }),
+                }
             })
             .collect()
     }
@@ -300,7 +342,8 @@ pub(super) struct ArticleContext<'a> {
     pub(super) cjk_chars: usize,
     pub(super) latin_words: usize,
     pub(super) extra: &'a serde_json::Map<String, serde_json::Value>,
-    pub(super) terms: HashMap<&'a str, Vec<LinkContext>>,
+    /// Taxonomy name → links to the article's terms (shared values).
+    pub(super) terms: HashMap<&'a str, Vec<Value>>,
     pub(super) source_file: String,
     /// Summaries of related interviews, best first.
     pub(super) related: Vec<Value>,
@@ -308,7 +351,41 @@ pub(super) struct ArticleContext<'a> {
     /// the `json_ld` filter.
     pub(super) json_ld: String,
     /// Every tag: the article page shows them all, replacing the card's first few.
-    pub(super) tags: Vec<LinkContext>,
+    pub(super) tags: Vec<Value>,
     /// Always 0 on the article page.
     pub(super) tags_more: usize,
+}
+
+/// `site_urls`: the links every page of the built-in theme makes, computed once per
+/// build rather than by a `url()` call per link per page.
+#[derive(Serialize)]
+pub(super) struct SiteUrls {
+    /// The home page.
+    pub(super) home: String,
+    /// `style.css`.
+    pub(super) style: String,
+    /// `highlight.css`.
+    pub(super) highlight: String,
+    /// The site feed, `atom.xml`.
+    pub(super) feed: String,
+}
+
+impl SiteUrls {
+    /// The links with `base_url` applied; full addresses when `absolute` (the 404 page,
+    /// served at any path).
+    pub(super) fn new(urls: &Urls, absolute: bool) -> SiteUrls {
+        let link = |path: &str| {
+            if absolute {
+                urls.absolute(path)
+            } else {
+                urls.path(path)
+            }
+        };
+        SiteUrls {
+            home: link(""),
+            style: link("style.css"),
+            highlight: link("highlight.css"),
+            feed: link("atom.xml"),
+        }
+    }
 }

@@ -22,13 +22,14 @@ mod urls;
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use rayon::prelude::*;
 use tera::{Context, Kwargs, State, Tera, TeraResult, Value};
 
 use crate::config::SiteConfig;
 use crate::site::Site;
-use context::ConfigContext;
+use context::{ConfigContext, SiteUrls};
 use jobs::{Job, all_jobs};
 pub use urls::Urls;
 
@@ -43,6 +44,7 @@ pub const BUILT_IN_TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/head_extra.html"),
     ),
     ("macros.html", include_str!("../../templates/macros.html")),
+    ("menu.html", include_str!("../../templates/menu.html")),
     (
         "article_card.html",
         include_str!("../../templates/article_card.html"),
@@ -74,6 +76,9 @@ pub const BUILT_IN_TEMPLATES: &[(&str, &str)] = &[
 /// The template of one article card, spliced into listings.
 const CARD_TEMPLATE: &str = "article_card.html";
 
+/// The template of the menu's links, spliced into every page.
+const MENU_TEMPLATE: &str = "menu.html";
+
 /// Where the search page is written, relative to the output root.
 pub(crate) const SEARCH_PAGE: &str = "search/";
 
@@ -92,6 +97,23 @@ struct Shared {
     summaries: Vec<Value>,
     /// The site menu.
     menu: Value,
+    /// The menu's links as HTML, for pages with relative links and for pages with
+    /// absolute ones (`absolute_urls`).
+    menu_html: [RenderedMenu; 2],
+    /// `site_urls`: relative, and absolute.
+    site_urls: [Value; 2],
+    /// Each term's `{name, url}` link, by taxonomy and term, made on first use and
+    /// shared by the article pages that show it.
+    term_links: Vec<Vec<OnceLock<Value>>>,
+}
+
+/// The menu's links rendered once by `menu.html` for each link a page can be, rather
+/// than once per page.
+struct RenderedMenu {
+    /// For a page the menu does not link.
+    elsewhere: Value,
+    /// By the page the menu links, which its link marks as current.
+    current: HashMap<String, Value>,
 }
 
 /// What can go wrong while rendering.
@@ -255,9 +277,54 @@ impl Renderer {
 
     /// The values every page shares; `shown` limits which summaries are built.
     fn shared(&self, site: &Site, shown: Option<&HashSet<usize>>) -> Result<Shared, RenderError> {
+        let entries = menu::menu(site, &self.urls, self.strings.site());
+        let menu = Value::from_serializable(&entries);
         Ok(Shared {
             summaries: self.summaries(site, shown)?,
-            menu: Value::from_serializable(&menu::menu(site, &self.urls, self.strings.site())),
+            menu_html: [
+                self.rendered_menu(&entries, &menu, false)?,
+                self.rendered_menu(&entries, &menu, true)?,
+            ],
+            site_urls: [false, true]
+                .map(|absolute| Value::from_serializable(&SiteUrls::new(&self.urls, absolute))),
+            term_links: site
+                .taxonomies
+                .iter()
+                .map(|taxonomy| taxonomy.terms.iter().map(|_| OnceLock::new()).collect())
+                .collect(),
+            menu,
+        })
+    }
+
+    /// The menu's links as `menu.html` renders them on every page, with relative or
+    /// `absolute` links.
+    fn rendered_menu(
+        &self,
+        entries: &[menu::MenuEntry],
+        menu: &Value,
+        absolute: bool,
+    ) -> Result<RenderedMenu, RenderError> {
+        let render = |page_url: Value| -> Result<Value, RenderError> {
+            let mut context = Context::new();
+            context.insert_value("t", self.strings.site().value().clone());
+            context.insert_value("menu", menu.clone());
+            context.insert_value("page_url", page_url);
+            context.insert("absolute_urls", &absolute);
+            let html = self
+                .tera
+                .render(MENU_TEMPLATE, &context)
+                .map_err(|error| template_error(&error, &self.origins))?;
+            Ok(Value::safe_string(&html))
+        };
+        let mut current = HashMap::new();
+        for entry in entries {
+            if !current.contains_key(&entry.url) {
+                current.insert(entry.url.clone(), render(Value::from(entry.url.as_str()))?);
+            }
+        }
+        Ok(RenderedMenu {
+            elsewhere: render(Value::none())?,
+            current,
         })
     }
 
@@ -329,6 +396,29 @@ impl Renderer {
             Job::NotFound => self.not_found_page(shared),
             Job::Search => self.search_page(shared),
         }
+    }
+
+    /// Renders an HTML page: `context` gains `menu_html`, the menu's links as this page
+    /// shows them (its `page_url` marked current), and `site_urls`, both absolute where
+    /// the page asks for `absolute_urls`.
+    fn render_html(
+        &self,
+        shared: &Shared,
+        template: &str,
+        mut context: Context,
+        path: String,
+    ) -> Result<OutputFile, RenderError> {
+        let absolute = usize::from(context.get("absolute_urls").is_some_and(Value::is_truthy));
+        let menus = &shared.menu_html[absolute];
+        let menu_html = context
+            .get("page_url")
+            .and_then(Value::as_str)
+            .and_then(|page_url| menus.current.get(page_url))
+            .unwrap_or(&menus.elsewhere)
+            .clone();
+        context.insert_value("menu_html", menu_html);
+        context.insert_value("site_urls", shared.site_urls[absolute].clone());
+        self.render_file(template, &context, path)
     }
 
     fn render_file(

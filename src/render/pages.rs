@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use serde::Serialize;
 use tera::{Context, Value};
 
-use super::context::{ArticleContext, LinkContext, TermContext, listing, merge};
+use super::context::{ArticleContext, TermContext, listing, merge};
 use super::jobs::{ARCHIVE_PATH, Redirect};
 use super::{OutputFile, RenderError, Renderer, Shared};
 use crate::config::TermField;
@@ -81,9 +81,10 @@ impl Renderer {
             &self.urls.absolute(&pager_url("", pager.number)),
         );
         context.insert("section", &self.section_context(site.home.as_ref(), "", ""));
-        self.render_file(
+        self.render_html(
+            shared,
             "index.html",
-            &context,
+            context,
             pager_url("", pager.number) + "index.html",
         )
     }
@@ -135,9 +136,10 @@ impl Renderer {
             "permalink",
             &self.urls.absolute(&pager_url(&first, pager.number)),
         );
-        self.render_file(
+        self.render_html(
+            shared,
             "section.html",
-            &context,
+            context,
             pager_url(&first, pager.number) + "index.html",
         )
     }
@@ -163,9 +165,10 @@ impl Renderer {
         context.insert("terms", &terms);
         context.insert("page_url", &self.urls.path(&taxonomy.url_path()));
         context.insert("permalink", &self.urls.absolute(&taxonomy.url_path()));
-        self.render_file(
+        self.render_html(
+            shared,
             "taxonomy.html",
-            &context,
+            context,
             taxonomy.url_path() + "index.html",
         )
     }
@@ -208,9 +211,10 @@ impl Renderer {
             "permalink",
             &self.urls.absolute(&pager_url(&term.url_path, pager.number)),
         );
-        self.render_file(
+        self.render_html(
+            shared,
             "term.html",
-            &context,
+            context,
             pager_url(&term.url_path, pager.number) + "index.html",
         )
     }
@@ -265,9 +269,10 @@ impl Renderer {
         context.insert("total_text", &count_text(site.pages.len()));
         context.insert("page_url", &self.urls.path(ARCHIVE_PATH));
         context.insert("permalink", &self.urls.absolute(ARCHIVE_PATH));
-        self.render_file(
+        self.render_html(
+            shared,
             "archive.html",
-            &context,
+            context,
             format!("{ARCHIVE_PATH}index.html"),
         )
     }
@@ -284,14 +289,14 @@ impl Renderer {
         context.insert("target_text", &target_text);
         context.insert("target", &target);
         context.insert("target_path", &self.urls.path(&redirect.to));
-        self.render_file("redirect.html", &context, redirect.from)
+        self.render_html(shared, "redirect.html", context, redirect.from)
     }
 
     pub(super) fn not_found_page(&self, shared: &Shared) -> Result<OutputFile, RenderError> {
         let mut context = self.page_context(shared, None);
         context.insert("absolute_urls", &true);
         context.insert("page_url", &self.urls.absolute("404.html"));
-        self.render_file("404.html", &context, "404.html".into())
+        self.render_html(shared, "404.html", context, "404.html".into())
     }
 
     /// The search page; `search.index_url` is the index manifest it reads.
@@ -307,9 +312,10 @@ impl Renderer {
                     .path(&format!("{}/index.json", crate::search::INDEX_DIR)),
             },
         );
-        self.render_file(
+        self.render_html(
+            shared,
             "search.html",
-            &context,
+            context,
             format!("{}index.html", super::SEARCH_PAGE),
         )
     }
@@ -366,18 +372,16 @@ impl Renderer {
                 template: template.to_string(),
             });
         }
-        let terms: HashMap<&str, Vec<LinkContext>> = site
+        let terms: HashMap<&str, Vec<Value>> = site
             .taxonomies
             .iter()
-            .map(|taxonomy| {
+            .enumerate()
+            .map(|(t, taxonomy)| {
                 let links = article
                     .terms_for(&taxonomy.config.field)
                     .iter()
-                    .filter_map(|spelling| taxonomy.term(spelling))
-                    .map(|term| LinkContext {
-                        name: term.name.clone(),
-                        url: self.urls.path(&term.url_path),
-                    })
+                    .filter_map(|spelling| taxonomy.term_index(spelling))
+                    .map(|index| self.term_link(site, shared, t, index))
                     .collect();
                 (taxonomy.config.name.as_str(), links)
             })
@@ -400,8 +404,8 @@ impl Renderer {
                 .iter()
                 .map(|&i| shared.summaries[i].clone())
                 .collect(),
-            json_ld: self.json_ld(&site.config.title, page).to_string(),
-            tags: self.term_links(site, TermField::Tags, &article.tags),
+            json_ld: self.json_ld(&site.config.title, page),
+            tags: self.shared_term_links(site, shared, TermField::Tags, &article.tags),
             tags_more: 0,
         };
         let mut context = self.page_context(shared, Some(&article.lang));
@@ -410,6 +414,6 @@ impl Renderer {
         context.insert_value("older", older.unwrap_or_else(Value::none));
         context.insert("page_url", &self.urls.path(&article.url_path));
         let path = article.output_path().to_string_lossy().replace('\\', "/");
-        self.render_file(template, &context, path)
+        self.render_html(shared, template, context, path)
     }
 }

@@ -61,9 +61,12 @@ impl Taxonomy {
 
     /// The term a spelling from front matter belongs to.
     pub fn term(&self, spelling: &str) -> Option<&Term> {
-        self.lookup
-            .get(&fold_term(spelling))
-            .map(|&i| &self.terms[i])
+        self.term_index(spelling).map(|i| &self.terms[i])
+    }
+
+    /// The index into `terms` of the term a spelling belongs to.
+    pub fn term_index(&self, spelling: &str) -> Option<usize> {
+        self.lookup.get(&fold_term(spelling)).copied()
     }
 }
 
