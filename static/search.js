@@ -252,11 +252,12 @@
   const before = ({ docs, scores }, a, b) => scores[a] > scores[b] || (scores[a] === scores[b] && docs[a] < docs[b]);
 
   // The `count` best articles of `found`, in rank order: the first page needs no more,
-  // and sorting thousands of hits would come before the first result.
+  // and sorting thousands of hits would come before the first result. Its articles
+  // ascend, so one that ties the last kept ranks after it.
   const best = (found, count) => {
     const top = [];
     for (let i = 0; i < found.size; i++) {
-      if (top.length === count && !before(found, i, top[count - 1])) continue;
+      if (top.length === count && found.scores[i] <= found.scores[top[count - 1]]) continue;
       let at = Math.min(top.length, count - 1);
       while (at > 0 && before(found, i, top[at - 1])) at--;
       top.splice(at, 0, i);
