@@ -347,7 +347,6 @@ fn measure_linked(tab: &Tab, url: &str, query: &str) -> anyhow::Result<f64> {
     let measured = tab
         .navigate_to(&page)
         .and_then(|tab| tab.wait_until_navigated())
-        .map_err(anyhow::Error::from)
         .and_then(|_| {
             wait_for(
                 tab,
@@ -436,7 +435,7 @@ fn profile_fresh(tab: &Tab, url: &str, query: &str) -> anyhow::Result<String> {
         .iter()
         .filter(|(_, name)| name.split(' ').next() == Some("__benchMarkStart"))
         .map(|(at, _)| *at)
-        .last()
+        .next_back()
         .ok_or_else(|| anyhow::anyhow!("the profile missed the query's start"))?;
     let end = start + first_ms * 1000.0;
     let window: Vec<&(f64, &str)> = timed
