@@ -8,7 +8,10 @@
 #      gzip bytes downloaded before it (examples/search-bench.rs).
 #
 # Usage: bench/search.sh [N]            default N: 10000
-#        RUNS=5 THROTTLE=4 bench/search.sh 10000
+#        RUNS=5 THROTTLE=4 bench/search.sh 10000    RUNS rebuilds per setting, and
+#                                       RUNS measures of every query (median, min–max)
+#        PROFILE=1 bench/search.sh 10000 adds where a fresh and a linked query's time
+#                                       goes (examples/search-bench.rs)
 #        WIDE=1 bench/search.sh 10000   the corpus with a realistic vocabulary: half of its
 #                                       Chinese sentences drawn from the cleaner's word
 #                                       list (gen-corpus --vocabulary), hundreds of
@@ -34,12 +37,12 @@ command -v python3 >/dev/null || die "python3 is needed to serve the built site"
 [[ -x /usr/bin/time ]] || die "/usr/bin/time is missing (Debian: apt-get install time)"
 
 mkdir -p "$work"
-# The driver only steers the browser (the page times itself), so a debug build will do
-# and saves compiling the DevTools client in release mode.
+# The driver in release too: it shares the release dependencies verbatim was just
+# built with, and PROFILE=1 reads traces of many megabytes.
 say "cargo build --release, and the search-bench example"
-(cd "$repo" && cargo build --release --quiet && cargo build --quiet --example search-bench)
+(cd "$repo" && cargo build --release --quiet && cargo build --release --quiet --example search-bench)
 verbatim="$repo/target/release/verbatim"
-driver="$repo/target/debug/examples/search-bench"
+driver="$repo/target/release/examples/search-bench"
 
 corpus="$work/search-$n"
 vocabulary=()
@@ -135,6 +138,6 @@ for _ in $(seq 50); do
     python3 -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:$port/search/')" 2>/dev/null && break
     sleep 0.1
 done
-echo "Chromium $(chromium --version 2>/dev/null | awk '{ print $2 }'), CPU throttled ${throttle}×; cold = cache disabled, warm = the same query again in the page, fresh = the query in a newly opened page with the index files in the browser cache, typed = the same but typed a character every 100 ms, timed from the query's start."
+echo "Chromium $(chromium --version 2>/dev/null | awk '{ print $2 }'), CPU throttled ${throttle}×; cold = cache disabled, warm = the same query again in the page, fresh = the query in a newly opened page with the index files in the browser cache, typed = the same but typed a character every 100 ms, timed from the query's start, linked = /search/?q= opened anew with the index files cached, timed from the navigation's start."
 echo
-"$driver" "$corpus/public-true" "http://127.0.0.1:$port/" "$throttle" "${queries[@]}"
+RUNS=$runs "$driver" "$corpus/public-true" "http://127.0.0.1:$port/" "$throttle" "${queries[@]}"

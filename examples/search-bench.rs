@@ -1,7 +1,8 @@
 //! Search benchmark driver, run by `bench/search.sh`: opens a built site's search page in
 //! headless Chromium with the CPU slowed down (DevTools `Emulation.setCPUThrottlingRate`)
-//! and reports, per query, the time from submitting it to the first result and to the
-//! full first page of results, and the compressed bytes the reader had downloaded
+//! and reports, per query, the time from submitting it to the first result (and, for
+//! the fresh run, to the first snippet) and to the full first page of results, and the
+//! compressed bytes the reader had downloaded
 //! before the first result (the page, the script, the stylesheets and the index files,
 //! each gzipped at level 9 from the output folder; responses complete before the first
 //! result showed).
@@ -18,14 +19,23 @@
 //! typed run does the same but types the query a character every 100 ms, as the page
 //! sees a reader type, and times the first result from the query's start (the page
 //! waits for a 120 ms pause in typing before it runs a query; the shards of the terms
-//! typed so far are fetched meanwhile).
+//! typed so far are fetched meanwhile). The linked run opens `/search/?q=QUERY` anew, as
+//! a reader following a shared link does, and times the first result from the start of
+//! the navigation (the page, the script and the manifest included).
+//!
+//! `RUNS=N` in the environment measures every query N times (each time in a new tab)
+//! and reports the median with the minimum and maximum. `PROFILE=1` adds, per query,
+//! a CPU profile of one more fresh run (DevTools `Profiler`, 100 µs samples) from the
+//! submit to the first result: where the main thread's time went (the script's
+//! functions by self time, the browser's own work as `(program)`, waiting as `(idle)`)
+//! and when each file the query fetched started and ended.
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-use headless_chrome::protocol::cdp::{Emulation, Network};
+use headless_chrome::protocol::cdp::{Emulation, Network, Page, Profiler};
 use headless_chrome::{Browser, LaunchOptions, Tab};
 
 fn main() -> ExitCode {
@@ -50,6 +60,8 @@ fn main() -> ExitCode {
 /// What one query cost.
 struct Measure {
     first_ms: f64,
+    /// To the first snippet (the first result's, unless that one was dropped).
+    snippet_ms: f64,
     page_ms: f64,
     results: u64,
     bytes_before_first: u64,
@@ -57,6 +69,15 @@ struct Measure {
 }
 
 fn run(public: &Path, url: &str, throttle: f64, queries: &[String]) -> anyhow::Result<()> {
+    let runs = match std::env::var("RUNS") {
+        Ok(runs) => runs
+            .parse::<usize>()
+            .ok()
+            .filter(|&runs| runs > 0)
+            .ok_or_else(|| anyhow::anyhow!("RUNS must be a positive whole number, got {runs:?}"))?,
+        Err(_) => 1,
+    };
+    let profile = std::env::var_os("PROFILE").is_some_and(|value| value == "1");
     let chromium = std::env::var_os("VERBATIM_CHROMIUM")
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"));
@@ -68,48 +89,116 @@ fn run(public: &Path, url: &str, throttle: f64, queries: &[String]) -> anyhow::R
         idle_browser_timeout: Duration::from_secs(300),
         ..LaunchOptions::default()
     })?;
+    if runs > 1 {
+        println!("Times in ms: median (minimum–maximum) of {runs} runs.");
+        println!();
+    }
     println!(
-        "| query | results | cold: first result ms | cold: first page ms | warm: first result ms | fresh: first result ms | typed: first result ms | KB gzip before first result | files |"
+        "| query | results | cold: first result ms | cold: first page ms | warm: first result ms | fresh: first result ms | fresh: first snippet ms | typed: first result ms | linked: first result ms | KB gzip before first result | files |"
     );
-    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    let mut profiles = Vec::new();
     for query in queries {
-        let tab = browser.new_tab()?;
-        tab.call_method(Emulation::SetCPUThrottlingRate { rate: throttle })?;
-        tab.call_method(Network::Enable {
-            max_total_buffer_size: None,
-            max_resource_buffer_size: None,
-            max_post_data_size: None,
-            report_direct_socket_traffic: None,
-            enable_durable_messages: None,
-        })?;
-        tab.call_method(Network::SetCacheDisabled {
-            cache_disabled: true,
-        })?;
-        let cold = measure(&tab, public, url, query)?;
-        tab.call_method(Network::SetCacheDisabled {
-            cache_disabled: false,
-        })?;
-        let warm = measure_again(&tab, query)?;
-        // The first fresh page fills the browser's cache, the second is measured.
-        measure_fresh(&tab, url, query)?;
-        let fresh = measure_fresh(&tab, url, query)?;
-        let typed = measure_typed(&tab, url, query)?;
+        let mut cold = Vec::new();
+        let mut page = Vec::new();
+        let mut warm = Vec::new();
+        let mut fresh = Vec::new();
+        let mut fresh_snippet = Vec::new();
+        let mut typed = Vec::new();
+        let mut linked = Vec::new();
+        let mut first_cold = None;
+        for _ in 0..runs {
+            let tab = browser.new_tab()?;
+            tab.call_method(Emulation::SetCPUThrottlingRate { rate: throttle })?;
+            tab.call_method(Network::Enable {
+                max_total_buffer_size: None,
+                max_resource_buffer_size: None,
+                max_post_data_size: None,
+                report_direct_socket_traffic: None,
+                enable_durable_messages: None,
+            })?;
+            tab.call_method(Network::SetCacheDisabled {
+                cache_disabled: true,
+            })?;
+            let measured = measure(&tab, public, url, query)?;
+            cold.push(measured.first_ms);
+            page.push(measured.page_ms);
+            tab.call_method(Network::SetCacheDisabled {
+                cache_disabled: false,
+            })?;
+            warm.push(measure_again(&tab, query)?.first_ms);
+            // A reader has no DevTools open: the network domain's bookkeeping (a record
+            // and the script's stack for every request) would be timed too.
+            tab.call_method(Network::Disable(None))?;
+            // The first fresh page fills the browser's cache, the second is measured.
+            measure_fresh(&tab, url, query)?;
+            let again = measure_fresh(&tab, url, query)?;
+            fresh.push(again.first_ms);
+            fresh_snippet.push(again.snippet_ms);
+            typed.push(measure_typed(&tab, url, query)?);
+            linked.push(measure_linked(&tab, url, query)?);
+            if profile && first_cold.is_none() {
+                let functions = profile_fresh(&tab, url, query)?;
+                let tasks = trace_fresh(&tab, url, query)?;
+                let linked = trace_linked(&tab, url, query)?;
+                profiles.push((
+                    query.clone(),
+                    format!(
+                        "{functions}\n{tasks}\nLinked page, navigation to first result: {linked}"
+                    ),
+                ));
+            }
+            first_cold.get_or_insert(measured);
+            tab.close(true)?;
+        }
+        let Some(cold_measure) = first_cold else {
+            continue;
+        };
         println!(
-            "| {query} | {} | {:.1} | {:.1} | {:.1} | {:.1} | {:.1} | {:.1} | {} |",
-            cold.results,
-            cold.first_ms,
-            cold.page_ms,
-            warm.first_ms,
-            fresh.first_ms,
-            typed,
-            cold.bytes_before_first as f64 / 1024.0,
-            cold.files_before_first.len()
+            "| {query} | {} | {} | {} | {} | {} | {} | {} | {} | {:.1} | {} |",
+            cold_measure.results,
+            spread(&mut cold),
+            spread(&mut page),
+            spread(&mut warm),
+            spread(&mut fresh),
+            spread(&mut fresh_snippet),
+            spread(&mut typed),
+            spread(&mut linked),
+            cold_measure.bytes_before_first as f64 / 1024.0,
+            cold_measure.files_before_first.len()
         );
-        eprintln!("  {query}: {}", cold.files_before_first.join(" "));
+        eprintln!("  {query}: {}", cold_measure.files_before_first.join(" "));
         std::io::stdout().flush()?;
-        tab.close(true)?;
+    }
+    for (query, breakdown) in profiles {
+        println!();
+        println!("Profile of `{query}`, fresh page, submit to first result:");
+        println!();
+        println!("{breakdown}");
     }
     Ok(())
+}
+
+/// `12.3` for one time, else the median with the minimum and maximum: `12.3 (10.1–15.0)`.
+fn spread(times: &mut [f64]) -> String {
+    times.sort_by(f64::total_cmp);
+    match times {
+        [] => String::from("–"),
+        [only] => format!("{only:.1}"),
+        _ => {
+            let middle = times.len() / 2;
+            let median = if times.len() % 2 == 1 {
+                times[middle]
+            } else {
+                (times[middle - 1] + times[middle]) / 2.0
+            };
+            format!(
+                "{median:.1} ({:.1}–{:.1})",
+                times[0],
+                times[times.len() - 1]
+            )
+        }
+    }
 }
 
 /// Installs a probe that times a query from submit to the first result and to the
@@ -125,6 +214,7 @@ window.__bench = { done: false };
   const check = () => {
     const b = window.__bench;
     if (b.first === undefined && list.querySelector('.search-result')) b.first = performance.now();
+    if (b.snippet === undefined && list.querySelector('.search-result__snippet')) b.snippet = performance.now();
     const items = list.querySelectorAll('.search-result');
     if (b.busy && list.getAttribute('aria-busy') === 'false' && !b.done) {
       b.page = performance.now();
@@ -230,6 +320,348 @@ fn measure_typed(tab: &Tab, url: &str, query: &str) -> anyhow::Result<f64> {
     Ok(value)
 }
 
+/// Marks the moment the page shows its first result, from the start of the navigation.
+const LINK_PROBE: &str = r#"
+window.__linked = {};
+new MutationObserver(() => {
+  if (window.__linked.first === undefined && document.querySelector('#search-results .search-result')) {
+    window.__linked.first = performance.now();
+  }
+}).observe(document, { childList: true, subtree: true });
+"#;
+
+/// Opens `/search/?q=QUERY` in the tab, as a reader following a shared link does, with
+/// the index files in the browser's cache: the time from the navigation's start to the
+/// first result.
+fn measure_linked(tab: &Tab, url: &str, query: &str) -> anyhow::Result<f64> {
+    let installed = tab.call_method(Page::AddScriptToEvaluateOnNewDocument {
+        source: LINK_PROBE.to_string(),
+        world_name: None,
+        include_command_line_api: None,
+        run_immediately: None,
+    })?;
+    let query: String =
+        percent_encoding::utf8_percent_encode(query, percent_encoding::NON_ALPHANUMERIC)
+            .to_string();
+    let page = format!("{}/search/?q={query}", url.trim_end_matches('/'));
+    let measured = tab
+        .navigate_to(&page)
+        .and_then(|tab| tab.wait_until_navigated())
+        .and_then(|_| {
+            wait_for(
+                tab,
+                "window.__linked && window.__linked.first !== undefined",
+            )
+        })
+        .and_then(|()| {
+            Ok(tab
+                .evaluate("window.__linked.first", false)?
+                .value
+                .and_then(|v| v.as_f64())
+                .unwrap_or(f64::NAN))
+        });
+    tab.call_method(Page::RemoveScriptToEvaluateOnNewDocument {
+        identifier: installed.identifier,
+    })?;
+    measured
+}
+
+/// Runs the page's main thread busy for a millisecond, so the profile shows where the
+/// query starts, then submits the query.
+const PROFILE_PROBE: &str = r#"
+function __benchMarkStart() {
+  const until = performance.now() + 5;
+  while (performance.now() < until);
+}
+__benchMarkStart();
+"#;
+
+/// One more fresh run of `query` under the CPU profiler: where the main thread's time
+/// went between the submit and the first result, and the files fetched meanwhile.
+fn profile_fresh(tab: &Tab, url: &str, query: &str) -> anyhow::Result<String> {
+    open_search_page(tab, url)?;
+    tab.call_method(Profiler::Enable(None))?;
+    tab.call_method(Profiler::SetSamplingInterval { interval: 100 })?;
+    tab.call_method(Profiler::Start(None))?;
+    let script = format!(
+        "{PROFILE_PROBE}{}",
+        PROBE.replace("QUERY", &serde_json::to_string(query)?)
+    );
+    tab.evaluate(&script, false)?;
+    wait_for(tab, "window.__bench && window.__bench.done")?;
+    let profile = tab.call_method(StopProfiler {})?;
+    tab.call_method(Profiler::Disable(None))?;
+    let first_ms = tab
+        .evaluate("window.__bench.first - window.__bench.started", false)?
+        .value
+        .and_then(|v| v.as_f64())
+        .unwrap_or(f64::NAN);
+    let files = tab
+        .evaluate(
+            "JSON.stringify(performance.getEntriesByType('resource').filter(e => e.startTime >= window.__bench.started && e.startTime <= window.__bench.first).map(e => [new URL(e.name).pathname, e.startTime - window.__bench.started, e.responseEnd - window.__bench.started, e.transferSize]))",
+            false,
+        )?
+        .value
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default();
+    let files: Vec<(String, f64, f64, u64)> = serde_json::from_str(&files)?;
+
+    // Each sample's time, and the function it was taken in.
+    let profile = &profile["profile"];
+    let nodes: std::collections::HashMap<u64, String> = profile["nodes"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|node| Some((node["id"].as_u64()?, frame_name(&node["callFrame"]))))
+        .collect();
+    let numbers = |key: &str| -> Vec<f64> {
+        profile[key]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(serde_json::Value::as_f64)
+            .collect()
+    };
+    let mut at = profile["startTime"].as_f64().unwrap_or_default();
+    let timed: Vec<(f64, &str)> = numbers("samples")
+        .iter()
+        .zip(numbers("timeDeltas"))
+        .filter_map(|(sample, delta)| {
+            at += delta;
+            nodes.get(&(*sample as u64)).map(|name| (at, name.as_str()))
+        })
+        .collect();
+    let start = timed
+        .iter()
+        .filter(|(_, name)| name.split(' ').next() == Some("__benchMarkStart"))
+        .map(|(at, _)| *at)
+        .next_back()
+        .ok_or_else(|| anyhow::anyhow!("the profile missed the query's start"))?;
+    let end = start + first_ms * 1000.0;
+    let window: Vec<&(f64, &str)> = timed
+        .iter()
+        .filter(|(at, _)| *at > start && *at <= end)
+        .collect();
+    let mut by_function: std::collections::HashMap<&str, f64> = std::collections::HashMap::new();
+    for pair in window.windows(2) {
+        let (at, name) = pair[0];
+        *by_function.entry(name).or_default() += (pair[1].0 - at) / 1000.0;
+    }
+    let mut by_function: Vec<(&str, f64)> = by_function.into_iter().collect();
+    by_function.sort_by(|a, b| b.1.total_cmp(&a.1));
+    let mut out = format!(
+        "First result after {first_ms:.1} ms. Main thread, self time:\n\n| where | ms |\n|---|---:|\n"
+    );
+    for (name, ms) in by_function.iter().filter(|(_, ms)| *ms >= 0.5) {
+        out += &format!("| {name} | {ms:.1} |\n");
+    }
+    out += "\nFiles fetched (ms from the submit):\n\n| file | start | end | bytes over the wire |\n|---|---:|---:|---:|\n";
+    for (path, from, to, bytes) in files {
+        out += &format!("| {path} | {from:.1} | {to:.1} | {bytes} |\n");
+    }
+    Ok(out)
+}
+
+/// `Profiler.stop`, its profile read as JSON: the protocol's typed profile rejects the
+/// negative time deltas Chromium sends.
+#[derive(Debug, serde::Serialize)]
+struct StopProfiler {}
+
+impl headless_chrome::protocol::cdp::types::Method for StopProfiler {
+    const NAME: &'static str = "Profiler.stop";
+    type ReturnObject = serde_json::Value;
+}
+
+/// `search.js:42 lookup` for a function of a script, `(program)` for the browser's own.
+fn frame_name(frame: &serde_json::Value) -> String {
+    let function = frame["functionName"].as_str().unwrap_or_default();
+    let url = frame["url"].as_str().unwrap_or_default();
+    if url.is_empty() {
+        return function.to_string();
+    }
+    let file = url.rsplit('/').next().unwrap_or_default();
+    let line = frame["lineNumber"].as_u64().unwrap_or_default() + 1;
+    let function = if function.is_empty() {
+        "(anonymous)"
+    } else {
+        function
+    };
+    format!("{function} {file}:{line}")
+}
+
+/// `Tracing.start`, the trace handed over as a stream when it ends.
+#[derive(Debug, serde::Serialize)]
+struct StartTracing {
+    categories: &'static str,
+    #[serde(rename = "transferMode")]
+    transfer_mode: &'static str,
+}
+
+impl headless_chrome::protocol::cdp::types::Method for StartTracing {
+    const NAME: &'static str = "Tracing.start";
+    type ReturnObject = serde_json::Value;
+}
+
+/// What the trace records: the main thread's tasks and what runs in them.
+const TRACE_CATEGORIES: &str = "toplevel,devtools.timeline,disabled-by-default-devtools.timeline,v8,v8.execute,blink,blink.user_timing,loading,disabled-by-default-v8.gc";
+
+/// One more fresh run of `query` under DevTools tracing: the renderer's main thread
+/// between the submit and the first result, by the self time of each kind of event,
+/// and the time no task ran.
+fn trace_fresh(tab: &Tab, url: &str, query: &str) -> anyhow::Result<String> {
+    open_search_page(tab, url)?;
+    let script = format!(
+        "performance.mark('bench-start');{}",
+        PROBE.replace("QUERY", &serde_json::to_string(query)?)
+    );
+    trace(tab, "bench-start", || {
+        tab.evaluate(&script, false)?;
+        wait_for(tab, "window.__bench && window.__bench.done")?;
+        Ok(tab
+            .evaluate("window.__bench.first - window.__bench.started", false)?
+            .value
+            .and_then(|v| v.as_f64())
+            .unwrap_or(f64::NAN))
+    })
+}
+
+/// The same for one more linked run, from the start of the navigation.
+fn trace_linked(tab: &Tab, url: &str, query: &str) -> anyhow::Result<String> {
+    trace(tab, "navigationStart", || measure_linked(tab, url, query))
+}
+
+/// Traces `run`, which returns the milliseconds from the trace's last `mark` to the
+/// first result, and sums up the renderer's main thread between the two.
+fn trace(
+    tab: &Tab,
+    mark: &str,
+    run: impl FnOnce() -> anyhow::Result<f64>,
+) -> anyhow::Result<String> {
+    use headless_chrome::protocol::cdp::{IO, Tracing};
+    let stream = std::sync::Arc::new(std::sync::Mutex::new(None));
+    let slot = stream.clone();
+    let listener = tab.add_event_listener(std::sync::Arc::new(
+        move |event: &headless_chrome::protocol::cdp::types::Event| {
+            if let headless_chrome::protocol::cdp::types::Event::TracingComplete(complete) = event
+                && let Ok(mut slot) = slot.lock()
+            {
+                *slot = Some(complete.params.stream.clone());
+            }
+        },
+    ))?;
+    tab.call_method(StartTracing {
+        categories: TRACE_CATEGORIES,
+        transfer_mode: "ReturnAsStream",
+    })?;
+    let first_ms = run()?;
+    tab.call_method(Tracing::End(None))?;
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let handle = loop {
+        if let Some(handle) = stream.lock().ok().and_then(|mut slot| slot.take()) {
+            break handle;
+        }
+        anyhow::ensure!(Instant::now() < deadline, "the trace did not end");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    tab.remove_event_listener(&listener)?;
+    let handle = handle.ok_or_else(|| anyhow::anyhow!("the trace came without a stream"))?;
+    let mut text = String::new();
+    loop {
+        let chunk = tab.call_method(IO::Read {
+            handle: handle.clone(),
+            offset: None,
+            size: Some(1 << 20),
+        })?;
+        text += &chunk.data;
+        if chunk.eof {
+            break;
+        }
+    }
+    tab.call_method(IO::Close { handle })?;
+    let trace: serde_json::Value = serde_json::from_str(&text)?;
+    let events = trace["traceEvents"]
+        .as_array()
+        .or_else(|| trace.as_array())
+        .ok_or_else(|| anyhow::anyhow!("the trace has no events"))?;
+    let mark = events
+        .iter()
+        .filter(|event| event["name"] == mark)
+        .max_by(|a, b| {
+            let ts = |event: &serde_json::Value| event["ts"].as_f64().unwrap_or_default();
+            ts(a).total_cmp(&ts(b))
+        })
+        .ok_or_else(|| anyhow::anyhow!("the trace missed the query's start"))?;
+    let pid = &mark["pid"];
+    let main = events
+        .iter()
+        .find(|event| {
+            event["ph"] == "M"
+                && event["pid"] == *pid
+                && event["name"] == "thread_name"
+                && event["args"]["name"] == "CrRendererMain"
+        })
+        .map(|event| event["tid"].clone())
+        .ok_or_else(|| anyhow::anyhow!("the trace has no renderer main thread"))?;
+    let start = mark["ts"].as_f64().unwrap_or_default();
+    let end = start + first_ms * 1000.0;
+    // The main thread's complete events, outermost first where two start together.
+    let mut spans: Vec<(f64, f64, String)> = events
+        .iter()
+        .filter(|event| event["ph"] == "X" && event["pid"] == *pid && event["tid"] == main)
+        .filter_map(|event| {
+            let from = event["ts"].as_f64()?;
+            let to = from + event["dur"].as_f64()?;
+            (to > start && from < end).then(|| (from.max(start), to.min(end), trace_name(event)))
+        })
+        .collect();
+    spans.sort_by(|a, b| a.0.total_cmp(&b.0).then(b.1.total_cmp(&a.1)));
+    // Self time: each span's length less its children's, found with a stack of the
+    // spans that enclose the current one.
+    let mut own: std::collections::HashMap<&str, f64> = std::collections::HashMap::new();
+    let mut stack: Vec<usize> = Vec::new();
+    let mut busy = 0.0;
+    for (i, (from, to, name)) in spans.iter().enumerate() {
+        while let Some(&top) = stack.last() {
+            if spans[top].1 <= *from {
+                stack.pop();
+            } else {
+                break;
+            }
+        }
+        match stack.last() {
+            Some(&parent) => *own.entry(spans[parent].2.as_str()).or_default() -= to - from,
+            None => busy += to - from,
+        }
+        *own.entry(name.as_str()).or_default() += to - from;
+        stack.push(i);
+    }
+    let mut own: Vec<(&str, f64)> = own.into_iter().collect();
+    own.sort_by(|a, b| b.1.total_cmp(&a.1));
+    let mut out = format!(
+        "First result after {first_ms:.1} ms; the main thread ran tasks for {:.1} ms of it. Self time by event:\n\n| event | ms |\n|---|---:|\n",
+        busy / 1000.0
+    );
+    for (name, micros) in own.iter().filter(|(_, micros)| *micros >= 500.0) {
+        out += &format!("| {name} | {:.1} |\n", micros / 1000.0);
+    }
+    Ok(out)
+}
+
+/// An event's name, with the function or file it ran where the trace says.
+fn trace_name(event: &serde_json::Value) -> String {
+    let name = event["name"].as_str().unwrap_or_default();
+    let data = &event["args"]["data"];
+    let detail = data["functionName"]
+        .as_str()
+        .filter(|function| !function.is_empty())
+        .or_else(|| data["url"].as_str().and_then(|url| url.rsplit('/').next()))
+        .filter(|detail| !detail.is_empty());
+    match detail {
+        Some(detail) => format!("{name} ({detail})"),
+        None => name.to_string(),
+    }
+}
+
 fn probe(tab: &Tab, query: &str) -> anyhow::Result<Measure> {
     let script = PROBE.replace("QUERY", &serde_json::to_string(query)?);
     tab.evaluate(&script, false)?;
@@ -244,6 +676,7 @@ fn probe(tab: &Tab, query: &str) -> anyhow::Result<Measure> {
     let started = number("started");
     Ok(Measure {
         first_ms: number("first") - started,
+        snippet_ms: number("snippet") - started,
         page_ms: number("page") - started,
         results: bench["results"].as_u64().unwrap_or(0),
         bytes_before_first: 0,

@@ -49,28 +49,18 @@
     }
     return fetched.get(url);
   };
+  // Folding, one character to one, as src/search/fold.rs; the manifest brings the pairs.
+  const scriptPairs = new Map();
   const manifest = fetch(indexUrl, { cache: 'no-cache' }).then((response) => {
     if (!response.ok) throw new Error(`${indexUrl}: ${response.status}`);
     return response.json();
+  }).then((index) => {
+    const chars = Array.from(index.fold || '');
+    for (let i = 0; i + 1 < chars.length; i += 2) scriptPairs.set(chars[i], chars[i + 1]);
+    return index;
   });
-
-  // Folding, one character to one, as src/search/fold.rs.
-  const scriptPairs = new Map();
-  let pairsLoaded = null;
-  const loadPairs = (index) => {
-    if (!pairsLoaded) {
-      pairsLoaded = index.fold
-        ? load(`${indexBase}f/${index.fold}.json`).then((pairs) => {
-          const chars = Array.from(pairs);
-          for (let i = 0; i + 1 < chars.length; i += 2) scriptPairs.set(chars[i], chars[i + 1]);
-        })
-        : Promise.resolve();
-    }
-    return pairsLoaded;
-  };
-  // Fetched as soon as the manifest is in, not at the first Chinese query: it would be a
-  // round trip of its own before the index lookups.
-  manifest.then(loadPairs).catch(() => {});
+  // A failed manifest is reported by the query that needs it, not before.
+  manifest.catch(() => {});
   const foldChar = (c) => {
     const code = c.codePointAt(0);
     if (code < 128) return c.toLowerCase();
@@ -245,8 +235,7 @@
 
   const search = async (raw) => {
     const index = await manifest;
-    if (index.version !== 2) throw new Error('unknown index version');
-    if (IDEOGRAPHIC.test(raw) || /[\uf900-\ufaff]/.test(raw)) await loadPairs(index);
+    if (index.version !== 3) throw new Error('unknown index version');
     const terms = parse(foldText(raw).folded);
     const sets = await Promise.all([
       ...terms.words.map((word) => {
@@ -255,11 +244,33 @@
       }),
       ...terms.runs.map((run) => remembered(`r:${run}`, () => lookupRun(index, run))),
     ]);
-    if (!sets.length) return { index, terms, ranked: [] };
-    const { docs, scores, size } = intersect(sets, (total) => total);
-    const order = new Uint32Array(size).map((_, i) => i);
-    order.sort((a, b) => scores[b] - scores[a] || docs[a] - docs[b]);
-    return { index, terms, ranked: Array.from(order, (i) => docs[i]) };
+    const found = sets.length ? intersect(sets, (total) => total) : hits(new Int32Array(0), new Float64Array(0));
+    return { index, terms, found, ranked: best(found, PAGE_SIZE) };
+  };
+
+  // Rank order: the higher score first, then the lower article number (the newer).
+  const before = ({ docs, scores }, a, b) => scores[a] > scores[b] || (scores[a] === scores[b] && docs[a] < docs[b]);
+
+  // The `count` best articles of `found`, in rank order: the first page needs no more,
+  // and sorting thousands of hits would come before the first result. Its articles
+  // ascend, so one that ties the last kept ranks after it.
+  const best = (found, count) => {
+    const top = [];
+    for (let i = 0; i < found.size; i++) {
+      if (top.length === count && found.scores[i] <= found.scores[top[count - 1]]) continue;
+      let at = Math.min(top.length, count - 1);
+      while (at > 0 && before(found, i, top[at - 1])) at--;
+      top.splice(at, 0, i);
+      top.length = Math.min(top.length, count);
+    }
+    return top.map((i) => found.docs[i]);
+  };
+
+  // Every article of `found`, in rank order.
+  const rankAll = (found) => {
+    const order = new Uint32Array(found.size).map((_, i) => i);
+    order.sort((a, b) => (before(found, a, b) ? -1 : before(found, b, a) ? 1 : 0));
+    return Array.from(order, (i) => found.docs[i]);
   };
 
   // Where the terms occur in `text`: [start, end) ranges of source characters.
@@ -321,10 +332,14 @@
     const html = await load(url, 'text');
     const page = new DOMParser().parseFromString(html, 'text/html');
     const main = page.querySelector('main') || page.body;
-    const whole = foldText(clean(textOf(main))).folded;
-    if (terms.runs.some((run) => Array.from(run).length > 2 && !whole.includes(run))) {
-      item.remove();
-      return false;
+    const phrases = terms.runs.filter((run) => Array.from(run).length > 2);
+    // Folding the whole page is the snippet's largest cost: only for a phrase to check.
+    if (phrases.length) {
+      const whole = foldText(clean(textOf(main))).folded;
+      if (!phrases.every((run) => whole.includes(run))) {
+        item.remove();
+        return false;
+      }
     }
     const body = main.querySelector('[data-search-body], .article-body') || main;
     let found = matches(clean(textOf(body)), terms);
@@ -379,49 +394,74 @@
   let current = null;
 
   const showCount = () => {
-    const n = current.ranked.length - current.dropped;
+    const n = current.found.size - current.dropped;
     status.textContent = n === 0 ? say('noResults', { q: current.query })
       : n === 1 ? say('resultsOne') : say('resultsMany', { n });
   };
+
+  // Resolves once the browser could paint what the page shows now, or after 50 ms (a
+  // hidden page paints nothing).
+  const afterPaint = () => new Promise((resolve) => {
+    requestAnimationFrame(() => setTimeout(resolve));
+    setTimeout(resolve, 50);
+  });
 
   // Appends the next page of results in rank order, each as soon as its record is in,
   // and fetches each one's snippet as soon as it is shown.
   const showMore = async () => {
     const state = current;
+    if (state.ranked.length < Math.min(state.found.size, state.shown + PAGE_SIZE)) state.ranked = rankAll(state.found);
     const batch = state.ranked.slice(state.shown, state.shown + PAGE_SIZE);
     state.shown += batch.length;
     moreButton.hidden = true;
     const { index } = state;
-    const records = batch.map((docNumber) => {
+    const fetchRecords = (docs) => docs.map((docNumber) => {
       const file = Math.floor(docNumber / index.docs_per_file);
       return load(`${indexBase}d/${index.records[file]}.json`).then((chunk) => chunk[docNumber % index.docs_per_file]);
     });
-    // Settled now, so the ones after a failure are not left unhandled.
-    Promise.allSettled(records);
+    // The first record is fetched alone, and its snippet and the rest once its result is
+    // painted: each request costs the page's main thread a few milliseconds
+    // (more than its file takes to read from the cache), and ten of them would come
+    // before the first result.
+    const records = fetchRecords(batch.slice(0, 1));
     const snippets = [];
-    for (const pending of records) {
-      const record = await pending;
+    for (let i = 0; i < batch.length; i++) {
+      const record = await records[i];
       if (state !== current) return;
       const item = resultItem(record, state.terms);
       list.append(item);
+      if (i === 0) {
+        await afterPaint();
+        if (state !== current) return;
+      }
       snippets.push(addSnippet(item, siteBase + encodeURI(record.u), state.terms).catch(() => true));
+      if (i === 0) {
+        records.push(...fetchRecords(batch.slice(1)));
+        // Settled now, so the ones after a failure are not left unhandled.
+        Promise.allSettled(records);
+      }
     }
-    moreButton.hidden = state.shown >= state.ranked.length;
+    moreButton.hidden = state.shown >= state.found.size;
     const kept = await Promise.all(snippets);
     if (state !== current) return;
     state.dropped += kept.filter((k) => !k).length;
     showCount();
   };
 
-  // The list is `aria-busy` until the first page of results has its snippets.
-  const run = async (query) => {
+  // The list is `aria-busy` until the first page of results has its snippets. The
+  // address follows once the results show (`addressed`): changing it costs the page
+  // several milliseconds, which would come before the first result.
+  const run = async (query, addressed = false) => {
     const mine = ++generation;
     const trimmed = query.trim();
     list.setAttribute('aria-busy', 'true');
     try {
       await runQuery(trimmed, mine);
     } finally {
-      if (mine === generation) list.setAttribute('aria-busy', 'false');
+      if (mine === generation) {
+        list.setAttribute('aria-busy', 'false');
+        if (addressed) setAddress(query);
+      }
     }
   };
 
@@ -444,7 +484,7 @@
       if (mine !== generation) return;
       current = { ...result, query: trimmed, shown: 0, dropped: 0 };
       showCount();
-      if (current.ranked.length) await showMore();
+      if (current.found.size) await showMore();
     } catch (error) {
       if (mine === generation) status.textContent = say('error');
       console.error(error);
@@ -470,16 +510,12 @@
   input.addEventListener('input', () => {
     prefetch(input.value).catch(() => {});
     clearTimeout(timer);
-    timer = setTimeout(() => {
-      setAddress(input.value);
-      run(input.value);
-    }, 120);
+    timer = setTimeout(() => run(input.value, true), 120);
   });
   input.form.addEventListener('submit', (event) => {
     event.preventDefault();
     clearTimeout(timer);
-    setAddress(input.value);
-    run(input.value);
+    run(input.value, true);
   });
   moreButton.addEventListener('click', () => {
     if (!current) return;

@@ -678,3 +678,46 @@ fn the_menu_marks_the_current_page_on_that_page_only() {
         assert!(html.contains("/archive/\">"), "{page}: {html}");
     }
 }
+
+#[test]
+fn search_manifest_carries_the_folding_pairs_and_the_page_preloads_it() {
+    let site = TestSite::new();
+    site.write(
+        "site.yml",
+        "title: T\nbase_url: https://example.org/archive/\n",
+    )
+    .article(
+        "interviews/data.md",
+        "数据中心",
+        "2024-01-01",
+        "",
+        "冰川上的数据。\n",
+    );
+    site.build().expect("build");
+    let manifest: serde_json::Value =
+        serde_json::from_str(&site.read("search/index.json")).expect("the manifest is JSON");
+    assert_eq!(manifest["version"], 3);
+    let fold: Vec<char> = manifest["fold"]
+        .as_str()
+        .expect("fold pairs")
+        .chars()
+        .collect();
+    let pairs: Vec<(char, char)> = fold.chunks(2).map(|pair| (pair[0], pair[1])).collect();
+    // 數 → 数 can match (数 is in the article); 們 → 们 cannot.
+    assert!(pairs.contains(&('數', '数')), "{pairs:?}");
+    assert!(
+        pairs.iter().all(|&(_, simplified)| simplified != '们'),
+        "{pairs:?}"
+    );
+    assert!(
+        !site.public().join("search/f").exists(),
+        "the pairs have no file of their own"
+    );
+    let page = site.read("search/index.html");
+    assert!(
+        page.contains(
+            r#"<link rel="preload" href="/archive/search/index.json" as="fetch" crossorigin>"#
+        ),
+        "{page}"
+    );
+}

@@ -11,7 +11,8 @@ use verbatim::ServeOptions;
 use verbatim::serve::Server;
 
 /// Five fictional interviews: simplified and traditional Chinese, English with
-/// diacritics, and a mixed one.
+/// diacritics, and a mixed one; and twelve short notes alike but for their dates, more
+/// than one page of results.
 fn archive() -> TestSite {
     let site = TestSite::new();
     site.write(
@@ -53,6 +54,15 @@ fn archive() -> TestSite {
         "interviewee: 程远\n",
         "我们用 Sora 做了一年实验。模型还很粗糙，但剪辑师已经离不开它。\n",
     );
+    for n in 1..=12 {
+        site.article(
+            &format!("notes/lantern-{n:02}.md"),
+            &format!("Lantern notes {n:02}"),
+            &format!("2020-01-{n:02}"),
+            "interviewee: Ilse Varga\n",
+            "Ilse Varga keeps a lantern by the door of the reading room.\n",
+        );
+    }
     site
 }
 
@@ -152,6 +162,30 @@ fn search_finds_chinese_traditional_english_and_mixed_queries_under_a_subpath() 
         "document.querySelector('.search-result__snippet mark').textContent",
     );
     assert_eq!(marked, "融水");
+
+    // Twelve equal scores: the ten newest first, the other two behind the button.
+    let newest_first: Vec<String> = (1..=12)
+        .rev()
+        .map(|n| format!("Lantern notes {n:02}"))
+        .collect();
+    assert_eq!(search(&tab, &base, "lantern"), newest_first[..10]);
+    evaluate(&tab, "document.getElementById('search-more').click()");
+    wait_until(
+        &tab,
+        "the second page of results",
+        "document.querySelectorAll('.search-result').length === 12 && document.getElementById('search-results').getAttribute('aria-busy') === 'false'",
+    );
+    let titles = evaluate(
+        &tab,
+        "JSON.stringify(Array.from(document.querySelectorAll('.search-result__title')).map(h => h.textContent))",
+    );
+    let titles: Vec<String> =
+        serde_json::from_str(titles.as_str().unwrap_or("[]")).expect("a list of titles");
+    assert_eq!(titles, newest_first);
+    assert_eq!(
+        evaluate(&tab, "document.getElementById('search-more').hidden"),
+        true
+    );
 
     // Keyboard: arrows move from the box to the results and back.
     tab.find_element("#search-input")

@@ -1,10 +1,11 @@
 //! Cutting the index into files a browser fetches a few at a time.
 //!
 //! ```text
-//! search/index.json        the manifest: counts, the first term of every shard, file names
+//! search/index.json        the manifest: counts, the first term of every shard, file
+//!                          names, the traditional → simplified pairs that can match
+//!                          this archive
 //! search/t/<hash>.json     a shard: consecutive terms (in UTF-16 order) and their postings
 //! search/d/<hash>.json     document records: URL, title, date, people of 50 articles
-//! search/f/<hash>.json     the traditional → simplified pairs that can match this archive
 //! ```
 //!
 //! Every file but the manifest is named by a hash of its contents, so browsers and CDNs
@@ -33,7 +34,7 @@ pub const SHARD_BYTES: usize = 12 * 1024;
 pub const DOCS_PER_FILE: usize = 50;
 
 /// The format of the files, checked by the script.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 
 /// The manifest, `search/index.json`.
 #[derive(Debug, Serialize)]
@@ -47,8 +48,10 @@ struct Manifest {
     records: Vec<String>,
     /// For each shard, its first term and its file (`t/<hash>.json`).
     shards: Vec<(String, String)>,
-    /// The folding pairs' file (`f/<hash>.json`), if any pair can match.
-    fold: Option<String>,
+    /// The folding pairs that can match, one after the other (`"們们個个"`). In the
+    /// manifest, a few kilobytes at most, rather than a file of their own: a Chinese query
+    /// would wait on one more request.
+    fold: String,
 }
 
 /// One article as a result list shows it.
@@ -68,16 +71,8 @@ struct Record<'a> {
 pub fn write(site: &Site, postings: Postings) -> Vec<OutputFile> {
     let fold_pairs =
         super::fold::script_pairs_for(|c| postings.find(c.encode_utf8(&mut [0; 4])).is_some());
+    let fold: String = fold_pairs.iter().flat_map(|&(t, s)| [t, s]).collect();
     let mut files = Vec::new();
-    let fold = (!fold_pairs.is_empty()).then(|| {
-        let pairs: String = fold_pairs.iter().flat_map(|&(t, s)| [t, s]).collect();
-        let (hash, file) = hashed(
-            "f",
-            serde_json::Value::String(pairs).to_string().into_bytes(),
-        );
-        files.push(file);
-        hash
-    });
 
     let (records, record_files): (Vec<String>, Vec<OutputFile>) = site
         .pages
