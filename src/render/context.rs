@@ -10,7 +10,7 @@ use super::i18n::Table;
 use super::urls::Urls;
 use super::{Renderer, Shared};
 use crate::config::{SiteConfig, TaxonomyConfig, TermField};
-use crate::site::{Page, Pager, Site, pager_url};
+use crate::site::{Page, Pager, Site, Taxonomy, pager_url};
 
 /// The tags an article card shows in listings. Every term page lists its articles'
 /// cards, so showing all of an article's tags there would make the output grow with
@@ -29,13 +29,19 @@ impl Renderer {
         let taxonomy = site.taxonomies.iter().find(|t| t.config.field == field);
         names
             .iter()
-            .map(|name| LinkContext {
-                name: name.clone(),
-                url: taxonomy
-                    .and_then(|t| t.term(name))
-                    .map_or_else(String::new, |term| self.urls.path(&term.url_path)),
-            })
+            .map(|name| self.link_to(taxonomy, name))
             .collect()
+    }
+
+    /// The link for `name` as written, to its term in `taxonomy` (an empty URL when
+    /// there is no such taxonomy or term).
+    fn link_to(&self, taxonomy: Option<&Taxonomy>, name: &str) -> LinkContext {
+        LinkContext {
+            name: name.to_string(),
+            url: taxonomy
+                .and_then(|t| t.term(name))
+                .map_or_else(String::new, |term| self.urls.path(&term.url_path)),
+        }
     }
 
     /// The link to term `index` of taxonomy `t`, made on first use and then shared.
@@ -64,17 +70,15 @@ impl Renderer {
         names
             .iter()
             .map(|name| {
-                let found = t.and_then(|t| Some((t, site.taxonomies[t].term_index(name)?)));
-                match found {
-                    Some((t, index)) if site.taxonomies[t].terms[index].name == *name => {
+                let index = t.and_then(|t| site.taxonomies[t].term_index(name));
+                match (t, index) {
+                    (Some(t), Some(index)) if site.taxonomies[t].terms[index].name == *name => {
                         self.term_link(site, shared, t, index)
                     }
-                    _ => Value::from_serializable(&LinkContext {
-                        name: name.clone(),
-                        url: found.map_or_else(String::new, |(t, index)| {
-                            self.urls.path(&site.taxonomies[t].terms[index].url_path)
-                        }),
-                    }),
+                    // Another spelling of a term keeps its own text.
+                    _ => Value::from_serializable(
+                        &self.link_to(t.map(|t| &site.taxonomies[t]), name),
+                    ),
                 }
             })
             .collect()
