@@ -353,6 +353,17 @@ fn a_chinese_site_speaks_chinese() {
         english.contains("1 January 2023") && english.contains(">Ann</a>, <a"),
         "an English article keeps English labels"
     );
+    // The search box is made once per language: each page gets its own language's.
+    assert!(
+        english.contains("placeholder=\"Search interviews\"")
+            && article.contains("placeholder=\"搜索访谈\""),
+        "{english}"
+    );
+    let search = site.read("search/index.html");
+    assert!(
+        !search.contains("class=\"site-search\"") && search.contains("/search.js"),
+        "the search page has no box in its header, only the script: {search}"
+    );
     let home = site.read("index.html");
     assert!(
         home.contains("较早 →") && home.contains("第 1 页，共 2 页"),

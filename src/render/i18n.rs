@@ -23,15 +23,26 @@ const FALLBACK: &str = "en";
 /// One language's strings.
 #[derive(Debug, Clone)]
 pub struct Table {
+    /// The table's place in [`Strings::tables`], for values made once per language.
+    index: usize,
     strings: BTreeMap<String, String>,
     /// The same strings as a template value, shared by every page.
     value: Value,
 }
 
 impl Table {
-    fn new(strings: BTreeMap<String, String>) -> Table {
+    fn new(index: usize, strings: BTreeMap<String, String>) -> Table {
         let value = Value::from_serializable(&strings);
-        Table { strings, value }
+        Table {
+            index,
+            strings,
+            value,
+        }
+    }
+
+    /// The table's place among [`Strings::tables`].
+    pub fn index(&self) -> usize {
+        self.index
     }
 
     /// The string for `key`, or the key itself if the table has none (which the tests
@@ -103,7 +114,10 @@ impl Table {
 /// Every language's table.
 #[derive(Debug, Clone)]
 pub struct Strings {
+    /// By language; each table's [`Table::index`] is its place in `order`.
     tables: HashMap<String, Table>,
+    /// The languages, in the order of their tables' indices.
+    order: Vec<String>,
     site_language: String,
 }
 
@@ -151,17 +165,20 @@ impl Strings {
                 table.insert(key.clone(), text.clone());
             }
         }
+        let mut order = Vec::with_capacity(raw.len());
         let tables = raw
             .into_iter()
             .map(|(lang, mut strings)| {
                 for (key, text) in &fallback {
                     strings.entry(key.clone()).or_insert_with(|| text.clone());
                 }
-                (lang, Table::new(strings))
+                order.push(lang.clone());
+                (lang, Table::new(order.len() - 1, strings))
             })
             .collect();
         Ok(Strings {
             tables,
+            order,
             site_language: config.language.to_ascii_lowercase(),
         })
     }
@@ -182,9 +199,14 @@ impl Strings {
         self.for_lang(&self.site_language)
     }
 
+    /// Every table, in the order of their indices.
+    pub fn tables(&self) -> impl Iterator<Item = &Table> {
+        self.order.iter().filter_map(|lang| self.tables.get(lang))
+    }
+
     fn any(&self) -> &Table {
         static EMPTY: std::sync::LazyLock<Table> =
-            std::sync::LazyLock::new(|| Table::new(BTreeMap::new()));
+            std::sync::LazyLock::new(|| Table::new(0, BTreeMap::new()));
         self.tables.values().next().unwrap_or(&EMPTY)
     }
 }

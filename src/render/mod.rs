@@ -79,6 +79,9 @@ const CARD_TEMPLATE: &str = "article_card.html";
 /// The template of the menu's links, spliced into every page.
 const MENU_TEMPLATE: &str = "menu.html";
 
+/// The header's search box, rendered once per language rather than once per page.
+const SEARCH_BOX_TEMPLATE: &str = "search_box.html";
+
 /// Where the search page is written, relative to the output root.
 pub(crate) const SEARCH_PAGE: &str = "search/";
 
@@ -102,6 +105,9 @@ struct Shared {
     menu_html: [RenderedMenu; 2],
     /// `site_urls`: relative, and absolute.
     site_urls: [Value; 2],
+    /// The header's search box as `search_box.html` renders it, by language table
+    /// ([`i18n::Table::index`]): for every page but the search page, and for that one.
+    search_box_html: Vec<[Value; 2]>,
     /// Each term's `{name, url}` link, by taxonomy and term, made on first use and
     /// shared by the article pages that show it.
     term_links: Vec<Vec<OnceLock<Value>>>,
@@ -287,6 +293,7 @@ impl Renderer {
             ],
             site_urls: [false, true]
                 .map(|absolute| Value::from_serializable(&SiteUrls::new(&self.urls, absolute))),
+            search_box_html: self.rendered_search_boxes()?,
             term_links: site
                 .taxonomies
                 .iter()
@@ -326,6 +333,28 @@ impl Renderer {
             elsewhere: render(Value::none())?,
             current,
         })
+    }
+
+    /// `search_box.html` for each language table, as every page but the search page shows
+    /// it and as the search page does (its `page_url` is the search page's).
+    fn rendered_search_boxes(&self) -> Result<Vec<[Value; 2]>, RenderError> {
+        let search_page = Value::from(self.urls.path(SEARCH_PAGE));
+        self.strings
+            .tables()
+            .map(|table| {
+                let render = |page_url: Value| -> Result<Value, RenderError> {
+                    let mut context = Context::new();
+                    context.insert_value("t", table.value().clone());
+                    context.insert_value("page_url", page_url);
+                    let html = self
+                        .tera
+                        .render(SEARCH_BOX_TEMPLATE, &context)
+                        .map_err(|error| template_error(&error, &self.origins))?;
+                    Ok(Value::safe_string(&html))
+                };
+                Ok([render(Value::none())?, render(search_page.clone())?])
+            })
+            .collect()
     }
 
     /// Each article's summary as a template value with its rendered `card`, built once and

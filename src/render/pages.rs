@@ -62,6 +62,9 @@ impl Renderer {
         let mut context = Context::new();
         context.insert_value("t", t.value().clone());
         context.insert_value("menu", shared.menu.clone());
+        if let Some([elsewhere, _]) = shared.search_box_html.get(t.index()) {
+            context.insert_value("search_box_html", elsewhere.clone());
+        }
         context
     }
 
@@ -302,6 +305,9 @@ impl Renderer {
     /// The search page; `search.index_url` is the index manifest it reads.
     pub(super) fn search_page(&self, shared: &Shared) -> Result<OutputFile, RenderError> {
         let mut context = self.page_context(shared, None);
+        if let Some([_, here]) = shared.search_box_html.get(self.strings.site().index()) {
+            context.insert_value("search_box_html", here.clone());
+        }
         context.insert("page_url", &self.urls.path(super::SEARCH_PAGE));
         context.insert("permalink", &self.urls.absolute(super::SEARCH_PAGE));
         context.insert(
