@@ -142,6 +142,14 @@ impl Folder {
         Folder { table: &FOLD_TABLE }
     }
 
+    /// Folds the character `code` below U+A000 (the BMP ideographs, most of a Chinese
+    /// text): its folded form, or `'\0'` where it is dropped, without the checks a `char`
+    /// needs.
+    #[inline]
+    pub fn fold_below_a000(self, code: u32) -> Option<char> {
+        self.table.low.get(code as usize).copied()
+    }
+
     /// Folds one character, as [`fold_char`].
     #[inline]
     pub fn fold(self, c: char) -> Option<char> {

@@ -441,14 +441,13 @@ enum Field {
 /// only at the end of one buffer; at the end the lists are laid out, term by term, in
 /// one buffer of their final size (a [`Part`]).
 struct Collector {
-    grams: FxHashMap<GramKey, Slot>,
-    /// Words of up to eight bytes (most of them), packed into a number so that a lookup
-    /// is one multiplication and one comparison.
-    short_words: FxHashMap<u64, Slot>,
+    grams: TermTable,
+    /// Words of up to eight bytes (most of them), packed into a number ([`pack_word`]).
+    short_words: TermTable,
     words: FxHashMap<Box<str>, Slot>,
     /// The unigrams from U+4E00 to U+9FFF (most of a Chinese text) by code point: an
     /// index instead of a hash lookup.
-    common_unigrams: Vec<Slot>,
+    common_unigrams: Box<[Slot; COMMON_UNIGRAMS]>,
     tally: Tally,
     scratch: String,
 }
@@ -471,6 +470,11 @@ struct Slot {
     current: Posting,
 }
 
+/// How many unigrams have a slot of their own ([`UNIFIED_IDEOGRAPHS`]); a fixed size,
+/// so that indexing the slots by a character checked to be in the range needs no other
+/// check.
+const COMMON_UNIGRAMS: usize = (UNIFIED_IDEOGRAPHS.end - UNIFIED_IDEOGRAPHS.start) as usize;
+
 /// The slot of a common unigram not seen yet.
 const UNSEEN: Slot = Slot {
     term: u32::MAX,
@@ -480,10 +484,10 @@ const UNSEEN: Slot = Slot {
 impl Default for Collector {
     fn default() -> Collector {
         Collector {
-            grams: FxHashMap::default(),
-            short_words: FxHashMap::default(),
+            grams: TermTable::new(),
+            short_words: TermTable::new(),
             words: FxHashMap::default(),
-            common_unigrams: vec![UNSEEN; UNIFIED_IDEOGRAPHS.len()],
+            common_unigrams: Box::new([UNSEEN; COMMON_UNIGRAMS]),
             tally: Tally {
                 terms: 0,
                 finished: Vec::new(),
@@ -546,15 +550,15 @@ impl Collector {
                 local: slot.term,
             });
         };
-        for (key, slot) in self.grams {
+        for (key, slot) in self.grams.into_entries() {
             close(slot, gram_head(key), SHORT);
         }
-        for (code, slot) in UNIFIED_IDEOGRAPHS.zip(self.common_unigrams) {
+        for (code, slot) in UNIFIED_IDEOGRAPHS.zip(self.common_unigrams.iter().copied()) {
             if let (Some(c), false) = (char::from_u32(code), slot.term == UNSEEN.term) {
                 close(slot, gram_head(tokens::unigram(c)), SHORT);
             }
         }
-        for (packed, slot) in self.short_words {
+        for (packed, slot) in self.short_words.into_entries() {
             close(slot, packed_head(packed), SHORT);
         }
         let mut long_words = Vec::with_capacity(self.words.len());
@@ -593,17 +597,80 @@ impl Tally {
         }
         mark(&mut slot.current, self.field);
     }
+}
 
-    /// Notes an occurrence of the term `key` of `table`, numbering it if it is new.
-    #[inline(always)]
-    fn note_in<K: std::hash::Hash + Eq>(&mut self, table: &mut FxHashMap<K, Slot>, key: K) {
-        match table.get_mut(&key) {
-            Some(slot) => self.note(slot),
-            None => {
-                let slot = self.new_slot();
-                table.insert(key, slot);
-            }
+/// The slots of terms named by a non-zero number (grams, packed short words): open
+/// addressing with linear probing, at most half full. A lookup that finds its term at
+/// the first place it tries, nearly all of them, is a multiplication, a load and a
+/// comparison: it is what the index does for every character of a Chinese text, and
+/// a general hash table's probing took twice the instructions (callgrind).
+struct TermTable {
+    /// Each place's key and slot; key 0 marks an empty place.
+    places: Vec<(u64, Slot)>,
+    /// 64 minus the base-2 logarithm of the number of places: a key's first place is the
+    /// top bits of its product with [`TermTable::SPREAD`].
+    shift: u32,
+    /// The number of places minus one.
+    mask: usize,
+    /// Places taken.
+    taken: usize,
+}
+
+impl TermTable {
+    /// 2⁶⁴ divided by the golden ratio: multiplying by it spreads neighbouring keys.
+    const SPREAD: u64 = 0x9E37_79B9_7F4A_7C15;
+    const FIRST_BITS: u32 = 10;
+
+    fn new() -> TermTable {
+        TermTable {
+            places: vec![(0, UNSEEN); 1 << Self::FIRST_BITS],
+            shift: 64 - Self::FIRST_BITS,
+            mask: (1 << Self::FIRST_BITS) - 1,
+            taken: 0,
         }
+    }
+
+    /// Notes an occurrence of the term `key` (not 0), numbering it if it is new.
+    #[inline(always)]
+    fn note(&mut self, key: u64, tally: &mut Tally) {
+        let mut at = (key.wrapping_mul(Self::SPREAD) >> self.shift) as usize;
+        loop {
+            let place = &mut self.places[at & self.mask];
+            if place.0 == key {
+                tally.note(&mut place.1);
+                return;
+            }
+            if place.0 == 0 {
+                *place = (key, tally.new_slot());
+                self.taken += 1;
+                if 2 * self.taken > self.places.len() {
+                    self.grow();
+                }
+                return;
+            }
+            at += 1;
+        }
+    }
+
+    /// Doubles the places, moving each key to its place in the larger table.
+    #[cold]
+    fn grow(&mut self) {
+        let doubled = vec![(0, UNSEEN); 2 * self.places.len()];
+        let old = std::mem::replace(&mut self.places, doubled);
+        self.shift -= 1;
+        self.mask = self.places.len() - 1;
+        for (key, slot) in old.into_iter().filter(|&(key, _)| key != 0) {
+            let mut at = (key.wrapping_mul(Self::SPREAD) >> self.shift) as usize;
+            while self.places[at & self.mask].0 != 0 {
+                at += 1;
+            }
+            self.places[at & self.mask] = (key, slot);
+        }
+    }
+
+    /// Every key with its slot, in no particular order.
+    fn into_entries(self) -> impl Iterator<Item = (u64, Slot)> {
+        self.places.into_iter().filter(|&(key, _)| key != 0)
     }
 }
 
@@ -648,20 +715,25 @@ impl TermSink for Collector {
                 self.tally.note(slot);
             }
         } else {
-            self.tally.note_in(&mut self.grams, tokens::unigram(c));
+            self.grams.note(tokens::unigram(c), &mut self.tally);
         }
     }
 
     #[inline(always)]
     fn bigram(&mut self, first: char, second: char) {
-        self.tally
-            .note_in(&mut self.grams, tokens::bigram(first, second));
+        self.grams
+            .note(tokens::bigram(first, second), &mut self.tally);
+    }
+
+    #[inline(always)]
+    fn short_word(&mut self, packed: u64) {
+        self.short_words.note(packed, &mut self.tally);
     }
 
     #[inline(always)]
     fn word(&mut self, word: &str) {
         match pack_word(word) {
-            Some(packed) => self.tally.note_in(&mut self.short_words, packed),
+            Some(packed) => self.short_words.note(packed, &mut self.tally),
             None => match self.words.get_mut(word) {
                 Some(slot) => self.tally.note(slot),
                 None => {
@@ -727,7 +799,7 @@ mod tests {
         collector.tally.doc = 3;
         collector.tally.field = Field::Body;
         collector.unigram('\u{3400}');
-        collector.word("sora");
+        collector.short_word(u64::from_le_bytes(*b"sora\0\0\0\0"));
         collector.word(long);
         let postings = Postings::merge(vec![collector.into_gathered()]);
         let both = vec![IN_TITLE | MAX_BODY_COUNT, (2 << 5) | IN_META];
@@ -743,6 +815,30 @@ mod tests {
             ["interviewing", "sora", "\u{3400}", "数", "数据"]
         );
         assert_eq!(postings.find("数据库"), None);
+    }
+
+    #[test]
+    fn the_term_table_keeps_every_term_once_as_it_grows() {
+        let mut table = TermTable::new();
+        let mut tally = Collector::default().tally;
+        // Keys that share their low bits, and more of them than the first table holds.
+        let keys: Vec<u64> = (1..=5_000u64).map(|n| n << 40).collect();
+        for doc in 0..2 {
+            tally.doc = doc;
+            for &key in &keys {
+                table.note(key, &mut tally);
+            }
+        }
+        assert_eq!(tally.terms, 5_000, "each key numbered once");
+        let mut entries: Vec<(u64, Slot)> = table.into_entries().collect();
+        entries.sort_by_key(|&(key, _)| key);
+        assert_eq!(entries.len(), 5_000);
+        for (at, (key, slot)) in entries.iter().enumerate() {
+            assert_eq!(*key, keys[at]);
+            assert_eq!(slot.term, at as u32, "numbered in the order first seen");
+            assert_eq!(slot.current, (1 << 5) | 1, "the second article's posting");
+        }
+        assert_eq!(tally.finished.len(), 5_000, "the first article's postings");
     }
 
     #[test]
