@@ -120,18 +120,31 @@
   };
   const shard = (index, i) => load(`${indexBase}t/${index.shards[i][1]}.json`);
 
-  // A term's articles as two parallel typed arrays: ascending article numbers and their
-  // scores. Typed arrays and merges over sorted lists, not Maps: a common gram holds
-  // thousands of articles, and a query decodes and intersects several.
+  // A term's articles, sparse as two parallel typed arrays (ascending article numbers
+  // and their scores), or dense as a bitmap of 32 articles a word and a character per
+  // article. Typed arrays, bitmaps and merges over sorted lists, not Maps: a common gram
+  // holds thousands of articles, and a query intersects several.
   const WEIGHTS = Float64Array.from({ length: 32 },
     (_, bits) => (bits & 16 ? 8 : 0) + (bits & 8 ? 5 : 0) + Math.log2(1 + (bits & 7)));
   const hits = (docs, scores) => ({ docs, scores, size: docs.length });
-  // A posting list holds (article gap × 32 + field bits) per article.
-  const decode = (list, scale) => {
-    const docs = new Int32Array(list.length);
-    const scores = new Float64Array(list.length);
+  // A posting list (src/search/shards.rs) is an array of (article gap × 32 + field bits)
+  // per article, or a string: the count of articles, ':', the bitmap in hex, and one
+  // character per article of the archive, '0' + its field bits ('0' where absent).
+  // Its articles score `factor` times its rarity, times their field bits' weight.
+  const decode = (list, factor, docCount) => {
+    const dense = typeof list === 'string';
+    const size = dense ? parseInt(list, 10) : list.length;
+    const scale = factor * Math.log(1 + docCount / size);
+    if (dense) {
+      const start = list.indexOf(':') + 1;
+      const words = new Int32Array((docCount + 31) >> 5);
+      for (let w = 0; w < words.length; w++) words[w] = parseInt(list.substr(start + 8 * w, 8), 16);
+      return { words, chars: list, at: start + 8 * words.length, scale, size };
+    }
+    const docs = new Int32Array(size);
+    const scores = new Float64Array(size);
     let doc = 0;
-    for (let i = 0; i < list.length; i++) {
+    for (let i = 0; i < size; i++) {
       const value = list[i];
       doc += Math.floor(value / 32);
       docs[i] = doc;
@@ -140,18 +153,51 @@
     return hits(docs, scores);
   };
 
-  // The articles in every one of `sets`, each scored by `combine(sum of its scores)`.
-  const intersect = (sets, combine) => {
-    const [first, ...rest] = [...sets].sort((a, b) => a.size - b.size);
-    const docs = new Int32Array(first.size);
-    const scores = new Float64Array(first.size);
-    const at = new Int32Array(rest.length);
+  // The articles of a bitmap, ascending; `size` at most.
+  const articlesOf = (words, size) => {
+    const docs = new Int32Array(size);
     let count = 0;
-    outer: for (let i = 0; i < first.size; i++) {
-      const doc = first.docs[i];
-      let total = first.scores[i];
-      for (let k = 0; k < rest.length; k++) {
-        const other = rest[k];
+    for (let w = 0; w < words.length; w++) {
+      for (let bits = words[w]; bits; bits &= bits - 1) docs[count++] = (w << 5) + 31 - Math.clz32(bits & -bits);
+    }
+    return docs.subarray(0, count);
+  };
+
+  // A dense set as a sparse one.
+  const sparse = (set) => {
+    if (!set.words) return set;
+    const docs = articlesOf(set.words, set.size);
+    const scores = new Float64Array(docs.length);
+    for (let i = 0; i < docs.length; i++) scores[i] = set.scale * WEIGHTS[set.chars.charCodeAt(set.at + docs[i]) - 48];
+    return hits(docs, scores);
+  };
+
+  // The articles in every one of `sets`, each scored by the sum of its scores divided by
+  // `divisor`. They are the articles of the shortest sparse set, or of the bitmaps'
+  // AND when all are dense, that the other sparse sets hold (a merge) and the dense
+  // ones too (a character at the article's index).
+  const intersect = (sets, divisor) => {
+    const dense = sets.filter((set) => set.words);
+    const lists = sets.filter((set) => !set.words).sort((a, b) => a.size - b.size);
+    let candidates;
+    if (lists.length) candidates = lists[0].docs;
+    else {
+      const words = Int32Array.from(dense[0].words);
+      for (let k = 1; k < dense.length; k++) {
+        const other = dense[k].words;
+        for (let w = 0; w < words.length; w++) words[w] &= other[w];
+      }
+      candidates = articlesOf(words, Math.min(...dense.map((set) => set.size)));
+    }
+    const docs = new Int32Array(candidates.length);
+    const scores = new Float64Array(candidates.length);
+    const at = new Int32Array(lists.length);
+    let count = 0;
+    outer: for (let i = 0; i < candidates.length; i++) {
+      const doc = candidates[i];
+      let total = 0;
+      for (let k = 0; k < lists.length; k++) {
+        const other = lists[k];
         let j = at[k];
         while (j < other.size && other.docs[j] < doc) j++;
         at[k] = j;
@@ -159,8 +205,14 @@
         if (other.docs[j] !== doc) continue outer;
         total += other.scores[j];
       }
+      for (let k = 0; k < dense.length; k++) {
+        const set = dense[k];
+        const bits = set.chars.charCodeAt(set.at + doc) - 48;
+        if (!bits) continue outer;
+        total += set.scale * WEIGHTS[bits];
+      }
       docs[count] = doc;
-      scores[count++] = combine(total);
+      scores[count++] = total / divisor;
     }
     return hits(docs.subarray(0, count), scores.subarray(0, count));
   };
@@ -168,6 +220,7 @@
   // The articles in any of `sets`, each with its best score.
   const unite = (sets, docCount) => {
     if (sets.length === 1) return sets[0];
+    sets = sets.map(sparse);
     const best = new Float64Array(docCount);
     for (const set of sets) {
       for (let i = 0; i < set.size; i++) best[set.docs[i]] = Math.max(best[set.docs[i]], set.scores[i]);
@@ -204,7 +257,7 @@
       }
     }
     if (!found.length) return hits(new Int32Array(0), new Float64Array(0));
-    const sets = found.map(([list, factor]) => decode(list, Math.log(1 + index.docs / list.length) * factor));
+    const sets = found.map(([list, factor]) => decode(list, factor, index.docs));
     return unite(sets, index.docs);
   };
 
@@ -218,7 +271,7 @@
   const lookupRun = async (index, run) => {
     const grams = gramsOf(run);
     const sets = await Promise.all(grams.map((gram) => lookup(index, gram, false)));
-    return intersect(sets, (total) => total / sets.length);
+    return intersect(sets, sets.length);
   };
 
   // Scores by term and by run, kept for the page's life: a query typed letter by letter,
@@ -235,7 +288,7 @@
 
   const search = async (raw) => {
     const index = await manifest;
-    if (index.version !== 3) throw new Error('unknown index version');
+    if (index.version !== 4) throw new Error('unknown index version');
     const terms = parse(foldText(raw).folded);
     const sets = await Promise.all([
       ...terms.words.map((word) => {
@@ -244,7 +297,7 @@
       }),
       ...terms.runs.map((run) => remembered(`r:${run}`, () => lookupRun(index, run))),
     ]);
-    const found = sets.length ? intersect(sets, (total) => total) : hits(new Int32Array(0), new Float64Array(0));
+    const found = sets.length ? intersect(sets, 1) : hits(new Int32Array(0), new Float64Array(0));
     return { index, terms, found, ranked: best(found, PAGE_SIZE) };
   };
 
