@@ -153,68 +153,84 @@
     return hits(docs, scores);
   };
 
-  // The articles of a bitmap, ascending; `size` at most.
-  const articlesOf = (words, size) => {
-    const docs = new Int32Array(size);
-    let count = 0;
-    for (let w = 0; w < words.length; w++) {
-      for (let bits = words[w]; bits; bits &= bits - 1) docs[count++] = (w << 5) + 31 - Math.clz32(bits & -bits);
-    }
-    return docs.subarray(0, count);
-  };
-
   // A dense set as a sparse one.
-  const sparse = (set) => {
-    if (!set.words) return set;
-    const docs = articlesOf(set.words, set.size);
-    const scores = new Float64Array(docs.length);
-    for (let i = 0; i < docs.length; i++) scores[i] = set.scale * WEIGHTS[set.chars.charCodeAt(set.at + docs[i]) - 48];
-    return hits(docs, scores);
+  const sparse = (set) => (set.words ? intersect([[set, 1]]) : set);
+
+  // A dense set's score for each character's field bits, times `factor`; -Infinity for
+  // an absent article.
+  const weightsOf = ([{ scale }, factor]) => {
+    const weights = WEIGHTS.map((weight) => weight * scale * factor);
+    weights[0] = -Infinity;
+    return weights;
   };
 
-  // The articles in every one of `sets`, each scored by the sum of its scores divided by
-  // `divisor`. They are the articles of the shortest sparse set, or of the bitmaps'
-  // AND when all are dense, that the other sparse sets hold (a merge) and the dense
-  // ones too (a character at the article's index).
-  const intersect = (sets, divisor) => {
-    const dense = sets.filter((set) => set.words);
-    const lists = sets.filter((set) => !set.words).sort((a, b) => a.size - b.size);
-    let candidates;
-    if (lists.length) candidates = lists[0].docs;
-    else {
-      const words = Int32Array.from(dense[0].words);
+  // The articles in every set of `parts` ([set, factor] pairs), each scored by the sum
+  // of its scores times their factors: the articles of the shortest sparse set that the
+  // other sparse sets hold too (a merge), or those of the bitmaps' AND when all are
+  // dense; then the dense sets' scores, a set at a time, read at the article's index (an
+  // absent article's is -Infinity, and drops it).
+  const intersect = (parts) => {
+    const dense = parts.filter(([set]) => set.words);
+    const [first, ...rest] = parts.filter(([set]) => !set.words).sort(([a], [b]) => a.size - b.size);
+    let docs;
+    let totals;
+    let count = 0;
+    if (first) {
+      const [{ size, docs: firstDocs, scores: firstScores }, firstFactor] = first;
+      docs = new Int32Array(size);
+      totals = new Float64Array(size);
+      const at = new Int32Array(rest.length);
+      outer: for (let i = 0; i < size; i++) {
+        const doc = firstDocs[i];
+        let total = firstFactor * firstScores[i];
+        for (let k = 0; k < rest.length; k++) {
+          const [other, factor] = rest[k];
+          let j = at[k];
+          while (j < other.size && other.docs[j] < doc) j++;
+          at[k] = j;
+          if (j === other.size) break outer;
+          if (other.docs[j] !== doc) continue outer;
+          total += factor * other.scores[j];
+        }
+        docs[count] = doc;
+        totals[count++] = total;
+      }
+    } else {
+      const words = Int32Array.from(dense[0][0].words);
       for (let k = 1; k < dense.length; k++) {
-        const other = dense[k].words;
+        const other = dense[k][0].words;
         for (let w = 0; w < words.length; w++) words[w] &= other[w];
       }
-      candidates = articlesOf(words, Math.min(...dense.map((set) => set.size)));
-    }
-    const docs = new Int32Array(candidates.length);
-    const scores = new Float64Array(candidates.length);
-    const at = new Int32Array(lists.length);
-    let count = 0;
-    outer: for (let i = 0; i < candidates.length; i++) {
-      const doc = candidates[i];
-      let total = 0;
-      for (let k = 0; k < lists.length; k++) {
-        const other = lists[k];
-        let j = at[k];
-        while (j < other.size && other.docs[j] < doc) j++;
-        at[k] = j;
-        if (j === other.size) break outer;
-        if (other.docs[j] !== doc) continue outer;
-        total += other.scores[j];
+      // Each article of the AND is in every set: its scores are summed as it is found.
+      const size = Math.min(...dense.map(([set]) => set.size));
+      docs = new Int32Array(size);
+      totals = new Float64Array(size);
+      const texts = dense.map(([set]) => set.chars);
+      const starts = dense.map(([set]) => set.at);
+      const weights = dense.map(weightsOf);
+      for (let w = 0; w < words.length; w++) {
+        for (let bits = words[w]; bits; bits &= bits - 1) {
+          const doc = (w << 5) + 31 - Math.clz32(bits & -bits);
+          let total = 0;
+          for (let k = 0; k < texts.length; k++) total += weights[k][texts[k].charCodeAt(starts[k] + doc) - 48];
+          docs[count] = doc;
+          totals[count++] = total;
+        }
       }
-      for (let k = 0; k < dense.length; k++) {
-        const set = dense[k];
-        const bits = set.chars.charCodeAt(set.at + doc) - 48;
-        if (!bits) continue outer;
-        total += set.scale * WEIGHTS[bits];
-      }
-      docs[count] = doc;
-      scores[count++] = total / divisor;
+      return hits(docs.subarray(0, count), totals.subarray(0, count));
     }
-    return hits(docs.subarray(0, count), scores.subarray(0, count));
+    for (const part of dense) {
+      const [{ chars, at }] = part;
+      const weights = weightsOf(part);
+      for (let i = 0; i < count; i++) totals[i] += weights[chars.charCodeAt(at + docs[i]) - 48];
+    }
+    let kept = 0;
+    for (let i = 0; i < count; i++) {
+      if (totals[i] === -Infinity) continue;
+      docs[kept] = docs[i];
+      totals[kept++] = totals[i];
+    }
+    return hits(docs.subarray(0, kept), totals.subarray(0, kept));
   };
 
   // The articles in any of `sets`, each with its best score.
@@ -267,14 +283,7 @@
     return chars.length === 1 ? chars : chars.slice(1).map((c, i) => chars[i] + c);
   };
 
-  // Articles holding every gram of a run, scored by the mean of its grams.
-  const lookupRun = async (index, run) => {
-    const grams = gramsOf(run);
-    const sets = await Promise.all(grams.map((gram) => lookup(index, gram, false)));
-    return intersect(sets, sets.length);
-  };
-
-  // Scores by term and by run, kept for the page's life: a query typed letter by letter,
+  // Scores by term and by gram, kept for the page's life: a query typed letter by letter,
   // or asked again, repeats the terms before it. A failed lookup is not kept.
   const memo = new Map();
   const remembered = (key, make) => {
@@ -290,14 +299,18 @@
     const index = await manifest;
     if (index.version !== 4) throw new Error('unknown index version');
     const terms = parse(foldText(raw).folded);
-    const sets = await Promise.all([
+    // One intersection of every word and every gram: a run scores the mean of its grams.
+    const parts = await Promise.all([
       ...terms.words.map((word) => {
         const prefix = Array.from(word).length > 1;
-        return remembered(`${prefix ? 'p' : 'w'}:${word}`, () => lookup(index, word, prefix));
+        return remembered(`${prefix ? 'p' : 'w'}:${word}`, () => lookup(index, word, prefix)).then((set) => [set, 1]);
       }),
-      ...terms.runs.map((run) => remembered(`r:${run}`, () => lookupRun(index, run))),
+      ...terms.runs.flatMap((run) => {
+        const grams = gramsOf(run);
+        return grams.map((gram) => remembered(`g:${gram}`, () => lookup(index, gram, false)).then((set) => [set, 1 / grams.length]));
+      }),
     ]);
-    const found = sets.length ? intersect(sets, 1) : hits(new Int32Array(0), new Float64Array(0));
+    const found = parts.length ? intersect(parts) : hits(new Int32Array(0), new Float64Array(0));
     return { index, terms, found, ranked: best(found, PAGE_SIZE) };
   };
 
@@ -309,12 +322,16 @@
   // ascend, so one that ties the last kept ranks after it.
   const best = (found, count) => {
     const top = [];
-    for (let i = 0; i < found.size; i++) {
-      if (top.length === count && found.scores[i] <= found.scores[top[count - 1]]) continue;
+    const { scores, size } = found;
+    // The last kept score, once `count` are kept: most hits score no more.
+    let least = -Infinity;
+    for (let i = 0; i < size; i++) {
+      if (scores[i] <= least) continue;
       let at = Math.min(top.length, count - 1);
       while (at > 0 && before(found, i, top[at - 1])) at--;
       top.splice(at, 0, i);
       top.length = Math.min(top.length, count);
+      if (top.length === count) least = scores[top[count - 1]];
     }
     return top.map((i) => found.docs[i]);
   };
