@@ -12,6 +12,8 @@
 #                                       RUNS measures of every query (median, min–max)
 #        PROFILE=1 bench/search.sh 10000 adds where a fresh and a linked query's time
 #                                       goes (examples/search-bench.rs)
+#        FRESH_ONLY=1 bench/search.sh   measures only the cold and fresh runs of each
+#                                       query (quicker, for comparing two scripts)
 #        WIDE=1 bench/search.sh 10000   the corpus with a realistic vocabulary: half of its
 #                                       Chinese sentences drawn from the cleaner's word
 #                                       list (gen-corpus --vocabulary), hundreds of

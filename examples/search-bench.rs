@@ -23,7 +23,8 @@
 //! a reader following a shared link does, and times the first result from the start of
 //! the navigation (the page, the script and the manifest included).
 //!
-//! `RUNS=N` in the environment measures every query N times (each time in a new tab)
+//! `FRESH_ONLY=1` skips the warm, typed and linked runs, for quicker comparisons of the
+//! fresh one. `RUNS=N` in the environment measures every query N times (each time in a new tab)
 //! and reports the median with the minimum and maximum. `PROFILE=1` adds, per query,
 //! a CPU profile of one more fresh run (DevTools `Profiler`, 100 µs samples) from the
 //! submit to the first result: where the main thread's time went (the script's
@@ -78,6 +79,7 @@ fn run(public: &Path, url: &str, throttle: f64, queries: &[String]) -> anyhow::R
         Err(_) => 1,
     };
     let profile = std::env::var_os("PROFILE").is_some_and(|value| value == "1");
+    let fresh_only = std::env::var_os("FRESH_ONLY").is_some_and(|value| value == "1");
     let chromium = std::env::var_os("VERBATIM_CHROMIUM")
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"));
@@ -126,7 +128,9 @@ fn run(public: &Path, url: &str, throttle: f64, queries: &[String]) -> anyhow::R
             tab.call_method(Network::SetCacheDisabled {
                 cache_disabled: false,
             })?;
-            warm.push(measure_again(&tab, query)?.first_ms);
+            if !fresh_only {
+                warm.push(measure_again(&tab, query)?.first_ms);
+            }
             // A reader has no DevTools open: the network domain's bookkeeping (a record
             // and the script's stack for every request) would be timed too.
             tab.call_method(Network::Disable(None))?;
@@ -135,8 +139,10 @@ fn run(public: &Path, url: &str, throttle: f64, queries: &[String]) -> anyhow::R
             let again = measure_fresh(&tab, url, query)?;
             fresh.push(again.first_ms);
             fresh_snippet.push(again.snippet_ms);
-            typed.push(measure_typed(&tab, url, query)?);
-            linked.push(measure_linked(&tab, url, query)?);
+            if !fresh_only {
+                typed.push(measure_typed(&tab, url, query)?);
+                linked.push(measure_linked(&tab, url, query)?);
+            }
             if profile && first_cold.is_none() {
                 let functions = profile_fresh(&tab, url, query)?;
                 let tasks = trace_fresh(&tab, url, query)?;

@@ -120,18 +120,31 @@
   };
   const shard = (index, i) => load(`${indexBase}t/${index.shards[i][1]}.json`);
 
-  // A term's articles as two parallel typed arrays: ascending article numbers and their
-  // scores. Typed arrays and merges over sorted lists, not Maps: a common gram holds
-  // thousands of articles, and a query decodes and intersects several.
+  // A term's articles, sparse as two parallel typed arrays (ascending article numbers
+  // and their scores), or dense as a bitmap of 32 articles a word and a character per
+  // article. Typed arrays, bitmaps and merges over sorted lists, not Maps: a common gram
+  // holds thousands of articles, and a query intersects several.
   const WEIGHTS = Float64Array.from({ length: 32 },
     (_, bits) => (bits & 16 ? 8 : 0) + (bits & 8 ? 5 : 0) + Math.log2(1 + (bits & 7)));
   const hits = (docs, scores) => ({ docs, scores, size: docs.length });
-  // A posting list holds (article gap × 32 + field bits) per article.
-  const decode = (list, scale) => {
-    const docs = new Int32Array(list.length);
-    const scores = new Float64Array(list.length);
+  // A posting list (src/search/shards.rs) is an array of (article gap × 32 + field bits)
+  // per article, or a string: the count of articles, ':', the bitmap in hex, and one
+  // character per article of the archive, '0' + its field bits ('0' where absent).
+  // Its articles score `factor` times its rarity, times their field bits' weight.
+  const decode = (list, factor, docCount) => {
+    const dense = typeof list === 'string';
+    const size = dense ? parseInt(list, 10) : list.length;
+    const scale = factor * Math.log(1 + docCount / size);
+    if (dense) {
+      const start = list.indexOf(':') + 1;
+      const words = new Int32Array((docCount + 31) >> 5);
+      for (let w = 0; w < words.length; w++) words[w] = parseInt(list.substr(start + 8 * w, 8), 16);
+      return { words, chars: list, at: start + 8 * words.length, scale, size };
+    }
+    const docs = new Int32Array(size);
+    const scores = new Float64Array(size);
     let doc = 0;
-    for (let i = 0; i < list.length; i++) {
+    for (let i = 0; i < size; i++) {
       const value = list[i];
       doc += Math.floor(value / 32);
       docs[i] = doc;
@@ -140,34 +153,90 @@
     return hits(docs, scores);
   };
 
-  // The articles in every one of `sets`, each scored by `combine(sum of its scores)`.
-  const intersect = (sets, combine) => {
-    const [first, ...rest] = [...sets].sort((a, b) => a.size - b.size);
-    const docs = new Int32Array(first.size);
-    const scores = new Float64Array(first.size);
-    const at = new Int32Array(rest.length);
+  // A dense set as a sparse one.
+  const sparse = (set) => (set.words ? intersect([[set, 1]]) : set);
+
+  // A dense set's score for each character's field bits, times `factor`; -Infinity for
+  // an absent article.
+  const weightsOf = ([{ scale }, factor]) => {
+    const weights = WEIGHTS.map((weight) => weight * scale * factor);
+    weights[0] = -Infinity;
+    return weights;
+  };
+
+  // The articles in every set of `parts` ([set, factor] pairs), each scored by the sum
+  // of its scores times their factors: the articles of the shortest sparse set that the
+  // other sparse sets hold too (a merge), or those of the bitmaps' AND when all are
+  // dense; then the dense sets' scores, a set at a time, read at the article's index (an
+  // absent article's is -Infinity, and drops it).
+  const intersect = (parts) => {
+    const dense = parts.filter(([set]) => set.words);
+    const [first, ...rest] = parts.filter(([set]) => !set.words).sort(([a], [b]) => a.size - b.size);
+    let docs;
+    let totals;
     let count = 0;
-    outer: for (let i = 0; i < first.size; i++) {
-      const doc = first.docs[i];
-      let total = first.scores[i];
-      for (let k = 0; k < rest.length; k++) {
-        const other = rest[k];
-        let j = at[k];
-        while (j < other.size && other.docs[j] < doc) j++;
-        at[k] = j;
-        if (j === other.size) break outer;
-        if (other.docs[j] !== doc) continue outer;
-        total += other.scores[j];
+    if (first) {
+      const [{ size, docs: firstDocs, scores: firstScores }, firstFactor] = first;
+      docs = new Int32Array(size);
+      totals = new Float64Array(size);
+      const at = new Int32Array(rest.length);
+      outer: for (let i = 0; i < size; i++) {
+        const doc = firstDocs[i];
+        let total = firstFactor * firstScores[i];
+        for (let k = 0; k < rest.length; k++) {
+          const [other, factor] = rest[k];
+          let j = at[k];
+          while (j < other.size && other.docs[j] < doc) j++;
+          at[k] = j;
+          if (j === other.size) break outer;
+          if (other.docs[j] !== doc) continue outer;
+          total += factor * other.scores[j];
+        }
+        docs[count] = doc;
+        totals[count++] = total;
       }
-      docs[count] = doc;
-      scores[count++] = combine(total);
+    } else {
+      const words = Int32Array.from(dense[0][0].words);
+      for (let k = 1; k < dense.length; k++) {
+        const other = dense[k][0].words;
+        for (let w = 0; w < words.length; w++) words[w] &= other[w];
+      }
+      // Each article of the AND is in every set: its scores are summed as it is found.
+      const size = Math.min(...dense.map(([set]) => set.size));
+      docs = new Int32Array(size);
+      totals = new Float64Array(size);
+      const texts = dense.map(([set]) => set.chars);
+      const starts = dense.map(([set]) => set.at);
+      const weights = dense.map(weightsOf);
+      for (let w = 0; w < words.length; w++) {
+        for (let bits = words[w]; bits; bits &= bits - 1) {
+          const doc = (w << 5) + 31 - Math.clz32(bits & -bits);
+          let total = 0;
+          for (let k = 0; k < texts.length; k++) total += weights[k][texts[k].charCodeAt(starts[k] + doc) - 48];
+          docs[count] = doc;
+          totals[count++] = total;
+        }
+      }
+      return hits(docs.subarray(0, count), totals.subarray(0, count));
     }
-    return hits(docs.subarray(0, count), scores.subarray(0, count));
+    for (const part of dense) {
+      const [{ chars, at }] = part;
+      const weights = weightsOf(part);
+      for (let i = 0; i < count; i++) totals[i] += weights[chars.charCodeAt(at + docs[i]) - 48];
+    }
+    let kept = 0;
+    for (let i = 0; i < count; i++) {
+      if (totals[i] === -Infinity) continue;
+      docs[kept] = docs[i];
+      totals[kept++] = totals[i];
+    }
+    return hits(docs.subarray(0, kept), totals.subarray(0, kept));
   };
 
   // The articles in any of `sets`, each with its best score.
   const unite = (sets, docCount) => {
     if (sets.length === 1) return sets[0];
+    sets = sets.map(sparse);
     const best = new Float64Array(docCount);
     for (const set of sets) {
       for (let i = 0; i < set.size; i++) best[set.docs[i]] = Math.max(best[set.docs[i]], set.scores[i]);
@@ -204,7 +273,7 @@
       }
     }
     if (!found.length) return hits(new Int32Array(0), new Float64Array(0));
-    const sets = found.map(([list, factor]) => decode(list, Math.log(1 + index.docs / list.length) * factor));
+    const sets = found.map(([list, factor]) => decode(list, factor, index.docs));
     return unite(sets, index.docs);
   };
 
@@ -214,14 +283,7 @@
     return chars.length === 1 ? chars : chars.slice(1).map((c, i) => chars[i] + c);
   };
 
-  // Articles holding every gram of a run, scored by the mean of its grams.
-  const lookupRun = async (index, run) => {
-    const grams = gramsOf(run);
-    const sets = await Promise.all(grams.map((gram) => lookup(index, gram, false)));
-    return intersect(sets, (total) => total / sets.length);
-  };
-
-  // Scores by term and by run, kept for the page's life: a query typed letter by letter,
+  // Scores by term and by gram, kept for the page's life: a query typed letter by letter,
   // or asked again, repeats the terms before it. A failed lookup is not kept.
   const memo = new Map();
   const remembered = (key, make) => {
@@ -235,16 +297,20 @@
 
   const search = async (raw) => {
     const index = await manifest;
-    if (index.version !== 3) throw new Error('unknown index version');
+    if (index.version !== 4) throw new Error('unknown index version');
     const terms = parse(foldText(raw).folded);
-    const sets = await Promise.all([
+    // One intersection of every word and every gram: a run scores the mean of its grams.
+    const parts = await Promise.all([
       ...terms.words.map((word) => {
         const prefix = Array.from(word).length > 1;
-        return remembered(`${prefix ? 'p' : 'w'}:${word}`, () => lookup(index, word, prefix));
+        return remembered(`${prefix ? 'p' : 'w'}:${word}`, () => lookup(index, word, prefix)).then((set) => [set, 1]);
       }),
-      ...terms.runs.map((run) => remembered(`r:${run}`, () => lookupRun(index, run))),
+      ...terms.runs.flatMap((run) => {
+        const grams = gramsOf(run);
+        return grams.map((gram) => remembered(`g:${gram}`, () => lookup(index, gram, false)).then((set) => [set, 1 / grams.length]));
+      }),
     ]);
-    const found = sets.length ? intersect(sets, (total) => total) : hits(new Int32Array(0), new Float64Array(0));
+    const found = parts.length ? intersect(parts) : hits(new Int32Array(0), new Float64Array(0));
     return { index, terms, found, ranked: best(found, PAGE_SIZE) };
   };
 
@@ -256,12 +322,16 @@
   // ascend, so one that ties the last kept ranks after it.
   const best = (found, count) => {
     const top = [];
-    for (let i = 0; i < found.size; i++) {
-      if (top.length === count && found.scores[i] <= found.scores[top[count - 1]]) continue;
+    const { scores, size } = found;
+    // The last kept score, once `count` are kept: most hits score no more.
+    let least = -Infinity;
+    for (let i = 0; i < size; i++) {
+      if (scores[i] <= least) continue;
       let at = Math.min(top.length, count - 1);
       while (at > 0 && before(found, i, top[at - 1])) at--;
       top.splice(at, 0, i);
       top.length = Math.min(top.length, count);
+      if (top.length === count) least = scores[top[count - 1]];
     }
     return top.map((i) => found.docs[i]);
   };

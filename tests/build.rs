@@ -696,7 +696,7 @@ fn search_manifest_carries_the_folding_pairs_and_the_page_preloads_it() {
     site.build().expect("build");
     let manifest: serde_json::Value =
         serde_json::from_str(&site.read("search/index.json")).expect("the manifest is JSON");
-    assert_eq!(manifest["version"], 3);
+    assert_eq!(manifest["version"], 4);
     let fold: Vec<char> = manifest["fold"]
         .as_str()
         .expect("fold pairs")

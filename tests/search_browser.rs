@@ -144,6 +144,9 @@ fn search_finds_chinese_traditional_english_and_mixed_queries_under_a_subpath() 
         search(&tab, &base, "模型"),
         ["视频生成的一年", "冰川上的数据中心"]
     );
+    // A term in one article (a sparse posting list) with one in most (a dense list).
+    assert_eq!(search(&tab, &base, "lantern 07"), ["Lantern notes 07"]);
+    assert_eq!(search(&tab, &base, "07 ilse"), ["Lantern notes 07"]);
     // Strings in no article.
     assert!(search(&tab, &base, "zqxjv").is_empty());
     assert!(search(&tab, &base, "冰川数据").is_empty());
