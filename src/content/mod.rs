@@ -360,13 +360,19 @@ pub fn load(
             path: display_path(root, path),
             message: e.to_string(),
         })?;
-        String::from_utf8(text).map_err(|e| ContentError::Read {
-            path: display_path(root, path),
-            message: format!(
-                "not UTF-8 (invalid byte at offset {}); save the file as UTF-8 or run `verbatim clean` on it",
-                e.utf8_error().valid_up_to()
-            ),
-        })
+        // Checked with SIMD: the standard library's check took 8 instructions a byte of
+        // Chinese text, 2.5 % of a build.
+        if let Err(error) = simdutf8::compat::from_utf8(&text) {
+            return Err(ContentError::Read {
+                path: display_path(root, path),
+                message: format!(
+                    "not UTF-8 (invalid byte at offset {}); save the file as UTF-8 or run `verbatim clean` on it",
+                    error.valid_up_to()
+                ),
+            });
+        }
+        // SAFETY: `simdutf8` has just found `text` to be valid UTF-8.
+        Ok(unsafe { String::from_utf8_unchecked(text) })
     };
     let results: Vec<Result<Article, ContentError>> = markdown
         .par_iter()
