@@ -339,8 +339,8 @@ impl Renderer {
     fn shared(&self, site: &Site, shown: Option<&HashSet<usize>>) -> Result<Shared, RenderError> {
         let entries = menu::menu(site, &self.urls, self.strings.site());
         let menu = Value::from_serializable(&entries);
-        Ok(Shared {
-            summaries: self.summaries(site, shown)?,
+        let mut shared = Shared {
+            summaries: Vec::new(),
             menu_html: [
                 self.rendered_menu(&entries, &menu, false)?,
                 self.rendered_menu(&entries, &menu, true)?,
@@ -353,7 +353,9 @@ impl Renderer {
                 .map(|taxonomy| taxonomy.terms.iter().map(|_| OnceLock::new()).collect())
                 .collect(),
             menu,
-        })
+        };
+        shared.summaries = self.summaries(site, &shared, shown)?;
+        Ok(shared)
     }
 
     /// The menu's links as `menu.html` renders them on every page, with relative or
@@ -393,6 +395,7 @@ impl Renderer {
     fn summaries(
         &self,
         site: &Site,
+        shared: &Shared,
         shown: Option<&HashSet<usize>>,
     ) -> Result<Vec<Value>, RenderError> {
         let t = self.strings.site().value();
@@ -401,7 +404,7 @@ impl Renderer {
             .enumerate()
             .map(|(index, page)| {
                 if shown.is_none_or(|shown| shown.contains(&index)) {
-                    self.with_card(Value::from_serializable(&self.summary(site, page)), t)
+                    self.with_card(self.listed_summary(site, shared, page), t)
                 } else {
                     Ok(Value::none())
                 }
@@ -419,10 +422,12 @@ impl Renderer {
             .tera
             .render(CARD_TEMPLATE, &context)
             .map_err(|error| template_error(&error, &self.origins))?;
-        let Some(fields) = summary.as_map() else {
+        if summary.as_map().is_none() {
             return Ok(summary);
-        };
-        let mut fields = fields.clone();
+        }
+        // Without the context's reference the map is taken, not copied.
+        drop(context);
+        let mut fields = summary.into_map().unwrap_or_default();
         fields.insert("card".into(), Value::safe_string(&card));
         Ok(Value::from(fields))
     }
