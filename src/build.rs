@@ -380,9 +380,9 @@ pub fn build_with_progress(
         Ok::<(), BuildError>(())
     };
     // Memory is the limit on a large archive, so each large value goes after its last
-    // use, and no two of them wait for each other: the rendered bodies once the feeds
-    // quoted them and each its own page is written, then the plain texts once the
-    // search index is made; the listings need neither.
+    // use: each rendered body once its article page is written (after the feeds, which
+    // quote bodies), the plain texts once the search index is made; the listings, made
+    // last, need neither.
     let mut render = prepared.renderer.begin_site(&prepared.site)?;
     render.feeds(&prepared.site, write)?;
     let bodies = prepared.site.take_bodies();
