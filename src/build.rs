@@ -392,7 +392,6 @@ pub fn build_with_progress(
         .into_par_iter()
         .try_for_each(write)?;
     prepared.site.release_texts();
-    return_freed_memory();
     render.rest(&prepared.site, write)?;
     prepared
         .media
