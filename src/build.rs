@@ -116,6 +116,17 @@ pub struct Prepared {
     pub warnings: Vec<Warning>,
 }
 
+/// What to do with each article's Markdown source once its body is rendered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Sources {
+    /// Keep it: the preview server compares it with the next edit, `check` maps links
+    /// back to its lines.
+    Keep,
+    /// Empty it at once, so a large archive never holds every source beside every
+    /// rendered body.
+    Release,
+}
+
 /// Runs the stages up to the indexed site: settings, content, Markdown, taxonomies, and
 /// loads the templates. `highlighter` may be kept between builds so its syntax set loads
 /// once.
@@ -123,6 +134,16 @@ pub fn prepare(
     root: &Path,
     options: &BuildOptions,
     highlighter: &Highlighter,
+) -> Result<Prepared, BuildError> {
+    prepare_keeping(root, options, highlighter, Sources::Keep)
+}
+
+/// [`prepare`], keeping or releasing the articles' Markdown sources.
+fn prepare_keeping(
+    root: &Path,
+    options: &BuildOptions,
+    highlighter: &Highlighter,
+    sources: Sources,
 ) -> Result<Prepared, BuildError> {
     check_root(root)?;
     let config = load_config(root, options)?;
@@ -143,7 +164,10 @@ pub fn prepare(
     )?;
     let renderer = Renderer::new(root, &config)?;
     let articles = loaded.articles.into_iter().map(Arc::new).collect();
-    let pages = render_articles(articles, &config, highlighter, |_| None);
+    let pages = match sources {
+        Sources::Keep => render_articles(articles, &config, highlighter, |_| None),
+        Sources::Release => render_releasing_sources(articles, &config, highlighter),
+    };
     let intros = render_intros(loaded.sections, &config, highlighter);
     warnings.extend(
         pages
@@ -214,6 +238,25 @@ pub fn render_articles(
         .collect()
 }
 
+/// Renders each article's Markdown in parallel, emptying its source as soon as its body is
+/// rendered (where no one else holds the article).
+fn render_releasing_sources(
+    articles: Vec<Arc<Article>>,
+    config: &SiteConfig,
+    highlighter: &Highlighter,
+) -> Vec<Page> {
+    articles
+        .into_par_iter()
+        .map(|mut article| {
+            let rendered = Arc::new(render_body(&article, config, highlighter));
+            if let Some(article) = Arc::get_mut(&mut article) {
+                article.body = String::new();
+            }
+            Page { article, rendered }
+        })
+        .collect()
+}
+
 /// Renders one article's Markdown body.
 pub fn render_body(article: &Article, config: &SiteConfig, highlighter: &Highlighter) -> Rendered {
     crate::markdown::render(
@@ -277,6 +320,19 @@ fn extras(config: &SiteConfig) -> Result<Extras, BuildError> {
     })
 }
 
+/// Hands the free pages of the heap back to the system. The bodies and texts a build
+/// releases lie scattered between values it keeps, so the C allocator would otherwise
+/// hold their pages, and the next stage's allocations would raise the peak memory instead
+/// of reusing them.
+fn return_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: `malloc_trim` only returns free memory to the system; it is safe to call
+    // at any time from any thread.
+    unsafe {
+        libc::malloc_trim(0);
+    }
+}
+
 /// The search index files, when `search:` is on (see `crate::search`).
 pub fn search_files(site: &Site) -> Vec<OutputFile> {
     if site.config.search {
@@ -313,11 +369,7 @@ pub fn build_with_progress(
         .unwrap_or_else(|| root.join("public"));
     check_root(root)?;
     crate::output::check_output_location(root, &output)?;
-    let mut prepared = prepare(root, options, &Highlighter::new())?;
-    // Memory is the limit on a large archive, so nothing is held past its last use: the
-    // Markdown sources once rendered, the search index's postings and plain texts
-    // before the pages are rendered.
-    prepared.site.release_sources();
+    let mut prepared = prepare_keeping(root, options, &Highlighter::new(), Sources::Release)?;
     // Each file is written as soon as it is made; the staging folder removes itself
     // if anything fails, leaving the previous output as it was.
     let staging = Staging::begin(root, &output, &prepared.extras)?;
@@ -327,11 +379,20 @@ pub fn build_with_progress(
         report(Stage::Writing, written.fetch_add(1, Ordering::Relaxed) + 1);
         Ok::<(), BuildError>(())
     };
+    // Memory is the limit on a large archive, so each large value goes after its last
+    // use: each rendered body once its article page is written (after the feeds, which
+    // quote bodies), the plain texts once the search index is made; the listings, made
+    // last, need neither.
+    let mut render = prepared.renderer.begin_site(&prepared.site)?;
+    render.feeds(&prepared.site, write)?;
+    let bodies = prepared.site.take_bodies();
+    render.articles(&prepared.site, bodies, write)?;
+    return_freed_memory();
     search_files(&prepared.site)
         .into_par_iter()
         .try_for_each(write)?;
     prepared.site.release_texts();
-    prepared.renderer.render_site_into(&prepared.site, write)?;
+    render.rest(&prepared.site, write)?;
     prepared
         .media
         .par_iter()

@@ -87,7 +87,50 @@ impl Renderer {
     pub(super) fn summary<'a>(&self, site: &Site, page: &'a Page) -> Summary<'a> {
         let article = &page.article;
         let links = |field: TermField, names: &[String]| self.term_links(site, field, names);
-        let card_tags = &article.tags[..article.tags.len().min(CARD_TAGS)];
+        Summary {
+            interviewees: links(TermField::Interviewees, &article.interviewees),
+            interviewers: links(TermField::Interviewers, &article.interviewers),
+            publication: links(TermField::Publication, article.publication.as_slice()).pop(),
+            tags: links(TermField::Tags, card_tags(article)),
+            ..self.summary_without_links(page)
+        }
+    }
+
+    /// The summary in listings: [`Renderer::summary`] with the term links as the values
+    /// `shared` holds for every page that shows them, rather than a copy per article.
+    pub(super) fn listed_summary(&self, site: &Site, shared: &Shared, page: &Page) -> Value {
+        let article = &page.article;
+        let links =
+            |field: TermField, names: &[String]| self.shared_term_links(site, shared, field, names);
+        let summary = Value::from_serializable(&self.summary_without_links(page));
+        let Some(mut fields) = summary.into_map() else {
+            return Value::none();
+        };
+        let publication = links(TermField::Publication, article.publication.as_slice()).pop();
+        for (key, value) in [
+            (
+                "interviewees",
+                Value::from(links(TermField::Interviewees, &article.interviewees)),
+            ),
+            (
+                "interviewers",
+                Value::from(links(TermField::Interviewers, &article.interviewers)),
+            ),
+            ("publication", publication.unwrap_or_else(Value::none)),
+            (
+                "tags",
+                Value::from(links(TermField::Tags, card_tags(article))),
+            ),
+        ] {
+            fields.insert(key.into(), value);
+        }
+        Value::from(fields)
+    }
+
+    /// [`Renderer::summary`] without its term links.
+    fn summary_without_links<'a>(&self, page: &'a Page) -> Summary<'a> {
+        let article = &page.article;
+        let card_tags = card_tags(article);
         let t = self.strings.for_lang(&article.lang);
         Summary {
             title: &article.title,
@@ -104,10 +147,10 @@ impl Renderer {
             is_page: article.layout == crate::content::Layout::Page,
             lang: &article.lang,
             section: &article.section,
-            interviewees: links(TermField::Interviewees, &article.interviewees),
-            interviewers: links(TermField::Interviewers, &article.interviewers),
-            publication: links(TermField::Publication, article.publication.as_slice()).pop(),
-            tags: links(TermField::Tags, card_tags),
+            interviewees: Vec::new(),
+            interviewers: Vec::new(),
+            publication: None,
+            tags: Vec::new(),
             tags_more: article.tags.len() - card_tags.len(),
             summary: summary_html(page),
             summary_text: article
@@ -150,6 +193,11 @@ impl Renderer {
     pub(super) fn taxonomy_context(&self, taxonomy: &TaxonomyConfig) -> TaxonomyContext {
         TaxonomyContext::new(taxonomy, &self.urls, self.strings.site())
     }
+}
+
+/// The tags an article's card shows.
+fn card_tags(article: &crate::content::Article) -> &[String] {
+    &article.tags[..article.tags.len().min(CARD_TAGS)]
 }
 
 /// The summary shown in listings: the editor's `summary`, else the Markdown summary.

@@ -94,6 +94,72 @@ pub struct OutputFile {
     pub contents: Vec<u8>,
 }
 
+/// A render of every file of a site, in the stages a build releases memory between:
+/// [`SiteRender::feeds`], which quote the article bodies, then [`SiteRender::articles`],
+/// which takes the bodies and releases each once its page is made, then
+/// [`SiteRender::rest`]. Each stage hands each file to a `sink` as soon as it is ready,
+/// from any thread.
+pub struct SiteRender<'a> {
+    renderer: &'a Renderer,
+    shared: Shared,
+    /// The jobs no stage has rendered yet.
+    jobs: Vec<Job>,
+}
+
+impl SiteRender<'_> {
+    /// Renders the site feed and the term feeds, the only files besides the article
+    /// pages that show the article bodies.
+    pub fn feeds<E: From<RenderError> + Send>(
+        &mut self,
+        site: &Site,
+        sink: impl Fn(OutputFile) -> Result<(), E> + Sync,
+    ) -> Result<(), E> {
+        let (feeds, rest) = std::mem::take(&mut self.jobs)
+            .into_iter()
+            .partition(|job| matches!(job, Job::Feed | Job::TermFeed(..)));
+        self.jobs = rest;
+        self.run(site, feeds, sink)
+    }
+
+    /// Renders the article pages, each from its body in `bodies` (by index into
+    /// `site.pages`, as [`Site::take_bodies`] hands them out), which is dropped as soon
+    /// as its page is made.
+    pub fn articles<E: From<RenderError> + Send>(
+        &mut self,
+        site: &Site,
+        bodies: Vec<String>,
+        sink: impl Fn(OutputFile) -> Result<(), E> + Sync,
+    ) -> Result<(), E> {
+        self.jobs.retain(|job| !matches!(job, Job::Article(_)));
+        let (renderer, shared) = (self.renderer, &self.shared);
+        bodies
+            .into_par_iter()
+            .enumerate()
+            .try_for_each(|(index, body)| sink(renderer.article_page(site, shared, index, &body)?))
+    }
+
+    /// Renders every file the earlier stages did not, and `robots.txt`.
+    pub fn rest<E: From<RenderError> + Send>(
+        mut self,
+        site: &Site,
+        sink: impl Fn(OutputFile) -> Result<(), E> + Sync,
+    ) -> Result<(), E> {
+        let jobs = std::mem::take(&mut self.jobs);
+        self.run(site, jobs, &sink)?;
+        sink(self.renderer.robots_txt(site))
+    }
+
+    fn run<E: From<RenderError> + Send>(
+        &self,
+        site: &Site,
+        jobs: Vec<Job>,
+        sink: impl Fn(OutputFile) -> Result<(), E> + Sync,
+    ) -> Result<(), E> {
+        jobs.into_par_iter()
+            .try_for_each(|job| sink(self.renderer.render_job(site, &self.shared, job)?))
+    }
+}
+
 /// Values computed once per render and shared by every page.
 struct Shared {
     /// Each article's summary (empty where not needed), by index into `site.pages`.
@@ -232,21 +298,15 @@ impl Renderer {
         Ok(files)
     }
 
-    /// Renders every file of the site and hands each to `sink` as soon as it is ready, from
-    /// any thread, so a build never holds the whole rendered site in memory. Returns the
-    /// number of files.
-    pub fn render_site_into<E: From<RenderError> + Send>(
-        &self,
-        site: &Site,
-        sink: impl Fn(OutputFile) -> Result<(), E> + Sync,
-    ) -> Result<usize, E> {
-        let shared = self.shared(site, None)?;
-        let jobs = all_jobs(site);
-        let count = jobs.len() + 1;
-        jobs.into_par_iter()
-            .try_for_each(|job| sink(self.render_job(site, &shared, job)?))?;
-        sink(self.robots_txt(site))?;
-        Ok(count)
+    /// Starts rendering every file of the site in stages ([`SiteRender`]), so that a
+    /// build can release the article bodies and never holds the whole rendered site in
+    /// memory. Builds the values all pages share, the summaries and cards among them.
+    pub fn begin_site(&self, site: &Site) -> Result<SiteRender<'_>, RenderError> {
+        Ok(SiteRender {
+            renderer: self,
+            shared: self.shared(site, None)?,
+            jobs: all_jobs(site),
+        })
     }
 
     /// Renders only the files that show one of the `changed` pages (indices into
@@ -285,8 +345,8 @@ impl Renderer {
     fn shared(&self, site: &Site, shown: Option<&HashSet<usize>>) -> Result<Shared, RenderError> {
         let entries = menu::menu(site, &self.urls, self.strings.site());
         let menu = Value::from_serializable(&entries);
-        Ok(Shared {
-            summaries: self.summaries(site, shown)?,
+        let mut shared = Shared {
+            summaries: Vec::new(),
             menu_html: [
                 self.rendered_menu(&entries, &menu, false)?,
                 self.rendered_menu(&entries, &menu, true)?,
@@ -300,7 +360,9 @@ impl Renderer {
                 .map(|taxonomy| taxonomy.terms.iter().map(|_| OnceLock::new()).collect())
                 .collect(),
             menu,
-        })
+        };
+        shared.summaries = self.summaries(site, &shared, shown)?;
+        Ok(shared)
     }
 
     /// The menu's links as `menu.html` renders them on every page, with relative or
@@ -362,6 +424,7 @@ impl Renderer {
     fn summaries(
         &self,
         site: &Site,
+        shared: &Shared,
         shown: Option<&HashSet<usize>>,
     ) -> Result<Vec<Value>, RenderError> {
         let t = self.strings.site().value();
@@ -370,7 +433,7 @@ impl Renderer {
             .enumerate()
             .map(|(index, page)| {
                 if shown.is_none_or(|shown| shown.contains(&index)) {
-                    self.with_card(Value::from_serializable(&self.summary(site, page)), t)
+                    self.with_card(self.listed_summary(site, shared, page), t)
                 } else {
                     Ok(Value::none())
                 }
@@ -388,10 +451,12 @@ impl Renderer {
             .tera
             .render(CARD_TEMPLATE, &context)
             .map_err(|error| template_error(&error, &self.origins))?;
-        let Some(fields) = summary.as_map() else {
+        if summary.as_map().is_none() {
             return Ok(summary);
-        };
-        let mut fields = fields.clone();
+        }
+        // Without the context's reference the map is taken, not copied.
+        drop(context);
+        let mut fields = summary.into_map().unwrap_or_default();
         fields.insert("card".into(), Value::safe_string(&card));
         Ok(Value::from(fields))
     }
@@ -403,7 +468,9 @@ impl Renderer {
         job: Job,
     ) -> Result<OutputFile, RenderError> {
         match job {
-            Job::Article(index) => self.article_page(site, shared, index),
+            Job::Article(index) => {
+                self.article_page(site, shared, index, &site.pages[index].rendered.html)
+            }
             Job::Page(index) => self.standalone_page(site, shared, index),
             Job::Home(pager) => self.home_page(site, shared, pager),
             Job::Section(s, pager) => self.section_page(site, shared, s, pager),

@@ -335,14 +335,27 @@ impl Renderer {
     ) -> Result<OutputFile, RenderError> {
         let page = &site.standalone[index];
         let summary = Value::from_serializable(&self.summary(site, page));
-        self.render_page(site, shared, page, summary, "page.html", &[], None, None)
+        let content = &page.rendered.html;
+        self.render_page(
+            site,
+            shared,
+            page,
+            content,
+            summary,
+            "page.html",
+            &[],
+            None,
+            None,
+        )
     }
 
+    /// The page of the interview at `index`, showing `content`, its rendered body.
     pub(super) fn article_page(
         &self,
         site: &Site,
         shared: &Shared,
         index: usize,
+        content: &str,
     ) -> Result<OutputFile, RenderError> {
         let summaries = &shared.summaries;
         let related = site.related.get(index).map_or(&[][..], Vec::as_slice);
@@ -350,6 +363,7 @@ impl Renderer {
             site,
             shared,
             &site.pages[index],
+            content,
             summaries[index].clone(),
             "article.html",
             related,
@@ -364,6 +378,7 @@ impl Renderer {
         site: &Site,
         shared: &Shared,
         page: &Page,
+        content: &str,
         summary: Value,
         default_template: &str,
         related: &[usize],
@@ -394,7 +409,7 @@ impl Renderer {
             .collect();
         let t = self.strings.for_lang(&article.lang);
         let full = ArticleContext {
-            content: &page.rendered.html,
+            content,
             toc: &page.rendered.toc,
             updated: article.updated.map(|d| d.ymd()),
             updated_iso: article.updated.map(|d| d.rfc3339()),

@@ -224,14 +224,17 @@ impl Site {
         Ok(())
     }
 
-    /// Empties the Markdown sources of the articles no one else holds (all of them in
-    /// `verbatim build`), which nothing reads once their bodies are rendered.
-    pub fn release_sources(&mut self) {
-        for page in self.pages.iter_mut().chain(&mut self.standalone) {
-            if let Some(article) = Arc::get_mut(&mut page.article) {
-                article.body = String::new();
-            }
-        }
+    /// Takes each interview's rendered HTML out of the site, by index into `pages`, so
+    /// that it can be released once its page is written (in `verbatim build`, where no
+    /// one else holds the rendered bodies); a body someone else holds is copied.
+    pub fn take_bodies(&mut self) -> Vec<String> {
+        self.pages
+            .iter_mut()
+            .map(|page| match Arc::get_mut(&mut page.rendered) {
+                Some(rendered) => std::mem::take(&mut rendered.html),
+                None => page.rendered.html.clone(),
+            })
+            .collect()
     }
 
     /// Empties the plain texts of the rendered bodies no one else holds, which only the
