@@ -379,11 +379,7 @@ impl Renderer {
             context.insert_value("menu", menu.clone());
             context.insert_value("page_url", page_url);
             context.insert("absolute_urls", &absolute);
-            let html = self
-                .tera
-                .render(MENU_TEMPLATE, &context)
-                .map_err(|error| template_error(&error, &self.origins))?;
-            Ok(Value::safe_string(&html))
+            self.fragment(MENU_TEMPLATE, &context)
         };
         let mut current = HashMap::new();
         for entry in entries {
@@ -408,11 +404,7 @@ impl Renderer {
                     let mut context = Context::new();
                     context.insert_value("t", table.value().clone());
                     context.insert_value("page_url", page_url);
-                    let html = self
-                        .tera
-                        .render(SEARCH_BOX_TEMPLATE, &context)
-                        .map_err(|error| template_error(&error, &self.origins))?;
-                    Ok(Value::safe_string(&html))
+                    self.fragment(SEARCH_BOX_TEMPLATE, &context)
                 };
                 Ok([render(Value::none())?, render(search_page.clone())?])
             })
@@ -447,18 +439,25 @@ impl Renderer {
         let mut context = Context::new();
         context.insert_value("article", summary.clone());
         context.insert_value("t", t.clone());
-        let card = self
-            .tera
-            .render(CARD_TEMPLATE, &context)
-            .map_err(|error| template_error(&error, &self.origins))?;
+        let card = self.fragment(CARD_TEMPLATE, &context)?;
         if summary.as_map().is_none() {
             return Ok(summary);
         }
         // Without the context's reference the map is taken, not copied.
         drop(context);
         let mut fields = summary.into_map().unwrap_or_default();
-        fields.insert("card".into(), Value::safe_string(&card));
+        fields.insert("card".into(), card);
         Ok(Value::from(fields))
+    }
+
+    /// A piece of HTML rendered once and spliced into many pages (a card, the menu's
+    /// links, the search box), as a value templates print unescaped.
+    fn fragment(&self, template: &str, context: &Context) -> Result<Value, RenderError> {
+        let html = self
+            .tera
+            .render(template, context)
+            .map_err(|error| template_error(&error, &self.origins))?;
+        Ok(Value::safe_string(&html))
     }
 
     fn render_job(
