@@ -247,26 +247,20 @@ impl Postings {
         Postings::merge(gathered)
     }
 
-    /// The terms of `gathered`, whose parts are in article order, sorted in the order
-    /// of the index, each with its lists in part order.
+    /// The terms of `gathered`, whose parts are in article order and each hold their
+    /// entries in the order of the index, merged into that order, each term's entries
+    /// in part order.
     fn merge(gathered: Vec<(Part, Vec<Entry>)>) -> Postings {
         let mut parts = Vec::with_capacity(gathered.len());
-        let mut entries = Vec::with_capacity(gathered.iter().map(|(_, e)| e.len()).sum());
-        for (number, (part, part_entries)) in gathered.into_iter().enumerate() {
-            entries.extend(part_entries.into_iter().map(|entry| Entry {
-                part: number as u32,
-                ..entry
-            }));
+        let mut runs = Vec::with_capacity(gathered.len());
+        for (number, (part, mut part_entries)) in gathered.into_iter().enumerate() {
+            for entry in &mut part_entries {
+                entry.part = number as u32;
+            }
+            runs.push(part_entries);
             parts.push(part);
         }
-        // Entries of one term stay in part order: the sort by head is stable, and so is
-        // the sort of the few entries sharing a head, which differ in a long word.
-        let mut entries = sort_by_head(entries);
-        for same_head in entries.chunk_by_mut(|a, b| a.head == b.head) {
-            if same_head.len() > 1 && same_head.iter().any(|entry| entry.long != SHORT) {
-                same_head.sort_by(|a, b| key_of(&parts, a).index_order(&key_of(&parts, b)));
-            }
-        }
+        let entries = merge_runs(runs, &|entry: &Entry| key_of(&parts, entry));
         let mut term_ends = Vec::new();
         for (at, pair) in entries.windows(2).enumerate() {
             if !key_of(&parts, &pair[0]).same_term(&key_of(&parts, &pair[1])) {
@@ -353,12 +347,82 @@ fn sort_by_head(entries: Vec<Entry>) -> Vec<Entry> {
     from
 }
 
+/// `entries` in the order of the index ([`TermKey::index_order`]), entries of one term
+/// in the order given; `key` gives an entry's key.
+fn sort_in_index_order<'a>(entries: Vec<Entry>, key: impl Fn(&Entry) -> TermKey<'a>) -> Vec<Entry> {
+    let mut entries = sort_by_head(entries);
+    // The few entries sharing a head differ in a long word; the sort keeps ties in order.
+    for same_head in entries.chunk_by_mut(|a, b| a.head == b.head) {
+        if same_head.len() > 1 && same_head.iter().any(|entry| entry.long != SHORT) {
+            same_head.sort_by(|a, b| key(a).index_order(&key(b)));
+        }
+    }
+    entries
+}
+
+/// Runs of entries, each in the order of the index, merged into one, the entries of
+/// one term in the order of their runs: pairs of runs are merged, in parallel, until
+/// one is left. Each merge reads its runs from start to end; sorting the entries of all
+/// runs together took several times longer on an archive of hundreds of thousands of
+/// terms.
+fn merge_runs<'a>(
+    mut runs: Vec<Vec<Entry>>,
+    key: &(impl Fn(&Entry) -> TermKey<'a> + Sync),
+) -> Vec<Entry> {
+    while runs.len() > 1 {
+        let mut pairs = Vec::with_capacity(runs.len().div_ceil(2));
+        let mut rest = runs.into_iter();
+        while let Some(first) = rest.next() {
+            pairs.push((first, rest.next()));
+        }
+        runs = pairs
+            .into_par_iter()
+            .map(|(first, second)| match second {
+                Some(second) => merge_two(&first, &second, key),
+                None => first,
+            })
+            .collect();
+    }
+    runs.pop().unwrap_or_default()
+}
+
+/// Two runs in the order of the index merged into one; an entry of `second` goes
+/// before one of `first` only when its term comes first.
+fn merge_two<'a>(
+    first: &[Entry],
+    second: &[Entry],
+    key: &impl Fn(&Entry) -> TermKey<'a>,
+) -> Vec<Entry> {
+    let mut merged = Vec::with_capacity(first.len() + second.len());
+    let (mut a, mut b) = (0, 0);
+    while let (Some(x), Some(y)) = (first.get(a), second.get(b)) {
+        let second_first = y.head < x.head
+            || (y.head == x.head
+                && (x.long != SHORT || y.long != SHORT)
+                && key(y).index_order(&key(x)).is_lt());
+        if second_first {
+            merged.push(*y);
+            b += 1;
+        } else {
+            merged.push(*x);
+            a += 1;
+        }
+    }
+    merged.extend_from_slice(&first[a..]);
+    merged.extend_from_slice(&second[b..]);
+    merged
+}
+
 /// The key of the term of `entry`, a term of one of `parts`.
 fn key_of<'a>(parts: &'a [Part], entry: &Entry) -> TermKey<'a> {
+    key_in(&parts[entry.part as usize].long_words, entry)
+}
+
+/// The key of the term of `entry`, whose long words are `long_words`.
+fn key_in<'a>(long_words: &'a [Box<str>], entry: &Entry) -> TermKey<'a> {
     TermKey {
         head: entry.head,
-        long: (entry.long != SHORT)
-            .then(|| &*parts[entry.part as usize].long_words[entry.long as usize]),
+        long: (entry.long != SHORT).then(|| &*long_words[entry.long as usize]),
     }
 }
 
@@ -403,6 +467,7 @@ impl Postings {
                     };
                     add(&mut part, list, TermKey::of(word).head, long);
                 }
+                let entries = sort_in_index_order(entries, |entry| key_in(&part.long_words, entry));
                 (part, entries)
             })
             .collect();
@@ -526,23 +591,17 @@ impl Collector {
     }
 
     /// The postings gathered, each term's list complete, and an entry for each term.
+    /// The part's terms are numbered, and their lists laid out, in the order of the
+    /// index: the shards are written in that order, so that they read each part's
+    /// buffer from start to end instead of a term here and a term there (with hundreds
+    /// of thousands of terms, every read was a cache miss).
     fn into_gathered(self) -> (Part, Vec<Entry>) {
-        // Each term's list ends with its current posting: the finished ones, plus one.
-        let mut counts = vec![1u32; self.tally.terms as usize];
-        for &(term, _) in &self.tally.finished {
-            counts[term as usize] += 1;
-        }
-        let (ends, mut next, total) = lay_out(counts);
-        let mut postings = vec![0; total as usize];
-        for (term, posting) in self.tally.finished {
-            let at = &mut next[term as usize];
-            postings[*at as usize] = posting;
-            *at += 1;
-        }
-        let mut entries = Vec::with_capacity(self.tally.terms as usize);
-        // What is left at the end of each term's range is its current posting's place.
+        let terms = self.tally.terms as usize;
+        // Each term's current posting, which ends its list, by the term's first number.
+        let mut current = vec![0; terms];
+        let mut entries = Vec::with_capacity(terms);
         let mut close = |slot: Slot, head: u64, long: u32| {
-            postings[next[slot.term as usize] as usize] = slot.current;
+            current[slot.term as usize] = slot.current;
             entries.push(Entry {
                 head,
                 long,
@@ -565,6 +624,33 @@ impl Collector {
         for (word, slot) in self.words {
             close(slot, head(word.as_bytes()), long_words.len() as u32);
             long_words.push(word);
+        }
+
+        // Renumber the terms in the index's order.
+        let mut entries = sort_in_index_order(entries, |entry| key_in(&long_words, entry));
+        let mut rank = vec![0u32; terms];
+        let mut counts = vec![1u32; terms];
+        let mut last = vec![0; terms];
+        for (number, entry) in entries.iter_mut().enumerate() {
+            rank[entry.local as usize] = number as u32;
+            last[number] = current[entry.local as usize];
+            entry.local = number as u32;
+        }
+        drop(current);
+        // Each term's list ends with its current posting: the finished ones, plus one.
+        for &(term, _) in &self.tally.finished {
+            counts[rank[term as usize] as usize] += 1;
+        }
+        let (ends, mut next, total) = lay_out(counts);
+        let mut postings = vec![0; total as usize];
+        for (term, posting) in self.tally.finished {
+            let at = &mut next[rank[term as usize] as usize];
+            postings[*at as usize] = posting;
+            *at += 1;
+        }
+        // What is left at the end of each term's range is its current posting's place.
+        for (at, posting) in next.into_iter().zip(last) {
+            postings[at as usize] = posting;
         }
         let part = Part {
             postings,
@@ -929,6 +1015,63 @@ mod tests {
         assert_eq!(flat("b"), vec![3]);
         assert_eq!(flat("c"), vec![7]);
         assert_eq!(texts(&merged), ["a", "b", "c"]);
+    }
+
+    #[test]
+    fn merging_runs_orders_long_words_and_keeps_each_terms_runs_in_order() {
+        // Words of more than eight bytes share their heads; each part sees some.
+        let words = [
+            "internationally",
+            "international",
+            "internal",
+            "inter",
+            "interviewee",
+            "interview",
+            "zebra",
+            "a",
+        ];
+        let text = |entry: &Entry| words[entry.local as usize];
+        let key = |entry: &Entry| TermKey::of(text(entry));
+        let runs: Vec<Vec<Entry>> = (0..5u32)
+            .map(|part| {
+                let entries = (0u32..)
+                    .zip(words)
+                    .filter(|&(at, _)| (at + part) % 3 != 0)
+                    .map(|(at, word)| Entry {
+                        head: TermKey::of(word).head,
+                        long: if word.len() > 8 { at } else { SHORT },
+                        part,
+                        local: at,
+                    })
+                    .collect();
+                sort_in_index_order(entries, key)
+            })
+            .collect();
+        let merged = merge_runs(runs.clone(), &key);
+        let mut expected: Vec<Entry> = runs.concat();
+        expected.sort_by(|a, b| key(a).index_order(&key(b)));
+        let order = |entries: &[Entry]| -> Vec<(&str, u32)> {
+            entries.iter().map(|e| (text(e), e.part)).collect()
+        };
+        assert_eq!(order(&merged), order(&expected));
+        assert_eq!(text(&merged[0]), "a");
+        assert_eq!(text(&merged[merged.len() - 1]), "zebra");
+    }
+
+    #[test]
+    fn a_parts_lists_lie_in_the_order_of_the_index() {
+        let mut collector = Collector::default();
+        for (doc, word) in ["zebra", "apple", "mango", "apple"].iter().enumerate() {
+            collector.tally.doc = doc as u32;
+            collector.word(word);
+        }
+        let (part, entries) = collector.into_gathered();
+        let locals: Vec<u32> = entries.iter().map(|entry| entry.local).collect();
+        assert_eq!(locals, [0, 1, 2], "numbered in index order");
+        let docs = |local| part.list(local).iter().map(|p| p >> 5).collect::<Vec<_>>();
+        assert_eq!(docs(0), [1, 3], "apple");
+        assert_eq!(docs(1), [2], "mango");
+        assert_eq!(docs(2), [0], "zebra");
     }
 
     #[test]
