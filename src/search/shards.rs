@@ -114,9 +114,12 @@ pub fn write(site: &Site, postings: Postings) -> Vec<OutputFile> {
         .unzip();
     files.extend(record_files);
 
-    let (shards, shard_files): (Vec<(String, String)>, Vec<OutputFile>) =
-        cut(&postings, encode_terms(&postings, site.pages.len()))
-            .into_par_iter()
+    let members = encode_terms(&postings, site.pages.len());
+    // The lists are in the members now: their memory goes before the shards are cut,
+    // which is when the index's memory peaks.
+    drop(postings);
+    let (shards, shard_files): (Vec<(String, String)>, Vec<OutputFile>) = cut(members)
+        .into_par_iter()
             .map(|(first, text)| {
                 let (hash, file) = hashed("t", text);
                 ((first, hash), file)
@@ -147,8 +150,6 @@ const TERMS_PER_TASK: usize = 2048;
 /// buffer: a real archive has hundreds of thousands of terms, too many for a buffer
 /// each.
 struct Members {
-    /// The number of the first term.
-    first: u32,
     text: Vec<u8>,
     /// Where each member ends in `text`.
     ends: Vec<usize>,
@@ -163,7 +164,6 @@ fn encode_terms(postings: &Postings, docs: usize) -> Vec<Members> {
         .map(|task| {
             let terms = task * TERMS_PER_TASK..count.min((task + 1) * TERMS_PER_TASK);
             let mut members = Members {
-                first: terms.start as u32,
                 text: Vec::new(),
                 ends: Vec::with_capacity(terms.len()),
             };
@@ -286,11 +286,11 @@ fn push_number(out: &mut Vec<u8>, n: u32) {
 
 /// Groups consecutive members into shards of about [`SHARD_BYTES`]; returns each shard's
 /// first term and its JSON text.
-fn cut(postings: &Postings, runs: Vec<Members>) -> Vec<(String, Vec<u8>)> {
+fn cut(runs: Vec<Members>) -> Vec<(String, Vec<u8>)> {
     let mut shards: Vec<(String, Vec<u8>)> = Vec::new();
     for members in runs {
         let mut start = 0;
-        for (term, &end) in (members.first..).zip(&members.ends) {
+        for &end in &members.ends {
             let member = &members.text[start..end];
             start = end;
             match shards.last_mut() {
@@ -302,7 +302,7 @@ fn cut(postings: &Postings, runs: Vec<Members>) -> Vec<(String, Vec<u8>)> {
                     let mut text = Vec::with_capacity(SHARD_BYTES + member.len() + 2);
                     text.push(b'{');
                     text.extend_from_slice(member);
-                    shards.push((postings.key(term).with_text(str::to_owned), text));
+                    shards.push((member_name(member), text));
                 }
             }
         }
@@ -311,6 +311,15 @@ fn cut(postings: &Postings, runs: Vec<Members>) -> Vec<(String, Vec<u8>)> {
         text.push(b'}');
     }
     shards
+}
+
+/// The term a `"term":…` member names.
+fn member_name(member: &[u8]) -> String {
+    serde_json::Deserializer::from_slice(member)
+        .into_iter::<String>()
+        .next()
+        .and_then(Result::ok)
+        .unwrap_or_default()
 }
 
 /// The file `search/<folder>/<hash>.json` holding `text`, and the hash, which is all the
@@ -476,7 +485,6 @@ mod tests {
         let runs = encode_terms(&p, 1_000_000);
         assert!(runs.len() > 1, "{} runs", runs.len());
         let one_run = Members {
-            first: 0,
             text: runs.iter().flat_map(|run| run.text.clone()).collect(),
             ends: members(&p)
                 .iter()
@@ -486,13 +494,13 @@ mod tests {
                 })
                 .collect(),
         };
-        assert_eq!(cut(&p, runs), cut(&p, vec![one_run]));
+        assert_eq!(cut(runs), cut(vec![one_run]));
     }
 
     #[test]
     fn shards_split_by_size_and_stay_valid_json() {
         let p = same_list_words(40, 2000);
-        let shards = cut(&p, encode_terms(&p, 1_000_000));
+        let shards = cut(encode_terms(&p, 1_000_000));
         assert!(shards.len() > 1, "{} shards", shards.len());
         let mut seen = 0;
         for (first, text) in &shards {
