@@ -120,11 +120,11 @@ pub fn write(site: &Site, postings: Postings) -> Vec<OutputFile> {
     drop(postings);
     let (shards, shard_files): (Vec<(String, String)>, Vec<OutputFile>) = cut(members)
         .into_par_iter()
-            .map(|(first, text)| {
-                let (hash, file) = hashed("t", text);
-                ((first, hash), file)
-            })
-            .unzip();
+        .map(|(first, text)| {
+            let (hash, file) = hashed("t", text);
+            ((first, hash), file)
+        })
+        .unzip();
     files.extend(shard_files);
 
     let manifest = Manifest {
@@ -356,10 +356,13 @@ mod tests {
     /// `docs` articles.
     fn members_of(postings: &Postings, docs: usize) -> Vec<(String, Vec<u8>)> {
         let mut members = Vec::new();
+        // The runs hold the terms in order, from the first.
+        let mut term = 0;
         for run in encode_terms(postings, docs) {
             let mut start = 0;
-            for (term, &end) in (run.first..).zip(&run.ends) {
+            for &end in &run.ends {
                 let text = postings.key(term).with_text(str::to_owned);
+                term += 1;
                 members.push((text, run.text[start..end].to_vec()));
                 start = end;
             }
