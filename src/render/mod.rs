@@ -138,12 +138,15 @@ impl SiteRender<'_> {
             .try_for_each(|(index, body)| sink(renderer.article_page(site, shared, index, &body)?))
     }
 
-    /// Renders every file the earlier stages did not, and `robots.txt`.
+    /// Renders every file the earlier stages did not (the listings, with the articles'
+    /// cards, rendered now), and `robots.txt`.
     pub fn rest<E: From<RenderError> + Send>(
         mut self,
         site: &Site,
         sink: impl Fn(OutputFile) -> Result<(), E> + Sync,
     ) -> Result<(), E> {
+        let summaries = std::mem::take(&mut self.shared.summaries);
+        self.shared.summaries = self.renderer.with_cards(summaries)?;
         let jobs = std::mem::take(&mut self.jobs);
         self.run(site, jobs, &sink)?;
         sink(self.renderer.robots_txt(site))
@@ -304,7 +307,9 @@ impl Renderer {
     pub fn begin_site(&self, site: &Site) -> Result<SiteRender<'_>, RenderError> {
         Ok(SiteRender {
             renderer: self,
-            shared: self.shared(site, None)?,
+            // The cards come with the listings (`rest`): on a large archive, holding them
+            // beside the bodies raised the peak memory.
+            shared: self.shared(site, None, false)?,
             jobs: all_jobs(site),
         })
     }
@@ -335,14 +340,20 @@ impl Renderer {
         jobs: Vec<Job>,
         shown: Option<&HashSet<usize>>,
     ) -> Result<Vec<OutputFile>, RenderError> {
-        let shared = self.shared(site, shown)?;
+        let shared = self.shared(site, shown, true)?;
         jobs.into_par_iter()
             .map(|job| self.render_job(site, &shared, job))
             .collect()
     }
 
-    /// The values every page shares; `shown` limits which summaries are built.
-    fn shared(&self, site: &Site, shown: Option<&HashSet<usize>>) -> Result<Shared, RenderError> {
+    /// The values every page shares; `shown` limits which summaries are built, and
+    /// `cards` whether they hold their cards yet.
+    fn shared(
+        &self,
+        site: &Site,
+        shown: Option<&HashSet<usize>>,
+        cards: bool,
+    ) -> Result<Shared, RenderError> {
         let entries = menu::menu(site, &self.urls, self.strings.site());
         let menu = Value::from_serializable(&entries);
         let mut shared = Shared {
@@ -361,7 +372,10 @@ impl Renderer {
                 .collect(),
             menu,
         };
-        shared.summaries = self.summaries(site, &shared, shown)?;
+        shared.summaries = self.summaries(site, &shared, shown);
+        if cards {
+            shared.summaries = self.with_cards(std::mem::take(&mut shared.summaries))?;
+        }
         Ok(shared)
     }
 
@@ -411,38 +425,47 @@ impl Renderer {
             .collect()
     }
 
-    /// Each article's summary as a template value with its rendered `card`, built once and
-    /// shared by every listing; `shown` limits which are built (all when `None`).
+    /// Each article's summary as a template value, built once and shared by every page
+    /// that shows it; `shown` limits which are built (all when `None`).
     fn summaries(
         &self,
         site: &Site,
         shared: &Shared,
         shown: Option<&HashSet<usize>>,
-    ) -> Result<Vec<Value>, RenderError> {
-        let t = self.strings.site().value();
+    ) -> Vec<Value> {
         site.pages
             .par_iter()
             .enumerate()
             .map(|(index, page)| {
                 if shown.is_none_or(|shown| shown.contains(&index)) {
-                    self.with_card(self.listed_summary(site, shared, page), t)
+                    self.listed_summary(site, shared, page)
                 } else {
-                    Ok(Value::none())
+                    Value::none()
                 }
             })
+            .collect()
+    }
+
+    /// `summaries` with their `card` added: each article's card rendered once, as every
+    /// listing shows it.
+    fn with_cards(&self, summaries: Vec<Value>) -> Result<Vec<Value>, RenderError> {
+        let t = self.strings.site().value();
+        summaries
+            .into_par_iter()
+            .map(|summary| self.with_card(summary, t))
             .collect()
     }
 
     /// `summary` with `card` added: the article's card as listings show it (their `t` is
     /// the site's language, as here).
     fn with_card(&self, summary: Value, t: &Value) -> Result<Value, RenderError> {
+        if summary.as_map().is_none() {
+            return Ok(summary);
+        }
         let mut context = Context::new();
         context.insert_value("article", summary.clone());
         context.insert_value("t", t.clone());
         let card = self.fragment(CARD_TEMPLATE, &context)?;
-        if summary.as_map().is_none() {
-            return Ok(summary);
-        }
         // Without the context's reference the map is taken, not copied.
         drop(context);
         let mut fields = summary.into_map().unwrap_or_default();
