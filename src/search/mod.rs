@@ -362,9 +362,8 @@ fn sort_in_index_order<'a>(entries: Vec<Entry>, key: impl Fn(&Entry) -> TermKey<
 
 /// Runs of entries, each in the order of the index, merged into one, the entries of
 /// one term in the order of their runs: pairs of runs are merged, in parallel, until
-/// one is left. Each merge reads its runs from start to end; sorting the entries of all
-/// runs together took several times longer on an archive of hundreds of thousands of
-/// terms.
+/// one is left. Each merge reads its runs from start to end, and the merges of a round
+/// run in parallel, where a sort of all the entries together ran on one thread.
 fn merge_runs<'a>(
     mut runs: Vec<Vec<Entry>>,
     key: &(impl Fn(&Entry) -> TermKey<'a> + Sync),
