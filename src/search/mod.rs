@@ -79,18 +79,37 @@ fn list_range(ends: &[u32], list: u32) -> std::ops::Range<usize> {
     start as usize..ends[list] as usize
 }
 
-/// One term as one part saw it: small and copied, so that the terms of all parts sort
-/// together in one pass instead of being numbered in one hash table.
+/// One term as one part saw it: small and copied, so that the terms of all parts are
+/// ordered together instead of being numbered in one hash table.
 #[derive(Debug, Clone, Copy)]
 struct Entry {
-    /// The term's first eight bytes ([`head`]): all of it unless it is a long word.
-    head: u64,
+    /// The term's first eight bytes ([`head`]): all of it unless it is a long word. As
+    /// two halves, so that an entry takes 20 bytes rather than 24: a realistic archive
+    /// has millions of entries, held twice while they are merged.
+    head_halves: [u32; 2],
     /// The index of the term in its part's `long_words`, or [`SHORT`].
     long: u32,
     /// The part's number, in article order.
     part: u32,
     /// The term's number in its part.
     local: u32,
+}
+
+impl Entry {
+    fn new(head: u64, long: u32, part: u32, local: u32) -> Entry {
+        Entry {
+            head_halves: [(head >> 32) as u32, head as u32],
+            long,
+            part,
+            local,
+        }
+    }
+
+    /// The term's first eight bytes.
+    #[inline]
+    fn head(&self) -> u64 {
+        (u64::from(self.head_halves[0]) << 32) | u64::from(self.head_halves[1])
+    }
 }
 
 /// [`Entry::long`] of a term of at most eight bytes.
@@ -322,7 +341,7 @@ fn sort_by_head(entries: Vec<Entry>) -> Vec<Entry> {
     let mut counts = vec![0u32; DIGITS * VALUES];
     for entry in &entries {
         for at in 0..DIGITS {
-            counts[at * VALUES + digit(entry.head, at)] += 1;
+            counts[at * VALUES + digit(entry.head(), at)] += 1;
         }
     }
     let mut from = entries;
@@ -338,7 +357,7 @@ fn sort_by_head(entries: Vec<Entry>) -> Vec<Entry> {
             (*count, start) = (start, start + *count);
         }
         for entry in &from {
-            let next = &mut counts[digit(entry.head, at)];
+            let next = &mut counts[digit(entry.head(), at)];
             to[*next as usize] = *entry;
             *next += 1;
         }
@@ -352,7 +371,7 @@ fn sort_by_head(entries: Vec<Entry>) -> Vec<Entry> {
 fn sort_in_index_order<'a>(entries: Vec<Entry>, key: impl Fn(&Entry) -> TermKey<'a>) -> Vec<Entry> {
     let mut entries = sort_by_head(entries);
     // The few entries sharing a head differ in a long word; the sort keeps ties in order.
-    for same_head in entries.chunk_by_mut(|a, b| a.head == b.head) {
+    for same_head in entries.chunk_by_mut(|a, b| a.head_halves == b.head_halves) {
         if same_head.len() > 1 && same_head.iter().any(|entry| entry.long != SHORT) {
             same_head.sort_by(|a, b| key(a).index_order(&key(b)));
         }
@@ -395,8 +414,9 @@ fn merge_two<'a>(
     let mut merged = Vec::with_capacity(first.len() + second.len());
     let (mut a, mut b) = (0, 0);
     while let (Some(x), Some(y)) = (first.get(a), second.get(b)) {
-        let second_first = y.head < x.head
-            || (y.head == x.head
+        let (x_head, y_head) = (x.head(), y.head());
+        let second_first = y_head < x_head
+            || (y_head == x_head
                 && (x.long != SHORT || y.long != SHORT)
                 && key(y).index_order(&key(x)).is_lt());
         if second_first {
@@ -420,7 +440,7 @@ fn key_of<'a>(parts: &'a [Part], entry: &Entry) -> TermKey<'a> {
 /// The key of the term of `entry`, whose long words are `long_words`.
 fn key_in<'a>(long_words: &'a [Box<str>], entry: &Entry) -> TermKey<'a> {
     TermKey {
-        head: entry.head,
+        head: entry.head(),
         long: (entry.long != SHORT).then(|| &*long_words[entry.long as usize]),
     }
 }
@@ -445,12 +465,7 @@ impl Postings {
                     part.postings.extend_from_slice(list);
                     part.ends.push(part.postings.len() as u32);
                     let local = part.ends.len() as u32 - 1;
-                    entries.push(Entry {
-                        head,
-                        long,
-                        part: 0,
-                        local,
-                    });
+                    entries.push(Entry::new(head, long, 0, local));
                 };
                 for &(key, list) in grams.iter() {
                     let head = gram_head(key);
@@ -601,12 +616,7 @@ impl Collector {
         let mut entries = Vec::with_capacity(terms);
         let mut close = |slot: Slot, head: u64, long: u32| {
             current[slot.term as usize] = slot.current;
-            entries.push(Entry {
-                head,
-                long,
-                part: 0,
-                local: slot.term,
-            });
+            entries.push(Entry::new(head, long, 0, slot.term));
         };
         for (key, slot) in self.grams.into_entries() {
             close(slot, gram_head(key), SHORT);
@@ -1036,11 +1046,9 @@ mod tests {
                 let entries = (0u32..)
                     .zip(words)
                     .filter(|&(at, _)| (at + part) % 3 != 0)
-                    .map(|(at, word)| Entry {
-                        head: TermKey::of(word).head,
-                        long: if word.len() > 8 { at } else { SHORT },
-                        part,
-                        local: at,
+                    .map(|(at, word)| {
+                        let long = if word.len() > 8 { at } else { SHORT };
+                        Entry::new(TermKey::of(word).head, long, part, at)
                     })
                     .collect();
                 sort_in_index_order(entries, key)
@@ -1089,16 +1097,11 @@ mod tests {
         let entries: Vec<Entry> = heads
             .iter()
             .enumerate()
-            .map(|(at, &head)| Entry {
-                head,
-                long: SHORT,
-                part: at as u32,
-                local: 0,
-            })
+            .map(|(at, &head)| Entry::new(head, SHORT, at as u32, 0))
             .collect();
         let sorted: Vec<(u64, u32)> = sort_by_head(entries)
             .iter()
-            .map(|entry| (entry.head, entry.part))
+            .map(|entry| (entry.head(), entry.part))
             .collect();
         let mut expected: Vec<(u64, u32)> = (0..).zip(heads).map(|(at, h)| (h, at)).collect();
         expected.sort();
