@@ -75,6 +75,25 @@ pub fn is_end_marker(text: &str) -> bool {
 
 /// Why the block is chrome wherever it stands, or `None` when it may be article text.
 pub fn chrome_reason(block: &Block, brands: &[String]) -> Option<&'static str> {
+    general_reason(block).or_else(|| names_site(block, brands).then_some(SITE_NAME))
+}
+
+/// The reason of a short line holding one of the site's brands.
+const SITE_NAME: &str = "site name";
+
+/// A line short enough, and no sentence, to be chrome when it holds a brand.
+fn may_name_site(block: &Block) -> bool {
+    let text = block.text.as_str();
+    text.chars().count() <= 40 && !text.contains(['。', '！', '？', '，'])
+}
+
+/// Whether the block is a short line holding one of the site's brands.
+fn names_site(block: &Block, brands: &[String]) -> bool {
+    may_name_site(block) && brands.iter().any(|b| block.text.contains(b.as_str()))
+}
+
+/// [`chrome_reason`] without the site's brands: what does not depend on them.
+fn general_reason(block: &Block) -> Option<&'static str> {
     let text = block.text.as_str();
     let chars = text.chars().count();
     if block.chrome_hint {
@@ -110,9 +129,6 @@ pub fn chrome_reason(block: &Block, brands: &[String]) -> Option<&'static str> {
     if chars <= 200 && patterns.legal.is_match(text) {
         return Some("copyright line");
     }
-    if chars <= 40 && !sentence && brands.iter().any(|b| text.contains(b.as_str())) {
-        return Some("site name");
-    }
     None
 }
 
@@ -144,6 +160,51 @@ fn is_bar(text: &str) -> bool {
 /// (a `Related articles` box inside the article): the cut resumes at the first main-text
 /// block, not a link, that such a paragraph follows.
 pub fn layout(blocks: &[Block], title: Option<usize>, brands: &[String]) -> Vec<Role> {
+    Layout::new(blocks, title).roles(blocks, brands)
+}
+
+/// A page laid out before its site's brands are known: the brands only turn short body
+/// lines that hold one into chrome, so the layout pass lays a page out once and asks for
+/// its roles with the given brands and again with the brands learned from them.
+#[derive(Debug, Clone)]
+pub struct Layout {
+    /// The roles, with every line that may name the site still body.
+    roles: Vec<Role>,
+    /// The body lines that are chrome when they hold a brand ([`may_name_site`]).
+    may_name_site: Vec<usize>,
+}
+
+impl Layout {
+    /// Lays out `blocks` (see [`layout`]) but for the site's brands.
+    pub fn new(blocks: &[Block], title: Option<usize>) -> Layout {
+        let mut may_name = Vec::new();
+        let roles = layout_without_brands(blocks, title, &mut may_name);
+        Layout {
+            roles,
+            may_name_site: may_name,
+        }
+    }
+
+    /// The roles of `blocks` (the blocks it was made from) with the site's `brands`.
+    pub fn roles(&self, blocks: &[Block], brands: &[String]) -> Vec<Role> {
+        let mut roles = self.roles.clone();
+        for &i in &self.may_name_site {
+            // A teaser or listing mark made later wins over the brand, as in one pass.
+            if roles[i] == Role::Body && names_site(&blocks[i], brands) {
+                roles[i] = Role::Chrome(SITE_NAME);
+            }
+        }
+        roles
+    }
+}
+
+/// [`layout`] with every line that would be chrome for holding a brand left as body and
+/// its index pushed to `may_name`.
+fn layout_without_brands(
+    blocks: &[Block],
+    title: Option<usize>,
+    may_name: &mut Vec<usize>,
+) -> Vec<Role> {
     let mut roles = vec![Role::Body; blocks.len()];
     let main_known = blocks.iter().any(|b| b.boilerplate);
     let main_prose = |block: &Block| {
@@ -201,9 +262,12 @@ pub fn layout(blocks: &[Block], title: Option<usize>, brands: &[String]) -> Vec<
             Role::Byline
         } else if block.boilerplate {
             Role::Chrome("outside the page's main text")
-        } else if let Some(reason) = chrome_reason(block, brands) {
+        } else if let Some(reason) = general_reason(block) {
             Role::Chrome(reason)
         } else {
+            if may_name_site(block) {
+                may_name.push(i);
+            }
             Role::Body
         };
     }

@@ -54,13 +54,14 @@ pub fn remove_doubled_title_words(blocks: &mut [Block], title: &str, report: &mu
         let mut removed = Vec::new();
         let mut i = 0;
         while i < words.len() {
+            // The repetition first: it is cheap and rare, the title look-up is neither.
             let doubled = (1..=3).rev().find(|&n| {
                 i + 2 * n <= words.len()
-                    && words[i..i + n].iter().all(|w| in_title(w) && bare(w) == *w)
                     && words[i..i + n]
                         .iter()
                         .zip(&words[i + n..i + 2 * n])
                         .all(|(a, b)| bare(a) == bare(b))
+                    && words[i..i + n].iter().all(|w| in_title(w) && bare(w) == *w)
             });
             match doubled {
                 Some(n) => {
