@@ -49,6 +49,29 @@ fn label_captures(text: &str) -> Option<regex::Captures<'_>> {
     label_pattern().captures(text)
 }
 
+/// The rights notice opening `text` ([`rights_pattern`]), if any.
+fn rights_captures(text: &str) -> Option<regex::Captures<'_>> {
+    may_open_with_rights(text)
+        .then(|| rights_pattern().captures(text))
+        .flatten()
+}
+
+/// Whether `text` may match [`rights_pattern`]: a notice opens, after at most two digits
+/// and some space, with one of the few characters its phrases start with, so other
+/// texts are not asked of the pattern.
+fn may_open_with_rights(text: &str) -> bool {
+    let mut rest = text;
+    for _ in 0..2 {
+        // `is_numeric` holds for every `\d` of the pattern (and a few more).
+        match rest.chars().next() {
+            Some(c) if c.is_numeric() => rest = &rest[c.len_utf8()..],
+            _ => break,
+        }
+    }
+    let opening = rest.trim_start().chars().next();
+    matches!(opening, Some('未' | '版' | '本' | 'a' | 'A' | 't' | 'T'))
+}
+
 fn rights_pattern() -> &'static Regex {
     static PATTERN: OnceLock<Regex> = OnceLock::new();
     PATTERN.get_or_init(|| {
@@ -85,7 +108,7 @@ pub fn speakers(blocks: &[Block]) -> Vec<String> {
 
 /// Whether a block is the original publisher's rights notice.
 pub fn is_rights_notice(text: &str) -> bool {
-    rights_pattern().is_match(text)
+    may_open_with_rights(text) && rights_pattern().is_match(text)
 }
 
 /// Writes the body blocks as Markdown.
@@ -106,7 +129,7 @@ pub fn to_markdown(blocks: &[Block], lang: Lang, fullwidth: bool, report: &mut R
         if !table.is_empty() {
             paragraphs.push(markdown_table(&std::mem::take(&mut table)));
         }
-        if let Some(c) = rights_pattern().captures(&text) {
+        if let Some(c) = rights_captures(&text) {
             let stray = c.get(1).map_or("", |m| m.as_str());
             if !stray.is_empty() {
                 report.push_noted(
@@ -181,6 +204,18 @@ fn markdown_table(rows: &[String]) -> String {
 /// Escapes what Markdown would read as markup, so page text stays text. An underscore
 /// inside a word (`snake_case`, `Writer_Name`) never marks emphasis and stays as it is.
 fn escape(text: &str) -> String {
+    // Most paragraphs hold no markup character: copied as they are.
+    let plain = !text
+        .bytes()
+        .any(|b| matches!(b, b'\\' | b'*' | b'`' | b'[' | b']' | b'<' | b'_'))
+        && !text.starts_with(['#', '>', '-', '+', '=']);
+    if plain {
+        let mut out = text.to_string();
+        if let Some(dot) = ordered_list_dot(&out) {
+            out.insert(dot, '\\');
+        }
+        return out;
+    }
     let mut out = String::with_capacity(text.len() + 8);
     let mut previous: Option<char> = None;
     let mut chars = text.char_indices().peekable();

@@ -75,8 +75,18 @@ pub fn run(state: &mut PageState, _settings: &CleanSettings) -> Result<(), Probl
 
 /// One block's text with forbidden characters, leaked tags and image names removed.
 pub fn sanitize_text(text: &str, block: usize, report: &mut Report) -> String {
-    let mut out: String = text.chars().filter(|c| xml_allowed(*c)).collect();
-    let dropped = text.chars().count() - out.chars().count();
+    // A character below U+0020 is one byte below 0x20 in UTF-8, and no other byte is.
+    let allowed = text
+        .bytes()
+        .all(|b| b >= b' ' || matches!(b, b'\t' | b'\n' | b'\r'))
+        && !text.contains(['\u{fffe}', '\u{ffff}']);
+    let (mut out, dropped) = if allowed {
+        (text.to_string(), 0)
+    } else {
+        let out: String = text.chars().filter(|c| xml_allowed(*c)).collect();
+        let dropped = text.chars().count() - out.chars().count();
+        (out, dropped)
+    };
     if dropped > 0 {
         report.push_noted(
             ChangeKind::ControlCharacterRemoved,
@@ -175,6 +185,9 @@ mod tests {
     fn control_characters_go() {
         let (text, report) = clean("河流\u{7}与\u{c}城市\u{1b}[0m。\t好");
         assert_eq!(text, "河流与城市[0m。\t好");
+        assert_eq!(report.count(ChangeKind::ControlCharacterRemoved), 1);
+        let (text, report) = clean("河流\u{fffe}与城市\u{ffff}。\r\n好");
+        assert_eq!(text, "河流与城市。\r\n好");
         assert_eq!(report.count(ChangeKind::ControlCharacterRemoved), 1);
     }
 
