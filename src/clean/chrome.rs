@@ -7,6 +7,7 @@ use std::sync::OnceLock;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder};
 use regex::Regex;
+use rustc_hash::FxHashSet;
 
 use super::extract::{Block, BlockKind};
 use super::{metadata, prose};
@@ -29,7 +30,7 @@ pub enum Role {
 
 struct Patterns {
     line_markers: AhoCorasick,
-    end_markers: Vec<String>,
+    end_markers: FxHashSet<String>,
     phone: Regex,
     email: Regex,
     legal: Regex,
@@ -38,7 +39,7 @@ struct Patterns {
 fn patterns() -> &'static Patterns {
     static PATTERNS: OnceLock<Patterns> = OnceLock::new();
     PATTERNS.get_or_init(|| {
-        let list = |text: &str| -> Vec<String> {
+        let list = |text: &str| -> FxHashSet<String> {
             super::data_lines(text).map(str::to_lowercase).collect()
         };
         Patterns {
@@ -135,7 +136,11 @@ fn general_reason(block: &Block) -> Option<&'static str> {
 /// A trail of short segments joined by `>`, `>>`, `->`, `»` or `＞`:
 /// `首页 >> 冠军访谈 -> 正文`.
 fn is_breadcrumb(text: &str) -> bool {
-    if text.chars().count() > 120 || text.contains(['。', '！', '？']) {
+    // Without a separator there is one segment at most.
+    if !text.contains(['>', '»', '＞', '›'])
+        || text.chars().count() > 120
+        || text.contains(['。', '！', '？'])
+    {
         return false;
     }
     let segments: Vec<&str> = text
@@ -148,6 +153,10 @@ fn is_breadcrumb(text: &str) -> bool {
 
 /// Short segments joined by `|`: `首页 | 关于我们 | 联系方式`.
 fn is_bar(text: &str) -> bool {
+    // Without a bar there is one segment.
+    if !text.contains(['|', '｜']) {
+        return false;
+    }
     let segments: Vec<&str> = text.split(['|', '｜']).map(str::trim).collect();
     segments.len() >= 3 && segments.iter().all(|s| s.chars().count() <= 24)
         || segments.len() == 2 && segments.iter().all(|s| s.chars().count() <= 8)
@@ -229,10 +238,12 @@ fn layout_without_brands(
         }
         None => 0,
     };
+    // Which blocks are end headings, asked once per block.
+    let end_marker: Vec<bool> = blocks.iter().map(|b| is_end_marker(&b.text)).collect();
     // Whether main-text prose follows block `i` before the next end heading.
     let mut prose_ahead = vec![false; blocks.len() + 1];
     for i in (0..blocks.len()).rev() {
-        let continues = i + 1 < blocks.len() && !is_end_marker(&blocks[i + 1].text);
+        let continues = i + 1 < blocks.len() && !end_marker[i + 1];
         prose_ahead[i] = main_prose(&blocks[i]) || continues && prose_ahead[i + 1];
     }
     let resumes = |i: usize| {
@@ -243,9 +254,9 @@ fn layout_without_brands(
     let mut teasers_follow = false;
     for i in start..blocks.len() {
         let block = &blocks[i];
-        if i > start && is_end_marker(&block.text) {
+        if i > start && end_marker[i] {
             after_end = true;
-            teasers_follow = only_teasers_follow(blocks, i, resumes);
+            teasers_follow = only_teasers_follow(blocks, &end_marker, i, resumes);
             roles[i] = Role::Chrome("after the article");
             continue;
         }
@@ -278,11 +289,17 @@ fn layout_without_brands(
 
 /// Whether the prose that would resume after the end heading at `end` (up to the next
 /// one) is a list of other posts' excerpts, not the article going on: at least two of
-/// its paragraphs are cut short (`…`), and they are at least a third of it.
-fn only_teasers_follow(blocks: &[Block], end: usize, resumes: impl Fn(usize) -> bool) -> bool {
-    let section = blocks[end + 1..]
+/// its paragraphs are cut short (`…`), and they are at least a third of it. `end_marker`
+/// tells which blocks are end headings.
+fn only_teasers_follow(
+    blocks: &[Block],
+    end_marker: &[bool],
+    end: usize,
+    resumes: impl Fn(usize) -> bool,
+) -> bool {
+    let section = end_marker[end + 1..]
         .iter()
-        .position(|b| is_end_marker(&b.text))
+        .position(|&marker| marker)
         .map_or(blocks.len(), |n| end + 1 + n);
     let resumed: Vec<&Block> = (end + 1..section)
         .filter(|&i| resumes(i))
