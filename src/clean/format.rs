@@ -41,9 +41,19 @@ fn label_pattern() -> &'static Regex {
 }
 
 /// The speaker label opening `text` ([`label_pattern`]), if any. A label ends in a
-/// colon, so a text without one is not asked of the pattern.
+/// colon, the first of the text, and only letters, Han characters, spaces and `·.'-`
+/// stand before it: a text that is not so is not asked of the pattern.
 fn label_captures(text: &str) -> Option<regex::Captures<'_>> {
-    if !text.contains([':', '：']) {
+    let colon = text.find([':', '：'])?;
+    // The Han characters that are no letters: radicals and a few marks.
+    let han_symbol = |c: char| matches!(c, '\u{2e80}'..='\u{2fdf}' | '\u{16fe0}'..='\u{16fff}');
+    let label_like = text[..colon].chars().all(|c| {
+        c.is_whitespace()
+            || matches!(c, '·' | '.' | '\'' | '-')
+            || c.is_alphabetic()
+            || han_symbol(c)
+    });
+    if !label_like {
         return None;
     }
     label_pattern().captures(text)
@@ -330,6 +340,29 @@ mod tests {
             "他说：定律（Scaling Laws），很重要？见 https://example.org, ok (yes)."
         );
         assert_eq!(report.count(ChangeKind::PunctuationNormalised), 5);
+    }
+
+    #[test]
+    fn the_label_precheck_passes_every_label_the_pattern_finds() {
+        for text in [
+            "问：好的",
+            "林知远：我们",
+            "Q: How did it start?",
+            "Mary-Ann O'Neil Smith: yes",
+            "记者 ：是",
+            "⺈⺈：部首",
+            "他说，然后：不",
+            "2024：年",
+            "A:b",
+            "·林·：x",
+        ] {
+            let whole = |c: regex::Captures| c[0].to_string();
+            assert_eq!(
+                label_captures(text).map(whole),
+                label_pattern().captures(text).map(whole),
+                "{text}"
+            );
+        }
     }
 
     #[test]

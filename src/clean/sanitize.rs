@@ -105,11 +105,21 @@ pub fn sanitize_text(text: &str, block: usize, report: &mut Report) -> String {
         );
         return String::new();
     }
-    let captions: Vec<(usize, usize)> = patterns
-        .caption
-        .captures_iter(&out)
-        .filter_map(|c| c.get(1).map(|m| (m.start(), m.end())))
-        .collect();
+    // Each pattern needs a literal most text lacks, looked for first: a caption opens
+    // with 资料图, 资料照片 or 图为 (either script); a tag ends with `>`; a credit opens
+    // with a bracket; an image name holds a `.` before its extension.
+    let may_hold_caption = ["资料", "資料", "图为", "圖為"]
+        .iter()
+        .any(|w| out.contains(w));
+    let captions: Vec<(usize, usize)> = if may_hold_caption {
+        patterns
+            .caption
+            .captures_iter(&out)
+            .filter_map(|c| c.get(1).map(|m| (m.start(), m.end())))
+            .collect()
+    } else {
+        Vec::new()
+    };
     for &(start, end) in &captions {
         report.push_noted(
             ChangeKind::ImageNameRemoved,
@@ -121,24 +131,30 @@ pub fn sanitize_text(text: &str, block: usize, report: &mut Report) -> String {
     for &(start, end) in captions.iter().rev() {
         out.replace_range(start..end, "");
     }
-    for (regex, kind, reason) in [
+    let tag_end = |text: &str| text.contains('>');
+    let bracket = |text: &str| text.contains(['(', '（', '【', '[']);
+    let dot = |text: &str| text.contains('.');
+    for (regex, literal, kind, reason) in [
         (
             &patterns.tag,
+            &tag_end as &dyn Fn(&str) -> bool,
             ChangeKind::LeakedTagRemoved,
             "an HTML tag shown as text",
         ),
         (
             &patterns.credit,
+            &bracket,
             ChangeKind::ImageNameRemoved,
             "an image credit inside the text",
         ),
         (
             &patterns.image,
+            &dot,
             ChangeKind::ImageNameRemoved,
             "an image file name inside the text",
         ),
     ] {
-        if !regex.is_match(&out) {
+        if !literal(&out) || !regex.is_match(&out) {
             continue;
         }
         for m in regex.find_iter(&out) {

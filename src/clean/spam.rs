@@ -379,9 +379,15 @@ pub fn remove_pasted_title(blocks: &mut [Block], variants: &[String], report: &m
     let mut variants: Vec<&String> = variants.iter().filter(|v| v.chars().count() >= 8).collect();
     variants.sort_by_key(|v| std::cmp::Reverse(v.len()));
     variants.dedup();
+    // Each variant's searcher is built once for all blocks.
+    let finders: Vec<memchr::memmem::Finder> = variants
+        .iter()
+        .map(|v| memchr::memmem::Finder::new(v.as_bytes()))
+        .collect();
     for block in blocks.iter_mut() {
-        for variant in &variants {
-            if block.text.trim() == variant.as_str() || !block.text.contains(variant.as_str()) {
+        for (variant, finder) in variants.iter().zip(&finders) {
+            if block.text.trim() == variant.as_str() || finder.find(block.text.as_bytes()).is_none()
+            {
                 continue;
             }
             let count = block.text.matches(variant.as_str()).count();
