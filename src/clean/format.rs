@@ -40,20 +40,38 @@ fn label_pattern() -> &'static Regex {
     })
 }
 
-/// The speaker label opening `text` ([`label_pattern`]), if any. A label ends in a
-/// colon, the first of the text, and only letters, Han characters, spaces and `·.'-`
-/// stand before it: a text that is not so is not asked of the pattern.
+/// The speaker label opening `text` ([`label_pattern`]), if any. Texts that cannot
+/// hold one are not asked of the pattern: a label ends in a colon, the first of the
+/// text; one that does not open with a capital letter is one to four Han characters
+/// (or `·`), so the colon comes right after them and some space; before the colon of
+/// any other only letters, Han characters, spaces and `·.'-` stand.
 fn label_captures(text: &str) -> Option<regex::Captures<'_>> {
-    let colon = text.find([':', '：'])?;
-    // The Han characters that are no letters: radicals and a few marks.
-    let han_symbol = |c: char| matches!(c, '\u{2e80}'..='\u{2fdf}' | '\u{16fe0}'..='\u{16fff}');
-    let label_like = text[..colon].chars().all(|c| {
-        c.is_whitespace()
-            || matches!(c, '·' | '.' | '\'' | '-')
-            || c.is_alphabetic()
-            || han_symbol(c)
-    });
-    if !label_like {
+    let first = text.chars().next()?;
+    let plausible = if first.is_uppercase() {
+        let colon = text.find([':', '：'])?;
+        // The Han characters that are no letters: radicals and a few marks.
+        let han_symbol = |c: char| matches!(c, '\u{2e80}'..='\u{2fdf}' | '\u{16fe0}'..='\u{16fff}');
+        text[..colon].chars().all(|c| {
+            c.is_whitespace()
+                || matches!(c, '·' | '.' | '\'' | '-')
+                || c.is_alphabetic()
+                || han_symbol(c)
+        })
+    } else {
+        let is_colon = |c: char| matches!(c, ':' | '：');
+        let mut chars = text.chars().peekable();
+        let mut label = 0;
+        while chars
+            .next_if(|&c| !c.is_whitespace() && !is_colon(c))
+            .is_some()
+            && label < 5
+        {
+            label += 1;
+        }
+        while chars.next_if(|c| c.is_whitespace()).is_some() {}
+        (1..=4).contains(&label) && chars.next().is_some_and(is_colon)
+    };
+    if !plausible {
         return None;
     }
     label_pattern().captures(text)
@@ -355,6 +373,11 @@ mod tests {
             "2024：年",
             "A:b",
             "·林·：x",
+            "五个字名字：多了一个",
+            "林知远 \t：空格",
+            " 问：开头是空格",
+            "问",
+            "",
         ] {
             let whole = |c: regex::Captures| c[0].to_string();
             assert_eq!(

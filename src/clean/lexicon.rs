@@ -5,7 +5,7 @@
 
 use std::sync::OnceLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use regex::Regex;
 
 /// What a lexicon word is.
@@ -74,7 +74,9 @@ impl Lexicon {
                 }
             }
             Lexicon {
+                // A DFA: searched over every block several times, built once.
                 words: AhoCorasickBuilder::new()
+                    .kind(Some(AhoCorasickKind::DFA))
                     .ascii_case_insensitive(true)
                     .match_kind(MatchKind::LeftmostLongest)
                     .build(&words)

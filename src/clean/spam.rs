@@ -52,22 +52,22 @@ pub fn remove_doubled_title_words(blocks: &mut [Block], title: &str, report: &mu
     };
     for block in blocks.iter_mut() {
         let mut words: Vec<&str> = block.text.split(' ').collect();
+        // Each word bare once, not at every comparison it takes part in.
+        let mut bares: Vec<&str> = words.iter().map(|w| bare(w)).collect();
         let mut removed = Vec::new();
         let mut i = 0;
         while i < words.len() {
             // The repetition first: it is cheap and rare, the title look-up is neither.
             let doubled = (1..=3).rev().find(|&n| {
                 i + 2 * n <= words.len()
-                    && words[i..i + n]
-                        .iter()
-                        .zip(&words[i + n..i + 2 * n])
-                        .all(|(a, b)| bare(a) == bare(b))
-                    && words[i..i + n].iter().all(|w| in_title(w) && bare(w) == *w)
+                    && bares[i..i + n] == bares[i + n..i + 2 * n]
+                    && (i..i + n).all(|k| in_title(words[k]) && bares[k] == words[k])
             });
             match doubled {
                 Some(n) => {
                     removed.push(words[i..i + n].join(" "));
                     words.drain(i..i + n);
+                    bares.drain(i..i + n);
                 }
                 None => i += 1,
             }
