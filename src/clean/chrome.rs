@@ -104,15 +104,19 @@ fn general_reason(block: &Block) -> Option<&'static str> {
         return Some("mostly links");
     }
     let patterns = patterns();
+    // Only whether there are one or two distinct markers matters.
     let mut seen = Vec::new();
     for m in patterns.line_markers.find_iter(text) {
         if !seen.contains(&m.pattern()) {
             seen.push(m.pattern());
+            if seen.len() == 2 {
+                break;
+            }
         }
     }
     let markers = seen.len();
-    let sentence = text.contains(['。', '！', '？', '，']);
-    if (markers >= 1 && chars <= 24 && !sentence) || markers >= 2 {
+    let sentence = || text.contains(['。', '！', '？', '，']);
+    if (markers >= 1 && chars <= 24 && !sentence()) || markers >= 2 {
         return Some("site label or contact line");
     }
     if block.kind != BlockKind::TableRow && is_bar(text) {
@@ -136,8 +140,10 @@ fn general_reason(block: &Block) -> Option<&'static str> {
 /// A trail of short segments joined by `>`, `>>`, `->`, `»` or `＞`:
 /// `首页 >> 冠军访谈 -> 正文`.
 fn is_breadcrumb(text: &str) -> bool {
-    // Without a separator there is one segment at most.
-    if !text.contains(['>', '»', '＞', '›'])
+    // More than 480 bytes are more than 120 characters; without a separator there is
+    // one segment at most.
+    if text.len() > 480
+        || !text.contains(['>', '»', '＞', '›'])
         || text.chars().count() > 120
         || text.contains(['。', '！', '？'])
     {
@@ -153,8 +159,8 @@ fn is_breadcrumb(text: &str) -> bool {
 
 /// Short segments joined by `|`: `首页 | 关于我们 | 联系方式`.
 fn is_bar(text: &str) -> bool {
-    // Without a bar there is one segment.
-    if !text.contains(['|', '｜']) {
+    // Without a bar there is one segment (both looked for by a byte search).
+    if !text.contains('|') && memchr::memmem::find(text.as_bytes(), "｜".as_bytes()).is_none() {
         return false;
     }
     let segments: Vec<&str> = text.split(['|', '｜']).map(str::trim).collect();

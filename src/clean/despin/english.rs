@@ -166,9 +166,20 @@ impl EnglishModel {
 
     /// Viterbi with forward and backward best scores over one run of adjacent words.
     fn propose_in(&self, text: &str, words: &[Word], proposals: &mut Vec<Proposal>) {
-        let lowered: Vec<String> = words
+        // Most words are in lower-case ASCII already: borrowed, not copied.
+        let lowered: Vec<std::borrow::Cow<str>> = words
             .iter()
-            .map(|w| text[w.start..w.end].to_lowercase())
+            .map(|w| {
+                let word = &text[w.start..w.end];
+                if word
+                    .bytes()
+                    .all(|b| b.is_ascii() && !b.is_ascii_uppercase())
+                {
+                    std::borrow::Cow::Borrowed(word)
+                } else {
+                    std::borrow::Cow::Owned(word.to_lowercase())
+                }
+            })
             .collect();
         let ids: Vec<Option<u32>> = lowered.iter().map(|w| self.id(w)).collect();
         // Each position's nodes: (word id, node score); node 0 is the word on the page.
@@ -177,12 +188,7 @@ impl EnglishModel {
                 let mut here = vec![(ids[i], 0.0)];
                 if self.suspicious(&lowered[i], &ids, i) {
                     let own = self.count(ids[i]);
-                    for &c in self
-                        .candidates
-                        .get(lowered[i].as_str())
-                        .into_iter()
-                        .flatten()
-                    {
+                    for &c in self.candidates.get(&*lowered[i]).into_iter().flatten() {
                         let ratio = (self.counts[c as usize] as f64 / own).ln();
                         if ratio < MIN_RATIO.ln() {
                             continue;
