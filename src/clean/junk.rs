@@ -90,20 +90,20 @@ pub fn run(state: &mut PageState, _settings: &CleanSettings) -> Result<(), Probl
         return Ok(());
     }
     let dict = Dictionary::global();
+    let mut ends = 0;
     let per_block: Vec<Vec<(usize, usize)>> = state
         .body
         .iter()
-        .map(|b| candidates(&b.text, dict).0)
+        .map(|b| {
+            let (found, block_ends) = candidates(&b.text, dict);
+            ends += block_ends;
+            found
+        })
         .collect();
     let total: usize = per_block.iter().map(Vec::len).sum();
     if total == 0 {
         return Ok(());
     }
-    let ends: usize = state
-        .body
-        .iter()
-        .map(|b| b.text.chars().filter(|c| is_clause_end(*c)).count())
-        .sum();
     let share = total as f32 / ends.max(1) as f32;
     let pattern = total >= MIN_CANDIDATES && share >= MIN_SHARE;
     for (block, found) in state.body.iter_mut().zip(per_block) {
