@@ -70,13 +70,14 @@ fn may_hold_emoji(text: &str) -> bool {
     let bytes = text.as_bytes();
     memchr::memchr3_iter(0xE2, 0xEF, 0xF0, bytes).any(|at| {
         let next = |k: usize| bytes.get(at + k).copied();
-        match (bytes[at], next(1), next(2)) {
-            (0xF0, Some(0x9F), _) => true,
-            (0xE2, Some(0x98..=0x9E | 0xAC..=0xAF), _) => true,
-            (0xE2, Some(0x80), Some(0x8D)) | (0xE2, Some(0x83), Some(0xA3)) => true,
-            (0xEF, Some(0xB8), Some(0x8F)) => true,
-            _ => false,
-        }
+        matches!(
+            (bytes[at], next(1), next(2)),
+            (0xF0, Some(0x9F), _)
+                | (0xE2, Some(0x98..=0x9E | 0xAC..=0xAF), _)
+                | (0xE2, Some(0x80), Some(0x8D))
+                | (0xE2, Some(0x83), Some(0xA3))
+                | (0xEF, Some(0xB8), Some(0x8F))
+        )
     })
 }
 

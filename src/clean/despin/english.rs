@@ -185,13 +185,13 @@ impl EnglishModel {
         let ids: Vec<Option<u32>> = lowered.iter().map(|w| self.id(w)).collect();
         // The other readings of each suspicious word; most runs have none, and then
         // there is nothing to weigh.
-        let mut others: Vec<(usize, Vec<(Option<u32>, f64)>)> = Vec::new();
+        let mut others: Vec<(usize, Vec<Node>)> = Vec::new();
         for (i, word) in lowered.iter().enumerate() {
             if !self.suspicious(word, &ids, i) {
                 continue;
             }
             let own = self.count(ids[i]);
-            let readings: Vec<(Option<u32>, f64)> = self
+            let readings: Vec<Node> = self
                 .candidates
                 .get(&**word)
                 .into_iter()
@@ -212,8 +212,7 @@ impl EnglishModel {
             return;
         }
         // Each position's nodes: (word id, node score); node 0 is the word on the page.
-        let mut nodes: Vec<Vec<(Option<u32>, f64)>> =
-            ids.iter().map(|&id| vec![(id, 0.0)]).collect();
+        let mut nodes: Vec<Vec<Node>> = ids.iter().map(|&id| vec![(id, 0.0)]).collect();
         for (i, readings) in others {
             nodes[i].extend(readings);
         }
@@ -307,6 +306,10 @@ impl EnglishModel {
         best
     }
 }
+
+/// A reading of a word in the model's lattice: its word id (`None`: unknown) and its
+/// node score.
+type Node = (Option<u32>, f64);
 
 /// A word of English text and whether only a space separates it from the next.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
