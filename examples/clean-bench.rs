@@ -2,6 +2,8 @@
 //! and clean pages (the test fixtures, each repeated into articles of realistic length)
 //! several times on one thread and prints MB/s per run and the median. It measures and
 //! asserts nothing; run it with `bash bench/clean.sh` (release build).
+//! `clean-bench --write DIR` writes the distinct pages of the corpus into DIR instead,
+//! so a change to the cleaner can be checked for identical output on them.
 
 use std::time::Instant;
 
@@ -59,18 +61,40 @@ fn lengthen(page: &[u8], target: usize) -> Vec<u8> {
     out
 }
 
-fn main() {
-    let pages_per_fixture: usize = std::env::args()
-        .nth(1)
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(150);
-    let settings = CleanSettings::default();
-    let corpus: Vec<(&str, Vec<u8>)> = PAGES
+/// The corpus: each fixture lengthened to one of ten lengths in turn.
+fn corpus(pages_per_fixture: usize) -> Vec<(&'static str, Vec<u8>)> {
+    PAGES
         .iter()
         .flat_map(|(name, bytes)| {
             (0..pages_per_fixture).map(move |i| (*name, lengthen(bytes, 6_000 + (i % 10) * 2_000)))
         })
-        .collect();
+        .collect()
+}
+
+/// Writes the ten lengths of each fixture into `dir` as `<length>-<fixture name>`.
+fn write_corpus(dir: &str) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    for (i, (name, bytes)) in corpus(10).iter().enumerate() {
+        let path = std::path::Path::new(dir).join(format!("{}-{name}", i % 10));
+        std::fs::write(path, bytes)?;
+    }
+    Ok(())
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if let [flag, dir] = args.as_slice()
+        && flag == "--write"
+    {
+        if let Err(error) = write_corpus(dir) {
+            eprintln!("clean-bench: {dir}: {error}");
+            std::process::exit(1);
+        }
+        return;
+    }
+    let pages_per_fixture: usize = args.first().and_then(|n| n.parse().ok()).unwrap_or(150);
+    let settings = CleanSettings::default();
+    let corpus = corpus(pages_per_fixture);
     let total: usize = corpus.iter().map(|(_, b)| b.len()).sum();
     println!(
         "corpus: {} pages, {:.1} MB (fixtures lengthened to 6-24 KB)",

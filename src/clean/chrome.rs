@@ -7,6 +7,7 @@ use std::sync::OnceLock;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder};
 use regex::Regex;
+use rustc_hash::FxHashSet;
 
 use super::extract::{Block, BlockKind};
 use super::{metadata, prose};
@@ -29,7 +30,7 @@ pub enum Role {
 
 struct Patterns {
     line_markers: AhoCorasick,
-    end_markers: Vec<String>,
+    end_markers: FxHashSet<String>,
     phone: Regex,
     email: Regex,
     legal: Regex,
@@ -38,7 +39,7 @@ struct Patterns {
 fn patterns() -> &'static Patterns {
     static PATTERNS: OnceLock<Patterns> = OnceLock::new();
     PATTERNS.get_or_init(|| {
-        let list = |text: &str| -> Vec<String> {
+        let list = |text: &str| -> FxHashSet<String> {
             super::data_lines(text).map(str::to_lowercase).collect()
         };
         Patterns {
@@ -75,6 +76,25 @@ pub fn is_end_marker(text: &str) -> bool {
 
 /// Why the block is chrome wherever it stands, or `None` when it may be article text.
 pub fn chrome_reason(block: &Block, brands: &[String]) -> Option<&'static str> {
+    general_reason(block).or_else(|| names_site(block, brands).then_some(SITE_NAME))
+}
+
+/// The reason of a short line holding one of the site's brands.
+const SITE_NAME: &str = "site name";
+
+/// A line short enough, and no sentence, to be chrome when it holds a brand.
+fn may_name_site(block: &Block) -> bool {
+    let text = block.text.as_str();
+    text.chars().count() <= 40 && !text.contains(['。', '！', '？', '，'])
+}
+
+/// Whether the block is a short line holding one of the site's brands.
+fn names_site(block: &Block, brands: &[String]) -> bool {
+    may_name_site(block) && brands.iter().any(|b| block.text.contains(b.as_str()))
+}
+
+/// [`chrome_reason`] without the site's brands: what does not depend on them.
+fn general_reason(block: &Block) -> Option<&'static str> {
     let text = block.text.as_str();
     let chars = text.chars().count();
     if block.chrome_hint {
@@ -84,15 +104,19 @@ pub fn chrome_reason(block: &Block, brands: &[String]) -> Option<&'static str> {
         return Some("mostly links");
     }
     let patterns = patterns();
+    // Only whether there are one or two distinct markers matters.
     let mut seen = Vec::new();
     for m in patterns.line_markers.find_iter(text) {
         if !seen.contains(&m.pattern()) {
             seen.push(m.pattern());
+            if seen.len() == 2 {
+                break;
+            }
         }
     }
     let markers = seen.len();
-    let sentence = text.contains(['。', '！', '？', '，']);
-    if (markers >= 1 && chars <= 24 && !sentence) || markers >= 2 {
+    let sentence = || text.contains(['。', '！', '？', '，']);
+    if (markers >= 1 && chars <= 24 && !sentence()) || markers >= 2 {
         return Some("site label or contact line");
     }
     if block.kind != BlockKind::TableRow && is_bar(text) {
@@ -110,16 +134,19 @@ pub fn chrome_reason(block: &Block, brands: &[String]) -> Option<&'static str> {
     if chars <= 200 && patterns.legal.is_match(text) {
         return Some("copyright line");
     }
-    if chars <= 40 && !sentence && brands.iter().any(|b| text.contains(b.as_str())) {
-        return Some("site name");
-    }
     None
 }
 
 /// A trail of short segments joined by `>`, `>>`, `->`, `»` or `＞`:
 /// `首页 >> 冠军访谈 -> 正文`.
 fn is_breadcrumb(text: &str) -> bool {
-    if text.chars().count() > 120 || text.contains(['。', '！', '？']) {
+    // More than 480 bytes are more than 120 characters; without a separator there is
+    // one segment at most.
+    if text.len() > 480
+        || !text.contains(['>', '»', '＞', '›'])
+        || text.chars().count() > 120
+        || text.contains(['。', '！', '？'])
+    {
         return false;
     }
     let segments: Vec<&str> = text
@@ -132,6 +159,10 @@ fn is_breadcrumb(text: &str) -> bool {
 
 /// Short segments joined by `|`: `首页 | 关于我们 | 联系方式`.
 fn is_bar(text: &str) -> bool {
+    // Without a bar there is one segment (both looked for by a byte search).
+    if !text.contains('|') && memchr::memmem::find(text.as_bytes(), "｜".as_bytes()).is_none() {
+        return false;
+    }
     let segments: Vec<&str> = text.split(['|', '｜']).map(str::trim).collect();
     segments.len() >= 3 && segments.iter().all(|s| s.chars().count() <= 24)
         || segments.len() == 2 && segments.iter().all(|s| s.chars().count() <= 8)
@@ -144,6 +175,51 @@ fn is_bar(text: &str) -> bool {
 /// (a `Related articles` box inside the article): the cut resumes at the first main-text
 /// block, not a link, that such a paragraph follows.
 pub fn layout(blocks: &[Block], title: Option<usize>, brands: &[String]) -> Vec<Role> {
+    Layout::new(blocks, title).roles(blocks, brands)
+}
+
+/// A page laid out before its site's brands are known: the brands only turn short body
+/// lines that hold one into chrome, so the layout pass lays a page out once and asks for
+/// its roles with the given brands and again with the brands learned from them.
+#[derive(Debug, Clone)]
+pub struct Layout {
+    /// The roles, with every line that may name the site still body.
+    roles: Vec<Role>,
+    /// The body lines that are chrome when they hold a brand ([`may_name_site`]).
+    may_name_site: Vec<usize>,
+}
+
+impl Layout {
+    /// Lays out `blocks` (see [`layout`]) but for the site's brands.
+    pub fn new(blocks: &[Block], title: Option<usize>) -> Layout {
+        let mut may_name = Vec::new();
+        let roles = layout_without_brands(blocks, title, &mut may_name);
+        Layout {
+            roles,
+            may_name_site: may_name,
+        }
+    }
+
+    /// The roles of `blocks` (the blocks it was made from) with the site's `brands`.
+    pub fn roles(&self, blocks: &[Block], brands: &[String]) -> Vec<Role> {
+        let mut roles = self.roles.clone();
+        for &i in &self.may_name_site {
+            // A teaser or listing mark made later wins over the brand, as in one pass.
+            if roles[i] == Role::Body && names_site(&blocks[i], brands) {
+                roles[i] = Role::Chrome(SITE_NAME);
+            }
+        }
+        roles
+    }
+}
+
+/// [`layout`] with every line that would be chrome for holding a brand left as body and
+/// its index pushed to `may_name`.
+fn layout_without_brands(
+    blocks: &[Block],
+    title: Option<usize>,
+    may_name: &mut Vec<usize>,
+) -> Vec<Role> {
     let mut roles = vec![Role::Body; blocks.len()];
     let main_known = blocks.iter().any(|b| b.boilerplate);
     let main_prose = |block: &Block| {
@@ -168,10 +244,12 @@ pub fn layout(blocks: &[Block], title: Option<usize>, brands: &[String]) -> Vec<
         }
         None => 0,
     };
+    // Which blocks are end headings, asked once per block.
+    let end_marker: Vec<bool> = blocks.iter().map(|b| is_end_marker(&b.text)).collect();
     // Whether main-text prose follows block `i` before the next end heading.
     let mut prose_ahead = vec![false; blocks.len() + 1];
     for i in (0..blocks.len()).rev() {
-        let continues = i + 1 < blocks.len() && !is_end_marker(&blocks[i + 1].text);
+        let continues = i + 1 < blocks.len() && !end_marker[i + 1];
         prose_ahead[i] = main_prose(&blocks[i]) || continues && prose_ahead[i + 1];
     }
     let resumes = |i: usize| {
@@ -182,9 +260,9 @@ pub fn layout(blocks: &[Block], title: Option<usize>, brands: &[String]) -> Vec<
     let mut teasers_follow = false;
     for i in start..blocks.len() {
         let block = &blocks[i];
-        if i > start && is_end_marker(&block.text) {
+        if i > start && end_marker[i] {
             after_end = true;
-            teasers_follow = only_teasers_follow(blocks, i, resumes);
+            teasers_follow = only_teasers_follow(blocks, &end_marker, i, resumes);
             roles[i] = Role::Chrome("after the article");
             continue;
         }
@@ -201,9 +279,12 @@ pub fn layout(blocks: &[Block], title: Option<usize>, brands: &[String]) -> Vec<
             Role::Byline
         } else if block.boilerplate {
             Role::Chrome("outside the page's main text")
-        } else if let Some(reason) = chrome_reason(block, brands) {
+        } else if let Some(reason) = general_reason(block) {
             Role::Chrome(reason)
         } else {
+            if may_name_site(block) {
+                may_name.push(i);
+            }
             Role::Body
         };
     }
@@ -214,11 +295,17 @@ pub fn layout(blocks: &[Block], title: Option<usize>, brands: &[String]) -> Vec<
 
 /// Whether the prose that would resume after the end heading at `end` (up to the next
 /// one) is a list of other posts' excerpts, not the article going on: at least two of
-/// its paragraphs are cut short (`…`), and they are at least a third of it.
-fn only_teasers_follow(blocks: &[Block], end: usize, resumes: impl Fn(usize) -> bool) -> bool {
-    let section = blocks[end + 1..]
+/// its paragraphs are cut short (`…`), and they are at least a third of it. `end_marker`
+/// tells which blocks are end headings.
+fn only_teasers_follow(
+    blocks: &[Block],
+    end_marker: &[bool],
+    end: usize,
+    resumes: impl Fn(usize) -> bool,
+) -> bool {
+    let section = end_marker[end + 1..]
         .iter()
-        .position(|b| is_end_marker(&b.text))
+        .position(|&marker| marker)
         .map_or(blocks.len(), |n| end + 1 + n);
     let resumed: Vec<&Block> = (end + 1..section)
         .filter(|&i| resumes(i))

@@ -182,11 +182,19 @@ fn repair_mojibake(text: &str) -> Option<String> {
     if !text.bytes().any(|b| b == 0xC2 || b == 0xC3) {
         return None;
     }
-    let latin = text
-        .chars()
-        .filter(|c| ('\u{80}'..='\u{ff}').contains(c))
-        .count();
-    let cjk = text.chars().filter(|&c| crate::text::is_cjk(c)).count();
+    // One pass for both counts; a character of U+0080..U+00FF takes two bytes, so once
+    // the CJK characters outnumber the Latin ones still possible, the text is no mojibake.
+    let (mut latin, mut cjk) = (0usize, 0usize);
+    for (at, c) in text.char_indices() {
+        if ('\u{80}'..='\u{ff}').contains(&c) {
+            latin += 1;
+        } else if crate::text::is_cjk(c) {
+            cjk += 1;
+            if cjk > latin + (text.len() - at) / 2 {
+                return None;
+            }
+        }
+    }
     if latin < 4 || cjk > latin {
         return None;
     }

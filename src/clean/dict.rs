@@ -282,6 +282,37 @@ impl Dictionary {
         self.freq_any_script(word) > 0
     }
 
+    /// [`Dictionary::freq_any_script`] of the word spelled by `chars`, packed rather
+    /// than built as a string when it is short enough (the junk pass asks this at
+    /// every clause end).
+    pub fn freq_chars_any_script(&self, chars: &[char]) -> u32 {
+        let packed = (!chars.is_empty())
+            .then(|| {
+                chars
+                    .iter()
+                    .try_fold(PackedRun::new(), |run, &c| run.push(c))
+            })
+            .flatten();
+        let Some(run) = packed else {
+            return self.freq_any_script(&chars.iter().collect::<String>());
+        };
+        match self.lookup_packed(run).count {
+            0 => {
+                let map = traditional_map();
+                if !chars.iter().any(|c| map.contains_key(c)) {
+                    return 0;
+                }
+                chars
+                    .iter()
+                    .try_fold(PackedRun::new(), |run, c| {
+                        run.push(*map.get(c).unwrap_or(c))
+                    })
+                    .map_or(0, |simplified| self.lookup_packed(simplified).count)
+            }
+            found => found,
+        }
+    }
+
     /// The sum of all counts: divide a count by it for a probability.
     pub fn total(&self) -> u64 {
         self.total
@@ -389,6 +420,30 @@ mod tests {
         assert_eq!(simplified_key("長城"), "长城");
         assert!(matches!(simplified_key("长城"), Cow::Borrowed(_)));
         assert!(is_traditional_char('體') && !is_traditional_char('体'));
+    }
+
+    #[test]
+    fn frequencies_of_characters_agree_with_those_of_strings() {
+        let dict = Dictionary::global();
+        for word in [
+            "",
+            "的",
+            "发展",
+            "發展",
+            "長城",
+            "河模",
+            "人工智能",
+            "中華人民共和國",
+            "a",
+            "模型a",
+        ] {
+            let chars: Vec<char> = word.chars().collect();
+            assert_eq!(
+                dict.freq_chars_any_script(&chars),
+                dict.freq_any_script(word),
+                "{word}"
+            );
+        }
     }
 
     #[test]

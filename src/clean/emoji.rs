@@ -61,8 +61,31 @@ pub fn run(state: &mut PageState, _settings: &CleanSettings) -> Result<(), Probl
     Ok(())
 }
 
+/// Whether `text` may hold an emoji, from its UTF-8 bytes: every character
+/// [`is_emoji`] accepts starts with `F0 9F` (U+1F000..), `E2 98`-`E2 9E` (U+2600..U+27BF),
+/// `E2 AC`-`E2 AF` (U+2B00..U+2BFF), `E2 80 8D` (U+200D), `E2 83 A3` (U+20E3) or `EF B8 8F`
+/// (U+FE0F). A byte search skips the text between candidates, which a character walk
+/// would decode.
+fn may_hold_emoji(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    memchr::memchr3_iter(0xE2, 0xEF, 0xF0, bytes).any(|at| {
+        let next = |k: usize| bytes.get(at + k).copied();
+        matches!(
+            (bytes[at], next(1), next(2)),
+            (0xF0, Some(0x9F), _)
+                | (0xE2, Some(0x98..=0x9E | 0xAC..=0xAF), _)
+                | (0xE2, Some(0x80), Some(0x8D))
+                | (0xE2, Some(0x83), Some(0xA3))
+                | (0xEF, Some(0xB8), Some(0x8F))
+        )
+    })
+}
+
 /// Byte ranges of runs of emoji (with the space before a run in Latin text).
 fn emoji_runs(text: &str) -> Vec<(usize, usize)> {
+    if !may_hold_emoji(text) {
+        return Vec::new();
+    }
     let mut runs: Vec<(usize, usize)> = Vec::new();
     for (at, c) in text.char_indices() {
         if !is_emoji(c) {
@@ -87,6 +110,19 @@ fn emoji_runs(text: &str) -> Vec<(usize, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_byte_test_finds_every_emoji_character() {
+        let emoji: Vec<char> = (0..=0x10_ffff)
+            .filter_map(char::from_u32)
+            .filter(|&c| is_emoji(c))
+            .collect();
+        assert!(emoji.len() > 1000);
+        for c in emoji {
+            assert!(may_hold_emoji(&format!("文{c}字")), "{c:?}");
+        }
+        assert!(!may_hold_emoji("“引号”，全角。"));
+    }
 
     fn state(texts: &[&str]) -> PageState {
         PageState::with_body(None, texts)

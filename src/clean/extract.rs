@@ -670,9 +670,17 @@ fn written_without_spaces(c: char) -> bool {
 pub fn collapse_space(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut pending_space = false;
-    for c in text.chars() {
+    // Where the run of non-space characters being read began: copied whole at its end.
+    let mut run: Option<usize> = None;
+    for (i, c) in text.char_indices() {
         if c.is_whitespace() || c == '\u{feff}' {
+            if let Some(start) = run.take() {
+                out.push_str(&text[start..i]);
+            }
             pending_space = !out.is_empty();
+            continue;
+        }
+        if run.is_some() {
             continue;
         }
         if pending_space {
@@ -682,7 +690,10 @@ pub fn collapse_space(text: &str) -> String {
             }
             pending_space = false;
         }
-        out.push(c);
+        run = Some(i);
+    }
+    if let Some(start) = run {
+        out.push_str(&text[start..]);
     }
     out
 }

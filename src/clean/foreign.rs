@@ -29,9 +29,14 @@ pub fn identify(text: &str) -> Option<Language> {
 fn may_be_foreign(text: &str, lang: Lang) -> bool {
     match lang {
         Lang::Zh => {
-            let letters = text.chars().filter(|c| c.is_alphabetic()).count();
-            let cjk = text.chars().filter(|c| crate::text::is_cjk(*c)).count();
-            cjk * 2 < letters
+            let (mut cjk, mut chars) = (0, 0);
+            for c in text.chars() {
+                chars += 1;
+                cjk += usize::from(crate::text::is_cjk(c));
+            }
+            // Letters are at most all the characters: a mostly CJK paragraph needs no
+            // look-up in the (slow, for CJK) table of letters.
+            cjk * 2 < chars && cjk * 2 < text.chars().filter(|c| c.is_alphabetic()).count()
         }
         Lang::En => {
             const COMMON: &[&str] = &[

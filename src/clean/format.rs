@@ -40,13 +40,81 @@ fn label_pattern() -> &'static Regex {
     })
 }
 
-/// The speaker label opening `text` ([`label_pattern`]), if any. A label ends in a
-/// colon, so a text without one is not asked of the pattern.
-fn label_captures(text: &str) -> Option<regex::Captures<'_>> {
-    if !text.contains([':', '：']) {
+/// The speaker label opening `text` ([`label_pattern`]), if any. Texts that cannot
+/// hold one are not asked of the pattern: a label ends in a colon, the first of the
+/// text; one that does not open with a capital letter is one to four Han characters
+/// (or `·`), so the colon comes right after them and some space; before the colon of
+/// any other only letters, Han characters, spaces and `·.'-` stand.
+fn speaker_label(text: &str) -> Option<SpeakerLabel<'_>> {
+    let first = text.chars().next()?;
+    let plausible = if first.is_uppercase() {
+        let colon = text.find([':', '：'])?;
+        // The Han characters that are no letters: radicals and a few marks.
+        let han_symbol = |c: char| matches!(c, '\u{2e80}'..='\u{2fdf}' | '\u{16fe0}'..='\u{16fff}');
+        text[..colon].chars().all(|c| {
+            c.is_whitespace()
+                || matches!(c, '·' | '.' | '\'' | '-')
+                || c.is_alphabetic()
+                || han_symbol(c)
+        })
+    } else {
+        let is_colon = |c: char| matches!(c, ':' | '：');
+        let mut chars = text.chars().peekable();
+        let mut label = 0;
+        while chars
+            .next_if(|&c| !c.is_whitespace() && !is_colon(c))
+            .is_some()
+            && label < 5
+        {
+            label += 1;
+        }
+        while chars.next_if(|c| c.is_whitespace()).is_some() {}
+        (1..=4).contains(&label) && chars.next().is_some_and(is_colon)
+    };
+    if !plausible {
         return None;
     }
-    label_pattern().captures(text)
+    // The label is the match up to its colon, less the space before it: neither the
+    // label nor that space holds a colon, and no label ends in space. A plain match
+    // is cheaper than a capture search.
+    let end = label_pattern().find(text)?.end();
+    let colon = text[..end].find([':', '：'])?;
+    Some(SpeakerLabel {
+        label: text[..colon].trim_end(),
+        end,
+    })
+}
+
+/// A speaker label opening a text (`林知远：`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct SpeakerLabel<'t> {
+    /// The speaker's name or the fixed label.
+    label: &'t str,
+    /// Where the label, its colon and the space after end (bytes).
+    end: usize,
+}
+
+/// The rights notice opening `text` ([`rights_pattern`]), if any.
+fn rights_captures(text: &str) -> Option<regex::Captures<'_>> {
+    may_open_with_rights(text)
+        .then(|| rights_pattern().captures(text))
+        .flatten()
+}
+
+/// Whether `text` may match [`rights_pattern`]: a notice opens, after at most two digits
+/// and some space, with one of the few characters its phrases start with, so other
+/// texts are not asked of the pattern.
+fn may_open_with_rights(text: &str) -> bool {
+    let mut rest = text;
+    for _ in 0..2 {
+        // `is_numeric` holds for every `\d` of the pattern (and a few more).
+        match rest.chars().next() {
+            Some(c) if c.is_numeric() => rest = &rest[c.len_utf8()..],
+            _ => break,
+        }
+    }
+    let opening = rest.trim_start().chars().next();
+    matches!(opening, Some('未' | '版' | '本' | 'a' | 'A' | 't' | 'T'))
 }
 
 fn rights_pattern() -> &'static Regex {
@@ -64,11 +132,9 @@ pub fn speakers(blocks: &[Block]) -> Vec<String> {
     let mut counts: HashMap<&str, usize> = HashMap::new();
     let mut order: Vec<&str> = Vec::new();
     for block in blocks {
-        if let Some(c) = label_captures(&block.text)
-            && let Some(label) = c.get(1)
-            && c.get(0).is_some_and(|whole| whole.end() < block.text.len())
+        if let Some(SpeakerLabel { label, end }) = speaker_label(&block.text)
+            && end < block.text.len()
         {
-            let label = label.as_str();
             if !counts.contains_key(label) {
                 order.push(label);
             }
@@ -85,7 +151,7 @@ pub fn speakers(blocks: &[Block]) -> Vec<String> {
 
 /// Whether a block is the original publisher's rights notice.
 pub fn is_rights_notice(text: &str) -> bool {
-    rights_pattern().is_match(text)
+    may_open_with_rights(text) && rights_pattern().is_match(text)
 }
 
 /// Writes the body blocks as Markdown.
@@ -106,7 +172,7 @@ pub fn to_markdown(blocks: &[Block], lang: Lang, fullwidth: bool, report: &mut R
         if !table.is_empty() {
             paragraphs.push(markdown_table(&std::mem::take(&mut table)));
         }
-        if let Some(c) = rights_pattern().captures(&text) {
+        if let Some(c) = rights_captures(&text) {
             let stray = c.get(1).map_or("", |m| m.as_str());
             if !stray.is_empty() {
                 report.push_noted(
@@ -147,13 +213,11 @@ pub fn to_markdown(blocks: &[Block], lang: Lang, fullwidth: bool, report: &mut R
 
 /// `问：…` → `**问：**…`, `Q: …` → `**Q:** …`, for fixed labels and the page's speakers.
 fn labelled(text: &str, names: &[String], lang: Lang, block: usize, report: &mut Report) -> String {
-    if let Some(c) = label_captures(text)
-        && let (Some(label), Some(whole)) = (c.get(1), c.get(0))
-        && whole.end() < text.len()
-        && (FIXED_LABELS.contains(&label.as_str()) || names.iter().any(|n| n == label.as_str()))
+    if let Some(SpeakerLabel { label, end }) = speaker_label(text)
+        && end < text.len()
+        && (FIXED_LABELS.contains(&label) || names.iter().any(|n| n == label))
     {
-        let label = label.as_str();
-        let rest = &text[whole.end()..];
+        let rest = &text[end..];
         report.push(ChangeKind::SpeakerLabelled, block, label);
         let cjk_label = label.chars().any(is_cjk);
         return if lang == Lang::Zh && cjk_label {
@@ -181,6 +245,18 @@ fn markdown_table(rows: &[String]) -> String {
 /// Escapes what Markdown would read as markup, so page text stays text. An underscore
 /// inside a word (`snake_case`, `Writer_Name`) never marks emphasis and stays as it is.
 fn escape(text: &str) -> String {
+    // Most paragraphs hold no markup character: copied as they are.
+    let plain = !text
+        .bytes()
+        .any(|b| matches!(b, b'\\' | b'*' | b'`' | b'[' | b']' | b'<' | b'_'))
+        && !text.starts_with(['#', '>', '-', '+', '=']);
+    if plain {
+        let mut out = text.to_string();
+        if let Some(dot) = ordered_list_dot(&out) {
+            out.insert(dot, '\\');
+        }
+        return out;
+    }
     let mut out = String::with_capacity(text.len() + 8);
     let mut previous: Option<char> = None;
     let mut chars = text.char_indices().peekable();
@@ -295,6 +371,36 @@ mod tests {
             "他说：定律（Scaling Laws），很重要？见 https://example.org, ok (yes)."
         );
         assert_eq!(report.count(ChangeKind::PunctuationNormalised), 5);
+    }
+
+    #[test]
+    fn the_label_precheck_passes_every_label_the_pattern_finds() {
+        for text in [
+            "问：好的",
+            "林知远：我们",
+            "Q: How did it start?",
+            "Mary-Ann O'Neil Smith: yes",
+            "记者 ：是",
+            "⺈⺈：部首",
+            "他说，然后：不",
+            "2024：年",
+            "A:b",
+            "·林·：x",
+            "五个字名字：多了一个",
+            "林知远 \t：空格",
+            " 问：开头是空格",
+            "问",
+            "",
+            "Mary Ann Smith :  yes",
+            "问 ：\t好",
+            "Host:",
+        ] {
+            let expected = label_pattern().captures(text).map(|c| SpeakerLabel {
+                label: c.get(1).map_or("", |m| m.as_str()),
+                end: c.get(0).map_or(0, |m| m.end()),
+            });
+            assert_eq!(speaker_label(text), expected, "{text}");
+        }
     }
 
     #[test]

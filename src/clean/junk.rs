@@ -47,15 +47,19 @@ pub fn candidates(text: &str, dict: &Dictionary) -> (Vec<(usize, usize)>, usize)
         if i < 4 {
             continue;
         }
-        let window: Vec<char> = chars[i.saturating_sub(6)..i].iter().map(|c| c.1).collect();
-        let n = window.len();
+        let mut window = ['\0'; 6];
+        let n = i.min(6);
+        for (slot, c) in window.iter_mut().zip(&chars[i - n..i]) {
+            *slot = c.1;
+        }
+        let window = &window[..n];
         let (c1, c2) = (window[n - 2], window[n - 1]);
         if !(is_han(c1) && is_han(c2)) {
             continue;
         }
         let word = |from: usize, to: usize| -> bool {
             window[from..to].iter().all(|c| is_han(*c))
-                && dict.contains_any_script(&window[from..to].iter().collect::<String>())
+                && dict.freq_chars_any_script(&window[from..to]) > 0
         };
         // The token, or a longer word ending with it, is a word: ordinary text.
         if (n.saturating_sub(4)..n - 1).any(|from| word(from, n)) {
@@ -63,7 +67,7 @@ pub fn candidates(text: &str, dict: &Dictionary) -> (Vec<(usize, usize)>, usize)
         }
         // The text before must end in a word of its own, or in a common character
         // (`了`, `的`).
-        let common = |c: char| dict.freq_any_script(&c.to_string()) >= COMMON_CHAR;
+        let common = |c: char| dict.freq_chars_any_script(&[c]) >= COMMON_CHAR;
         let before = n - 2;
         let ends_in_word = (before.saturating_sub(4)..before.saturating_sub(1))
             .any(|from| word(from, before))
@@ -86,20 +90,20 @@ pub fn run(state: &mut PageState, _settings: &CleanSettings) -> Result<(), Probl
         return Ok(());
     }
     let dict = Dictionary::global();
+    let mut ends = 0;
     let per_block: Vec<Vec<(usize, usize)>> = state
         .body
         .iter()
-        .map(|b| candidates(&b.text, dict).0)
+        .map(|b| {
+            let (found, block_ends) = candidates(&b.text, dict);
+            ends += block_ends;
+            found
+        })
         .collect();
     let total: usize = per_block.iter().map(Vec::len).sum();
     if total == 0 {
         return Ok(());
     }
-    let ends: usize = state
-        .body
-        .iter()
-        .map(|b| b.text.chars().filter(|c| is_clause_end(*c)).count())
-        .sum();
     let share = total as f32 / ends.max(1) as f32;
     let pattern = total >= MIN_CANDIDATES && share >= MIN_SHARE;
     for (block, found) in state.body.iter_mut().zip(per_block) {

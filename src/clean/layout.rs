@@ -1,6 +1,7 @@
 //! Pass layout: which blocks are the title, bylines, chrome and body. Chrome and brand
-//! depend on each other, so a first layout with the user's brands gives the chrome to
-//! learn the site's brand from, and a second one uses it.
+//! depend on each other, so the roles with the user's brands give the chrome to learn
+//! the site's brand from, and the roles with it are the layout's; the page is laid out
+//! once for both (`chrome::Layout`), since brands only turn short lines into chrome.
 
 use super::chrome::{self, Role};
 use super::pipeline::PageState;
@@ -11,7 +12,8 @@ use super::{CleanSettings, Problem, metadata, spam};
 pub fn run(state: &mut PageState, settings: &CleanSettings) -> Result<(), Problem> {
     let blocks = &state.page.blocks;
     let title_index = metadata::locate_title(&state.page, &settings.brands);
-    let first_roles = chrome::layout(blocks, title_index, &settings.brands);
+    let layout = chrome::Layout::new(blocks, title_index);
+    let first_roles = layout.roles(blocks, &settings.brands);
     let chrome_lines: Vec<&str> = blocks
         .iter()
         .zip(&first_roles)
@@ -39,7 +41,7 @@ pub fn run(state: &mut PageState, settings: &CleanSettings) -> Result<(), Proble
     let roles = if brands == settings.brands {
         first_roles
     } else {
-        chrome::layout(blocks, title_index, &brands)
+        layout.roles(blocks, &brands)
     };
     for (block, role) in blocks.iter().zip(&roles) {
         let reason = match role {

@@ -5,8 +5,8 @@
 
 use std::sync::OnceLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
-use regex::Regex;
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use regex::{Regex, RegexSet};
 
 /// What a lexicon word is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -35,6 +35,8 @@ pub struct Lexicon {
     words: AhoCorasick,
     classes: Vec<Class>,
     bait: Vec<Regex>,
+    /// All of `bait` at once: one pass tells whether a text holds any bait brand.
+    any_bait: RegexSet,
     lead: Vec<Regex>,
     suspect: Vec<Regex>,
 }
@@ -73,8 +75,13 @@ impl Lexicon {
                     pattern => group.push(Regex::new(pattern).expect("lexicon pattern compiles")),
                 }
             }
+            let any_bait =
+                RegexSet::new(bait.iter().map(Regex::as_str)).expect("lexicon patterns compile");
             Lexicon {
+                any_bait,
+                // A DFA: searched over every block several times, built once.
                 words: AhoCorasickBuilder::new()
+                    .kind(Some(AhoCorasickKind::DFA))
                     .ascii_case_insensitive(true)
                     .match_kind(MatchKind::LeftmostLongest)
                     .build(&words)
@@ -102,6 +109,9 @@ impl Lexicon {
 
     /// Brand names with bait (`星河体育注册`, `luckybet login`): byte ranges.
     pub fn bait_brands(&self, text: &str) -> Vec<(usize, usize)> {
+        if !self.any_bait.is_match(text) {
+            return Vec::new();
+        }
         let mut found: Vec<(usize, usize)> = self
             .bait
             .iter()

@@ -568,6 +568,10 @@ pub fn find_publisher<'a>(
     let mut first_seen: Vec<String> = Vec::new();
     for text in texts {
         for (regex, weight) in &patterns().credits {
+            // Most texts hold no credit: a match test is cheaper than a capture search.
+            if !regex.is_match(text) {
+                continue;
+            }
             for c in regex.captures_iter(text) {
                 let name = c[1].trim().trim_end_matches('.').to_string();
                 if name.is_empty() || brands.iter().any(|b| name.contains(b.as_str())) {

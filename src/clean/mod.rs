@@ -259,7 +259,10 @@ pub(crate) fn data_lines(text: &str) -> impl Iterator<Item = &str> {
 pub fn detect_lang(text: &str) -> Lang {
     let (mut cjk, mut latin) = (0usize, 0usize);
     for c in text.chars().take(20_000) {
-        if crate::text::is_cjk(c) {
+        // ASCII first: no CJK character is, and its letters need no Unicode table.
+        if c.is_ascii() {
+            latin += usize::from(c.is_ascii_alphabetic());
+        } else if crate::text::is_cjk(c) {
             cjk += 1;
         } else if c.is_alphabetic() {
             latin += 1;

@@ -36,6 +36,12 @@ fn pattern() -> &'static Regex {
     })
 }
 
+/// Whether `text` has a bracket, as every match of both patterns does: most blocks
+/// have none, and are not searched (nor the patterns compiled for them).
+fn has_bracket(text: &str) -> bool {
+    text.contains('(') || text.contains('（')
+}
+
 /// Removes pinyin annotations when the page shows the pattern.
 pub fn run(state: &mut PageState, _settings: &CleanSettings) -> Result<(), Problem> {
     // The title is converted with the page: it goes through as block 0.
@@ -61,12 +67,16 @@ fn remove_toneless(state: &mut PageState) {
     let total: usize = state
         .body
         .iter()
+        .filter(|b| has_bracket(&b.text))
         .map(|b| toneless().find_iter(&b.text).count())
         .sum();
     if total < 3 {
         return;
     }
     for block in &mut state.body {
+        if !has_bracket(&block.text) {
+            continue;
+        }
         for c in toneless().captures_iter(&block.text) {
             state.report.push_noted(
                 ChangeKind::PinyinRemoved,
@@ -87,13 +97,14 @@ fn remove_toned(state: &mut PageState) {
     let total: usize = state
         .body
         .iter()
+        .filter(|b| has_bracket(&b.text))
         .map(|b| pattern().find_iter(&b.text).count())
         .sum();
     if total == 0 {
         return;
     }
     for block in &mut state.body {
-        if !pattern().is_match(&block.text) {
+        if !has_bracket(&block.text) || !pattern().is_match(&block.text) {
             continue;
         }
         if total < 2 {

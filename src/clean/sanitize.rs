@@ -12,36 +12,71 @@ use super::pipeline::PageState;
 use super::report::{ChangeKind, Report};
 use super::{CleanSettings, Problem};
 
-struct Patterns {
-    tag: Regex,
-    image: Regex,
-    image_line: Regex,
-    credit: Regex,
-    caption: Regex,
+/// Compiles a pattern of this module (each on first use: a page that cannot hold what
+/// a pattern finds never pays for compiling it).
+fn compile(pattern: &str) -> Regex {
+    Regex::new(pattern).expect("sanitize pattern compiles")
 }
 
-fn patterns() -> &'static Patterns {
-    static PATTERNS: OnceLock<Patterns> = OnceLock::new();
-    PATTERNS.get_or_init(|| {
-        let re = |p: &str| Regex::new(p).expect("sanitize pattern compiles");
-        Patterns {
-            // Only names of real HTML elements: `a < b` and `<未经授权>` are text.
-            tag: re(
-                r"(?i)</?(?:a|abbr|b|br|cite|code|div|em|font|h[1-6]|i|img|p|section|small|span|strong|sup|sub|table|td|tr|u|ul|li|figure|figcaption|iframe|script|style)(?:\s+[a-z-]+(?:\s*=\s*(?:&quot;[^&]*&quot;|&#39;[^&]*&#39;|[^\s>]+))?)*\s*/?>|</?(?:cite|span|font|figcaption)(?:\s[^<>]{0,200})?>|[?？]?/(?:p|div|span|strong|em|li|td|tr|table|section|article)>",
-            ),
-            image: re(
-                r"(?i)(?:[(（\[【]\s*)?(?-u:\b)[a-z0-9_\-.]{1,64}\.(?:jpe?g|png|gif|webp|bmp)(?-u:\b)(?:\s*[)）\]】])?|(?:[(（\[【]\s*)?图片?\d{0,3}\.(?:jpe?g|png|gif|webp)(?:\s*[)）\]】])?",
-            ),
-            // A file name standing as a line of its own may have a name in any script.
-            image_line: re(r"(?i)^[\p{L}\p{N}_\-. ]{1,48}\.(?:jpe?g|png|gif|webp|bmp)$"),
-            // A news photo caption: `资料图：图为…记者 某某 摄`, `图为…（摄影：某某）`.
-            caption: re(
-                r"(?:^|[。！？」”])\s*((?:资料图|資料圖|资料照片|資料照片|图为|圖為)[:：]?[^。！？]{2,120}?(?:记者|記者|摄影|攝影|通讯员|通訊員)[:：]?\s*[\p{Han}·]{2,4}(?:\s+[\p{Han}·]{2,4})?\s*[摄攝])",
-            ),
-            credit: re(
-                r"(?i)[(（【\[]\s*(?:图片?来源|圖片?來源|图源|圖源|图片源自网络|圖片源自網絡|图/[^)）】\]]{1,20}|圖/[^)）】\]]{1,20}|photo(?: credit)?:|image:|credit:)[^)）】\]]{0,40}[)）】\]]",
-            ),
-        }
+/// An HTML tag shown as text. Only names of real HTML elements: `a < b` and
+/// `<未经授权>` are text. Every match ends with `>`.
+fn tag() -> &'static Regex {
+    static PATTERN: OnceLock<Regex> = OnceLock::new();
+    PATTERN.get_or_init(|| {
+        compile(
+            r"(?i)</?(?:a|abbr|b|br|cite|code|div|em|font|h[1-6]|i|img|p|section|small|span|strong|sup|sub|table|td|tr|u|ul|li|figure|figcaption|iframe|script|style)(?:\s+[a-z-]+(?:\s*=\s*(?:&quot;[^&]*&quot;|&#39;[^&]*&#39;|[^\s>]+))?)*\s*/?>|</?(?:cite|span|font|figcaption)(?:\s[^<>]{0,200})?>|[?？]?/(?:p|div|span|strong|em|li|td|tr|table|section|article)>",
+        )
+    })
+}
+
+/// An image file name inside the text. Every match holds a `.`.
+fn image() -> &'static Regex {
+    static PATTERN: OnceLock<Regex> = OnceLock::new();
+    PATTERN.get_or_init(|| {
+        compile(
+            r"(?i)(?:[(（\[【]\s*)?(?-u:\b)[a-z0-9_\-.]{1,64}\.(?:jpe?g|png|gif|webp|bmp)(?-u:\b)(?:\s*[)）\]】])?|(?:[(（\[【]\s*)?图片?\d{0,3}\.(?:jpe?g|png|gif|webp)(?:\s*[)）\]】])?",
+        )
+    })
+}
+
+/// The extensions of [`image_line`], in lower case.
+const IMAGE_EXTENSIONS: &[&str] = &["jpg", "jpeg", "png", "gif", "webp", "bmp"];
+
+/// A file name standing as a line of its own (it may have a name in any script). Every
+/// match ends with one of [`IMAGE_EXTENSIONS`], in any case.
+fn image_line() -> &'static Regex {
+    static PATTERN: OnceLock<Regex> = OnceLock::new();
+    PATTERN.get_or_init(|| compile(r"(?i)^[\p{L}\p{N}_\-. ]{1,48}\.(?:jpe?g|png|gif|webp|bmp)$"))
+}
+
+/// Whether `line` ends with an image extension, in any ASCII case.
+fn ends_with_image_extension(line: &str) -> bool {
+    IMAGE_EXTENSIONS.iter().any(|extension| {
+        let at = line.len().saturating_sub(extension.len());
+        line.len() >= extension.len()
+            && line.is_char_boundary(at)
+            && line[at..].eq_ignore_ascii_case(extension)
+    })
+}
+
+/// A news photo caption: `资料图：图为…记者 某某 摄`, `图为…（摄影：某某）`. Every match
+/// holds 资料 or 图为 (in either script).
+fn caption() -> &'static Regex {
+    static PATTERN: OnceLock<Regex> = OnceLock::new();
+    PATTERN.get_or_init(|| {
+        compile(
+            r"(?:^|[。！？」”])\s*((?:资料图|資料圖|资料照片|資料照片|图为|圖為)[:：]?[^。！？]{2,120}?(?:记者|記者|摄影|攝影|通讯员|通訊員)[:：]?\s*[\p{Han}·]{2,4}(?:\s+[\p{Han}·]{2,4})?\s*[摄攝])",
+        )
+    })
+}
+
+/// An image credit inside the text. Every match opens with a bracket.
+fn credit() -> &'static Regex {
+    static PATTERN: OnceLock<Regex> = OnceLock::new();
+    PATTERN.get_or_init(|| {
+        compile(
+            r"(?i)[(（【\[]\s*(?:图片?来源|圖片?來源|图源|圖源|图片源自网络|圖片源自網絡|图/[^)）】\]]{1,20}|圖/[^)）】\]]{1,20}|photo(?: credit)?:|image:|credit:)[^)）】\]]{0,40}[)）】\]]",
+        )
     })
 }
 
@@ -75,8 +110,18 @@ pub fn run(state: &mut PageState, _settings: &CleanSettings) -> Result<(), Probl
 
 /// One block's text with forbidden characters, leaked tags and image names removed.
 pub fn sanitize_text(text: &str, block: usize, report: &mut Report) -> String {
-    let mut out: String = text.chars().filter(|c| xml_allowed(*c)).collect();
-    let dropped = text.chars().count() - out.chars().count();
+    // A character below U+0020 is one byte below 0x20 in UTF-8, and no other byte is.
+    let allowed = text
+        .bytes()
+        .all(|b| b >= b' ' || matches!(b, b'\t' | b'\n' | b'\r'))
+        && !text.contains(['\u{fffe}', '\u{ffff}']);
+    let (mut out, dropped) = if allowed {
+        (text.to_string(), 0)
+    } else {
+        let out: String = text.chars().filter(|c| xml_allowed(*c)).collect();
+        let dropped = text.chars().count() - out.chars().count();
+        (out, dropped)
+    };
     if dropped > 0 {
         report.push_noted(
             ChangeKind::ControlCharacterRemoved,
@@ -85,8 +130,8 @@ pub fn sanitize_text(text: &str, block: usize, report: &mut Report) -> String {
             "control characters XML 1.0 forbids (they break feeds)",
         );
     }
-    let patterns = patterns();
-    if patterns.image_line.is_match(out.trim()) {
+    let line = out.trim();
+    if ends_with_image_extension(line) && image_line().is_match(line) {
         report.push_noted(
             ChangeKind::ImageNameRemoved,
             block,
@@ -95,11 +140,20 @@ pub fn sanitize_text(text: &str, block: usize, report: &mut Report) -> String {
         );
         return String::new();
     }
-    let captions: Vec<(usize, usize)> = patterns
-        .caption
-        .captures_iter(&out)
-        .filter_map(|c| c.get(1).map(|m| (m.start(), m.end())))
-        .collect();
+    // Each pattern needs a literal most text lacks, looked for first: a caption opens
+    // with 资料图, 资料照片 or 图为 (either script); a tag ends with `>`; a credit opens
+    // with a bracket; an image name holds a `.` before its extension.
+    let may_hold_caption = ["资料", "資料", "图为", "圖為"]
+        .iter()
+        .any(|w| out.contains(w));
+    let captions: Vec<(usize, usize)> = if may_hold_caption {
+        caption()
+            .captures_iter(&out)
+            .filter_map(|c| c.get(1).map(|m| (m.start(), m.end())))
+            .collect()
+    } else {
+        Vec::new()
+    };
     for &(start, end) in &captions {
         report.push_noted(
             ChangeKind::ImageNameRemoved,
@@ -111,23 +165,33 @@ pub fn sanitize_text(text: &str, block: usize, report: &mut Report) -> String {
     for &(start, end) in captions.iter().rev() {
         out.replace_range(start..end, "");
     }
-    for (regex, kind, reason) in [
+    let tag_end = |text: &str| text.contains('>');
+    let bracket = |text: &str| text.contains(['(', '（', '【', '[']);
+    let dot = |text: &str| text.contains('.');
+    for (regex, literal, kind, reason) in [
         (
-            &patterns.tag,
+            tag as fn() -> &'static Regex,
+            &tag_end as &dyn Fn(&str) -> bool,
             ChangeKind::LeakedTagRemoved,
             "an HTML tag shown as text",
         ),
         (
-            &patterns.credit,
+            credit,
+            &bracket,
             ChangeKind::ImageNameRemoved,
             "an image credit inside the text",
         ),
         (
-            &patterns.image,
+            image,
+            &dot,
             ChangeKind::ImageNameRemoved,
             "an image file name inside the text",
         ),
     ] {
+        if !literal(&out) {
+            continue;
+        }
+        let regex = regex();
         if !regex.is_match(&out) {
             continue;
         }
@@ -172,9 +236,26 @@ mod tests {
     }
 
     #[test]
+    fn the_image_extension_test_is_exact() {
+        // `(?i)` folds no letter outside ASCII onto an extension's letters.
+        let letters = Regex::new(r"(?i)^[jpegnifwbm]$").expect("compiles");
+        let folded: Vec<char> = (0..=0x10_ffff)
+            .filter_map(char::from_u32)
+            .filter(|c| !c.is_ascii() && letters.is_match(c.encode_utf8(&mut [0; 4])))
+            .collect();
+        assert!(folded.is_empty(), "{folded:?}");
+        assert!(ends_with_image_extension("IMG_2041.JPG"));
+        assert!(ends_with_image_extension("照片.webp"));
+        assert!(!ends_with_image_extension("这不是图片。"));
+    }
+
+    #[test]
     fn control_characters_go() {
         let (text, report) = clean("河流\u{7}与\u{c}城市\u{1b}[0m。\t好");
         assert_eq!(text, "河流与城市[0m。\t好");
+        assert_eq!(report.count(ChangeKind::ControlCharacterRemoved), 1);
+        let (text, report) = clean("河流\u{fffe}与城市\u{ffff}。\r\n好");
+        assert_eq!(text, "河流与城市。\r\n好");
         assert_eq!(report.count(ChangeKind::ControlCharacterRemoved), 1);
     }
 

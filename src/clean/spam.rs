@@ -5,6 +5,7 @@
 use std::collections::HashSet;
 use std::sync::OnceLock;
 
+use aho_corasick::AhoCorasick;
 use regex::Regex;
 
 use super::extract::{Block, Head};
@@ -51,21 +52,22 @@ pub fn remove_doubled_title_words(blocks: &mut [Block], title: &str, report: &mu
     };
     for block in blocks.iter_mut() {
         let mut words: Vec<&str> = block.text.split(' ').collect();
+        // Each word bare once, not at every comparison it takes part in.
+        let mut bares: Vec<&str> = words.iter().map(|w| bare(w)).collect();
         let mut removed = Vec::new();
         let mut i = 0;
         while i < words.len() {
+            // The repetition first: it is cheap and rare, the title look-up is neither.
             let doubled = (1..=3).rev().find(|&n| {
                 i + 2 * n <= words.len()
-                    && words[i..i + n].iter().all(|w| in_title(w) && bare(w) == *w)
-                    && words[i..i + n]
-                        .iter()
-                        .zip(&words[i + n..i + 2 * n])
-                        .all(|(a, b)| bare(a) == bare(b))
+                    && bares[i..i + n] == bares[i + n..i + 2 * n]
+                    && (i..i + n).all(|k| in_title(words[k]) && bares[k] == words[k])
             });
             match doubled {
                 Some(n) => {
                     removed.push(words[i..i + n].join(" "));
                     words.drain(i..i + n);
+                    bares.drain(i..i + n);
                 }
                 None => i += 1,
             }
@@ -196,7 +198,12 @@ struct Lists {
     connectives: Vec<String>,
     brand_patterns: Vec<Regex>,
     shipped_brands: Vec<String>,
+    /// Finds any of `shipped_brands`: most blocks hold none, and are not searched for
+    /// each.
+    shipped_brand_finder: AhoCorasick,
     keywords: Vec<String>,
+    /// Finds `keywords`, overlapping: one pass over a page counts them all.
+    keyword_finder: AhoCorasick,
     brand_in_chrome: Vec<Regex>,
     domain: Regex,
     bait_host: Regex,
@@ -208,6 +215,13 @@ fn lists() -> &'static Lists {
     static LISTS: OnceLock<Lists> = OnceLock::new();
     LISTS.get_or_init(|| {
         let re = |p: &str| Regex::new(p).expect("spam pattern compiles");
+        let shipped_brands: Vec<String> = super::data_lines(include_str!("data/spam-brands.txt"))
+            .map(str::to_string)
+            .collect();
+        let keywords: Vec<String> = super::data_lines(include_str!("data/spam-keywords.txt"))
+            .map(str::to_string)
+            .collect();
+        let finder = |words: &[String]| AhoCorasick::new(words).expect("spam words compile");
         Lists {
             connectives: super::data_lines(include_str!("data/connectives.txt"))
                 .map(str::to_string)
@@ -215,12 +229,10 @@ fn lists() -> &'static Lists {
             brand_patterns: super::data_lines(include_str!("data/spam-patterns.txt"))
                 .map(re)
                 .collect(),
-            shipped_brands: super::data_lines(include_str!("data/spam-brands.txt"))
-                .map(str::to_string)
-                .collect(),
-            keywords: super::data_lines(include_str!("data/spam-keywords.txt"))
-                .map(str::to_string)
-                .collect(),
+            shipped_brand_finder: finder(&shipped_brands),
+            keyword_finder: finder(&keywords),
+            shipped_brands,
+            keywords,
             brand_in_chrome: [
                 r"([\p{Han}A-Za-z0-9]{2,12}?)(?:欢迎您|欢迎访问|欢迎光临)",
                 r"(?:欢迎访问|欢迎光临|Welcome to)\s*([\p{Han}A-Za-z0-9]{2,12}?)(?:官网|官方网站|网站|！|!|，|,|\.|$)",
@@ -367,9 +379,15 @@ pub fn remove_pasted_title(blocks: &mut [Block], variants: &[String], report: &m
     let mut variants: Vec<&String> = variants.iter().filter(|v| v.chars().count() >= 8).collect();
     variants.sort_by_key(|v| std::cmp::Reverse(v.len()));
     variants.dedup();
+    // Each variant's searcher is built once for all blocks.
+    let finders: Vec<memchr::memmem::Finder> = variants
+        .iter()
+        .map(|v| memchr::memmem::Finder::new(v.as_bytes()))
+        .collect();
     for block in blocks.iter_mut() {
-        for variant in &variants {
-            if block.text.trim() == variant.as_str() || !block.text.contains(variant.as_str()) {
+        for (variant, finder) in variants.iter().zip(&finders) {
+            if block.text.trim() == variant.as_str() || finder.find(block.text.as_bytes()).is_none()
+            {
                 continue;
             }
             let count = block.text.matches(variant.as_str()).count();
@@ -388,7 +406,8 @@ pub fn remove_pasted_title(blocks: &mut [Block], variants: &[String], report: &m
 /// Removes the learned brands wherever they appear in the body (outside `《》`), and the
 /// shipped spam brands where they sit glued into the text.
 pub fn remove_brands(blocks: &mut [Block], brands: &[String], report: &mut Report) {
-    let shipped = &lists().shipped_brands;
+    let lists = lists();
+    let shipped = &lists.shipped_brands;
     for block in blocks.iter_mut() {
         for brand in brands {
             remove_word(
@@ -398,6 +417,11 @@ pub fn remove_brands(blocks: &mut [Block], brands: &[String], report: &mut Repor
                 report,
                 |text, at| !inside_book_title(text, at),
             );
+        }
+        // Each removal needs its brand in the text: a block holding none is left as is,
+        // one holding any goes through the whole list in order, as before.
+        if !lists.shipped_brand_finder.is_match(&block.text) {
+            continue;
         }
         for brand in shipped {
             if brands.contains(brand) {
@@ -626,9 +650,17 @@ pub fn remove_injected_keywords(
         .map(|b| b.text.as_str())
         .collect::<Vec<_>>()
         .join("\n");
-    let candidates = lists().keywords.iter().chain(user_keywords);
-    for keyword in candidates {
-        if keyword.is_empty() || !keyword.chars().all(is_cjk) {
+    let lists = lists();
+    // Overlapping occurrences are at least as many as `matches` counts: a shipped
+    // keyword seen fewer than three times this way cannot reach three.
+    let mut seen = vec![0usize; lists.keywords.len()];
+    for found in lists.keyword_finder.find_overlapping_iter(&page) {
+        seen[found.pattern().as_usize()] += 1;
+    }
+    let candidates = (lists.keywords.iter().zip(seen.iter().map(|&n| n >= 3)))
+        .chain(user_keywords.iter().map(|keyword| (keyword, true)));
+    for (keyword, may_recur) in candidates {
+        if !may_recur || keyword.is_empty() || !keyword.chars().all(is_cjk) {
             continue;
         }
         let total = page.matches(keyword.as_str()).count();

@@ -300,7 +300,9 @@ fn best_segmentation(chars: &[char], from: &mut [usize]) -> f64 {
 /// a dictionary sibling only by forming a word with its neighbours. A sibling that
 /// forms none gains at most its own segmentation over the word's, less the discount on
 /// its frequency advantage, which stays far below the bar (about 3 nats at the most
-/// frequent siblings against the 4 a middle margin needs).
+/// frequent siblings against the 4 a middle margin needs). Whether each candidate it
+/// asked about forms a word with its neighbours goes to `joined`, in order, for the
+/// scoring to reuse.
 fn any_can_matter(
     window: &[char],
     s: usize,
@@ -308,6 +310,7 @@ fn any_can_matter(
     word: &str,
     candidates: &[Candidate],
     left_open: &[OpenRun],
+    joined: &mut Vec<bool>,
 ) -> bool {
     let dictionary = Dictionary::global();
     let own_segments = segment_score(&window[s..e]);
@@ -319,7 +322,9 @@ fn any_can_matter(
         }
         let candidate_chars = candidate.chars(&mut buffer);
         let candidate_open = candidate.open_runs(candidate_chars);
-        if joins_neighbours(left_open, candidate_chars, &candidate_open, &window[e..]) {
+        let joins = joins_neighbours(left_open, candidate_chars, &candidate_open, &window[e..]);
+        joined.push(joins);
+        if joins {
             return true;
         }
         let frequency = candidate.ln_count() - own;
@@ -564,8 +569,17 @@ fn clause_gains(
         return None;
     }
     let left_open = open_runs(&plain[left..start]);
+    let mut joined = Vec::new();
     if only_if_it_can_matter
-        && !any_can_matter(&plain[left..right], s, e, word, candidates, &left_open)
+        && !any_can_matter(
+            &plain[left..right],
+            s,
+            e,
+            word,
+            candidates,
+            &left_open,
+            &mut joined,
+        )
     {
         return None;
     }
@@ -588,15 +602,18 @@ fn clause_gains(
         });
     let gains = candidates
         .iter()
-        .map(|candidate| {
+        .enumerate()
+        .map(|(k, candidate)| {
             let candidate_chars = candidate.chars(&mut buffer);
-            let candidate_open = candidate.open_runs(candidate_chars);
-            let joins = joins_neighbours(
-                &left_open,
-                candidate_chars,
-                &candidate_open,
-                &plain[end..right],
-            );
+            let joins = joined.get(k).copied().unwrap_or_else(|| {
+                let candidate_open = candidate.open_runs(candidate_chars);
+                joins_neighbours(
+                    &left_open,
+                    candidate_chars,
+                    &candidate_open,
+                    &plain[end..right],
+                )
+            });
             let with_candidate = if joins {
                 window.clear();
                 window.extend_from_slice(&plain[left..start]);

@@ -10,6 +10,7 @@
 //! than the best path that keeps the word, so a change that rests on a strong
 //! collocation ("artificial intelligence") is sure, one that barely wins is not.
 
+use std::cmp::Ordering;
 use std::io::Read;
 use std::sync::OnceLock;
 
@@ -166,37 +167,54 @@ impl EnglishModel {
 
     /// Viterbi with forward and backward best scores over one run of adjacent words.
     fn propose_in(&self, text: &str, words: &[Word], proposals: &mut Vec<Proposal>) {
-        let lowered: Vec<String> = words
+        // Most words are in lower-case ASCII already: borrowed, not copied.
+        let lowered: Vec<std::borrow::Cow<str>> = words
             .iter()
-            .map(|w| text[w.start..w.end].to_lowercase())
-            .collect();
-        let ids: Vec<Option<u32>> = lowered.iter().map(|w| self.id(w)).collect();
-        // Each position's nodes: (word id, node score); node 0 is the word on the page.
-        let nodes: Vec<Vec<(Option<u32>, f64)>> = (0..words.len())
-            .map(|i| {
-                let mut here = vec![(ids[i], 0.0)];
-                if self.suspicious(&lowered[i], &ids, i) {
-                    let own = self.count(ids[i]);
-                    for &c in self
-                        .candidates
-                        .get(lowered[i].as_str())
-                        .into_iter()
-                        .flatten()
-                    {
-                        let ratio = (self.counts[c as usize] as f64 / own).ln();
-                        if ratio < MIN_RATIO.ln() {
-                            continue;
-                        }
-                        let bonus =
-                            (FREQUENCY_WEIGHT * ratio).clamp(-FREQUENCY_CLAMP, FREQUENCY_CLAMP);
-                        here.push((Some(c), bonus - CHANGE_COST));
-                    }
+            .map(|w| {
+                let word = &text[w.start..w.end];
+                if word
+                    .bytes()
+                    .all(|b| b.is_ascii() && !b.is_ascii_uppercase())
+                {
+                    std::borrow::Cow::Borrowed(word)
+                } else {
+                    std::borrow::Cow::Owned(word.to_lowercase())
                 }
-                here
             })
             .collect();
-        if nodes.iter().all(|n| n.len() == 1) {
+        let ids: Vec<Option<u32>> = lowered.iter().map(|w| self.id(w)).collect();
+        // The other readings of each suspicious word; most runs have none, and then
+        // there is nothing to weigh.
+        let mut others: Vec<(usize, Vec<Node>)> = Vec::new();
+        for (i, word) in lowered.iter().enumerate() {
+            if !self.suspicious(word, &ids, i) {
+                continue;
+            }
+            let own = self.count(ids[i]);
+            let readings: Vec<Node> = self
+                .candidates
+                .get(&**word)
+                .into_iter()
+                .flatten()
+                .filter_map(|&c| {
+                    let ratio = (self.counts[c as usize] as f64 / own).ln();
+                    let bonus = (FREQUENCY_WEIGHT * ratio).clamp(-FREQUENCY_CLAMP, FREQUENCY_CLAMP);
+                    // Rejected only when below the floor, as before (a NaN passes).
+                    let below = ratio.partial_cmp(&MIN_RATIO.ln()) == Some(Ordering::Less);
+                    (!below).then_some((Some(c), bonus - CHANGE_COST))
+                })
+                .collect();
+            if !readings.is_empty() {
+                others.push((i, readings));
+            }
+        }
+        if others.is_empty() {
             return;
+        }
+        // Each position's nodes: (word id, node score); node 0 is the word on the page.
+        let mut nodes: Vec<Vec<Node>> = ids.iter().map(|&id| vec![(id, 0.0)]).collect();
+        for (i, readings) in others {
+            nodes[i].extend(readings);
         }
         let forward = self.sweep(&nodes, false);
         let backward = self.sweep(&nodes, true);
@@ -288,6 +306,10 @@ impl EnglishModel {
         best
     }
 }
+
+/// A reading of a word in the model's lattice: its word id (`None`: unknown) and its
+/// node score.
+type Node = (Option<u32>, f64);
 
 /// A word of English text and whether only a space separates it from the next.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

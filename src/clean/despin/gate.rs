@@ -28,10 +28,17 @@ pub fn units(text: &str) -> usize {
     let mut count = 0;
     let mut in_word = false;
     for c in text.chars() {
-        if crate::text::is_cjk(c) {
+        // ASCII first: no CJK character is, and its letters and digits need no table.
+        let alphanumeric = if c.is_ascii() {
+            c.is_ascii_alphanumeric()
+        } else if crate::text::is_cjk(c) {
             count += 1;
             in_word = false;
-        } else if c.is_alphanumeric() {
+            continue;
+        } else {
+            c.is_alphanumeric()
+        };
+        if alphanumeric {
             if !in_word {
                 count += 1;
             }

@@ -5,7 +5,7 @@
 
 use std::sync::OnceLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
 use super::match_case;
 use crate::clean::report::{ChangeKind, Report};
@@ -155,7 +155,9 @@ impl SpinTable {
             .cloned()
             .chain(rules.iter().flatten().map(|r| r.original.clone()))
             .collect();
+        // A DFA: searched over every page twice and every spun block, built once.
         let automaton = AhoCorasickBuilder::new()
+            .kind(Some(AhoCorasickKind::DFA))
             .match_kind(MatchKind::LeftmostLongest)
             .ascii_case_insensitive(true)
             .build(&forms)
