@@ -149,11 +149,6 @@ pub fn speakers(blocks: &[Block]) -> Vec<String> {
         .collect()
 }
 
-/// Whether a block is the original publisher's rights notice.
-pub fn is_rights_notice(text: &str) -> bool {
-    may_open_with_rights(text) && rights_pattern().is_match(text)
-}
-
 /// Writes the body blocks as Markdown.
 pub fn to_markdown(blocks: &[Block], lang: Lang, fullwidth: bool, report: &mut Report) -> String {
     let names = speakers(blocks);
