@@ -111,15 +111,7 @@ fn is_forbidden_control(byte: u8) -> bool {
 /// title must not break every feed reader. Text without them is left as it is, after
 /// one fast pass.
 pub fn strip_xml_forbidden(bytes: &mut Vec<u8>) {
-    // Whole chunks, without stopping early, so the test compiles to vector instructions.
-    let has_control = bytes.chunks(64).any(|chunk| {
-        chunk
-            .iter()
-            .fold(false, |found, &b| found | is_forbidden_control(b))
-    });
-    let has_noncharacter = memchr::memmem::find_iter(bytes, NONCHARACTER_BLOCK)
-        .any(|at| is_noncharacter_at(&bytes[at..]));
-    if !has_control && !has_noncharacter {
+    if !has_xml_forbidden(bytes) {
         return;
     }
     let mut kept = Vec::with_capacity(bytes.len());
@@ -136,6 +128,20 @@ pub fn strip_xml_forbidden(bytes: &mut Vec<u8>) {
         i += 1;
     }
     *bytes = kept;
+}
+
+/// Whether UTF-8 `bytes` hold a character XML 1.0 forbids ([`strip_xml_forbidden`]), in
+/// one fast pass.
+pub fn has_xml_forbidden(bytes: &[u8]) -> bool {
+    // Whole chunks, without stopping early, so the test compiles to vector instructions.
+    let has_control = bytes.chunks(64).any(|chunk| {
+        chunk
+            .iter()
+            .fold(false, |found, &b| found | is_forbidden_control(b))
+    });
+    has_control
+        || memchr::memmem::find_iter(bytes, NONCHARACTER_BLOCK)
+            .any(|at| is_noncharacter_at(&bytes[at..]))
 }
 
 /// `text` cut to at most `max` characters, with `…` where it was cut: for quoting a

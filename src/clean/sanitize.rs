@@ -110,12 +110,7 @@ pub fn run(state: &mut PageState, _settings: &CleanSettings) -> Result<(), Probl
 
 /// One block's text with forbidden characters, leaked tags and image names removed.
 pub fn sanitize_text(text: &str, block: usize, report: &mut Report) -> String {
-    // A character below U+0020 is one byte below 0x20 in UTF-8, and no other byte is.
-    let allowed = text
-        .bytes()
-        .all(|b| b >= b' ' || matches!(b, b'\t' | b'\n' | b'\r'))
-        && !text.contains(['\u{fffe}', '\u{ffff}']);
-    let (mut out, dropped) = if allowed {
+    let (mut out, dropped) = if !crate::text::has_xml_forbidden(text.as_bytes()) {
         (text.to_string(), 0)
     } else {
         let out: String = text.chars().filter(|c| xml_allowed(*c)).collect();
