@@ -168,16 +168,6 @@ fn is_bar(text: &str) -> bool {
         || segments.len() == 2 && segments.iter().all(|s| s.chars().count() <= 8)
 }
 
-/// Gives each block its role: chrome before the title and after an end heading,
-/// bylines near the title, chrome lines wherever they stand, the rest body. Where the
-/// extractor told the page's main text from the rest, a paragraph of its prose is body
-/// even before the title (a headline placed below the lead) and after an end heading
-/// (a `Related articles` box inside the article): the cut resumes at the first main-text
-/// block, not a link, that such a paragraph follows.
-pub fn layout(blocks: &[Block], title: Option<usize>, brands: &[String]) -> Vec<Role> {
-    Layout::new(blocks, title).roles(blocks, brands)
-}
-
 /// A page laid out before its site's brands are known: the brands only turn short body
 /// lines that hold one into chrome, so the layout pass lays a page out once and asks for
 /// its roles with the given brands and again with the brands learned from them.
@@ -190,7 +180,13 @@ pub struct Layout {
 }
 
 impl Layout {
-    /// Lays out `blocks` (see [`layout`]) but for the site's brands.
+    /// Gives each block its role, but for the site's brands: chrome before the title
+    /// and after an end heading, bylines near the title, chrome lines wherever they
+    /// stand, the rest body. Where the extractor told the page's main text from the
+    /// rest, a paragraph of its prose is body even before the title (a headline placed
+    /// below the lead) and after an end heading (a `Related articles` box inside the
+    /// article): the cut resumes at the first main-text block, not a link, that such a
+    /// paragraph follows.
     pub fn new(blocks: &[Block], title: Option<usize>) -> Layout {
         let mut may_name = Vec::new();
         let roles = layout_without_brands(blocks, title, &mut may_name);
@@ -213,8 +209,8 @@ impl Layout {
     }
 }
 
-/// [`layout`] with every line that would be chrome for holding a brand left as body and
-/// its index pushed to `may_name`.
+/// [`Layout::new`]'s roles, with every line that would be chrome for holding a brand
+/// left as body and its index pushed to `may_name`.
 fn layout_without_brands(
     blocks: &[Block],
     title: Option<usize>,
@@ -421,6 +417,11 @@ fn mark_teasers(blocks: &[Block], roles: &mut [Role], start: usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The roles of `blocks` with the site's `brands`, as the layout pass asks for them.
+    fn layout(blocks: &[Block], title: Option<usize>, brands: &[String]) -> Vec<Role> {
+        Layout::new(blocks, title).roles(blocks, brands)
+    }
 
     fn block(text: &str) -> Block {
         Block {
