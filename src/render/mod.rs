@@ -145,8 +145,7 @@ impl SiteRender<'_> {
         site: &Site,
         sink: impl Fn(OutputFile) -> Result<(), E> + Sync,
     ) -> Result<(), E> {
-        let summaries = std::mem::take(&mut self.shared.summaries);
-        self.shared.summaries = self.renderer.with_cards(summaries)?;
+        self.renderer.add_cards(&mut self.shared)?;
         let jobs = std::mem::take(&mut self.jobs);
         self.run(site, jobs, &sink)?;
         sink(self.renderer.robots_txt(site))
@@ -303,13 +302,14 @@ impl Renderer {
 
     /// Starts rendering every file of the site in stages ([`SiteRender`]), so that a
     /// build can release the article bodies and never holds the whole rendered site in
-    /// memory. Builds the values all pages share, the summaries and cards among them.
+    /// memory. Builds the values all pages share, the summaries among them; their cards
+    /// come with the listings.
     pub fn begin_site(&self, site: &Site) -> Result<SiteRender<'_>, RenderError> {
         Ok(SiteRender {
             renderer: self,
             // The cards come with the listings (`rest`): on a large archive, holding them
             // beside the bodies raised the peak memory.
-            shared: self.shared(site, None, false)?,
+            shared: self.shared(site, None)?,
             jobs: all_jobs(site),
         })
     }
@@ -340,20 +340,16 @@ impl Renderer {
         jobs: Vec<Job>,
         shown: Option<&HashSet<usize>>,
     ) -> Result<Vec<OutputFile>, RenderError> {
-        let shared = self.shared(site, shown, true)?;
+        let mut shared = self.shared(site, shown)?;
+        self.add_cards(&mut shared)?;
         jobs.into_par_iter()
             .map(|job| self.render_job(site, &shared, job))
             .collect()
     }
 
-    /// The values every page shares; `shown` limits which summaries are built, and
-    /// `cards` whether they hold their cards yet.
-    fn shared(
-        &self,
-        site: &Site,
-        shown: Option<&HashSet<usize>>,
-        cards: bool,
-    ) -> Result<Shared, RenderError> {
+    /// The values every page shares, the summaries without their cards ([`Self::add_cards`]);
+    /// `shown` limits which summaries are built.
+    fn shared(&self, site: &Site, shown: Option<&HashSet<usize>>) -> Result<Shared, RenderError> {
         let entries = menu::menu(site, &self.urls, self.strings.site());
         let menu = Value::from_serializable(&entries);
         let mut shared = Shared {
@@ -373,9 +369,6 @@ impl Renderer {
             menu,
         };
         shared.summaries = self.summaries(site, &shared, shown);
-        if cards {
-            shared.summaries = self.with_cards(std::mem::take(&mut shared.summaries))?;
-        }
         Ok(shared)
     }
 
@@ -446,14 +439,15 @@ impl Renderer {
             .collect()
     }
 
-    /// `summaries` with their `card` added: each article's card rendered once, as every
-    /// listing shows it.
-    fn with_cards(&self, summaries: Vec<Value>) -> Result<Vec<Value>, RenderError> {
+    /// Adds its `card` to each summary of `shared`: each article's card rendered once,
+    /// as every listing shows it.
+    fn add_cards(&self, shared: &mut Shared) -> Result<(), RenderError> {
         let t = self.strings.site().value();
-        summaries
+        shared.summaries = std::mem::take(&mut shared.summaries)
             .into_par_iter()
             .map(|summary| self.with_card(summary, t))
-            .collect()
+            .collect::<Result<_, _>>()?;
+        Ok(())
     }
 
     /// `summary` with `card` added: the article's card as listings show it (their `t` is
