@@ -366,34 +366,54 @@ fn refuse_link(path: &Path, role: &'static str) -> Result<(), OutputError> {
     }
 }
 
-/// Removes every file under `dir` that is not in `keep`, and the folders left empty.
+/// Removes every file under `dir` that is not in `keep` (paths relative to `dir`), and
+/// the folders left empty.
 fn prune(dir: &Path, keep: &HashSet<PathBuf>) -> Result<(), OutputError> {
-    let io = |path: &Path, action: &'static str| {
-        let path = path.to_path_buf();
-        move |source| OutputError::Io {
-            path,
-            action,
-            source,
-        }
+    prune_folder(dir, Path::new(""), keep).map(|_| ())
+}
+
+/// [`prune`] in the folder `relative` of `dir`, its subfolders in parallel: a rebuild
+/// lists every folder of the output (one per article), and listing them one after the
+/// other was the last stretch of a build on one thread. Returns whether the folder lost
+/// an entry: only such a folder can have become empty.
+fn prune_folder(dir: &Path, relative: &Path, keep: &HashSet<PathBuf>) -> Result<bool, OutputError> {
+    let folder = dir.join(relative);
+    let cannot_list = |source| OutputError::Io {
+        path: folder.clone(),
+        action: "cannot list",
+        source,
     };
-    // Folders that lost an entry; only these can have become empty.
-    let mut emptied: HashSet<PathBuf> = HashSet::new();
-    for entry in walkdir::WalkDir::new(dir).min_depth(1).contents_first(true) {
-        let entry = entry.map_err(|e| walk_error(e, dir))?;
-        let path = entry.path();
-        let removed = if entry.file_type().is_dir() {
-            emptied.contains(path) && is_empty_dir(path) && std::fs::remove_dir(path).is_ok()
-        } else if path.strip_prefix(dir).is_ok_and(|r| keep.contains(r)) {
-            false
-        } else {
-            std::fs::remove_file(path).map_err(io(path, "cannot remove the stale file"))?;
-            true
-        };
-        if removed && let Some(parent) = path.parent() {
-            emptied.insert(parent.to_path_buf());
-        }
-    }
-    Ok(())
+    let entries = std::fs::read_dir(&folder)
+        .map_err(cannot_list)?
+        .map(|entry| {
+            let entry = entry?;
+            Ok((
+                relative.join(entry.file_name()),
+                entry.file_type()?.is_dir(),
+            ))
+        })
+        .collect::<std::io::Result<Vec<(PathBuf, bool)>>>()
+        .map_err(cannot_list)?;
+    entries
+        .into_par_iter()
+        .map(|(entry, is_folder)| {
+            let path = dir.join(&entry);
+            if is_folder {
+                Ok(prune_folder(dir, &entry, keep)?
+                    && is_empty_dir(&path)
+                    && std::fs::remove_dir(&path).is_ok())
+            } else if keep.contains(&entry) {
+                Ok(false)
+            } else {
+                std::fs::remove_file(&path).map_err(|source| OutputError::Io {
+                    path,
+                    action: "cannot remove the stale file",
+                    source,
+                })?;
+                Ok(true)
+            }
+        })
+        .try_reduce(|| false, |a, b| Ok(a || b))
 }
 
 /// The files the output stage adds to the rendered ones: the built-in static files, the
@@ -637,17 +657,6 @@ fn remove_tree(path: &Path) -> std::io::Result<()> {
     std::fs::remove_dir(path)
 }
 
-/// A failed folder listing as an error that names the folder.
-fn walk_error(error: walkdir::Error, dir: &Path) -> OutputError {
-    OutputError::Io {
-        path: error.path().unwrap_or(dir).to_path_buf(),
-        action: "cannot list",
-        source: error
-            .into_io_error()
-            .unwrap_or_else(|| std::io::Error::other("loop in folder links")),
-    }
-}
-
 fn is_empty_dir(path: &Path) -> bool {
     std::fs::read_dir(path).is_ok_and(|mut entries| entries.next().is_none())
 }
@@ -770,6 +779,7 @@ mod tests {
             vec![
                 file("a/index.html", "1"),
                 file("b/index.html", "1"),
+                file("d/e/index.html", "1"),
                 file("x", "file"),
             ],
             vec![
@@ -802,6 +812,13 @@ mod tests {
             let mut expected: Vec<String> = files.iter().map(|f| f.path.clone()).collect();
             expected.sort();
             assert_eq!(found, expected, "exactly this build's files");
+            let empty: Vec<PathBuf> = walkdir::WalkDir::new(&output)
+                .into_iter()
+                .filter_map(Result::ok)
+                .filter(|e| e.file_type().is_dir() && is_empty_dir(e.path()))
+                .map(|e| e.path().to_path_buf())
+                .collect();
+            assert!(empty.is_empty(), "folders left empty: {empty:?}");
             for f in files {
                 assert_eq!(std::fs::read(output.join(&f.path)).unwrap(), f.contents);
             }
