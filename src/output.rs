@@ -496,14 +496,25 @@ fn write_one(staging: &Path, file: &OutputFile) -> Result<(), OutputError> {
 }
 
 /// Whether the file at `path`, known to be `contents.len()` bytes long, holds exactly
-/// `contents`: one read of that length, without the size query and the read to the end
-/// that `std::fs::read` adds. (Reading into a buffer that is not zeroed first, through
-/// `take(len).read_to_end`, reads a file in 8 KiB pieces: more system calls.)
+/// `contents`: read into a buffer's spare capacity, which is neither zeroed first (as
+/// `vec![0; len]` is: a memset of the whole output on every rebuild) nor read in 8 KiB
+/// pieces (as `take(len).read_to_end` is), nor queried for its size again (as
+/// `std::fs::read` does).
 fn holds(path: &Path, contents: &[u8]) -> bool {
-    use std::io::Read;
-    let mut existing = vec![0; contents.len()];
-    File::open(path).is_ok_and(|mut file| file.read_exact(&mut existing).is_ok())
-        && existing == contents
+    if contents.is_empty() {
+        return true;
+    }
+    let Ok(file) = File::open(path) else {
+        return false;
+    };
+    let mut existing = Vec::with_capacity(contents.len());
+    while existing.len() < contents.len() {
+        match rustix::io::read(&file, rustix::buffer::spare_capacity(&mut existing)) {
+            Ok(0) | Err(_) => return false,
+            Ok(_) => {}
+        }
+    }
+    existing == contents
 }
 
 /// Clears `target` for a file: a reused staging folder may hold a folder there, or a
@@ -764,6 +775,25 @@ mod tests {
         assert!(write_site(&root, &output, &[bad], &Extras::default()).is_err());
         assert!(!root.join("evil.html").exists());
         assert!(!output.exists(), "nothing is swapped in after a failure");
+    }
+
+    #[test]
+    fn holds_compares_every_byte_of_a_file() {
+        let dir = temp();
+        let path = dir.path().join("page.html");
+        let big: Vec<u8> = (0..100_000u32).map(|i| (i % 251) as u8).collect();
+        std::fs::write(&path, &big).unwrap();
+        assert!(holds(&path, &big));
+        let mut changed = big.clone();
+        changed[99_999] ^= 1;
+        assert!(!holds(&path, &changed), "a change in the last byte");
+        assert!(
+            !holds(&path, &[big.as_slice(), b"more"].concat()),
+            "a longer text"
+        );
+        assert!(!holds(&dir.path().join("missing"), b"x"));
+        std::fs::write(&path, b"").unwrap();
+        assert!(holds(&path, b""));
     }
 
     #[test]
