@@ -153,16 +153,24 @@ fn prepare_keeping(
         Path::new(crate::config::CONFIG_FILE),
         settings_text.as_deref(),
     );
-    let loaded = crate::content::load(
-        root,
-        &config,
-        &LoadOptions {
-            drafts: options.drafts,
-            future: options.future,
-            now: jiff::Timestamp::now(),
+    // The templates and the highlight CSS do not depend on the content: they are made
+    // beside the loading of the articles instead of on one thread after it.
+    let (loaded, (renderer, extras)) = rayon::join(
+        || {
+            crate::content::load(
+                root,
+                &config,
+                &LoadOptions {
+                    drafts: options.drafts,
+                    future: options.future,
+                    now: jiff::Timestamp::now(),
+                },
+            )
         },
-    )?;
-    let renderer = Renderer::new(root, &config)?;
+        || (Renderer::new(root, &config), extras(&config)),
+    );
+    let loaded = loaded?;
+    let renderer = renderer?;
     let articles = loaded.articles.into_iter().map(Arc::new).collect();
     let pages = match sources {
         Sources::Keep => render_articles(articles, &config, highlighter, |_| None),
@@ -176,7 +184,7 @@ fn prepare_keeping(
             .chain(intros.iter().map(|i| &i.rendered))
             .flat_map(|r| r.warnings.iter().cloned()),
     );
-    let extras = extras(&config)?;
+    let extras = extras?;
     let site = Site::new(config, pages, intros)?;
     check_routes(root, &site)?;
     let media = site
