@@ -6,15 +6,15 @@ Inputs (give their paths as arguments):
              crate (src/moby.txt in its package).
   unigrams   symspellpy's frequency_dictionary_en_82_765.txt (MIT; counts from the
              Google Books Ngram data, CC BY 3.0, and SCOWL).
-  bigrams    symspellpy's frequency_bigramdictionary_en_243_342.txt (same licence).
 
 Outputs (gzip, each with a `#` header naming its source and licence):
   en-words.txt.gz     word<TAB>count
-  en-bigrams.txt.gz   word word<TAB>count
   en-thesaurus.txt.gz spun<TAB>original,original,... : for a word a spinner may have
                       written, the common words whose Moby row lists it, most frequent
                       first. Single words only: known to the frequency list, or
                       hyphenated compounds (man-made), which spinners favour.
+
+The word-pair model is en-pairs.txt.gz, from tools/despin-en-pairs.py.
 """
 import gzip
 import sys
@@ -22,7 +22,7 @@ import sys
 MIN_ORIGINAL = 1_000_000  # originals are ordinary words
 MAX_ORIGINALS = 30
 
-moby, unigram_path, bigram_path, out = sys.argv[1:5]
+moby, unigram_path, out = sys.argv[1:4]
 
 unigrams = {}
 for line in open(unigram_path, encoding="utf-8"):
@@ -51,12 +51,6 @@ with gzip.open(f"{out}/en-words.txt.gz", "wt", encoding="utf-8", compresslevel=9
     f.write(HEADER_FREQ.format(what="English word counts", name="frequency_dictionary_en_82_765.txt"))
     for word, count in unigrams.items():
         f.write(f"{word}\t{count}\n")
-
-with gzip.open(f"{out}/en-bigrams.txt.gz", "wt", encoding="utf-8", compresslevel=9) as f:
-    f.write(HEADER_FREQ.format(what="English word-pair counts", name="frequency_bigramdictionary_en_243_342.txt"))
-    for line in open(bigram_path, encoding="utf-8"):
-        a, b, count = line.split()
-        f.write(f"{a} {b}\t{count}\n")
 
 with gzip.open(f"{out}/en-thesaurus.txt.gz", "wt", encoding="utf-8", compresslevel=9) as f:
     f.write("""# English spun-word candidates: for each word a spinner may have written, the

@@ -17,7 +17,7 @@ use std::sync::OnceLock;
 
 use rustc_hash::FxHashMap;
 
-use super::zh_pairs::PairModel;
+use super::pairs::PairModel;
 use super::{Proposal, Source, Thesaurus};
 use crate::clean::dict::{Dictionary, PackedRun};
 
@@ -596,7 +596,7 @@ fn clause_gains(
         .any(|c| c.source == Source::UserThesaurus)
         .then(|| {
             let (before, after) = neighbours(&plain[left..right], &cuts, s, e);
-            let pairs = PairModel::global();
+            let pairs = PairModel::chinese();
             let kept = pairs.fit(&before, word, &after);
             (pairs, before, after, kept)
         });

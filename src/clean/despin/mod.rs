@@ -13,9 +13,9 @@
 pub mod chinese;
 pub mod english;
 pub mod gate;
+pub mod pairs;
 pub mod table;
 pub mod thesaurus;
-pub mod zh_pairs;
 
 use std::sync::Arc;
 

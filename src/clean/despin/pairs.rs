@@ -1,8 +1,9 @@
-//! A Chinese word-pair model: how much likelier a word is right after the word before
-//! it than anywhere, from SunPinyin's open-gram language model
-//! (`data/zh-bigrams.txt.gz`, CC BY-SA 3.0).
+//! Word-pair models: how much likelier a word is right after the word before it than
+//! anywhere. Chinese from SunPinyin's open-gram language model
+//! (`data/zh-bigrams.txt.gz`, CC BY-SA 3.0), English from CMU Sphinx's generic US
+//! English model (`data/en-pairs.txt.gz`, BSD-2-Clause); both files have one format.
 //!
-//! The frequency dictionary says a spun word is rare; only context says which of its
+//! Chinese: the frequency dictionary says a spun word is rare; only context says which of its
 //! candidates the writer wrote (做好未成年人保护 keeps 未成年人 although 少年 is
 //! commoner). A candidate is scored by the pointwise mutual information of each
 //! adjacent pair from the word before it to the word after it; where the model lists
@@ -34,18 +35,27 @@ pub struct PairModel {
     costs: Vec<u8>,
 }
 
+/// Decompresses and reads an embedded data file.
+fn load(bytes: &[u8]) -> PairModel {
+    let mut text = String::new();
+    // Embedded at compile time and tested: a failure here is a build bug.
+    flate2::read::GzDecoder::new(bytes)
+        .read_to_string(&mut text)
+        .unwrap_or_default();
+    PairModel::parse(&text)
+}
+
 impl PairModel {
-    /// The shipped model.
-    pub fn global() -> &'static PairModel {
+    /// The shipped Chinese model, loaded on first use.
+    pub fn chinese() -> &'static PairModel {
         static MODEL: OnceLock<PairModel> = OnceLock::new();
-        MODEL.get_or_init(|| {
-            let mut text = String::new();
-            // Embedded at compile time and tested: a failure here is a build bug.
-            flate2::read::GzDecoder::new(&include_bytes!("../data/zh-bigrams.txt.gz")[..])
-                .read_to_string(&mut text)
-                .unwrap_or_default();
-            PairModel::parse(&text)
-        })
+        MODEL.get_or_init(|| load(include_bytes!("../data/zh-bigrams.txt.gz")))
+    }
+
+    /// The shipped English model, loaded on first use.
+    pub fn english() -> &'static PairModel {
+        static MODEL: OnceLock<PairModel> = OnceLock::new();
+        MODEL.get_or_init(|| load(include_bytes!("../data/en-pairs.txt.gz")))
     }
 
     /// Reads the data file's two kinds of lines (see its header); malformed lines are
@@ -125,14 +135,14 @@ impl PairModel {
     }
 
     /// The number of the word `word`, when the model knows it.
-    fn id(&self, word: &str) -> Option<u32> {
+    pub fn id(&self, word: &str) -> Option<u32> {
         self.ids.get(word).copied()
     }
 
     /// The pointwise mutual information of `second` right after `first` (nats): the
     /// pair's log probability less the second word's own; where the model lists no
     /// pair, the first word's backoff.
-    fn pair_gain(&self, first: u32, second: u32) -> f64 {
+    pub fn pair_gain(&self, first: u32, second: u32) -> f64 {
         let (first, second) = (first as usize, second as usize);
         let range = self.starts[first] as usize..self.starts[first + 1] as usize;
         let quarters = match self.seconds[range.clone()].binary_search(&(second as u32)) {
@@ -140,6 +150,31 @@ impl PairModel {
             Err(_) => -i32::from(self.backoff[first]),
         };
         f64::from(quarters) * COST_UNIT
+    }
+
+    /// The log probability (nats) of `second` right after `first`: the listed pair's,
+    /// or the first word's backoff times the second word's own probability.
+    pub fn log_prob(&self, first: u32, second: u32) -> f64 {
+        let (first, second) = (first as usize, second as usize);
+        let range = self.starts[first] as usize..self.starts[first + 1] as usize;
+        let quarters = match self.seconds[range.clone()].binary_search(&(second as u32)) {
+            Ok(at) => -i32::from(self.costs[range.start + at]),
+            Err(_) => -i32::from(self.backoff[first]) - i32::from(self.unigram[second]),
+        };
+        f64::from(quarters) * COST_UNIT
+    }
+
+    /// The log probability (nats) of `word` alone.
+    pub fn log_prob_alone(&self, word: u32) -> f64 {
+        -f64::from(self.unigram[word as usize]) * COST_UNIT
+    }
+
+    /// Whether the model lists the pair: `second` is likelier right after `first` than
+    /// the backoff estimate says, by more than the data file's pruning threshold.
+    pub fn listed(&self, first: u32, second: u32) -> bool {
+        let (first, second) = (first as usize, second as usize);
+        let range = self.starts[first] as usize..self.starts[first + 1] as usize;
+        self.seconds[range].binary_search(&(second as u32)).is_ok()
     }
 
     /// The tokens the model reads `text` as: the whole string when it is a word of the
@@ -194,7 +229,7 @@ mod tests {
 
     #[test]
     fn the_shipped_model_loads_its_words_and_pairs() {
-        let model = PairModel::global();
+        let model = PairModel::chinese();
         assert!(model.unigram.len() > 50_000, "{}", model.unigram.len());
         assert!(model.seconds.len() > 1_000_000, "{}", model.seconds.len());
         assert_eq!(model.starts.len(), model.unigram.len() + 1);
@@ -202,8 +237,23 @@ mod tests {
     }
 
     #[test]
+    fn the_english_model_loads_and_lists_rare_words_pairs() {
+        let model = PairModel::english();
+        assert!(model.unigram.len() > 70_000, "{}", model.unigram.len());
+        assert!(model.seconds.len() > 1_500_000, "{}", model.seconds.len());
+        let id = |w: &str| model.id(w).expect(w);
+        // The rare word's pair is kept, which symspellpy's pruned counts lacked.
+        assert!(model.listed(id("misunderstanding"), id("about")));
+        assert!(model.listed(id("artificial"), id("intelligence")));
+        assert!(!model.listed(id("biggest"), id("misunderstanding")));
+        // A listed pair is likelier than its backoff estimate.
+        let (a, b) = (id("artificial"), id("intelligence"));
+        assert!(model.log_prob(a, b) > model.log_prob_alone(b) + 1.0);
+    }
+
+    #[test]
     fn a_listed_pair_is_evidence_and_frequency_alone_is_not() {
-        let model = PairModel::global();
+        let model = PairModel::chinese();
         // 进行训练 is a listed pair; 进行磨练 backs off to the rare word alone.
         assert!(model.fit("进行", "训练", "") > model.fit("进行", "磨练", "") + 2.0);
         // 未成年人保护 is a collocation; the more common 少年 gains nothing there.
@@ -218,7 +268,7 @@ mod tests {
 
     #[test]
     fn strings_outside_the_lexicon_are_read_by_character() {
-        let model = PairModel::global();
+        let model = PairModel::chinese();
         assert_eq!(model.tokens("规复").len(), 2);
         assert_eq!(model.tokens("恢复").len(), 1);
         // An unknown character is no evidence either way.
