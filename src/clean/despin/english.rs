@@ -48,16 +48,16 @@ const MIN_RATIO: f64 = 1.5;
 /// At most this many candidates per word enter the lattice.
 const MAX_CANDIDATES: usize = 30;
 
-/// The English word counts, word-pair counts and spun-word candidates.
+/// The English word counts, word-pair model and spun-word candidates.
 // Fx hashing: the tables are embedded data, so SipHash's flood protection buys
 // nothing, and it was most of the model's load time.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct EnglishModel {
     ids: FxHashMap<Box<str>, u32>,
     words: Vec<Box<str>>,
     counts: Vec<u64>,
     /// The word-pair model, and each word's number in it.
-    pairs: Option<&'static PairModel>,
+    pairs: &'static PairModel,
     pair_ids: Vec<Option<u32>>,
     candidates: FxHashMap<Box<str>, Vec<u32>>,
     /// For each word, how many spun forms the thesaurus offers a spinner for it.
@@ -93,12 +93,15 @@ impl EnglishModel {
         // Sized from the text (about 16 and 116 bytes a line) to spare the rehashing.
         let mut model = EnglishModel {
             ids: FxHashMap::with_capacity_and_hasher(words.len() / 16, Default::default()),
-            pairs: Some(pairs),
+            words: Vec::new(),
+            counts: Vec::new(),
+            pairs,
+            pair_ids: Vec::new(),
             candidates: FxHashMap::with_capacity_and_hasher(
                 thesaurus.len() / 116,
                 Default::default(),
             ),
-            ..EnglishModel::default()
+            forms: Vec::new(),
         };
         for line in super::super::data_lines(words) {
             if let Some((word, count)) = line.split_once('\t')
@@ -141,20 +144,20 @@ impl EnglishModel {
     /// The log probability (nats) of `b` after `a` (word-pair model numbers; `None`
     /// for `a`: the start of a run, so `b` alone).
     fn transition(&self, a: Option<u32>, b: Option<u32>) -> f64 {
-        let (Some(pairs), Some(b)) = (self.pairs, b) else {
+        let Some(b) = b else {
             return UNKNOWN_LOG_PROB;
         };
         match a {
-            Some(a) => pairs.log_prob(a, b),
-            None => pairs.log_prob_alone(b),
+            Some(a) => self.pairs.log_prob(a, b),
+            None => self.pairs.log_prob_alone(b),
         }
     }
 
     /// Whether the word-pair model lists `a` then `b` with at least [`FITS`] nats of
     /// mutual information.
     fn listed(&self, a: Option<u32>, b: Option<u32>) -> bool {
-        match (self.pairs, a, b) {
-            (Some(pairs), Some(a), Some(b)) => pairs.listed(a, b) && pairs.pair_gain(a, b) >= FITS,
+        match (a, b) {
+            (Some(a), Some(b)) => self.pairs.listed(a, b) && self.pairs.pair_gain(a, b) >= FITS,
             _ => false,
         }
     }
@@ -192,10 +195,7 @@ impl EnglishModel {
             })
             .collect();
         let ids: Vec<Option<u32>> = lowered.iter().map(|w| self.id(w)).collect();
-        let pair_ids: Vec<Option<u32>> = match self.pairs {
-            Some(pairs) => lowered.iter().map(|w| pairs.id(w)).collect(),
-            None => vec![None; lowered.len()],
-        };
+        let pair_ids: Vec<Option<u32>> = lowered.iter().map(|w| self.pairs.id(w)).collect();
         // The other readings of each suspicious word; most runs have none, and then
         // there is nothing to weigh.
         let mut others: Vec<(usize, Vec<Node>)> = Vec::new();
