@@ -200,7 +200,11 @@ impl EnglishModel {
         // there is nothing to weigh.
         let mut others: Vec<(usize, Vec<Node>)> = Vec::new();
         for (i, word) in lowered.iter().enumerate() {
-            if !self.suspicious(word, ids[i], &pair_ids, i) {
+            // A capital after a space inside a run is a name or a title ("at Verbatim",
+            // "the Harbor Institute"), which is the writer's, whatever the thesaurus
+            // lists; only the run's first word may be capitalised for the sentence.
+            let named = i > 0 && text.as_bytes()[words[i].start].is_ascii_uppercase();
+            if named || !self.suspicious(word, ids[i], &pair_ids, i) {
                 continue;
             }
             let own = self.count(ids[i]);
@@ -440,6 +444,16 @@ mod tests {
         assert_eq!(
             restored("They study man-made intelligence at home."),
             "They study artificial intelligence at home."
+        );
+    }
+
+    #[test]
+    fn a_capitalised_word_inside_a_sentence_is_a_name_and_kept() {
+        let name = "They study Man-made intelligence at home.";
+        assert_eq!(restored(name), name);
+        assert_eq!(
+            restored("Man-made intelligence is what they study."),
+            "Artificial intelligence is what they study."
         );
     }
 
