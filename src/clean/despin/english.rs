@@ -15,7 +15,6 @@
 //! collocation ([`FITS`]) is the writer's and is not weighed at all.
 
 use std::cmp::Ordering;
-use std::io::Read;
 use std::sync::OnceLock;
 
 use rustc_hash::FxHashMap;
@@ -64,25 +63,15 @@ pub struct EnglishModel {
     forms: Vec<u32>,
 }
 
-/// Decompresses an embedded gzip data file.
-fn gunzip(bytes: &[u8]) -> String {
-    let mut text = String::new();
-    // The files are embedded at compile time and tested; a failure here is a build bug.
-    flate2::read::GzDecoder::new(bytes)
-        .read_to_string(&mut text)
-        .unwrap_or_default();
-    text
-}
-
 impl EnglishModel {
     /// The shipped model, decompressed on first use.
     pub fn global() -> &'static EnglishModel {
         static MODEL: OnceLock<EnglishModel> = OnceLock::new();
         MODEL.get_or_init(|| {
             EnglishModel::from_text(
-                &gunzip(include_bytes!("../data/en-words.txt.gz")),
+                &super::gunzip(include_bytes!("../data/en-words.txt.gz")),
                 PairModel::english(),
-                &gunzip(include_bytes!("../data/en-thesaurus.txt.gz")),
+                &super::gunzip(include_bytes!("../data/en-thesaurus.txt.gz")),
             )
         })
     }

@@ -250,3 +250,14 @@ pub(crate) fn match_case(found: &str, original: &str) -> String {
         original.to_string()
     }
 }
+
+/// Decompresses an embedded gzip data file (the models' word lists and pair tables).
+fn gunzip(bytes: &[u8]) -> String {
+    use std::io::Read;
+    let mut text = String::new();
+    // The files are embedded at compile time and tested; a failure here is a build bug.
+    flate2::read::GzDecoder::new(bytes)
+        .read_to_string(&mut text)
+        .unwrap_or_default();
+    text
+}

@@ -10,7 +10,6 @@
 //! no pair, the first word's backoff stands in. A string the model's lexicon lacks is
 //! read character by character, as an input method would.
 
-use std::io::Read;
 use std::sync::OnceLock;
 
 use rustc_hash::FxHashMap;
@@ -37,12 +36,7 @@ pub struct PairModel {
 
 /// Decompresses and reads an embedded data file.
 fn load(bytes: &[u8]) -> PairModel {
-    let mut text = String::new();
-    // Embedded at compile time and tested: a failure here is a build bug.
-    flate2::read::GzDecoder::new(bytes)
-        .read_to_string(&mut text)
-        .unwrap_or_default();
-    PairModel::parse(&text)
+    PairModel::parse(&super::gunzip(bytes))
 }
 
 impl PairModel {
