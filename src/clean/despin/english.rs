@@ -235,8 +235,20 @@ impl EnglishModel {
         for (i, readings) in others {
             nodes[i].extend(readings);
         }
-        let forward = self.sweep(&nodes, false);
-        let backward = self.sweep(&nodes, true);
+        // Each pair's log probability, looked up once for both sweeps: `pairs[i - 1]`
+        // holds the pairs from position i - 1 to i, row by row of the earlier word.
+        let pairs: Vec<Vec<f64>> = nodes
+            .windows(2)
+            .map(|two| {
+                two[0]
+                    .iter()
+                    .flat_map(|first| two[1].iter().map(|second| (first.pair, second.pair)))
+                    .map(|(a, b)| self.transition(a, b))
+                    .collect()
+            })
+            .collect();
+        let forward = self.sweep(&nodes, &pairs, false);
+        let backward = self.sweep(&nodes, &pairs, true);
         let best_total = forward
             .last()
             .into_iter()
@@ -298,8 +310,8 @@ impl EnglishModel {
     }
 
     /// Best score of a path reaching each node from the left (or, `reverse`, from the
-    /// right), node scores included.
-    fn sweep(&self, nodes: &[Vec<Node>], reverse: bool) -> Vec<Vec<f64>> {
+    /// right), node scores included; `pairs` as `propose_in` makes them.
+    fn sweep(&self, nodes: &[Vec<Node>], pairs: &[Vec<f64>], reverse: bool) -> Vec<Vec<f64>> {
         let n = nodes.len();
         let mut best: Vec<Vec<f64>> = nodes.iter().map(|h| vec![0.0; h.len()]).collect();
         let order: Vec<usize> = if reverse {
@@ -309,25 +321,21 @@ impl EnglishModel {
         };
         for (step, &i) in order.iter().enumerate() {
             for (k, node) in nodes[i].iter().enumerate() {
-                let id = node.pair;
                 let from_previous = if step == 0 {
                     // The first word's own probability, counted once (left to right).
                     if reverse {
                         0.0
                     } else {
-                        self.transition(None, id)
+                        self.transition(None, node.pair)
                     }
                 } else {
                     let j = order[step - 1];
-                    nodes[j]
-                        .iter()
-                        .enumerate()
-                        .map(|(p, previous)| {
-                            let prev = previous.pair;
+                    (0..nodes[j].len())
+                        .map(|p| {
                             let pair = if reverse {
-                                self.transition(id, prev)
+                                pairs[i][k * nodes[j].len() + p]
                             } else {
-                                self.transition(prev, id)
+                                pairs[j][p * nodes[i].len() + k]
                             };
                             best[j][p] + pair
                         })
