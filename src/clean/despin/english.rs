@@ -146,7 +146,10 @@ impl EnglishModel {
     /// mutual information.
     fn listed(&self, a: Option<u32>, b: Option<u32>) -> bool {
         match (a, b) {
-            (Some(a), Some(b)) => self.pairs.listed(a, b) && self.pairs.pair_gain(a, b) >= FITS,
+            (Some(a), Some(b)) => self
+                .pairs
+                .listed_gain(a, b)
+                .is_some_and(|gain| gain >= FITS),
             _ => false,
         }
     }

@@ -22,6 +22,7 @@ fn model_density_needed(lang: Lang) -> f64 {
         Lang::En => EN_MODEL_DENSITY,
     }
 }
+
 /// The fewest model changes, and distinct changed words, that can make a page spun.
 const MODEL_MINIMUM: usize = 4;
 

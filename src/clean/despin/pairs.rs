@@ -133,42 +133,42 @@ impl PairModel {
         self.ids.get(word).copied()
     }
 
-    /// The pointwise mutual information of `second` right after `first` (nats): the
-    /// pair's log probability less the second word's own; where the model lists no
-    /// pair, the first word's backoff.
-    pub fn pair_gain(&self, first: u32, second: u32) -> f64 {
-        let (first, second) = (first as usize, second as usize);
+    /// The cost of the pair `first` then `second`, in the file's units, when the model
+    /// lists it: `second` is likelier right after `first` than the backoff estimate
+    /// says, by more than the data file's pruning threshold.
+    fn listed_cost(&self, first: u32, second: u32) -> Option<i32> {
+        let first = first as usize;
         let range = self.starts[first] as usize..self.starts[first + 1] as usize;
-        let quarters = match self.seconds[range.clone()].binary_search(&(second as u32)) {
-            Ok(at) => i32::from(self.unigram[second]) - i32::from(self.costs[range.start + at]),
-            Err(_) => -i32::from(self.backoff[first]),
-        };
-        f64::from(quarters) * COST_UNIT
+        let at = self.seconds[range.clone()].binary_search(&second).ok()?;
+        Some(i32::from(self.costs[range.start + at]))
+    }
+
+    /// The pointwise mutual information of `second` right after `first` (nats), when
+    /// the model lists the pair: its log probability less the second word's own.
+    pub fn listed_gain(&self, first: u32, second: u32) -> Option<f64> {
+        self.listed_cost(first, second)
+            .map(|cost| f64::from(i32::from(self.unigram[second as usize]) - cost) * COST_UNIT)
+    }
+
+    /// [`PairModel::listed_gain`], or, where the model lists no pair, the first word's
+    /// backoff.
+    pub fn pair_gain(&self, first: u32, second: u32) -> f64 {
+        self.listed_gain(first, second)
+            .unwrap_or_else(|| -f64::from(self.backoff[first as usize]) * COST_UNIT)
     }
 
     /// The log probability (nats) of `second` right after `first`: the listed pair's,
     /// or the first word's backoff times the second word's own probability.
     pub fn log_prob(&self, first: u32, second: u32) -> f64 {
-        let (first, second) = (first as usize, second as usize);
-        let range = self.starts[first] as usize..self.starts[first + 1] as usize;
-        let quarters = match self.seconds[range.clone()].binary_search(&(second as u32)) {
-            Ok(at) => -i32::from(self.costs[range.start + at]),
-            Err(_) => -i32::from(self.backoff[first]) - i32::from(self.unigram[second]),
-        };
-        f64::from(quarters) * COST_UNIT
+        let quarters = self.listed_cost(first, second).unwrap_or_else(|| {
+            i32::from(self.backoff[first as usize]) + i32::from(self.unigram[second as usize])
+        });
+        -f64::from(quarters) * COST_UNIT
     }
 
     /// The log probability (nats) of `word` alone.
     pub fn log_prob_alone(&self, word: u32) -> f64 {
         -f64::from(self.unigram[word as usize]) * COST_UNIT
-    }
-
-    /// Whether the model lists the pair: `second` is likelier right after `first` than
-    /// the backoff estimate says, by more than the data file's pruning threshold.
-    pub fn listed(&self, first: u32, second: u32) -> bool {
-        let (first, second) = (first as usize, second as usize);
-        let range = self.starts[first] as usize..self.starts[first + 1] as usize;
-        self.seconds[range].binary_search(&(second as u32)).is_ok()
     }
 
     /// The tokens the model reads `text` as: the whole string when it is a word of the
@@ -237,9 +237,21 @@ mod tests {
         assert!(model.seconds.len() > 1_500_000, "{}", model.seconds.len());
         let id = |w: &str| model.id(w).expect(w);
         // The rare word's pair is kept, which symspellpy's pruned counts lacked.
-        assert!(model.listed(id("misunderstanding"), id("about")));
-        assert!(model.listed(id("artificial"), id("intelligence")));
-        assert!(!model.listed(id("biggest"), id("misunderstanding")));
+        assert!(
+            model
+                .listed_gain(id("misunderstanding"), id("about"))
+                .is_some()
+        );
+        assert!(
+            model
+                .listed_gain(id("artificial"), id("intelligence"))
+                .is_some()
+        );
+        assert!(
+            model
+                .listed_gain(id("biggest"), id("misunderstanding"))
+                .is_none()
+        );
         // A listed pair is likelier than its backoff estimate.
         let (a, b) = (id("artificial"), id("intelligence"));
         assert!(model.log_prob(a, b) > model.log_prob_alone(b) + 1.0);
