@@ -101,6 +101,11 @@ enum Command {
         /// Also restore spun words of middle confidence (otherwise listed as suspects).
         #[arg(long)]
         aggressive: bool,
+        /// Treat every page as spun: restore without the page gate's verdict. For pages
+        /// you know a spinner made that are too short for the gate to tell (a snippet of
+        /// a few sentences).
+        #[arg(long)]
+        spun: bool,
         /// Write a review page (one HTML file) showing every change in place.
         #[arg(long, value_name = "FILE")]
         review: Option<PathBuf>,
@@ -314,6 +319,7 @@ fn main() -> ExitCode {
             dry_run,
             force,
             aggressive,
+            spun,
             review,
         } => run_clean(verbatim::clean::CleanOptions {
             inputs,
@@ -327,6 +333,7 @@ fn main() -> ExitCode {
             dry_run,
             force,
             aggressive,
+            spun,
             review,
         }),
     }

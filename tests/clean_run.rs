@@ -390,3 +390,33 @@ fn a_standfirst_repeating_the_description_becomes_the_summary() {
         cleaned.article()
     );
 }
+
+#[test]
+fn spun_opens_the_gate_for_a_snippet_too_short_to_judge() {
+    let site = temp_site("spun");
+    let inputs = site.join("raw");
+    std::fs::create_dir_all(&inputs).expect("input folder");
+    // One spinner-only form in a short text: too little evidence for the page gate.
+    let snippet = "这个大模子在档案馆里已经用了两年，馆员们每天都靠它整理访谈的录音稿。\n\n\
+                   馆长说，整理的速度比从前快了很多，错误也少了不少。\n";
+    std::fs::write(inputs.join("snippet.txt"), snippet).expect("write input");
+    let body = |spun: bool| {
+        let out = site.join(format!("out-{spun}"));
+        let outcome = run(&CleanOptions {
+            inputs: vec![inputs.join("snippet.txt")],
+            root: site.clone(),
+            out: Some(out.clone()),
+            spun,
+            ..CleanOptions::default()
+        })
+        .expect("run completes");
+        assert_eq!(outcome.failed(), 0);
+        std::fs::read_to_string(out.join("snippet.md")).expect("article written")
+    };
+    assert!(body(false).contains("大模子"), "the gate alone leaves it");
+    let restored = body(true);
+    assert!(
+        restored.contains("大模型") && !restored.contains("大模子"),
+        "{restored}"
+    );
+}

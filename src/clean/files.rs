@@ -35,6 +35,8 @@ pub struct CleanOptions {
     pub force: bool,
     /// Apply middle-confidence spin restorations too.
     pub aggressive: bool,
+    /// Treat every page as spun, whatever the page gate says.
+    pub spun: bool,
     /// Where to write the review page, if anywhere (written in a dry run too).
     pub review: Option<PathBuf>,
 }
@@ -153,6 +155,7 @@ pub fn run_with_progress(
     let mut settings = CleanSettings::from(&config.clean);
     settings.lang = options.lang;
     settings.aggressive = options.aggressive;
+    settings.assume_spun = options.spun;
     if let Some(path) = &config.clean.thesaurus {
         let thesaurus = super::despin::Thesaurus::load(&options.root.join(path))
             .context("site.yml clean.thesaurus: the thesaurus file could not be used")?;

@@ -88,6 +88,8 @@ pub struct CleanSettings {
     pub thesaurus: Option<std::sync::Arc<despin::Thesaurus>>,
     /// Apply middle-confidence restorations too, instead of listing them as suspects.
     pub aggressive: bool,
+    /// Restore every page as a spun one, whatever the page gate says (`--spun`).
+    pub assume_spun: bool,
     /// Turn half-width `,:;?!()` next to CJK text into full width.
     pub fullwidth_punctuation: bool,
     /// Pages larger than this are refused.
@@ -106,6 +108,7 @@ impl Default for CleanSettings {
             spin_pairs: Vec::new(),
             thesaurus: None,
             aggressive: false,
+            assume_spun: false,
             fullwidth_punctuation: true,
             max_input_bytes: DEFAULT_MAX_INPUT_BYTES,
         }

@@ -185,6 +185,7 @@ pub fn run(state: &mut PageState, settings: &CleanSettings) -> Result<(), Proble
 fn despin_pass(state: &mut PageState, settings: &CleanSettings) -> Result<(), Problem> {
     let despin_settings = despin::DespinSettings {
         aggressive: settings.aggressive,
+        assume_spun: settings.assume_spun,
         user_pairs: state.user_spin.take(),
         thesaurus: settings.thesaurus.clone(),
     };

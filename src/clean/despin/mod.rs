@@ -36,6 +36,8 @@ pub const MIDDLE_MARGIN: f64 = 2.0;
 pub struct DespinSettings {
     /// Apply middle-confidence changes too.
     pub aggressive: bool,
+    /// The editor says the page is spun: restore it whatever the gate's verdict.
+    pub assume_spun: bool,
     /// The user's extra pairs (site.yml `clean.spin_pairs`).
     pub user_pairs: Option<SpinTable>,
     /// The user's thesaurus (site.yml `clean.thesaurus`).
@@ -166,8 +168,9 @@ pub fn despin<'a>(
     let texts: Vec<&str> = body.iter().map(|b| b.text.as_str()).collect();
     let page_text = texts.join("\n");
     let (verdict, proposals) = gate::judge(&texts, lang, settings);
+    let spun = verdict.spun || settings.assume_spun;
     report.spin_score = (verdict.score * 100.0).round() / 100.0;
-    report.despun = verdict.spun;
+    report.despun = spun;
     let despin = Despin {
         lang,
         settings,
@@ -180,7 +183,7 @@ pub fn despin<'a>(
             .user_pairs
             .as_ref()
             .map(|u| u.page_evidence(&page_text)),
-        spun: verdict.spun,
+        spun,
     };
     for (block, known) in body.iter_mut().zip(&proposals) {
         block.text = despin.restore_with(&block.text, Some(known), block.number, report);
@@ -260,4 +263,25 @@ fn gunzip(bytes: &[u8]) -> String {
         .read_to_string(&mut text)
         .unwrap_or_default();
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_editor_can_open_the_gate_for_a_snippet_too_short_to_judge() {
+        // One marker form: too little for the gate, which wants three.
+        let snippet = "这个大模子很好用。";
+        let (shut, report) = despin_text(snippet, Lang::Zh, &DespinSettings::default());
+        assert_eq!(shut, snippet);
+        assert!(!report.despun);
+        let settings = DespinSettings {
+            assume_spun: true,
+            ..DespinSettings::default()
+        };
+        let (open, report) = despin_text(snippet, Lang::Zh, &settings);
+        assert_eq!(open, "这个大模型很好用。");
+        assert!(report.despun);
+    }
 }
