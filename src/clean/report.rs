@@ -191,7 +191,9 @@ pub struct Report {
     /// Why the article is a draft, when it is one.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub draft_reasons: Vec<String>,
-    /// How strongly the page scored as spun: spinner-only forms per 1,000 characters.
+    /// How strongly the page scored as spun, per 1,000 units (CJK characters or words):
+    /// the pair table's marker forms plus the model's confident changes (on a page the
+    /// table alone calls spun, those it proposes once the table has restored it).
     pub spin_score: f64,
     /// Whether the spin restorations were applied.
     pub despun: bool,

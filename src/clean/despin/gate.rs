@@ -4,7 +4,7 @@
 //! A spinner touches a large share of a page's words; a clean page has at most a stray
 //! rare word or two, so a density threshold separates them.
 
-use super::{DespinSettings, MIDDLE_MARGIN, Proposal, propose_page, shipped};
+use super::{MIDDLE_MARGIN, Proposal, shipped};
 use crate::clean::Lang;
 
 /// Model changes per 1,000 units at or above which a page counts as spun.
@@ -64,25 +64,39 @@ pub fn units(text: &str) -> usize {
     count.max(1)
 }
 
-/// Judges a page given as its blocks: spun when the table's forms alone say so (three,
-/// two distinct, one per 2,000 characters), or when the model's confident changes are
-/// dense enough. Returns the verdict and the model's proposals for each block, which
-/// the restoration reuses for a block the table leaves unchanged.
-pub fn judge(
-    blocks: &[&str],
-    lang: Lang,
-    settings: &DespinSettings,
-) -> (Verdict, Vec<Vec<Proposal>>) {
-    let page = blocks.join("\n");
-    let (markers, distinct_markers) = shipped().markers(&page);
+/// What the pair table alone says of a page.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TableVerdict {
+    /// How many of the table's marker forms the page holds.
+    pub markers: usize,
+    /// Whether they alone make the page spun: three, two distinct, one per 2,000
+    /// characters.
+    pub spun: bool,
+}
+
+/// The pair table's verdict on `page`.
+pub fn judge_by_table(page: &str) -> TableVerdict {
+    let (markers, distinct_markers) = shipped().markers(page);
     let chars = page.chars().count().max(1);
-    let table_spun = markers >= 3 && distinct_markers >= 2 && markers * 2000 >= chars;
-    // A paragraph break ends a clause and a sentence; the Chinese model still weighs
-    // a thesaurus word's uses on the whole page together.
-    let proposals = propose_page(blocks, lang, settings);
+    TableVerdict {
+        markers,
+        spun: markers >= 3 && distinct_markers >= 2 && markers * 2000 >= chars,
+    }
+}
+
+/// The verdict on a page of `units` ([`units`]) in `lang`, given the table's and the
+/// model's proposals for its blocks: spun when the table says so, or when the model's
+/// confident changes are dense enough.
+pub fn verdict(
+    table: TableVerdict,
+    blocks: &[&str],
+    proposals: &[Vec<Proposal>],
+    units: usize,
+    lang: Lang,
+) -> Verdict {
     let confident: Vec<&str> = blocks
         .iter()
-        .zip(&proposals)
+        .zip(proposals)
         .flat_map(|(block, found)| {
             found
                 .iter()
@@ -93,34 +107,47 @@ pub fn judge(
     let mut distinct = confident.clone();
     distinct.sort_unstable();
     distinct.dedup();
-    let units = units(&page) as f64;
+    let units = units as f64;
     let model_density = confident.len() as f64 * 1000.0 / units;
     let model_spun = confident.len() >= MODEL_MINIMUM
         && distinct.len() >= 2
         && model_density >= model_density_needed(lang);
-    let verdict = Verdict {
-        score: (markers + confident.len()) as f64 * 1000.0 / units,
-        spun: table_spun || model_spun,
-        markers,
-    };
-    (verdict, proposals)
+    Verdict {
+        score: (table.markers + confident.len()) as f64 * 1000.0 / units,
+        spun: table.spun || model_spun,
+        markers: table.markers,
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::clean::despin::{DespinSettings, propose_page};
 
     #[test]
     fn units_count_cjk_characters_and_latin_words() {
         assert_eq!(units("大模型 and large models, 2024"), 3 + 3 + 1);
     }
 
+    /// The whole gate on a page of one block.
+    fn judge(text: &str) -> Verdict {
+        let blocks = [text];
+        let proposals = propose_page(&blocks, Lang::Zh, &DespinSettings::default());
+        verdict(
+            judge_by_table(text),
+            &blocks,
+            &proposals,
+            units(text),
+            Lang::Zh,
+        )
+    }
+
     #[test]
     fn table_forms_alone_open_the_gate() {
-        let settings = DespinSettings::default();
         let spun = "咱们正正在物色人为智能的改日，大模子和神经搜集都很紧急。";
-        assert!(judge(&[spun], Lang::Zh, &settings).0.spun);
+        assert!(judge_by_table(spun).spun);
+        assert!(judge(spun).spun);
         let clean = "我们正在研究人工智能的未来，这个题目很有意思。";
-        assert!(!judge(&[clean], Lang::Zh, &settings).0.spun);
+        assert!(!judge(clean).spun);
     }
 }

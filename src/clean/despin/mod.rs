@@ -127,6 +127,15 @@ impl<'a> Despin<'a> {
         self.restore_with(text, None, block, report)
     }
 
+    /// `text` restored by the pair tables: the project's, then the user's.
+    fn restore_tables(&self, text: &str, block: usize, report: &mut Report) -> String {
+        let restored = shipped().restore(text, &self.evidence, block, report);
+        match (&self.settings.user_pairs, &self.user_evidence) {
+            (Some(user), Some(evidence)) => user.restore(&restored, evidence, block, report),
+            _ => restored,
+        }
+    }
+
     /// [`Despin::restore`], reusing the model's proposals for `text` when the gate
     /// made them and the table changed nothing.
     fn restore_with(
@@ -139,10 +148,7 @@ impl<'a> Despin<'a> {
         if !self.spun {
             return text.to_string();
         }
-        let mut restored = shipped().restore(text, &self.evidence, block, report);
-        if let (Some(user), Some(evidence)) = (&self.settings.user_pairs, &self.user_evidence) {
-            restored = user.restore(&restored, evidence, block, report);
-        }
+        let restored = self.restore_tables(text, block, report);
         let proposals = match known {
             Some(known) if restored == text => std::borrow::Cow::Borrowed(known),
             _ => std::borrow::Cow::Owned(propose(&restored, self.lang, self.settings)),
@@ -167,14 +173,12 @@ pub fn despin<'a>(
 ) -> Despin<'a> {
     let texts: Vec<&str> = body.iter().map(|b| b.text.as_str()).collect();
     let page_text = texts.join("\n");
-    let (verdict, proposals) = gate::judge(&texts, lang, settings);
-    let spun = verdict.spun || settings.assume_spun;
-    report.spin_score = (verdict.score * 100.0).round() / 100.0;
-    report.despun = spun;
-    let despin = Despin {
+    let units = gate::units(&page_text);
+    let table = gate::judge_by_table(&page_text);
+    let mut despin = Despin {
         lang,
         settings,
-        evidence: if verdict.markers > 0 {
+        evidence: if table.markers > 0 {
             shipped().page_evidence(&page_text)
         } else {
             shipped().page_evidence(&page_text).without_markers()
@@ -183,10 +187,45 @@ pub fn despin<'a>(
             .user_pairs
             .as_ref()
             .map(|u| u.page_evidence(&page_text)),
-        spun,
+        spun: table.spun || settings.assume_spun,
     };
-    for (block, known) in body.iter_mut().zip(&proposals) {
-        block.text = despin.restore_with(&block.text, Some(known), block.number, report);
+    if despin.spun {
+        // Spun whatever the model says: the tables restore each block first, and the
+        // model weighs what they left, once, on the text its changes apply to (weighing
+        // the spun text first was done again for every block the tables changed).
+        let mut tabled = Vec::with_capacity(body.len());
+        let mut table_changes = Vec::with_capacity(body.len());
+        for block in body.iter() {
+            let mut changes = Report::default();
+            tabled.push(despin.restore_tables(&block.text, block.number, &mut changes));
+            table_changes.push(changes.changes);
+        }
+        let tabled_texts: Vec<&str> = tabled.iter().map(String::as_str).collect();
+        let proposals = propose_page(&tabled_texts, lang, settings);
+        let verdict = gate::verdict(table, &tabled_texts, &proposals, units, lang);
+        report.spin_score = (verdict.score * 100.0).round() / 100.0;
+        report.despun = true;
+        for ((block, text), (changes, found)) in body
+            .iter_mut()
+            .zip(&tabled)
+            .zip(table_changes.into_iter().zip(&proposals))
+        {
+            report.changes.extend(changes);
+            block.text = apply(text, found, settings.aggressive, block.number, report);
+        }
+        return despin;
+    }
+    // A paragraph break ends a clause and a sentence; the Chinese model still weighs
+    // a thesaurus word's uses on the whole page together.
+    let proposals = propose_page(&texts, lang, settings);
+    let verdict = gate::verdict(table, &texts, &proposals, units, lang);
+    report.spin_score = (verdict.score * 100.0).round() / 100.0;
+    report.despun = verdict.spun;
+    despin.spun = verdict.spun;
+    if despin.spun {
+        for (block, known) in body.iter_mut().zip(&proposals) {
+            block.text = despin.restore_with(&block.text, Some(known), block.number, report);
+        }
     }
     despin
 }
