@@ -564,12 +564,10 @@ fn clause_gains(
         .map_or(end, |k| k + 1);
     let (s, e) = (start - left, end - left);
     let word = &chars.text[chars.byte_at(start)..chars.byte_at(end)];
-    let (base, cuts) = segment(&plain[left..right]);
-    if !cuts.contains(&s) || !cuts.contains(&e) {
-        return None;
-    }
     let left_open = open_runs(&plain[left..start]);
     let mut joined = Vec::new();
+    // The cheap test first: most suspects fail it, and then the clause need not be
+    // segmented at all.
     if only_if_it_can_matter
         && !any_can_matter(
             &plain[left..right],
@@ -581,6 +579,10 @@ fn clause_gains(
             &mut joined,
         )
     {
+        return None;
+    }
+    let (base, cuts) = segment(&plain[left..right]);
+    if !cuts.contains(&s) || !cuts.contains(&e) {
         return None;
     }
     // Most candidates form no word with their neighbours; then the clause splits at
