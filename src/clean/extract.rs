@@ -371,14 +371,23 @@ fn with_main_text(page_blocks: Vec<Block>, html: &str) -> Vec<Block> {
     }
     let main_folded: Vec<String> = main.iter().map(|b| fold_for_matching(&b.text)).collect();
     let joined = main_folded.concat();
-    let is_main = |block: &Block| {
-        let folded = fold_for_matching(&block.text);
-        !folded.is_empty()
-            && (main_folded.contains(&folded)
-                || folded.chars().count() >= MIN_MERGED_BLOCK_CHARS && joined.contains(&folded))
-    };
-    let first = page_blocks.iter().position(is_main);
-    let last = page_blocks.iter().rposition(is_main);
+    // Each page block folded and matched once: the first and last matches and the walk
+    // between them all ask.
+    let page_folded: Vec<String> = page_blocks
+        .iter()
+        .map(|b| fold_for_matching(&b.text))
+        .collect();
+    let is_main: Vec<bool> = page_folded
+        .iter()
+        .map(|folded| {
+            !folded.is_empty()
+                && (main_folded.contains(folded)
+                    || folded.chars().count() >= MIN_MERGED_BLOCK_CHARS
+                        && joined.contains(folded.as_str()))
+        })
+        .collect();
+    let first = is_main.iter().position(|&m| m);
+    let last = is_main.iter().rposition(|&m| m);
     let (Some(first), Some(last)) = (first, last) else {
         let no_paragraph = page_blocks
             .iter()
@@ -394,15 +403,18 @@ fn with_main_text(page_blocks: Vec<Block>, html: &str) -> Vec<Block> {
     // Between the first and the last match, the extractor's blocks replace the page's;
     // a page block it left out (a byline, a share bar) stays in place as boilerplate.
     let mut main = main.into_iter().zip(main_folded.clone());
-    for block in &page_blocks[first..=last] {
-        if !is_main(block) {
+    for ((block, folded), &matched) in page_blocks[first..=last]
+        .iter()
+        .zip(&page_folded[first..=last])
+        .zip(&is_main[first..=last])
+    {
+        if !matched {
             blocks.push(outside(block));
             continue;
         }
-        let folded = fold_for_matching(&block.text);
         for (main_block, main_text) in main.by_ref() {
             blocks.push(main_block);
-            if main_text.contains(&folded) || folded.contains(&main_text) {
+            if main_text.contains(folded.as_str()) || folded.contains(main_text.as_str()) {
                 break;
             }
         }
