@@ -33,8 +33,6 @@ pub struct Verdict {
     pub score: f64,
     /// Whether the page counts as spun.
     pub spun: bool,
-    /// How many of the pair table's marker forms the page holds.
-    pub markers: usize,
 }
 
 /// Units of text: CJK characters plus Latin words.
@@ -115,7 +113,6 @@ pub fn verdict(
     Verdict {
         score: (table.markers + confident.len()) as f64 * 1000.0 / units,
         spun: table.spun || model_spun,
-        markers: table.markers,
     }
 }
 
