@@ -41,6 +41,15 @@ pub fn remove_doubled_title_words(blocks: &mut [Block], title: &str, report: &mu
         word.trim_matches(|c: char| !c.is_alphanumeric())
     }
     let title_words: HashSet<&str> = title.split_whitespace().map(bare).collect();
+    // A word counts as the title's only when a title word is capitalised, or holds an
+    // apostrophe the word may stop at: a title with neither (most Chinese ones) has
+    // nothing to double, and the blocks need not be split into words.
+    if !title_words
+        .iter()
+        .any(|t| t.starts_with(char::is_uppercase) || t.contains(['’', '\'']))
+    {
+        return;
+    }
     let in_title = |word: &str| {
         let word = bare(word);
         word.chars().next().is_some_and(char::is_uppercase) && title_words.contains(word)
