@@ -2,6 +2,8 @@
 """Precision and recall of `verbatim clean` on real spun pages with their originals.
 
 Usage: python3 bench/real-pairs.py DIR [--aggressive] [--spun] [--joined] [-v]
+       VERBATIM=/path/to/verbatim python3 bench/real-pairs.py DIR   (another binary,
+       e.g. an earlier commit's, for a before/after comparison)
 
 DIR holds pairs NN-spun.txt / NN-original.txt: a real spinner's output and the
 passage of the original article it was made from (third-party text: keep DIR
@@ -26,6 +28,7 @@ Segments that differ only in punctuation are not counted.
 """
 import atexit
 import difflib
+import os
 import pathlib
 import re
 import shutil
@@ -35,7 +38,7 @@ import tempfile
 import unicodedata
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-BINARY = ROOT / "target" / "release" / "verbatim"
+BINARY = pathlib.Path(os.environ.get("VERBATIM", ROOT / "target" / "release" / "verbatim"))
 PUNCT = re.compile(r"^[\W_]*$")
 
 
