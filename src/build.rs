@@ -328,19 +328,6 @@ fn extras(config: &SiteConfig) -> Result<Extras, BuildError> {
     })
 }
 
-/// Hands the free pages of the heap back to the system. The bodies and texts a build
-/// releases lie scattered between values it keeps, so the C allocator would otherwise
-/// hold their pages, and the next stage's allocations would raise the peak memory instead
-/// of reusing them.
-fn return_freed_memory() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: `malloc_trim` only returns free memory to the system; it is safe to call
-    // at any time from any thread.
-    unsafe {
-        libc::malloc_trim(0);
-    }
-}
-
 /// The search index files, when `search:` is on (see `crate::search`).
 pub fn search_files(site: &Site) -> Vec<OutputFile> {
     if site.config.search {
@@ -395,7 +382,7 @@ pub fn build_with_progress(
     render.feeds(&prepared.site, write)?;
     let bodies = prepared.site.take_bodies();
     render.articles(&prepared.site, bodies, write)?;
-    return_freed_memory();
+    crate::allocator::return_freed_memory();
     search_files(&prepared.site)
         .into_par_iter()
         .try_for_each(write)?;

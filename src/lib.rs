@@ -5,6 +5,7 @@
 //! result. `clean` turns raw scraped pages into articles; `serve` previews a site;
 //! `check` finds broken links; `init`, `new` and `theme` create files for a user to edit.
 
+mod allocator;
 pub mod build;
 pub mod check;
 pub mod clean;
