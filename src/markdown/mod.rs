@@ -659,6 +659,11 @@ fn mark_turns(events: &mut [Event<'_>], interviewers: &[String]) {
         .map(str::trim)
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
         .collect();
+    // Lower-cased once, not once per turn: a long interview has hundreds of turns.
+    let interviewers: Vec<String> = interviewers
+        .iter()
+        .map(|name| name.trim().to_lowercase())
+        .collect();
     let mut open_turn = false;
     for i in 0..events.len() {
         match &events[i] {
@@ -679,14 +684,14 @@ fn mark_turns(events: &mut [Event<'_>], interviewers: &[String]) {
                     continue;
                 };
                 let name = name.trim().to_lowercase();
-                let side = if question_labels.contains(&name.as_str())
-                    || interviewers.iter().any(|i| i.trim().to_lowercase() == name)
+                let opening = if question_labels.contains(&name.as_str())
+                    || interviewers.contains(&name)
                 {
-                    "q"
+                    "<p class=\"turn turn-q\">"
                 } else {
-                    "a"
+                    "<p class=\"turn turn-a\">"
                 };
-                events[i] = Event::Html(format!("<p class=\"turn turn-{side}\">").into());
+                events[i] = Event::Html(opening.into());
                 open_turn = true;
             }
             Event::End(TagEnd::Paragraph) if open_turn => {
