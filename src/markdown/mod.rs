@@ -120,8 +120,7 @@ pub fn render(
     }
     // An event per 12–33 bytes of Markdown (24 in the middle) on the generated corpus:
     // sized so that most bodies never grow the list, each growth a copy of all of it.
-    let mut raw: Vec<(Event<'_>, std::ops::Range<usize>)> =
-        Vec::with_capacity(prepared.len() / 16);
+    let mut raw: Vec<(Event<'_>, std::ops::Range<usize>)> = Vec::with_capacity(prepared.len() / 16);
     raw.extend(Parser::new_ext(&prepared, parser_options).into_offset_iter());
 
     let mut rendered = Rendered::default();
@@ -684,13 +683,12 @@ fn mark_turns(events: &mut [Event<'_>], interviewers: &[String]) {
                     continue;
                 };
                 let name = name.trim().to_lowercase();
-                let opening = if question_labels.contains(&name.as_str())
-                    || interviewers.contains(&name)
-                {
-                    "<p class=\"turn turn-q\">"
-                } else {
-                    "<p class=\"turn turn-a\">"
-                };
+                let opening =
+                    if question_labels.contains(&name.as_str()) || interviewers.contains(&name) {
+                        "<p class=\"turn turn-q\">"
+                    } else {
+                        "<p class=\"turn turn-a\">"
+                    };
                 events[i] = Event::Html(opening.into());
                 open_turn = true;
             }
