@@ -4,8 +4,8 @@
 //! A build allocates and frees millions of small values (Markdown events, template
 //! values, search terms) from two threads while holding a large heap. glibc's allocator
 //! spent about 15 % of a 10,000-article build in `malloc` and `free` (merging and
-//! splitting free chunks), and jemalloc's thread caches and size classes take 12 % less
-//! CPU for the whole build (`bench/run.sh`, README's performance section).
+//! splitting free chunks); with jemalloc's thread caches and size classes the whole build
+//! took 12 % less CPU in 15 alternated builds (README's performance section).
 
 #[cfg(not(target_env = "msvc"))]
 #[global_allocator]

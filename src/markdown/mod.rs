@@ -893,6 +893,32 @@ mod tests {
     }
 
     #[test]
+    fn an_interviewer_is_recognised_whatever_the_case_and_spacing() {
+        let interviewers = [" Mara Lind ".to_string()];
+        let html = render(
+            "**MARA LIND:** Why?\n\n**Tom:** Because.\n",
+            SourceInfo {
+                path: Path::new("content/a.md"),
+                first_line: 5,
+                lang: "en",
+                media: &[],
+                interviewers: &interviewers,
+            },
+            MarkdownOptions::default(),
+            &Highlighter::new(),
+        )
+        .html;
+        assert!(
+            html.contains("<p class=\"turn turn-q\"><strong>MARA LIND:</strong>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<p class=\"turn turn-a\"><strong>Tom:</strong>"),
+            "{html}"
+        );
+    }
+
+    #[test]
     fn labels_in_code_stay_literal() {
         let html = render_str("`**问：**答`\n\n```\n**问：**答\n```\n").html;
         assert_eq!(html.matches("**问：**答").count(), 2, "{html}");
