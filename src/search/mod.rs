@@ -280,12 +280,12 @@ impl Postings {
             parts.push(part);
         }
         let entries = merge_runs(runs, &|entry: &Entry| key_of(&parts, entry));
-        let mut term_ends = Vec::new();
-        for (at, pair) in entries.windows(2).enumerate() {
-            if !key_of(&parts, &pair[0]).same_term(&key_of(&parts, &pair[1])) {
-                term_ends.push(at as u32 + 1);
-            }
-        }
+        let mut term_ends: Vec<u32> = entries
+            .par_windows(2)
+            .enumerate()
+            .filter(|(_, pair)| !key_of(&parts, &pair[0]).same_term(&key_of(&parts, &pair[1])))
+            .map(|(at, _)| at as u32 + 1)
+            .collect();
         if !entries.is_empty() {
             term_ends.push(entries.len() as u32);
         }
@@ -392,56 +392,116 @@ fn sort_in_index_order<'a>(entries: Vec<Entry>, key: impl Fn(&Entry) -> TermKey<
 }
 
 /// Runs of entries, each in the order of the index, merged into one, the entries of
-/// one term in the order of their runs: pairs of runs are merged, in parallel, until
-/// one is left. Each merge reads its runs from start to end, and the merges of a round
-/// run in parallel, where a sort of all the entries together ran on one thread.
+/// one term in the order of their runs. The terms are cut into about twice as many
+/// ranges as there are threads, at terms of the longest run; each range of every run
+/// is merged in one pass, straight into its place in the result, and the ranges in
+/// parallel. Merging the runs in pairs read and wrote every entry once per round, and
+/// its last round ran on one thread.
 fn merge_runs<'a>(
     mut runs: Vec<Vec<Entry>>,
     key: &(impl Fn(&Entry) -> TermKey<'a> + Sync),
 ) -> Vec<Entry> {
-    while runs.len() > 1 {
-        let mut pairs = Vec::with_capacity(runs.len().div_ceil(2));
-        let mut rest = runs.into_iter();
-        while let Some(first) = rest.next() {
-            pairs.push((first, rest.next()));
-        }
-        runs = pairs
-            .into_par_iter()
-            .map(|(first, second)| match second {
-                Some(second) => merge_two(&first, &second, key),
-                None => first,
-            })
-            .collect();
+    if runs.len() <= 1 {
+        return runs.pop().unwrap_or_default();
     }
-    runs.pop().unwrap_or_default()
+    let longest = runs
+        .iter()
+        .map(Vec::as_slice)
+        .max_by_key(|run| run.len())
+        .unwrap_or_default();
+    let ranges = (2 * rayon::current_num_threads()).min(longest.len()).max(1);
+    let splitters: Vec<TermKey<'a>> = (1..ranges)
+        .map(|range| key(&longest[range * longest.len() / ranges]))
+        .collect();
+    // Where each range starts in each run, and ends (the next one's start).
+    let bounds: Vec<Vec<usize>> = runs
+        .iter()
+        .map(|run| {
+            let mut starts = vec![0];
+            starts.extend(splitters.iter().map(|splitter| {
+                run.partition_point(|entry| key(entry).index_order(splitter).is_lt())
+            }));
+            starts.push(run.len());
+            starts
+        })
+        .collect();
+    let total = runs.iter().map(Vec::len).sum();
+    let mut merged = vec![Entry::new(0, SHORT, 0, 0); total];
+    let mut pieces = Vec::with_capacity(ranges);
+    let mut rest = merged.as_mut_slice();
+    for range in 0..ranges {
+        let slices: Vec<&[Entry]> = runs
+            .iter()
+            .zip(&bounds)
+            .map(|(run, starts)| &run[starts[range]..starts[range + 1]])
+            .collect();
+        let length = slices.iter().map(|slice| slice.len()).sum();
+        let (piece, after) = rest.split_at_mut(length);
+        pieces.push((slices, piece));
+        rest = after;
+    }
+    pieces
+        .into_par_iter()
+        .for_each(|(slices, piece)| merge_into(&slices, key, piece));
+    merged
 }
 
-/// Two runs in the order of the index merged into one; an entry of `second` goes
-/// before one of `first` only when its term comes first.
-fn merge_two<'a>(
-    first: &[Entry],
-    second: &[Entry],
-    key: &impl Fn(&Entry) -> TermKey<'a>,
-) -> Vec<Entry> {
-    let mut merged = Vec::with_capacity(first.len() + second.len());
-    let (mut a, mut b) = (0, 0);
-    while let (Some(x), Some(y)) = (first.get(a), second.get(b)) {
-        let (x_head, y_head) = (x.head(), y.head());
-        let second_first = y_head < x_head
-            || (y_head == x_head
-                && (x.long != SHORT || y.long != SHORT)
-                && key(y).index_order(&key(x)).is_lt());
-        if second_first {
-            merged.push(*y);
-            b += 1;
-        } else {
-            merged.push(*x);
-            a += 1;
+/// Merges `slices`, each in the order of the index, into `out` (as long as all of them
+/// together): an entry of a later slice goes before one of an earlier slice only when
+/// its term comes first.
+fn merge_into<'a>(slices: &[&[Entry]], key: &impl Fn(&Entry) -> TermKey<'a>, out: &mut [Entry]) {
+    /// The next entry of slice `slice`, ordered as it must come out.
+    struct Next<'k> {
+        key: TermKey<'k>,
+        slice: usize,
+    }
+    impl PartialEq for Next<'_> {
+        fn eq(&self, other: &Self) -> bool {
+            self.cmp(other).is_eq()
         }
     }
-    merged.extend_from_slice(&first[a..]);
-    merged.extend_from_slice(&second[b..]);
-    merged
+    impl Eq for Next<'_> {}
+    impl PartialOrd for Next<'_> {
+        fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+            Some(self.cmp(other))
+        }
+    }
+    impl Ord for Next<'_> {
+        // Reversed, so that the heap (a max-heap) gives the first entry first.
+        fn cmp(&self, other: &Self) -> Ordering {
+            other
+                .key
+                .index_order(&self.key)
+                .then(other.slice.cmp(&self.slice))
+        }
+    }
+    let mut taken = vec![0; slices.len()];
+    let mut heap: std::collections::BinaryHeap<Next<'a>> = slices
+        .iter()
+        .enumerate()
+        .filter_map(|(slice, entries)| {
+            let first = entries.first()?;
+            Some(Next {
+                key: key(first),
+                slice,
+            })
+        })
+        .collect();
+    let mut places = out.iter_mut();
+    while let Some(mut next) = heap.peek_mut() {
+        let slice = next.slice;
+        if let Some(place) = places.next() {
+            *place = slices[slice][taken[slice]];
+        }
+        taken[slice] += 1;
+        match slices[slice].get(taken[slice]) {
+            // The slice's next entry takes its place in the heap, moved down as needed.
+            Some(following) => next.key = key(following),
+            None => {
+                std::collections::binary_heap::PeekMut::pop(next);
+            }
+        }
+    }
 }
 
 /// The key of the term of `entry`, a term of one of `parts`.
