@@ -35,3 +35,87 @@ pub fn return_freed_memory() {
         );
     }
 }
+
+/// The size of a huge page on the machines Verbatim runs on (x86-64 and aarch64 Linux
+/// with 4 KiB base pages).
+#[cfg(target_os = "linux")]
+const HUGE_PAGE: usize = 2 << 20;
+
+/// `count` copies of `value`, on huge pages where the vector is large enough to have
+/// whole ones ([`prefer_huge_pages`]): for tables read or written at random places.
+pub fn filled_vec<T: Clone>(count: usize, value: T) -> Vec<T> {
+    let mut filled = Vec::with_capacity(count);
+    prefer_huge_pages(&mut filled.spare_capacity_mut()[..count]);
+    filled.resize(count, value);
+    filled
+}
+
+/// Doubles the capacity of `growing`, the new memory on huge pages where it holds whole
+/// ones ([`prefer_huge_pages`]): for a vector pushed to millions of times, whose every
+/// new 4 KiB page was otherwise a page fault.
+#[cold]
+pub fn grow_on_huge_pages<T: Copy>(growing: &mut Vec<T>) {
+    let mut grown = Vec::with_capacity((2 * growing.capacity()).max(1024));
+    let capacity = grown.capacity();
+    prefer_huge_pages(&mut grown.spare_capacity_mut()[..capacity]);
+    grown.extend_from_slice(growing);
+    *growing = grown;
+}
+
+/// Asks the system to back `memory` with huge pages, where it does so only when asked
+/// (Linux's transparent huge pages set to `madvise`, the usual default). For a table of
+/// many megabytes read at random places, nearly every read missed the address
+/// translation cache too, and every 4 KiB touched first was a page fault of its own.
+/// Call it before the memory is first written; the advice is only advice, so its
+/// failure is ignored.
+pub fn prefer_huge_pages<T>(memory: &mut [std::mem::MaybeUninit<T>]) {
+    #[cfg(target_os = "linux")]
+    {
+        let start = memory.as_mut_ptr() as usize;
+        let end = start + std::mem::size_of_val(memory);
+        // Only the whole huge pages inside the memory: advice on any other byte would
+        // also change how its neighbours are mapped.
+        let first = start.next_multiple_of(HUGE_PAGE);
+        let last = end / HUGE_PAGE * HUGE_PAGE;
+        if first < last {
+            // SAFETY: the range lies inside `memory`, which the caller owns and which
+            // holds no value yet; this advice changes how pages are backed, never their
+            // contents.
+            let _ = unsafe {
+                rustix::mm::madvise(
+                    first as *mut std::ffi::c_void,
+                    last - first,
+                    rustix::mm::Advice::LinuxHugepage,
+                )
+            };
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = memory;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_filled_vector_large_enough_for_huge_pages_holds_its_values() {
+        let count = 3 * (2 << 20) / 8 + 5;
+        let filled = filled_vec(count, 7u64);
+        assert_eq!(filled.len(), count);
+        assert!(filled.iter().all(|&value| value == 7));
+    }
+
+    #[test]
+    fn growing_on_huge_pages_keeps_the_values_and_doubles_the_room() {
+        let mut growing: Vec<u32> = (0..5_000).collect();
+        growing.shrink_to_fit();
+        let before = growing.capacity();
+        grow_on_huge_pages(&mut growing);
+        assert!(growing.capacity() >= 2 * before);
+        assert_eq!(growing, (0..5_000).collect::<Vec<u32>>());
+        let mut empty: Vec<u32> = Vec::new();
+        grow_on_huge_pages(&mut empty);
+        assert!(empty.capacity() >= 1024 && empty.is_empty());
+    }
+}

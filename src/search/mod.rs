@@ -16,6 +16,7 @@ use std::cmp::Ordering;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
+use crate::allocator::filled_vec;
 use crate::render::OutputFile;
 use crate::site::{Page, Site};
 use tokens::{GramKey, TermSink, UNIFIED_IDEOGRAPHS};
@@ -695,7 +696,7 @@ impl Collector {
         self.grams.note_pending(&mut self.tally);
         let terms = self.tally.terms as usize;
         // Each term's current posting, which ends its list, by the term's first number.
-        let mut current = vec![0; terms];
+        let mut current = filled_vec(terms, 0);
         let mut entries = Vec::with_capacity(terms);
         let mut close = |slot: Slot, head: u64, long: u32| {
             current[slot.term as usize] = slot.current;
@@ -722,7 +723,7 @@ impl Collector {
         // placed by the number the term was first given, which the finished postings
         // carry: a lookup of each posting's term in the index's order cost a cache miss
         // per posting on a large archive.
-        let mut lengths = vec![1u32; terms];
+        let mut lengths = filled_vec(terms, 1u32);
         for &(term, _) in &self.tally.finished {
             lengths[term as usize] += 1;
         }
@@ -739,7 +740,7 @@ impl Collector {
         for (entry, start) in entries.iter().zip(starts) {
             next[entry.local as usize] = start;
         }
-        let mut postings = vec![0; total as usize];
+        let mut postings = filled_vec(total as usize, 0);
         for (term, posting) in self.tally.finished {
             let at = &mut next[term as usize];
             postings[*at as usize] = posting;
@@ -777,6 +778,9 @@ impl Tally {
     #[inline]
     fn note(&mut self, slot: &mut Slot) {
         if slot.current >> 5 != self.doc {
+            if self.finished.len() == self.finished.capacity() {
+                crate::allocator::grow_on_huge_pages(&mut self.finished);
+            }
             self.finished.push((slot.term, slot.current));
             slot.current = self.doc << 5;
         }
@@ -820,7 +824,7 @@ impl TermTable {
 
     fn new() -> TermTable {
         TermTable {
-            places: vec![(0, UNSEEN); 1 << Self::FIRST_BITS],
+            places: filled_vec(1 << Self::FIRST_BITS, (0, UNSEEN)),
             shift: 64 - Self::FIRST_BITS,
             mask: (1 << Self::FIRST_BITS) - 1,
             taken: 0,
@@ -888,7 +892,7 @@ impl TermTable {
     /// Doubles the places, moving each key to its place in the larger table.
     #[cold]
     fn grow(&mut self) {
-        let doubled = vec![(0, UNSEEN); 2 * self.places.len()];
+        let doubled = filled_vec(2 * self.places.len(), (0, UNSEEN));
         let old = std::mem::replace(&mut self.places, doubled);
         self.shift -= 1;
         self.mask = self.places.len() - 1;
