@@ -50,18 +50,6 @@ pub fn filled_vec<T: Clone>(count: usize, value: T) -> Vec<T> {
     filled
 }
 
-/// Doubles the capacity of `growing`, the new memory on huge pages where it holds whole
-/// ones ([`prefer_huge_pages`]): for a vector pushed to millions of times, whose every
-/// new 4 KiB page was otherwise a page fault.
-#[cold]
-pub fn grow_on_huge_pages<T: Copy>(growing: &mut Vec<T>) {
-    let mut grown = Vec::with_capacity((2 * growing.capacity()).max(1024));
-    let capacity = grown.capacity();
-    prefer_huge_pages(&mut grown.spare_capacity_mut()[..capacity]);
-    grown.extend_from_slice(growing);
-    *growing = grown;
-}
-
 /// Asks the system to back `memory` with huge pages, where it does so only when asked
 /// (Linux's transparent huge pages set to `madvise`, the usual default). For a table of
 /// many megabytes read at random places, nearly every read missed the address
@@ -104,18 +92,5 @@ mod tests {
         let filled = filled_vec(count, 7u64);
         assert_eq!(filled.len(), count);
         assert!(filled.iter().all(|&value| value == 7));
-    }
-
-    #[test]
-    fn growing_on_huge_pages_keeps_the_values_and_doubles_the_room() {
-        let mut growing: Vec<u32> = (0..5_000).collect();
-        growing.shrink_to_fit();
-        let before = growing.capacity();
-        grow_on_huge_pages(&mut growing);
-        assert!(growing.capacity() >= 2 * before);
-        assert_eq!(growing, (0..5_000).collect::<Vec<u32>>());
-        let mut empty: Vec<u32> = Vec::new();
-        grow_on_huge_pages(&mut empty);
-        assert!(empty.capacity() >= 1024 && empty.is_empty());
     }
 }

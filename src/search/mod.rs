@@ -778,9 +778,6 @@ impl Tally {
     #[inline]
     fn note(&mut self, slot: &mut Slot) {
         if slot.current >> 5 != self.doc {
-            if self.finished.len() == self.finished.capacity() {
-                crate::allocator::grow_on_huge_pages(&mut self.finished);
-            }
             self.finished.push((slot.term, slot.current));
             slot.current = self.doc << 5;
         }
