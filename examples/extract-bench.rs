@@ -5,14 +5,16 @@
 //! `verbatim-clean.json` from the whole cleaner (the Markdown body; a refused page
 //! counts as an empty body), and `rs-trafilatura-alone.json` from the extraction crate the
 //! extract pass builds on, called directly, for comparison. Measures nothing itself: `bench/extraction.sh` runs it and
-//! scores the files with the benchmark's own `evaluate.py`.
+//! scores the files with the benchmark's own `evaluate.py`. It also prints what the
+//! despin pass did to these pages: they are ordinary news, not spun, so every page it
+//! judged spun and every word it restored or listed is a false alarm.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 use serde::Serialize;
-use verbatim::clean::{CleanSettings, clean_document, decode, extract};
+use verbatim::clean::{ChangeKind, CleanSettings, clean_document, decode, extract};
 
 #[derive(Serialize)]
 struct Prediction {
@@ -21,11 +23,21 @@ struct Prediction {
 }
 
 /// One page's bodies: from the extract pass, and from the whole cleaner (`None` when
-/// the cleaner refused the page).
+/// the cleaner refused the page), and what the despin pass did to it.
 struct Bodies {
     extract: String,
     clean: Option<String>,
     crate_alone: String,
+    despin: Despun,
+}
+
+/// The despin pass's work on one page: whether it judged the page spun, and the words
+/// it restored and listed as suspects.
+#[derive(Default)]
+struct Despun {
+    spun: bool,
+    restored: Vec<String>,
+    suspects: usize,
 }
 
 fn run_page(path: &Path) -> Result<Bodies, String> {
@@ -39,9 +51,25 @@ fn run_page(path: &Path) -> Result<Bodies, String> {
         .map(|b| b.text.as_str())
         .collect::<Vec<_>>()
         .join("\n\n");
-    let clean = clean_document(&bytes, &name, &CleanSettings::default())
-        .ok()
-        .map(|cleaned| cleaned.body);
+    let cleaned = clean_document(&bytes, &name, &CleanSettings::default()).ok();
+    let despin = cleaned.as_ref().map_or_else(Despun::default, |cleaned| {
+        let report = &cleaned.report;
+        Despun {
+            spun: report.despun,
+            restored: report
+                .changes
+                .iter()
+                .filter(|c| c.kind == ChangeKind::SpunWordRestored)
+                .map(|c| format!("{} → {}", c.from, c.to.as_deref().unwrap_or("")))
+                .collect(),
+            suspects: report
+                .suspects
+                .iter()
+                .filter(|s| s.kind == ChangeKind::SpunWordRestored)
+                .count(),
+        }
+    });
+    let clean = cleaned.map(|cleaned| cleaned.body);
     let crate_alone = rs_trafilatura::extract(&decoded.text)
         .map(|result| result.content_text)
         .unwrap_or_default();
@@ -49,6 +77,7 @@ fn run_page(path: &Path) -> Result<Bodies, String> {
         extract,
         clean,
         crate_alone,
+        despin,
     })
 }
 
@@ -117,6 +146,31 @@ fn main() -> Result<(), String> {
             String::new()
         } else {
             format!(": {}", refused.join(", "))
+        }
+    );
+    let spun: Vec<&(String, Bodies)> = results.iter().filter(|(_, b)| b.despin.spun).collect();
+    let restored: Vec<String> = results
+        .iter()
+        .flat_map(|(id, b)| {
+            // The page's id is a hash; its first twelve digits find its file.
+            let short = id.get(..12).unwrap_or(id);
+            b.despin
+                .restored
+                .iter()
+                .map(move |r| format!("{r} ({short}…)"))
+        })
+        .collect();
+    let suspects: usize = results.iter().map(|(_, b)| b.despin.suspects).sum();
+    println!(
+        "despin on these unspun pages (all false alarms): {} of {} judged spun, {} words \
+         restored{}, {suspects} listed as suspects",
+        spun.len(),
+        results.len(),
+        restored.len(),
+        if restored.is_empty() {
+            String::new()
+        } else {
+            format!(": {}", restored.join(", "))
         }
     );
     Ok(())
