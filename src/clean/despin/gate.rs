@@ -15,6 +15,12 @@ const MODEL_DENSITY: f64 = 8.0;
 /// aggressive mode with a bolder model); 24 keeps a margin.
 const EN_MODEL_DENSITY: f64 = 24.0;
 
+/// The English model density at or above which a page the model alone calls spun is
+/// clearly spun: between the gate and this, its changes are left to the editor. Clean
+/// news pages reach 29.7 (the article-extraction benchmark's 181, `bench/extraction.sh`),
+/// where the gate's 24 let two wrong changes through on one of them.
+const EN_SURE_DENSITY: f64 = 36.0;
+
 /// The model density at or above which a page in `lang` counts as spun.
 fn model_density_needed(lang: Lang) -> f64 {
     match lang {
@@ -33,6 +39,9 @@ pub struct Verdict {
     pub score: f64,
     /// Whether the page counts as spun.
     pub spun: bool,
+    /// Whether it is spun beyond doubt: by the table, or by a model density well above
+    /// the gate's. Otherwise even high-confidence changes are only suspects.
+    pub sure: bool,
 }
 
 /// Units of text: CJK characters plus Latin words.
@@ -110,9 +119,14 @@ pub fn verdict(
     let model_spun = confident.len() >= MODEL_MINIMUM
         && distinct.len() >= 2
         && model_density >= model_density_needed(lang);
+    let sure_density = match lang {
+        Lang::Zh => MODEL_DENSITY,
+        Lang::En => EN_SURE_DENSITY,
+    };
     Verdict {
         score: (table.markers + confident.len()) as f64 * 1000.0 / units,
         spun: table.spun || model_spun,
+        sure: table.spun || model_spun && model_density >= sure_density,
     }
 }
 
@@ -137,6 +151,40 @@ mod tests {
             units(text),
             Lang::Zh,
         )
+    }
+
+    /// An English page of `words` distinct words, `flagged` of them proposed with the
+    /// given spun margin, and the gate's verdict on it.
+    fn english_page(words: usize, flagged: usize) -> Verdict {
+        let text: String = (0..words).map(|i| format!("w{i:04} ")).collect();
+        let proposals: Vec<Proposal> = (0..flagged)
+            .map(|i| Proposal {
+                start: i * 6,
+                end: i * 6 + 5,
+                original: "word".to_string(),
+                margin: 8.0,
+                spun_margin: 8.0,
+                source: crate::clean::despin::Source::EnglishThesaurus,
+                reason: String::new(),
+            })
+            .collect();
+        let table = TableVerdict {
+            markers: 0,
+            spun: false,
+        };
+        verdict(table, &[&text], &[proposals], units(&text), Lang::En)
+    }
+
+    #[test]
+    fn an_english_page_just_over_the_gate_is_spun_but_not_surely() {
+        // 10 per 1,000 words: clean; 30: over the gate, as clean news pages can be; 40:
+        // well over it.
+        let clean = english_page(1000, 10);
+        assert!(!clean.spun && !clean.sure, "{clean:?}");
+        let borderline = english_page(1000, 30);
+        assert!(borderline.spun && !borderline.sure, "{borderline:?}");
+        let clear = english_page(1000, 40);
+        assert!(clear.spun && clear.sure, "{clear:?}");
     }
 
     #[test]

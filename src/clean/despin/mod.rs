@@ -118,6 +118,8 @@ pub struct Despin<'a> {
     user_evidence: Option<table::PageEvidence>,
     /// Whether the page counts as spun.
     pub spun: bool,
+    /// Whether high-confidence changes apply without `--aggressive` (the gate is sure).
+    sure: bool,
 }
 
 impl<'a> Despin<'a> {
@@ -156,7 +158,10 @@ impl<'a> Despin<'a> {
         apply(
             &restored,
             &proposals,
-            self.settings.aggressive,
+            Applies {
+                aggressive: self.settings.aggressive,
+                sure: self.sure,
+            },
             block,
             report,
         )
@@ -188,6 +193,7 @@ pub fn despin<'a>(
             .as_ref()
             .map(|u| u.page_evidence(&page_text)),
         spun: table.spun || settings.assume_spun,
+        sure: table.spun || settings.assume_spun,
     };
     if despin.spun {
         // Spun whatever the model says: the tables restore each block first, and the
@@ -211,7 +217,11 @@ pub fn despin<'a>(
             .zip(table_changes.into_iter().zip(&proposals))
         {
             report.changes.extend(changes);
-            block.text = apply(text, found, settings.aggressive, block.number, report);
+            let applies = Applies {
+                aggressive: settings.aggressive,
+                sure: true,
+            };
+            block.text = apply(text, found, applies, block.number, report);
         }
         return despin;
     }
@@ -222,6 +232,7 @@ pub fn despin<'a>(
     report.spin_score = (verdict.score * 100.0).round() / 100.0;
     report.despun = verdict.spun;
     despin.spun = verdict.spun;
+    despin.sure = verdict.sure || settings.assume_spun;
     if despin.spun {
         for (block, known) in body.iter_mut().zip(&proposals) {
             block.text = despin.restore_with(&block.text, Some(known), block.number, report);
@@ -246,12 +257,21 @@ pub fn despin_text(text: &str, lang: Lang, settings: &DespinSettings) -> (String
     (block.text, report)
 }
 
-/// Applies high-confidence proposals (and middle ones when `aggressive`), records
-/// middle ones otherwise as suspects, and leaves low ones alone.
+/// Which proposals [`apply`] applies.
+#[derive(Clone, Copy)]
+struct Applies {
+    /// Middle-confidence ones too (`--aggressive`).
+    aggressive: bool,
+    /// High-confidence ones: the page is spun beyond doubt ([`gate::Verdict::sure`]).
+    sure: bool,
+}
+
+/// Applies high-confidence proposals when the page is surely spun (and middle ones when
+/// `aggressive`), records the others as suspects, and leaves low ones alone.
 fn apply(
     text: &str,
     proposals: &[Proposal],
-    aggressive: bool,
+    applies: Applies,
     block: usize,
     report: &mut Report,
 ) -> String {
@@ -262,13 +282,19 @@ fn apply(
         if confidence == Confidence::Low || proposal.start < last {
             continue;
         }
+        let applied = confidence == Confidence::High && applies.sure || applies.aggressive;
+        let mut reason = proposal.reason.clone();
+        if confidence == Confidence::High && !applied {
+            reason.push_str(
+                "; left to you: the page is only just over the spin gate, as clean pages can be",
+            );
+        }
         let weighed = Weighed {
             from: text[proposal.start..proposal.end].to_string(),
             to: proposal.original.clone(),
-            reason: proposal.reason.clone(),
+            reason,
             confidence,
         };
-        let applied = confidence == Confidence::High || aggressive;
         if applied {
             out.push_str(&text[last..proposal.start]);
             out.push_str(&proposal.original);
