@@ -4,6 +4,9 @@
 Usage: python3 bench/real-pairs.py DIR [--aggressive] [--spun] [--joined] [-v]
        VERBATIM=/path/to/verbatim python3 bench/real-pairs.py DIR   (another binary,
        e.g. an earlier commit's, for a before/after comparison)
+       CLEAN_ROOT=SITE python3 bench/real-pairs.py DIR   (the site folder whose
+       site.yml `clean:` settings are used, e.g. one naming your thesaurus; default:
+       this repository)
 
 DIR holds pairs NN-spun.txt / NN-original.txt: a real spinner's output and the
 passage of the original article it was made from (third-party text: keep DIR
@@ -37,8 +40,10 @@ import sys
 import tempfile
 import unicodedata
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
-BINARY = pathlib.Path(os.environ.get("VERBATIM", ROOT / "target" / "release" / "verbatim"))
+REPO = pathlib.Path(__file__).resolve().parent.parent
+BINARY = pathlib.Path(os.environ.get("VERBATIM", REPO / "target" / "release" / "verbatim"))
+# The site whose `clean:` settings (site.yml) the cleaner reads.
+ROOT = pathlib.Path(os.environ.get("CLEAN_ROOT", REPO))
 PUNCT = re.compile(r"^[\W_]*$")
 
 
