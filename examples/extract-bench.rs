@@ -142,13 +142,9 @@ fn main() -> Result<(), String> {
         "{} pages; the cleaner refused {}{}",
         results.len(),
         refused.len(),
-        if refused.is_empty() {
-            String::new()
-        } else {
-            format!(": {}", refused.join(", "))
-        }
+        listed(&refused)
     );
-    let spun: Vec<&(String, Bodies)> = results.iter().filter(|(_, b)| b.despin.spun).collect();
+    let spun = results.iter().filter(|(_, b)| b.despin.spun).count();
     let restored: Vec<String> = results
         .iter()
         .flat_map(|(id, b)| {
@@ -162,16 +158,20 @@ fn main() -> Result<(), String> {
         .collect();
     let suspects: usize = results.iter().map(|(_, b)| b.despin.suspects).sum();
     println!(
-        "despin on these unspun pages (all false alarms): {} of {} judged spun, {} words \
+        "despin on these unspun pages (all false alarms): {spun} of {} judged spun, {} words \
          restored{}, {suspects} listed as suspects",
-        spun.len(),
         results.len(),
         restored.len(),
-        if restored.is_empty() {
-            String::new()
-        } else {
-            format!(": {}", restored.join(", "))
-        }
+        listed(&restored)
     );
     Ok(())
+}
+
+/// `items` after a colon, comma-separated, or nothing when there are none.
+fn listed(items: &[impl AsRef<str>]) -> String {
+    if items.is_empty() {
+        return String::new();
+    }
+    let items: Vec<&str> = items.iter().map(AsRef::as_ref).collect();
+    format!(": {}", items.join(", "))
 }

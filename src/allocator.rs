@@ -36,8 +36,9 @@ pub fn return_freed_memory() {
     }
 }
 
-/// The size of a huge page on the machines Verbatim runs on (x86-64 and aarch64 Linux
-/// with 4 KiB base pages).
+/// The size of a huge page with 4 KiB base pages (x86-64, most aarch64 kernels). A kernel
+/// with larger pages takes the advice too, and uses its own larger huge pages only where
+/// one fits inside the range.
 #[cfg(target_os = "linux")]
 const HUGE_PAGE: usize = 2 << 20;
 
@@ -56,7 +57,7 @@ pub fn filled_vec<T: Clone>(count: usize, value: T) -> Vec<T> {
 /// translation cache too, and every 4 KiB touched first was a page fault of its own.
 /// Call it before the memory is first written; the advice is only advice, so its
 /// failure is ignored.
-pub fn prefer_huge_pages<T>(memory: &mut [std::mem::MaybeUninit<T>]) {
+fn prefer_huge_pages<T>(memory: &mut [std::mem::MaybeUninit<T>]) {
     #[cfg(target_os = "linux")]
     {
         let start = memory.as_mut_ptr() as usize;

@@ -155,16 +155,15 @@ impl<'a> Despin<'a> {
             Some(known) if restored == text => std::borrow::Cow::Borrowed(known),
             _ => std::borrow::Cow::Owned(propose(&restored, self.lang, self.settings)),
         };
-        apply(
-            &restored,
-            &proposals,
-            Applies {
-                aggressive: self.settings.aggressive,
-                sure: self.sure,
-            },
-            block,
-            report,
-        )
+        apply(&restored, &proposals, self.applies(), block, report)
+    }
+
+    /// Which of the model's proposals are applied on this page.
+    fn applies(&self) -> Applies {
+        Applies {
+            aggressive: self.settings.aggressive,
+            sure: self.sure,
+        }
     }
 }
 
@@ -180,6 +179,7 @@ pub fn despin<'a>(
     let page_text = texts.join("\n");
     let units = gate::units(&page_text);
     let table = gate::judge_by_table(&page_text);
+    let spun = table.spun || settings.assume_spun;
     let mut despin = Despin {
         lang,
         settings,
@@ -192,8 +192,8 @@ pub fn despin<'a>(
             .user_pairs
             .as_ref()
             .map(|u| u.page_evidence(&page_text)),
-        spun: table.spun || settings.assume_spun,
-        sure: table.spun || settings.assume_spun,
+        spun,
+        sure: spun,
     };
     if despin.spun {
         // Spun whatever the model says: the tables restore each block first, and the
@@ -217,11 +217,7 @@ pub fn despin<'a>(
             .zip(table_changes.into_iter().zip(&proposals))
         {
             report.changes.extend(changes);
-            let applies = Applies {
-                aggressive: settings.aggressive,
-                sure: true,
-            };
-            block.text = apply(text, found, applies, block.number, report);
+            block.text = apply(text, found, despin.applies(), block.number, report);
         }
         return despin;
     }
@@ -232,7 +228,7 @@ pub fn despin<'a>(
     report.spin_score = (verdict.score * 100.0).round() / 100.0;
     report.despun = verdict.spun;
     despin.spun = verdict.spun;
-    despin.sure = verdict.sure || settings.assume_spun;
+    despin.sure = verdict.sure;
     if despin.spun {
         for (block, known) in body.iter_mut().zip(&proposals) {
             block.text = despin.restore_with(&block.text, Some(known), block.number, report);
