@@ -16,6 +16,7 @@ use crate::output::{Extras, OutputError, Staging};
 use crate::progress::{Progress, ProgressFn, Stage};
 use crate::render::{OutputFile, RenderError, Renderer};
 use crate::site::{Page, SectionIntro, Site, SiteError};
+use crate::spill::{SpillError, SpillFile};
 use crate::warning::Warning;
 
 /// How to build.
@@ -29,7 +30,14 @@ pub struct BuildOptions {
     pub drafts: bool,
     /// Include articles dated after now.
     pub future: bool,
+    /// Bytes of Markdown past which the rendered bodies wait in a scratch file beside
+    /// the output rather than in memory (`crate::spill`); `None` is [`SPILL_ABOVE`].
+    pub spill_above: Option<u64>,
 }
+
+/// Past this much Markdown (about 19,000 interviews of 7 KB) a build parks the rendered
+/// bodies on disk: below it they fit in 400 MB with everything else a build holds.
+pub const SPILL_ABOVE: u64 = 128 << 20;
 
 /// What a build did.
 #[derive(Debug, Clone)]
@@ -75,6 +83,9 @@ pub enum BuildError {
     /// A template is wrong.
     #[error(transparent)]
     Render(#[from] RenderError),
+    /// The scratch file for rendered bodies failed (see `crate::spill`).
+    #[error(transparent)]
+    Spill(#[from] SpillError),
     /// Writing failed.
     #[error(transparent)]
     Output(#[from] OutputError),
@@ -114,17 +125,20 @@ pub struct Prepared {
     pub held_future: usize,
     /// Problems that did not stop the build.
     pub warnings: Vec<Warning>,
+    /// The rendered bodies and plain texts wait in a scratch file (`crate::spill`).
+    pub parked: bool,
 }
 
 /// What to do with each article's Markdown source once its body is rendered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Sources {
+enum Sources<'a> {
     /// Keep it: the preview server compares it with the next edit, `check` maps links
     /// back to its lines.
     Keep,
     /// Empty it at once, so a large archive never holds every source beside every
-    /// rendered body.
-    Release,
+    /// rendered body; past `above` bytes of Markdown, also park each rendered body in a
+    /// scratch file in `spill_folder`.
+    Release { spill_folder: &'a Path, above: u64 },
 }
 
 /// Runs the stages up to the indexed site: settings, content, Markdown, taxonomies, and
@@ -143,7 +157,7 @@ fn prepare_keeping(
     root: &Path,
     options: &BuildOptions,
     highlighter: &Highlighter,
-    sources: Sources,
+    sources: Sources<'_>,
 ) -> Result<Prepared, BuildError> {
     check_root(root)?;
     let config = load_config(root, options)?;
@@ -171,10 +185,21 @@ fn prepare_keeping(
     );
     let loaded = loaded?;
     let renderer = renderer?;
-    let articles = loaded.articles.into_iter().map(Arc::new).collect();
+    let articles: Vec<Arc<Article>> = loaded.articles.into_iter().map(Arc::new).collect();
+    let mut parked = false;
     let pages = match sources {
         Sources::Keep => render_articles(articles, &config, highlighter, |_| None),
-        Sources::Release => render_releasing_sources(articles, &config, highlighter),
+        Sources::Release {
+            spill_folder,
+            above,
+        } => {
+            let markdown_bytes: u64 = articles.iter().map(|a| a.body.len() as u64).sum();
+            let spill = (markdown_bytes > above)
+                .then(|| SpillFile::create_in(spill_folder))
+                .transpose()?;
+            parked = spill.is_some();
+            render_releasing_sources(articles, &config, highlighter, spill.as_ref())?
+        }
     };
     let intros = render_intros(loaded.sections, &config, highlighter);
     warnings.extend(
@@ -201,6 +226,7 @@ fn prepare_keeping(
         media,
         held_future: loaded.held_future,
         warnings,
+        parked,
     })
 }
 
@@ -247,20 +273,28 @@ pub fn render_articles(
 }
 
 /// Renders each article's Markdown in parallel, emptying its source as soon as its body is
-/// rendered (where no one else holds the article).
+/// rendered (where no one else holds the article), and parking the body in `spill` if
+/// given.
 fn render_releasing_sources(
     articles: Vec<Arc<Article>>,
     config: &SiteConfig,
     highlighter: &Highlighter,
-) -> Vec<Page> {
+    spill: Option<&Arc<SpillFile>>,
+) -> Result<Vec<Page>, SpillError> {
     articles
         .into_par_iter()
         .map(|mut article| {
-            let rendered = Arc::new(render_body(&article, config, highlighter));
+            let mut rendered = render_body(&article, config, highlighter);
+            if let Some(spill) = spill {
+                rendered.park(spill)?;
+            }
             if let Some(article) = Arc::get_mut(&mut article) {
                 article.body = String::new();
             }
-            Page { article, rendered }
+            Ok(Page {
+                article,
+                rendered: Arc::new(rendered),
+            })
         })
         .collect()
 }
@@ -328,13 +362,39 @@ fn extras(config: &SiteConfig) -> Result<Extras, BuildError> {
     })
 }
 
-/// The search index files, when `search:` is on (see `crate::search`).
-pub fn search_files(site: &Site) -> Vec<OutputFile> {
+/// Hands the search index files to `sink` as each is made, when `search:` is on (see
+/// `crate::search`).
+pub fn write_search_files<E: From<SpillError> + Send>(
+    site: &Site,
+    sink: impl Fn(OutputFile) -> Result<(), E> + Sync,
+) -> Result<(), E> {
     if site.config.search {
-        crate::search::index_files(site)
+        crate::search::index_files(site, sink)
     } else {
-        Vec::new()
+        Ok(())
     }
+}
+
+/// The search index files, when `search:` is on, in memory (for the preview server and
+/// `check`).
+pub fn search_files(site: &Site) -> Result<Vec<OutputFile>, SpillError> {
+    let files = std::sync::Mutex::new(Vec::new());
+    write_search_files(site, |file| {
+        files.lock().unwrap_or_else(|e| e.into_inner()).push(file);
+        Ok::<(), SpillError>(())
+    })?;
+    Ok(files.into_inner().unwrap_or_else(|e| e.into_inner()))
+}
+
+/// Where a build parks rendered bodies: the nearest existing folder above the output,
+/// which is on the disk the output goes to (as the staging folder is).
+fn spill_folder(output: &Path) -> PathBuf {
+    let output = std::path::absolute(output).unwrap_or_else(|_| output.to_path_buf());
+    output
+        .ancestors()
+        .skip(1)
+        .find(|folder| folder.is_dir())
+        .map_or_else(std::env::temp_dir, Path::to_path_buf)
 }
 
 /// Builds the site at `root` and writes it; the previous output stays intact unless the
@@ -364,7 +424,12 @@ pub fn build_with_progress(
         .unwrap_or_else(|| root.join("public"));
     check_root(root)?;
     crate::output::check_output_location(root, &output)?;
-    let mut prepared = prepare_keeping(root, options, &Highlighter::new(), Sources::Release)?;
+    let spill_folder = spill_folder(&output);
+    let sources = Sources::Release {
+        spill_folder: &spill_folder,
+        above: options.spill_above.unwrap_or(SPILL_ABOVE),
+    };
+    let mut prepared = prepare_keeping(root, options, &Highlighter::new(), sources)?;
     // Each file is written as soon as it is made; the staging folder removes itself
     // if anything fails, leaving the previous output as it was.
     let staging = Staging::begin(root, &output, &prepared.extras)?;
@@ -377,16 +442,22 @@ pub fn build_with_progress(
     // Memory is the limit on a large archive, so each large value goes after its last
     // use: each rendered body once its article page is written (after the feeds, which
     // quote bodies), the plain texts once the search index is made; the listings, made
-    // last, need neither.
+    // last, need neither. Parked bodies and texts take no memory: the index, which
+    // reads the texts back, is then made first, so that its tables are never held
+    // beside the summaries every page after it shares.
+    if prepared.parked {
+        write_search_files(&prepared.site, write)?;
+        crate::allocator::return_freed_memory();
+    }
     let mut render = prepared.renderer.begin_site(&prepared.site)?;
     render.feeds(&prepared.site, write)?;
     let bodies = prepared.site.take_bodies();
     render.articles(&prepared.site, bodies, write)?;
     crate::allocator::return_freed_memory();
-    search_files(&prepared.site)
-        .into_par_iter()
-        .try_for_each(write)?;
-    prepared.site.release_texts();
+    if !prepared.parked {
+        write_search_files(&prepared.site, write)?;
+        prepared.site.release_texts();
+    }
     render.rest(&prepared.site, write)?;
     prepared
         .media

@@ -23,6 +23,7 @@ pub mod routes;
 pub mod search;
 pub mod serve;
 pub mod site;
+pub mod spill;
 pub mod text;
 pub mod theme;
 pub mod walk;

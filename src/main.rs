@@ -231,6 +231,7 @@ fn main() -> ExitCode {
                 base_url,
                 drafts,
                 future,
+                spill_above: None,
             },
             quiet,
         ),
@@ -279,6 +280,7 @@ fn main() -> ExitCode {
                     base_url,
                     drafts,
                     future,
+                    spill_above: None,
                 },
                 external: external.then(|| verbatim::check::ExternalOptions {
                     concurrency: usize::from(concurrency),

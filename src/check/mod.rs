@@ -118,7 +118,7 @@ pub fn check(root: &Path, options: &CheckOptions) -> Result<CheckReport, BuildEr
     let prepared = crate::build::prepare(root, &options.build, &Highlighter::new())?;
     let mut files = prepared.renderer.render_site(&prepared.site)?;
     // The search page links its index (a preload of the manifest): made as a build makes it.
-    files.extend(crate::build::search_files(&prepared.site));
+    files.extend(crate::build::search_files(&prepared.site)?);
     files.extend(crate::output::generated_files(&prepared.extras));
     files.extend(crate::output::read_static(root)?);
     // Media are copied as they are: only their paths matter here.

@@ -4,13 +4,16 @@
 
 pub mod highlight;
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
+use std::sync::Arc;
 
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
 
 use crate::config::SlugMode;
+use crate::spill::{Parked, SpillError, SpillFile};
 use crate::text::{is_cjk, slugify};
 pub use highlight::Highlighter;
 
@@ -63,7 +66,8 @@ pub struct TocEntry {
 /// The result of rendering one article body.
 #[derive(Debug, Clone, Default)]
 pub struct Rendered {
-    /// The body as HTML.
+    /// The body as HTML; empty once [`Rendered::parked`], so read it with
+    /// [`Rendered::body_html`] wherever a build may have parked it.
     pub html: String,
     /// Headings in order.
     pub toc: Vec<TocEntry>,
@@ -72,7 +76,8 @@ pub struct Rendered {
     /// The same summary as plain text.
     pub summary_text: String,
     /// The body as plain text, one line per block, without code blocks; empty unless
-    /// [`MarkdownOptions::keep_text`] asked for it.
+    /// [`MarkdownOptions::keep_text`] asked for it, and once [`Rendered::parked`] (read
+    /// it with [`Rendered::plain_text`]).
     pub text: String,
     /// Ideographs, kana and hangul in the text.
     pub cjk_chars: usize,
@@ -82,6 +87,53 @@ pub struct Rendered {
     pub reading_minutes: usize,
     /// Problems worth telling the author.
     pub warnings: Vec<crate::warning::Warning>,
+    /// Where `html` and `text` wait when a large archive's build parked them.
+    pub parked: Option<Parked>,
+}
+
+impl Rendered {
+    /// Moves the HTML and the plain text into `spill`, out of memory.
+    pub fn park(&mut self, spill: &Arc<SpillFile>) -> Result<(), SpillError> {
+        self.parked = Some(spill.park(&self.html, &self.text)?);
+        self.html = String::new();
+        self.text = String::new();
+        Ok(())
+    }
+
+    /// The body as HTML, read back if it was parked.
+    pub fn body_html(&self) -> Result<Cow<'_, str>, SpillError> {
+        match &self.parked {
+            Some(parked) => parked.html().map(Cow::Owned),
+            None => Ok(Cow::Borrowed(&self.html)),
+        }
+    }
+
+    /// The body as plain text, read back if it was parked.
+    pub fn plain_text(&self) -> Result<Cow<'_, str>, SpillError> {
+        match &self.parked {
+            Some(parked) => parked.text().map(Cow::Owned),
+            None => Ok(Cow::Borrowed(&self.text)),
+        }
+    }
+}
+
+/// A rendered body's HTML handed over for one last use: in memory, or parked.
+#[derive(Debug)]
+pub enum Body {
+    /// The HTML itself.
+    Held(String),
+    /// Where the HTML waits.
+    Parked(Parked),
+}
+
+impl Body {
+    /// The HTML, read back if it was parked.
+    pub fn into_html(self) -> Result<String, SpillError> {
+        match self {
+            Body::Held(html) => Ok(html),
+            Body::Parked(parked) => parked.html(),
+        }
+    }
 }
 
 /// Where the Markdown comes from: for warnings, image sizes, question turns and

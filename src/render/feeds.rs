@@ -1,5 +1,7 @@
 //! Machine-read files: the Atom feeds, `sitemap.xml` and `robots.txt`.
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 use tera::Context;
 
@@ -15,24 +17,24 @@ impl Renderer {
         title: &str,
         folder: &str,
     ) -> Result<OutputFile, RenderError> {
-        let entries: Vec<FeedEntry> = indices
+        let entries = indices
             .iter()
             .take(site.config.feed.limit)
             .map(|&i| {
                 let page = &site.pages[i];
                 let article = &page.article;
-                FeedEntry {
+                Ok(FeedEntry {
                     title: &article.title,
                     url: self.urls.absolute(&article.url_path),
                     published: rfc3339(article.date),
                     updated: rfc3339(article.updated.or(article.date)),
                     authors: &article.interviewers,
                     summary: summary_html(page),
-                    content: &page.rendered.html,
+                    content: page.rendered.body_html()?,
                     lang: &article.lang,
-                }
+                })
             })
-            .collect();
+            .collect::<Result<Vec<FeedEntry>, RenderError>>()?;
         let updated = indices
             .iter()
             .filter_map(|&i| site.pages[i].article.updated.or(site.pages[i].article.date))
@@ -130,7 +132,7 @@ struct FeedEntry<'a> {
     updated: String,
     authors: &'a [String],
     summary: String,
-    content: &'a str,
+    content: Cow<'a, str>,
     lang: &'a str,
 }
 

@@ -28,6 +28,7 @@ use rayon::prelude::*;
 use tera::{Context, Kwargs, State, Tera, TeraResult, Value};
 
 use crate::config::SiteConfig;
+use crate::markdown::Body;
 use crate::site::Site;
 use context::{ConfigContext, SiteUrls};
 use jobs::{Job, all_jobs};
@@ -127,7 +128,7 @@ impl SiteRender<'_> {
     pub fn articles<E: From<RenderError> + Send>(
         &mut self,
         site: &Site,
-        bodies: Vec<String>,
+        bodies: Vec<Body>,
         sink: impl Fn(OutputFile) -> Result<(), E> + Sync,
     ) -> Result<(), E> {
         self.jobs.retain(|job| !matches!(job, Job::Article(_)));
@@ -135,7 +136,10 @@ impl SiteRender<'_> {
         bodies
             .into_par_iter()
             .enumerate()
-            .try_for_each(|(index, body)| sink(renderer.article_page(site, shared, index, &body)?))
+            .try_for_each(|(index, body)| {
+                let html = body.into_html().map_err(RenderError::from)?;
+                sink(renderer.article_page(site, shared, index, &html)?)
+            })
     }
 
     /// Renders every file the earlier stages did not (the listings, with the articles'
@@ -223,6 +227,9 @@ pub enum RenderError {
         /// The template it asked for.
         template: String,
     },
+    /// A parked body could not be read back (see `crate::spill`).
+    #[error(transparent)]
+    Spill(#[from] crate::spill::SpillError),
 }
 
 /// The Tera environment, ready to render any site with the same templates and settings.
@@ -485,7 +492,8 @@ impl Renderer {
     ) -> Result<OutputFile, RenderError> {
         match job {
             Job::Article(index) => {
-                self.article_page(site, shared, index, &site.pages[index].rendered.html)
+                let html = site.pages[index].rendered.body_html()?;
+                self.article_page(site, shared, index, &html)
             }
             Job::Page(index) => self.standalone_page(site, shared, index),
             Job::Home(pager) => self.home_page(site, shared, pager),

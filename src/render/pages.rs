@@ -335,7 +335,7 @@ impl Renderer {
     ) -> Result<OutputFile, RenderError> {
         let page = &site.standalone[index];
         let summary = Value::from_serializable(&self.summary(site, page));
-        let content = &page.rendered.html;
+        let content = &page.rendered.body_html()?;
         self.render_page(
             site,
             shared,

@@ -19,6 +19,7 @@ use rustc_hash::FxHashMap;
 use crate::allocator::filled_vec;
 use crate::render::OutputFile;
 use crate::site::{Page, Site};
+use crate::spill::SpillError;
 use tokens::{GramKey, TermSink, UNIFIED_IDEOGRAPHS};
 
 /// The folder of the output the index is written to.
@@ -251,20 +252,20 @@ fn packed_head(packed: u64) -> u64 {
 
 impl Postings {
     /// Indexes the site's articles in parallel, each under its position in `site.pages`.
-    pub fn of_site(site: &Site) -> Postings {
+    pub fn of_site(site: &Site) -> Result<Postings, SpillError> {
         let per_thread = site.pages.len() / (4 * rayon::current_num_threads()).max(1);
         let gathered = site
             .pages
             .par_iter()
             .enumerate()
             .with_min_len(per_thread.max(1))
-            .fold(Collector::default, |mut collector, (doc, page)| {
-                collector.add(doc as u32, page);
-                collector
+            .try_fold(Collector::default, |mut collector, (doc, page)| {
+                collector.add(doc as u32, page)?;
+                Ok(collector)
             })
-            .map(Collector::into_gathered)
-            .collect::<Vec<_>>();
-        Postings::merge(gathered)
+            .map(|collector| collector.map(Collector::into_gathered))
+            .collect::<Result<Vec<_>, SpillError>>()?;
+        Ok(Postings::merge(gathered))
     }
 
     /// The terms of `gathered`, whose parts are in article order and each hold their
@@ -655,7 +656,7 @@ impl Default for Collector {
 }
 
 impl Collector {
-    fn add(&mut self, doc: u32, page: &Page) {
+    fn add(&mut self, doc: u32, page: &Page) -> Result<(), SpillError> {
         let article = &page.article;
         self.start(doc, Field::Title);
         self.tokenize(&article.title);
@@ -670,7 +671,8 @@ impl Collector {
             self.tokenize(text);
         }
         self.start(doc, Field::Body);
-        self.tokenize(&page.rendered.text);
+        self.tokenize(&page.rendered.plain_text()?);
+        Ok(())
     }
 
     fn tokenize(&mut self, text: &str) {
@@ -994,10 +996,14 @@ impl TermSink for Collector {
     }
 }
 
-/// The search index files of `site`, under `search/`.
-pub fn index_files(site: &Site) -> Vec<OutputFile> {
-    let postings = Postings::of_site(site);
-    shards::write(site, postings)
+/// Makes the search index files of `site`, under `search/`, handing each to `sink` as
+/// it is made.
+pub fn index_files<E: From<SpillError> + Send>(
+    site: &Site,
+    sink: impl Fn(OutputFile) -> Result<(), E> + Sync,
+) -> Result<(), E> {
+    let postings = Postings::of_site(site)?;
+    shards::write(site, postings, sink)
 }
 
 #[cfg(test)]

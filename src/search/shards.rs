@@ -84,14 +84,18 @@ struct Record<'a> {
     p: String,
 }
 
-/// The index files for `postings`, whose article numbers are positions in `site.pages`.
-pub fn write(site: &Site, postings: Postings) -> Vec<OutputFile> {
+/// Hands the index files for `postings`, whose article numbers are positions in
+/// `site.pages`, to `sink` as each is made.
+pub fn write<E: Send>(
+    site: &Site,
+    postings: Postings,
+    sink: impl Fn(OutputFile) -> Result<(), E> + Sync,
+) -> Result<(), E> {
     let fold_pairs =
         super::fold::script_pairs_for(|c| postings.find(c.encode_utf8(&mut [0; 4])).is_some());
     let fold: String = fold_pairs.iter().flat_map(|&(t, s)| [t, s]).collect();
-    let mut files = Vec::new();
 
-    let (records, record_files): (Vec<String>, Vec<OutputFile>) = site
+    let records = site
         .pages
         .par_chunks(DOCS_PER_FILE)
         .map(|chunk| {
@@ -109,23 +113,27 @@ pub fn write(site: &Site, postings: Postings) -> Vec<OutputFile> {
                     p: page.article.interviewees.join(", "),
                 })
                 .collect();
-            hashed("d", serde_json::to_vec(&records).unwrap_or_default())
+            let (hash, file) = hashed("d", serde_json::to_vec(&records).unwrap_or_default());
+            sink(file)?;
+            Ok(hash)
         })
-        .unzip();
-    files.extend(record_files);
+        .collect::<Result<Vec<String>, E>>()?;
 
     let members = encode_terms(&postings, site.pages.len());
     // The lists are in the members now: their memory goes before the shards are cut,
-    // which is when the index's memory peaks.
+    // which is when the index's memory peaks. Each shard goes to the sink as it is cut,
+    // so the shards are never all in memory beside the members.
     drop(postings);
-    let (shards, shard_files): (Vec<(String, String)>, Vec<OutputFile>) = cut(&members)
+    let starts = shard_starts(&members);
+    let shards = (0..starts.len())
         .into_par_iter()
-        .map(|(first, text)| {
+        .map(|number| {
+            let (first, text) = shard(&members, &starts, number);
             let (hash, file) = hashed("t", text);
-            ((first, hash), file)
+            sink(file)?;
+            Ok((first, hash))
         })
-        .unzip();
-    files.extend(shard_files);
+        .collect::<Result<Vec<(String, String)>, E>>()?;
 
     let manifest = Manifest {
         version: FORMAT_VERSION,
@@ -135,11 +143,10 @@ pub fn write(site: &Site, postings: Postings) -> Vec<OutputFile> {
         shards,
         fold,
     };
-    files.push(OutputFile {
+    sink(OutputFile {
         path: format!("{INDEX_DIR}/index.json"),
         contents: serde_json::to_vec(&manifest).unwrap_or_default(),
-    });
-    files
+    })
 }
 
 /// Terms encoded by one task: few tasks, yet enough to share a small index among the
@@ -284,12 +291,12 @@ fn push_number(out: &mut Vec<u8>, n: u32) {
     out.truncate(end);
 }
 
-/// Groups consecutive members into shards of about [`SHARD_BYTES`]; returns each shard's
-/// first term and its JSON text. Where each shard starts follows from the members'
-/// lengths alone, so that is found first, on one thread, and the shards' texts are
-/// then copied in parallel: copying every member on one thread took 35-45 ms at
-/// 10,000 articles, with the other thread idle.
-fn cut(runs: &[Members]) -> Vec<(String, Vec<u8>)> {
+/// Groups consecutive members into shards of about [`SHARD_BYTES`]: where each shard
+/// starts, and its size. That follows from the members' lengths alone, so it is found
+/// first, on one thread, and the shards' texts ([`shard`]) are then copied in parallel:
+/// copying every member on one thread took 35-45 ms at 10,000 articles, with the other
+/// thread idle.
+fn shard_starts(runs: &[Members]) -> Vec<(MemberAt, usize)> {
     let mut starts: Vec<(MemberAt, usize)> = Vec::new();
     for (run, members) in runs.iter().enumerate() {
         for member in 0..members.ends.len() {
@@ -302,21 +309,22 @@ fn cut(runs: &[Members]) -> Vec<(String, Vec<u8>)> {
         }
     }
     starts
-        .par_iter()
-        .enumerate()
-        .map(|(shard, &(from, size))| {
-            let until = starts.get(shard + 1).map(|&(at, _)| at);
-            let mut text = Vec::with_capacity(size + 1);
-            let mut first = None;
-            for member in members_between(runs, from, until) {
-                text.push(if first.is_none() { b'{' } else { b',' });
-                text.extend_from_slice(member);
-                first.get_or_insert(member);
-            }
-            text.push(b'}');
-            (first.map(member_name).unwrap_or_default(), text)
-        })
-        .collect()
+}
+
+/// Shard `number` of those [`shard_starts`] found in `runs`: its first term, and its
+/// text.
+fn shard(runs: &[Members], starts: &[(MemberAt, usize)], number: usize) -> (String, Vec<u8>) {
+    let (from, size) = starts[number];
+    let until = starts.get(number + 1).map(|&(at, _)| at);
+    let mut text = Vec::with_capacity(size + 1);
+    let mut first = None;
+    for member in members_between(runs, from, until) {
+        text.push(if first.is_none() { b'{' } else { b',' });
+        text.extend_from_slice(member);
+        first.get_or_insert(member);
+    }
+    text.push(b'}');
+    (first.map(member_name).unwrap_or_default(), text)
 }
 
 /// A member's place: its run, and its number in the run.
@@ -518,6 +526,14 @@ mod tests {
             .map(|w| (w.as_str(), list.as_slice()))
             .collect();
         postings(&borrowed, &[])
+    }
+
+    /// Every shard of `runs`: its first term and its text.
+    fn cut(runs: &[Members]) -> Vec<(String, Vec<u8>)> {
+        let starts = shard_starts(runs);
+        (0..starts.len())
+            .map(|number| shard(runs, &starts, number))
+            .collect()
     }
 
     #[test]

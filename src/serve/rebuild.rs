@@ -110,7 +110,7 @@ impl Rebuilder {
             media: index(read_media(&media)?),
             rendered: index(rendered),
             site_static: index(read_static(&self.root)?),
-            search: index(search_files(&site)),
+            search: index(search_files(&site)?),
         };
         let report = format!(
             "full build: {} articles, {} pages",
@@ -604,12 +604,16 @@ pub(crate) fn run(mut rebuilder: Rebuilder, changes: Receiver<Changes>, shared: 
                 search_due = None;
                 let pool = search_pool.as_ref();
                 indexing = Some(scope.spawn(move || {
-                    let make = || index(search_files(&site));
-                    let search = match pool {
+                    let make = || search_files(&site);
+                    let made = match pool {
                         Some(pool) => pool.install(make),
                         None => make(),
                     };
-                    shared.replace_search(generation, search);
+                    // The preview parks no body, so nothing can fail to be read back;
+                    // were it to, the previous index would stay.
+                    if let Ok(search) = made {
+                        shared.replace_search(generation, index(search));
+                    }
                 }));
             }
             let next = if search_due.is_some() {
@@ -685,7 +689,7 @@ mod tests {
             .expect("incremental rebuild")
             .files;
         if let Some(site) = rebuilder.last_site() {
-            incremental.search = index(search_files(&site));
+            incremental.search = index(search_files(&site).expect("the index"));
         }
         let root = rebuilder.root.clone();
         let full = Rebuilder::new(root, BuildOptions::default())

@@ -14,7 +14,7 @@ use rustc_hash::FxHashMap;
 use crate::config::{SiteConfig, TaxonomyConfig};
 use crate::content::section::SectionIndex;
 use crate::content::{Article, Layout};
-use crate::markdown::Rendered;
+use crate::markdown::{Body, Rendered};
 use crate::text::{fold_term, fold_term_into, slugify};
 
 /// An article with its rendered body.
@@ -226,13 +226,19 @@ impl Site {
 
     /// Takes each interview's rendered HTML out of the site, by index into `pages`, so
     /// that it can be released once its page is written (in `verbatim build`, where no
-    /// one else holds the rendered bodies); a body someone else holds is copied.
-    pub fn take_bodies(&mut self) -> Vec<String> {
+    /// one else holds the rendered bodies); a body someone else holds is copied, a
+    /// parked one is handed over where it waits.
+    pub fn take_bodies(&mut self) -> Vec<Body> {
         self.pages
             .iter_mut()
-            .map(|page| match Arc::get_mut(&mut page.rendered) {
-                Some(rendered) => std::mem::take(&mut rendered.html),
-                None => page.rendered.html.clone(),
+            .map(|page| {
+                if let Some(parked) = &page.rendered.parked {
+                    return Body::Parked(parked.clone());
+                }
+                match Arc::get_mut(&mut page.rendered) {
+                    Some(rendered) => Body::Held(std::mem::take(&mut rendered.html)),
+                    None => Body::Held(page.rendered.html.clone()),
+                }
             })
             .collect()
     }
