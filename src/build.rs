@@ -441,8 +441,8 @@ pub fn build_with_progress(
     };
     // Memory is the limit on a large archive, so each large value goes after its last
     // use: each rendered body once its article page is written (after the feeds, which
-    // quote bodies), the plain texts once the search index is made; the listings, made
-    // last, need neither. Parked bodies and texts take no memory: the index, which
+    // quote bodies), the plain texts, summaries and tables of contents once the search
+    // index is made; the listings, made last, need none of them. Parked bodies and texts take no memory: the index, which
     // reads the texts back, is then made first, so that its tables are never held
     // beside the summaries every page after it shares.
     if prepared.parked {
@@ -456,8 +456,8 @@ pub fn build_with_progress(
     crate::allocator::return_freed_memory();
     if !prepared.parked {
         write_search_files(&prepared.site, write)?;
-        prepared.site.release_texts();
     }
+    prepared.site.release_rendered();
     render.rest(&prepared.site, write)?;
     prepared
         .media

@@ -243,10 +243,20 @@ impl Site {
             .collect()
     }
 
-    /// Empties the plain texts of the rendered bodies no one else holds, which only the
-    /// search index reads.
-    pub fn release_texts(&mut self) {
-        for page in self.pages.iter_mut().chain(&mut self.standalone) {
+    /// Empties, where no one else holds them, what of the rendered bodies only the
+    /// feeds, the article pages and the search index read: every plain text, and each
+    /// interview's summary and table of contents (its listings show the summary the
+    /// renderer made of it before the pages).
+    pub fn release_rendered(&mut self) {
+        for page in &mut self.pages {
+            if let Some(rendered) = Arc::get_mut(&mut page.rendered) {
+                rendered.text = String::new();
+                rendered.summary_html = String::new();
+                rendered.summary_text = String::new();
+                rendered.toc = Vec::new();
+            }
+        }
+        for page in &mut self.standalone {
             if let Some(rendered) = Arc::get_mut(&mut page.rendered) {
                 rendered.text = String::new();
             }
