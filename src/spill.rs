@@ -42,7 +42,7 @@ pub struct Parked {
 /// Reading or writing the scratch file failed.
 #[derive(Debug, thiserror::Error)]
 #[error(
-    "{}: cannot {action} the build's scratch file for rendered bodies: {source}\n help: this folder, beside the output, needs free space about the size of the articles' Markdown; free some, or pass --output on another disk",
+    "{}: cannot {action} the build's scratch file for rendered bodies: {source}\n help: this folder, beside the output, needs free space of up to about twice the size of the articles' Markdown; free some, or pass --output on another disk",
     folder.display()
 )]
 pub struct SpillError {

@@ -9,6 +9,7 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use crate::config::{SiteConfig, TaxonomyConfig};
@@ -174,15 +175,22 @@ impl Site {
                 .then_with(|| a.article.title.cmp(&b.article.title))
                 .then_with(|| a.article.source.cmp(&b.article.source))
         });
-        let taxonomies = config
-            .taxonomies
-            .iter()
-            .map(|taxonomy| build_taxonomy(taxonomy, &pages, &config))
-            .collect::<Result<Vec<Taxonomy>, _>>()?;
         let (home, intros): (Vec<SectionIntro>, Vec<SectionIntro>) = intros
             .into_iter()
             .partition(|intro| intro.index.path.is_empty());
-        let sections = build_sections(&pages, intros);
+        // Each taxonomy reads every article once: they are gathered side by side, and
+        // the first error in the settings' order is the one reported.
+        let (taxonomies, sections) = rayon::join(
+            || {
+                config
+                    .taxonomies
+                    .par_iter()
+                    .map(|taxonomy| build_taxonomy(taxonomy, &pages, &config))
+                    .collect::<Vec<Result<Taxonomy, SiteError>>>()
+            },
+            || build_sections(&pages, intros),
+        );
+        let taxonomies = taxonomies.into_iter().collect::<Result<Vec<_>, _>>()?;
         let related = related::related(&pages, &taxonomies, config.related);
         Ok(Site {
             config,
@@ -553,6 +561,29 @@ pub(crate) mod tests {
         .unwrap_err()
         .to_string();
         assert!(error.contains("content/interviews/a.md"), "{error}");
+    }
+
+    /// The taxonomies are gathered in parallel; the error is still the first taxonomy's
+    /// in the settings' order, whichever thread finishes first.
+    #[test]
+    fn of_two_bad_taxonomies_the_first_in_the_settings_is_reported() {
+        let config = SiteConfig::default();
+        let names: Vec<&str> = config.taxonomies.iter().map(|t| t.name.as_str()).collect();
+        assert_eq!(names[..2], ["tags", "interviewees"]);
+        for _ in 0..20 {
+            let error = Site::new(
+                config.clone(),
+                vec![page_with(
+                    "a",
+                    "2020-01-01",
+                    "tags: [\"!!!\"]\ninterviewee: \"???\"",
+                )],
+                Vec::new(),
+            )
+            .unwrap_err()
+            .to_string();
+            assert!(error.contains("the tags term `!!!`"), "{error}");
+        }
     }
 
     #[test]
