@@ -724,7 +724,9 @@ fn search_manifest_carries_the_folding_pairs_and_the_page_preloads_it() {
 
 /// A large archive's bodies wait in a scratch file between the Markdown stage and their
 /// pages; the site built that way is the one built in memory, byte for byte (feeds,
-/// article pages, standalone pages and the search index all read the bodies back).
+/// article pages and the search index all read the bodies back). Both are also the
+/// site the preview server renders, which neither parks nor releases anything: no
+/// page after `release_rendered` reads what it empties.
 #[test]
 fn bodies_parked_on_disk_build_the_same_site() {
     let outputs = tempfile::tempdir().expect("temporary folder");
@@ -753,4 +755,23 @@ fn bodies_parked_on_disk_build_the_same_site() {
     }
     let feed = std::fs::read_to_string(parked.join("atom.xml")).expect("the feed");
     assert!(feed.contains("<content"), "the feed quotes bodies: {feed}");
+
+    let options = verbatim::BuildOptions::default();
+    let highlighter = verbatim::markdown::Highlighter::new();
+    let prepared =
+        verbatim::build::prepare(common::sample_root(), &options, &highlighter).expect("prepares");
+    let mut in_memory = prepared
+        .renderer
+        .render_site(&prepared.site)
+        .expect("renders");
+    in_memory.extend(verbatim::build::search_files(&prepared.site).expect("indexes"));
+    assert!(in_memory.len() > 20, "{} files", in_memory.len());
+    for file in in_memory {
+        let built = std::fs::read(parked.join(&file.path)).expect("built too");
+        assert!(
+            built == file.contents,
+            "{} differs from the preview's",
+            file.path
+        );
+    }
 }

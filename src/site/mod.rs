@@ -253,8 +253,9 @@ impl Site {
 
     /// Empties, where no one else holds them, what of the rendered bodies only the
     /// feeds, the article pages and the search index read: every plain text, and each
-    /// interview's summary and table of contents (its listings show the summary the
-    /// renderer made of it before the pages).
+    /// interview's summary, table of contents and place in the scratch file (its
+    /// listings show the summary the renderer made of it before the pages; the file is
+    /// deleted once the last place goes).
     pub fn release_rendered(&mut self) {
         for page in &mut self.pages {
             if let Some(rendered) = Arc::get_mut(&mut page.rendered) {
@@ -262,6 +263,7 @@ impl Site {
                 rendered.summary_html = String::new();
                 rendered.summary_text = String::new();
                 rendered.toc = Vec::new();
+                rendered.parked = None;
             }
         }
         for page in &mut self.standalone {
