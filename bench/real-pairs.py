@@ -128,9 +128,12 @@ def score(orig, spun, cleaned, zh):
         else:
             counts["wrong"] += 1
             misses.append(("wrong", join(s[a:b]) + " → " + join(got), join(expected)))
-    # Cleaner edits where spun and original agreed are false alarms.
+    # Cleaner edits where spun and original agreed are false alarms. An insertion right
+    # after a spun span is part of its edit: 体系 → 系统 aligns as a deletion before the
+    # shared 系 and an insertion after it, as the segments above are merged.
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, s, c, autojunk=False).get_opcodes():
-        if tag != "equal" and not covered.intersection(range(i1, max(i2, i1 + 1))):
+        start = i1 - 1 if zh and i1 == i2 and i1 > 0 else i1
+        if tag != "equal" and not covered.intersection(range(start, max(i2, i1 + 1))):
             counts["wrong"] += 1
             misses.append(("false alarm", join(s[i1:i2]) + " → " + join(c[j1:j2]), join(s[i1:i2])))
     return counts, misses

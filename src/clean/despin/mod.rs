@@ -331,6 +331,25 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_encyclopedia_family_opens_the_gate_and_its_everyday_words_do_not() {
+        // Written for this test in the manner of bench/real-pairs.md's pair 13: its
+        // archaic 曩昔 and its register clash 研讨怎么 are the evidence.
+        let spun = "教授以为，曩昔只要人才干做的作业，如今计算机也能做。团队研讨怎么让体系取得常识，又研讨怎么表明常识。";
+        let (restored, report) = despin_text(spun, Lang::Zh, &DespinSettings::default());
+        assert!(report.despun);
+        assert_eq!(
+            restored,
+            "教授认为，过去只要人才能做的作业，如今计算机也能做。团队研究如何让体系取得知识，又研究如何表示知识。"
+        );
+        // The same everyday words, the writer's own: the page is not spun.
+        let clean =
+            "研讨会上，她说常识库还不完善，专家体系必定会过时，她将担任主编，完结这部作品的作业。";
+        let (kept, report) = despin_text(clean, Lang::Zh, &DespinSettings::default());
+        assert!(!report.despun);
+        assert_eq!(kept, clean);
+    }
+
+    #[test]
     fn the_editor_can_open_the_gate_for_a_snippet_too_short_to_judge() {
         // One marker form: too little for the gate, which wants three.
         let snippet = "这个大模子很好用。";

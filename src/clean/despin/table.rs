@@ -445,6 +445,35 @@ mod tests {
         );
     }
 
+    /// A look-alike of the encyclopedia family's output (bench/real-pairs.md, pairs 13
+    /// and 14), written for this test: the writer's sentence with its swaps made.
+    const ENCYCLOPEDIA_SPUN: &str = "林教授以为，曩昔十年里，团队一直在研讨怎么让计算机取得常识。在必定程度上，专家体系已经可以完结简单的任务，但只要积累足够的数据，它才干担任复杂的作业。研讨会将在明年举行。";
+
+    #[test]
+    fn the_encyclopedia_family_is_restored_where_its_swaps_show() {
+        let (out, report) = restore(ENCYCLOPEDIA_SPUN);
+        // 取得, 只要 and 作业 are left: nothing next to them tells the spinner's hand
+        // from the writer's. 研讨会 is a word of its own.
+        assert_eq!(
+            out,
+            "林教授认为，过去十年里，团队一直在研究如何让计算机取得知识。在一定程度上，专家系统已经可以完成简单的任务，但只要积累足够的数据，它才能胜任复杂的作业。研讨会将在明年举行。"
+        );
+        assert_eq!(report.count(ChangeKind::SpunWordRestored), 9);
+    }
+
+    #[test]
+    fn the_encyclopedia_family_leaves_the_writers_own_uses() {
+        // On a page already shown to be spun (its markers), the same everyday words in
+        // their own senses stay: a seminar, a commonsense base, "bound to", a post.
+        let text =
+            "曩昔的研讨怎么开？研讨会上，她介绍了常识库；这必定会让她担任主编，完结这部作品。";
+        let (out, _) = restore(text);
+        assert_eq!(
+            out,
+            "过去的研究如何开？研讨会上，她介绍了常识库；这必定会让她担任主编，完结这部作品。"
+        );
+    }
+
     #[test]
     fn english_spin_restores_whole_words_and_case() {
         let (out, _) =
