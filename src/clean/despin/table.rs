@@ -475,6 +475,24 @@ mod tests {
     }
 
     #[test]
+    fn the_spam_blog_rewriter_is_restored_by_its_non_phrases() {
+        // Written for this test in the manner of bench/real-pairs.md's pairs 01-11.
+        let (out, report) = restore(
+            "Pc science students train self-learning designs on info sets with out labels, \
+             in a department of synthetic intelligence that studies serious-time feeds.",
+        );
+        assert_eq!(
+            out,
+            "Computer science students train self-learning models on data sets without labels, \
+             in a branch of artificial intelligence that studies real-time feeds."
+        );
+        assert_eq!(report.count(ChangeKind::SpunWordRestored), 6);
+        // Its everyday words stay, and so does a hyphenated compound after "with".
+        let ordinary = "Just how that feels, with out-of-date knowledge of data sets.";
+        assert_eq!(restore(ordinary).0, ordinary);
+    }
+
+    #[test]
     fn english_spin_restores_whole_words_and_case() {
         let (out, _) =
             restore("Man-made consciousness and device learning; a devices learning club.");
