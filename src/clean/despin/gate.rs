@@ -76,8 +76,10 @@ pub fn units(text: &str) -> usize {
 pub struct TableVerdict {
     /// How many of the table's marker forms the page holds.
     pub markers: usize,
-    /// Whether they alone make the page spun: three, two distinct, one per 2,000
-    /// characters.
+    /// Whether they alone make the page spun: two distinct forms, and at least one per
+    /// 2,000 characters. Two different words no writer uses are evidence enough on a
+    /// snippet; a long page needs more of them, so a stray form or two in an interview
+    /// (a classical quotation's 曩昔) does not open it.
     pub spun: bool,
 }
 
@@ -87,7 +89,7 @@ pub fn judge_by_table(page: &str) -> TableVerdict {
     let chars = page.chars().count().max(1);
     TableVerdict {
         markers,
-        spun: markers >= 3 && distinct_markers >= 2 && markers * 2000 >= chars,
+        spun: distinct_markers >= 2 && markers * 2000 >= chars,
     }
 }
 
@@ -185,6 +187,23 @@ mod tests {
         assert!(borderline.spun && !borderline.sure, "{borderline:?}");
         let clear = english_page(1000, 40);
         assert!(clear.spun && clear.sure, "{clear:?}");
+    }
+
+    #[test]
+    fn two_distinct_table_forms_open_a_short_page_but_not_a_long_one() {
+        // A snippet from the spam-blog rewriter: two different non-phrases.
+        let snippet = "It is a department of synthetic intelligence and Pc science.";
+        assert!(judge_by_table(snippet).spun);
+        // One form twice is not two kinds of evidence.
+        assert!(!judge_by_table("Pc science, and more Pc science.").spun);
+        // The same two forms in 5,000 characters of ordinary prose: fewer than one per
+        // 2,000 characters.
+        let long = format!(
+            "{snippet} {}",
+            "An ordinary sentence of prose. ".repeat(160)
+        );
+        assert!(long.chars().count() > 4_000);
+        assert!(!judge_by_table(&long).spun);
     }
 
     #[test]

@@ -351,7 +351,7 @@ mod tests {
 
     #[test]
     fn the_editor_can_open_the_gate_for_a_snippet_too_short_to_judge() {
-        // One marker form: too little for the gate, which wants three.
+        // One marker form: too little for the gate, which wants two distinct ones.
         let snippet = "这个大模子很好用。";
         let (shut, report) = despin_text(snippet, Lang::Zh, &DespinSettings::default());
         assert_eq!(shut, snippet);
