@@ -493,6 +493,20 @@ mod tests {
     }
 
     #[test]
+    fn the_paraphrasing_spinners_renderings_are_restored() {
+        // Written for this test in the manner of bench/real-pairs.md's pair 12.
+        let (out, _) = restore(
+            "Computerized reasoning labs use profound learning and neural organizations \
+             for discourse acknowledgment.",
+        );
+        assert_eq!(
+            out,
+            "Artificial intelligence labs use deep learning and neural networks \
+             for speech recognition."
+        );
+    }
+
+    #[test]
     fn english_spin_restores_whole_words_and_case() {
         let (out, _) =
             restore("Man-made consciousness and device learning; a devices learning club.");
