@@ -29,6 +29,7 @@ pub fn run(state: &mut PageState, settings: &CleanSettings) -> Result<(), Proble
     list_suspect_brands(&state.body, &state.brands, report);
     remove_lone_connectives(&mut state.body, report);
     remove_injected_keywords(&mut state.body, &settings.keywords, report);
+    remove_tail_tags(&mut state.body, report);
     Ok(())
 }
 
@@ -708,6 +709,82 @@ pub fn remove_injected_keywords(
     }
 }
 
+/// Tail tags pasted on a page: at least this many paragraphs end with one...
+const MIN_TAIL_TAGS: usize = 3;
+/// ...and they are at least this share of the paragraphs that end a sentence at all.
+const MIN_TAIL_TAG_SHARE: f64 = 0.25;
+/// A tail tag is one word: this many Latin letters, or a third as many ideographs.
+const MAX_TAIL_TAG_LETTERS: usize = 12;
+
+/// Where the tag pasted after a paragraph's last sentence starts (`…负载均衡。java`,
+/// `…怎么办呢？服务器`), if the paragraph ends that way: a word of Latin letters or of
+/// ideographs, nothing else, glued right after a full-width 。？！.
+fn tail_tag_start(text: &str) -> Option<usize> {
+    let text = text.trim_end();
+    let mut start = text.len();
+    let mut weight = 0;
+    let latin = text.ends_with(|c: char| c.is_ascii_alphabetic());
+    for (at, c) in text.char_indices().rev() {
+        let in_tag = if latin {
+            c.is_ascii_alphabetic()
+        } else {
+            is_cjk(c) && c.is_alphabetic()
+        };
+        if !in_tag {
+            return (matches!(c, '。' | '？' | '！') && weight > 0).then_some(start);
+        }
+        weight += if latin { 1 } else { 3 };
+        if weight > MAX_TAIL_TAG_LETTERS {
+            return None;
+        }
+        start = at;
+    }
+    None
+}
+
+/// Cuts the topic words some mirror sites paste after the last sentence of each
+/// paragraph (`…实现高可用和负载均衡。java`). One paragraph ending that way may be the
+/// writer's; many of them, a quarter or more of the paragraphs that end a sentence,
+/// are the mirror's.
+pub fn remove_tail_tags(blocks: &mut [Block], report: &mut Report) {
+    let prose = |block: &Block| !matches!(block.kind, super::extract::BlockKind::Heading(_));
+    let tagged: Vec<(usize, usize)> = blocks
+        .iter()
+        .enumerate()
+        .filter(|(_, block)| prose(block))
+        .filter_map(|(i, block)| Some((i, tail_tag_start(&block.text)?)))
+        .collect();
+    let ending_sentences = blocks
+        .iter()
+        .filter(|block| prose(block))
+        .filter(|block| {
+            let text = block.text.trim_end();
+            text.ends_with(['。', '？', '！']) || tail_tag_start(text).is_some()
+        })
+        .count();
+    if tagged.len() < MIN_TAIL_TAGS
+        || (tagged.len() as f64) < MIN_TAIL_TAG_SHARE * ending_sentences as f64
+    {
+        return;
+    }
+    let reason = format!(
+        "a topic word pasted after the paragraph's last sentence, as {} of the {} paragraphs ending a sentence on this page are",
+        tagged.len(),
+        ending_sentences
+    );
+    for (i, start) in tagged {
+        let block = &mut blocks[i];
+        let tag = block.text[start..].trim_end().to_string();
+        block.text.truncate(start);
+        report.push_noted(
+            ChangeKind::KeywordRemoved,
+            block.number,
+            tag,
+            reason.clone(),
+        );
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -894,5 +971,58 @@ mod tests {
             "他说过去十年里 之类的网站越来越多，监管也越来越严格，这是好事。"
         );
         assert_eq!(report.count(ChangeKind::UrlRemoved), 2);
+    }
+
+    /// The blocks' texts after [`remove_tail_tags`], and how many tags it cut.
+    fn without_tail_tags(lines: &[&str]) -> (Vec<String>, usize) {
+        let mut body = blocks(lines);
+        let mut report = Report::default();
+        remove_tail_tags(&mut body, &mut report);
+        let texts = body.into_iter().map(|b| b.text).collect();
+        (texts, report.count(ChangeKind::KeywordRemoved))
+    }
+
+    #[test]
+    fn tags_pasted_after_many_paragraphs_are_cut() {
+        // Written for this test in the manner of mirror sites' copies of tech articles.
+        let (texts, cut) = without_tail_tags(&[
+            "单机部署的性能总有上限，可以通过集群来实现负载均衡。java",
+            "在集群中，我们把每个服务称为一个节点。node",
+            "节点之间会同步元数据，消息数据不会同步。那么消息去哪了？服务器",
+            "这种方案提高了可用性，也带来网络开销。",
+            "内存节点读写速度快，客户端通常连接内存节点。网络",
+        ]);
+        assert_eq!(cut, 4);
+        assert_eq!(
+            texts[0],
+            "单机部署的性能总有上限，可以通过集群来实现负载均衡。"
+        );
+        assert_eq!(
+            texts[2],
+            "节点之间会同步元数据，消息数据不会同步。那么消息去哪了？"
+        );
+        assert_eq!(texts[4], "内存节点读写速度快，客户端通常连接内存节点。");
+    }
+
+    #[test]
+    fn a_writers_own_endings_stay() {
+        let lines = [
+            "他笑着说：“就这样吧。”完",
+            "我们用 Rust 重写了它。Rust",
+            "第一版很慢。",
+            "第二版快了十倍。",
+            "编程语言：Rust",
+            "全文完。（完）",
+            "这是第三版。——编者",
+            "我们在 2024 年发布。2024",
+        ];
+        // At most one ending of the kind (Rust after 。): a writer's, not a mirror's.
+        let (texts, cut) = without_tail_tags(&lines);
+        assert_eq!(cut, 0);
+        assert_eq!(texts, lines);
+        // A tag longer than a word is a sentence, not a tag.
+        assert_eq!(tail_tag_start("上一句。这是一句没有标点的很长的话"), None);
+        assert_eq!(tail_tag_start("上一句。loadbalancingcluster"), None);
+        assert_eq!(tail_tag_start("上一句。负载均衡"), Some("上一句。".len()));
     }
 }
