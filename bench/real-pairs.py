@@ -18,12 +18,15 @@ characters for Chinese and over words for English:
 
   spun segment   a place where the spun text differs from the original
   right          the cleaned text equals the original there
-  wrong          the cleaner changed the place and it does not equal the
-                 original; also any change the cleaner made where spun and
-                 original agreed (a false alarm)
+  partly right   the cleaned text is not the original there, but every word the
+                 cleaner put in is one the original has there: a right
+                 restoration inside a longer spun segment
+  wrong          the cleaner changed the place otherwise; also any change the
+                 cleaner made where spun and original agreed (a false alarm)
   left           a spun segment the cleaner did not touch
 
-precision = right / (right + wrong), recall = right / spun segments.
+precision = (right + partly right) / (right + partly right + wrong),
+recall = right / spun segments.
 --joined scores all pairs of one language as one page (the real snippets are
 short, and the cleaner's page gate needs several spun words on a page);
 -v lists every miss.
@@ -94,12 +97,21 @@ def boundary_map(a, b):
     return lo, hi, alo, ahi
 
 
+def partly_right(spun, got, expected):
+    """Whether every token the cleaner put into a span is one the original has there:
+    a right restoration inside a longer spun span (取得常识 → 取得知识 where the writer
+    had 获得知识), not a wrong one (运用 → 使用 where the writer had 应用)."""
+    fold = lambda tokens: [t.casefold() for t in tokens]
+    added = set(fold(got)) - set(fold(spun))
+    return bool(added) and added <= set(fold(expected))
+
+
 def score(orig, spun, cleaned, zh):
     o, s, c = tokens(orig, zh), tokens(spun, zh), tokens(cleaned, zh)
     join = "".join if zh else " ".join
     same = lambda x, y: join(x).casefold() == join(y).casefold()
     lo, hi, alo, ahi = boundary_map(s, c)
-    counts = {"spun": 0, "right": 0, "wrong": 0, "left": 0}
+    counts = {"spun": 0, "right": 0, "partly": 0, "wrong": 0, "left": 0}
     misses, covered = [], set()
     segments = []
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, o, s, autojunk=False).get_opcodes():
@@ -125,6 +137,9 @@ def score(orig, spun, cleaned, zh):
         elif same(got, s[a:b]):
             counts["left"] += 1
             misses.append(("left", join(s[j1:j2]), join(o[i1:i2])))
+        elif partly_right(s[a:b], got, expected):
+            counts["partly"] += 1
+            misses.append(("partly right", join(s[a:b]) + " → " + join(got), join(expected)))
         else:
             counts["wrong"] += 1
             misses.append(("wrong", join(s[a:b]) + " → " + join(got), join(expected)))
@@ -155,6 +170,12 @@ def join_pairs(folder, tmp):
     return tmp
 
 
+def precision(counts):
+    """The share of changed spans with nothing restored wrongly (right or partly right)."""
+    good = counts["right"] + counts["partly"]
+    return ratio(good, good + counts["wrong"])
+
+
 def ratio(n, d):
     return f"{n / d:.2f}" if d else "  - "
 
@@ -171,8 +192,8 @@ def main():
         tmp = tempfile.mkdtemp()
         atexit.register(shutil.rmtree, tmp)
         folder = join_pairs(folder, pathlib.Path(tmp))
-    total = {"spun": 0, "right": 0, "wrong": 0, "left": 0}
-    print(f"{'pair':<6}{'lang':<5}{'spun':>5}{'right':>6}{'wrong':>6}{'left':>5}  precision recall")
+    total = {"spun": 0, "right": 0, "partly": 0, "wrong": 0, "left": 0}
+    print(f"{'pair':<6}{'lang':<5}{'spun':>5}{'right':>6}{'partly':>7}{'wrong':>6}{'left':>5}  precision recall")
     for spun_file in sorted(folder.glob("*-spun.txt")):
         pair = spun_file.name[: -len("-spun.txt")]
         orig = spun_file.with_name(pair + "-original.txt").read_text(encoding="utf-8")
@@ -181,14 +202,14 @@ def main():
         counts, misses = score(orig, spun, clean(spun_file, flags), zh)
         for k in total:
             total[k] += counts[k]
-        print(f"{pair:<6}{'zh' if zh else 'en':<5}{counts['spun']:>5}{counts['right']:>6}"
+        print(f"{pair:<6}{'zh' if zh else 'en':<5}{counts['spun']:>5}{counts['right']:>6}{counts['partly']:>7}"
               f"{counts['wrong']:>6}{counts['left']:>5}  "
-              f"{ratio(counts['right'], counts['right'] + counts['wrong']):>9} {ratio(counts['right'], counts['spun']):>6}")
+              f"{precision(counts):>9} {ratio(counts['right'], counts['spun']):>6}")
         if verbose:
             for kind, spun_part, want in misses:
                 print(f"        {kind}: {spun_part}   (original: {want})")
-    print(f"{'total':<11}{total['spun']:>5}{total['right']:>6}{total['wrong']:>6}{total['left']:>5}  "
-          f"{ratio(total['right'], total['right'] + total['wrong']):>9} {ratio(total['right'], total['spun']):>6}")
+    print(f"{'total':<11}{total['spun']:>5}{total['right']:>6}{total['partly']:>7}{total['wrong']:>6}{total['left']:>5}  "
+          f"{precision(total):>9} {ratio(total['right'], total['spun']):>6}")
 
 
 if __name__ == "__main__":
