@@ -747,7 +747,14 @@ fn tail_tag_start(text: &str) -> Option<usize> {
 /// writer's; many of them, a quarter or more of the paragraphs that end a sentence,
 /// are the mirror's.
 pub fn remove_tail_tags(blocks: &mut [Block], report: &mut Report) {
-    let prose = |block: &Block| !matches!(block.kind, super::extract::BlockKind::Heading(_));
+    use super::extract::BlockKind;
+    // Headings end no sentence, and code or table cells may end in anything.
+    let prose = |block: &Block| {
+        matches!(
+            block.kind,
+            BlockKind::Paragraph | BlockKind::ListItem | BlockKind::Quote
+        )
+    };
     let tagged: Vec<(usize, usize)> = blocks
         .iter()
         .enumerate()
