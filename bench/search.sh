@@ -60,6 +60,11 @@ if [[ ! -d $corpus/content/interviews ]] || (($(find "$corpus/content/interviews
     "$work/gen-corpus" "$n" "$corpus" "${vocabulary[@]}"
 fi
 settings=$(grep -v '^search:' "$corpus/site.yml" || true)
+# The builds below rewrite `search:`; the corpus gets its own site.yml back at the end,
+# so a later hand-run of the search-bench driver finds the site as it was.
+original_settings=$(cat "$corpus/site.yml")
+restore_settings() { printf '%s\n' "$original_settings" >"$corpus/site.yml"; }
+trap restore_settings EXIT
 
 median() {
     printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 }
@@ -135,7 +140,7 @@ echo
 say "serving $corpus/public-true on 127.0.0.1:$port"
 python3 -m http.server "$port" --bind 127.0.0.1 --directory "$corpus/public-true" >/dev/null 2>&1 &
 server=$!
-trap 'kill "$server" 2>/dev/null || true' EXIT
+trap 'kill "$server" 2>/dev/null || true; restore_settings' EXIT
 for _ in $(seq 50); do
     python3 -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:$port/search/')" 2>/dev/null && break
     sleep 0.1
