@@ -761,14 +761,12 @@ pub fn remove_tail_tags(blocks: &mut [Block], report: &mut Report) {
         .filter(|(_, block)| prose(block))
         .filter_map(|(i, block)| Some((i, tail_tag_start(&block.text)?)))
         .collect();
-    let ending_sentences = blocks
-        .iter()
-        .filter(|block| prose(block))
-        .filter(|block| {
-            let text = block.text.trim_end();
-            text.ends_with(['。', '？', '！']) || tail_tag_start(text).is_some()
-        })
-        .count();
+    // A tagged paragraph ends in its tag, so the two counts share no paragraph.
+    let ending_sentences = tagged.len()
+        + blocks
+            .iter()
+            .filter(|block| prose(block) && block.text.trim_end().ends_with(['。', '？', '！']))
+            .count();
     if tagged.len() < MIN_TAIL_TAGS
         || (tagged.len() as f64) < MIN_TAIL_TAG_SHARE * ending_sentences as f64
     {

@@ -78,8 +78,8 @@ pub struct TableVerdict {
     pub markers: usize,
     /// Whether they alone make the page spun: two distinct forms, and at least one per
     /// 2,000 characters. Two different words no writer uses are evidence enough on a
-    /// snippet; a long page needs more of them, so a stray form or two in an interview
-    /// (a classical quotation's 曩昔) does not open it.
+    /// snippet; a page over 4,000 characters needs more of them, so two stray forms in
+    /// a long interview (a classical quotation's 曩昔) do not open it.
     pub spun: bool,
 }
 
