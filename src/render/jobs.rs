@@ -65,6 +65,16 @@ fn listing(jobs: &mut Vec<Job>, first: &str, pagers: Vec<Pager>) -> Vec<Pager> {
 pub(super) fn all_jobs(site: &Site) -> Vec<Job> {
     let mut jobs: Vec<Job> = (0..site.pages.len()).map(Job::Article).collect();
     jobs.extend((0..site.standalone.len()).map(Job::Page));
+    // The files made from the whole archive are the longest jobs (30 and 10 ms at 10,000
+    // articles): ahead of the listings, so they run beside them; at the end of the list
+    // they ran alone, one thread idle.
+    jobs.push(Job::Archive);
+    if site.config.feed.enabled {
+        jobs.push(Job::Feed);
+    }
+    if site.config.sitemap {
+        jobs.push(Job::Sitemap);
+    }
     for pager in listing(
         &mut jobs,
         "",
@@ -105,16 +115,9 @@ pub(super) fn all_jobs(site: &Site) -> Vec<Job> {
             }));
         }
     }
-    jobs.push(Job::Archive);
     jobs.push(Job::NotFound);
     if site.config.search {
         jobs.push(Job::Search);
-    }
-    if site.config.feed.enabled {
-        jobs.push(Job::Feed);
-    }
-    if site.config.sitemap {
-        jobs.push(Job::Sitemap);
     }
     jobs
 }
