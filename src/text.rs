@@ -133,11 +133,13 @@ pub fn strip_xml_forbidden(bytes: &mut Vec<u8>) {
 /// Whether UTF-8 `bytes` hold a character XML 1.0 forbids ([`strip_xml_forbidden`]), in
 /// one fast pass.
 pub fn has_xml_forbidden(bytes: &[u8]) -> bool {
-    // Whole chunks, without stopping early, so the test compiles to vector instructions.
-    let has_control = bytes.chunks(64).any(|chunk| {
+    // Whole chunks folded into a byte, without stopping early, so the test compiles to
+    // vector instructions.
+    let has_control = bytes.chunks(256).any(|chunk| {
         chunk
             .iter()
-            .fold(false, |found, &b| found | is_forbidden_control(b))
+            .fold(0u8, |found, &b| found | u8::from(is_forbidden_control(b)))
+            != 0
     });
     has_control
         || memchr::memmem::find_iter(bytes, NONCHARACTER_BLOCK)
@@ -206,6 +208,19 @@ mod tests {
         let mut bytes = clean.as_bytes().to_vec();
         strip_xml_forbidden(&mut bytes);
         assert_eq!(bytes, clean.as_bytes());
+    }
+
+    #[test]
+    fn a_forbidden_character_is_found_anywhere_in_a_long_text() {
+        let clean = format!("标题，{}", "a title\t\r\n".repeat(40));
+        assert!(!has_xml_forbidden(clean.as_bytes()));
+        for at in [0, 255, 256, 257, clean.len() - 1, clean.len()] {
+            assert!(clean.is_char_boundary(at));
+            for forbidden in ["\u{1}", "\u{1f}", "\u{FFFF}"] {
+                let text = [&clean[..at], forbidden, &clean[at..]].concat();
+                assert!(has_xml_forbidden(text.as_bytes()), "{forbidden:?} at {at}");
+            }
+        }
     }
 
     #[test]
