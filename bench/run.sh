@@ -9,7 +9,8 @@
 #        RUNS=3 bench/run.sh 1000      builds per tool and size (default 5)
 #        BASELINE=/path/to/verbatim bench/run.sh 10000
 #                                      also time an earlier Verbatim binary on the same
-#                                      corpus in the same run (a before/after comparison)
+#                                      corpus in the same run (a before/after comparison),
+#                                      its builds alternated with the current binary's
 #
 # Progress goes to stderr; the machine line and the table go to stdout, so
 # `bench/run.sh > perf.md` keeps only what belongs in the README.
@@ -68,44 +69,70 @@ median() {
         END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.4f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
-# Results of `bench_tool`: the first (cold) build's seconds, the median seconds of the
-# rebuilds after it, peak RSS in MiB over all builds, pages written.
+# Results of `bench_tool` and `bench_tools`: the first (cold) build's seconds, the
+# median seconds of the rebuilds after it, peak RSS in MiB over all builds, pages
+# written (of the last tool finished).
 cold_s=""
 median_s=""
 peak_mib=""
 pages=0
 
+# Per tool, while its builds run: the cold build's seconds, the rebuilds' seconds and
+# the peak RSS in KiB.
+declare -A cold_of rebuilds_of peak_of
+
+# build_once NAME OUTPUT RUN CMD...: one build of tool NAME into OUTPUT (run 0 is the
+# cold one), recorded under NAME. Fails (with the tool's output shown) if the build
+# fails or writes no index.html.
+build_once() {
+    local name=$1 output=$2 run=$3 log="$work/$1.log"
+    shift 3
+    if ! measure "$log" "$@"; then
+        say "$name failed (run $run): $*"
+        tail -n 20 "$log" >&2
+        return 1
+    fi
+    if [[ ! -f $output/index.html ]]; then
+        say "$name exited 0 but wrote no $output/index.html: $*"
+        tail -n 20 "$log" >&2
+        return 1
+    fi
+    if grep -E -m 5 'WARN|ERROR' "$log" >&2; then
+        say "$name printed the warnings above (run $run)"
+    fi
+    if ((run == 0)); then cold_of[$name]=$wall_s; else rebuilds_of[$name]+="$wall_s "; fi
+    if ((rss_kib > ${peak_of[$name]:-0})); then peak_of[$name]=$rss_kib; fi
+    say "$name run $run: ${wall_s}s, ${rss_kib} KiB"
+}
+
+# start_tool NAME OUTPUT: forgets NAME's builds and empties OUTPUT for its cold build.
+start_tool() {
+    cold_of[$1]=""
+    rebuilds_of[$1]=""
+    peak_of[$1]=0
+    rm -rf "$2" "$(dirname "$2")/.$(basename "$2").staging"
+}
+
+# finish_tool NAME OUTPUT: sets cold_s, median_s, peak_mib and pages from NAME's builds.
+finish_tool() {
+    cold_s=${cold_of[$1]}
+    # shellcheck disable=SC2086
+    median_s=$(median ${rebuilds_of[$1]})
+    peak_mib=$(awk -v k="${peak_of[$1]}" 'BEGIN { printf "%.0f", k / 1024 }')
+    pages=$(find "$2" -name index.html | wc -l)
+}
+
 # bench_tool NAME OUTPUT_DIR CMD...: one cold build into an empty OUTPUT_DIR, then RUNS
 # rebuilds over the previous output, as an editor or a CI cache sees them (both tools
-# keep and overwrite their output folder). Fails (with the tool's output shown) if a
-# build fails or writes no index.html.
+# keep and overwrite their output folder).
 bench_tool() {
-    local name=$1 output=$2 run log peak=0
+    local name=$1 output=$2 run
     shift 2
-    local times=()
-    rm -rf "$output" "$(dirname "$output")/.$(basename "$output").staging"
+    start_tool "$name" "$output"
     for ((run = 0; run <= runs; run++)); do
-        log="$work/$name.log"
-        if ! measure "$log" "$@"; then
-            say "$name failed (run $run): $*"
-            tail -n 20 "$log" >&2
-            return 1
-        fi
-        if [[ ! -f $output/index.html ]]; then
-            say "$name exited 0 but wrote no $output/index.html: $*"
-            tail -n 20 "$log" >&2
-            return 1
-        fi
-        if grep -E -m 5 'WARN|ERROR' "$log" >&2; then
-            say "$name printed the warnings above (run $run)"
-        fi
-        if ((run == 0)); then cold_s=$wall_s; else times+=("$wall_s"); fi
-        if ((rss_kib > peak)); then peak=$rss_kib; fi
-        say "$name run $run: ${wall_s}s, ${rss_kib} KiB"
+        build_once "$name" "$output" "$run" "$@" || return 1
     done
-    median_s=$(median "${times[@]}")
-    peak_mib=$(awk -v k="$peak" 'BEGIN { printf "%.0f", k / 1024 }')
-    pages=$(find "$output" -name index.html | wc -l)
+    finish_tool "$name" "$output"
 }
 
 # Hugo reads the corpus through bench/hugo; its taxonomies need list-valued
@@ -154,9 +181,28 @@ for n in "${sizes[@]}"; do
     v_cells="failed | failed | failed | failed | failed"
     v_median=""
     v_pages="failed"
-    if $verbatim_built &&
-        bench_tool verbatim "$corpus/public" \
-            "$verbatim" build --root "$corpus" --output "$corpus/public" --quiet; then
+    v_output="$corpus/public"
+    b_output="$corpus/public-baseline"
+    v_build=("$verbatim" build --root "$corpus" --output "$v_output" --quiet)
+    b_build=("$baseline" build --root "$corpus" --output "$b_output" --quiet)
+    v_ok=false
+    b_ok=false
+    if [[ -n $baseline ]] && $verbatim_built; then
+        # Each rebuild of one binary right after one of the other: the host's speed
+        # drifts within minutes, and a before/after comparison must not measure it.
+        start_tool verbatim "$v_output"
+        start_tool baseline "$b_output"
+        v_ok=true
+        b_ok=true
+        for ((run = 0; run <= runs; run++)); do
+            $v_ok && { build_once verbatim "$v_output" "$run" "${v_build[@]}" || v_ok=false; }
+            $b_ok && { build_once baseline "$b_output" "$run" "${b_build[@]}" || b_ok=false; }
+        done
+        $v_ok && finish_tool verbatim "$v_output"
+    elif $verbatim_built && bench_tool verbatim "$v_output" "${v_build[@]}"; then
+        v_ok=true
+    fi
+    if $v_ok; then
         v_median=$median_s
         v_pages=$pages
         v_cells="$cold_s | $median_s | $(awk -v n="$n" -v s="$median_s" 'BEGIN { printf "%.0f", s * 1e6 / n }') | $(awk -v p="$pages" -v s="$median_s" 'BEGIN { printf "%.0f", p / s }') | $peak_mib"
@@ -165,8 +211,11 @@ for n in "${sizes[@]}"; do
     fi
 
     if [[ -n $baseline ]]; then
-        if bench_tool baseline "$corpus/public-baseline" \
-            "$baseline" build --root "$corpus" --output "$corpus/public-baseline" --quiet; then
+        if ! $verbatim_built; then
+            bench_tool baseline "$b_output" "${b_build[@]}" && b_ok=true
+        fi
+        if $b_ok; then
+            finish_tool baseline "$b_output"
             baseline_rows+=("| $n | $cold_s | $median_s | $peak_mib | $pages |")
         else
             baseline_rows+=("| $n | failed | failed | failed | failed |")
