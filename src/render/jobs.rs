@@ -65,13 +65,10 @@ fn listing(jobs: &mut Vec<Job>, first: &str, pagers: Vec<Pager>) -> Vec<Pager> {
 pub(super) fn all_jobs(site: &Site) -> Vec<Job> {
     let mut jobs: Vec<Job> = (0..site.pages.len()).map(Job::Article).collect();
     jobs.extend((0..site.standalone.len()).map(Job::Page));
-    // The files made from the whole archive are the longest jobs (30 and 10 ms at 10,000
-    // articles): ahead of the listings, so they run beside them; at the end of the list
-    // they ran alone, one thread idle.
+    // The archive page and the sitemap, made from the whole archive, are the longest
+    // listing jobs (30 and 10 ms at 10,000 articles): ahead of the listings, so they run
+    // beside them; at the end of the list they ran alone, one thread idle.
     jobs.push(Job::Archive);
-    if site.config.feed.enabled {
-        jobs.push(Job::Feed);
-    }
     if site.config.sitemap {
         jobs.push(Job::Sitemap);
     }
@@ -118,6 +115,10 @@ pub(super) fn all_jobs(site: &Site) -> Vec<Job> {
     jobs.push(Job::NotFound);
     if site.config.search {
         jobs.push(Job::Search);
+    }
+    // Rendered before the article pages, by its own stage (`SiteRender::feeds`).
+    if site.config.feed.enabled {
+        jobs.push(Job::Feed);
     }
     jobs
 }
