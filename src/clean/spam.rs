@@ -755,18 +755,16 @@ pub fn remove_tail_tags(blocks: &mut [Block], report: &mut Report) {
             BlockKind::Paragraph | BlockKind::ListItem | BlockKind::Quote
         )
     };
-    let tagged: Vec<(usize, usize)> = blocks
-        .iter()
-        .enumerate()
-        .filter(|(_, block)| prose(block))
-        .filter_map(|(i, block)| Some((i, tail_tag_start(&block.text)?)))
-        .collect();
-    // A tagged paragraph ends in its tag, so the two counts share no paragraph.
-    let ending_sentences = tagged.len()
-        + blocks
-            .iter()
-            .filter(|block| prose(block) && block.text.trim_end().ends_with(['。', '？', '！']))
-            .count();
+    let mut tagged: Vec<(usize, usize)> = Vec::new();
+    let mut ending_sentences = 0;
+    for (i, block) in blocks.iter().enumerate().filter(|(_, block)| prose(block)) {
+        if let Some(start) = tail_tag_start(&block.text) {
+            tagged.push((i, start));
+            ending_sentences += 1;
+        } else if block.text.trim_end().ends_with(['。', '？', '！']) {
+            ending_sentences += 1;
+        }
+    }
     if tagged.len() < MIN_TAIL_TAGS
         || (tagged.len() as f64) < MIN_TAIL_TAG_SHARE * ending_sentences as f64
     {
