@@ -193,6 +193,19 @@ fn explain(message: &str) -> (String, Option<String>) {
             Some(format!("add a line `{field}: …`")),
         );
     }
+    // serde-saphyr names its own option as the way out, which a user cannot set.
+    if let Some(key) = between(
+        message,
+        "duplicate mapping key: ",
+        ", set DuplicateKeyPolicy",
+    ) {
+        return (
+            format!("duplicate key `{key}`"),
+            Some(format!(
+                "`{key}` is set twice in the same block; keep one of the two lines"
+            )),
+        );
+    }
     if message.contains("invalid boolean") {
         return (
             message.to_string(),
@@ -276,6 +289,17 @@ mod tests {
         assert_eq!(window.chars().count(), SNIPPET_WIDTH + 2);
         assert_eq!(window.chars().nth(column - 1), Some('a'));
         assert_eq!(column, SNIPPET_WIDTH / 2 + 1);
+    }
+
+    #[test]
+    fn duplicate_keys_are_named_without_the_parser_option() {
+        let err = parse_yaml::<Sample>("title: a\ntags: []\ntitle: b\n", Path::new("a.md"), 2)
+            .unwrap_err();
+        assert_eq!(err.message, "duplicate key `title`");
+        assert_eq!(err.line, 4);
+        let help = err.help.clone().unwrap_or_default();
+        assert!(help.contains("set twice"), "{help}");
+        assert!(!err.to_string().contains("DuplicateKeyPolicy"), "{err}");
     }
 
     #[test]
