@@ -103,9 +103,42 @@ fn unified_ideograph_at(bytes: &[u8], at: usize, folder: Folder) -> Option<char>
 
 /// The length of the run of ASCII letters and digits `bytes` starts with, its first
 /// eight bytes lower-cased and packed as [`TermSink::short_word`] takes them, and whether
-/// it holds an upper-case letter: one pass, where three took twice the instructions.
+/// it holds an upper-case letter. Eight bytes at a time ([`Ascii8`]): a byte at a time
+/// took about 20 instructions a letter, a fifth of the tokenizer on an English-heavy
+/// archive (callgrind).
 #[inline]
 fn ascii_run(bytes: &[u8]) -> (usize, u64, bool) {
+    let Some(first) = bytes.first_chunk::<8>().map(|chunk| Ascii8::new(*chunk)) else {
+        return ascii_run_bytewise(bytes);
+    };
+    let run = first.run();
+    if run < 8 {
+        let kept = (1u64 << (8 * run)) - 1;
+        return (run, first.lowered() & kept, first.upper & kept != 0);
+    }
+    let packed = first.lowered();
+    let mut upper = first.upper != 0;
+    let mut at = 8;
+    while let Some(chunk) = bytes[at..].first_chunk::<8>() {
+        let next = Ascii8::new(*chunk);
+        let run = next.run();
+        let kept = if run < 8 {
+            (1u64 << (8 * run)) - 1
+        } else {
+            u64::MAX
+        };
+        upper |= next.upper & kept != 0;
+        at += run;
+        if run < 8 {
+            return (at, packed, upper);
+        }
+    }
+    let (rest, _, rest_upper) = ascii_run_bytewise(&bytes[at..]);
+    (at + rest, packed, upper || rest_upper)
+}
+
+/// [`ascii_run`] a byte at a time, for the last few bytes of a text.
+fn ascii_run_bytewise(bytes: &[u8]) -> (usize, u64, bool) {
     let mut packed = 0;
     let mut upper = false;
     for (at, &byte) in bytes.iter().enumerate() {
@@ -119,6 +152,55 @@ fn ascii_run(bytes: &[u8]) -> (usize, u64, bool) {
         }
     }
     (bytes.len(), packed, upper)
+}
+
+/// Eight bytes of text as one number (the first byte lowest), classified all at once:
+/// each mask holds 0x80 in the bytes of its class.
+struct Ascii8 {
+    bytes: u64,
+    alphanumeric: u64,
+    upper: u64,
+}
+
+impl Ascii8 {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+
+    #[inline]
+    fn new(chunk: [u8; 8]) -> Ascii8 {
+        let bytes = u64::from_le_bytes(chunk);
+        // Each byte cut to seven bits, so that the additions below never carry into
+        // the next byte; bytes of non-ASCII text are taken out again at the end.
+        let low = bytes & Self::LOW7;
+        let ascii = !bytes & Self::HIGH;
+        let upper = Self::in_range(low, b'A', b'Z') & ascii;
+        let letter_or_digit = Self::in_range(low, b'a', b'z') | Self::in_range(low, b'0', b'9');
+        Ascii8 {
+            bytes,
+            alphanumeric: (upper | letter_or_digit) & ascii,
+            upper,
+        }
+    }
+
+    /// 0x80 in each byte of `low` (seven-bit bytes) from `first` to `last`.
+    #[inline]
+    fn in_range(low: u64, first: u8, last: u8) -> u64 {
+        let from_first = low + u64::from_le_bytes([0x80 - first; 8]);
+        let past_last = low + u64::from_le_bytes([0x7F - last; 8]);
+        from_first & !past_last & Self::HIGH
+    }
+
+    /// How many of the bytes, from the first, are ASCII letters or digits.
+    #[inline]
+    fn run(&self) -> usize {
+        ((!self.alphanumeric & Self::HIGH).trailing_zeros() / 8) as usize
+    }
+
+    /// The bytes with their upper-case letters lowered.
+    #[inline]
+    fn lowered(&self) -> u64 {
+        self.bytes | (self.upper >> 2)
+    }
 }
 
 /// Folds `text` and hands each of its terms to `sink`. `scratch` is reused between calls
@@ -310,6 +392,38 @@ mod tests {
             ascii_run(b"2024"),
             (4, u64::from_le_bytes(*b"2024\0\0\0\0"), false)
         );
+    }
+
+    #[test]
+    fn ascii_runs_eight_at_a_time_agree_with_bytewise() {
+        // Every byte value at every place of a sixteen-byte text, after runs of each
+        // length: the class boundaries (`/0 9:`, `@A Z[`, `` `a z{ ``) and non-ASCII
+        // bytes included.
+        let mut checked = 0;
+        for run in 0..14 {
+            for place in run..16 {
+                for byte in 0..=255u8 {
+                    let mut text: Vec<u8> = b"aB3zZ09AzqRtYu7x".to_vec();
+                    text[place] = byte;
+                    let bytes = &text[..];
+                    assert_eq!(
+                        ascii_run(bytes),
+                        ascii_run_bytewise(bytes),
+                        "{:?}",
+                        String::from_utf8_lossy(bytes)
+                    );
+                    assert_eq!(ascii_run(&bytes[run..]), ascii_run_bytewise(&bytes[run..]));
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 30_000);
+        for length in 0..40 {
+            let mut text = "Rust".repeat(10).into_bytes();
+            text[length] = b' ';
+            assert_eq!(ascii_run(&text), ascii_run_bytewise(&text));
+            assert_eq!(ascii_run(&text).0, length);
+        }
     }
 
     #[test]
