@@ -168,8 +168,9 @@ fn prepare_keeping(
         Path::new(crate::config::CONFIG_FILE),
         settings_text.as_deref(),
     );
-    // The templates and the highlight CSS do not depend on the content: they are made
-    // beside the loading of the articles instead of on one thread after it.
+    // The templates, the highlight CSS and the search index's folding tables do not
+    // depend on the content: they are made beside the loading of the articles instead
+    // of on one thread after it.
     let (loaded, (renderer, extras)) = rayon::join(
         || {
             crate::content::load(
@@ -182,7 +183,12 @@ fn prepare_keeping(
                 },
             )
         },
-        || (Renderer::new(root, &config), extras(&config)),
+        || {
+            if config.search {
+                crate::search::fold::prepare();
+            }
+            (Renderer::new(root, &config), extras(&config))
+        },
     );
     let loaded = loaded?;
     let renderer = renderer?;

@@ -7,7 +7,6 @@
 //! (width, ligatures, diacritics: first character of NFKD) for characters below U+3000
 //! and full-width forms, then lower case, then the traditional → simplified table.
 
-use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use rustc_hash::FxHashMap;
@@ -35,7 +34,7 @@ impl ScriptTable {
     fn parse(text: &str) -> ScriptTable {
         // Earlier groups win: the variant groups only add characters TSCharacters lacks,
         // and then point at a standard traditional form that TSCharacters folds further.
-        let mut first: HashMap<char, char> = HashMap::new();
+        let mut first: FxHashMap<char, char> = FxHashMap::default();
         for line in text.lines().filter(|l| !l.starts_with('#')) {
             let mut fields = line.split('\t');
             let key = fields.next().and_then(single_char);
@@ -150,6 +149,13 @@ static FOLD_TABLE: LazyLock<FoldTable> = LazyLock::new(|| {
         wide: ahead(WIDE_START..WIDE_END),
     }
 });
+
+/// Builds the folding tables now. They are otherwise built on first use, by one of the
+/// index's threads while the others wait for them (about a millisecond and a half); a
+/// build asks for them beside the loading of the articles instead.
+pub fn prepare() {
+    LazyLock::force(&FOLD_TABLE);
+}
 
 impl Folder {
     /// A folder holding the (lazily built) tables.
