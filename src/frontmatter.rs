@@ -150,14 +150,18 @@ fn yaml_error(
         .map_or((1, 1), |l| (l.line() as usize, l.column() as usize));
     let raw = error.without_snippet().to_string();
     let message = crate::text::shorten(strip_location_suffix(&raw), 300).into_owned();
-    let (message, help) = explain(&message);
+    let source_line = yaml.lines().nth(block_line.max(1) - 1).map(str::to_string);
+    let key = source_line
+        .as_deref()
+        .and_then(|line| key_before(line, column.max(1)));
+    let (message, help) = explain(&message, key);
     YamlError {
         path: path.to_path_buf(),
         line: first_line + block_line.max(1) - 1,
         column: column.max(1),
         message,
         help,
-        source_line: yaml.lines().nth(block_line.max(1) - 1).map(str::to_string),
+        source_line,
     }
 }
 
@@ -168,8 +172,42 @@ fn strip_location_suffix(message: &str) -> &str {
     }
 }
 
-/// Rewrites serde's terse messages into ones that say what to do.
-fn explain(message: &str) -> (String, Option<String>) {
+/// The key whose value starts at 1-based character `column` of `line` (`tags` in
+/// `tags: 5` at column 7), if the line is `key: value` there.
+fn key_before(line: &str, column: usize) -> Option<&str> {
+    let before: usize = line.chars().take(column - 1).map(char::len_utf8).sum();
+    let key = line.get(..before)?.trim_end().strip_suffix(':')?.trim();
+    let plain =
+        !key.is_empty() && !key.starts_with('-') && !key.contains([':', '#', '"', '\'', '[', '{']);
+    plain.then_some(key)
+}
+
+/// Rewrites serde's terse messages into ones that say what to do. `key` is the key
+/// whose value the error points at, when the line shows it.
+fn explain(message: &str, key: Option<&str>) -> (String, Option<String>) {
+    // The YAML parser's words for a value of the wrong shape name its own tokens.
+    let value_of = |key: Option<&str>| key.map_or("this value".to_string(), |k| format!("`{k}`"));
+    if message.starts_with("expected sequence start") {
+        return (
+            format!("{} must be a list", value_of(key)),
+            Some("write a list as `[a, b]`, or as lines starting with `- ` below the key".into()),
+        );
+    }
+    if message.starts_with("expected string scalar") {
+        return (
+            format!("{} must be text", value_of(key)),
+            Some(
+                "write the text on the key's line; quote it if it holds `: ` or starts with `[`, `{` or `-`"
+                    .into(),
+            ),
+        );
+    }
+    if message.contains("found a tab") {
+        return (
+            message.to_string(),
+            Some("YAML indents with spaces only: replace the tab with spaces".into()),
+        );
+    }
     if let Some(field) = between(message, "unknown field `", "`") {
         let expected = message
             .split_once("expected one of ")
@@ -300,6 +338,28 @@ mod tests {
         let help = err.help.clone().unwrap_or_default();
         assert!(help.contains("set twice"), "{help}");
         assert!(!err.to_string().contains("DuplicateKeyPolicy"), "{err}");
+    }
+
+    #[test]
+    fn values_of_the_wrong_shape_name_their_key() {
+        let err = parse_yaml::<Sample>("title: a\ntags: 5\n", Path::new("a.md"), 2).unwrap_err();
+        assert_eq!(err.message, "`tags` must be a list", "{err}");
+        assert!(err.help.as_deref().unwrap_or("").contains("[a, b]"));
+        let err = parse_yaml::<Sample>("title: [a]\n", Path::new("a.md"), 2).unwrap_err();
+        assert_eq!(err.message, "`title` must be text", "{err}");
+        assert_eq!(key_before("  tags: 5", 9), Some("tags"));
+        assert_eq!(key_before("- 5", 3), None);
+        assert_eq!(key_before("标签: 5", 5), Some("标签"));
+    }
+
+    #[test]
+    fn tabs_get_a_hint() {
+        let err =
+            parse_yaml::<Sample>("title: a\n\tdraft: true\n", Path::new("a.md"), 2).unwrap_err();
+        assert!(
+            err.help.as_deref().unwrap_or("").contains("spaces"),
+            "{err}"
+        );
     }
 
     #[test]
