@@ -202,6 +202,21 @@ fn explain(message: &str, key: Option<&str>) -> (String, Option<String>) {
             ),
         );
     }
+    // `invalid u64`, `invalid i32`, …: the Rust type of the field, not what to write.
+    if let Some(kind) = message.strip_prefix("invalid ")
+        && let Some(bits) = kind.strip_prefix(['u', 'i'])
+        && (bits == "size" || bits.parse::<u8>().is_ok())
+    {
+        let what = if kind.starts_with('u') {
+            "a whole number, 0 or more"
+        } else {
+            "a whole number"
+        };
+        return (
+            format!("{} must be {what}", value_of(key)),
+            Some("write digits only, such as 20".into()),
+        );
+    }
     if message.contains("found a tab") {
         return (
             message.to_string(),
@@ -350,6 +365,22 @@ mod tests {
         assert_eq!(key_before("  tags: 5", 9), Some("tags"));
         assert_eq!(key_before("- 5", 3), None);
         assert_eq!(key_before("标签: 5", 5), Some("标签"));
+    }
+
+    #[test]
+    fn numbers_are_asked_for_in_words() {
+        #[derive(Debug, Deserialize)]
+        struct Paged {
+            paginate_by: u64,
+        }
+        let paged: Paged = parse_yaml("paginate_by: 20\n", Path::new("site.yml"), 1).unwrap();
+        assert_eq!(paged.paginate_by, 20);
+        let err = parse_yaml::<Paged>("paginate_by: ten\n", Path::new("site.yml"), 1).unwrap_err();
+        assert_eq!(
+            err.message, "`paginate_by` must be a whole number, 0 or more",
+            "{err}"
+        );
+        assert!(!err.to_string().contains("u64"), "{err}");
     }
 
     #[test]
