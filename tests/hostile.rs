@@ -609,7 +609,10 @@ fn every_bad_input_check_names_the_file_and_keeps_the_output() {
     fails_leaving_output(
         &site,
         &["build"],
-        &["content/latin1.md: cannot read: not UTF-8 (invalid byte at offset 14)"],
+        &[
+            "content/latin1.md:2:11: not UTF-8 from here on",
+            "verbatim clean",
+        ],
     );
 
     let site = built_site();

@@ -268,13 +268,26 @@ impl Article {
 /// What can be wrong with one content file.
 #[derive(Debug, thiserror::Error)]
 pub enum ContentError {
-    /// The file cannot be read or is not UTF-8.
+    /// The file cannot be read.
     #[error("{}: cannot read: {message}", path.display())]
     Read {
         /// The file.
         path: PathBuf,
         /// Why.
         message: String,
+    },
+    /// The file is not UTF-8 from `line`, `column` on (1-based; the column in characters).
+    #[error(
+        "{}:{line}:{column}: not UTF-8 from here on\n help: save the file as UTF-8, or run `verbatim clean` on it (it reads any encoding)",
+        path.display()
+    )]
+    NotUtf8 {
+        /// The file.
+        path: PathBuf,
+        /// The line of the first byte that is not UTF-8.
+        line: usize,
+        /// Its column.
+        column: usize,
     },
     /// The YAML is malformed or has an unknown key.
     #[error(transparent)]
@@ -342,6 +355,20 @@ pub struct Loaded {
 }
 
 /// Loads every article under `root/content`, in a stable order (by source path).
+/// The 1-based line and column (in characters) just after `valid`, the UTF-8 start of a
+/// file.
+fn line_and_column(valid: &[u8]) -> (usize, usize) {
+    let line_start = valid
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |at| at + 1);
+    let line = 1 + valid.iter().filter(|&&b| b == b'\n').count();
+    let column = 1 + String::from_utf8_lossy(&valid[line_start..])
+        .chars()
+        .count();
+    (line, column)
+}
+
 /// Drafts and future articles are skipped unless `options` says otherwise.
 pub fn load(
     root: &Path,
@@ -363,12 +390,11 @@ pub fn load(
         // Checked with SIMD: the standard library's check took 8 instructions a byte of
         // Chinese text, 2.5 % of a build.
         if let Err(error) = simdutf8::compat::from_utf8(&text) {
-            return Err(ContentError::Read {
+            let (line, column) = line_and_column(&text[..error.valid_up_to()]);
+            return Err(ContentError::NotUtf8 {
                 path: display_path(root, path),
-                message: format!(
-                    "not UTF-8 (invalid byte at offset {}); save the file as UTF-8 or run `verbatim clean` on it",
-                    error.valid_up_to()
-                ),
+                line,
+                column,
             });
         }
         // SAFETY: `simdutf8` has just found `text` to be valid UTF-8.
@@ -816,6 +842,14 @@ mod tests {
             Path::new("content/interviews/a.md"),
             &SiteConfig::default(),
         )
+    }
+
+    #[test]
+    fn positions_in_a_file_count_lines_and_characters() {
+        assert_eq!(line_and_column(b""), (1, 1));
+        assert_eq!(line_and_column(b"ab\ncd"), (2, 3));
+        assert_eq!(line_and_column("一二\n三".as_bytes()), (2, 2));
+        assert_eq!(line_and_column("---\ntitle: caf".as_bytes()), (2, 11));
     }
 
     #[test]
