@@ -403,6 +403,8 @@ pub struct InvalidValue {
 pub enum ValueKey {
     /// `base_url`.
     BaseUrl,
+    /// `language`.
+    Language,
     /// `paginate_by`.
     PaginateBy,
     /// `highlight.light`.
@@ -425,6 +427,7 @@ pub enum ValueKey {
 #[serde(default)]
 struct ValueSpans {
     base_url: Option<Spanned<IgnoredAny>>,
+    language: Option<Spanned<IgnoredAny>>,
     paginate_by: Option<Spanned<IgnoredAny>>,
     highlight: HighlightSpans,
     taxonomies: Vec<TaxonomySpans>,
@@ -458,6 +461,7 @@ impl ValueSpans {
         };
         let spanned = match key {
             ValueKey::BaseUrl => self.base_url.as_ref(),
+            ValueKey::Language => self.language.as_ref(),
             ValueKey::PaginateBy => self.paginate_by.as_ref(),
             ValueKey::HighlightLight => self.highlight.light.as_ref(),
             ValueKey::HighlightDark => self.highlight.dark.as_ref(),
@@ -525,6 +529,16 @@ impl SiteConfig {
                     crate::text::shorten(&self.base_url, 60)
                 ),
                 "write the full address, such as https://user.github.io/archive/, or `/`",
+            ));
+        }
+        if !crate::text::is_language_tag(&self.language) {
+            return Err(invalid(
+                ValueKey::Language,
+                format!(
+                    "`language: {}` is not a language tag",
+                    crate::text::shorten(&self.language, 60)
+                ),
+                "use a tag such as zh, en or zh-Hant",
             ));
         }
         let mut seen_paths = std::collections::HashSet::new();
@@ -734,6 +748,10 @@ mod tests {
             (
                 "base_url: example.org\n",
                 "site.yml:1:11: `base_url: example.org` must start with",
+            ),
+            (
+                "title: A\nlanguage: 42\n",
+                "site.yml:2:11: `language: 42` is not a language tag",
             ),
             (
                 "highlight:\n  dark: Nope\n",

@@ -21,6 +21,17 @@ pub fn is_cjk(c: char) -> bool {
     )
 }
 
+/// Whether `tag` is a language tag, BCP 47 in outline: a language of two or three
+/// letters, then subtags of one to eight letters or digits (`zh`, `en-GB`, `zh-Hant`).
+pub fn is_language_tag(tag: &str) -> bool {
+    let mut parts = tag.split('-');
+    let language_ok = parts
+        .next()
+        .is_some_and(|p| (2..=3).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphabetic()));
+    language_ok
+        && parts.all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
+}
+
 /// Maps full-width ASCII forms (`Ａ`, `１`, `（`) and the ideographic space to their
 /// half-width equivalents, leaving everything else alone.
 pub fn fold_width(c: char) -> char {
@@ -193,6 +204,16 @@ fn edit_distance(a: &str, b: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn language_tags_in_outline() {
+        for tag in ["zh", "en", "zh-Hant", "en-GB", "yue-HK"] {
+            assert!(is_language_tag(tag), "{tag}");
+        }
+        for tag in ["", "42", "e", "chinese", "zh-", "zh_CN", "en-toolongsubtag"] {
+            assert!(!is_language_tag(tag), "{tag}");
+        }
+    }
 
     #[test]
     fn strips_what_xml_forbids_and_keeps_the_rest() {

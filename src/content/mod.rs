@@ -586,7 +586,7 @@ pub fn parse_article(
     let interviewees = merge_people(raw.interviewee, raw.interviewees);
     let interviewers = merge_people(raw.interviewer, raw.interviewers);
     let lang = match raw.lang {
-        Some(lang) if !is_language_tag(&lang.value) => {
+        Some(lang) if !crate::text::is_language_tag(&lang.value) => {
             let l = lang.referenced;
             return Err(at(
                 l.line(),
@@ -805,16 +805,6 @@ fn section_and_stem(path: &Path) -> (String, String) {
         .collect::<Vec<_>>()
         .join("/");
     (section, stem)
-}
-
-/// BCP 47 in outline: a 2-3 letter language, then alphanumeric subtags.
-fn is_language_tag(tag: &str) -> bool {
-    let mut parts = tag.split('-');
-    let language_ok = parts
-        .next()
-        .is_some_and(|p| (2..=3).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphabetic()));
-    language_ok
-        && parts.all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
 }
 
 fn find_collisions(articles: &[Article]) -> Vec<ContentError> {

@@ -91,12 +91,7 @@ pub fn files(title: &str, options: &InitOptions) -> Vec<(PathBuf, String)> {
 /// Creates a new archive in `dir` (created if missing). Refuses a folder that holds
 /// anything unless `force`; never overwrites a file.
 pub fn init(dir: &Path, options: &InitOptions) -> Result<InitOutcome, InitError> {
-    let valid_language = !options.language.is_empty()
-        && options
-            .language
-            .split('-')
-            .all(|part| !part.is_empty() && part.chars().all(|c| c.is_ascii_alphanumeric()));
-    if !valid_language {
+    if !crate::text::is_language_tag(&options.language) {
         return Err(InitError::Language(options.language.clone()));
     }
     let io = |path: &Path, action: &'static str| {
