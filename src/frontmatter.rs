@@ -186,16 +186,16 @@ fn key_before(line: &str, column: usize) -> Option<&str> {
 /// whose value the error points at, when the line shows it.
 fn explain(message: &str, key: Option<&str>) -> (String, Option<String>) {
     // The YAML parser's words for a value of the wrong shape name its own tokens.
-    let value_of = |key: Option<&str>| key.map_or("this value".to_string(), |k| format!("`{k}`"));
+    let value = key.map_or("this value".to_string(), |k| format!("`{k}`"));
     if message.starts_with("expected sequence start") {
         return (
-            format!("{} must be a list", value_of(key)),
+            format!("{value} must be a list"),
             Some("write a list as `[a, b]`, or as lines starting with `- ` below the key".into()),
         );
     }
     if message.starts_with("expected string scalar") {
         return (
-            format!("{} must be text", value_of(key)),
+            format!("{value} must be text"),
             Some(
                 "write the text on the key's line; quote it if it holds `: ` or starts with `[`, `{` or `-`"
                     .into(),
@@ -213,7 +213,7 @@ fn explain(message: &str, key: Option<&str>) -> (String, Option<String>) {
             "a whole number"
         };
         return (
-            format!("{} must be {what}", value_of(key)),
+            format!("{value} must be {what}"),
             Some("write digits only, such as 20".into()),
         );
     }

@@ -111,9 +111,8 @@ fn ascii_run(bytes: &[u8]) -> (usize, u64, bool) {
     let Some(first) = bytes.first_chunk::<8>().map(|chunk| Ascii8::new(*chunk)) else {
         return ascii_run_bytewise(bytes);
     };
-    let run = first.run();
+    let (run, kept) = first.run();
     if run < 8 {
-        let kept = (1u64 << (8 * run)) - 1;
         return (run, first.lowered() & kept, first.upper & kept != 0);
     }
     let packed = first.lowered();
@@ -121,12 +120,7 @@ fn ascii_run(bytes: &[u8]) -> (usize, u64, bool) {
     let mut at = 8;
     while let Some(chunk) = bytes[at..].first_chunk::<8>() {
         let next = Ascii8::new(*chunk);
-        let run = next.run();
-        let kept = if run < 8 {
-            (1u64 << (8 * run)) - 1
-        } else {
-            u64::MAX
-        };
+        let (run, kept) = next.run();
         upper |= next.upper & kept != 0;
         at += run;
         if run < 8 {
@@ -190,10 +184,13 @@ impl Ascii8 {
         from_first & !past_last & Self::HIGH
     }
 
-    /// How many of the bytes, from the first, are ASCII letters or digits.
+    /// How many of the bytes, from the first, are ASCII letters or digits, and a mask
+    /// of those bytes.
     #[inline]
-    fn run(&self) -> usize {
-        ((!self.alphanumeric & Self::HIGH).trailing_zeros() / 8) as usize
+    fn run(&self) -> (usize, u64) {
+        let run = (!self.alphanumeric & Self::HIGH).trailing_zeros() / 8;
+        let kept = 1u64.checked_shl(8 * run).map_or(u64::MAX, |bit| bit - 1);
+        (run as usize, kept)
     }
 
     /// The bytes with their upper-case letters lowered.
