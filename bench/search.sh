@@ -18,6 +18,12 @@
 #                                       Chinese sentences drawn from the cleaner's word
 #                                       list (gen-corpus --vocabulary), hundreds of
 #                                       thousands of terms instead of a few thousand
+#        TEXT=FILE bench/search.sh 10000  every paragraph of prose drawn from FILE, a local
+#                                       file of running Chinese text (gen-corpus
+#                                       --paragraphs): a real archive's pairs of
+#                                       neighbouring characters, which WIDE's independent
+#                                       words do not give (the corpus is kept in
+#                                       target/bench/search-text-N: remove it to change FILE)
 # Progress goes to stderr, the report to stdout (Markdown).
 set -euo pipefail
 
@@ -52,6 +58,10 @@ if [[ ${WIDE:-} == 1 ]]; then
     corpus="$work/search-wide-$n"
     gzip -dc "$repo/src/clean/data/jieba-dict.txt.gz" > "$work/words.txt"
     vocabulary=(--vocabulary "$work/words.txt")
+elif [[ -n ${TEXT:-} ]]; then
+    [[ -f $TEXT ]] || die "TEXT=$TEXT is not a file"
+    corpus="$work/search-text-$n"
+    vocabulary=(--paragraphs "$TEXT")
 fi
 if [[ ! -d $corpus/content/interviews ]] || (($(find "$corpus/content/interviews" -name '*.md' | wc -l) != n)); then
     say "generating $n articles in $corpus"

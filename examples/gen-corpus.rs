@@ -1,7 +1,7 @@
 //! Deterministic corpus generator for the build benchmark (issue 5).
 //!
 //! ```text
-//! cargo run --release --example gen-corpus -- N DIR [--vocabulary WORDS]
+//! cargo run --release --example gen-corpus -- N DIR [--vocabulary WORDS | --paragraphs TEXT]
 //! ```
 //!
 //! Writes `DIR/site.yml` and N fictional interviews as
@@ -17,6 +17,14 @@
 //! half of the Chinese sentences are instead strings of words drawn from that file
 //! (by the counts in its second field, when it has them).
 //! Without it the corpus is the same as before the option existed.
+//!
+//! Words drawn independently still make random pairs of neighbours, which a search
+//! index of character pairs counts as terms. With `--paragraphs TEXT` (any UTF-8 text
+//! of running prose: paragraphs separated by blank lines) every paragraph of prose is
+//! instead one of TEXT's paragraphs of at least 20 Chinese characters that is not a
+//! heading, list, table, quote or code; the structure, front matter and code blocks
+//! stay generated. Third-party text stays out of the repository: point it at a local
+//! file (bench/README.md lists what was used).
 //!
 //! It uses the standard library only, so it also builds with plain
 //! `rustc -O --edition 2024 examples/gen-corpus.rs` while the library is mid-edit.
@@ -36,10 +44,15 @@ const LAST_DAY: i64 = 20_088;
 
 fn main() -> ExitCode {
     let args: Vec<String> = env::args().skip(1).collect();
-    let (n, dir, vocabulary_file) = match args.as_slice() {
-        [n, dir] => (n, dir, None),
-        [n, dir, flag, file] if flag == "--vocabulary" => (n, dir, Some(PathBuf::from(file))),
-        _ => return usage("expected N DIR [--vocabulary WORDS]"),
+    let (n, dir, vocabulary_file, paragraphs_file) = match args.as_slice() {
+        [n, dir] => (n, dir, None, None),
+        [n, dir, flag, file] if flag == "--vocabulary" => {
+            (n, dir, Some(PathBuf::from(file)), None)
+        }
+        [n, dir, flag, file] if flag == "--paragraphs" => {
+            (n, dir, None, Some(PathBuf::from(file)))
+        }
+        _ => return usage("expected N DIR [--vocabulary WORDS | --paragraphs TEXT]"),
     };
     let Ok(count) = n.parse::<usize>() else {
         return usage(&format!("N must be a whole number, got {n:?}"));
@@ -53,7 +66,19 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match generate(count, &dir, &vocabulary) {
+    let paragraphs = match paragraphs_file.as_deref().map(read_paragraphs).transpose() {
+        Ok(paragraphs) => paragraphs.unwrap_or_default(),
+        Err(err) => {
+            let file = paragraphs_file.unwrap_or_default();
+            eprintln!("gen-corpus: {}: {err}", file.display());
+            return ExitCode::FAILURE;
+        }
+    };
+    let sources = Sources {
+        vocabulary,
+        paragraphs,
+    };
+    match generate(count, &dir, &sources) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("gen-corpus: {}: {err}", dir.display());
@@ -64,9 +89,18 @@ fn main() -> ExitCode {
 
 fn usage(problem: &str) -> ExitCode {
     eprintln!(
-        "gen-corpus: {problem}\nusage: gen-corpus N DIR [--vocabulary WORDS]   (writes N articles under DIR)"
+        "gen-corpus: {problem}\nusage: gen-corpus N DIR [--vocabulary WORDS | --paragraphs TEXT]   (writes N articles under DIR)"
     );
     ExitCode::from(2)
+}
+
+/// Where the prose comes from besides the built-in pools.
+#[derive(Default)]
+struct Sources {
+    /// Words for half of the Chinese sentences (`--vocabulary`), or none.
+    vocabulary: Vocabulary,
+    /// Paragraphs of running text for every paragraph of prose (`--paragraphs`), or none.
+    paragraphs: Vec<String>,
 }
 
 /// Words to draw from, each as often as its weight says.
@@ -118,11 +152,37 @@ fn read_vocabulary(path: &Path) -> io::Result<Vocabulary> {
     Ok(vocabulary)
 }
 
+/// The paragraphs of `path` (blank-line separated) with at least 20 Chinese characters
+/// that are prose: no heading, list, table, quote, HTML, image or code fence.
+fn read_paragraphs(path: &Path) -> io::Result<Vec<String>> {
+    const MIN_CHINESE: usize = 20;
+    let text = fs::read_to_string(path)?;
+    let paragraphs: Vec<String> = text
+        .split("\n\n")
+        .map(str::trim)
+        .filter(|p| {
+            !p.contains("```")
+                && !p.starts_with(['#', '|', '<', '!', '>', '-', '*', '+'])
+                && p.chars()
+                    .filter(|c| ('\u{4E00}'..='\u{9FFF}').contains(c))
+                    .count()
+                    >= MIN_CHINESE
+        })
+        .map(|p| p.lines().map(str::trim).collect::<Vec<_>>().join(" "))
+        .collect();
+    if paragraphs.is_empty() {
+        return Err(io::Error::other(
+            "no paragraph of prose with 20 Chinese characters or more found",
+        ));
+    }
+    Ok(paragraphs)
+}
+
 /// Writes the site settings and `count` articles under `dir`.
 ///
 /// Refuses a non-empty `content/interviews` so that a stale, larger corpus is
 /// never silently mixed into a smaller one.
-fn generate(count: usize, dir: &Path, vocabulary: &Vocabulary) -> io::Result<()> {
+fn generate(count: usize, dir: &Path, sources: &Sources) -> io::Result<()> {
     assert_fold_distinct("tag", TAGS);
     assert_fold_distinct("publication", PUBLICATIONS);
     let articles_dir = dir.join("content").join("interviews");
@@ -141,7 +201,7 @@ fn generate(count: usize, dir: &Path, vocabulary: &Vocabulary) -> io::Result<()>
     let publication_picker = Zipf::new(PUBLICATIONS.len());
     for index in 1..=count {
         let mut rng = Rng::new(SEED ^ (index as u64).wrapping_mul(0xA24B_AED4_963E_E407));
-        let article = write_article(&mut rng, &tag_picker, &publication_picker, vocabulary);
+        let article = write_article(&mut rng, &tag_picker, &publication_picker, sources);
         fs::write(articles_dir.join(format!("{index:05}.md")), article)?;
     }
     Ok(())
@@ -259,8 +319,8 @@ struct Subject<'a> {
     lang: Lang,
     interviewee: String,
     tags: Vec<&'a str>,
-    /// Words for the sentences drawn from a word list (`--vocabulary`), or none.
-    vocabulary: &'a Vocabulary,
+    /// Word lists and paragraphs to draw prose from.
+    sources: &'a Sources,
 }
 
 impl Subject<'_> {
@@ -296,9 +356,9 @@ impl Subject<'_> {
 
     fn sentence(&self, rng: &mut Rng) -> String {
         match self.lang {
-            Lang::Zh if !self.vocabulary.is_empty() && rng.chance(0.5) => {
+            Lang::Zh if !self.sources.vocabulary.is_empty() && rng.chance(0.5) => {
                 let mut s: String = (0..rng.between(4, 12))
-                    .map(|_| self.vocabulary.draw(rng))
+                    .map(|_| self.sources.vocabulary.draw(rng))
                     .collect();
                 s.push('。');
                 s
@@ -325,8 +385,12 @@ impl Subject<'_> {
         }
     }
 
-    /// Between `fewest` and `most` sentences.
+    /// Between `fewest` and `most` sentences, or one paragraph of `--paragraphs`.
     fn paragraph(&self, rng: &mut Rng, fewest: usize, most: usize) -> String {
+        let paragraphs = &self.sources.paragraphs;
+        if !paragraphs.is_empty() {
+            return paragraphs[rng.below(paragraphs.len())].clone();
+        }
         let sentences = rng.between(fewest, most);
         let separator = if self.lang == Lang::Zh { "" } else { " " };
         (0..sentences)
@@ -349,7 +413,7 @@ fn write_article(
     rng: &mut Rng,
     tag_picker: &Zipf,
     publication_picker: &Zipf,
-    vocabulary: &Vocabulary,
+    sources: &Sources,
 ) -> String {
     let lang = if rng.chance(0.6) { Lang::Zh } else { Lang::En };
     let interviewee = person_name(rng);
@@ -367,7 +431,7 @@ fn write_article(
         lang,
         interviewee,
         tags,
-        vocabulary,
+        sources,
     };
     let (title_pool, summary_pool) = match lang {
         Lang::Zh => (ZH_TITLES, ZH_SUMMARIES),
