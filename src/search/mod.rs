@@ -251,19 +251,28 @@ fn packed_head(packed: u64) -> u64 {
 }
 
 impl Postings {
-    /// Indexes the site's articles in parallel, each under its position in `site.pages`.
+    /// Indexes the site's articles in parallel, each under its position in `site.pages`:
+    /// one run of consecutive articles per thread. Each part holds most of the archive's
+    /// common terms, so every further part sorts and merges them once more: on running
+    /// Chinese text, four parts per thread took 3.4 % more instructions for the whole
+    /// build than one (callgrind, 10,000 articles).
     pub fn of_site(site: &Site) -> Result<Postings, SpillError> {
-        let per_thread = site.pages.len() / (4 * rayon::current_num_threads()).max(1);
+        let per_part = site
+            .pages
+            .len()
+            .div_ceil(rayon::current_num_threads())
+            .max(1);
         let gathered = site
             .pages
-            .par_iter()
+            .par_chunks(per_part)
             .enumerate()
-            .with_min_len(per_thread.max(1))
-            .try_fold(Collector::default, |mut collector, (doc, page)| {
-                collector.add(doc as u32, page)?;
-                Ok(collector)
+            .map(|(part, pages)| {
+                let mut collector = Collector::default();
+                for (offset, page) in pages.iter().enumerate() {
+                    collector.add((part * per_part + offset) as u32, page)?;
+                }
+                Ok(collector.into_gathered())
             })
-            .map(|collector| collector.map(Collector::into_gathered))
             .collect::<Result<Vec<_>, SpillError>>()?;
         Ok(Postings::merge(gathered))
     }
