@@ -46,12 +46,8 @@ fn main() -> ExitCode {
     let args: Vec<String> = env::args().skip(1).collect();
     let (n, dir, vocabulary_file, paragraphs_file) = match args.as_slice() {
         [n, dir] => (n, dir, None, None),
-        [n, dir, flag, file] if flag == "--vocabulary" => {
-            (n, dir, Some(PathBuf::from(file)), None)
-        }
-        [n, dir, flag, file] if flag == "--paragraphs" => {
-            (n, dir, None, Some(PathBuf::from(file)))
-        }
+        [n, dir, flag, file] if flag == "--vocabulary" => (n, dir, Some(PathBuf::from(file)), None),
+        [n, dir, flag, file] if flag == "--paragraphs" => (n, dir, None, Some(PathBuf::from(file))),
         _ => return usage("expected N DIR [--vocabulary WORDS | --paragraphs TEXT]"),
     };
     let Ok(count) = n.parse::<usize>() else {
