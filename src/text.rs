@@ -5,7 +5,16 @@ use crate::config::SlugMode;
 /// Whether `c` is a CJK ideograph, kana, hangul or CJK punctuation: text written without
 /// spaces between words.
 pub fn is_cjk(c: char) -> bool {
-    matches!(c as u32,
+    let code = c as u32;
+    // The commonest answers first, asked of every character of a page by several passes:
+    // everything below the radicals (Latin text) is not, the unified ideographs are.
+    if code < 0x2E80 {
+        return false;
+    }
+    if (0x4E00..=0x9FFF).contains(&code) {
+        return true;
+    }
+    matches!(code,
         0x2E80..=0x2FDF      // radicals
         | 0x3000..=0x303F    // CJK symbols and punctuation
         | 0x3040..=0x30FF    // hiragana, katakana
