@@ -362,14 +362,13 @@ fn html_blocks(document: &Html) -> Vec<Block> {
 /// matches its main text and none is paragraph-sized (the page walk skipped the
 /// article), the extractor's blocks stand alone.
 fn with_main_text(page_blocks: Vec<Block>, html: &str) -> Vec<Block> {
-    let Some(main) = main_content_blocks(html) else {
+    let Some((main, main_folded)) = main_content_blocks(html) else {
         return page_blocks;
     };
     let main_chars: usize = main.iter().map(|b| b.text.chars().count()).sum();
     if main_chars < MIN_MAIN_TEXT_CHARS {
         return page_blocks;
     }
-    let main_folded: Vec<String> = main.iter().map(|b| fold_for_matching(&b.text)).collect();
     let joined = main_folded.concat();
     // Each page block folded and matched once: the first and last matches and the walk
     // between them all ask.
@@ -402,7 +401,7 @@ fn with_main_text(page_blocks: Vec<Block>, html: &str) -> Vec<Block> {
     blocks.extend(page_blocks[..first].iter().map(outside));
     // Between the first and the last match, the extractor's blocks replace the page's;
     // a page block it left out (a byline, a share bar) stays in place as boilerplate.
-    let mut main = main.into_iter().zip(main_folded.clone());
+    let mut main = main.into_iter().zip(main_folded);
     for ((block, folded), &matched) in page_blocks[first..=last]
         .iter()
         .zip(&page_folded[first..=last])
@@ -438,8 +437,9 @@ const MIN_PARAGRAPH_CHARS: usize = 60;
 const MIN_MERGED_BLOCK_CHARS: usize = 12;
 
 /// The main content as rs-trafilatura finds it, as blocks (headings, paragraphs, lists,
-/// quotes and tables from its HTML; its plain text, line by line, when it gives none).
-fn main_content_blocks(html: &str) -> Option<Vec<Block>> {
+/// quotes and tables from its HTML; its plain text, line by line, when it gives none),
+/// each with its text folded for matching ([`fold_for_matching`]).
+fn main_content_blocks(html: &str) -> Option<(Vec<Block>, Vec<String>)> {
     let options = rs_trafilatura::Options {
         include_tables: true,
         // Every page the cleaner is given is meant to be an article, so the page-type
@@ -476,22 +476,66 @@ fn main_content_blocks(html: &str) -> Option<Vec<Block>> {
     // date lines the text leaves out); its HTML has the structure. Keep the HTML's
     // blocks that the text has.
     let text = fold_for_matching(&result.content_text);
-    let blocks: Vec<Block> = match &result.content_html {
-        Some(content) => html_blocks(&Html::parse_fragment(content))
+    let (blocks, folded): (Vec<Block>, Vec<String>) = match &result.content_html {
+        Some(content) => {
+            let mut searched_to = 0;
+            html_blocks(&Html::parse_fragment(content))
+                .into_iter()
+                .map(|block| {
+                    let folded = fold_for_matching(&block.text);
+                    (block, folded)
+                })
+                .filter(|(_, folded)| contains_from(&text, folded, &mut searched_to))
+                .unzip()
+        }
+        None => extract_text(&result.content_text)
+            .blocks
             .into_iter()
-            .filter(|block| text.contains(&fold_for_matching(&block.text)))
-            .collect(),
-        None => extract_text(&result.content_text).blocks,
+            .map(|block| {
+                let folded = fold_for_matching(&block.text);
+                (block, folded)
+            })
+            .unzip(),
     };
-    (!blocks.is_empty()).then_some(blocks)
+    (!blocks.is_empty()).then_some((blocks, folded))
+}
+
+/// Whether `needle` occurs in `haystack`, looked for from `*from` on first and moving
+/// `from` past what it finds: the extractor's blocks come in its text's order, so the
+/// text is searched about once for all of them, not once for each.
+fn contains_from(haystack: &str, needle: &str, from: &mut usize) -> bool {
+    let rest = &haystack.as_bytes()[*from..];
+    // Mostly the block is what comes next: compared, not searched for.
+    let found = if rest.starts_with(needle.as_bytes()) {
+        Some(*from)
+    } else {
+        memchr::memmem::find(rest, needle.as_bytes())
+            .map(|at| *from + at)
+            .or_else(|| memchr::memmem::find(haystack.as_bytes(), needle.as_bytes()))
+    };
+    match found {
+        Some(at) => {
+            *from = at + needle.len();
+            true
+        }
+        None => false,
+    }
 }
 
 /// The text without white space and table-cell bars, so that blocks cut or joined
 /// differently by two extractors still compare equal.
 fn fold_for_matching(text: &str) -> String {
-    text.chars()
-        .filter(|c| !c.is_whitespace() && *c != '|')
-        .collect()
+    let mut folded = String::with_capacity(text.len());
+    // Copied run by run between the characters left out, not character by character.
+    let mut run_start = 0;
+    for (i, c) in text.char_indices() {
+        if c.is_whitespace() || c == '|' {
+            folded.push_str(&text[run_start..i]);
+            run_start = i + c.len_utf8();
+        }
+    }
+    folded.push_str(&text[run_start..]);
+    folded
 }
 
 /// The deepest element nesting handed to the HTML parser. The parser's scope checks
@@ -680,34 +724,54 @@ fn written_without_spaces(c: char) -> bool {
 /// Chinese or Japanese characters (a line break in the source of a Chinese paragraph is
 /// not a space).
 pub fn collapse_space(text: &str) -> String {
+    let bytes = text.as_bytes();
     let mut out = String::with_capacity(text.len());
     let mut pending_space = false;
     // Where the run of non-space characters being read began: copied whole at its end.
     let mut run: Option<usize> = None;
-    for (i, c) in text.char_indices() {
+    let mut i = 0;
+    while i < bytes.len() {
+        // Inside a run only a byte that may begin a space needs its character decoded.
+        if run.is_some() && !may_begin_space(bytes[i]) {
+            i += 1;
+            continue;
+        }
+        // `i` is a character's start: a run has just ended, or the byte begins one.
+        let Some(c) = text[i..].chars().next() else {
+            break;
+        };
+        let next = i + c.len_utf8();
         if c.is_whitespace() || c == '\u{feff}' {
             if let Some(start) = run.take() {
                 out.push_str(&text[start..i]);
             }
             pending_space = !out.is_empty();
-            continue;
-        }
-        if run.is_some() {
-            continue;
-        }
-        if pending_space {
-            let before_cjk = out.chars().next_back().is_some_and(written_without_spaces);
-            if !(before_cjk && written_without_spaces(c)) {
-                out.push(' ');
+        } else if run.is_none() {
+            if pending_space {
+                let before_cjk = out.chars().next_back().is_some_and(written_without_spaces);
+                if !(before_cjk && written_without_spaces(c)) {
+                    out.push(' ');
+                }
+                pending_space = false;
             }
-            pending_space = false;
+            run = Some(i);
         }
-        run = Some(i);
+        i = next;
     }
     if let Some(start) = run {
         out.push_str(&text[start..]);
     }
     out
+}
+
+/// Whether `byte` may begin a white-space character or U+FEFF in UTF-8: ASCII white
+/// space, or the lead byte of U+0085 and U+00A0 (`C2`), U+1680 (`E1`), U+2000–U+205F
+/// (`E2`), U+3000 (`E3`) or U+FEFF (`EF`). Any other byte is inside a run of text.
+fn may_begin_space(byte: u8) -> bool {
+    matches!(
+        byte,
+        b'\t'..=b'\r' | b' ' | 0xC2 | 0xE1 | 0xE2 | 0xE3 | 0xEF
+    )
 }
 
 #[cfg(test)]
