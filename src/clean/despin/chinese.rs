@@ -146,15 +146,19 @@ impl Siblings {
         }
         let floor = FREQUENT.max(SIBLING_RATIO.saturating_mul(found.count.max(1)));
         // Each list holds ranks in order, so counts from high to low: the siblings
-        // frequent enough are a prefix of it.
-        let mut ranks: Vec<u32> = (0..chars.len())
-            .filter_map(|at| self.by_mask.get(&masked(chars, at)?))
-            .flat_map(|list| {
-                list.iter()
-                    .copied()
-                    .take_while(|&rank| self.frequent[rank as usize].1.count >= floor)
-            })
-            .collect();
+        // frequent enough are a prefix of it, found by bisection and copied whole.
+        let mut prefixes: [&[u32]; 3] = [&[]; 3];
+        for (at, prefix) in prefixes.iter_mut().enumerate().take(chars.len()) {
+            if let Some(list) = masked(chars, at).and_then(|key| self.by_mask.get(&key)) {
+                let frequent_enough =
+                    list.partition_point(|&rank| self.frequent[rank as usize].1.count >= floor);
+                *prefix = &list[..frequent_enough];
+            }
+        }
+        let mut ranks: Vec<u32> = Vec::with_capacity(prefixes.iter().map(|p| p.len()).sum());
+        for prefix in prefixes {
+            ranks.extend_from_slice(prefix);
+        }
         if ranks.is_empty() {
             return None;
         }
@@ -565,7 +569,7 @@ fn clause_gains(
     let (s, e) = (start - left, end - left);
     let word = &chars.text[chars.byte_at(start)..chars.byte_at(end)];
     let left_open = open_runs(&plain[left..start]);
-    let mut joined = Vec::new();
+    let mut joined = Vec::with_capacity(candidates.len());
     // The cheap test first: most suspects fail it, and then the clause need not be
     // segmented at all.
     if only_if_it_can_matter
