@@ -66,12 +66,25 @@ pub fn is_end_marker(text: &str) -> bool {
     if text.len() > 64 {
         return false;
     }
-    let trimmed = text
-        .trim_matches(|c: char| {
-            c.is_whitespace() || matches!(c, ':' | '：' | '>' | '»' | '.' | '…')
-        })
-        .to_lowercase();
-    patterns().end_markers.contains(&trimmed)
+    let trimmed = text.trim_matches(|c: char| {
+        c.is_whitespace() || matches!(c, ':' | '：' | '>' | '»' | '.' | '…')
+    });
+    // Most lines have nothing to lower: lowering them (a table look-up per character)
+    // cost more than the set look-up.
+    if trimmed.chars().all(has_no_lower_case) {
+        return patterns().end_markers.contains(trimmed);
+    }
+    patterns().end_markers.contains(&trimmed.to_lowercase())
+}
+
+/// Whether `c` is one of the characters Chinese and English lines are mostly made of
+/// that lower-casing leaves as they are: ASCII other than capitals, CJK punctuation,
+/// the ideographs, and full-width punctuation and digits.
+fn has_no_lower_case(c: char) -> bool {
+    if c.is_ascii() {
+        return !c.is_ascii_uppercase();
+    }
+    matches!(c as u32, 0x3000..=0x303F | 0x3400..=0x9FFF | 0xFF01..=0xFF20)
 }
 
 /// Why the block is chrome wherever it stands, or `None` when it may be article text.
