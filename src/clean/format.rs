@@ -183,14 +183,15 @@ pub fn to_markdown(blocks: &[Block], lang: Lang, fullwidth: bool, report: &mut R
         }
         paragraphs.push(match block.kind {
             BlockKind::Heading(level) => {
-                format!(
-                    "{} {}",
-                    "#".repeat(usize::from(level.max(2))),
-                    escape(&text)
-                )
+                let hashes = usize::from(level.max(2));
+                let mut heading = String::with_capacity(hashes + 1 + text.len());
+                heading.extend(std::iter::repeat_n('#', hashes));
+                heading.push(' ');
+                escape_into(&mut heading, &text);
+                heading
             }
-            BlockKind::ListItem => format!("- {}", escape(&text)),
-            BlockKind::Quote => format!("> {}", escape(&text)),
+            BlockKind::ListItem => escaped_after("- ", &text),
+            BlockKind::Quote => escaped_after("> ", &text),
             BlockKind::Preformatted => format!("```\n{}\n```", text.replace("```", "` ` `")),
             BlockKind::Paragraph | BlockKind::TableRow => {
                 labelled(&text, &names, lang, block.number, report)
@@ -215,11 +216,16 @@ fn labelled(text: &str, names: &[String], lang: Lang, block: usize, report: &mut
         let rest = &text[end..];
         report.push(ChangeKind::SpeakerLabelled, block, label);
         let cjk_label = label.chars().any(is_cjk);
-        return if lang == Lang::Zh && cjk_label {
-            format!("**{}：**{}", escape(label), escape(rest))
+        let mut out = String::with_capacity(text.len() + 8);
+        out.push_str("**");
+        escape_into(&mut out, label);
+        out.push_str(if lang == Lang::Zh && cjk_label {
+            "：**"
         } else {
-            format!("**{}:** {}", escape(label), escape(rest))
-        };
+            ":** "
+        });
+        escape_into(&mut out, rest);
+        return out;
     }
     escape(text)
 }
@@ -240,19 +246,34 @@ fn markdown_table(rows: &[String]) -> String {
 /// Escapes what Markdown would read as markup, so page text stays text. An underscore
 /// inside a word (`snake_case`, `Writer_Name`) never marks emphasis and stays as it is.
 fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    escape_into(&mut out, text);
+    out
+}
+
+/// `prefix` followed by `text` escaped ([`escape`]), in one string sized for both.
+fn escaped_after(prefix: &str, text: &str) -> String {
+    let mut out = String::with_capacity(prefix.len() + text.len() + 8);
+    out.push_str(prefix);
+    escape_into(&mut out, text);
+    out
+}
+
+/// Appends `text` escaped ([`escape`]) to `out`.
+fn escape_into(out: &mut String, text: &str) {
+    let start = out.len();
     // Most paragraphs hold no markup character: copied as they are.
     let plain = !text
         .bytes()
         .any(|b| matches!(b, b'\\' | b'*' | b'`' | b'[' | b']' | b'<' | b'_'))
         && !text.starts_with(['#', '>', '-', '+', '=']);
     if plain {
-        let mut out = text.to_string();
-        if let Some(dot) = ordered_list_dot(&out) {
-            out.insert(dot, '\\');
+        out.push_str(text);
+        if let Some(dot) = ordered_list_dot(&out[start..]) {
+            out.insert(start + dot, '\\');
         }
-        return out;
+        return;
     }
-    let mut out = String::with_capacity(text.len() + 8);
     let mut previous: Option<char> = None;
     let mut chars = text.char_indices().peekable();
     while let Some((i, c)) = chars.next() {
@@ -270,10 +291,9 @@ fn escape(text: &str) -> String {
         }
         out.push(c);
     }
-    if let Some(dot) = ordered_list_dot(&out) {
-        out.insert(dot, '\\');
+    if let Some(dot) = ordered_list_dot(&out[start..]) {
+        out.insert(start + dot, '\\');
     }
-    out
 }
 
 /// `1. text` at the start reads as a list; the position of its dot.
