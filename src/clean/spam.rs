@@ -61,7 +61,10 @@ pub fn remove_doubled_title_words(blocks: &mut [Block], title: &str, report: &mu
             })
     };
     for block in blocks.iter_mut() {
-        let mut words: Vec<&str> = block.text.split(' ').collect();
+        // Sized by a count of the spaces: collected as they come, the words grow it often.
+        let mut words: Vec<&str> =
+            Vec::with_capacity(block.text.bytes().filter(|&b| b == b' ').count() + 1);
+        words.extend(block.text.split(' '));
         // Each word bare once, not at every comparison it takes part in.
         let mut bares: Vec<&str> = words.iter().map(|w| bare(w)).collect();
         let mut removed = Vec::new();
@@ -624,13 +627,7 @@ fn phrase_prefixes(page: &str, keyword: &str) -> HashSet<[char; 2]> {
 /// Whether the keyword at `at..end` of `text` looks pasted: glued after a CJK character,
 /// right before punctuation, after two characters that never form a phrase with it
 /// elsewhere on the page nor in the spin tables' vocabulary.
-fn looks_pasted(
-    text: &str,
-    at: usize,
-    end: usize,
-    keyword: &str,
-    phrases: &HashSet<[char; 2]>,
-) -> bool {
+fn looks_pasted(text: &str, at: usize, end: usize, phrases: &HashSet<[char; 2]>) -> bool {
     let next = text[end..].chars().next();
     if !next.is_none_or(is_clause_end) {
         return false;
@@ -641,10 +638,12 @@ fn looks_pasted(
     if phrases.contains(&before) {
         return false;
     }
-    let phrase = format!("{}{}{keyword}", before[0], before[1]);
-    let short_phrase = format!("{}{keyword}", before[1]);
+    // The two characters stand right before the keyword: the phrases are the text's own.
+    let short_start = at - before[1].len_utf8();
+    let phrase = &text[short_start - before[0].len_utf8()..end];
+    let short_phrase = &text[short_start..end];
     let table = super::despin::shipped();
-    !(table.knows(&phrase) || table.knows(&short_phrase))
+    !(table.knows(phrase) || table.knows(short_phrase))
 }
 
 /// Finds keywords pasted after unrelated words (four pasted-looking occurrences, or
@@ -680,7 +679,7 @@ pub fn remove_injected_keywords(
         let phrases = phrase_prefixes(&page, keyword);
         let pasted = page
             .match_indices(keyword.as_str())
-            .filter(|(at, m)| looks_pasted(&page, *at, at + m.len(), keyword, &phrases))
+            .filter(|(at, m)| looks_pasted(&page, *at, at + m.len(), &phrases))
             .count();
         if pasted < 3 || (pasted < 4 && pasted * 4 < total) {
             continue;
@@ -690,7 +689,7 @@ pub fn remove_injected_keywords(
             let text = block.text.clone();
             let pasted_here: Vec<usize> = text
                 .match_indices(keyword.as_str())
-                .filter(|(at, m)| looks_pasted(&text, *at, at + m.len(), keyword, &phrases))
+                .filter(|(at, m)| looks_pasted(&text, *at, at + m.len(), &phrases))
                 .map(|(at, _)| at)
                 .collect();
             if pasted_here.is_empty() {
