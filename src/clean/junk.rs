@@ -36,7 +36,9 @@ fn is_clause_end(c: char) -> bool {
 
 /// Byte ranges of junk-token candidates in `text`, and how many clause ends it has.
 pub fn candidates(text: &str, dict: &Dictionary) -> (Vec<(usize, usize)>, usize) {
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    // Sized by a count first: collected as they come, they grow the vector many times.
+    let mut chars: Vec<(usize, char)> = Vec::with_capacity(text.chars().count());
+    chars.extend(text.char_indices());
     let mut found = Vec::new();
     let mut ends = 0;
     for i in 0..chars.len() {

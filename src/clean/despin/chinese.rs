@@ -230,7 +230,8 @@ fn segment(chars: &[char]) -> (f64, Vec<usize>) {
     let n = chars.len();
     let mut from = vec![0usize; n + 1];
     let score = best_segmentation(chars, &mut from);
-    let mut cuts = vec![n];
+    let mut cuts = Vec::with_capacity(n + 1);
+    cuts.push(n);
     let mut at = n;
     while at > 0 {
         at = from[at];
@@ -417,7 +418,9 @@ struct Chars<'t> {
 
 impl<'t> Chars<'t> {
     fn of(text: &'t str) -> Chars<'t> {
-        let indexed: Vec<(usize, char)> = text.char_indices().collect();
+        // Sized by a count first: collected as they come, they grow the vector many times.
+        let mut indexed: Vec<(usize, char)> = Vec::with_capacity(text.chars().count());
+        indexed.extend(text.char_indices());
         let plain = indexed.iter().map(|c| c.1).collect();
         Chars {
             text,
