@@ -6,6 +6,7 @@
 
 use std::sync::OnceLock;
 
+use memchr::memmem::Finder;
 use regex::Regex;
 
 use super::pipeline::PageState;
@@ -138,10 +139,7 @@ pub fn sanitize_text(text: &str, block: usize, report: &mut Report) -> String {
     // Each pattern needs a literal most text lacks, looked for first: a caption opens
     // with 资料图, 资料照片 or 图为 (either script); a tag ends with `>`; a credit opens
     // with a bracket; an image name holds a `.` before its extension.
-    let may_hold_caption = ["资料", "資料", "图为", "圖為"]
-        .iter()
-        .any(|w| out.contains(w));
-    let captions: Vec<(usize, usize)> = if may_hold_caption {
+    let captions: Vec<(usize, usize)> = if may_hold_caption(&out) {
         caption()
             .captures_iter(&out)
             .filter_map(|c| c.get(1).map(|m| (m.start(), m.end())))
@@ -161,7 +159,6 @@ pub fn sanitize_text(text: &str, block: usize, report: &mut Report) -> String {
         out.replace_range(start..end, "");
     }
     let tag_end = |text: &str| text.contains('>');
-    let bracket = |text: &str| text.contains(['(', '（', '【', '[']);
     let dot = |text: &str| text.contains('.');
     for (regex, literal, kind, reason) in [
         (
@@ -172,7 +169,7 @@ pub fn sanitize_text(text: &str, block: usize, report: &mut Report) -> String {
         ),
         (
             credit,
-            &bracket,
+            &holds_bracket,
             ChangeKind::ImageNameRemoved,
             "an image credit inside the text",
         ),
@@ -196,6 +193,26 @@ pub fn sanitize_text(text: &str, block: usize, report: &mut Report) -> String {
         out = tidy(&regex.replace_all(&out, ""));
     }
     out
+}
+
+/// Whether `text` holds a literal a caption opens with (资料 or 图为, in either script).
+/// The searchers are built once: built per block they cost more than the search.
+fn may_hold_caption(text: &str) -> bool {
+    static OPENERS: OnceLock<[Finder<'static>; 4]> = OnceLock::new();
+    OPENERS
+        .get_or_init(|| ["资料", "資料", "图为", "圖為"].map(|w| Finder::new(w)))
+        .iter()
+        .any(|opener| opener.find(text.as_bytes()).is_some())
+}
+
+/// Whether `text` holds a bracket a credit may open with: `(`, `[`, `（` or `【`.
+fn holds_bracket(text: &str) -> bool {
+    static WIDE: OnceLock<[Finder<'static>; 2]> = OnceLock::new();
+    memchr::memchr2(b'(', b'[', text.as_bytes()).is_some()
+        || WIDE
+            .get_or_init(|| ["（", "【"].map(|w| Finder::new(w)))
+            .iter()
+            .any(|bracket| bracket.find(text.as_bytes()).is_some())
 }
 
 /// Collapses the double spaces a cut leaves.
