@@ -309,7 +309,9 @@ fn cjk_side(c: Option<char>) -> bool {
 /// Half-width `,:;?!()` touching CJK text → full width; each mark is recorded.
 pub fn fullwidth_punctuation(text: &str, block: usize, report: &mut Report) -> String {
     // Most Chinese paragraphs hold no half-width mark at all: nothing to look at.
-    if !text.contains([',', ':', ';', '?', '!', '(', ')']) {
+    if !crate::text::has_byte(text.as_bytes(), |b| {
+        matches!(b, b',' | b':' | b';' | b'?' | b'!' | b'(' | b')')
+    }) {
         return text.to_string();
     }
     let chars: Vec<char> = text.chars().collect();
