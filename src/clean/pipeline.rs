@@ -58,7 +58,8 @@ impl PageState {
 
     /// Drops body blocks a pass emptied.
     pub fn drop_empty_blocks(&mut self) {
-        self.body.retain(|b| !b.text.trim().is_empty());
+        // All white space when trimmed from the start alone: no need to trim both ends.
+        self.body.retain(|b| !b.text.trim_start().is_empty());
     }
 
     /// A state whose body is `texts`, one paragraph block each, numbered from 1: the
