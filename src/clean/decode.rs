@@ -179,7 +179,7 @@ fn declared_charset(bytes: &[u8]) -> Option<&'static Encoding> {
 /// (`å¤§æ¨¡å`), when the bytes read back give CJK text without errors.
 fn repair_mojibake(text: &str) -> Option<String> {
     // U+0080..U+00FF are encoded with a 0xC2 or 0xC3 lead byte.
-    if !text.bytes().any(|b| b == 0xC2 || b == 0xC3) {
+    if memchr::memchr2(0xC2, 0xC3, text.as_bytes()).is_none() {
         return None;
     }
     // One pass for both counts; a character of U+0080..U+00FF takes two bytes, so once
