@@ -2,7 +2,7 @@
 //! `,:;?!()` next to CJK text become full width, and the original publisher's rights
 //! notice is kept as the last paragraph.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::sync::OnceLock;
 
 use regex::Regex;
@@ -129,7 +129,7 @@ fn rights_pattern() -> &'static Regex {
 
 /// The speaker names used as labels at the start of two or more blocks (interviewees).
 pub fn speakers(blocks: &[Block]) -> Vec<String> {
-    let mut counts: HashMap<&str, usize> = HashMap::new();
+    let mut counts: FxHashMap<&str, usize> = FxHashMap::default();
     let mut order: Vec<&str> = Vec::new();
     for block in blocks {
         if let Some(SpeakerLabel { label, end }) = speaker_label(&block.text)
