@@ -297,9 +297,33 @@ fn layout_without_brands(
             Role::Body
         };
     }
-    mark_teasers(blocks, &mut roles, start);
-    mark_listings(blocks, &mut roles, start);
+    let date_lines = DateLines::of(blocks);
+    mark_teasers(blocks, &date_lines, &mut roles, start);
+    mark_listings(blocks, &date_lines, &mut roles, start);
     roles
+}
+
+/// Whether each block is a date line ([`is_date_line`]), found when first asked: the
+/// teaser and listing marks ask it of most blocks more than once.
+struct DateLines<'b> {
+    blocks: &'b [Block],
+    known: Vec<std::cell::OnceCell<bool>>,
+}
+
+impl<'b> DateLines<'b> {
+    fn of(blocks: &'b [Block]) -> DateLines<'b> {
+        DateLines {
+            blocks,
+            known: vec![std::cell::OnceCell::new(); blocks.len()],
+        }
+    }
+
+    /// Whether block `i` is a date line (false past the last block).
+    fn at(&self, i: usize) -> bool {
+        self.blocks
+            .get(i)
+            .is_some_and(|b| *self.known[i].get_or_init(|| is_date_line(&b.text)))
+    }
 }
 
 /// Whether the prose that would resume after the end heading at `end` (up to the next
@@ -342,20 +366,20 @@ fn is_date_line(text: &str) -> bool {
 
 /// A list of other articles: headlines, each followed by its date line (and perhaps a
 /// byline between). Three entries in a row, or one right after a teaser, are chrome.
-fn mark_listings(blocks: &[Block], roles: &mut [Role], start: usize) {
-    let headline = |b: &Block| {
+fn mark_listings(blocks: &[Block], date_lines: &DateLines, roles: &mut [Role], start: usize) {
+    let headline = |i: usize, b: &Block| {
         let chars = b.text.chars().count();
         (4..=100).contains(&chars)
-            && !is_date_line(&b.text)
+            && !date_lines.at(i)
             && !b.text.contains('。')
             && !b.text.trim_end().ends_with(['.', ':', '：'])
     };
     // The length of the entry starting at `i`: headline, [byline], date line.
     let entry = |i: usize| -> Option<usize> {
-        if !headline(blocks.get(i)?) {
+        if !headline(i, blocks.get(i)?) {
             return None;
         }
-        let date_at = |j: usize| blocks.get(j).is_some_and(|b| is_date_line(&b.text));
+        let date_at = |j: usize| date_lines.at(j);
         if date_at(i + 1) {
             return Some(2);
         }
@@ -388,8 +412,8 @@ fn mark_listings(blocks: &[Block], roles: &mut [Role], start: usize) {
 /// A teaser of another article: a lead cut short by the site (`...`, `…`; prose's own
 /// ellipsis is `……`) next to a date line, opening with a date, or next to another
 /// cut lead; with its headline above. Such groups are chrome wherever they stand.
-fn mark_teasers(blocks: &[Block], roles: &mut [Role], start: usize) {
-    let is_date = |i: usize| blocks.get(i).is_some_and(|b| is_date_line(&b.text));
+fn mark_teasers(blocks: &[Block], date_lines: &DateLines, roles: &mut [Role], start: usize) {
+    let is_date = |i: usize| date_lines.at(i);
     let cut_short = |i: usize| blocks.get(i).is_some_and(|b| is_cut_short(&b.text));
     let opens_with_date = |i: usize| {
         let head: String = blocks[i].text.chars().take(12).collect();
