@@ -208,7 +208,14 @@ impl Builder {
         };
         let text = text.trim_matches(|c: char| c == '|' || c.is_whitespace());
         if !text.is_empty() {
-            let total = text.chars().filter(|c| !c.is_whitespace()).count().max(1);
+            let total = if kind == BlockKind::Preformatted {
+                text.chars().filter(|c| !c.is_whitespace()).count()
+            } else {
+                // Collapsed, its only white space is single ASCII spaces: counted by
+                // bytes, not told apart character by character.
+                text.chars().count() - text.bytes().filter(|&b| b == b' ').count()
+            }
+            .max(1);
             self.blocks.push(Block {
                 number: self.blocks.len() + 1,
                 kind,
