@@ -150,6 +150,19 @@ pub fn strip_xml_forbidden(bytes: &mut Vec<u8>) {
     *bytes = kept;
 }
 
+/// Whether `text` holds one of `marks`, full-width punctuation whose UTF-8 encoding
+/// starts with the byte `E3` or `EF` (`。`, `，`, `！`, `？`, `；`, `：`…): only the
+/// characters at those bytes, found by memchr, are compared, where `text.contains(marks)`
+/// compares every character of a text that has none.
+pub fn has_wide_mark(text: &str, marks: &[char]) -> bool {
+    memchr::memchr2_iter(0xE3, 0xEF, text.as_bytes()).any(|at| {
+        text[at..]
+            .chars()
+            .next()
+            .is_some_and(|c| marks.contains(&c))
+    })
+}
+
 /// Whether `bytes` hold a byte `wanted` accepts. Whole chunks are folded into one
 /// answer without stopping early, so the test compiles to vector instructions.
 pub fn has_byte(bytes: &[u8], wanted: impl Fn(u8) -> bool) -> bool {
@@ -221,6 +234,34 @@ fn edit_distance(a: &str, b: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn has_wide_mark_answers_as_contains_does() {
+        let marks = ['。', '，', '！', '？', '；', '：'];
+        for mark in marks {
+            let mut utf8 = [0u8; 4];
+            assert!(matches!(
+                mark.encode_utf8(&mut utf8).as_bytes()[0],
+                0xE3 | 0xEF
+            ));
+        }
+        for text in [
+            "",
+            "plain English, no marks.",
+            "「引号」（括号）、顿号",
+            "他说：好。",
+            "真的吗？",
+            "a；b",
+            "\u{3000}\u{feff}",
+        ] {
+            assert_eq!(has_wide_mark(text, &marks), text.contains(marks), "{text}");
+            assert_eq!(
+                has_wide_mark(text, &['。', '！']),
+                text.contains(['。', '！']),
+                "{text}"
+            );
+        }
+    }
 
     #[test]
     fn language_tags_in_outline() {

@@ -11,6 +11,7 @@ use rustc_hash::FxHashSet;
 
 use super::extract::{Block, BlockKind};
 use super::{metadata, prose};
+use crate::text::has_wide_mark;
 
 /// A paragraph with more of its text in links than this is no article prose (a teaser).
 const MAX_PROSE_LINK_DENSITY: f32 = 0.2;
@@ -98,7 +99,7 @@ const SITE_NAME: &str = "site name";
 /// A line short enough, and no sentence, to be chrome when it holds a brand.
 fn may_name_site(block: &Block) -> bool {
     let text = block.text.as_str();
-    text.chars().count() <= 40 && !text.contains(['。', '！', '？', '，'])
+    text.chars().count() <= 40 && !has_wide_mark(text, &['。', '！', '？', '，'])
 }
 
 /// Whether the block is a short line holding one of the site's brands.
@@ -128,7 +129,7 @@ fn general_reason(block: &Block) -> Option<&'static str> {
         }
     }
     let markers = seen.len();
-    let sentence = || text.contains(['。', '！', '？', '，']);
+    let sentence = || has_wide_mark(text, &['。', '！', '？', '，']);
     if (markers >= 1 && chars <= 24 && !sentence()) || markers >= 2 {
         return Some("site label or contact line");
     }
@@ -158,7 +159,7 @@ fn is_breadcrumb(text: &str) -> bool {
     if text.len() > 480
         || !text.contains(['>', '»', '＞', '›'])
         || text.chars().count() > 120
-        || text.contains(['。', '！', '？'])
+        || has_wide_mark(text, &['。', '！', '？'])
     {
         return false;
     }

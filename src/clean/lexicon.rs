@@ -165,7 +165,7 @@ impl Lexicon {
                     .chain(baits.iter().copied()),
             )
         };
-        let sentence = text.contains(['。', '，', '！', '？', '；'])
+        let sentence = crate::text::has_wide_mark(text, &['。', '，', '！', '？', '；'])
             || text.contains(", ")
             || text.contains(". ")
             || text.trim_end().ends_with(['.', '!', '?']);

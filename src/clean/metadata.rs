@@ -166,14 +166,17 @@ pub fn is_byline(text: &str) -> bool {
     if patterns.byline.is_match(text) || patterns.byline_en.is_match(text) {
         return true;
     }
-    chars <= 48 && !text.contains(['。', '，', '！', '？']) && !text.contains(". ") && {
-        let dated = find_date(text).is_some() || patterns.month_day.is_match(text);
-        let letters = text
-            .chars()
-            .filter(|c| c.is_alphabetic() && !c.is_ascii_digit())
-            .count();
-        dated && letters <= 16
-    }
+    chars <= 48
+        && !crate::text::has_wide_mark(text, &['。', '，', '！', '？'])
+        && !text.contains(". ")
+        && {
+            let dated = find_date(text).is_some() || patterns.month_day.is_match(text);
+            let letters = text
+                .chars()
+                .filter(|c| c.is_alphabetic() && !c.is_ascii_digit())
+                .count();
+            dated && letters <= 16
+        }
 }
 
 /// A year the page states outside the article (its address, its copyright line), for a
