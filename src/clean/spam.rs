@@ -39,6 +39,13 @@ pub fn run(state: &mut PageState, settings: &CleanSettings) -> Result<(), Proble
 /// Walla`) are kept unless the title holds them.
 pub fn remove_doubled_title_words(blocks: &mut [Block], title: &str, report: &mut Report) {
     fn bare(word: &str) -> &str {
+        // Most words start and end with an ASCII letter or digit: nothing to trim.
+        let bytes = word.as_bytes();
+        if bytes.first().is_some_and(u8::is_ascii_alphanumeric)
+            && bytes.last().is_some_and(u8::is_ascii_alphanumeric)
+        {
+            return word;
+        }
         word.trim_matches(|c: char| !c.is_alphanumeric())
     }
     let title_words: HashSet<&str> = title.split_whitespace().map(bare).collect();
@@ -505,6 +512,11 @@ fn tidy_spaces(text: &str) -> String {
 /// is the chrome's text in lower case (lowered once per page by the caller, not per
 /// block).
 pub fn bait_domains(text: &str, chrome_lower: &str) -> Vec<String> {
+    // Every address the pattern finds holds a `.`: a text without one (most Chinese
+    // paragraphs end their sentences with `。`) is not searched.
+    if memchr::memchr(b'.', text.as_bytes()).is_none() {
+        return Vec::new();
+    }
     let lists = lists();
     lists
         .domain
