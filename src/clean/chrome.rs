@@ -139,10 +139,16 @@ fn general_reason(block: &Block) -> Option<&'static str> {
     if is_breadcrumb(text) {
         return Some("breadcrumb");
     }
-    if chars <= 80 && patterns.phone.is_match(text) {
+    // Each pattern is asked only of a text holding a byte every match of it holds: a
+    // phone number a `0`, `1` or `+`; an e-mail address an `@`.
+    let bytes = text.as_bytes();
+    if chars <= 80
+        && memchr::memchr3(b'0', b'1', b'+', bytes).is_some()
+        && patterns.phone.is_match(text)
+    {
         return Some("phone number");
     }
-    if chars <= 80 && patterns.email.is_match(text) {
+    if chars <= 80 && memchr::memchr(b'@', bytes).is_some() && patterns.email.is_match(text) {
         return Some("contact e-mail");
     }
     if chars <= 200 && patterns.legal.is_match(text) {
