@@ -29,14 +29,18 @@ pub fn identify(text: &str) -> Option<Language> {
 fn may_be_foreign(text: &str, lang: Lang) -> bool {
     match lang {
         Lang::Zh => {
-            let (mut cjk, mut chars) = (0, 0);
+            let chars = text.chars().count();
+            let mut cjk = 0;
             for c in text.chars() {
-                chars += 1;
                 cjk += usize::from(crate::text::is_cjk(c));
+                // Half CJK already: whatever the rest holds, the paragraph is not foreign.
+                if cjk * 2 >= chars {
+                    return false;
+                }
             }
             // Letters are at most all the characters: a mostly CJK paragraph needs no
             // look-up in the (slow, for CJK) table of letters.
-            cjk * 2 < chars && cjk * 2 < text.chars().filter(|c| c.is_alphabetic()).count()
+            cjk * 2 < text.chars().filter(|c| c.is_alphabetic()).count()
         }
         Lang::En => {
             const COMMON: &[&str] = &[
