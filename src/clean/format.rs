@@ -129,10 +129,16 @@ fn rights_pattern() -> &'static Regex {
 
 /// The speaker names used as labels at the start of two or more blocks (interviewees).
 pub fn speakers(blocks: &[Block]) -> Vec<String> {
+    let labels: Vec<Option<SpeakerLabel>> = blocks.iter().map(|b| speaker_label(&b.text)).collect();
+    speakers_labelled(blocks, &labels)
+}
+
+/// [`speakers`], given each block's label ([`speaker_label`]).
+fn speakers_labelled(blocks: &[Block], labels: &[Option<SpeakerLabel>]) -> Vec<String> {
     let mut counts: FxHashMap<&str, usize> = FxHashMap::default();
     let mut order: Vec<&str> = Vec::new();
-    for block in blocks {
-        if let Some(SpeakerLabel { label, end }) = speaker_label(&block.text)
+    for (block, found) in blocks.iter().zip(labels) {
+        if let Some(SpeakerLabel { label, end }) = *found
             && end < block.text.len()
         {
             if !counts.contains_key(label) {
@@ -151,11 +157,14 @@ pub fn speakers(blocks: &[Block]) -> Vec<String> {
 
 /// Writes the body blocks as Markdown.
 pub fn to_markdown(blocks: &[Block], lang: Lang, fullwidth: bool, report: &mut Report) -> String {
-    let names = speakers(blocks);
+    // Each block's label, found once: for the speakers, and for the block itself unless
+    // its text changes on the way.
+    let labels: Vec<Option<SpeakerLabel>> = blocks.iter().map(|b| speaker_label(&b.text)).collect();
+    let names = speakers_labelled(blocks, &labels);
     let mut paragraphs: Vec<String> = Vec::new();
     let mut rights: Vec<String> = Vec::new();
     let mut table: Vec<String> = Vec::new();
-    for block in blocks {
+    for (block, &block_label) in blocks.iter().zip(&labels) {
         let mut text = block.text.clone();
         if lang == Lang::Zh && fullwidth && block.kind != BlockKind::Preformatted {
             text = fullwidth_punctuation(&text, block.number, report);
@@ -194,7 +203,12 @@ pub fn to_markdown(blocks: &[Block], lang: Lang, fullwidth: bool, report: &mut R
             BlockKind::Quote => escaped_after("> ", &text),
             BlockKind::Preformatted => format!("```\n{}\n```", text.replace("```", "` ` `")),
             BlockKind::Paragraph | BlockKind::TableRow => {
-                labelled(&text, &names, lang, block.number, report)
+                let label = if text == block.text {
+                    block_label
+                } else {
+                    speaker_label(&text)
+                };
+                labelled(&text, label, &names, lang, block.number, report)
             }
         });
     }
@@ -208,8 +222,16 @@ pub fn to_markdown(blocks: &[Block], lang: Lang, fullwidth: bool, report: &mut R
 }
 
 /// `问：…` → `**问：**…`, `Q: …` → `**Q:** …`, for fixed labels and the page's speakers.
-fn labelled(text: &str, names: &[String], lang: Lang, block: usize, report: &mut Report) -> String {
-    if let Some(SpeakerLabel { label, end }) = speaker_label(text)
+/// `label` is the text's own ([`speaker_label`]).
+fn labelled(
+    text: &str,
+    label: Option<SpeakerLabel>,
+    names: &[String],
+    lang: Lang,
+    block: usize,
+    report: &mut Report,
+) -> String {
+    if let Some(SpeakerLabel { label, end }) = label
         && end < text.len()
         && (FIXED_LABELS.contains(&label) || names.iter().any(|n| n == label))
     {
