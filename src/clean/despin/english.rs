@@ -187,7 +187,15 @@ impl EnglishModel {
             })
             .collect();
         let ids: Vec<Option<u32>> = lowered.iter().map(|w| self.id(w)).collect();
-        let pair_ids: Vec<Option<u32>> = lowered.iter().map(|w| self.pairs.id(w)).collect();
+        // A known word's pair number was looked up at load: only the others are asked.
+        let pair_ids: Vec<Option<u32>> = lowered
+            .iter()
+            .zip(&ids)
+            .map(|(w, id)| match id {
+                Some(id) => self.pair_ids[*id as usize],
+                None => self.pairs.id(w),
+            })
+            .collect();
         // The other readings of each suspicious word; most runs have none, and then
         // there is nothing to weigh.
         let mut others: Vec<(usize, Vec<Node>)> = Vec::new();
@@ -300,10 +308,11 @@ impl EnglishModel {
     /// ordinary word, and neither of its pairs with its neighbours (`ids`: word-pair
     /// model numbers) is a collocation ([`FITS`]).
     fn suspicious(&self, word: &str, id: Option<u32>, ids: &[Option<u32>], i: usize) -> bool {
-        if !self.candidates.contains_key(word) {
+        // The count first: it is at hand, the thesaurus takes a look-up.
+        if id.is_some_and(|id| self.counts[id as usize] >= ORDINARY_COUNT) {
             return false;
         }
-        if id.is_some_and(|id| self.counts[id as usize] >= ORDINARY_COUNT) {
+        if !self.candidates.contains_key(word) {
             return false;
         }
         let before = i.checked_sub(1).map(|j| ids[j]);
