@@ -260,8 +260,10 @@ pub(crate) fn data_lines(text: &str) -> impl Iterator<Item = &str> {
 
 /// The language of a text: Chinese when CJK characters carry most of it.
 pub fn detect_lang(text: &str) -> Lang {
+    const READ: usize = 20_000;
+    let read = text.chars().count().min(READ);
     let (mut cjk, mut latin) = (0usize, 0usize);
-    for c in text.chars().take(20_000) {
+    for (seen, c) in text.chars().take(READ).enumerate() {
         // ASCII first: no CJK character is, and its letters need no Unicode table.
         if c.is_ascii() {
             latin += usize::from(c.is_ascii_alphabetic());
@@ -269,6 +271,15 @@ pub fn detect_lang(text: &str) -> Lang {
             cjk += 1;
         } else if c.is_alphabetic() {
             latin += 1;
+        }
+        // Each character left adds at most one CJK character or one letter: once
+        // neither could turn the answer, the rest is not read.
+        let left = read - seen - 1;
+        if cjk * 3 >= latin + left {
+            return Lang::Zh;
+        }
+        if (cjk + left) * 3 < latin {
+            return Lang::En;
         }
     }
     // A CJK character carries about as much as a short Latin word.
