@@ -534,12 +534,24 @@ fn contains_from(haystack: &str, needle: &str, from: &mut usize) -> bool {
 fn fold_for_matching(text: &str) -> String {
     let mut folded = String::with_capacity(text.len());
     // Copied run by run between the characters left out, not character by character.
+    let bytes = text.as_bytes();
     let mut run_start = 0;
-    for (i, c) in text.char_indices() {
+    let mut i = 0;
+    while i < bytes.len() {
+        // Only a `|` or a byte that may begin a space has its character decoded; it
+        // starts a character, as every such byte does.
+        if bytes[i] != b'|' && !may_begin_space(bytes[i]) {
+            i += 1;
+            continue;
+        }
+        let Some(c) = text[i..].chars().next() else {
+            break;
+        };
         if c.is_whitespace() || c == '|' {
             folded.push_str(&text[run_start..i]);
             run_start = i + c.len_utf8();
         }
+        i += c.len_utf8();
     }
     folded.push_str(&text[run_start..]);
     folded
