@@ -80,7 +80,9 @@ struct Patterns {
     date: Regex,
     date_en: Regex,
     date_en_day_first: Regex,
-    credits: Vec<(Regex, u32)>,
+    /// Each credit pattern, its weight, and a test for a character every match of it
+    /// holds (a text without one is not searched).
+    credits: Vec<(Regex, u32, fn(&str) -> bool)>,
     interviewee_zh: Regex,
     interviewee_zh_short: Regex,
     interviewee_en: Regex,
@@ -113,19 +115,29 @@ fn patterns() -> &'static Patterns {
                 r"(?-u:\b)(\d{1,2})\s+(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?,?\s+(\d{4})(?-u:\b)",
             ),
             credits: vec![
-                (re(r"未经《([^》]{2,24})》(?:书面)?(?:许可|授权|同意)"), 3),
-                (re(r"《([^》]{2,24})》(?:特约|首席)?记者"), 2),
+                (
+                    re(r"未经《([^》]{2,24})》(?:书面)?(?:许可|授权|同意)"),
+                    3,
+                    has_closing_title_mark,
+                ),
+                (
+                    re(r"《([^》]{2,24})》(?:特约|首席)?记者"),
+                    2,
+                    has_closing_title_mark,
+                ),
                 (
                     re(
                         r"(?:来源|出处|稿源|转载自|本文来自)\s*[:：]\s*《?([\p{Han}A-Za-z0-9]{2,24}?)》?(?:\s|$|，|。|\|)",
                     ),
                     2,
+                    has_colon,
                 ),
                 (
                     re(
                         r"(?i:originally (?:published|appeared)|first (?:published|appeared)|reprinted from|source:)\s+(?:(?i:in|by|on)\s+)?(\p{Lu}[A-Za-z&'.]*(?:\s+\p{Lu}[A-Za-z&'.]*){0,4})",
                     ),
                     2,
+                    has_letter_r,
                 ),
             ],
             interviewee_zh: re(
@@ -153,6 +165,30 @@ fn patterns() -> &'static Patterns {
             ),
         }
     })
+}
+
+/// Whether `text` holds `》`, by a searcher built once.
+fn has_closing_title_mark(text: &str) -> bool {
+    static MARK: OnceLock<memchr::memmem::Finder<'static>> = OnceLock::new();
+    MARK.get_or_init(|| memchr::memmem::Finder::new("》"))
+        .find(text.as_bytes())
+        .is_some()
+}
+
+/// Whether `text` holds `:` or `：` (the latter by a searcher built once).
+fn has_colon(text: &str) -> bool {
+    static WIDE: OnceLock<memchr::memmem::Finder<'static>> = OnceLock::new();
+    memchr::memchr(b':', text.as_bytes()).is_some()
+        || WIDE
+            .get_or_init(|| memchr::memmem::Finder::new("："))
+            .find(text.as_bytes())
+            .is_some()
+}
+
+/// Whether `text` holds an `r` in either case (as `originally`, `first`, `reprinted`
+/// and `source` do).
+fn has_letter_r(text: &str) -> bool {
+    memchr::memchr2(b'r', b'R', text.as_bytes()).is_some()
 }
 
 /// Whether a line is a byline or date line (`作者：… 发布时间：…`, `By …`, `Published …`,
@@ -570,9 +606,10 @@ pub fn find_publisher<'a>(
     let mut votes: HashMap<String, u32> = HashMap::new();
     let mut first_seen: Vec<String> = Vec::new();
     for text in texts {
-        for (regex, weight) in &patterns().credits {
-            // Most texts hold no credit: a match test is cheaper than a capture search.
-            if !regex.is_match(text) {
+        for (regex, weight, may_hold) in &patterns().credits {
+            // Most texts hold no credit: a byte search, then a match test, are cheaper
+            // than a capture search.
+            if !may_hold(text) || !regex.is_match(text) {
                 continue;
             }
             for c in regex.captures_iter(text) {
