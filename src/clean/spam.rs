@@ -222,8 +222,9 @@ struct Lists {
     /// each.
     shipped_brand_finder: AhoCorasick,
     keywords: Vec<String>,
-    /// Finds `keywords`, overlapping: one pass over a page counts them all.
-    keyword_finder: AhoCorasick,
+    /// A searcher for each of `keywords`, built once: each counts its keyword on a
+    /// page in a vectorised pass.
+    keyword_finders: Vec<memchr::memmem::Finder<'static>>,
     brand_in_chrome: Vec<Regex>,
     domain: Regex,
     bait_host: Regex,
@@ -250,7 +251,10 @@ fn lists() -> &'static Lists {
                 .map(re)
                 .collect(),
             shipped_brand_finder: finder(&shipped_brands),
-            keyword_finder: finder(&keywords),
+            keyword_finders: keywords
+                .iter()
+                .map(|keyword| memchr::memmem::Finder::new(keyword).into_owned())
+                .collect(),
             shipped_brands,
             keywords,
             brand_in_chrome: [
@@ -672,19 +676,20 @@ pub fn remove_injected_keywords(
         .collect::<Vec<_>>()
         .join("\n");
     let lists = lists();
-    // Overlapping occurrences are at least as many as `matches` counts: a shipped
-    // keyword seen fewer than three times this way cannot reach three.
-    let mut seen = vec![0usize; lists.keywords.len()];
-    for found in lists.keyword_finder.find_overlapping_iter(&page) {
-        seen[found.pattern().as_usize()] += 1;
-    }
-    let candidates = (lists.keywords.iter().zip(seen.iter().map(|&n| n >= 3)))
-        .chain(user_keywords.iter().map(|keyword| (keyword, true)));
-    for (keyword, may_recur) in candidates {
-        if !may_recur || keyword.is_empty() || !keyword.chars().all(is_cjk) {
+    let candidates = (lists
+        .keywords
+        .iter()
+        .zip(lists.keyword_finders.iter().map(Some)))
+    .chain(user_keywords.iter().map(|keyword| (keyword, None)));
+    for (keyword, finder) in candidates {
+        if keyword.is_empty() || !keyword.chars().all(is_cjk) {
             continue;
         }
-        let total = page.matches(keyword.as_str()).count();
+        // Counted as `matches` counts them (without overlaps, from the left).
+        let total = match finder {
+            Some(finder) => finder.find_iter(page.as_bytes()).count(),
+            None => page.matches(keyword.as_str()).count(),
+        };
         if total < 3 {
             continue;
         }
