@@ -259,7 +259,16 @@ pub fn interview_date(text: &str, published: Option<&str>) -> Option<String> {
         civil_date(year, month, day)
     };
     let mut found: Vec<String> = Vec::new();
-    for c in patterns.interview_zh.captures_iter(text) {
+    // Each interview word of the Chinese pattern holds 访 or 訪: a text without either is
+    // not searched.
+    static VISIT: OnceLock<[memchr::memmem::Finder<'static>; 2]> = OnceLock::new();
+    let visit = VISIT.get_or_init(|| ["访", "訪"].map(memchr::memmem::Finder::new));
+    let may_hold_zh = visit.iter().any(|f| f.find(text.as_bytes()).is_some());
+    for c in may_hold_zh
+        .then(|| patterns.interview_zh.captures_iter(text))
+        .into_iter()
+        .flatten()
+    {
         let year = c.get(1).and_then(|y| y.as_str().parse().ok());
         if let (Ok(month), Ok(day)) = (c[2].parse(), c[3].parse())
             && let Some(date) = complete(year, month, day)
