@@ -540,9 +540,12 @@ fn fold_for_matching(text: &str) -> String {
     while i < bytes.len() {
         // Only a `|` or a byte that may begin a space has its character decoded; it
         // starts a character, as every such byte does.
-        if bytes[i] != b'|' && !may_begin_space(bytes[i]) {
-            i += 1;
-            continue;
+        match bytes[i..]
+            .iter()
+            .position(|&b| b == b'|' || SPACE_LEADS[usize::from(b)])
+        {
+            Some(skipped) => i += skipped,
+            None => break,
         }
         let Some(c) = text[i..].chars().next() else {
             break;
@@ -750,10 +753,13 @@ pub fn collapse_space(text: &str) -> String {
     let mut run: Option<usize> = None;
     let mut i = 0;
     while i < bytes.len() {
-        // Inside a run only a byte that may begin a space needs its character decoded.
-        if run.is_some() && !may_begin_space(bytes[i]) {
-            i += 1;
-            continue;
+        // Inside a run only a byte that may begin a space needs its character decoded:
+        // the bytes up to the next one are passed over in one tight loop.
+        if run.is_some() {
+            match bytes[i..].iter().position(|&b| SPACE_LEADS[usize::from(b)]) {
+                Some(skipped) => i += skipped,
+                None => break,
+            }
         }
         // `i` is a character's start: a run has just ended, or the byte begins one.
         let Some(c) = text[i..].chars().next() else {
@@ -783,10 +789,21 @@ pub fn collapse_space(text: &str) -> String {
     out
 }
 
+/// [`may_begin_space`] of every byte, looked up rather than compared.
+const SPACE_LEADS: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < table.len() {
+        table[byte] = may_begin_space(byte as u8);
+        byte += 1;
+    }
+    table
+};
+
 /// Whether `byte` may begin a white-space character or U+FEFF in UTF-8: ASCII white
 /// space, or the lead byte of U+0085 and U+00A0 (`C2`), U+1680 (`E1`), U+2000–U+205F
 /// (`E2`), U+3000 (`E3`) or U+FEFF (`EF`). Any other byte is inside a run of text.
-fn may_begin_space(byte: u8) -> bool {
+const fn may_begin_space(byte: u8) -> bool {
     matches!(
         byte,
         b'\t'..=b'\r' | b' ' | 0xC2 | 0xE1 | 0xE2 | 0xE3 | 0xEF
