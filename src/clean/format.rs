@@ -285,10 +285,9 @@ fn escaped_after(prefix: &str, text: &str) -> String {
 fn escape_into(out: &mut String, text: &str) {
     let start = out.len();
     // Most paragraphs hold no markup character: copied as they are.
-    let plain = !text
-        .bytes()
-        .any(|b| matches!(b, b'\\' | b'*' | b'`' | b'[' | b']' | b'<' | b'_'))
-        && !text.starts_with(['#', '>', '-', '+', '=']);
+    let plain = !crate::text::has_byte(text.as_bytes(), |b| {
+        matches!(b, b'\\' | b'*' | b'`' | b'[' | b']' | b'<' | b'_')
+    }) && !text.starts_with(['#', '>', '-', '+', '=']);
     if plain {
         out.push_str(text);
         if let Some(dot) = ordered_list_dot(&out[start..]) {
