@@ -178,10 +178,8 @@ fn declared_charset(bytes: &[u8]) -> Option<&'static Encoding> {
 /// Reverses text whose UTF-8 or GBK bytes were read as Latin-1 or Windows-1252
 /// (`å¤§æ¨¡å`), when the bytes read back give CJK text without errors.
 fn repair_mojibake(text: &str) -> Option<String> {
-    // U+0080..U+00FF are encoded with a 0xC2 or 0xC3 lead byte.
-    if memchr::memchr2(0xC2, 0xC3, text.as_bytes()).is_none() {
-        return None;
-    }
+    // U+0080..U+00FF are encoded with a 0xC2 or 0xC3 lead byte: none, no mojibake.
+    memchr::memchr2(0xC2, 0xC3, text.as_bytes())?;
     // One pass for both counts; a character of U+0080..U+00FF takes two bytes, so once
     // the CJK characters outnumber the Latin ones still possible, the text is no mojibake.
     let (mut latin, mut cjk) = (0usize, 0usize);

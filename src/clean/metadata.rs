@@ -74,15 +74,17 @@ pub struct Metadata {
     pub summary: Option<String>,
 }
 
+/// A credit pattern, its weight, and a test for a character every match of it holds (a
+/// text without one is not searched).
+type CreditPattern = (Regex, u32, fn(&str) -> bool);
+
 struct Patterns {
     byline: Regex,
     byline_en: Regex,
     date: Regex,
     date_en: Regex,
     date_en_day_first: Regex,
-    /// Each credit pattern, its weight, and a test for a character every match of it
-    /// holds (a text without one is not searched).
-    credits: Vec<(Regex, u32, fn(&str) -> bool)>,
+    credits: Vec<CreditPattern>,
     interviewee_zh: Regex,
     interviewee_zh_short: Regex,
     interviewee_en: Regex,

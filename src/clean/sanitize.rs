@@ -200,7 +200,7 @@ pub fn sanitize_text(text: &str, block: usize, report: &mut Report) -> String {
 fn may_hold_caption(text: &str) -> bool {
     static OPENERS: OnceLock<[Finder<'static>; 4]> = OnceLock::new();
     OPENERS
-        .get_or_init(|| ["资料", "資料", "图为", "圖為"].map(|w| Finder::new(w)))
+        .get_or_init(|| ["资料", "資料", "图为", "圖為"].map(Finder::new))
         .iter()
         .any(|opener| opener.find(text.as_bytes()).is_some())
 }
@@ -210,7 +210,7 @@ fn holds_bracket(text: &str) -> bool {
     static WIDE: OnceLock<[Finder<'static>; 2]> = OnceLock::new();
     memchr::memchr2(b'(', b'[', text.as_bytes()).is_some()
         || WIDE
-            .get_or_init(|| ["（", "【"].map(|w| Finder::new(w)))
+            .get_or_init(|| ["（", "【"].map(Finder::new))
             .iter()
             .any(|bracket| bracket.find(text.as_bytes()).is_some())
 }
