@@ -502,6 +502,10 @@ fn remove_word(
 
 /// Collapses double spaces and drops a space left before punctuation.
 fn tidy_spaces(text: &str) -> String {
+    // Without a space there is nothing to collapse or drop: only the trim is left.
+    if memchr::memchr(b' ', text.as_bytes()).is_none() {
+        return text.trim().to_string();
+    }
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         if c == ' ' && out.ends_with(' ') {
