@@ -47,14 +47,30 @@ fn may_be_foreign(text: &str, lang: Lang) -> bool {
                 "the", "and", "of", "to", "a", "in", "is", "it", "that", "for", "was", "on",
                 "with", "we", "i", "you", "he", "she", "they", "at", "be", "this", "are",
             ];
+            // ASCII-only comparison: the common words are ASCII.
+            let is_common = |word: &str| COMMON.iter().any(|c| word.eq_ignore_ascii_case(c));
             let (mut words, mut common) = (0, 0);
-            for word in text
-                .split(|c: char| !c.is_alphabetic())
-                .filter(|w| !w.is_empty())
-            {
+            // The words are the runs of letters.
+            let mut start = None;
+            for (i, c) in text.char_indices() {
+                if c.is_alphabetic() {
+                    start.get_or_insert(i);
+                    continue;
+                }
+                if let Some(from) = start.take() {
+                    words += 1;
+                    common += usize::from(is_common(&text[from..i]));
+                    // Each word left needs a letter and a break before it, so the rest
+                    // (from this break on) holds at most half its bytes: once even that
+                    // many uncommon words could not tip the share, it is not read.
+                    if common * 12 >= words + (text.len() - i).div_ceil(2) {
+                        return false;
+                    }
+                }
+            }
+            if let Some(from) = start {
                 words += 1;
-                // ASCII-only comparison: the common words are ASCII.
-                common += usize::from(COMMON.iter().any(|c| word.eq_ignore_ascii_case(c)));
+                common += usize::from(is_common(&text[from..]));
             }
             common * 12 < words
         }
