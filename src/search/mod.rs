@@ -257,9 +257,9 @@ impl Postings {
     /// Indexes the site's articles in parallel, each under its position in `site.pages`:
     /// two runs of consecutive articles per thread. Each part holds most of the
     /// archive's common terms, so every further part sorts and merges them once more:
-    /// on running Chinese text, four parts per thread took 2.2 % more instructions for
+    /// on running Chinese text, four parts per thread took 2.1 % more instructions for
     /// the whole build than two (callgrind, 10,000 articles). One part per thread saved
-    /// another 1.2 %, but its parts' lists were all laid out at once, at their largest:
+    /// another 1.1 %, but its parts' lists were all laid out at once, at their largest:
     /// a 100,000-article build peaked 80-110 MB higher.
     pub fn of_site(site: &Site) -> Result<Postings, SpillError> {
         let per_part = site
