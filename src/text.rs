@@ -155,6 +155,13 @@ pub fn strip_xml_forbidden(bytes: &mut Vec<u8>) {
 /// characters at those bytes, found by memchr, are compared, where `text.contains(marks)`
 /// compares every character of a text that has none.
 pub fn has_wide_mark(text: &str, marks: &[char]) -> bool {
+    debug_assert!(
+        marks.iter().all(|&mark| {
+            let mut utf8 = [0u8; 4];
+            matches!(mark.encode_utf8(&mut utf8).as_bytes()[0], 0xE3 | 0xEF)
+        }),
+        "has_wide_mark finds only marks whose UTF-8 starts with E3 or EF: {marks:?}"
+    );
     memchr::memchr2_iter(0xE3, 0xEF, text.as_bytes()).any(|at| {
         text[at..]
             .chars()
