@@ -170,6 +170,32 @@ pub fn has_wide_mark(text: &str, marks: &[char]) -> bool {
     })
 }
 
+/// Literals looked for in many texts, their searchers built on first use (built per
+/// call, a searcher cost more than the search). A search for one multi-byte character
+/// as a `char` stops at every byte equal to its last, which CJK text is full of.
+pub struct Literals<const N: usize> {
+    needles: [&'static str; N],
+    finders: std::sync::OnceLock<[memchr::memmem::Finder<'static>; N]>,
+}
+
+impl<const N: usize> Literals<N> {
+    /// The searchers of `needles`, not built yet.
+    pub const fn new(needles: [&'static str; N]) -> Literals<N> {
+        Literals {
+            needles,
+            finders: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// Whether `text` holds any of the literals.
+    pub fn any_in(&self, text: &str) -> bool {
+        self.finders
+            .get_or_init(|| self.needles.map(memchr::memmem::Finder::new))
+            .iter()
+            .any(|finder| finder.find(text.as_bytes()).is_some())
+    }
+}
+
 /// Whether `bytes` hold a byte `wanted` accepts. Whole chunks are folded into one
 /// answer without stopping early, so the test compiles to vector instructions.
 pub fn has_byte(bytes: &[u8], wanted: impl Fn(u8) -> bool) -> bool {
@@ -241,6 +267,16 @@ fn edit_distance(a: &str, b: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn literals_find_any_of_theirs() {
+        static BRACKETS: Literals<2> = Literals::new(["（", "【"]);
+        assert!(BRACKETS.any_in("他说（笑）"));
+        assert!(BRACKETS.any_in("【图】"));
+        // `（` ends in 0x88 as 们 does: a byte in common is no match.
+        assert!(!BRACKETS.any_in("我们的访谈"));
+        assert!(!BRACKETS.any_in(""));
+    }
 
     #[test]
     fn has_wide_mark_answers_as_contains_does() {

@@ -483,25 +483,23 @@ fn main_content_blocks(html: &str) -> Option<(Vec<Block>, Vec<String>)> {
     // date lines the text leaves out); its HTML has the structure. Keep the HTML's
     // blocks that the text has.
     let text = fold_for_matching(&result.content_text);
+    let with_folded = |block: Block| {
+        let folded = fold_for_matching(&block.text);
+        (block, folded)
+    };
     let (blocks, folded): (Vec<Block>, Vec<String>) = match &result.content_html {
         Some(content) => {
             let mut searched_to = 0;
             html_blocks(&Html::parse_fragment(content))
                 .into_iter()
-                .map(|block| {
-                    let folded = fold_for_matching(&block.text);
-                    (block, folded)
-                })
+                .map(with_folded)
                 .filter(|(_, folded)| contains_from(&text, folded, &mut searched_to))
                 .unzip()
         }
         None => extract_text(&result.content_text)
             .blocks
             .into_iter()
-            .map(|block| {
-                let folded = fold_for_matching(&block.text);
-                (block, folded)
-            })
+            .map(with_folded)
             .unzip(),
     };
     (!blocks.is_empty()).then_some((blocks, folded))
@@ -813,6 +811,44 @@ const fn may_begin_space(byte: u8) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_space_begins_with_a_byte_marked_as_a_space_lead() {
+        let mut utf8 = [0u8; 4];
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            if c.is_whitespace() || c == '\u{feff}' {
+                let lead = c.encode_utf8(&mut utf8).as_bytes()[0];
+                assert!(SPACE_LEADS[usize::from(lead)], "{:?}", c);
+            }
+        }
+    }
+
+    #[test]
+    fn folding_and_collapsing_agree_with_a_character_walk() {
+        let texts = [
+            "",
+            "  a\u{a0}b\u{3000}c\u{feff}d\u{2029}e\u{85}f\u{1680}g ",
+            "表 | 格\t一\n二 三|四",
+            "English words, and 中文 mixed\u{2003}in",
+            "们（笑）\u{202f}x",
+        ];
+        for text in texts {
+            let folded: String = text
+                .chars()
+                .filter(|c| !c.is_whitespace() && *c != '|')
+                .collect();
+            assert_eq!(fold_for_matching(text), folded, "{text:?}");
+            let collapsed = collapse_space(text);
+            assert!(!collapsed.starts_with(' ') && !collapsed.ends_with(' '));
+            assert_eq!(
+                collapsed.chars().filter(|c| *c != ' ').collect::<String>(),
+                text.chars()
+                    .filter(|c| !c.is_whitespace() && *c != '\u{feff}')
+                    .collect::<String>(),
+                "{text:?}"
+            );
+        }
+    }
 
     #[test]
     fn text_pages_split_by_line() {

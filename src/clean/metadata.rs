@@ -7,6 +7,8 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
+use crate::text::Literals;
+
 use super::chrome::{self, Role};
 use super::extract::{Block, BlockKind, Head, Page};
 use super::lexicon::Lexicon;
@@ -169,22 +171,16 @@ fn patterns() -> &'static Patterns {
     })
 }
 
-/// Whether `text` holds `》`, by a searcher built once.
+/// Whether `text` holds `》`.
 fn has_closing_title_mark(text: &str) -> bool {
-    static MARK: OnceLock<memchr::memmem::Finder<'static>> = OnceLock::new();
-    MARK.get_or_init(|| memchr::memmem::Finder::new("》"))
-        .find(text.as_bytes())
-        .is_some()
+    static MARK: Literals<1> = Literals::new(["》"]);
+    MARK.any_in(text)
 }
 
-/// Whether `text` holds `:` or `：` (the latter by a searcher built once).
+/// Whether `text` holds `:` or `：`.
 fn has_colon(text: &str) -> bool {
-    static WIDE: OnceLock<memchr::memmem::Finder<'static>> = OnceLock::new();
-    memchr::memchr(b':', text.as_bytes()).is_some()
-        || WIDE
-            .get_or_init(|| memchr::memmem::Finder::new("："))
-            .find(text.as_bytes())
-            .is_some()
+    static WIDE: Literals<1> = Literals::new(["："]);
+    memchr::memchr(b':', text.as_bytes()).is_some() || WIDE.any_in(text)
 }
 
 /// Whether `text` holds an `r` in either case (as `originally`, `first`, `reprinted`
@@ -263,10 +259,9 @@ pub fn interview_date(text: &str, published: Option<&str>) -> Option<String> {
     let mut found: Vec<String> = Vec::new();
     // Each interview word of the Chinese pattern holds 访 or 訪: a text without either is
     // not searched.
-    static VISIT: OnceLock<[memchr::memmem::Finder<'static>; 2]> = OnceLock::new();
-    let visit = VISIT.get_or_init(|| ["访", "訪"].map(memchr::memmem::Finder::new));
-    let may_hold_zh = visit.iter().any(|f| f.find(text.as_bytes()).is_some());
-    for c in may_hold_zh
+    static VISIT: Literals<2> = Literals::new(["访", "訪"]);
+    for c in VISIT
+        .any_in(text)
         .then(|| patterns.interview_zh.captures_iter(text))
         .into_iter()
         .flatten()

@@ -9,6 +9,8 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
+use crate::text::Literals;
+
 use super::extract::{Block, BlockKind};
 use super::pipeline::PageState;
 use super::report::ChangeKind;
@@ -39,14 +41,8 @@ fn pattern() -> &'static Regex {
 /// Whether `text` has a bracket, as every match of both patterns does: most blocks
 /// have none, and are not searched (nor the patterns compiled for them).
 fn has_bracket(text: &str) -> bool {
-    // The full-width one by a searcher built once: a search for the character stops at
-    // each byte 0x88 (its last), which CJK text is full of.
-    static WIDE: OnceLock<memchr::memmem::Finder<'static>> = OnceLock::new();
-    memchr::memchr(b'(', text.as_bytes()).is_some()
-        || WIDE
-            .get_or_init(|| memchr::memmem::Finder::new("（"))
-            .find(text.as_bytes())
-            .is_some()
+    static WIDE: Literals<1> = Literals::new(["（"]);
+    memchr::memchr(b'(', text.as_bytes()).is_some() || WIDE.any_in(text)
 }
 
 /// Removes pinyin annotations when the page shows the pattern.

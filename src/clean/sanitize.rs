@@ -6,8 +6,9 @@
 
 use std::sync::OnceLock;
 
-use memchr::memmem::Finder;
 use regex::Regex;
+
+use crate::text::Literals;
 
 use super::pipeline::PageState;
 use super::report::{ChangeKind, Report};
@@ -196,23 +197,15 @@ pub fn sanitize_text(text: &str, block: usize, report: &mut Report) -> String {
 }
 
 /// Whether `text` holds a literal a caption opens with (资料 or 图为, in either script).
-/// The searchers are built once: built per block they cost more than the search.
 fn may_hold_caption(text: &str) -> bool {
-    static OPENERS: OnceLock<[Finder<'static>; 4]> = OnceLock::new();
-    OPENERS
-        .get_or_init(|| ["资料", "資料", "图为", "圖為"].map(Finder::new))
-        .iter()
-        .any(|opener| opener.find(text.as_bytes()).is_some())
+    static OPENERS: Literals<4> = Literals::new(["资料", "資料", "图为", "圖為"]);
+    OPENERS.any_in(text)
 }
 
 /// Whether `text` holds a bracket a credit may open with: `(`, `[`, `（` or `【`.
 fn holds_bracket(text: &str) -> bool {
-    static WIDE: OnceLock<[Finder<'static>; 2]> = OnceLock::new();
-    memchr::memchr2(b'(', b'[', text.as_bytes()).is_some()
-        || WIDE
-            .get_or_init(|| ["（", "【"].map(Finder::new))
-            .iter()
-            .any(|bracket| bracket.find(text.as_bytes()).is_some())
+    static WIDE: Literals<2> = Literals::new(["（", "【"]);
+    memchr::memchr2(b'(', b'[', text.as_bytes()).is_some() || WIDE.any_in(text)
 }
 
 /// Collapses the double spaces a cut leaves.
