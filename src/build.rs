@@ -454,6 +454,10 @@ pub fn build_with_progress(
     // made first, so that its tables are never held beside the summaries every page
     // after it shares.
     if prepared.parked {
+        // The Markdown sources freed while the bodies were parked would otherwise stay in
+        // the allocator's pages under the index's tables (100,000 articles: peak RSS
+        // 1.04-1.07 GB without this, 0.96-0.97 GB with it).
+        crate::allocator::return_freed_memory();
         write_search_files(&prepared.site, write)?;
         crate::allocator::return_freed_memory();
     }
