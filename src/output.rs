@@ -1,15 +1,19 @@
 //! Writing the site: into a staging folder beside the output, with `static/`, the theme
 //! CSS, `.nojekyll` and `CNAME`, then swapped into place only when everything succeeded.
 
-use std::collections::HashSet;
-use std::fs::File;
+mod manifest;
+
+use std::collections::HashMap;
+use std::fs::{File, Metadata};
+use std::io::Write as _;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use rayon::prelude::*;
 
 use crate::render::OutputFile;
+use manifest::{ContentHasher, FileRecord, Manifest, Stamp};
 
 /// The folder copied as is to the output root.
 pub const STATIC_DIR: &str = "static";
@@ -179,10 +183,19 @@ fn absolute(path: &Path) -> PathBuf {
 /// slow virtual disks creating a file and its folder costs about a millisecond), and a
 /// rebuild mostly rewrites the same paths. Files the new build does not write are
 /// removed before the swap.
+///
+/// Beside each output folder a manifest (`.public.manifest`, which becomes
+/// `.public.staging-manifest` when the folder is swapped out) records what the build
+/// left in it, so that reusing the folder costs neither a read of each unchanged file
+/// nor a listing of each folder (see `manifest`).
 pub struct Staging {
     dir: PathBuf,
     output: PathBuf,
-    written: Mutex<HashSet<PathBuf>>,
+    /// The staging folder's manifest, when it has one that still describes it.
+    previous: Option<Manifest>,
+    hasher: ContentHasher,
+    /// Every file written or copied, relative to `dir`, with its record if it has one.
+    written: Mutex<HashMap<PathBuf, Option<FileRecord>>>,
     committed: bool,
     _lock: OutputLock,
 }
@@ -211,10 +224,18 @@ impl Staging {
             action: "cannot create the staging folder",
             source,
         })?;
+        let previous = std::fs::symlink_metadata(&dir)
+            .ok()
+            .and_then(|meta| Manifest::read(&sibling(&output, "staging-manifest"), &meta));
+        let hasher = previous
+            .as_ref()
+            .map_or_else(ContentHasher::random, |m| m.hasher().clone());
         let staging = Staging {
             dir,
             output,
-            written: Mutex::new(HashSet::new()),
+            previous,
+            hasher,
+            written: Mutex::new(HashMap::new()),
             committed: false,
             _lock: lock,
         };
@@ -230,8 +251,8 @@ impl Staging {
 
     /// Writes one file into the staging folder.
     pub fn write(&self, file: &OutputFile) -> Result<(), OutputError> {
-        write_one(&self.dir, file)?;
-        self.record(PathBuf::from(&file.path));
+        let record = write_one(&self.dir, file, self.previous.as_ref(), &self.hasher)?;
+        self.record(PathBuf::from(&file.path), record);
         Ok(())
     }
 
@@ -257,22 +278,22 @@ impl Staging {
             source,
         };
         let from = std::fs::metadata(source).map_err(io)?;
-        let unchanged = make_room_for_file(&target)?.is_some_and(|len| len == from.len())
+        let unchanged = make_room_for_file(&target)?.is_some_and(|meta| meta.len() == from.len())
             && std::fs::metadata(&target)
                 .and_then(|m| m.modified())
                 .is_ok_and(|copied| from.modified().is_ok_and(|original| copied >= original));
         if !unchanged {
             std::fs::copy(source, &target).map_err(io)?;
         }
-        self.record(relative_path.to_path_buf());
+        self.record(relative_path.to_path_buf(), None);
         Ok(())
     }
 
-    fn record(&self, relative: PathBuf) {
+    fn record(&self, relative: PathBuf, record: Option<FileRecord>) {
         self.written
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .insert(relative);
+            .insert(relative, record);
     }
 
     /// Copies the site's `static/` (whose files win over generated ones of the same name),
@@ -280,17 +301,44 @@ impl Staging {
     /// Returns the number of files in the new output.
     pub fn commit(mut self, root: &Path) -> Result<usize, OutputError> {
         for relative in copy_static(root, &self.dir)? {
-            self.record(relative);
+            self.record(relative, None);
         }
         let written = std::mem::take(
             self.written
                 .get_mut()
                 .unwrap_or_else(std::sync::PoisonError::into_inner),
         );
-        prune(&self.dir, &written)?;
+        let folders = prune(&self.dir, &written, self.previous.as_ref())?;
+        let manifest = std::fs::symlink_metadata(&self.dir).ok().and_then(|meta| {
+            manifest::render(&self.hasher, &meta, SystemTime::now(), &folders, &written)
+        });
         swap_into_place(&self.dir, &self.output)?;
         self.committed = true;
+        self.keep_manifests(manifest.as_deref());
         Ok(written.len())
+    }
+
+    /// After the swap: the output's manifest moves with its folder to the staging
+    /// folder's name, and `manifest` becomes the output's. Best effort: a missing or
+    /// stale manifest only costs the next builds the slow path.
+    fn keep_manifests(&self, manifest: Option<&str>) {
+        let output_manifest = sibling(&self.output, "manifest");
+        let staging_manifest = sibling(&self.output, "staging-manifest");
+        if std::fs::rename(&output_manifest, &staging_manifest).is_err() {
+            let _ = std::fs::remove_file(&staging_manifest);
+        }
+        if let Some(text) = manifest {
+            // A new file, never one written through a link left at the name.
+            let _ = std::fs::remove_file(&output_manifest);
+            let written = File::options()
+                .write(true)
+                .create_new(true)
+                .open(&output_manifest)
+                .and_then(|mut file| file.write_all(text.as_bytes()));
+            if written.is_err() {
+                let _ = std::fs::remove_file(&output_manifest);
+            }
+        }
     }
 }
 
@@ -300,6 +348,7 @@ impl Drop for Staging {
     fn drop(&mut self) {
         if !self.committed {
             let _ = remove_tree(&self.dir);
+            let _ = std::fs::remove_file(sibling(&self.output, "staging-manifest"));
         }
     }
 }
@@ -367,24 +416,108 @@ fn refuse_link(path: &Path, role: &'static str) -> Result<(), OutputError> {
 }
 
 /// Removes every file under `dir` that is not in `keep` (paths relative to `dir`), and
-/// the folders left empty.
-fn prune(dir: &Path, keep: &HashSet<PathBuf>) -> Result<(), OutputError> {
-    prune_folder(dir, Path::new(""), keep).map(|_| ())
+/// the folders left empty. A folder that `previous` (the manifest of `dir`) shows
+/// unchanged is not listed: its entries are the ones recorded. Returns the folders that
+/// remain, with their stamps after the pruning, for the next manifest.
+fn prune<V: Sync>(
+    dir: &Path,
+    keep: &HashMap<PathBuf, V>,
+    previous: Option<&Manifest>,
+) -> Result<Vec<(PathBuf, Option<Stamp>)>, OutputError> {
+    prune_folder(dir, Path::new(""), keep, previous).map(|pruned| pruned.folders)
+}
+
+/// What pruning one folder did.
+struct Pruned {
+    /// Whether the folder lost an entry: only such a folder can have become empty.
+    lost_entry: bool,
+    /// The folder and the folders below it that remain, with their stamps.
+    folders: Vec<(PathBuf, Option<Stamp>)>,
 }
 
 /// [`prune`] in the folder `relative` of `dir`, its subfolders in parallel: a rebuild
-/// lists every folder of the output (one per article), and listing them one after the
-/// other was the last stretch of a build on one thread. Returns whether the folder lost
-/// an entry: only such a folder can have become empty.
-fn prune_folder(dir: &Path, relative: &Path, keep: &HashSet<PathBuf>) -> Result<bool, OutputError> {
+/// visits every folder of the output (one per article), and doing so one after the
+/// other was the last stretch of a build on one thread.
+fn prune_folder<V: Sync>(
+    dir: &Path,
+    relative: &Path,
+    keep: &HashMap<PathBuf, V>,
+    previous: Option<&Manifest>,
+) -> Result<Pruned, OutputError> {
     let folder = dir.join(relative);
     let cannot_list = |source| OutputError::Io {
         path: folder.clone(),
         action: "cannot list",
         source,
     };
-    let entries = std::fs::read_dir(&folder)
-        .map_err(cannot_list)?
+    let meta = std::fs::symlink_metadata(&folder).map_err(cannot_list)?;
+    // Listing a folder (open, read its entries, close) costs several times a `stat`.
+    let entries = match previous.and_then(|m| m.unchanged_entries(relative, &meta)) {
+        Some(recorded) => recorded.to_vec(),
+        None => list_folder(&folder, relative).map_err(cannot_list)?,
+    };
+    let children = entries
+        .into_par_iter()
+        .map(|(entry, is_folder)| {
+            let path = dir.join(&entry);
+            if is_folder {
+                let mut pruned = prune_folder(dir, &entry, keep, previous)?;
+                if pruned.lost_entry && is_empty_dir(&path) && std::fs::remove_dir(&path).is_ok() {
+                    return Ok::<Pruned, OutputError>(Pruned {
+                        lost_entry: true,
+                        folders: Vec::new(),
+                    });
+                }
+                pruned.lost_entry = false;
+                Ok(pruned)
+            } else if keep.contains_key(&entry) {
+                Ok(Pruned {
+                    lost_entry: false,
+                    folders: Vec::new(),
+                })
+            } else {
+                std::fs::remove_file(&path).map_err(|source| OutputError::Io {
+                    path,
+                    action: "cannot remove the stale file",
+                    source,
+                })?;
+                Ok(Pruned {
+                    lost_entry: true,
+                    folders: Vec::new(),
+                })
+            }
+        })
+        .try_reduce(
+            || Pruned {
+                lost_entry: false,
+                folders: Vec::new(),
+            },
+            |mut a, b| {
+                a.lost_entry |= b.lost_entry;
+                a.folders.extend(b.folders);
+                Ok(a)
+            },
+        )?;
+    // A folder that lost an entry has new times; the manifest needs them.
+    let stamp = if children.lost_entry {
+        std::fs::symlink_metadata(&folder)
+            .ok()
+            .and_then(|meta| Stamp::of(&meta))
+    } else {
+        Stamp::of(&meta)
+    };
+    let mut folders = children.folders;
+    folders.push((relative.to_path_buf(), stamp));
+    Ok(Pruned {
+        lost_entry: children.lost_entry,
+        folders,
+    })
+}
+
+/// The entries of `folder` (at `relative` in the staging folder): their paths relative
+/// to the staging folder, and whether each is a folder.
+fn list_folder(folder: &Path, relative: &Path) -> std::io::Result<Vec<(PathBuf, bool)>> {
+    std::fs::read_dir(folder)?
         .map(|entry| {
             let entry = entry?;
             Ok((
@@ -392,28 +525,7 @@ fn prune_folder(dir: &Path, relative: &Path, keep: &HashSet<PathBuf>) -> Result<
                 entry.file_type()?.is_dir(),
             ))
         })
-        .collect::<std::io::Result<Vec<(PathBuf, bool)>>>()
-        .map_err(cannot_list)?;
-    entries
-        .into_par_iter()
-        .map(|(entry, is_folder)| {
-            let path = dir.join(&entry);
-            if is_folder {
-                Ok(prune_folder(dir, &entry, keep)?
-                    && is_empty_dir(&path)
-                    && std::fs::remove_dir(&path).is_ok())
-            } else if keep.contains(&entry) {
-                Ok(false)
-            } else {
-                std::fs::remove_file(&path).map_err(|source| OutputError::Io {
-                    path,
-                    action: "cannot remove the stale file",
-                    source,
-                })?;
-                Ok(true)
-            }
-        })
-        .try_reduce(|| false, |a, b| Ok(a || b))
+        .collect()
 }
 
 /// The files the output stage adds to the rendered ones: the built-in static files, the
@@ -462,7 +574,14 @@ pub fn read_static(root: &Path) -> Result<Vec<OutputFile>, OutputError> {
         .collect()
 }
 
-fn write_one(staging: &Path, file: &OutputFile) -> Result<(), OutputError> {
+/// Writes `file` into the staging folder unless the file there already holds its
+/// contents; returns the file's record for the next manifest.
+fn write_one(
+    staging: &Path,
+    file: &OutputFile,
+    previous: Option<&Manifest>,
+    hasher: &ContentHasher,
+) -> Result<Option<FileRecord>, OutputError> {
     let relative = Path::new(&file.path);
     if relative
         .components()
@@ -473,13 +592,19 @@ fn write_one(staging: &Path, file: &OutputFile) -> Result<(), OutputError> {
         });
     }
     let target = staging.join(relative);
+    let hash = hasher.hash(&file.contents);
     // A file already at the path means its folders exist: a rebuild then costs one
     // `lstat` before the comparison, instead of a `mkdir` and a `stat` as well.
     match make_room_for_file(&target)? {
-        // Rebuilds mostly produce the same bytes at the same paths; reading a file to find
-        // it unchanged costs a tenth of rewriting it.
-        Some(len) if len == file.contents.len() as u64 && holds(&target, &file.contents) => {
-            return Ok(());
+        // Rebuilds mostly produce the same bytes at the same paths. A file the manifest
+        // shows untouched since it was written needs no reading; otherwise reading it to
+        // find it unchanged costs a tenth of rewriting it.
+        Some(meta)
+            if meta.len() == file.contents.len() as u64
+                && (previous.is_some_and(|m| m.holds_unchanged(relative, &meta, hash))
+                    || holds(&target, &file.contents)) =>
+        {
+            return Ok(FileRecord::new(&meta, hash));
         }
         Some(_) => {}
         None => {
@@ -488,11 +613,19 @@ fn write_one(staging: &Path, file: &OutputFile) -> Result<(), OutputError> {
             }
         }
     }
-    std::fs::write(&target, &file.contents).map_err(|source| OutputError::Io {
-        path: target,
+    let cannot_write = |source| OutputError::Io {
+        path: target.clone(),
         action: "cannot write",
         source,
-    })
+    };
+    let mut written = File::create(&target).map_err(cannot_write)?;
+    written.write_all(&file.contents).map_err(cannot_write)?;
+    // The times after the write, for the manifest; without them the file is only read
+    // again next time.
+    Ok(written
+        .metadata()
+        .ok()
+        .and_then(|meta| FileRecord::new(&meta, hash)))
 }
 
 /// Whether the file at `path`, known to be `contents.len()` bytes long, holds exactly
@@ -518,11 +651,11 @@ fn holds(path: &Path, contents: &[u8]) -> bool {
 }
 
 /// Clears `target` for a file: a reused staging folder may hold a folder there, or a
-/// link, which is removed rather than followed. Returns the length of the regular file
+/// link, which is removed rather than followed. Returns the metadata of the regular file
 /// already there, if any.
-fn make_room_for_file(target: &Path) -> Result<Option<u64>, OutputError> {
+fn make_room_for_file(target: &Path) -> Result<Option<Metadata>, OutputError> {
     match std::fs::symlink_metadata(target) {
-        Ok(meta) if meta.is_file() => Ok(Some(meta.len())),
+        Ok(meta) if meta.is_file() => Ok(Some(meta)),
         Ok(_) => remove_if_exists(target).map(|()| None),
         Err(_) => Ok(None),
     }
@@ -857,5 +990,64 @@ mod tests {
             sibling(&output, "staging").join(MARKER).exists(),
             "previous output kept for reuse"
         );
+    }
+
+    #[test]
+    fn a_reused_folder_changed_behind_the_manifest_is_rewritten_and_pruned() {
+        let dir = temp();
+        let root = dir.path().to_path_buf();
+        let output = root.join("public");
+        let staging = sibling(&output, "staging");
+        let file = |path: &str, text: &str| OutputFile {
+            path: path.into(),
+            contents: text.as_bytes().to_vec(),
+        };
+        let files = [file("a/index.html", "same text"), file("b.html", "b")];
+        // Four builds: each folder then has a manifest written well after its files.
+        for _ in 0..4 {
+            write_site(&root, &output, &files, &Extras::default()).unwrap();
+            std::thread::sleep(Duration::from_millis(60));
+        }
+        let read_manifest = || {
+            Manifest::read(
+                &sibling(&output, "staging-manifest"),
+                &std::fs::symlink_metadata(&staging).unwrap(),
+            )
+        };
+        let manifest = read_manifest().expect("the staging folder's manifest");
+        let page = Path::new("a/index.html");
+        let page_meta = std::fs::symlink_metadata(staging.join(page)).unwrap();
+        assert!(
+            manifest.holds_unchanged(page, &page_meta, manifest.hasher().hash(b"same text")),
+            "an untouched file is skipped without reading"
+        );
+        assert!(
+            manifest
+                .unchanged_entries(
+                    Path::new("a"),
+                    &std::fs::symlink_metadata(staging.join("a")).unwrap()
+                )
+                .is_some(),
+            "an untouched folder is not listed"
+        );
+
+        // Behind the manifest's back: other bytes of the same length with the old
+        // modification time, and files added where the manifest says there are none.
+        let modified = page_meta.modified().unwrap();
+        std::fs::write(staging.join(page), "SAME TEXT").unwrap();
+        File::options()
+            .write(true)
+            .open(staging.join(page))
+            .unwrap()
+            .set_modified(modified)
+            .unwrap();
+        std::fs::write(staging.join("a/extra.html"), "stale").unwrap();
+        std::fs::create_dir_all(staging.join("c/d")).unwrap();
+        std::fs::write(staging.join("c/d/deep.html"), "stale").unwrap();
+
+        write_site(&root, &output, &files, &Extras::default()).unwrap();
+        assert_eq!(std::fs::read(output.join(page)).unwrap(), b"same text");
+        assert!(!output.join("a/extra.html").exists());
+        assert!(!output.join("c").exists());
     }
 }
