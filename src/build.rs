@@ -475,6 +475,9 @@ pub fn build_with_progress(
         .media
         .par_iter()
         .try_for_each(|media| staging.copy(&media.source, &media.output))?;
+    // The listings' values are gone; their pages go back before the pruning and the
+    // manifest take theirs.
+    crate::allocator::return_freed_memory();
     let files = staging.commit(root)?;
     let Prepared {
         site,

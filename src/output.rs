@@ -3,7 +3,7 @@
 
 mod manifest;
 
-use std::collections::HashMap;
+use std::collections::HashSet;
 use std::fs::{File, Metadata};
 use std::io::Write as _;
 use std::path::{Component, Path, PathBuf};
@@ -13,7 +13,7 @@ use std::time::{Duration, Instant, SystemTime};
 use rayon::prelude::*;
 
 use crate::render::OutputFile;
-use manifest::{ContentHasher, FileRecord, Manifest, Stamp};
+use manifest::{ContentHasher, FileRecord, FileRecords, Folders, Manifest, Stamp};
 
 /// The folder copied as is to the output root.
 pub const STATIC_DIR: &str = "static";
@@ -194,8 +194,10 @@ pub struct Staging {
     /// The staging folder's manifest, when it has one that still describes it.
     previous: Option<Manifest>,
     hasher: ContentHasher,
-    /// Every file written or copied, relative to `dir`, with its record if it has one.
-    written: Mutex<HashMap<PathBuf, Option<FileRecord>>>,
+    /// Every file written or copied, relative to `dir`.
+    written: Mutex<HashSet<PathBuf>>,
+    /// Their records for the next manifest.
+    records: Mutex<FileRecords>,
     committed: bool,
     _lock: OutputLock,
 }
@@ -235,7 +237,8 @@ impl Staging {
             output,
             previous,
             hasher,
-            written: Mutex::new(HashMap::new()),
+            written: Mutex::new(HashSet::new()),
+            records: Mutex::new(FileRecords::default()),
             committed: false,
             _lock: lock,
         };
@@ -290,10 +293,15 @@ impl Staging {
     }
 
     fn record(&self, relative: PathBuf, record: Option<FileRecord>) {
+        let key = self.hasher.path_key(&relative);
+        self.records
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push(key, record);
         self.written
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .insert(relative, record);
+            .insert(relative);
     }
 
     /// Copies the site's `static/` (whose files win over generated ones of the same name),
@@ -308,9 +316,24 @@ impl Staging {
                 .get_mut()
                 .unwrap_or_else(std::sync::PoisonError::into_inner),
         );
-        let folders = prune(&self.dir, &written, self.previous.as_ref())?;
+        let mut records = std::mem::take(
+            self.records
+                .get_mut()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
+        );
+        records.sort();
+        let recorded = self.previous.take().and_then(|previous| previous.folders());
+        let folders = prune(&self.dir, &written, recorded.as_ref())?;
+        drop(recorded);
         let manifest = std::fs::symlink_metadata(&self.dir).ok().and_then(|meta| {
-            manifest::render(&self.hasher, &meta, SystemTime::now(), &folders, &written)
+            manifest::render(
+                &self.hasher,
+                &meta,
+                SystemTime::now(),
+                &folders,
+                &written,
+                &records,
+            )
         });
         swap_into_place(&self.dir, &self.output)?;
         self.committed = true;
@@ -416,13 +439,13 @@ fn refuse_link(path: &Path, role: &'static str) -> Result<(), OutputError> {
 }
 
 /// Removes every file under `dir` that is not in `keep` (paths relative to `dir`), and
-/// the folders left empty. A folder that `previous` (the manifest of `dir`) shows
-/// unchanged is not listed: its entries are the ones recorded. Returns the folders that
-/// remain, with their stamps after the pruning, for the next manifest.
-fn prune<V: Sync>(
+/// the folders left empty. A folder that `previous` (the folders the manifest of `dir`
+/// records) shows unchanged is not listed: its entries are the ones recorded. Returns
+/// the folders that remain, with their stamps after the pruning, for the next manifest.
+fn prune(
     dir: &Path,
-    keep: &HashMap<PathBuf, V>,
-    previous: Option<&Manifest>,
+    keep: &HashSet<PathBuf>,
+    previous: Option<&Folders>,
 ) -> Result<Vec<(PathBuf, Option<Stamp>)>, OutputError> {
     prune_folder(dir, Path::new(""), keep, previous).map(|pruned| pruned.folders)
 }
@@ -438,11 +461,11 @@ struct Pruned {
 /// [`prune`] in the folder `relative` of `dir`, its subfolders in parallel: a rebuild
 /// visits every folder of the output (one per article), and doing so one after the
 /// other was the last stretch of a build on one thread.
-fn prune_folder<V: Sync>(
+fn prune_folder(
     dir: &Path,
     relative: &Path,
-    keep: &HashMap<PathBuf, V>,
-    previous: Option<&Manifest>,
+    keep: &HashSet<PathBuf>,
+    previous: Option<&Folders>,
 ) -> Result<Pruned, OutputError> {
     let folder = dir.join(relative);
     let cannot_list = |source| OutputError::Io {
@@ -470,7 +493,7 @@ fn prune_folder<V: Sync>(
                 }
                 pruned.lost_entry = false;
                 Ok(pruned)
-            } else if keep.contains_key(&entry) {
+            } else if keep.contains(&entry) {
                 Ok(Pruned {
                     lost_entry: false,
                     folders: Vec::new(),
@@ -1023,6 +1046,8 @@ mod tests {
         );
         assert!(
             manifest
+                .folders()
+                .expect("the folders' records read again")
                 .unchanged_entries(
                     Path::new("a"),
                     &std::fs::symlink_metadata(staging.join("a")).unwrap()
