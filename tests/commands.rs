@@ -50,6 +50,31 @@ fn init_writes_an_archive_that_builds_and_checks() {
         "{home}"
     );
     assert!(home.contains("<html lang=\"zh\""), "{home}");
+    // Two more builds leave every file a build keeps beside the output (the staging
+    // folder, the lock, the manifests): the new site's .gitignore must ignore each.
+    for _ in 0..2 {
+        verbatim::build(&root, &verbatim::BuildOptions::default()).expect("it rebuilds");
+    }
+    let beside: Vec<String> = std::fs::read_dir(&root)
+        .expect("the site folder lists")
+        .map(|entry| {
+            entry
+                .expect("an entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .filter(|name| name.starts_with(".public"))
+        .collect();
+    assert!(beside.len() >= 4, "{beside:?}");
+    for name in beside {
+        assert!(
+            ignore
+                .lines()
+                .any(|line| line.trim_end_matches('/') == format!("/{name}")),
+            "{name} is not in .gitignore:\n{ignore}"
+        );
+    }
 
     let checked = std::process::Command::new(env!("CARGO_BIN_EXE_verbatim"))
         .args(["check", "--base-url", "https://user.github.io/my-archive/"])
