@@ -260,7 +260,7 @@ impl Staging {
     }
 
     /// Copies a file from the sources (an article's media) to `relative` in the staging
-    /// folder, skipping the copy when a file of the same size and age is already there.
+    /// folder, unless the file there is already its copy ([`copy_unless_same`]).
     pub fn copy(&self, source: &Path, relative: &str) -> Result<(), OutputError> {
         let relative_path = Path::new(relative);
         if relative_path
@@ -275,19 +275,7 @@ impl Staging {
         if let Some(parent) = target.parent() {
             create_folder(&self.dir, parent)?;
         }
-        let io = |source| OutputError::Io {
-            path: target.clone(),
-            action: "cannot copy",
-            source,
-        };
-        let from = std::fs::metadata(source).map_err(io)?;
-        let unchanged = make_room_for_file(&target)?.is_some_and(|meta| meta.len() == from.len())
-            && std::fs::metadata(&target)
-                .and_then(|m| m.modified())
-                .is_ok_and(|copied| from.modified().is_ok_and(|original| copied >= original));
-        if !unchanged {
-            std::fs::copy(source, &target).map_err(io)?;
-        }
+        copy_unless_same(source, &target, false)?;
         self.record(relative_path.to_path_buf(), None);
         Ok(())
     }
@@ -308,9 +296,18 @@ impl Staging {
     /// removes what this build did not write, and swaps the staging folder into place.
     /// Returns the number of files in the new output.
     pub fn commit(mut self, root: &Path) -> Result<usize, OutputError> {
-        for relative in copy_static(root, &self.dir)? {
+        let generated = std::mem::take(
+            self.written
+                .get_mut()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
+        );
+        for relative in copy_static(root, &self.dir, &generated)? {
             self.record(relative, None);
         }
+        self.written
+            .get_mut()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .extend(generated);
         let written = std::mem::take(
             self.written
                 .get_mut()
@@ -707,23 +704,60 @@ fn create_folder(staging: &Path, folder: &Path) -> Result<(), OutputError> {
 
 /// Copies the site's `static/` into `staging`; returns the files copied, relative to
 /// `staging`.
-fn copy_static(root: &Path, staging: &Path) -> Result<Vec<PathBuf>, OutputError> {
+fn copy_static(
+    root: &Path,
+    staging: &Path,
+    generated: &HashSet<PathBuf>,
+) -> Result<Vec<PathBuf>, OutputError> {
     let files = crate::walk::source_files(root, STATIC_DIR, false)?;
-    let mut copied = Vec::with_capacity(files.len());
-    for file in files {
-        let target = staging.join(&file.relative);
-        if let Some(parent) = target.parent() {
-            create_folder(staging, parent)?;
+    // In parallel: a site's static files (images, recordings) can be many and large.
+    files
+        .into_par_iter()
+        .map(|file| {
+            let target = staging.join(&file.relative);
+            if let Some(parent) = target.parent() {
+                create_folder(staging, parent)?;
+            }
+            // A generated file of the same name was just written: replace it whatever
+            // its size and time.
+            copy_unless_same(&file.path, &target, generated.contains(&file.relative))?;
+            Ok(file.relative)
+        })
+        .collect()
+}
+
+/// Copies `source` to `target` (a path in the staging folder), unless `target` is a
+/// regular file of the same size and modification time, as the last copy left it: the
+/// copy takes the source's modification time, so an edited source (a new time) or an
+/// older version put back (another time) is copied again, as `rsync` decides. `always`
+/// copies in any case.
+fn copy_unless_same(source: &Path, target: &Path, always: bool) -> Result<(), OutputError> {
+    let io = |path: &Path, action: &'static str| {
+        let path = path.to_path_buf();
+        move |error| OutputError::Io {
+            path,
+            action,
+            source: error,
         }
-        make_room_for_file(&target)?;
-        std::fs::copy(&file.path, &target).map_err(|source| OutputError::Io {
-            path: file.path.clone(),
-            action: "cannot copy",
-            source,
-        })?;
-        copied.push(file.relative);
+    };
+    let from = std::fs::metadata(source).map_err(io(source, "cannot read"))?;
+    let modified = from.modified().ok();
+    let there = make_room_for_file(target)?;
+    let same = there.is_some_and(|there| {
+        there.len() == from.len() && modified.is_some() && there.modified().ok() == modified
+    });
+    if same && !always {
+        return Ok(());
     }
-    Ok(copied)
+    std::fs::copy(source, target).map_err(io(source, "cannot copy it into the output"))?;
+    // Without the time, the next build only copies the file again.
+    if let Some(modified) = modified {
+        let _ = File::options()
+            .write(true)
+            .open(target)
+            .and_then(|copied| copied.set_modified(modified));
+    }
+    Ok(())
 }
 
 /// `/site/public` → `/site/.public.staging` beside it, on the same file system so
@@ -847,6 +881,71 @@ mod tests {
     /// A temporary folder, removed when the value is dropped at the test's end.
     fn temp() -> tempfile::TempDir {
         tempfile::tempdir().expect("temporary folder")
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn static_files_are_copied_again_only_when_their_size_or_time_differs() {
+        use std::os::unix::fs::MetadataExt;
+        let dir = temp();
+        let root = dir.path().to_path_buf();
+        let output = root.join("public");
+        let audio = root.join("static/audio/talk.mp3");
+        std::fs::create_dir_all(audio.parent().unwrap()).unwrap();
+        std::fs::write(&audio, b"recording one").unwrap();
+        std::fs::write(root.join("static/page.html"), b"static page").unwrap();
+        let generated = OutputFile {
+            path: "page.html".into(),
+            contents: b"made by build".to_vec(),
+        };
+        let build = || {
+            write_site(
+                &root,
+                &output,
+                std::slice::from_ref(&generated),
+                &Extras::default(),
+            )
+            .unwrap()
+        };
+        // Two builds: the second reuses the first's folder as its staging folder.
+        build();
+        build();
+        let copied =
+            |folder: &Path| std::fs::symlink_metadata(folder.join("audio/talk.mp3")).unwrap();
+        let staging = sibling(&output, "staging");
+        let before = copied(&staging);
+        build();
+        let after = copied(&output);
+        assert_eq!(
+            (before.ino(), before.ctime(), before.ctime_nsec()),
+            (after.ino(), after.ctime(), after.ctime_nsec()),
+            "an unchanged static file is not copied again"
+        );
+        assert_eq!(
+            std::fs::read(output.join("page.html")).unwrap(),
+            b"static page",
+            "a static file replaces a generated one of the same name"
+        );
+        // Another recording of the same size with an older time put back.
+        std::fs::write(&audio, b"recording two").unwrap();
+        let older = before.modified().unwrap() - std::time::Duration::from_secs(3600);
+        File::options()
+            .write(true)
+            .open(&audio)
+            .unwrap()
+            .set_modified(older)
+            .unwrap();
+        build();
+        build();
+        assert_eq!(
+            std::fs::read(output.join("audio/talk.mp3")).unwrap(),
+            b"recording two"
+        );
+        assert_eq!(
+            copied(&output).modified().unwrap(),
+            older,
+            "the copy keeps the source's time"
+        );
     }
 
     #[test]
