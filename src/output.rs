@@ -697,7 +697,11 @@ fn create_folder(staging: &Path, folder: &Path) -> Result<(), OutputError> {
         .take_while(|a| *a != staging)
         .find(|a| a.is_file())
     {
-        std::fs::remove_file(file).map_err(io)?;
+        // Another thread making the same folder may have removed it first.
+        match std::fs::remove_file(file) {
+            Err(error) if error.kind() != std::io::ErrorKind::NotFound => return Err(io(error)),
+            _ => {}
+        }
     }
     std::fs::create_dir_all(folder).map_err(io)
 }
