@@ -296,19 +296,7 @@ impl Staging {
     /// removes what this build did not write, and swaps the staging folder into place.
     /// Returns the number of files in the new output.
     pub fn commit(mut self, root: &Path) -> Result<usize, OutputError> {
-        let generated = std::mem::take(
-            self.written
-                .get_mut()
-                .unwrap_or_else(std::sync::PoisonError::into_inner),
-        );
-        for relative in copy_static(root, &self.dir, &generated)? {
-            self.record(relative, None);
-        }
-        self.written
-            .get_mut()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .extend(generated);
-        let written = std::mem::take(
+        let mut written = std::mem::take(
             self.written
                 .get_mut()
                 .unwrap_or_else(std::sync::PoisonError::into_inner),
@@ -318,6 +306,11 @@ impl Staging {
                 .get_mut()
                 .unwrap_or_else(std::sync::PoisonError::into_inner),
         );
+        // Static files replace generated ones of the same name: their record is none.
+        for relative in copy_static(root, &self.dir, &written)? {
+            records.push(self.hasher.path_key(&relative), None);
+            written.insert(relative);
+        }
         records.sort();
         let recorded = self.previous.take().and_then(|previous| previous.folders());
         let folders = prune(&self.dir, &written, recorded.as_ref())?;
