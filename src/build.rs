@@ -187,7 +187,7 @@ fn prepare_keeping(
             if config.search {
                 crate::search::fold::prepare();
             }
-            (Renderer::new(root, &config), extras(&config))
+            (Renderer::new(root, &config), extras(&config, highlighter))
         },
     );
     let loaded = loaded?;
@@ -359,10 +359,10 @@ pub fn render_intros(
 }
 
 /// The extra output files a site's settings call for (CNAME, highlight CSS).
-fn extras(config: &SiteConfig) -> Result<Extras, BuildError> {
-    let highlight_css =
-        crate::markdown::highlight::theme_css(&config.highlight.light, &config.highlight.dark)
-            .map_err(BuildError::Theme)?;
+fn extras(config: &SiteConfig, highlighter: &Highlighter) -> Result<Extras, BuildError> {
+    let highlight_css = highlighter
+        .theme_css(&config.highlight.light, &config.highlight.dark)
+        .map_err(BuildError::Theme)?;
     Ok(Extras {
         cname: config.cname.clone(),
         highlight_css,
@@ -436,7 +436,12 @@ pub fn build_with_progress(
         spill_folder: &spill_folder,
         above: options.spill_above.unwrap_or(SPILL_ABOVE),
     };
-    let mut prepared = prepare_keeping(root, options, &Highlighter::new(), sources)?;
+    // Code blocks a previous build highlighted are taken from its cache; the cache is
+    // written back once the Markdown is rendered, and the syntaxes dropped with it.
+    let highlight_cache = crate::output::beside(&output, "highlight-cache");
+    let highlighter = Highlighter::with_cache(&highlight_cache);
+    let mut prepared = prepare_keeping(root, options, &highlighter, sources)?;
+    highlighter.save_cache(&highlight_cache);
     // Each file is written as soon as it is made; the staging folder removes itself
     // if anything fails, leaving the previous output as it was.
     let staging = Staging::begin(root, &output, &prepared.extras)?;

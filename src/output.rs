@@ -145,6 +145,12 @@ pub fn check_output_location(root: &Path, output: &Path) -> Result<(), OutputErr
     Ok(())
 }
 
+/// A file the build keeps beside the output folder `output`, never published:
+/// `public` and `highlight-cache` give `.public.highlight-cache`.
+pub fn beside(output: &Path, suffix: &str) -> PathBuf {
+    sibling(&absolute(output), suffix)
+}
+
 /// The path made absolute and free of `.` and `..`. Links in the folders above are
 /// resolved, never in the last name: the output itself must not be followed, and may not
 /// exist yet.

@@ -280,6 +280,59 @@ fn code_is_highlighted_with_classes_and_theme_css() {
 }
 
 #[test]
+fn highlighted_code_is_kept_between_builds_and_made_again_when_it_changes() {
+    let site = TestSite::new();
+    let body = |word: &str| {
+        format!(
+            "```rust\nfn main() {{ println!(\"{word}\"); }}\n```\n\n```nosuchlang\nplain\n```\n"
+        )
+    };
+    site.article("code.md", "Code", "2024-01-01", "", &body("first"));
+    let build = || {
+        let output = site.run(&["build"]);
+        assert!(output.status.success(), "{output:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+        assert!(
+            stderr.contains("unknown code language `nosuchlang`"),
+            "{stderr}"
+        );
+    };
+    build();
+    let cache = site.root().join(".public.highlight-cache");
+    let first_page = site.read("code/index.html");
+    let first_css = site.read("highlight.css");
+    let written = || {
+        std::fs::metadata(&cache)
+            .and_then(|meta| meta.modified())
+            .expect("the cache is written beside the output")
+    };
+    let first_time = written();
+
+    // Every block known: the same pages and CSS, the warning again, the cache untouched.
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    build();
+    assert_eq!(site.read("code/index.html"), first_page);
+    assert_eq!(site.read("highlight.css"), first_css);
+    assert_eq!(written(), first_time, "nothing new, nothing written");
+
+    // An edited block and another theme are made anew, never taken from the cache.
+    site.article("code.md", "Code", "2024-01-01", "", &body("second"));
+    site.write("site.yml", "highlight:\n  light: Solarized (light)\n");
+    build();
+    let page = site.read("code/index.html");
+    assert!(page.contains("second") && !page.contains("first"), "{page}");
+    assert!(page.contains("class=\"hl-"), "{page}");
+    let css = site.read("highlight.css");
+    assert_ne!(css, first_css);
+    assert!(css.contains("`Solarized (light)`"), "{css}");
+
+    // A damaged cache is ignored.
+    std::fs::write(&cache, "verbatim highlight cache 1\ngarbage").expect("write");
+    build();
+    assert_eq!(site.read("code/index.html"), page);
+}
+
+#[test]
 fn bad_front_matter_names_file_and_absolute_line() {
     let site = TestSite::new();
     site.write(

@@ -1,7 +1,13 @@
 //! Code highlighting with syntect, into CSS classes; the theme CSS is generated once per
-//! build. The syntax set is loaded on first use, so a site without code pays nothing.
+//! build. The syntax set is loaded on first use, so a site without code pays nothing,
+//! and a build given the previous build's cache (`cache`) loads it only for new blocks.
 
+pub mod cache;
+
+use std::path::Path;
 use std::sync::OnceLock;
+
+use cache::HighlightCache;
 
 use syntect::highlighting::ThemeSet;
 use syntect::html::{ClassStyle, ClassedHTMLGenerator, css_for_theme_with_class_style};
@@ -26,6 +32,7 @@ pub const THEME_NAMES: &[&str] = &[
 #[derive(Default)]
 pub struct Highlighter {
     syntaxes: OnceLock<SyntaxSet>,
+    cache: Option<HighlightCache>,
 }
 
 impl Highlighter {
@@ -34,12 +41,50 @@ impl Highlighter {
         Self::default()
     }
 
+    /// A highlighter that first looks blocks and the theme CSS up in the cache file
+    /// `file` (see [`cache`]); [`Highlighter::save_cache`] writes it back.
+    pub fn with_cache(file: &Path) -> Self {
+        Highlighter {
+            syntaxes: OnceLock::new(),
+            cache: Some(HighlightCache::load(file)),
+        }
+    }
+
+    /// Writes the blocks this build met and the theme CSS to `file` for the next build
+    /// (nothing when they are what was read).
+    pub fn save_cache(self, file: &Path) {
+        if let Some(cache) = self.cache {
+            cache.save(file);
+        }
+    }
+
+    /// CSS for the light theme, and the dark theme under `prefers-color-scheme: dark`
+    /// (see [`theme_css`]), from the cache when it holds the same two names.
+    pub fn theme_css(&self, light: &str, dark: &str) -> Result<String, String> {
+        match &self.cache {
+            Some(cache) => cache.theme_css(light, dark, || theme_css(light, dark)),
+            None => theme_css(light, dark),
+        }
+    }
+
     fn syntaxes(&self) -> &SyntaxSet {
         self.syntaxes.get_or_init(SyntaxSet::load_defaults_newlines)
     }
 
     /// Highlighted HTML for the inside of `<code>`, or `None` when the language is unknown.
     pub fn highlight(&self, code: &str, language: &str) -> Option<String> {
+        let Some(cache) = &self.cache else {
+            return self.highlight_anew(code, language);
+        };
+        if let Some(kept) = cache.get(language, code) {
+            return kept.map(str::to_string);
+        }
+        let html = self.highlight_anew(code, language);
+        cache.insert(language, code, html.as_deref());
+        html
+    }
+
+    fn highlight_anew(&self, code: &str, language: &str) -> Option<String> {
         let syntaxes = self.syntaxes();
         let syntax = syntaxes
             .find_syntax_by_token(language)
