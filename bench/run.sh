@@ -105,12 +105,13 @@ build_once() {
     say "$name run $run: ${wall_s}s, ${rss_kib} KiB"
 }
 
-# start_tool NAME OUTPUT: forgets NAME's builds and empties OUTPUT for its cold build.
+# start_tool NAME OUTPUT: forgets NAME's builds and empties OUTPUT for its cold build,
+# removing what Verbatim keeps beside it too (staging folder, manifests, highlight cache).
 start_tool() {
     cold_of[$1]=""
     rebuilds_of[$1]=""
     peak_of[$1]=0
-    rm -rf "$2" "$(dirname "$2")/.$(basename "$2").staging"
+    rm -rf "$2" "$(dirname "$2")/.$(basename "$2")".*
 }
 
 # finish_tool NAME OUTPUT: sets cold_s, median_s, peak_mib and pages from NAME's builds.
