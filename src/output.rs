@@ -199,6 +199,10 @@ pub struct Staging {
     output: PathBuf,
     /// The staging folder's manifest, when it has one that still describes it.
     previous: Option<Manifest>,
+    /// Whether the staging folder was empty when the build began (a cold build, or the
+    /// first rebuild after one): everything in it is then this build's, so nothing is
+    /// looked for before a file is written, and nothing is listed to be pruned.
+    fresh: bool,
     hasher: ContentHasher,
     /// Every file written or copied, relative to `dir`.
     written: Mutex<HashSet<PathBuf>>,
@@ -227,6 +231,7 @@ impl Staging {
         if dir.exists() && !dir.join(MARKER).exists() && !is_empty_dir(&dir) {
             return Err(OutputError::ForeignStaging { path: dir });
         }
+        let fresh = !dir.exists() || is_empty_dir(&dir);
         std::fs::create_dir_all(&dir).map_err(|source| OutputError::Io {
             path: dir.clone(),
             action: "cannot create the staging folder",
@@ -242,6 +247,7 @@ impl Staging {
             dir,
             output,
             previous,
+            fresh,
             hasher,
             written: Mutex::new(HashSet::new()),
             records: Mutex::new(FileRecords::default()),
@@ -260,7 +266,12 @@ impl Staging {
 
     /// Writes one file into the staging folder.
     pub fn write(&self, file: &OutputFile) -> Result<(), OutputError> {
-        let record = write_one(&self.dir, file, self.previous.as_ref(), &self.hasher)?;
+        let previous = if self.fresh {
+            Previous::Nothing
+        } else {
+            Previous::Unknown(self.previous.as_ref())
+        };
+        let record = write_one(&self.dir, file, previous, &self.hasher)?;
         self.record(PathBuf::from(&file.path), record);
         Ok(())
     }
@@ -318,9 +329,12 @@ impl Staging {
             written.insert(relative);
         }
         records.sort();
-        let recorded = self.previous.take().and_then(|previous| previous.folders());
-        let folders = prune(&self.dir, &written, recorded.as_ref())?;
-        drop(recorded);
+        let folders = if self.fresh {
+            folders_holding(&self.dir, &written)
+        } else {
+            let recorded = self.previous.take().and_then(|previous| previous.folders());
+            prune(&self.dir, &written, recorded.as_ref())?
+        };
         let manifest = std::fs::symlink_metadata(&self.dir).ok().and_then(|meta| {
             manifest::render(
                 &self.hasher,
@@ -444,6 +458,29 @@ fn prune(
     previous: Option<&Folders>,
 ) -> Result<Vec<(PathBuf, Option<Stamp>)>, OutputError> {
     prune_folder(dir, Path::new(""), keep, previous).map(|pruned| pruned.folders)
+}
+
+/// The folders of a staging folder that holds only `written` (paths relative to `dir`),
+/// with their stamps: what [`prune`] returns, without listing them.
+fn folders_holding(dir: &Path, written: &HashSet<PathBuf>) -> Vec<(PathBuf, Option<Stamp>)> {
+    let mut folders: HashSet<&Path> = HashSet::new();
+    folders.insert(Path::new(""));
+    for path in written {
+        for folder in path.ancestors().skip(1) {
+            if !folders.insert(folder) {
+                break;
+            }
+        }
+    }
+    folders
+        .into_par_iter()
+        .map(|folder| {
+            let stamp = std::fs::symlink_metadata(dir.join(folder))
+                .ok()
+                .and_then(|meta| Stamp::of(&meta));
+            (folder.to_path_buf(), stamp)
+        })
+        .collect()
 }
 
 /// What pruning one folder did.
@@ -595,10 +632,19 @@ pub fn read_static(root: &Path) -> Result<Vec<OutputFile>, OutputError> {
 
 /// Writes `file` into the staging folder unless the file there already holds its
 /// contents; returns the file's record for the next manifest.
+/// What a staging folder may hold at a path before a build writes it.
+#[derive(Clone, Copy)]
+enum Previous<'a> {
+    /// Nothing: the folder was empty when the build began.
+    Nothing,
+    /// Anything: a reused folder, with its manifest when it has one.
+    Unknown(Option<&'a Manifest>),
+}
+
 fn write_one(
     staging: &Path,
     file: &OutputFile,
-    previous: Option<&Manifest>,
+    previous: Previous<'_>,
     hasher: &ContentHasher,
 ) -> Result<Option<FileRecord>, OutputError> {
     let relative = Path::new(&file.path);
@@ -614,7 +660,11 @@ fn write_one(
     let hash = hasher.hash(&file.contents);
     // A file already at the path means its folders exist: a rebuild then costs one
     // `lstat` before the comparison, instead of a `mkdir` and a `stat` as well.
-    match make_room_for_file(&target)? {
+    let (there, previous) = match previous {
+        Previous::Nothing => (None, None),
+        Previous::Unknown(manifest) => (make_room_for_file(&target)?, manifest),
+    };
+    match there {
         // Rebuilds mostly produce the same bytes at the same paths. A file the manifest
         // shows untouched since it was written needs no reading; otherwise reading it to
         // find it unchanged costs a tenth of rewriting it.
@@ -1115,6 +1165,38 @@ mod tests {
             sibling(&output, "staging").join(MARKER).exists(),
             "previous output kept for reuse"
         );
+    }
+
+    #[test]
+    fn a_folder_written_from_empty_records_the_folders_a_listing_finds() {
+        let dir = temp();
+        let staging = dir.path().join("staging");
+        std::fs::create_dir(&staging).unwrap();
+        let hasher = ContentHasher::new(7);
+        let paths = [
+            "a/index.html",
+            "a/b/c/index.html",
+            "d.html",
+            "e/f/index.html",
+        ];
+        for path in paths {
+            let file = OutputFile {
+                path: path.into(),
+                contents: b"x".to_vec(),
+            };
+            write_one(&staging, &file, Previous::Nothing, &hasher).unwrap();
+        }
+        let written: HashSet<PathBuf> = paths.iter().map(PathBuf::from).collect();
+        let mut recorded = folders_holding(&staging, &written);
+        let mut listed = prune(&staging, &written, None).unwrap();
+        recorded.sort_by(|a, b| a.0.cmp(&b.0));
+        listed.sort_by(|a, b| a.0.cmp(&b.0));
+        assert_eq!(
+            recorded.len(),
+            6,
+            "the root, a, a/b, a/b/c, e, e/f: {recorded:?}"
+        );
+        assert_eq!(recorded, listed);
     }
 
     #[test]
