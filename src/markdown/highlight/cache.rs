@@ -169,7 +169,12 @@ impl HighlightCache {
         let mut temporary = file.as_os_str().to_owned();
         temporary.push(format!(".tmp-{}", std::process::id()));
         let temporary = std::path::PathBuf::from(temporary);
-        let written = std::fs::File::create(&temporary)
+        // A new file, never one written through a link left at the name.
+        let _ = std::fs::remove_file(&temporary);
+        let written = std::fs::File::options()
+            .write(true)
+            .create_new(true)
+            .open(&temporary)
             .and_then(|mut out| out.write_all(text.as_bytes()))
             .and_then(|()| std::fs::rename(&temporary, file));
         if written.is_err() {
