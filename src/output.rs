@@ -630,8 +630,6 @@ pub fn read_static(root: &Path) -> Result<Vec<OutputFile>, OutputError> {
         .collect()
 }
 
-/// Writes `file` into the staging folder unless the file there already holds its
-/// contents; returns the file's record for the next manifest.
 /// What a staging folder may hold at a path before a build writes it.
 #[derive(Clone, Copy)]
 enum Previous<'a> {
@@ -641,6 +639,8 @@ enum Previous<'a> {
     Unknown(Option<&'a Manifest>),
 }
 
+/// Writes `file` into the staging folder unless the file there already holds its
+/// contents; returns the file's record for the next manifest.
 fn write_one(
     staging: &Path,
     file: &OutputFile,
