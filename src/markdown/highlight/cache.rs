@@ -25,7 +25,7 @@ const SEED: u64 = 0x6869_6768_6c69_6768;
 
 /// One code block as highlighted: `html` is `None` when the language is unknown.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Block {
+struct Block {
     language: Box<str>,
     code: Box<str>,
     html: Option<Box<str>>,
@@ -33,7 +33,7 @@ pub struct Block {
 
 /// The theme CSS and the two theme names it was made from.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ThemeCss {
+struct ThemeCss {
     light: Box<str>,
     dark: Box<str>,
     css: Box<str>,
