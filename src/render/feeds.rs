@@ -96,6 +96,8 @@ impl Renderer {
         }
         let mut context = Context::new();
         context.insert("entries", &entries);
+        // The context holds its own copy (see `archive_page`).
+        drop(entries);
         self.render_file("sitemap.xml", &context, "sitemap.xml".into())
     }
 
