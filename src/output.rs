@@ -237,8 +237,10 @@ impl Staging {
             action: "cannot create the staging folder",
             source,
         })?;
-        let previous = std::fs::symlink_metadata(&dir)
-            .ok()
+        // An empty folder has nothing a manifest could describe.
+        let previous = (!fresh)
+            .then(|| std::fs::symlink_metadata(&dir).ok())
+            .flatten()
             .and_then(|meta| Manifest::read(&sibling(&output, "staging-manifest"), &meta));
         let hasher = previous
             .as_ref()

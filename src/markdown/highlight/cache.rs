@@ -2,7 +2,7 @@
 //! (`.public.highlight-cache`): each code block's language, code and HTML, and the theme
 //! CSS with the names it was made from. A rebuild that meets the same block again takes
 //! its HTML from here, and one whose blocks are all known never loads syntect's syntaxes
-//! nor compiles their regular expressions (at 100 articles that set-up was a third of
+//! nor compiles their regular expressions (at 100 articles that set-up was about 30 % of
 //! the build's instructions).
 //!
 //! The HTML depends on syntect's version and on Verbatim's class names, so a cache is
@@ -49,6 +49,9 @@ pub struct HighlightCache {
     fresh: Mutex<Vec<Block>>,
     theme: Mutex<Option<ThemeCss>>,
     theme_changed: AtomicBool,
+    /// This binary's [`fingerprint`], found once for both the read and the write;
+    /// `None` when it cannot be found, and then nothing is read or written.
+    fingerprint: Option<String>,
 }
 
 fn state() -> foldhash::fast::FixedState {
@@ -63,15 +66,20 @@ impl HighlightCache {
     /// The cache in `file`, or an empty one when the file is missing, damaged, or was
     /// written by another binary.
     pub fn load(file: &Path) -> HighlightCache {
-        let parsed = fingerprint().and_then(|fingerprint| {
+        let fingerprint = fingerprint();
+        let parsed = fingerprint.as_deref().and_then(|fingerprint| {
             let text = std::fs::read_to_string(file).ok()?;
-            parse(&text, &fingerprint)
+            parse(&text, fingerprint)
         });
         let (blocks, theme) = parsed.unwrap_or_default();
-        HighlightCache::from_parts(blocks, theme)
+        HighlightCache::from_parts(blocks, theme, fingerprint)
     }
 
-    fn from_parts(blocks: Vec<Block>, theme: Option<ThemeCss>) -> HighlightCache {
+    fn from_parts(
+        blocks: Vec<Block>,
+        theme: Option<ThemeCss>,
+        fingerprint: Option<String>,
+    ) -> HighlightCache {
         let mut by_key = HashMap::with_capacity_and_hasher(blocks.len(), state());
         let mut known = Vec::with_capacity(blocks.len());
         for block in blocks {
@@ -89,6 +97,7 @@ impl HighlightCache {
             fresh: Mutex::default(),
             theme: Mutex::new(theme),
             theme_changed: AtomicBool::new(false),
+            fingerprint,
         }
     }
 
@@ -150,7 +159,7 @@ impl HighlightCache {
         if fresh.is_empty() && all_used && !self.theme_changed.load(Ordering::Relaxed) {
             return;
         }
-        let Some(fingerprint) = fingerprint() else {
+        let Some(fingerprint) = self.fingerprint else {
             return;
         };
         let theme = self.theme.into_inner().unwrap_or_else(|e| e.into_inner());
@@ -356,6 +365,7 @@ mod tests {
                 block("rust", "a\n", Some("duplicate, dropped")),
             ],
             None,
+            None,
         );
         assert_eq!(cache.get("rust", "a\n"), Some(Some("A")));
         assert_eq!(cache.get("rust", "b\n"), Some(None));
@@ -367,7 +377,7 @@ mod tests {
 
     #[test]
     fn the_theme_css_is_made_once_for_the_same_names() {
-        let cache = HighlightCache::from_parts(Vec::new(), Some(theme()));
+        let cache = HighlightCache::from_parts(Vec::new(), Some(theme()), None);
         let kept = cache.theme_css("InspiredGitHub", "base16-ocean.dark", || {
             panic!("the kept CSS is used")
         });
