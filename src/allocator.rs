@@ -51,6 +51,15 @@ pub fn filled_vec<T: Clone>(count: usize, value: T) -> Vec<T> {
     filled
 }
 
+/// An empty vector with room for `capacity` values, the room on huge pages where it is
+/// large enough to have whole ones ([`prefer_huge_pages`]): for a buffer written from
+/// start to end, whose memory is taken only as it is written.
+pub fn huge_page_vec<T>(capacity: usize) -> Vec<T> {
+    let mut vec = Vec::with_capacity(capacity);
+    prefer_huge_pages(vec.spare_capacity_mut());
+    vec
+}
+
 /// Asks the system to back `memory` with huge pages, where it does so only when asked
 /// (Linux's transparent huge pages set to `madvise`, the usual default). For a table of
 /// many megabytes read at random places, nearly every read missed the address
