@@ -45,8 +45,7 @@ const HUGE_PAGE: usize = 2 << 20;
 /// `count` copies of `value`, on huge pages where the vector is large enough to have
 /// whole ones ([`prefer_huge_pages`]): for tables read or written at random places.
 pub fn filled_vec<T: Clone>(count: usize, value: T) -> Vec<T> {
-    let mut filled = Vec::with_capacity(count);
-    prefer_huge_pages(&mut filled.spare_capacity_mut()[..count]);
+    let mut filled = huge_page_vec(count);
     filled.resize(count, value);
     filled
 }
