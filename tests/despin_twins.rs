@@ -92,13 +92,17 @@ fn spin_with_table(text: &str, pairs: &[(String, String)]) -> (String, Spins) {
 
 /// The Chinese spinner's table: twin-zh.txt, or with `DESPIN_TWINS_DEV=1` the
 /// development table twin-zh-dev.txt, on which the model's settings are chosen.
-fn twin_pairs() -> Vec<(String, String)> {
-    let name = if dev_split() == 1 {
+fn twin_table_name() -> &'static str {
+    if dev_split() == 1 {
         "twin-zh-dev.txt"
     } else {
         "twin-zh.txt"
-    };
-    twin_table(name)
+    }
+}
+
+/// The Chinese spinner's pairs ([`twin_table_name`]), longest original first.
+fn twin_pairs() -> Vec<(String, String)> {
+    twin_table(twin_table_name())
 }
 
 fn twin_table(name: &str) -> Vec<(String, String)> {
@@ -132,12 +136,7 @@ fn twin_lines(name: &str) -> Vec<(String, String, String)> {
 
 /// The family of each spun form of the Chinese spinner's table ([`twin_pairs`]).
 fn twin_families() -> HashMap<String, String> {
-    let name = if dev_split() == 1 {
-        "twin-zh-dev.txt"
-    } else {
-        "twin-zh.txt"
-    };
-    twin_lines(name)
+    twin_lines(twin_table_name())
         .into_iter()
         .map(|(_, spun, family)| (spun, family))
         .collect()
