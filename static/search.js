@@ -380,11 +380,13 @@
   };
 
   const BLOCKS = /^(P|LI|H[1-6]|BLOCKQUOTE|TD|TH|PRE|DIV|SECTION|ARTICLE|HEADER|FOOTER|DL|DD|DT|TR|UL|OL|TABLE|FIGCAPTION)$/;
+  // A footnote's number, in the text or before its note, is no words of the snippet.
+  const FOOTNOTE_MARK = /\bfootnote-(reference|definition-label)\b/;
   const textOf = (node, out = []) => {
     for (const child of node.childNodes) {
       if (child.nodeType === 3) out.push(child.data);
       else if (child.nodeType === 1 && !/^(SCRIPT|STYLE|NAV|TEMPLATE|NOSCRIPT)$/.test(child.tagName)
-        && child.getAttribute('aria-hidden') !== 'true') {
+        && child.getAttribute('aria-hidden') !== 'true' && !FOOTNOTE_MARK.test(child.className)) {
         const block = BLOCKS.test(child.tagName);
         if (block) out.push(' ');
         textOf(child, out);

@@ -24,7 +24,7 @@ fn archive() -> TestSite {
         "冰川上的数据中心",
         "2024-01-17",
         "interviewee: 何青\ntags: [气候]\n",
-        "**问：**为什么把服务器放在冰川边上？\n\n**答：**因为冷。我们的数据中心靠融水降温，大模型的训练也放在这里。\n",
+        "**问：**为什么把服务器放在冰川边上？\n\n**答：**因为冷。我们的数据中心靠融水[^1]降温，大模型的训练也放在这里。\n\n[^1]: 夏天最多。\n",
     );
     site.article(
         "interviews/translator.md",
@@ -165,6 +165,14 @@ fn search_finds_chinese_traditional_english_and_mixed_queries_under_a_subpath() 
         "document.querySelector('.search-result__snippet mark').textContent",
     );
     assert_eq!(marked, "融水");
+    // The footnote's number is not part of the snippet's text.
+    let snippet = evaluate(
+        &tab,
+        "document.querySelector('.search-result__snippet').textContent",
+    );
+    let snippet = snippet.as_str().unwrap_or_default();
+    assert!(snippet.contains("靠融水降温"), "{snippet}");
+    assert!(!snippet.contains('1'), "{snippet}");
 
     // Twelve equal scores: the ten newest first, the other two behind the button.
     let newest_first: Vec<String> = (1..=12)
