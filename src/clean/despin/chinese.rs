@@ -18,6 +18,7 @@ use std::sync::OnceLock;
 use rustc_hash::FxHashMap;
 
 use super::pairs::PairModel;
+use super::segment::{OpenRun, joins_neighbours, open_runs, segment, segment_score};
 use super::{Proposal, Source, Thesaurus};
 use crate::clean::dict::{Dictionary, PackedRun};
 
@@ -39,8 +40,6 @@ const SYNONYM_COST: f64 = 1.0;
 const SIBLING_FREQUENCY_WEIGHT: f64 = 0.25;
 /// Characters of context on either side when scoring a change.
 const WINDOW: usize = 4;
-/// The longest dictionary word looked up while segmenting.
-const LONGEST_WORD: usize = 4;
 
 /// A suspect word (start and end, in characters) and its candidates.
 type Suspect<'a> = (usize, usize, Vec<Candidate<'a>>);
@@ -220,86 +219,6 @@ fn siblings() -> &'static Siblings {
     })
 }
 
-/// Segmentations of runs shorter than this keep their tables on the stack: the
-/// clause windows the model scores are at most `2 * WINDOW` plus a word long.
-const STACK_RUN: usize = 32;
-
-/// The log probability of the best segmentation of `chars` under the dictionary's
-/// word model, and the word boundaries of that segmentation.
-fn segment(chars: &[char]) -> (f64, Vec<usize>) {
-    let n = chars.len();
-    let mut from = vec![0usize; n + 1];
-    let score = best_segmentation(chars, &mut from);
-    let mut cuts = Vec::with_capacity(n + 1);
-    cuts.push(n);
-    let mut at = n;
-    while at > 0 {
-        at = from[at];
-        cuts.push(at);
-    }
-    cuts.reverse();
-    (score, cuts)
-}
-
-/// The log probability of the best segmentation of `chars`, as [`segment`] gives it,
-/// without its boundaries.
-fn segment_score(chars: &[char]) -> f64 {
-    if chars.len() < STACK_RUN {
-        let mut from = [0usize; STACK_RUN];
-        best_segmentation(chars, &mut from[..=chars.len()])
-    } else {
-        best_segmentation(chars, &mut vec![0usize; chars.len() + 1])
-    }
-}
-
-/// The best segmentation of `chars` by dynamic programming: returns its log
-/// probability and leaves in `from[end]` where the word ending at `end` starts.
-fn best_segmentation(chars: &[char], from: &mut [usize]) -> f64 {
-    let dictionary = Dictionary::global();
-    let unknown = (1.0 / dictionary.total().max(1) as f64).ln();
-    let n = chars.len();
-    let mut stack_best = [f64::NEG_INFINITY; STACK_RUN];
-    let mut heap_best = Vec::new();
-    let best: &mut [f64] = if n < STACK_RUN {
-        &mut stack_best[..=n]
-    } else {
-        heap_best.resize(n + 1, f64::NEG_INFINITY);
-        &mut heap_best
-    };
-    best[0] = 0.0;
-    for start in 0..n {
-        if best[start] == f64::NEG_INFINITY {
-            continue;
-        }
-        let mut run = PackedRun::new();
-        for end in start + 1..=(start + LONGEST_WORD).min(n) {
-            let Some(longer) = run.push(chars[end - 1]) else {
-                break;
-            };
-            run = longer;
-            let found = dictionary.lookup_packed(run);
-            let score = if found.count > 0 {
-                Some(found.log_prob)
-            } else if end == start + 1 {
-                Some(unknown)
-            } else {
-                None
-            };
-            if let Some(score) = score
-                && best[start] + score > best[end]
-            {
-                best[end] = best[start] + score;
-                from[end] = start;
-            }
-            // No word begins with this run: a longer one cannot be a word either.
-            if !found.has_longer {
-                break;
-            }
-        }
-    }
-    best[n]
-}
-
 /// Whether any candidate for the word at `s..e` of the clause `window` could reach a
 /// middle margin, judged without segmenting the clause: a user's synonym always may,
 /// a dictionary sibling only by forming a word with its neighbours. A sibling that
@@ -338,69 +257,6 @@ fn any_can_matter(
             - (1.0 - SIBLING_FREQUENCY_WEIGHT) * frequency;
         best_score - SIBLING_COST >= super::MIDDLE_MARGIN
     })
-}
-
-/// A run of characters each of whose beginnings, itself included, begins a longer
-/// dictionary word: a word may go on past its end.
-type OpenRun = PackedRun;
-
-/// The open runs of `chars` that end at its end, shorter than the longest word.
-/// Whether a word crosses an edge of a candidate depends on these runs of the text
-/// before it and of the candidate, and on nothing else of theirs, so they are found
-/// once per suspect and once per sibling.
-fn open_runs(chars: &[char]) -> Vec<OpenRun> {
-    let dictionary = Dictionary::global();
-    let first = chars.len().saturating_sub(LONGEST_WORD - 1);
-    (first..chars.len())
-        .filter_map(|start| {
-            let mut run = PackedRun::new();
-            for &c in &chars[start..] {
-                run = run.push(c)?;
-                if !dictionary.lookup_packed(run).has_longer {
-                    return None;
-                }
-            }
-            Some(run)
-        })
-        .collect()
-}
-
-/// Whether the open run `run` becomes a dictionary word when `rest` follows it, within
-/// the longest word's length.
-fn becomes_word(mut run: OpenRun, rest: impl Iterator<Item = char>) -> bool {
-    let dictionary = Dictionary::global();
-    for c in rest.take(LONGEST_WORD.saturating_sub(run.len())) {
-        let Some(longer) = run.push(c) else {
-            return false;
-        };
-        run = longer;
-        let found = dictionary.lookup_packed(run);
-        if found.count > 0 {
-            return true;
-        }
-        if !found.has_longer {
-            return false;
-        }
-    }
-    false
-}
-
-/// Whether a dictionary word of the text `left`, `candidate`, `right` takes
-/// characters from both sides of an edge of the candidate, given the open runs that
-/// end where the candidate starts (`left_open`, of `left`) and where it ends
-/// (`candidate_open`, of the candidate).
-fn joins_neighbours(
-    left_open: &[OpenRun],
-    candidate: &[char],
-    candidate_open: &[OpenRun],
-    right: &[char],
-) -> bool {
-    left_open
-        .iter()
-        .any(|&open| becomes_word(open, candidate.iter().chain(right).copied()))
-        || candidate_open
-            .iter()
-            .any(|&open| becomes_word(open, right.iter().copied()))
 }
 
 /// The proposals for one text: suspects found clause by clause, scored in context
@@ -806,13 +662,6 @@ mod tests {
     }
 
     #[test]
-    fn segmentation_prefers_dictionary_words() {
-        let chars: Vec<char> = "人工智能的未来".chars().collect();
-        let (_, cuts) = segment(&chars);
-        assert_eq!(cuts, [0, 4, 5, 7]);
-    }
-
-    #[test]
     fn a_sibling_that_is_only_more_frequent_is_not_sure() {
         let found = best(
             "口述历史不是问卷，是陪人回忆。我们聊聊中文排版和标点。",
@@ -877,43 +726,6 @@ mod tests {
             best("他自个儿去了。", Some(&group)),
             [("自个儿".to_string(), "自己".to_string())]
         );
-    }
-
-    /// Whether a dictionary word of `window` crosses `from` or `to`, by trying every
-    /// run: what [`joins_neighbours`] answers from open runs.
-    fn joins_by_every_run(window: &[char], from: usize, to: usize) -> bool {
-        let dictionary = Dictionary::global();
-        (0..window.len()).any(|start| {
-            (start + 1..=(start + LONGEST_WORD).min(window.len())).any(|end| {
-                let crosses = (start < from && end > from) || (start < to && end > to);
-                let run: String = window[start..end].iter().collect();
-                crosses && dictionary.freq(&run) > 0
-            })
-        })
-    }
-
-    #[test]
-    fn joins_neighbours_agrees_with_trying_every_run() {
-        let text: Vec<char> = "人工智能的发展需要大模型和神经网络的研究与未来世界中国人民"
-            .chars()
-            .collect();
-        let mut answers = [0, 0];
-        for from in 0usize..8 {
-            for len in 1..=4 {
-                let (left, candidate, right) = (
-                    &text[from.saturating_sub(4)..from],
-                    &text[from..from + len],
-                    &text[from + len..from + len + 4],
-                );
-                let window: Vec<char> = [left, candidate, right].concat();
-                let expected = joins_by_every_run(&window, left.len(), left.len() + len);
-                let found =
-                    joins_neighbours(&open_runs(left), candidate, &open_runs(candidate), right);
-                assert_eq!(found, expected, "{window:?} at {from}+{len}");
-                answers[usize::from(found)] += 1;
-            }
-        }
-        assert!(answers[0] > 0 && answers[1] > 0, "{answers:?}");
     }
 
     #[test]

@@ -14,6 +14,7 @@ pub mod chinese;
 pub mod english;
 pub mod gate;
 pub mod pairs;
+mod segment;
 pub mod table;
 pub mod thesaurus;
 
