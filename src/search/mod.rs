@@ -651,9 +651,15 @@ struct Collector {
 struct Tally {
     /// Terms numbered so far.
     terms: u32,
-    /// Earlier postings, each with its term's number, in the order they were finished;
-    /// its spare capacity is room to write ahead ([`Tally::note`]).
+    /// Earlier postings, each with its term's number, in the order they were finished:
+    /// the latest of them, whose spare capacity is room to write ahead
+    /// ([`Tally::note`]), after the full chunks of `earlier`.
     finished: Vec<(u32, Posting)>,
+    /// Chunks of finished postings filled before `finished`, in order. The postings are
+    /// kept in chunks rather than one vector grown by doubling: each doubling copied
+    /// every posting so far into memory the system had first to zero, and on running
+    /// Chinese text that copying and zeroing took about a sixth of the gathering's time.
+    earlier: Vec<Vec<(u32, Posting)>>,
     /// The article being read, and the part of it.
     doc: u32,
     mark: Mark,
@@ -687,6 +693,7 @@ impl Default for Collector {
             tally: Tally {
                 terms: 0,
                 finished: Vec::new(),
+                earlier: Vec::new(),
                 doc: 0,
                 mark: Field::Body.mark(),
             },
@@ -768,8 +775,10 @@ impl Collector {
         // placed by the number the term was first given, which the finished postings
         // carry: a lookup of each posting's term in the index's order cost a cache miss
         // per posting on a large archive.
+        let mut chunks = std::mem::take(&mut self.tally.earlier);
+        chunks.push(std::mem::take(&mut self.tally.finished));
         let mut lengths = filled_vec(terms, 1u32);
-        for &(term, _) in &self.tally.finished {
+        for &(term, _) in chunks.iter().flatten() {
             lengths[term as usize] += 1;
         }
         // Renumber the terms in the index's order, and lay their lists out in it.
@@ -786,7 +795,8 @@ impl Collector {
             next[entry.local as usize] = start;
         }
         let mut postings = filled_vec(total as usize, 0);
-        for (term, posting) in self.tally.finished {
+        // Chunk by chunk, each freed once placed.
+        for (term, posting) in chunks.into_iter().flatten() {
             let at = &mut next[term as usize];
             postings[*at as usize] = posting;
             *at += 1;
@@ -841,15 +851,19 @@ impl Tally {
     /// gives at most `n` notes: a word takes a byte or more, an ideograph's unigram and
     /// bigram take its three or four.
     fn make_room(&mut self, notes: usize) {
-        let needed = self.finished.len() + notes;
-        if self.finished.capacity() < needed {
-            // Written once from start to end: on huge pages, a fault per 2 MiB instead
-            // of one per 4 KiB (at 10,000 articles the gathering took about 10 % less
-            // time). The room is not filled beforehand, so memory is only taken as it
-            // is written.
-            let mut grown = huge_page_vec(needed.max(2 * self.finished.capacity()));
-            grown.extend_from_slice(&self.finished);
-            self.finished = grown;
+        if self.finished.capacity() - self.finished.len() < notes {
+            // Chunks double up to `LAST_CHUNK`, so that a small archive takes little
+            // memory and a large one few chunks. Each is written once from start to
+            // end: on huge pages, a fault per 2 MiB instead of one per 4 KiB (at 10,000
+            // articles the gathering took about 10 % less time). The room is not filled
+            // beforehand, so memory is only taken as it is written.
+            const FIRST_CHUNK: usize = 1 << 12;
+            const LAST_CHUNK: usize = 1 << 20;
+            let capacity = (2 * self.finished.capacity()).clamp(FIRST_CHUNK, LAST_CHUNK);
+            let full = std::mem::replace(&mut self.finished, huge_page_vec(capacity.max(notes)));
+            if !full.is_empty() {
+                self.earlier.push(full);
+            }
         }
     }
 }
