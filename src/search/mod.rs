@@ -636,9 +636,12 @@ struct Mark {
 /// only at the end of one buffer; at the end the lists are laid out, term by term, in
 /// one buffer of their final size (a [`Part`]).
 struct Collector {
-    grams: TermTable,
+    /// Grams of characters of the Basic Multilingual Plane but the common unigrams.
+    grams: TermTable<u32>,
+    /// Grams with a character beyond it.
+    wide_grams: TermTable<GramKey>,
     /// Words of up to eight bytes (most of them), packed into a number ([`pack_word`]).
-    short_words: TermTable,
+    short_words: TermTable<u64>,
     words: FxHashMap<Box<str>, Slot>,
     /// The unigrams from U+4E00 to U+9FFF (most of a Chinese text) by code point: an
     /// index instead of a hash lookup.
@@ -687,6 +690,7 @@ impl Default for Collector {
     fn default() -> Collector {
         Collector {
             grams: TermTable::new(),
+            wide_grams: TermTable::new(),
             short_words: TermTable::new(),
             words: FxHashMap::default(),
             common_unigrams: Box::new([UNSEEN; COMMON_UNIGRAMS]),
@@ -725,7 +729,7 @@ impl Collector {
     fn tokenize(&mut self, text: &str) {
         // Room for the grams the table holds back, too (`TermTable::note_soon`): they
         // are noted later, during the next text or when the next field starts.
-        self.tally.make_room(text.len() + TermTable::AHEAD);
+        self.tally.make_room(text.len() + 2 * AHEAD);
         let mut scratch = std::mem::take(&mut self.scratch);
         tokens::tokenize(text, &mut scratch, self);
         self.scratch = scratch;
@@ -735,6 +739,7 @@ impl Collector {
     /// their places ([`TermTable::note_soon`]) are noted where they were seen.
     fn start(&mut self, doc: u32, field: Field) {
         self.grams.note_pending(&mut self.tally);
+        self.wide_grams.note_pending(&mut self.tally);
         self.tally.doc = doc;
         self.tally.mark = field.mark();
     }
@@ -746,6 +751,7 @@ impl Collector {
     /// of thousands of terms, every read was a cache miss).
     fn into_gathered(mut self) -> (Part, Vec<Entry>) {
         self.grams.note_pending(&mut self.tally);
+        self.wide_grams.note_pending(&mut self.tally);
         let terms = self.tally.terms as usize;
         // Each term's current posting, which ends its list, by the term's first number.
         let mut current = filled_vec(terms, 0);
@@ -755,6 +761,9 @@ impl Collector {
             entries.push(Entry::new(head, long, 0, slot.term));
         };
         for (key, slot) in self.grams.into_entries() {
+            close(slot, gram_head(widen_gram(key)), SHORT);
+        }
+        for (key, slot) in self.wide_grams.into_entries() {
             close(slot, gram_head(key), SHORT);
         }
         for (code, slot) in UNIFIED_IDEOGRAPHS.zip(self.common_unigrams.iter().copied()) {
@@ -873,9 +882,14 @@ impl Tally {
 /// the first place it tries, nearly all of them, is a multiplication, a load and a
 /// comparison: it is what the index does for every character of a Chinese text, and
 /// a general hash table's probing took twice the instructions (callgrind).
-struct TermTable {
+///
+/// Keyed by `u32` for the grams of the Basic Multilingual Plane ([`bmp_gram`]), nearly
+/// all of a text's: a place then takes 12 bytes rather than 16, so the table that holds
+/// a large archive's grams is a quarter smaller, for the system to zero and for the
+/// caches to hold.
+struct TermTable<K> {
     /// Each place's key and slot; key 0 marks an empty place.
-    places: Vec<(u64, Slot)>,
+    places: Vec<(K, Slot)>,
     /// 64 minus the base-2 logarithm of the number of places: a key's first place is the
     /// top bits of its product with [`TermTable::SPREAD`].
     shift: u32,
@@ -885,42 +899,49 @@ struct TermTable {
     taken: usize,
     /// The last keys [`TermTable::note_soon`] was given, not noted yet: a ring, the
     /// oldest at `ahead_count % AHEAD` once it is full.
-    ahead: [u64; Self::AHEAD],
+    ahead: [K; AHEAD],
     /// How many keys it was given since the last [`TermTable::note_pending`].
     ahead_count: usize,
 }
 
-impl TermTable {
+/// How many keys wait for their places in a [`TermTable`] ([`TermTable::note_soon`]):
+/// enough for a place to have arrived from memory when its key is noted, few enough for
+/// all their cache lines to stay in the first-level cache.
+const AHEAD: usize = 16;
+
+impl<K: Copy + Default + PartialEq + Into<u64>> TermTable<K> {
     /// 2⁶⁴ divided by the golden ratio: multiplying by it spreads neighbouring keys.
     const SPREAD: u64 = 0x9E37_79B9_7F4A_7C15;
     const FIRST_BITS: u32 = 10;
-    /// How many keys wait for their places ([`TermTable::note_soon`]): enough for a
-    /// place to have arrived from memory when its key is noted, few enough for all
-    /// their cache lines to stay in the first-level cache.
-    const AHEAD: usize = 16;
-    /// The number of places (16 bytes each) from which [`TermTable::note_soon`] asks for
-    /// places ahead: twice the second-level cache of the machines measured.
+    /// The number of places from which [`TermTable::note_soon`] asks for places ahead:
+    /// twice the second-level cache of the machines measured, in places of 16 bytes.
     const AHEAD_FROM: usize = 1 << 17;
 
-    fn new() -> TermTable {
+    fn new() -> TermTable<K> {
         TermTable {
-            places: filled_vec(1 << Self::FIRST_BITS, (0, UNSEEN)),
+            places: filled_vec(1 << Self::FIRST_BITS, (K::default(), UNSEEN)),
             shift: 64 - Self::FIRST_BITS,
             mask: (1 << Self::FIRST_BITS) - 1,
             taken: 0,
-            ahead: [0; Self::AHEAD],
+            ahead: [K::default(); AHEAD],
             ahead_count: 0,
         }
     }
 
-    /// Notes an occurrence of `key` (not 0) [`TermTable::AHEAD`] keys later, once its
+    /// The first place to try for `key`.
+    #[inline(always)]
+    fn first_place(&self, key: K) -> usize {
+        (key.into().wrapping_mul(Self::SPREAD) >> self.shift) as usize
+    }
+
+    /// Notes an occurrence of `key` (not 0) [`AHEAD`] keys later, once its
     /// place has been fetched into the cache. A large archive's grams fill tables of
     /// many megabytes, so nearly every lookup missed the cache and waited for memory,
     /// one at a time; asked for ahead, the waits overlap. The notes keep their order, so
     /// the lists are the same; [`TermTable::note_pending`] must run before the article
     /// or the field changes.
     #[inline(always)]
-    fn note_soon(&mut self, key: u64, tally: &mut Tally) {
+    fn note_soon(&mut self, key: K, tally: &mut Tally) {
         // A table that fits the second-level cache gains nothing from it: asking ahead
         // there made the tokenizer 15-20 % slower. Tables only grow, so the ring is
         // empty until the table passes that size.
@@ -928,10 +949,9 @@ impl TermTable {
             self.note(key, tally);
             return;
         }
-        let at = (key.wrapping_mul(Self::SPREAD) >> self.shift) as usize & self.mask;
-        prefetch(&self.places[at]);
-        let ring_at = self.ahead_count % Self::AHEAD;
-        if self.ahead_count >= Self::AHEAD {
+        prefetch(&self.places[self.first_place(key) & self.mask]);
+        let ring_at = self.ahead_count % AHEAD;
+        if self.ahead_count >= AHEAD {
             self.note(self.ahead[ring_at], tally);
         }
         self.ahead[ring_at] = key;
@@ -941,23 +961,23 @@ impl TermTable {
     /// Notes the keys [`TermTable::note_soon`] holds back.
     fn note_pending(&mut self, tally: &mut Tally) {
         let count = self.ahead_count;
-        for held in count.saturating_sub(Self::AHEAD)..count {
-            self.note(self.ahead[held % Self::AHEAD], tally);
+        for held in count.saturating_sub(AHEAD)..count {
+            self.note(self.ahead[held % AHEAD], tally);
         }
         self.ahead_count = 0;
     }
 
     /// Notes an occurrence of the term `key` (not 0), numbering it if it is new.
     #[inline(always)]
-    fn note(&mut self, key: u64, tally: &mut Tally) {
-        let mut at = (key.wrapping_mul(Self::SPREAD) >> self.shift) as usize;
+    fn note(&mut self, key: K, tally: &mut Tally) {
+        let mut at = self.first_place(key);
         loop {
             let place = &mut self.places[at & self.mask];
             if place.0 == key {
                 tally.note(&mut place.1);
                 return;
             }
-            if place.0 == 0 {
+            if place.0 == K::default() {
                 *place = (key, tally.new_slot());
                 self.taken += 1;
                 if 2 * self.taken > self.places.len() {
@@ -972,13 +992,13 @@ impl TermTable {
     /// Doubles the places, moving each key to its place in the larger table.
     #[cold]
     fn grow(&mut self) {
-        let doubled = filled_vec(2 * self.places.len(), (0, UNSEEN));
+        let doubled = filled_vec(2 * self.places.len(), (K::default(), UNSEEN));
         let old = std::mem::replace(&mut self.places, doubled);
         self.shift -= 1;
         self.mask = self.places.len() - 1;
-        for (key, slot) in old.into_iter().filter(|&(key, _)| key != 0) {
-            let mut at = (key.wrapping_mul(Self::SPREAD) >> self.shift) as usize;
-            while self.places[at & self.mask].0 != 0 {
+        for (key, slot) in old.into_iter().filter(|&(key, _)| key != K::default()) {
+            let mut at = self.first_place(key);
+            while self.places[at & self.mask].0 != K::default() {
                 at += 1;
             }
             self.places[at & self.mask] = (key, slot);
@@ -986,9 +1006,23 @@ impl TermTable {
     }
 
     /// Every key with its slot, in no particular order.
-    fn into_entries(self) -> impl Iterator<Item = (u64, Slot)> {
-        self.places.into_iter().filter(|&(key, _)| key != 0)
+    fn into_entries(self) -> impl Iterator<Item = (K, Slot)> {
+        self.places
+            .into_iter()
+            .filter(|&(key, _)| key != K::default())
     }
+}
+
+/// The gram of the characters `first` and `second` (0 for a unigram) as a `u32`, the
+/// first in the high sixteen bits, if both lie in the Basic Multilingual Plane.
+#[inline(always)]
+fn bmp_gram(first: u32, second: u32) -> Option<u32> {
+    ((first | second) <= 0xFFFF).then_some((first << 16) | second)
+}
+
+/// The [`GramKey`] of a gram [`bmp_gram`] made.
+fn widen_gram(key: u32) -> GramKey {
+    (u64::from(key >> 16) << 21) | u64::from(key & 0xFFFF)
 }
 
 /// Asks for the cache line of `place` to be loaded, without waiting for it.
@@ -1042,14 +1076,23 @@ impl TermSink for Collector {
                 self.tally.note(slot);
             }
         } else {
-            self.grams.note_soon(tokens::unigram(c), &mut self.tally);
+            match bmp_gram(code, 0) {
+                Some(key) => self.grams.note_soon(key, &mut self.tally),
+                None => self
+                    .wide_grams
+                    .note_soon(tokens::unigram(c), &mut self.tally),
+            }
         }
     }
 
     #[inline(always)]
     fn bigram(&mut self, first: char, second: char) {
-        self.grams
-            .note_soon(tokens::bigram(first, second), &mut self.tally);
+        match bmp_gram(first as u32, second as u32) {
+            Some(key) => self.grams.note_soon(key, &mut self.tally),
+            None => self
+                .wide_grams
+                .note_soon(tokens::bigram(first, second), &mut self.tally),
+        }
     }
 
     #[inline(always)]
@@ -1139,6 +1182,8 @@ mod tests {
         }
         collector.start(3, Field::Body);
         collector.unigram('\u{3400}');
+        collector.unigram('𠀀');
+        collector.bigram('𠀀', '数');
         collector.short_word(u64::from_le_bytes(*b"sora\0\0\0\0"));
         collector.word(long);
         let postings = Postings::merge(vec![collector.into_gathered()]);
@@ -1146,13 +1191,23 @@ mod tests {
         assert_eq!(runs_of(&postings, "数据"), vec![both.clone()]);
         assert_eq!(runs_of(&postings, "数"), vec![both.clone()]);
         assert_eq!(runs_of(&postings, "\u{3400}"), vec![vec![(3 << 5) | 1]]);
+        assert_eq!(runs_of(&postings, "𠀀"), vec![vec![(3 << 5) | 1]]);
+        assert_eq!(runs_of(&postings, "𠀀数"), vec![vec![(3 << 5) | 1]]);
         let mut with_doc_3 = both.clone();
         with_doc_3.push((3 << 5) | 1);
         assert_eq!(runs_of(&postings, "sora"), vec![with_doc_3]);
         assert_eq!(runs_of(&postings, long), vec![vec![(3 << 5) | 1]]);
         assert_eq!(
             texts(&postings),
-            ["interviewing", "sora", "\u{3400}", "数", "数据"]
+            [
+                "interviewing",
+                "sora",
+                "\u{3400}",
+                "数",
+                "数据",
+                "𠀀",
+                "𠀀数"
+            ]
         );
         assert_eq!(postings.find("数据库"), None);
     }
@@ -1198,6 +1253,11 @@ mod tests {
             (tokens::bigram('a', '\u{7FF}'), "a\u{7FF}"),
         ] {
             assert_eq!(gram_head(key), TermKey::of(text).head, "{text}");
+            let mut chars = text.chars().map(|c| c as u32);
+            let (first, second) = (chars.next(), chars.next());
+            if let Some(narrow) = first.and_then(|first| bmp_gram(first, second.unwrap_or(0))) {
+                assert_eq!(widen_gram(narrow), key, "{text}");
+            }
             assert_eq!(TermKey::of(text).with_text(str::to_owned), text);
         }
     }
@@ -1261,7 +1321,7 @@ mod tests {
                 }
             }
         }
-        assert!(collector.grams.places.len() >= TermTable::AHEAD_FROM);
+        assert!(collector.grams.places.len() >= TermTable::<u32>::AHEAD_FROM);
         let postings = Postings::merge(vec![collector.into_gathered()]);
         for (i, &(first, second)) in grams.iter().enumerate() {
             let times = if i % 1_000 == 0 { 2 } else { 1 };
