@@ -787,8 +787,13 @@ impl Collector {
         let mut chunks = std::mem::take(&mut self.tally.earlier);
         chunks.push(std::mem::take(&mut self.tally.finished));
         let mut lengths = filled_vec(terms, 1u32);
-        for &(term, _) in chunks.iter().flatten() {
-            lengths[term as usize] += 1;
+        for chunk in &chunks {
+            for (at, &(term, _)) in chunk.iter().enumerate() {
+                if let Some(&(later, _)) = chunk.get(at + PLACE_AHEAD) {
+                    prefetch(&lengths[later as usize]);
+                }
+                lengths[term as usize] += 1;
+            }
         }
         // Renumber the terms in the index's order, and lay their lists out in it.
         let mut entries = sort_in_index_order(entries, |entry| key_in(&long_words, entry));
@@ -804,11 +809,24 @@ impl Collector {
             next[entry.local as usize] = start;
         }
         let mut postings = filled_vec(total as usize, 0);
-        // Chunk by chunk, each freed once placed.
-        for (term, posting) in chunks.into_iter().flatten() {
-            let at = &mut next[term as usize];
-            postings[*at as usize] = posting;
-            *at += 1;
+        // Chunk by chunk, each freed once placed. A large archive's lists and counters
+        // are many megabytes, read and written at random: the counter of a term
+        // `2 * PLACE_AHEAD` postings on is asked for, and the place of the one
+        // `PLACE_AHEAD` on, whose counter came in meanwhile.
+        for chunk in chunks {
+            for (at, &(term, posting)) in chunk.iter().enumerate() {
+                if let Some(&(later, _)) = chunk.get(at + 2 * PLACE_AHEAD) {
+                    prefetch(&next[later as usize]);
+                }
+                if let Some(&(sooner, _)) = chunk.get(at + PLACE_AHEAD)
+                    && let Some(place) = postings.get(next[sooner as usize] as usize)
+                {
+                    prefetch(place);
+                }
+                let next = &mut next[term as usize];
+                postings[*next as usize] = posting;
+                *next += 1;
+            }
         }
         // What is left at the end of each term's range is its current posting's place.
         for (number, entry) in entries.iter_mut().enumerate() {
@@ -1024,6 +1042,10 @@ fn bmp_gram(first: u32, second: u32) -> Option<u32> {
 fn widen_gram(key: u32) -> GramKey {
     (u64::from(key >> 16) << 21) | u64::from(key & 0xFFFF)
 }
+
+/// How many postings ahead [`Collector::into_gathered`] asks for the places it will
+/// count and write.
+const PLACE_AHEAD: usize = 16;
 
 /// Asks for the cache line of `place` to be loaded, without waiting for it.
 #[inline(always)]
