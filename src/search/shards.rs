@@ -119,21 +119,23 @@ pub fn write<E: Send>(
         })
         .collect::<Result<Vec<String>, E>>()?;
 
-    let members = encode_terms(&postings, site.pages.len());
-    // The lists are in the members now: their memory goes before the shards are cut,
-    // which is when the index's memory peaks. Each shard goes to the sink as it is cut,
-    // so the shards are never all in memory beside the members.
-    drop(postings);
-    let starts = shard_starts(&members);
+    let docs = site.pages.len();
+    // Each shard's terms are encoded straight into its file, so where the shards start
+    // is found first from the members' lengths alone. Encoding the members into buffers
+    // of their own and then copying them into the shards cost the copy and about 70 MB
+    // of fresh memory on running Chinese text at 10,000 articles (a page fault every
+    // 4 KiB); counting the lengths costs less.
+    let starts = shard_starts(&member_lengths(&postings, docs));
     let shards = (0..starts.len())
         .into_par_iter()
         .map(|number| {
-            let (first, text) = shard(&members, &starts, number);
+            let (first, text) = shard(&postings, &starts, number, docs);
             let (hash, file) = hashed("t", text);
             sink(file)?;
             Ok((first, hash))
         })
         .collect::<Result<Vec<(String, String)>, E>>()?;
+    drop(postings);
 
     let manifest = Manifest {
         version: FORMAT_VERSION,
@@ -149,38 +151,52 @@ pub fn write<E: Send>(
     })
 }
 
-/// Terms encoded by one task: few tasks, yet enough to share a small index among the
+/// Terms measured by one task: few tasks, yet enough to share a small index among the
 /// threads.
 const TERMS_PER_TASK: usize = 2048;
 
-/// The JSON members (`"term":[…]`) of consecutive terms, one after the other in one
-/// buffer: a real archive has hundreds of thousands of terms, too many for a buffer
-/// each.
-struct Members {
-    text: Vec<u8>,
-    /// Where each member ends in `text`.
-    ends: Vec<usize>,
-}
-
-/// Every term with its postings as a `"term":[…]` or `"term":"…"` JSON member, in the
-/// order of the index, in runs of consecutive terms, for an archive of `docs` articles.
-fn encode_terms(postings: &Postings, docs: usize) -> Vec<Members> {
-    let count = postings.term_count();
-    (0..count.div_ceil(TERMS_PER_TASK))
+/// The length of every term's JSON member ([`encode_term`]), in the order of the index.
+fn member_lengths(postings: &Postings, docs: usize) -> Vec<usize> {
+    (0..postings.term_count() as u32)
         .into_par_iter()
-        .map(|task| {
-            let terms = task * TERMS_PER_TASK..count.min((task + 1) * TERMS_PER_TASK);
-            let mut members = Members {
-                text: Vec::new(),
-                ends: Vec::with_capacity(terms.len()),
-            };
-            for term in terms {
-                encode_term(postings, term as u32, docs, &mut members.text);
-                members.ends.push(members.text.len());
-            }
-            members
+        .with_min_len(TERMS_PER_TASK)
+        .map_init(Vec::new, |name, term| {
+            member_length(postings, term, docs, name)
         })
         .collect()
+}
+
+/// The length of term `term`'s member, as [`encode_term`] writes it; `name` is room to
+/// write the term's name in.
+fn member_length(postings: &Postings, term: u32, docs: usize, name: &mut Vec<u8>) -> usize {
+    name.clear();
+    push_term_name(postings.key(term), name);
+    let count: usize = postings.runs(term).map(<[_]>::len).sum();
+    let list = if count * DENSE_SHARE >= docs {
+        // The quotes, the count and its colon, the bitmap's hex digits, a character
+        // per article.
+        2 + decimal_length(count as u32) + 1 + 8 * docs.div_ceil(32) + docs
+    } else {
+        // The brackets, and each number with its comma but the last.
+        let mut previous = 0;
+        let numbers: usize = postings
+            .runs(term)
+            .flatten()
+            .map(|posting| {
+                let doc = posting >> 5;
+                let delta = ((doc - previous) << 5) | (posting & 31);
+                previous = doc;
+                decimal_length(delta) + 1
+            })
+            .sum();
+        (1 + numbers).max(2)
+    };
+    name.len() + 1 + list
+}
+
+/// How many digits `n` has in decimal ([`push_number`]).
+fn decimal_length(n: u32) -> usize {
+    n.checked_ilog10().map_or(1, |log| log as usize + 1)
 }
 
 /// Appends term `term`'s member: its name, and its postings as a dense list if it is in
@@ -314,81 +330,41 @@ fn eight_digits(n: u32) -> u64 {
     ((quarters - tens * 10) << 8) | tens
 }
 
-/// Groups consecutive members into shards of about [`SHARD_BYTES`]: where each shard
-/// starts, and its size. That follows from the members' lengths alone, so it is found
-/// first, on one thread, and the shards' texts ([`shard`]) are then copied in parallel:
-/// copying every member on one thread took 35-45 ms at 10,000 articles, with the other
-/// thread idle.
-fn shard_starts(runs: &[Members]) -> Vec<(MemberAt, usize)> {
-    let mut starts: Vec<(MemberAt, usize)> = Vec::new();
-    for (run, members) in runs.iter().enumerate() {
-        for member in 0..members.ends.len() {
-            let len = members.member(member).len();
-            match starts.last_mut() {
-                // A shard takes one more member while it is short of the size.
-                Some((_, size)) if *size < SHARD_BYTES => *size += 1 + len,
-                _ => starts.push((MemberAt { run, member }, 1 + len)),
-            }
+/// Groups consecutive terms into shards of about [`SHARD_BYTES`], given the length of
+/// each term's member: where each shard starts (its first term), and its size. That
+/// follows from the lengths alone, so it is found first, on one thread, and the shards
+/// ([`shard`]) are then encoded in parallel.
+fn shard_starts(lengths: &[usize]) -> Vec<(usize, usize)> {
+    let mut starts: Vec<(usize, usize)> = Vec::new();
+    for (term, &length) in lengths.iter().enumerate() {
+        match starts.last_mut() {
+            // A shard takes one more member while it is short of the size.
+            Some((_, size)) if *size < SHARD_BYTES => *size += 1 + length,
+            _ => starts.push((term, 1 + length)),
         }
     }
     starts
 }
 
-/// Shard `number` of those [`shard_starts`] found in `runs`: its first term, and its
-/// text.
-fn shard(runs: &[Members], starts: &[(MemberAt, usize)], number: usize) -> (String, Vec<u8>) {
+/// Shard `number` of those [`shard_starts`] found, for an archive of `docs` articles:
+/// its first term, and its text, its members encoded in place.
+fn shard(
+    postings: &Postings,
+    starts: &[(usize, usize)],
+    number: usize,
+    docs: usize,
+) -> (String, Vec<u8>) {
     let (from, size) = starts[number];
-    let until = starts.get(number + 1).map(|&(at, _)| at);
+    let until = starts
+        .get(number + 1)
+        .map_or(postings.term_count(), |&(next, _)| next);
     let mut text = Vec::with_capacity(size + 1);
-    let mut first = None;
-    for member in members_between(runs, from, until) {
-        text.push(if first.is_none() { b'{' } else { b',' });
-        text.extend_from_slice(member);
-        first.get_or_insert(member);
+    for term in from..until {
+        text.push(if term == from { b'{' } else { b',' });
+        encode_term(postings, term as u32, docs, &mut text);
     }
     text.push(b'}');
-    (first.map(member_name).unwrap_or_default(), text)
-}
-
-/// A member's place: its run, and its number in the run.
-#[derive(Debug, Clone, Copy, PartialEq)]
-struct MemberAt {
-    run: usize,
-    member: usize,
-}
-
-impl Members {
-    /// The text of member `member`.
-    fn member(&self, member: usize) -> &[u8] {
-        let start = member.checked_sub(1).map_or(0, |before| self.ends[before]);
-        &self.text[start..self.ends[member]]
-    }
-}
-
-/// The members from `from` up to `until` (or the last), across runs.
-fn members_between(
-    runs: &[Members],
-    from: MemberAt,
-    until: Option<MemberAt>,
-) -> impl Iterator<Item = &[u8]> {
-    runs.iter()
-        .enumerate()
-        .skip(from.run)
-        .flat_map(move |(run, members)| {
-            let first = if run == from.run { from.member } else { 0 };
-            (first..members.ends.len()).map(move |member| (MemberAt { run, member }, members))
-        })
-        .take_while(move |&(at, _)| Some(at) != until)
-        .map(|(at, members)| members.member(at.member))
-}
-
-/// The term a `"term":…` member names.
-fn member_name(member: &[u8]) -> String {
-    serde_json::Deserializer::from_slice(member)
-        .into_iter::<String>()
-        .next()
-        .and_then(Result::ok)
-        .unwrap_or_default()
+    (postings.key(from as u32).with_text(str::to_owned), text)
 }
 
 /// The file `search/<folder>/<hash>.json` holding `text`, and the hash, which is all the
@@ -421,22 +397,19 @@ mod tests {
         Postings::from_lists(&[(words, grams)])
     }
 
-    /// Each term's text and member, as [`encode_terms`] writes them for an archive of
-    /// `docs` articles.
+    /// Each term's text and member, as [`encode_term`] writes them for an archive of
+    /// `docs` articles, each checked to be as long as [`member_length`] counts.
     fn members_of(postings: &Postings, docs: usize) -> Vec<(String, Vec<u8>)> {
-        let mut members = Vec::new();
-        // The runs hold the terms in order, from the first.
-        let mut term = 0;
-        for run in encode_terms(postings, docs) {
-            let mut start = 0;
-            for &end in &run.ends {
+        (0..postings.term_count() as u32)
+            .map(|term| {
+                let mut member = Vec::new();
+                encode_term(postings, term, docs, &mut member);
                 let text = postings.key(term).with_text(str::to_owned);
-                term += 1;
-                members.push((text, run.text[start..end].to_vec()));
-                start = end;
-            }
-        }
-        members
+                let length = member_length(postings, term, docs, &mut Vec::new());
+                assert_eq!(member.len(), length, "{text}");
+                (text, member)
+            })
+            .collect()
     }
 
     /// The members in an archive large enough for every list here to be sparse.
@@ -551,36 +524,47 @@ mod tests {
         postings(&borrowed, &[])
     }
 
-    /// Every shard of `runs`: its first term and its text.
-    fn cut(runs: &[Members]) -> Vec<(String, Vec<u8>)> {
-        let starts = shard_starts(runs);
+    /// Every shard of `postings` in an archive of `docs` articles: its first term and
+    /// its text, each checked to be as long as [`shard_starts`] counted.
+    fn cut(postings: &Postings, docs: usize) -> Vec<(String, Vec<u8>)> {
+        let starts = shard_starts(&member_lengths(postings, docs));
         (0..starts.len())
-            .map(|number| shard(runs, &starts, number))
+            .map(|number| {
+                let (first, text) = shard(postings, &starts, number, docs);
+                assert_eq!(text.len(), starts[number].1 + 1, "shard {number}");
+                (first, text)
+            })
             .collect()
     }
 
     #[test]
-    fn runs_of_members_make_the_same_shards_as_one_run() {
+    fn shards_are_the_members_in_order_cut_by_size() {
         let p = same_list_words(5000, 50);
-        let runs = encode_terms(&p, 1_000_000);
-        assert!(runs.len() > 1, "{} runs", runs.len());
-        let one_run = Members {
-            text: runs.iter().flat_map(|run| run.text.clone()).collect(),
-            ends: members(&p)
-                .iter()
-                .scan(0, |end, (_, member)| {
-                    *end += member.len();
-                    Some(*end)
-                })
-                .collect(),
-        };
-        assert_eq!(cut(&runs), cut(&[one_run]));
+        let members = members(&p);
+        let starts = shard_starts(&member_lengths(&p, 1_000_000));
+        let shards = cut(&p, 1_000_000);
+        assert!(shards.len() > 1, "{} shards", shards.len());
+        for (number, (first, text)) in shards.iter().enumerate() {
+            let from = starts[number].0;
+            let until = starts
+                .get(number + 1)
+                .map_or(members.len(), |&(next, _)| next);
+            let mut expected = b"{".to_vec();
+            let joined: Vec<&[u8]> = members[from..until].iter().map(|(_, m)| &m[..]).collect();
+            expected.extend(joined.join(&b","[..]));
+            expected.push(b'}');
+            assert_eq!(*text, expected, "shard {number}");
+            assert_eq!(*first, members[from].0);
+            if number + 1 < shards.len() {
+                assert!(text.len() > SHARD_BYTES, "shard {number} closed early");
+            }
+        }
     }
 
     #[test]
     fn shards_split_by_size_and_stay_valid_json() {
         let p = same_list_words(40, 2000);
-        let shards = cut(&encode_terms(&p, 1_000_000));
+        let shards = cut(&p, 1_000_000);
         assert!(shards.len() > 1, "{} shards", shards.len());
         let mut seen = 0;
         for (first, text) in &shards {
@@ -606,6 +590,11 @@ mod tests {
             push_term_name(TermKey::of(text), &mut out);
             assert_eq!(out, serde_json::to_vec(text).expect("a string"), "{text}");
         }
+        // Their members are as long as counted, dense or sparse (`members_of` checks).
+        let list = [(1 << 5) | 1, (3 << 5) | IN_TITLE];
+        let p = postings(&[("a\"b\\c\u{1}", &list), ("sora", &list[..1])], &[]);
+        assert_eq!(members_of(&p, 4).len(), 2);
+        assert_eq!(members_of(&p, 1_000_000).len(), 2);
     }
 
     #[test]
@@ -627,7 +616,9 @@ mod tests {
         let mut out = Vec::new();
         let mut expected = String::new();
         for n in numbers {
+            let before = out.len();
             push_number(&mut out, n);
+            assert_eq!(out.len() - before, decimal_length(n), "{n}");
             out.push(b' ');
             expected.push_str(&format!("{n} "));
         }
