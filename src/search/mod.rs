@@ -727,8 +727,9 @@ impl Collector {
     }
 
     fn tokenize(&mut self, text: &str) {
-        // Room for the grams the table holds back, too (`TermTable::note_soon`): they
-        // are noted later, during the next text or when the next field starts.
+        // Room for the grams the two gram tables hold back, too (`TermTable::note_soon`,
+        // up to `AHEAD` each): they are noted later, during the next text or when the
+        // next field starts.
         self.tally.make_room(text.len() + 2 * AHEAD);
         let mut scratch = std::mem::take(&mut self.scratch);
         tokens::tokenize(text, &mut scratch, self);
