@@ -67,7 +67,8 @@ pub(super) fn all_jobs(site: &Site) -> Vec<Job> {
     jobs.extend((0..site.standalone.len()).map(Job::Page));
     // The archive page and the sitemap, made from the whole archive, are the longest
     // listing jobs (30 and 10 ms at 10,000 articles): ahead of the listings, so they run
-    // beside them; at the end of the list they ran alone, one thread idle.
+    // beside them; at the end of the list they ran alone, one thread idle. (A build's
+    // `SiteRender::rest` makes them beside the cards instead.)
     jobs.push(Job::Archive);
     if site.config.sitemap {
         jobs.push(Job::Sitemap);

@@ -149,9 +149,21 @@ impl SiteRender<'_> {
         site: &Site,
         sink: impl Fn(OutputFile) -> Result<(), E> + Sync,
     ) -> Result<(), E> {
-        self.renderer.add_cards(&mut self.shared)?;
-        let jobs = std::mem::take(&mut self.jobs);
-        self.run(site, jobs, &sink)?;
+        // The archive page and the sitemap show no cards and are made from a context with
+        // an entry per article: made while the cards are, their contexts are gone before
+        // the cards are all held (100,000 articles: both on top of the cards were the
+        // build's peak memory).
+        let (whole_archive, listings) = std::mem::take(&mut self.jobs)
+            .into_iter()
+            .partition(|job| matches!(job, Job::Archive | Job::Sitemap));
+        let summaries = std::mem::take(&mut self.shared.summaries);
+        let (whole_archive, cards) = rayon::join(
+            || self.run(site, whole_archive, &sink),
+            || self.renderer.with_cards(summaries),
+        );
+        whole_archive?;
+        self.shared.summaries = cards?;
+        self.run(site, listings, &sink)?;
         sink(self.renderer.robots_txt(site))
     }
 
@@ -348,13 +360,13 @@ impl Renderer {
         shown: Option<&HashSet<usize>>,
     ) -> Result<Vec<OutputFile>, RenderError> {
         let mut shared = self.shared(site, shown)?;
-        self.add_cards(&mut shared)?;
+        shared.summaries = self.with_cards(std::mem::take(&mut shared.summaries))?;
         jobs.into_par_iter()
             .map(|job| self.render_job(site, &shared, job))
             .collect()
     }
 
-    /// The values every page shares, the summaries without their cards ([`Self::add_cards`]);
+    /// The values every page shares, the summaries without their cards ([`Self::with_cards`]);
     /// `shown` limits which summaries are built.
     fn shared(&self, site: &Site, shown: Option<&HashSet<usize>>) -> Result<Shared, RenderError> {
         let entries = menu::menu(site, &self.urls, self.strings.site());
@@ -446,15 +458,14 @@ impl Renderer {
             .collect()
     }
 
-    /// Adds its `card` to each summary of `shared`: each article's card rendered once,
-    /// as every listing shows it.
-    fn add_cards(&self, shared: &mut Shared) -> Result<(), RenderError> {
+    /// The `summaries` with each one's `card`: each article's card rendered once, as
+    /// every listing shows it.
+    fn with_cards(&self, summaries: Vec<Value>) -> Result<Vec<Value>, RenderError> {
         let t = self.strings.site().value();
-        shared.summaries = std::mem::take(&mut shared.summaries)
+        summaries
             .into_par_iter()
             .map(|summary| self.with_card(summary, t))
-            .collect::<Result<_, _>>()?;
-        Ok(())
+            .collect()
     }
 
     /// `summary` with `card` added: the article's card as listings show it (their `t` is
