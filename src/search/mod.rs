@@ -277,13 +277,14 @@ impl Postings {
             .map(|(group, pages)| {
                 let mut reused = Reused::default();
                 let mut gathered = Vec::with_capacity(PARTS_PER_THREAD);
+                let parts = pages.len().div_ceil(per_part);
                 for (in_group, pages) in pages.chunks(per_part).enumerate() {
                     let first_doc = (group * PARTS_PER_THREAD + in_group) * per_part;
                     let mut collector = Collector::reusing(reused);
                     for (offset, page) in pages.iter().enumerate() {
                         collector.add((first_doc + offset) as u32, page)?;
                     }
-                    let (part, entries, emptied) = collector.into_gathered();
+                    let (part, entries, emptied) = collector.into_gathered(in_group + 1 < parts);
                     gathered.push((part, entries));
                     reused = emptied;
                 }
@@ -773,11 +774,12 @@ impl Collector {
     }
 
     /// The postings gathered, each term's list complete, an entry for each term, and the
-    /// memory the next collector can reuse. The part's terms are numbered, and their
+    /// memory the next collector can reuse if `reuse` (otherwise freed as soon as it can
+    /// be, before the lists are laid out or as they are). The part's terms are numbered, and their
     /// lists laid out, in the order of the index: the shards are written in that order,
     /// so that they read each part's buffer from start to end instead of a term here and
     /// a term there (with hundreds of thousands of terms, every read was a cache miss).
-    fn into_gathered(mut self) -> (Part, Vec<Entry>, Reused) {
+    fn into_gathered(mut self, reuse: bool) -> (Part, Vec<Entry>, Reused) {
         self.grams.note_pending(&mut self.tally);
         self.wide_grams.note_pending(&mut self.tally);
         let terms = self.tally.terms as usize;
@@ -791,7 +793,13 @@ impl Collector {
         for (key, slot) in self.grams.entries() {
             close(slot, gram_head(widen_gram(key)), SHORT);
         }
-        let grams = self.grams.emptied();
+        // Freed here unless reused: a real archive's table is many megabytes.
+        let grams = if reuse {
+            Some(self.grams.emptied())
+        } else {
+            drop(self.grams);
+            None
+        };
         for (key, slot) in self.wide_grams.into_entries() {
             close(slot, gram_head(key), SHORT);
         }
@@ -858,7 +866,9 @@ impl Collector {
                 *next += 1;
             }
             // The first chunk is kept for the next collector, the others freed.
-            first_chunk.get_or_insert(chunk);
+            if reuse {
+                first_chunk.get_or_insert(chunk);
+            }
         }
         // What is left at the end of each term's range is its current posting's place.
         for (number, entry) in entries.iter_mut().enumerate() {
@@ -873,10 +883,7 @@ impl Collector {
         };
         let mut chunk = first_chunk.unwrap_or_default();
         chunk.clear();
-        let reused = Reused {
-            chunk,
-            grams: Some(grams),
-        };
+        let reused = Reused { chunk, grams };
         (part, entries, reused)
     }
 }
@@ -1213,7 +1220,7 @@ impl Collector {
 
     /// [`Collector::into_gathered`] without the memory left for reuse.
     fn gathered(self) -> (Part, Vec<Entry>) {
-        let (part, entries, _) = self.into_gathered();
+        let (part, entries, _) = self.into_gathered(false);
         (part, entries)
     }
 }
@@ -1266,8 +1273,9 @@ mod tests {
         };
         let mut first = Collector::default();
         feed(&mut first, ["大模型的训练数据", "数据 interviewing sora"]);
-        let (_, _, reused) = first.into_gathered();
+        let (_, _, reused) = first.into_gathered(true);
         assert!(reused.chunk.is_empty() && reused.chunk.capacity() > 0);
+        assert!(reused.grams.is_some());
         let later = ["数据中心 冰川", "glacier 数据"];
         let mut again = Collector::reusing(reused);
         feed(&mut again, later);
