@@ -643,8 +643,8 @@ struct Mark {
 /// The memory a [`Collector`] leaves to the next one on its thread, emptied: the first
 /// chunk of its finished postings and its gram table, at the size they grew to. Fresh
 /// memory is a page fault and the system's zeroing of every page: on running Chinese
-/// text, 10,000 articles, the index took about 250 MB of it, and zeroing it cost as much
-/// time as the tokenizer (`clear_page_erms`, perf).
+/// text, 10,000 articles, the index took about 250 MB of it, and zeroing it cost up to
+/// as much time as the tokenizer (`clear_page_erms`, perf; it varies from run to run).
 #[derive(Default)]
 struct Reused {
     chunk: Vec<(u32, Posting)>,
@@ -774,11 +774,11 @@ impl Collector {
     }
 
     /// The postings gathered, each term's list complete, an entry for each term, and the
-    /// memory the next collector can reuse if `reuse` (otherwise freed as soon as it can
-    /// be, before the lists are laid out or as they are). The part's terms are numbered, and their
-    /// lists laid out, in the order of the index: the shards are written in that order,
-    /// so that they read each part's buffer from start to end instead of a term here and
-    /// a term there (with hundreds of thousands of terms, every read was a cache miss).
+    /// memory the next collector can reuse if `reuse` (otherwise it is freed as soon as
+    /// it can be). The part's terms are numbered, and their lists laid out, in the order
+    /// of the index: the shards are written in that order, so that they read each part's
+    /// buffer from start to end instead of a term here and a term there (with hundreds
+    /// of thousands of terms, every read was a cache miss).
     fn into_gathered(mut self, reuse: bool) -> (Part, Vec<Entry>, Reused) {
         self.grams.note_pending(&mut self.tally);
         self.wide_grams.note_pending(&mut self.tally);
