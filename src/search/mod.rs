@@ -800,17 +800,19 @@ impl Collector {
             drop(self.grams);
             None
         };
-        for (key, slot) in self.wide_grams.into_entries() {
+        for (key, slot) in self.wide_grams.entries() {
             close(slot, gram_head(key), SHORT);
         }
+        drop(self.wide_grams);
         for (code, slot) in UNIFIED_IDEOGRAPHS.zip(self.common_unigrams.iter().copied()) {
             if let (Some(c), false) = (char::from_u32(code), slot.term == UNSEEN.term) {
                 close(slot, gram_head(tokens::unigram(c)), SHORT);
             }
         }
-        for (packed, slot) in self.short_words.into_entries() {
+        for (packed, slot) in self.short_words.entries() {
             close(slot, packed_head(packed), SHORT);
         }
+        drop(self.short_words);
         let mut long_words = Vec::with_capacity(self.words.len());
         for (word, slot) in self.words {
             close(slot, head(word.as_bytes()), long_words.len() as u32);
@@ -1069,13 +1071,6 @@ impl<K: Copy + Default + PartialEq + Into<u64>> TermTable<K> {
     }
 
     /// Every key with its slot, in no particular order.
-    fn into_entries(self) -> impl Iterator<Item = (K, Slot)> {
-        self.places
-            .into_iter()
-            .filter(|&(key, _)| key != K::default())
-    }
-
-    /// Every key with its slot, in no particular order, the table kept.
     fn entries(&self) -> impl Iterator<Item = (K, Slot)> + '_ {
         self.places
             .iter()
@@ -1349,7 +1344,7 @@ mod tests {
             }
         }
         assert_eq!(tally.terms, 5_000, "each key numbered once");
-        let mut entries: Vec<(u64, Slot)> = table.into_entries().collect();
+        let mut entries: Vec<(u64, Slot)> = table.entries().collect();
         entries.sort_by_key(|&(key, _)| key);
         assert_eq!(entries.len(), 5_000);
         for (at, (key, slot)) in entries.iter().enumerate() {
