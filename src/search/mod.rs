@@ -16,7 +16,6 @@ use std::cmp::Ordering;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
-use crate::allocator::{filled_vec, huge_page_vec};
 use crate::render::OutputFile;
 use crate::site::{Page, Site};
 use crate::spill::SpillError;
@@ -784,7 +783,7 @@ impl Collector {
         self.wide_grams.note_pending(&mut self.tally);
         let terms = self.tally.terms as usize;
         // Each term's current posting, which ends its list, by the term's first number.
-        let mut current = filled_vec(terms, 0);
+        let mut current = vec![0; terms];
         let mut entries = Vec::with_capacity(terms);
         let mut close = |slot: Slot, head: u64, long: u32| {
             current[slot.term as usize] = slot.current;
@@ -825,7 +824,7 @@ impl Collector {
         // per posting on a large archive.
         let mut chunks = std::mem::take(&mut self.tally.earlier);
         chunks.push(std::mem::take(&mut self.tally.finished));
-        let mut lengths = filled_vec(terms, 1u32);
+        let mut lengths = vec![1u32; terms];
         for chunk in &chunks {
             for (at, &(term, _)) in chunk.iter().enumerate() {
                 if let Some(&(later, _)) = chunk.get(at + PLACE_AHEAD) {
@@ -847,7 +846,7 @@ impl Collector {
         for (entry, start) in entries.iter().zip(starts) {
             next[entry.local as usize] = start;
         }
-        let mut postings = filled_vec(total as usize, 0);
+        let mut postings = vec![0; total as usize];
         // Chunk by chunk, each freed once placed. A large archive's lists and counters
         // are many megabytes, read and written at random: the counter of a term
         // `2 * PLACE_AHEAD` postings on is asked for, and the place of the one
@@ -926,15 +925,10 @@ impl Tally {
     /// bigram take its three or four.
     fn make_room(&mut self, notes: usize) {
         if self.finished.capacity() - self.finished.len() < notes {
-            // Each chunk is written once from start to end: on huge pages, a fault per
-            // 2 MiB instead of one per 4 KiB (at 10,000 articles the gathering took
-            // about 10 % less time). Only the whole huge pages inside a chunk can be
-            // advised, so its ends take small pages: chunks of one large size, rather
-            // than doubling from a small one, leave few such ends. The room is not
-            // filled beforehand, so memory is only taken as it is written, and a small
-            // archive takes little of it.
+            // Chunks of one large size, not filled beforehand: memory is only taken as
+            // it is written, and a small archive takes little of it.
             const CHUNK: usize = 1 << 22;
-            let full = std::mem::replace(&mut self.finished, huge_page_vec(CHUNK.max(notes)));
+            let full = std::mem::replace(&mut self.finished, Vec::with_capacity(CHUNK.max(notes)));
             if !full.is_empty() {
                 self.earlier.push(full);
             }
@@ -984,7 +978,7 @@ impl<K: Copy + Default + PartialEq + Into<u64>> TermTable<K> {
 
     fn new() -> TermTable<K> {
         TermTable {
-            places: filled_vec(1 << Self::FIRST_BITS, (K::default(), UNSEEN)),
+            places: vec![(K::default(), UNSEEN); 1 << Self::FIRST_BITS],
             shift: 64 - Self::FIRST_BITS,
             mask: (1 << Self::FIRST_BITS) - 1,
             taken: 0,
@@ -1057,7 +1051,7 @@ impl<K: Copy + Default + PartialEq + Into<u64>> TermTable<K> {
     /// Doubles the places, moving each key to its place in the larger table.
     #[cold]
     fn grow(&mut self) {
-        let doubled = filled_vec(2 * self.places.len(), (K::default(), UNSEEN));
+        let doubled = vec![(K::default(), UNSEEN); 2 * self.places.len()];
         let old = std::mem::replace(&mut self.places, doubled);
         self.shift -= 1;
         self.mask = self.places.len() - 1;
