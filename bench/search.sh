@@ -11,7 +11,9 @@
 #        RUNS=5 THROTTLE=4 bench/search.sh 10000    RUNS rebuilds per setting, and
 #                                       RUNS measures of every query (median, min–max)
 #        PROFILE=1 bench/search.sh 10000 adds where a fresh and a linked query's time
-#                                       goes (examples/search-bench.rs)
+#                                       goes (examples/search-bench.rs); TIMELINE=1
+#                                       with it prints the main thread's events in
+#                                       order, to stderr
 #        FRESH_ONLY=1 bench/search.sh   measures only the cold and fresh runs of each
 #                                       query (quicker, for comparing two scripts)
 #        WIDE=1 bench/search.sh 10000   the corpus with a realistic vocabulary: half of its

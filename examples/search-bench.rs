@@ -29,7 +29,10 @@
 //! a CPU profile of one more fresh run (DevTools `Profiler`, 100 µs samples) from the
 //! submit to the first result: where the main thread's time went (the script's
 //! functions by self time, the browser's own work as `(program)`, waiting as `(idle)`)
-//! and when each file the query fetched started and ended.
+//! and when each file the query fetched started and ended. `TIMELINE=1` with it prints
+//! to stderr each traced run's main-thread events of 0.1 ms or more in order, nested,
+//! with when each started: where a rendering pass or a response body sits between
+//! the submit and the first result.
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -626,6 +629,10 @@ fn trace(
     let mut own: std::collections::HashMap<&str, f64> = std::collections::HashMap::new();
     let mut stack: Vec<usize> = Vec::new();
     let mut busy = 0.0;
+    let timeline = std::env::var_os("TIMELINE").is_some_and(|value| value == "1");
+    if timeline {
+        eprintln!("Main thread from the {mark} mark (ms from it, ms long, event):");
+    }
     for (i, (from, to, name)) in spans.iter().enumerate() {
         while let Some(&top) = stack.last() {
             if spans[top].1 <= *from {
@@ -639,6 +646,11 @@ fn trace(
             None => busy += to - from,
         }
         *own.entry(name.as_str()).or_default() += to - from;
+        if timeline && stack.len() < TIMELINE_DEPTH && to - from >= 100.0 {
+            let indent = "  ".repeat(stack.len());
+            let (at, length) = ((from - start) / 1000.0, (to - from) / 1000.0);
+            eprintln!("{indent}{at:7.1} {length:6.1} {name}");
+        }
         stack.push(i);
     }
     let mut own: Vec<(&str, f64)> = own.into_iter().collect();
@@ -652,6 +664,9 @@ fn trace(
     }
     Ok(out)
 }
+
+/// How deep in the main thread's nesting of events `TIMELINE=1` shows them.
+const TIMELINE_DEPTH: usize = 6;
 
 /// An event's name, with the function or file it ran where the trace says.
 fn trace_name(event: &serde_json::Value) -> String {
