@@ -96,7 +96,7 @@ for i, (first, _, _, child) in enumerate(unigrams[:-1]):
 
 with gzip.open(out, "wt", encoding="utf-8", compresslevel=9) as f:
     f.write(
-        "# Chinese word and word-pair costs for the despin pass (src/clean/despin/zh_model.rs),\n"
+        "# Chinese word and word-pair costs for the despin pass (src/clean/despin/pairs.rs),\n"
         "# in quarter nats (4 * -ln p). Lines with three fields: word, unigram cost, backoff cost.\n"
         "# Lines with two: a first word, then `step cost` pairs (bigram costs): the second\n"
         "#   word is numbered by its line among the word lines (from 0), as the step from the\n"
