@@ -9,10 +9,10 @@
 //!
 //! The search index's large tables stay on ordinary pages. Asked to take huge pages
 //! (`madvise`), they made a 10,000-article build of running Chinese text slower and
-//! unsteady on the development VM (medians 968 → 934 ms, 15 alternated builds): a
-//! huge-page fault zeroes 2 MiB at once, and that zeroing cost one thread of the index
-//! up to 300 profile samples against the other's 10 (perf, 4 kHz), where small pages
-//! cost either fewer than 15.
+//! unsteady on the development VM (medians 968 ms with the advice and 934 ms without,
+//! 15 alternated builds): a huge-page fault zeroes 2 MiB at once, and that zeroing
+//! cost one thread of the index up to 300 profile samples against the other's 10
+//! (perf, 4 kHz), where small pages cost either fewer than 15.
 
 #[cfg(not(target_env = "msvc"))]
 #[global_allocator]
