@@ -10,6 +10,11 @@
 # Usage: bench/search.sh [N]            default N: 10000
 #        RUNS=5 THROTTLE=4 bench/search.sh 10000    RUNS rebuilds per setting, and
 #                                       RUNS measures of every query (median, min–max)
+#        THROTTLE=mid (or low)          the slowdown at which this machine's browser
+#                                       scores like a mid-tier (low-tier) phone on
+#                                       Lighthouse's benchmark index, as Chrome DevTools
+#                                       calibrates it; default 4, and the report says
+#                                       what device 4× was on this machine
 #        PROFILE=1 bench/search.sh 10000 adds where a fresh and a linked query's time
 #                                       goes (examples/search-bench.rs); TIMELINE=1
 #                                       with it prints the main thread's events in
@@ -157,6 +162,6 @@ for _ in $(seq 50); do
     python3 -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:$port/search/')" 2>/dev/null && break
     sleep 0.1
 done
-echo "Chromium $(chromium --version 2>/dev/null | awk '{ print $2 }'), CPU throttled ${throttle}×; cold = cache disabled, warm = the same query again in the page, fresh = the query in a newly opened page with the index files in the browser cache, typed = the same but typed a character every 100 ms, timed from the query's start, linked = /search/?q= opened anew with the index files cached, timed from the navigation's start."
+echo "Chromium $(chromium --version 2>/dev/null | awk '{ print $2 }'), CPU throttled (THROTTLE=${throttle}; the line below says what device that was); cold = cache disabled, warm = the same query again in the page, fresh = the query in a newly opened page with the index files in the browser cache, typed = the same but typed a character every 100 ms, timed from the query's start, linked = /search/?q= opened anew with the index files cached, timed from the navigation's start."
 echo
 RUNS=$runs "$driver" "$corpus/public-true" "http://127.0.0.1:$port/" "$throttle" "${queries[@]}"

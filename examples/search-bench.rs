@@ -11,6 +11,14 @@
 //! cargo run --release --example search-bench -- PUBLIC_DIR URL THROTTLE QUERY...
 //! ```
 //!
+//! `THROTTLE` is the slowdown rate (`4`), or `mid` or `low` for the rate at which this
+//! machine's browser scores like a mid-tier phone (a Pixel 5) or a low-tier one on a
+//! small CPU benchmark, the device classes and method of Chrome DevTools' CPU
+//! calibration (Lighthouse's benchmark index: building strings and copying arrays, in
+//! runs per second; a mid-tier phone scores about 1,000, a low-tier one about 264).
+//! Every report starts with the host's score and the score at the rate used, so a
+//! fixed rate's figures say what device they stood for on that machine.
+//!
 //! `URL` is where `PUBLIC_DIR` is served (e.g. by `python3 -m http.server`). The browser
 //! cache is disabled for the cold run of each query and enabled for the warm run that
 //! follows, which repeats the query in the same page (its decoded terms are kept). The
@@ -48,9 +56,18 @@ fn main() -> ExitCode {
         eprintln!("usage: search-bench PUBLIC_DIR URL THROTTLE QUERY...");
         return ExitCode::from(2);
     };
-    let Ok(throttle) = throttle.parse::<f64>() else {
-        eprintln!("search-bench: THROTTLE must be a number, got {throttle:?}");
-        return ExitCode::from(2);
+    let throttle = match throttle.as_str() {
+        "mid" => Throttle::Calibrated(MID_TIER_SCORE),
+        "low" => Throttle::Calibrated(LOW_TIER_SCORE),
+        rate => match rate.parse::<f64>() {
+            Ok(rate) if rate >= 1.0 => Throttle::Rate(rate),
+            _ => {
+                eprintln!(
+                    "search-bench: THROTTLE must be a rate of 1 or more, `mid` or `low`, got {rate:?}"
+                );
+                return ExitCode::from(2);
+            }
+        },
     };
     match run(Path::new(public), url, throttle, queries) {
         Ok(()) => ExitCode::SUCCESS,
@@ -59,6 +76,124 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// How much to slow the page's CPU down.
+#[derive(Clone, Copy)]
+enum Throttle {
+    /// A fixed DevTools slowdown rate.
+    Rate(f64),
+    /// The rate at which the benchmark index comes out at this score.
+    Calibrated(f64),
+}
+
+/// Benchmark index of a mid-tier phone (a Pixel 5), as Chrome DevTools' calibration targets.
+const MID_TIER_SCORE: f64 = 1000.0;
+/// Benchmark index of a low-tier phone (a Moto G4 Power of 2022), likewise.
+const LOW_TIER_SCORE: f64 = 264.0;
+
+/// Defines `benchmarkIndex(ms)`: half the time appending to a string 10,000 times, half
+/// copying an array of 100,000 numbers, each as runs per second over ten, averaged
+/// (the measure Lighthouse calls its benchmark index).
+const BENCHMARK_INDEX: &str = r#"
+window.benchmarkIndex = (ms) => {
+  const perSecondOverTen = (runs, since) => runs / 10 / ((Date.now() - since) / 1000);
+  let since = Date.now();
+  let strings = 0;
+  while (Date.now() - since < ms / 2) {
+    let text = '';
+    for (let i = 0; i < 10000; i++) text += 'a';
+    if (text.length !== 10000) throw new Error('string not built');
+    strings++;
+  }
+  const stringScore = perSecondOverTen(strings, since);
+  const left = Array.from({ length: 100000 }, (_, i) => i);
+  const right = left.slice();
+  since = Date.now();
+  let copies = 0;
+  // Date.now is read every tenth copy only, so the clock stays out of the loop's cost.
+  while (copies % 10 !== 0 || Date.now() - since < ms / 2) {
+    const [from, to] = copies % 2 === 0 ? [left, right] : [right, left];
+    for (let i = 0; i < from.length; i++) to[i] = from[i];
+    copies++;
+  }
+  return (stringScore + perSecondOverTen(copies, since)) / 2;
+};
+"#;
+
+/// The benchmark index at `rate`: the median of nine runs of 250 ms.
+fn benchmark_index(tab: &Tab, rate: f64) -> anyhow::Result<f64> {
+    tab.call_method(Emulation::SetCPUThrottlingRate { rate })?;
+    let mut scores = Vec::new();
+    for _ in 0..9 {
+        scores.push(one_benchmark_run(tab)?);
+    }
+    scores.sort_by(f64::total_cmp);
+    Ok(scores[scores.len() / 2])
+}
+
+/// One run of 250 ms, the length Chrome DevTools' calibration uses.
+fn one_benchmark_run(tab: &Tab) -> anyhow::Result<f64> {
+    tab.evaluate("benchmarkIndex(250)", false)?
+        .value
+        .and_then(|v| v.as_f64())
+        .ok_or_else(|| anyhow::anyhow!("the benchmark index gave no number"))
+}
+
+/// Finds the slowdown rate for `throttle` and prints what device it stands for: the
+/// host's benchmark index and the index at that rate.
+fn calibrate(browser: &Browser, throttle: Throttle) -> anyhow::Result<f64> {
+    let tab = browser.new_tab()?;
+    tab.navigate_to("about:blank")?.wait_until_navigated()?;
+    tab.evaluate(BENCHMARK_INDEX, false)?;
+    // Three seconds unthrottled first: the scores climb until V8 has optimised the loops.
+    for _ in 0..12 {
+        one_benchmark_run(&tab)?;
+    }
+    let host = benchmark_index(&tab, 1.0)?;
+    let rate = match throttle {
+        Throttle::Rate(rate) => rate,
+        Throttle::Calibrated(target) => {
+            if host < target {
+                anyhow::bail!(
+                    "this machine's benchmark index is {host:.0}, below the {target:.0} asked for: it cannot be slowed down to that device; use a rate of 1"
+                );
+            }
+            rate_for(&tab, target)?
+        }
+    };
+    let score = benchmark_index(&tab, rate)?;
+    tab.close(true)?;
+    println!(
+        "CPU: benchmark index {host:.0} unthrottled, {score:.0} at the {rate:.2}× slowdown used (a mid-tier phone scores about {MID_TIER_SCORE:.0}, a low-tier one about {LOW_TIER_SCORE:.0})."
+    );
+    println!();
+    Ok(rate)
+}
+
+/// The rate at which the benchmark index comes out at `target`. One run's index
+/// varies by 15 % or so, so a bisection on single runs wanders; instead the index is
+/// taken at rates from 1.5× to 8× and a power law, index = a / rate^p, fitted to the
+/// logarithms by least squares is solved for the target. Unthrottled runs stay out of
+/// the fit: throttling at all costs a step (2× scores about a third of 1×, not half).
+fn rate_for(tab: &Tab, target: f64) -> anyhow::Result<f64> {
+    let mut points = Vec::new();
+    for rate in [1.5, 2.0, 2.5, 3.0, 4.0, 6.0, 8.0] {
+        tab.call_method(Emulation::SetCPUThrottlingRate { rate })?;
+        for _ in 0..3 {
+            points.push((f64::ln(rate), one_benchmark_run(tab)?.ln()));
+        }
+    }
+    let count = points.len() as f64;
+    let mean_x = points.iter().map(|p| p.0).sum::<f64>() / count;
+    let mean_y = points.iter().map(|p| p.1).sum::<f64>() / count;
+    let covariance: f64 = points.iter().map(|p| (p.0 - mean_x) * (p.1 - mean_y)).sum();
+    let variance: f64 = points.iter().map(|p| (p.0 - mean_x).powi(2)).sum();
+    let slope = covariance / variance;
+    let intercept = mean_y - slope * mean_x;
+    // DevTools applies rates to a hundredth.
+    let rate = ((target.ln() - intercept) / slope).exp().max(1.0);
+    Ok((rate * 100.0).round() / 100.0)
 }
 
 /// What one query cost.
@@ -72,7 +207,7 @@ struct Measure {
     files_before_first: Vec<String>,
 }
 
-fn run(public: &Path, url: &str, throttle: f64, queries: &[String]) -> anyhow::Result<()> {
+fn run(public: &Path, url: &str, throttle: Throttle, queries: &[String]) -> anyhow::Result<()> {
     let runs = match std::env::var("RUNS") {
         Ok(runs) => runs
             .parse::<usize>()
@@ -94,6 +229,7 @@ fn run(public: &Path, url: &str, throttle: f64, queries: &[String]) -> anyhow::R
         idle_browser_timeout: Duration::from_secs(300),
         ..LaunchOptions::default()
     })?;
+    let throttle = calibrate(&browser, throttle)?;
     if runs > 1 {
         println!("Times in ms: median (minimum–maximum) of {runs} runs.");
         println!();
