@@ -121,11 +121,11 @@ window.benchmarkIndex = (ms) => {
 };
 "#;
 
-/// The benchmark index at `rate`: the median of nine runs of 250 ms.
-fn benchmark_index(tab: &Tab, rate: f64) -> anyhow::Result<f64> {
+/// The benchmark index at `rate`: the median of `runs` runs of 250 ms.
+fn benchmark_index(tab: &Tab, rate: f64, runs: usize) -> anyhow::Result<f64> {
     tab.call_method(Emulation::SetCPUThrottlingRate { rate })?;
     let mut scores = Vec::new();
-    for _ in 0..9 {
+    for _ in 0..runs {
         scores.push(one_benchmark_run(tab)?);
     }
     scores.sort_by(f64::total_cmp);
@@ -150,7 +150,7 @@ fn calibrate(browser: &Browser, throttle: Throttle) -> anyhow::Result<f64> {
     for _ in 0..12 {
         one_benchmark_run(&tab)?;
     }
-    let host = benchmark_index(&tab, 1.0)?;
+    let host = benchmark_index(&tab, 1.0, 9)?;
     let rate = match throttle {
         Throttle::Rate(rate) => rate,
         Throttle::Calibrated(target) => {
@@ -162,7 +162,7 @@ fn calibrate(browser: &Browser, throttle: Throttle) -> anyhow::Result<f64> {
             rate_for(&tab, target)?
         }
     };
-    let score = benchmark_index(&tab, rate)?;
+    let score = benchmark_index(&tab, rate, 9)?;
     tab.close(true)?;
     println!(
         "CPU: benchmark index {host:.0} unthrottled, {score:.0} at the {rate:.2}× slowdown used (a mid-tier phone scores about {MID_TIER_SCORE:.0}, a low-tier one about {LOW_TIER_SCORE:.0})."
@@ -172,17 +172,15 @@ fn calibrate(browser: &Browser, throttle: Throttle) -> anyhow::Result<f64> {
 }
 
 /// The rate at which the benchmark index comes out at `target`. One run's index
-/// varies by 15 % or so, so a bisection on single runs wanders; instead the index is
-/// taken at rates from 1.5× to 8× and a power law, index = a / rate^p, fitted to the
-/// logarithms by least squares is solved for the target. Unthrottled runs stay out of
-/// the fit: throttling at all costs a step (2× scores about a third of 1×, not half).
+/// varies by 15 % or so, and above 5× it splits into a fast and a slow cluster, so a
+/// bisection on single runs wanders; instead the index is taken at rates from 1.5× to
+/// 8× (the median of five runs each) and a power law, index = a / rate^p, fitted to
+/// the logarithms by least squares is solved for the target. Unthrottled runs stay
+/// out of the fit: throttling at all costs a step (2× scores about a third of 1×).
 fn rate_for(tab: &Tab, target: f64) -> anyhow::Result<f64> {
     let mut points = Vec::new();
     for rate in [1.5, 2.0, 2.5, 3.0, 4.0, 6.0, 8.0] {
-        tab.call_method(Emulation::SetCPUThrottlingRate { rate })?;
-        for _ in 0..3 {
-            points.push((f64::ln(rate), one_benchmark_run(tab)?.ln()));
-        }
+        points.push((f64::ln(rate), benchmark_index(tab, rate, 5)?.ln()));
     }
     let count = points.len() as f64;
     let mean_x = points.iter().map(|p| p.0).sum::<f64>() / count;
