@@ -124,12 +124,10 @@ window.benchmarkIndex = (ms) => {
 /// The benchmark index at `rate`: the median of `runs` runs of 250 ms.
 fn benchmark_index(tab: &Tab, rate: f64, runs: usize) -> anyhow::Result<f64> {
     tab.call_method(Emulation::SetCPUThrottlingRate { rate })?;
-    let mut scores = Vec::new();
-    for _ in 0..runs {
-        scores.push(one_benchmark_run(tab)?);
-    }
-    scores.sort_by(f64::total_cmp);
-    Ok(scores[scores.len() / 2])
+    let mut scores = (0..runs)
+        .map(|_| one_benchmark_run(tab))
+        .collect::<anyhow::Result<Vec<f64>>>()?;
+    Ok(median(&mut scores))
 }
 
 /// One run of 250 ms, the length Chrome DevTools' calibration uses.
@@ -188,6 +186,11 @@ fn rate_for(tab: &Tab, target: f64) -> anyhow::Result<f64> {
     let covariance: f64 = points.iter().map(|p| (p.0 - mean_x) * (p.1 - mean_y)).sum();
     let variance: f64 = points.iter().map(|p| (p.0 - mean_x).powi(2)).sum();
     let slope = covariance / variance;
+    if slope >= 0.0 {
+        anyhow::bail!(
+            "the benchmark index did not fall as the CPU was slowed (slope {slope:.2}): the machine is too busy to calibrate; try again or give a rate"
+        );
+    }
     let intercept = mean_y - slope * mean_x;
     // DevTools applies rates to a hundredth.
     let rate = ((target.ln() - intercept) / slope).exp().max(1.0);
@@ -328,19 +331,23 @@ fn spread(times: &mut [f64]) -> String {
     match times {
         [] => String::from("–"),
         [only] => format!("{only:.1}"),
-        _ => {
-            let middle = times.len() / 2;
-            let median = if times.len() % 2 == 1 {
-                times[middle]
-            } else {
-                (times[middle - 1] + times[middle]) / 2.0
-            };
-            format!(
-                "{median:.1} ({:.1}–{:.1})",
-                times[0],
-                times[times.len() - 1]
-            )
-        }
+        _ => format!(
+            "{:.1} ({:.1}–{:.1})",
+            median(times),
+            times[0],
+            times[times.len() - 1]
+        ),
+    }
+}
+
+/// The median of `values` (at least one), which sorts them.
+fn median(values: &mut [f64]) -> f64 {
+    values.sort_by(f64::total_cmp);
+    let middle = values.len() / 2;
+    if values.len() % 2 == 1 {
+        values[middle]
+    } else {
+        (values[middle - 1] + values[middle]) / 2.0
     }
 }
 
