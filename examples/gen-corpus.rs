@@ -24,7 +24,7 @@
 //! instead one of TEXT's paragraphs of at least 20 Chinese characters that is not a
 //! heading, list, table, quote or code; the structure, front matter and code blocks
 //! stay generated. Third-party text stays out of the repository: point it at a local
-//! file (bench/README.md lists what was used).
+//! file (bench/search.md says what was used and how it was made).
 //!
 //! It uses the standard library only, so it also builds with plain
 //! `rustc -O --edition 2024 examples/gen-corpus.rs` while the library is mid-edit.
