@@ -28,7 +28,11 @@ fn main() -> ExitCode {
         [dir] => (PathBuf::from(dir), DEFAULT_RUNS),
         [dir, runs] => match runs.parse() {
             Ok(runs) if runs > 0 => (PathBuf::from(dir), runs),
-            _ => return usage(&format!("RUNS must be a positive whole number, got {runs:?}")),
+            _ => {
+                return usage(&format!(
+                    "RUNS must be a positive whole number, got {runs:?}"
+                ));
+            }
         },
         _ => return usage("expected SITE_DIR and optionally RUNS"),
     };
