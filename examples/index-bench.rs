@@ -98,10 +98,16 @@ fn main() -> ExitCode {
     ExitCode::SUCCESS
 }
 
-/// The median, lowest and highest of `times`.
+/// The median (of the two middle runs for an even count, as `search-bench` takes it),
+/// lowest and highest of `times`.
 fn summary(mut times: Vec<Duration>) -> (Duration, Duration, Duration) {
     times.sort();
-    let median = times[times.len() / 2];
+    let middle = times.len() / 2;
+    let median = if times.len() % 2 == 1 {
+        times[middle]
+    } else {
+        (times[middle - 1] + times[middle]) / 2
+    };
     (median, times[0], times[times.len() - 1])
 }
 
