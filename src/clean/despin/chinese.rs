@@ -38,6 +38,11 @@ const SYNONYM_COST: f64 = 1.0;
 /// character away exists for most rare words, so a sibling must win mostly by its
 /// context (a compound with its neighbours), not by being common.
 const SIBLING_FREQUENCY_WEIGHT: f64 = 0.25;
+/// The cost of restoring a synonym that stands unchanged elsewhere on the page: a
+/// spinner swaps every use of a word it knows, so a word the page still holds is
+/// seldom the one it replaced (its group's other members are likelier). Any cost
+/// above a nat or so gave the same figures on the twins' development split.
+const STANDING_COST: f64 = 4.0;
 /// Characters of context on either side when scoring a change.
 const WINDOW: usize = 4;
 
@@ -366,7 +371,15 @@ pub fn propose_page(blocks: &[&str], thesaurus: Option<&Thesaurus>) -> Vec<Vec<P
         }
     }
     for (word, candidates, occurrences) in &pooled {
-        for (block, proposal) in weigh_synonyms(word, candidates, occurrences) {
+        if occurrences.is_empty() {
+            continue;
+        }
+        // A candidate inside the word itself says nothing of the page.
+        let on_page: Vec<bool> = candidates
+            .iter()
+            .map(|c| !word.contains(c.word) && blocks.iter().any(|b| b.contains(c.word)))
+            .collect();
+        for (block, proposal) in weigh_synonyms(word, candidates, &on_page, occurrences) {
             proposals[block].push(proposal);
         }
     }
@@ -569,13 +582,15 @@ fn weigh_siblings(
 /// against keeping the word is its frequency advantage, counted once (a writer picks
 /// a word for a page, not anew at each use), plus what the context of each
 /// occurrence adds beyond that (a compound with the neighbours, 日头能→太阳能), less
-/// the cost of a change. The change's margin is the log odds of the best candidate
-/// against every other reading, keeping the word included: when 许多 and 很多 fit
-/// equally, nothing is sure. The odds that the word is spun at all (any candidate
+/// the cost of a change, and less [`STANDING_COST`] for a candidate `on_page` marks
+/// as standing elsewhere on the page. The change's margin is the log odds of the best
+/// candidate against every other reading, keeping the word included: when 许多 and
+/// 很多 fit equally, nothing is sure. The odds that the word is spun at all (any candidate
 /// against keeping it) are what the page gate counts.
 fn weigh_synonyms(
     word: &str,
     candidates: &[Candidate],
+    on_page: &[bool],
     occurrences: &[Occurrence],
 ) -> Vec<(usize, Proposal)> {
     if candidates.is_empty() || occurrences.is_empty() {
@@ -588,7 +603,11 @@ fn weigh_synonyms(
         .map(|(k, candidate)| {
             let frequency = candidate.ln_count() - own;
             let context: f64 = occurrences.iter().map(|o| o.gains[k] - frequency).sum();
-            (frequency + context - SYNONYM_COST, candidate.word)
+            let standing = if on_page[k] { STANDING_COST } else { 0.0 };
+            (
+                frequency + context - standing - SYNONYM_COST,
+                candidate.word,
+            )
         })
         .collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0));
@@ -678,6 +697,18 @@ mod tests {
         // With 锻炼 in the group too, both fit: the lead is too small to be sure.
         let open = Thesaurus::parse("Hg06A01= 训练 磨练 锻炼\n", "t").expect("parses");
         assert_eq!(best("他们每天磨练新的模型。", Some(&open)), []);
+    }
+
+    #[test]
+    fn a_synonym_that_stands_elsewhere_on_the_page_is_not_what_was_swapped() {
+        let open = Thesaurus::parse("Hg06A01= 训练 磨练 锻炼\n", "t").expect("parses");
+        let spun = "他们每天磨练新的模型。";
+        assert_eq!(best(spun, Some(&open)), []);
+        // The writer's 锻炼 stands untouched, so the spinner's 磨练 replaced 训练.
+        let page = propose_page(&[spun, "周末大家去锻炼身体。"], Some(&open));
+        assert_eq!(page[0].len(), 1, "{page:?}");
+        assert_eq!(page[0][0].original, "训练");
+        assert!(page[0][0].margin >= super::super::MIDDLE_MARGIN, "{page:?}");
     }
 
     #[test]

@@ -132,15 +132,23 @@ impl Thesaurus {
         })
     }
 
-    /// The other words of every group holding `word`.
+    /// The other words of every group holding `word`, each once (Cilin's groups
+    /// overlap: a word listed twice would split its own score).
     pub fn synonyms<'t>(&'t self, word: &'t str) -> impl Iterator<Item = &'t str> + 't {
+        let mut seen: Vec<&str> = Vec::new();
         self.groups_of
             .get(word)
             .into_iter()
             .flatten()
             .flat_map(|&g| self.groups[g as usize].iter())
-            .filter(move |w| *w != word)
             .map(String::as_str)
+            .filter(move |w| {
+                let new = *w != word && !seen.contains(w);
+                if new {
+                    seen.push(w);
+                }
+                new
+            })
     }
 }
 
@@ -158,6 +166,15 @@ mod tests {
         assert!(thesaurus.synonyms("士").next().is_none());
         let found: Vec<&str> = thesaurus.find("大模子的磨练").map(|f| f.2).collect();
         assert_eq!(found, ["模子", "磨练"]);
+    }
+
+    #[test]
+    fn a_synonym_in_two_groups_of_the_word_is_listed_once() {
+        let overlapping =
+            Thesaurus::parse("Zd02A01= 帮忙 帮手 帮助\nZb01A03= 帮助 协助 帮手\n", "t")
+                .expect("parses");
+        let of_helper: Vec<&str> = overlapping.synonyms("帮手").collect();
+        assert_eq!(of_helper, ["帮忙", "帮助", "协助"]);
     }
 
     #[test]
