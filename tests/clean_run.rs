@@ -420,3 +420,50 @@ fn spun_opens_the_gate_for_a_snippet_too_short_to_judge() {
         "{restored}"
     );
 }
+
+#[test]
+fn the_sites_thesaurus_is_read_in_gbk_and_its_synonyms_restored() {
+    let site = temp_site("thesaurus");
+    let inputs = site.join("raw");
+    std::fs::create_dir_all(&inputs).expect("input folder");
+    // Cilin copies circulate in GBK with CRLF lines; site.yml names the file relative
+    // to the site.
+    let (cilin, _, _) = encoding_rs::GBK.encode("Hg06A01= 训练 磨练\r\nBo15A02= 模型 模子\r\n");
+    std::fs::write(site.join("cilin.txt"), &cilin).expect("write thesaurus");
+    std::fs::write(site.join("site.yml"), "clean:\n  thesaurus: cilin.txt\n").expect("site.yml");
+    std::fs::write(
+        inputs.join("drill.txt"),
+        "他们每天磨练新的模型，馆员们说效果比去年好。\n",
+    )
+    .expect("write input");
+    let out = site.join("out");
+    let outcome = run(&CleanOptions {
+        inputs: vec![inputs.join("drill.txt")],
+        root: site.clone(),
+        out: Some(out.clone()),
+        spun: true,
+        aggressive: true,
+        ..CleanOptions::default()
+    })
+    .expect("run completes");
+    assert_eq!(outcome.failed(), 0);
+    let article = std::fs::read_to_string(out.join("drill.md")).expect("article written");
+    assert!(
+        article.contains("每天训练") && !article.contains("磨练"),
+        "{article}"
+    );
+
+    // A thesaurus that is no text is refused by name, before any page is cleaned.
+    std::fs::write(site.join("cilin.txt"), b"\x00\x01\x02").expect("write thesaurus");
+    let error = run(&CleanOptions {
+        inputs: vec![inputs.join("drill.txt")],
+        root: site.clone(),
+        out: Some(site.join("out-2")),
+        ..CleanOptions::default()
+    })
+    .expect_err("a binary thesaurus is an error");
+    let message = format!("{error:#}");
+    assert!(message.contains("clean.thesaurus"), "{message}");
+    assert!(message.contains("cilin.txt: "), "{message}");
+    assert!(!site.join("out-2").exists(), "nothing is written");
+}

@@ -2,7 +2,8 @@
 //! Chinese candidates no shippable list holds. Two formats, one group a line:
 //! Cilin's (`Aa01A01= 人 士 人物`: a code ending in `=` marks synonyms; `#` related
 //! words and `@` lone words are skipped), or plain words separated by spaces or
-//! commas. `#` starts a comment line in the plain format.
+//! commas. `#` starts a comment line in the plain format. The file may be in any
+//! encoding the cleaner reads pages in: the Cilin copies in circulation are GBK.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -11,7 +12,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
 /// A thesaurus file that could not be read, with the place and what to do.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{file}:{line}: {problem}")]
+#[error("{file}{}: {problem}", at_line(*.line))]
 pub struct ThesaurusError {
     /// The file.
     pub file: String,
@@ -19,6 +20,15 @@ pub struct ThesaurusError {
     pub line: usize,
     /// What is wrong and what to do.
     pub problem: String,
+}
+
+/// `:LINE` for an error on a line, nothing for one about the whole file.
+fn at_line(line: usize) -> String {
+    if line == 0 {
+        String::new()
+    } else {
+        format!(":{line}")
+    }
 }
 
 /// Groups of synonyms and a matcher for their words.
@@ -42,12 +52,23 @@ impl Thesaurus {
     /// Reads a thesaurus file.
     pub fn load(path: &Path) -> Result<Thesaurus, ThesaurusError> {
         let file = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| ThesaurusError {
+        let bytes = std::fs::read(path).map_err(|e| ThesaurusError {
             file: file.clone(),
             line: 0,
             problem: format!("cannot read it ({e}); check clean.thesaurus in site.yml"),
         })?;
-        Thesaurus::parse(&text, &file)
+        Thesaurus::from_bytes(&bytes, &file)
+    }
+
+    /// Decodes thesaurus bytes in any encoding the cleaner reads (UTF-8, GBK, Big5…)
+    /// and parses them; `file` names them in errors.
+    pub fn from_bytes(bytes: &[u8], file: &str) -> Result<Thesaurus, ThesaurusError> {
+        let decoded = crate::clean::decode::decode(bytes).map_err(|e| ThesaurusError {
+            file: file.to_string(),
+            line: 0,
+            problem: format!("cannot read it as a thesaurus: {e}"),
+        })?;
+        Thesaurus::parse(&decoded.text, file)
     }
 
     /// Parses thesaurus text; `file` names it in errors.
@@ -166,6 +187,34 @@ mod tests {
         assert!(thesaurus.synonyms("士").next().is_none());
         let found: Vec<&str> = thesaurus.find("大模子的磨练").map(|f| f.2).collect();
         assert_eq!(found, ["模子", "磨练"]);
+    }
+
+    #[test]
+    fn a_gbk_file_with_crlf_lines_is_read_like_utf8() {
+        let text = "Bo15A02= 模型 模子\r\nHg06A01= 训练 磨练 锻炼\r\n";
+        let (gbk, _, unmappable) = encoding_rs::GBK.encode(text);
+        assert!(!unmappable);
+        assert!(
+            std::str::from_utf8(&gbk).is_err(),
+            "the test bytes must not be UTF-8"
+        );
+        let thesaurus = Thesaurus::from_bytes(&gbk, "cilin.txt").expect("reads GBK");
+        assert_eq!(
+            thesaurus,
+            Thesaurus::parse(text, "cilin.txt").expect("parses")
+        );
+        let mut of_drill: Vec<&str> = thesaurus.synonyms("磨练").collect();
+        of_drill.sort();
+        assert_eq!(of_drill, ["训练", "锻炼"]);
+    }
+
+    #[test]
+    fn a_file_that_is_no_text_is_named_without_a_line() {
+        let error = Thesaurus::from_bytes(b"\x00\x01\x02 binary", "cilin.bin").unwrap_err();
+        assert_eq!(error.line, 0);
+        let message = error.to_string();
+        assert!(message.starts_with("cilin.bin: "), "{message}");
+        assert!(message.contains("binary"), "{message}");
     }
 
     #[test]
