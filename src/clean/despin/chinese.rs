@@ -15,7 +15,7 @@
 
 use std::sync::OnceLock;
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::pairs::PairModel;
 use super::segment::{OpenRun, joins_neighbours, open_runs, segment, segment_score};
@@ -319,10 +319,14 @@ pub fn propose_page(blocks: &[&str], thesaurus: Option<&Thesaurus>) -> Vec<Vec<P
     let mut proposals: Vec<Vec<Proposal>> = vec![Vec::new(); blocks.len()];
     // Per thesaurus word, in order of first sight: its candidates and occurrences.
     let mut pooled: Vec<(&str, Vec<Candidate>, Vec<Occurrence>)> = Vec::new();
+    // Every thesaurus word the page holds, weighed or not: a candidate among them
+    // stands elsewhere on the page.
+    let mut on_page: FxHashSet<&str> = FxHashSet::default();
     for (block, text) in blocks.iter().enumerate() {
         let chars = Chars::of(text);
         let mut suspects = sibling_suspects(&chars.plain);
         for (start, end, word) in thesaurus.into_iter().flat_map(|t| t.find(text)) {
+            on_page.insert(word);
             let (start, end) = (chars.char_at(start), chars.char_at(end));
             // The user's groups are the narrower evidence: they replace the siblings.
             suspects.retain(|s| !(s.0 == start && s.1 == end));
@@ -371,15 +375,11 @@ pub fn propose_page(blocks: &[&str], thesaurus: Option<&Thesaurus>) -> Vec<Vec<P
         }
     }
     for (word, candidates, occurrences) in &pooled {
-        if occurrences.is_empty() {
-            continue;
-        }
-        // A candidate inside the word itself says nothing of the page.
-        let on_page: Vec<bool> = candidates
+        let standing: Vec<bool> = candidates
             .iter()
-            .map(|c| !word.contains(c.word) && blocks.iter().any(|b| b.contains(c.word)))
+            .map(|c| on_page.contains(c.word))
             .collect();
-        for (block, proposal) in weigh_synonyms(word, candidates, &on_page, occurrences) {
+        for (block, proposal) in weigh_synonyms(word, candidates, &standing, occurrences) {
             proposals[block].push(proposal);
         }
     }
@@ -582,7 +582,7 @@ fn weigh_siblings(
 /// against keeping the word is its frequency advantage, counted once (a writer picks
 /// a word for a page, not anew at each use), plus what the context of each
 /// occurrence adds beyond that (a compound with the neighbours, 日头能→太阳能), less
-/// the cost of a change, and less [`STANDING_COST`] for a candidate `on_page` marks
+/// the cost of a change, and less [`STANDING_COST`] for a candidate `standing` marks
 /// as standing elsewhere on the page. The change's margin is the log odds of the best
 /// candidate against every other reading, keeping the word included: when 许多 and
 /// 很多 fit equally, nothing is sure. The odds that the word is spun at all (any candidate
@@ -590,7 +590,7 @@ fn weigh_siblings(
 fn weigh_synonyms(
     word: &str,
     candidates: &[Candidate],
-    on_page: &[bool],
+    standing: &[bool],
     occurrences: &[Occurrence],
 ) -> Vec<(usize, Proposal)> {
     if candidates.is_empty() || occurrences.is_empty() {
@@ -603,11 +603,8 @@ fn weigh_synonyms(
         .map(|(k, candidate)| {
             let frequency = candidate.ln_count() - own;
             let context: f64 = occurrences.iter().map(|o| o.gains[k] - frequency).sum();
-            let standing = if on_page[k] { STANDING_COST } else { 0.0 };
-            (
-                frequency + context - standing - SYNONYM_COST,
-                candidate.word,
-            )
+            let stands = if standing[k] { STANDING_COST } else { 0.0 };
+            (frequency + context - stands - SYNONYM_COST, candidate.word)
         })
         .collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0));
