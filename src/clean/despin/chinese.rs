@@ -32,7 +32,8 @@ const SIBLING_RATIO: u32 = 20;
 const SYNONYM_RATIO: u32 = 5;
 /// The cost of one change to a dictionary sibling, in nats.
 const SIBLING_COST: f64 = 2.0;
-/// The cost of one change to a synonym the user's thesaurus gives: a narrower source.
+/// The least cost of one change to a synonym the user's thesaurus gives: a narrower
+/// source. A synonym with many synonyms of its own costs more ([`synonym_cost`]).
 const SYNONYM_COST: f64 = 1.0;
 /// How much of a sibling's own frequency advantage counts: a frequent word one
 /// character away exists for most rare words, so a sibling must win mostly by its
@@ -379,7 +380,11 @@ pub fn propose_page(blocks: &[&str], thesaurus: Option<&Thesaurus>) -> Vec<Vec<P
             .iter()
             .map(|c| on_page.contains(c.word))
             .collect();
-        for (block, proposal) in weigh_synonyms(word, candidates, &standing, occurrences) {
+        let costs: Vec<f64> = candidates
+            .iter()
+            .map(|c| thesaurus.map_or(SYNONYM_COST, |t| synonym_cost(t, c.word)))
+            .collect();
+        for (block, proposal) in weigh_synonyms(word, candidates, &standing, &costs, occurrences) {
             proposals[block].push(proposal);
         }
     }
@@ -387,6 +392,19 @@ pub fn propose_page(blocks: &[&str], thesaurus: Option<&Thesaurus>) -> Vec<Vec<P
         found.sort_by_key(|p| p.start);
     }
     proposals
+}
+
+/// The cost, in nats, of restoring `candidate` from the user's thesaurus: a spinner
+/// that swapped it wrote one of its synonyms (of two characters or more), so the word
+/// on the page is one choice among that many, and ln of their number is what the
+/// guess costs (a member of a loose group of twenty, as Cilin has, explains any one
+/// of them poorly), never less than [`SYNONYM_COST`].
+fn synonym_cost(thesaurus: &Thesaurus, candidate: &str) -> f64 {
+    let choices = thesaurus
+        .synonyms(candidate)
+        .filter(|s| s.chars().nth(1).is_some())
+        .count();
+    SYNONYM_COST.max((choices.max(1) as f64).ln())
 }
 
 /// The rare dictionary words of a text that have frequent siblings, longest first at
@@ -582,8 +600,8 @@ fn weigh_siblings(
 /// against keeping the word is its frequency advantage, counted once (a writer picks
 /// a word for a page, not anew at each use), plus what the context of each
 /// occurrence adds beyond that (a compound with the neighbours, 日头能→太阳能), less
-/// the cost of a change, and less [`STANDING_COST`] for a candidate `standing` marks
-/// as standing elsewhere on the page. The change's margin is the log odds of the best
+/// the cost of the change (`costs`, [`synonym_cost`]), and less [`STANDING_COST`] for
+/// a candidate `standing` marks as standing elsewhere on the page. The change's margin is the log odds of the best
 /// candidate against every other reading, keeping the word included: when 许多 and
 /// 很多 fit equally, nothing is sure. The odds that the word is spun at all (any candidate
 /// against keeping it) are what the page gate counts.
@@ -591,6 +609,7 @@ fn weigh_synonyms(
     word: &str,
     candidates: &[Candidate],
     standing: &[bool],
+    costs: &[f64],
     occurrences: &[Occurrence],
 ) -> Vec<(usize, Proposal)> {
     if candidates.is_empty() || occurrences.is_empty() {
@@ -604,7 +623,7 @@ fn weigh_synonyms(
             let frequency = candidate.ln_count() - own;
             let context: f64 = occurrences.iter().map(|o| o.gains[k] - frequency).sum();
             let stands = if standing[k] { STANDING_COST } else { 0.0 };
-            (frequency + context - stands - SYNONYM_COST, candidate.word)
+            (frequency + context - stands - costs[k], candidate.word)
         })
         .collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0));
@@ -694,6 +713,31 @@ mod tests {
         // With 锻炼 in the group too, both fit: the lead is too small to be sure.
         let open = Thesaurus::parse("Hg06A01= 训练 磨练 锻炼\n", "t").expect("parses");
         assert_eq!(best("他们每天磨练新的模型。", Some(&open)), []);
+    }
+
+    #[test]
+    fn a_synonym_with_many_synonyms_of_its_own_is_a_poorer_guess() {
+        let spun = "他们每天磨练新的模型。";
+        let proposed = |thesaurus: &str| -> Vec<Proposal> {
+            propose(
+                spun,
+                Some(&Thesaurus::parse(thesaurus, "t").expect("parses")),
+            )
+        };
+        let narrow = proposed("Hg06A01= 训练 磨练\n");
+        assert_eq!(narrow.len(), 1, "{narrow:?}");
+        assert_eq!(narrow[0].original, "训练");
+        assert!(
+            narrow[0].margin >= super::super::MIDDLE_MARGIN,
+            "{narrow:?}"
+        );
+        // 训练 also heads a loose group: a spinner that swapped it had twenty words to
+        // choose from, so 磨练 is a poor sign of it, not even a suspect.
+        let loose = proposed(
+            "Hg06A01= 训练 磨练\nHg06A02= 训练 培训 操练 演练 练习 集训 教练 排练 练兵 \
+             陶冶 熏陶 教育 培养 造就 栽培 作育 培植 养育 哺育 锤炼\n",
+        );
+        assert_eq!(loose, [], "{loose:?}");
     }
 
     #[test]
