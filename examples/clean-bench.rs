@@ -4,6 +4,8 @@
 //! asserts nothing; run it with `bash bench/clean.sh` (release build).
 //! `clean-bench --write DIR` writes the distinct pages of the corpus into DIR instead,
 //! so a change to the cleaner can be checked for identical output on them.
+//! With `CLEAN_BENCH_THESAURUS=FILE` set, the pages are cleaned with that thesaurus, as
+//! `clean.thesaurus` in site.yml would give it.
 
 use std::time::Instant;
 
@@ -93,7 +95,17 @@ fn main() {
         return;
     }
     let pages_per_fixture: usize = args.first().and_then(|n| n.parse().ok()).unwrap_or(150);
-    let settings = CleanSettings::default();
+    let mut settings = CleanSettings::default();
+    if let Some(path) = std::env::var_os("CLEAN_BENCH_THESAURUS") {
+        match verbatim::clean::despin::Thesaurus::load(std::path::Path::new(&path)) {
+            Ok(thesaurus) => settings.thesaurus = Some(std::sync::Arc::new(thesaurus)),
+            Err(error) => {
+                eprintln!("clean-bench: {error}");
+                std::process::exit(1);
+            }
+        }
+        println!("thesaurus: {}", path.to_string_lossy());
+    }
     let corpus = corpus(pages_per_fixture);
     let total: usize = corpus.iter().map(|(_, b)| b.len()).sum();
     println!(
