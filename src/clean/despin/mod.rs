@@ -18,6 +18,7 @@ mod segment;
 pub mod table;
 pub mod thesaurus;
 
+use std::ops::Range;
 use std::sync::Arc;
 
 pub use table::{SpinTable, TableError, shipped};
@@ -130,12 +131,33 @@ impl<'a> Despin<'a> {
         self.restore_with(text, None, block, report)
     }
 
-    /// `text` restored by the pair tables: the project's, then the user's.
-    fn restore_tables(&self, text: &str, block: usize, report: &mut Report) -> String {
-        let restored = shipped().restore(text, &self.evidence, block, report);
+    /// `text` restored by the pair tables, the project's, then the user's, and the
+    /// byte ranges of the originals they put in.
+    fn restore_tables(
+        &self,
+        text: &str,
+        block: usize,
+        report: &mut Report,
+    ) -> (String, Vec<Range<usize>>) {
+        let shipped = shipped().restore(text, &self.evidence, block, report);
+        let originals = |restored: &table::Restored| -> Vec<Range<usize>> {
+            restored.edits.iter().map(|e| e.original.clone()).collect()
+        };
         match (&self.settings.user_pairs, &self.user_evidence) {
-            (Some(user), Some(evidence)) => user.restore(&restored, evidence, block, report),
-            _ => restored,
+            (Some(user), Some(evidence)) => {
+                let user = user.restore(&shipped.text, evidence, block, report);
+                let mut spans: Vec<Range<usize>> = shipped
+                    .edits
+                    .iter()
+                    .map(|e| user.map(&e.original))
+                    .collect();
+                spans.extend(originals(&user));
+                (user.text, spans)
+            }
+            _ => {
+                let spans = originals(&shipped);
+                (shipped.text, spans)
+            }
         }
     }
 
@@ -151,10 +173,13 @@ impl<'a> Despin<'a> {
         if !self.spun {
             return text.to_string();
         }
-        let restored = self.restore_tables(text, block, report);
+        let (restored, tabled) = self.restore_tables(text, block, report);
         let proposals = match known {
             Some(known) if restored == text => std::borrow::Cow::Borrowed(known),
-            _ => std::borrow::Cow::Owned(propose(&restored, self.lang, self.settings)),
+            _ => std::borrow::Cow::Owned(outside(
+                propose(&restored, self.lang, self.settings),
+                &tabled,
+            )),
         };
         apply(&restored, &proposals, self.applies(), block, report)
     }
@@ -201,14 +226,21 @@ pub fn despin<'a>(
         // model weighs what they left, once, on the text its changes apply to (weighing
         // the spun text first was done again for every block the tables changed).
         let mut tabled = Vec::with_capacity(body.len());
+        let mut table_spans = Vec::with_capacity(body.len());
         let mut table_changes = Vec::with_capacity(body.len());
         for block in body.iter() {
             let mut changes = Report::default();
-            tabled.push(despin.restore_tables(&block.text, block.number, &mut changes));
+            let (text, spans) = despin.restore_tables(&block.text, block.number, &mut changes);
+            tabled.push(text);
+            table_spans.push(spans);
             table_changes.push(changes.changes);
         }
         let tabled_texts: Vec<&str> = tabled.iter().map(String::as_str).collect();
-        let proposals = propose_page(&tabled_texts, lang, settings);
+        let proposals: Vec<Vec<Proposal>> = propose_page(&tabled_texts, lang, settings)
+            .into_iter()
+            .zip(&table_spans)
+            .map(|(found, spans)| outside(found, spans))
+            .collect();
         let verdict = gate::verdict(table, &tabled_texts, &proposals, units, lang);
         report.spin_score = (verdict.score * 100.0).round() / 100.0;
         report.despun = true;
@@ -236,6 +268,20 @@ pub fn despin<'a>(
         }
     }
     despin
+}
+
+/// `proposals` without those that touch `tabled`, the originals the pair tables
+/// restored: the tables' pairs are surer than the models, which must not weigh their
+/// output as the page's own words (a thesaurus grouping the restored 总的来说 with the
+/// far commoner 看来 would undo the restoration).
+fn outside(proposals: Vec<Proposal>, tabled: &[Range<usize>]) -> Vec<Proposal> {
+    if tabled.is_empty() {
+        return proposals;
+    }
+    proposals
+        .into_iter()
+        .filter(|p| !tabled.iter().any(|t| p.start < t.end && t.start < p.end))
+        .collect()
 }
 
 /// Despins one text on its own, as a page of one block: for tools and evaluation.
@@ -348,6 +394,36 @@ mod tests {
         let (kept, report) = despin_text(clean, Lang::Zh, &DespinSettings::default());
         assert!(!report.despun);
         assert_eq!(kept, clean);
+    }
+
+    #[test]
+    fn what_the_table_restored_is_not_weighed_again() {
+        // The table restores 总的来说 for the marker 往实在了说; a thesaurus that groups
+        // it with the far commoner 看来 must not take the restoration on.
+        let settings = DespinSettings {
+            aggressive: true,
+            thesaurus: Some(Arc::new(
+                Thesaurus::parse("Kc09C01= 总的来说 看来\n", "t").expect("parses"),
+            )),
+            ..DespinSettings::default()
+        };
+        let spun = "曩昔我们做了很多尝试。往实在了说，这件事很难。";
+        let (restored, report) = despin_text(spun, Lang::Zh, &settings);
+        assert!(report.despun);
+        assert_eq!(restored, "过去我们做了很多尝试。总的来说，这件事很难。");
+        // The writer's own 总的来说 on a spun page is still weighed.
+        let (_, report) = despin_text(
+            "曩昔我们做了很多尝试。往实在了说，这件事很难。总的来说，还要再试。",
+            Lang::Zh,
+            &settings,
+        );
+        let weighed: Vec<&str> = report
+            .changes
+            .iter()
+            .filter(|c| c.from == "总的来说")
+            .map(|c| c.from.as_str())
+            .collect();
+        assert_eq!(weighed, ["总的来说"], "{:?}", report.changes);
     }
 
     #[test]

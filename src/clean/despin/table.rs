@@ -3,6 +3,7 @@
 //! applied on a spun page, longest match first, and words that are also ordinary words
 //! only in the contexts listed with them. Their spinner-only forms feed the page gate.
 
+use std::ops::Range;
 use std::sync::OnceLock;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
@@ -233,8 +234,9 @@ impl SpinTable {
         page: &PageEvidence,
         block: usize,
         report: &mut Report,
-    ) -> String {
+    ) -> Restored {
         let mut out = String::with_capacity(text.len());
+        let mut edits = Vec::new();
         let mut last = 0;
         for m in self.automaton.find_iter(text) {
             let (start, end) = (m.start(), m.end());
@@ -252,11 +254,62 @@ impl SpinTable {
             let found = &text[start..end];
             let original = match_case(found, &rule.original);
             out.push_str(&text[last..start]);
+            edits.push(Edit {
+                spun: start..end,
+                original: out.len()..out.len() + original.len(),
+            });
             out.push_str(&original);
             last = end;
             report.replace(ChangeKind::SpunWordRestored, block, found, original);
         }
         out.push_str(&text[last..]);
+        Restored { text: out, edits }
+    }
+}
+
+/// A text as a table restored it, and where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Restored {
+    /// The restored text.
+    pub text: String,
+    /// Each restoration, in order.
+    pub edits: Vec<Edit>,
+}
+
+/// One restoration: where the spun form stood in the table's input, and where its
+/// original stands in the output (bytes).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Edit {
+    /// The spun form's bytes in the input.
+    pub spun: Range<usize>,
+    /// The original's bytes in the output.
+    pub original: Range<usize>,
+}
+
+impl Restored {
+    /// Where the input's byte range `range` stands in the output, widened to hold any
+    /// restoration it overlaps.
+    pub fn map(&self, range: &Range<usize>) -> Range<usize> {
+        self.position(range.start, false)..self.position(range.end, true)
+    }
+
+    /// Where byte `at` of the input stands in the output; one inside a restoration
+    /// goes to the start of its original, or to its end for the end of a range.
+    fn position(&self, at: usize, is_end: bool) -> usize {
+        let mut out = at;
+        for edit in &self.edits {
+            if edit.spun.end <= at {
+                out = at - edit.spun.end + edit.original.end;
+            } else if edit.spun.start < at {
+                return if is_end {
+                    edit.original.end
+                } else {
+                    edit.original.start
+                };
+            } else {
+                break;
+            }
+        }
         out
     }
 }
@@ -402,7 +455,7 @@ mod tests {
     fn restore(text: &str) -> (String, Report) {
         let mut report = Report::default();
         let out = shipped().restore(text, &shipped().page_evidence(text), 1, &mut report);
-        (out, report)
+        (out.text, report)
     }
 
     #[test]
@@ -422,7 +475,7 @@ mod tests {
         let text = "他发现大模子的磨练很难。";
         let mut report = Report::default();
         let evidence = shipped().page_evidence(text).without_markers();
-        let out = shipped().restore(text, &evidence, 1, &mut report);
+        let out = shipped().restore(text, &evidence, 1, &mut report).text;
         // 发现 and 磨练 are real words another spinner or the writer may have chosen.
         assert_eq!(out, "他发现大模型的磨练很难。");
         assert_eq!(restore(text).0, "他挖掘大模型的训练很难。");
@@ -433,7 +486,7 @@ mod tests {
         let page = "他正在京举办活动，咱们正正在考试。";
         let mut report = Report::default();
         let out = shipped().restore(page, &shipped().page_evidence(page), 1, &mut report);
-        assert_eq!(out, "他在京举办活动，我们正在尝试。");
+        assert_eq!(out.text, "他在京举办活动，我们正在尝试。");
     }
 
     #[test]
@@ -517,12 +570,30 @@ mod tests {
     }
 
     #[test]
+    fn a_restored_text_maps_input_ranges_to_where_they_stand() {
+        let table = SpinTable::from_pairs(&["河道=长河流".to_string()]).expect("valid pair");
+        let restored = table.restore(
+            "看河道很长",
+            &PageEvidence::default(),
+            1,
+            &mut Report::default(),
+        );
+        assert_eq!(restored.text, "看长河流很长");
+        // 看 before it stays, 很 after it moves by the three bytes the pair adds, and a
+        // range reaching into the restoration grows to hold all of it.
+        assert_eq!(restored.map(&(0..3)), 0..3);
+        assert_eq!(restored.map(&(9..12)), 12..15);
+        assert_eq!(restored.map(&(3..9)), 3..12);
+        assert_eq!(restored.map(&(6..12)), 3..15);
+    }
+
+    #[test]
     fn user_pairs_parse_and_bad_lines_are_named() {
         let table = SpinTable::from_pairs(&["河道=河流".to_string()]).expect("valid pair");
         let mut report = Report::default();
         let evidence = PageEvidence::default();
         assert_eq!(
-            table.restore("河道很长", &evidence, 1, &mut report),
+            table.restore("河道很长", &evidence, 1, &mut report).text,
             "河流很长"
         );
         let error = SpinTable::from_pairs(&["no equals sign".to_string()]).unwrap_err();
