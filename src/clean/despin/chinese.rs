@@ -22,7 +22,9 @@ use super::segment::{OpenRun, joins_neighbours, open_runs, segment, segment_scor
 use super::{Proposal, Source, Thesaurus};
 use crate::clean::dict::{Dictionary, PackedRun};
 
-/// A word this rare or rarer may be a spinner's.
+/// A word this rare or rarer may be a spinner's: a dictionary word with siblings is
+/// weighed, and a word of the user's thesaurus counts towards the page gate. A more
+/// common one is used by writers as readily as by spinners.
 const RARE: u32 = 300;
 /// A sibling must be at least this frequent…
 const FREQUENT: u32 = 500;
@@ -314,7 +316,8 @@ struct Occurrence {
 /// they stand and proposed when they reach a middle margin; a word of the user's
 /// thesaurus is weighed once for the whole page, pooling the context of all its
 /// uses ([`weigh_synonyms`]), and proposed when it is likely spun at all, whatever
-/// its change's own margin (the gate counts it; the change needs its margin).
+/// its change's own margin (the gate counts it when the word is rare; the change
+/// needs its margin).
 pub fn propose_page(blocks: &[&str], thesaurus: Option<&Thesaurus>) -> Vec<Vec<Proposal>> {
     let dictionary = Dictionary::global();
     let mut proposals: Vec<Vec<Proposal>> = vec![Vec::new(); blocks.len()];
@@ -335,12 +338,10 @@ pub fn propose_page(blocks: &[&str], thesaurus: Option<&Thesaurus>) -> Vec<Vec<P
                 Some(at) => at,
                 None => {
                     let own = dictionary.freq(word);
-                    // An ordinary word is the writer's choice, whatever its group holds;
-                    // a lone character in a group (圈 beside 标点) is mostly a bound or
+                    // A lone character in a group (圈 beside 标点) is mostly a bound or
                     // literary form, not the word a spinner's compound replaced.
                     let synonyms: Vec<Candidate> = thesaurus
                         .into_iter()
-                        .filter(|_| own <= RARE)
                         .flat_map(|t| t.synonyms(word))
                         .filter(|s| {
                             s.chars().nth(1).is_some()
@@ -601,10 +602,13 @@ fn weigh_siblings(
 /// a word for a page, not anew at each use), plus what the context of each
 /// occurrence adds beyond that (a compound with the neighbours, 日头能→太阳能), less
 /// the cost of the change (`costs`, [`synonym_cost`]), and less [`STANDING_COST`] for
-/// a candidate `standing` marks as standing elsewhere on the page. The change's margin is the log odds of the best
-/// candidate against every other reading, keeping the word included: when 许多 and
-/// 很多 fit equally, nothing is sure. The odds that the word is spun at all (any candidate
-/// against keeping it) are what the page gate counts.
+/// a candidate `standing` marks as standing elsewhere on the page. The change's
+/// margin is the log odds of the best candidate against every other reading, keeping
+/// the word included: when 许多 and 很多 fit equally, nothing is sure. The odds that
+/// the word is spun at all (any candidate against keeping it) are what the page gate
+/// counts, for a rare word only: an ordinary one (轻易 for 容易) is a spinner's
+/// everyday swap as often as a writer's choice, so it is weighed on a page that other
+/// evidence calls spun but never makes a page spun itself.
 fn weigh_synonyms(
     word: &str,
     candidates: &[Candidate],
@@ -615,7 +619,8 @@ fn weigh_synonyms(
     if candidates.is_empty() || occurrences.is_empty() {
         return Vec::new();
     }
-    let own = f64::from(Dictionary::global().freq(word).max(1)).ln();
+    let count = Dictionary::global().freq(word);
+    let own = f64::from(count.max(1)).ln();
     let mut scored: Vec<(f64, &str)> = candidates
         .iter()
         .enumerate()
@@ -639,12 +644,17 @@ fn weigh_synonyms(
     if spun_margin < super::MIDDLE_MARGIN {
         return Vec::new();
     }
+    let (spun_margin, what) = if count <= RARE {
+        (spun_margin, "is rare")
+    } else {
+        (0.0, "is an ordinary word, weighed as the page is spun")
+    };
     let runner_up = scored
         .get(1)
         .map(|r| format!("; `{}` scores {:.1}", r.1, r.0))
         .unwrap_or_default();
     let reason = format!(
-        "`{word}` is rare; `{original}`, a more frequent synonym in your thesaurus, reads \
+        "`{word}` {what}; `{original}`, a more frequent synonym in your thesaurus, reads \
          {best:.1} more likely over its {} use(s) on the page{runner_up}",
         occurrences.len()
     );
@@ -771,6 +781,33 @@ mod tests {
             assert_eq!(found[0].original, "清楚");
             assert!(found[0].margin >= super::super::MIDDLE_MARGIN, "{page:?}");
         }
+    }
+
+    #[test]
+    fn an_ordinary_word_is_weighed_but_never_makes_a_page_spun() {
+        use crate::clean::Lang;
+        use crate::clean::despin::{DespinSettings, despin_text};
+        let group = Thesaurus::parse("Ee01A01= 容易 轻易\n", "t").expect("parses");
+        // 轻易 is common (1,474 in jieba's counts): a spinner's everyday swap for 容易
+        // here, but as likely a writer's word, so it is no evidence of spinning.
+        let text = "这本书轻易理解。";
+        let found = propose(text, Some(&group));
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].original, "容易");
+        assert!(found[0].margin >= super::super::MIDDLE_MARGIN, "{found:?}");
+        assert_eq!(found[0].spun_margin, 0.0, "{found:?}");
+        let settings = DespinSettings {
+            aggressive: true,
+            thesaurus: Some(std::sync::Arc::new(group)),
+            ..DespinSettings::default()
+        };
+        let (kept, report) = despin_text(text, Lang::Zh, &settings);
+        assert!(!report.despun);
+        assert_eq!(kept, text);
+        // On a page other evidence calls spun, it is restored.
+        let spun = format!("曩昔我们做了很多尝试。往实在了说，{text}");
+        let (restored, _) = despin_text(&spun, Lang::Zh, &settings);
+        assert_eq!(restored, "过去我们做了很多尝试。总的来说，这本书容易理解。");
     }
 
     #[test]

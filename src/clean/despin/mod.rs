@@ -70,7 +70,8 @@ pub struct Proposal {
     pub margin: f64,
     /// How much more likely the word is spun at all, whatever its original, than
     /// written (nats): what the page gate counts. The margin itself when the model
-    /// does not tell the two apart.
+    /// does not tell the two apart; 0 for a word that is no sign of a spinner however
+    /// likely its change (an ordinary word of the user's thesaurus).
     pub spun_margin: f64,
     /// Which source proposed it.
     pub source: Source,
