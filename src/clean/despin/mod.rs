@@ -311,7 +311,9 @@ struct Applies {
 }
 
 /// Applies high-confidence proposals when the page is surely spun (and middle ones when
-/// `aggressive`), records the others as suspects, and leaves low ones alone.
+/// `aggressive`), records the others as suspects, and leaves low ones alone, save a
+/// word that is surely spun though its original is unclear (several candidates fit):
+/// the editor is shown it, as a suspect that no mode applies.
 fn apply(
     text: &str,
     proposals: &[Proposal],
@@ -323,12 +325,20 @@ fn apply(
     let mut last = 0;
     for proposal in proposals {
         let confidence = proposal.confidence();
-        if confidence == Confidence::Low || proposal.start < last {
+        let unresolved = confidence == Confidence::Low && proposal.spun_margin >= HIGH_MARGIN;
+        if confidence == Confidence::Low && !unresolved || proposal.start < last {
             continue;
         }
-        let applied = confidence == Confidence::High && applies.sure || applies.aggressive;
+        let applied =
+            !unresolved && (confidence == Confidence::High && applies.sure || applies.aggressive);
         let mut reason = proposal.reason.clone();
-        if confidence == Confidence::High && !applied {
+        if unresolved {
+            reason.push_str(&format!(
+                "; left to you: the word is hardly the writer's (the text reads {:.1} more \
+                 likely with one of its candidates), but which one is unclear",
+                proposal.spun_margin
+            ));
+        } else if confidence == Confidence::High && !applied {
             reason.push_str(
                 "; left to you: the page is only just over the spin gate, as clean pages can be",
             );
@@ -425,6 +435,55 @@ mod tests {
             .map(|c| c.from.as_str())
             .collect();
         assert_eq!(weighed, ["总的来说"], "{:?}", report.changes);
+    }
+
+    #[test]
+    fn a_spun_word_whose_original_is_unclear_is_shown_but_never_changed() {
+        // 厥后 is rare and its group's common members fit alike: the page is surely
+        // spun there, but the thesaurus cannot say which word the writer used.
+        let settings = DespinSettings {
+            aggressive: true,
+            assume_spun: true,
+            thesaurus: Some(Arc::new(
+                Thesaurus::parse("Zc02A07= 后来 厥后 以后 之后\n", "t").expect("parses"),
+            )),
+            ..DespinSettings::default()
+        };
+        let spun = "厥后我们又去了一次，厥后就不去了。";
+        let (restored, report) = despin_text(spun, Lang::Zh, &settings);
+        assert_eq!(restored, spun, "{:?}", report.changes);
+        let shown: Vec<(&str, Option<Confidence>)> = report
+            .suspects
+            .iter()
+            .map(|s| (s.text.as_str(), s.confidence))
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                ("厥后", Some(Confidence::Low)),
+                ("厥后", Some(Confidence::Low))
+            ],
+            "{:?}",
+            report.suspects
+        );
+        assert!(report.suspects[0].reason.contains("unclear"));
+        // A low margin alone, with nothing to say the word is spun, stays unlisted.
+        let weak = Proposal {
+            start: 0,
+            end: 3,
+            original: "b".to_string(),
+            margin: 1.0,
+            spun_margin: 1.0,
+            source: Source::UserThesaurus,
+            reason: String::new(),
+        };
+        let mut report = Report::default();
+        let applies = Applies {
+            aggressive: true,
+            sure: true,
+        };
+        assert_eq!(apply("abc", &[weak], applies, 1, &mut report), "abc");
+        assert!(report.suspects.is_empty() && report.changes.is_empty());
     }
 
     #[test]
