@@ -1,13 +1,19 @@
 //! Pass junk: random two-character tokens pasted before punctuation (`推进项目蒙溶，`).
-//! A token is a candidate when the word-frequency dictionary ([`super::dict`]) says it
-//! is no word, no word ends with it, the text before it ends in a word (or a common
-//! character such as `了`), and neither of its characters is a common word on its own (`去问`, `的人` are grammar, not junk).
-//! Candidates are removed only when the page shows the pattern — at least three, and
-//! at least one clause end in eight — and are listed as suspect when they are fewer.
-//! Works in both scripts: traditional text is looked up through the dictionary's
-//! character map, never converted.
+//! A token is a candidate when the word-frequency dictionary ([`super::dict`]) and the
+//! list of newer words (`data/newer-words.txt`) say it is no word, no word ends with
+//! it, the text before it ends in a word (or a common character such as `了`), and
+//! neither of its characters is a common word on its own (`去问`, `的人` are grammar,
+//! not junk). A token the page also holds elsewhere (in the title, inside a clause) is
+//! a word of the writer's, not a candidate. Candidates are removed only when the page
+//! shows the pattern — at least three, and at least one clause end in eight — and are
+//! listed as suspect when they are fewer. Works in both scripts: traditional text is
+//! looked up through the dictionary's character map, never converted.
 
-use super::dict::Dictionary;
+use std::sync::OnceLock;
+
+use rustc_hash::{FxHashMap, FxHashSet};
+
+use super::dict::{Dictionary, simplified_key};
 use super::pipeline::{PageState, cut_ranges};
 use super::report::ChangeKind;
 use super::{CleanSettings, Lang, Problem};
@@ -32,6 +38,16 @@ fn is_clause_end(c: char) -> bool {
         c,
         '，' | '。' | '；' | '！' | '？' | '、' | '：' | ',' | ';' | '!' | '?'
     )
+}
+
+/// Whether `chars` spell a word of today's writing that the dictionary predates
+/// (`data/newer-words.txt`: 算力, 微信), in either script.
+fn is_newer_word(chars: &[char]) -> bool {
+    static WORDS: OnceLock<FxHashSet<&'static str>> = OnceLock::new();
+    let words =
+        WORDS.get_or_init(|| super::data_lines(include_str!("data/newer-words.txt")).collect());
+    let word: String = chars.iter().collect();
+    words.contains(&*simplified_key(&word))
 }
 
 /// Byte ranges of junk-token candidates in `text`, and how many clause ends it has.
@@ -61,7 +77,8 @@ pub fn candidates(text: &str, dict: &Dictionary) -> (Vec<(usize, usize)>, usize)
         }
         let word = |from: usize, to: usize| -> bool {
             window[from..to].iter().all(|c| is_han(*c))
-                && dict.freq_chars_any_script(&window[from..to]) > 0
+                && (dict.freq_chars_any_script(&window[from..to]) > 0
+                    || is_newer_word(&window[from..to]))
         };
         // The token, or a longer word ending with it, is a word: ordinary text.
         if (n.saturating_sub(4)..n - 1).any(|from| word(from, n)) {
@@ -93,7 +110,7 @@ pub fn run(state: &mut PageState, _settings: &CleanSettings) -> Result<(), Probl
     }
     let dict = Dictionary::global();
     let mut ends = 0;
-    let per_block: Vec<Vec<(usize, usize)>> = state
+    let mut per_block: Vec<Vec<(usize, usize)>> = state
         .body
         .iter()
         .map(|b| {
@@ -102,6 +119,7 @@ pub fn run(state: &mut PageState, _settings: &CleanSettings) -> Result<(), Probl
             found
         })
         .collect();
+    keep_words_of_the_page(state, &mut per_block);
     let total: usize = per_block.iter().map(Vec::len).sum();
     if total == 0 {
         return Ok(());
@@ -141,6 +159,38 @@ pub fn run(state: &mut PageState, _settings: &CleanSettings) -> Result<(), Probl
     Ok(())
 }
 
+/// Drops the candidates whose token the page also holds where no junk is pasted (in
+/// the title, or inside a clause): a word the dictionary does not know (a name, 算力,
+/// 解耦) stands wherever the writer needs it, while a pasted token only ever comes
+/// right before punctuation.
+fn keep_words_of_the_page(state: &PageState, per_block: &mut [Vec<(usize, usize)>]) {
+    let mut as_candidate: FxHashMap<&str, usize> = FxHashMap::default();
+    for (block, found) in state.body.iter().zip(per_block.iter()) {
+        for &(start, end) in found {
+            *as_candidate.entry(&block.text[start..end]).or_default() += 1;
+        }
+    }
+    let standing: FxHashSet<&str> = as_candidate
+        .iter()
+        .filter(|&(token, &count)| {
+            let on_page = state.meta.title.matches(token).count()
+                + state
+                    .body
+                    .iter()
+                    .map(|b| b.text.matches(token).count())
+                    .sum::<usize>();
+            on_page > count
+        })
+        .map(|(token, _)| *token)
+        .collect();
+    if standing.is_empty() {
+        return;
+    }
+    for (block, found) in state.body.iter().zip(per_block.iter_mut()) {
+        found.retain(|&(start, end)| !standing.contains(&block.text[start..end]));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -174,6 +224,32 @@ mod tests {
             page.body[0].text,
             "我們繼續推進這個項目，今年的目標是完成三個試點。河道治理需要時間，也需要耐心。"
         );
+    }
+
+    #[test]
+    fn a_word_the_dictionary_lacks_stays_when_the_page_uses_it_elsewhere() {
+        // 蔺溪 (a name) is no dictionary word, but the title and a clause hold it too.
+        let mut page = state(&[
+            "我们继续推进这个项目蒙溶，今年的目标是完成三个试点稀缓。",
+            "河道治理需要时间挪坯，这件事要交给蔺溪。",
+        ]);
+        page.meta.title = "专访蔺溪：河道的十年".to_string();
+        run(&mut page, &CleanSettings::default()).expect("runs");
+        assert_eq!(page.body[1].text, "河道治理需要时间，这件事要交给蔺溪。");
+        assert_eq!(page.report.count(ChangeKind::JunkTokenRemoved), 3);
+    }
+
+    #[test]
+    fn newer_words_are_words() {
+        let mut page = state(&[
+            "我们继续推进这个项目蒙溶，今年的目标是完成三个试点稀缓。",
+            "河道治理需要时间挪坯，大家最缺的是算力。",
+            "團隊的溝通都靠微信。",
+        ]);
+        run(&mut page, &CleanSettings::default()).expect("runs");
+        assert_eq!(page.body[1].text, "河道治理需要时间，大家最缺的是算力。");
+        assert_eq!(page.body[2].text, "團隊的溝通都靠微信。");
+        assert!(is_newer_word(&['算', '力']) && !is_newer_word(&['蒙', '溶']));
     }
 
     #[test]
