@@ -494,7 +494,9 @@ fn clause_gains(
         .then(|| {
             let (before, after) = neighbours(&plain[left..right], &cuts, s, e);
             let pairs = PairModel::chinese();
-            let kept = pairs.fit(&before, word, &after);
+            // The page's word keeps what holds it together; its candidates only meet
+            // the context.
+            let kept = pairs.fit(&before, word, &after) + pairs.cohesion(word);
             (pairs, before, after, kept)
         });
     let gains = candidates
@@ -808,6 +810,21 @@ mod tests {
         let spun = format!("曩昔我们做了很多尝试。往实在了说，{text}");
         let (restored, _) = despin_text(&spun, Lang::Zh, &settings);
         assert_eq!(restored, "过去我们做了很多尝试。总的来说，这本书容易理解。");
+    }
+
+    #[test]
+    fn a_candidate_is_not_favoured_by_how_its_own_characters_hold_together() {
+        // 举步维艰 is no word of the pair model: read by its characters, its inner pairs
+        // (举步, 维艰) once counted as context and outweighed the writer's 难找.
+        let group = Thesaurus::parse("Ed07A01= 困难 难找 举步维艰\n", "t").expect("parses");
+        let proposed = best(
+            "钱和书都能想办法，但愿意长期跑流动点的人很难找。",
+            Some(&group),
+        );
+        assert!(
+            proposed.iter().all(|(_, original)| original != "举步维艰"),
+            "{proposed:?}"
+        );
     }
 
     #[test]
