@@ -13,7 +13,7 @@ use std::sync::OnceLock;
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use super::dict::{Dictionary, simplified_key};
+use super::dict::Dictionary;
 use super::pipeline::{PageState, cut_ranges};
 use super::report::ChangeKind;
 use super::{CleanSettings, Lang, Problem};
@@ -41,13 +41,17 @@ fn is_clause_end(c: char) -> bool {
 }
 
 /// Whether `chars` spell a word of today's writing that the dictionary predates
-/// (`data/newer-words.txt`: 算力, 微信), in either script.
+/// (`data/newer-words.txt`: 算力, 微信), in either script. Held as a dictionary of its
+/// own, so the lookup packs the characters as the main one does, without a string.
 fn is_newer_word(chars: &[char]) -> bool {
-    static WORDS: OnceLock<FxHashSet<&'static str>> = OnceLock::new();
-    let words =
-        WORDS.get_or_init(|| super::data_lines(include_str!("data/newer-words.txt")).collect());
-    let word: String = chars.iter().collect();
-    words.contains(&*simplified_key(&word))
+    static WORDS: OnceLock<Dictionary> = OnceLock::new();
+    let words = WORDS.get_or_init(|| {
+        let listed: String = super::data_lines(include_str!("data/newer-words.txt"))
+            .map(|word| format!("{word} 1\n"))
+            .collect();
+        Dictionary::parse(&listed).expect("the newer words are one word a line")
+    });
+    words.freq_chars_any_script(chars) > 0
 }
 
 /// Byte ranges of junk-token candidates in `text`, and how many clause ends it has.
