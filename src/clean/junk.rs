@@ -230,29 +230,35 @@ mod tests {
         );
     }
 
+    /// Two clauses with pasted tokens: with one more on the page, the pattern holds.
+    const PASTED: &str = "我们继续推进这个项目蒙溶，今年的目标是完成三个试点稀缓。";
+
     #[test]
     fn a_word_the_dictionary_lacks_stays_when_the_page_uses_it_elsewhere() {
-        // 蔺溪 (a name) is no dictionary word, but the title and a clause hold it too.
-        let mut page = state(&[
-            "我们继续推进这个项目蒙溶，今年的目标是完成三个试点稀缓。",
-            "河道治理需要时间挪坯，这件事要交给蔺溪。",
-        ]);
+        // 蔺溪 (a name) is no dictionary word and ends a clause like a pasted token.
+        let ends_with_name = "河道治理需要时间挪坯，这件事要交给蔺溪。";
+        // The title holds it too.
+        let mut page = state(&[PASTED, ends_with_name]);
         page.meta.title = "专访蔺溪：河道的十年".to_string();
         run(&mut page, &CleanSettings::default()).expect("runs");
         assert_eq!(page.body[1].text, "河道治理需要时间，这件事要交给蔺溪。");
         assert_eq!(page.report.count(ChangeKind::JunkTokenRemoved), 3);
+        // Or a clause does, where nothing is pasted.
+        let mut page = state(&[PASTED, ends_with_name, "蔺溪说河道会好起来。"]);
+        run(&mut page, &CleanSettings::default()).expect("runs");
+        assert_eq!(page.body[1].text, "河道治理需要时间，这件事要交给蔺溪。");
     }
 
     #[test]
     fn newer_words_are_words() {
         let mut page = state(&[
-            "我们继续推进这个项目蒙溶，今年的目标是完成三个试点稀缓。",
+            PASTED,
             "河道治理需要时间挪坯，大家最缺的是算力。",
-            "團隊的溝通都靠微信。",
+            "這件事上了熱搜。",
         ]);
         run(&mut page, &CleanSettings::default()).expect("runs");
         assert_eq!(page.body[1].text, "河道治理需要时间，大家最缺的是算力。");
-        assert_eq!(page.body[2].text, "團隊的溝通都靠微信。");
+        assert_eq!(page.body[2].text, "這件事上了熱搜。");
         assert!(is_newer_word(&['算', '力']) && !is_newer_word(&['蒙', '溶']));
     }
 

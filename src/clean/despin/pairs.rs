@@ -223,9 +223,6 @@ impl PairModel {
     /// unity the model takes as given). Evidence that the word on a page is one unit
     /// the writer chose (体力劳动), which a candidate in its place cannot claim.
     pub fn cohesion(&self, word: &str) -> f64 {
-        if self.id(word).is_some() {
-            return 0.0;
-        }
         self.tokens(word)
             .windows(2)
             .filter_map(|pair| match pair {
