@@ -127,30 +127,59 @@
   const WEIGHTS = Float64Array.from({ length: 32 },
     (_, bits) => (bits & 16 ? 8 : 0) + (bits & 8 ? 5 : 0) + Math.log2(1 + (bits & 7)));
   const hits = (docs, scores) => ({ docs, scores, size: docs.length });
-  // A posting list (src/search/shards.rs) is an array of (article gap × 32 + field bits)
-  // per article, or a string: the count of articles, ':', the bitmap in hex, and one
-  // character per article of the archive, '0' + its field bits ('0' where absent).
-  // Its articles score `factor` times its rarity, times their field bits' weight.
+  // A posting list (src/search/shards.rs) is a string. Sparse: per article, the gap
+  // from the previous one in base-32 digits ':'..'Y', then its field bits as one digit
+  // ']'..'|'. Dense (it starts with a digit): the count of articles, ':', the bitmap in
+  // hex, and '0' + its field bits for each of its articles, in order (`ranks` counts
+  // the articles before each word of the bitmap). Its articles score `factor` times
+  // its rarity, times their field bits' weight.
   const decode = (list, factor, docCount) => {
-    const dense = typeof list === 'string';
-    const size = dense ? parseInt(list, 10) : list.length;
-    const scale = factor * Math.log(1 + docCount / size);
-    if (dense) {
+    if (list.charCodeAt(0) < 58) {
+      const size = parseInt(list, 10);
       const start = list.indexOf(':') + 1;
       const words = new Int32Array((docCount + 31) >> 5);
-      for (let w = 0; w < words.length; w++) words[w] = parseInt(list.substr(start + 8 * w, 8), 16);
-      return { words, chars: list, at: start + 8 * words.length, scale, size };
+      const ranks = new Int32Array(words.length);
+      for (let w = 0, rank = 0; w < words.length; w++) {
+        words[w] = parseInt(list.substr(start + 8 * w, 8), 16);
+        ranks[w] = rank;
+        rank += ones(words[w]);
+      }
+      const scale = factor * Math.log(1 + docCount / size);
+      return { words, ranks, chars: list, at: start + 8 * words.length, scale, size };
     }
-    const docs = new Int32Array(size);
-    const scores = new Float64Array(size);
+    const docs = new Int32Array(list.length);
+    const scores = new Float64Array(list.length);
+    let size = 0;
     let doc = 0;
-    for (let i = 0; i < size; i++) {
-      const value = list[i];
-      doc += Math.floor(value / 32);
-      docs[i] = doc;
-      scores[i] = scale * WEIGHTS[value & 31];
+    let gap = 0;
+    for (let i = 0; i < list.length; i++) {
+      const c = list.charCodeAt(i);
+      if (c < 93) {
+        gap = gap * 32 + c - 58;
+        continue;
+      }
+      doc += gap;
+      gap = 0;
+      docs[size] = doc;
+      scores[size++] = WEIGHTS[c - 93];
     }
-    return hits(docs, scores);
+    const scale = factor * Math.log(1 + docCount / size);
+    for (let i = 0; i < size; i++) scores[i] *= scale;
+    return hits(docs.subarray(0, size), scores.subarray(0, size));
+  };
+
+  // The set bits of a 32-bit word.
+  const ones = (x) => {
+    x -= (x >>> 1) & 0x55555555;
+    x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+    return Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
+  };
+  // An article's field bits in a dense set, 0 where it is absent.
+  const bitsAt = ({ words, ranks, chars, at }, doc) => {
+    const word = words[doc >> 5];
+    const bit = doc & 31;
+    if (!((word >>> bit) & 1)) return 0;
+    return chars.charCodeAt(at + ranks[doc >> 5] + ones(bit ? word & (-1 >>> (32 - bit)) : 0)) - 48;
   };
 
   // A dense set as a sparse one.
@@ -167,7 +196,7 @@
   // The articles in every set of `parts` ([set, factor] pairs), each scored by the sum
   // of its scores times their factors: the articles of the shortest sparse set that the
   // other sparse sets hold too (a merge), or those of the bitmaps' AND when all are
-  // dense; then the dense sets' scores, a set at a time, read at the article's index (an
+  // dense; then the dense sets' scores, a set at a time, found by the article's bit (an
   // absent article's is -Infinity, and drops it).
   const intersect = (parts) => {
     const dense = parts.filter(([set]) => set.words);
@@ -205,14 +234,13 @@
       const size = Math.min(...dense.map(([set]) => set.size));
       docs = new Int32Array(size);
       totals = new Float64Array(size);
-      const texts = dense.map(([set]) => set.chars);
-      const starts = dense.map(([set]) => set.at);
+      const sets = dense.map(([set]) => set);
       const weights = dense.map(weightsOf);
       for (let w = 0; w < words.length; w++) {
         for (let bits = words[w]; bits; bits &= bits - 1) {
           const doc = (w << 5) + 31 - Math.clz32(bits & -bits);
           let total = 0;
-          for (let k = 0; k < texts.length; k++) total += weights[k][texts[k].charCodeAt(starts[k] + doc) - 48];
+          for (let k = 0; k < sets.length; k++) total += weights[k][bitsAt(sets[k], doc)];
           docs[count] = doc;
           totals[count++] = total;
         }
@@ -220,9 +248,8 @@
       return hits(docs.subarray(0, count), totals.subarray(0, count));
     }
     for (const part of dense) {
-      const [{ chars, at }] = part;
       const weights = weightsOf(part);
-      for (let i = 0; i < count; i++) totals[i] += weights[chars.charCodeAt(at + docs[i]) - 48];
+      for (let i = 0; i < count; i++) totals[i] += weights[bitsAt(part[0], docs[i])];
     }
     let kept = 0;
     for (let i = 0; i < count; i++) {
@@ -297,7 +324,7 @@
 
   const search = async (raw) => {
     const index = await manifest;
-    if (index.version !== 4) throw new Error('unknown index version');
+    if (index.version !== 5) throw new Error('unknown index version');
     const terms = parse(foldText(raw).folded);
     // One intersection of every word and every gram: a run scores the mean of its grams.
     const parts = await Promise.all([
@@ -620,7 +647,7 @@
     const docCount = index.docs;
     if (!docCount) return;
     const dense = (word) => `${docCount}:${word.repeat((docCount + 31) >> 5)}${'1'.repeat(docCount)}`;
-    const list = Array.from({ length: Math.min(docCount, 2000) }, (_, i) => 33 + 32 * (i % 3));
+    const list = Array.from({ length: Math.min(docCount, 2000) }, (_, i) => String.fromCharCode(59 + (i % 3), 94)).join('');
     for (let round = 0; round < 3; round++) {
       const a = decode(dense('f0f0f0f0'), 1, docCount);
       const b = decode(dense('ff00ff00'), 0.5, docCount);

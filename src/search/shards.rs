@@ -14,17 +14,20 @@
 //!
 //! A posting list is written one of two ways (see [`super::IN_TITLE`] for the field bits):
 //!
-//! - sparse, a JSON array of numbers, one per article: the distance from the previous
-//!   article's index shifted left by five bits, plus the field bits. Small numbers
-//!   compress well.
+//! - sparse, a JSON string of base-32 digits, a group per article: the distance from
+//!   the previous article's index in digits from `:` to `Y` ([`GAP_DIGIT`], most
+//!   significant first, none for 0), then its field bits as one digit from `]` to `|`
+//!   ([`BITS_DIGIT`]), which ends the group. Neither range holds a digit (the first
+//!   character of a dense list), a quote or a backslash. It is half the bytes of the
+//!   JSON numbers it replaced (format 4) for the build to write and the browser to read.
 //! - dense, for a term in at least one article in [`DENSE_SHARE`]: a JSON string, the
 //!   number of articles, `:`, a bitmap of the articles (eight hex digits per 32
 //!   articles, article `32w + i` at bit `i` of word `w`), then one character per article
-//!   of the archive, `'0'` plus its field bits, `'0'` where the term is absent (a posting
-//!   always has a field bit). The script intersects such lists a word of 32 articles at
-//!   a time and reads an article's bits at its index, where a list of numbers costs it a
-//!   step per posting to decode and to merge; the build writes a byte per posting
-//!   instead of a number.
+//!   that holds the term, in order, `'0'` plus its field bits. The script intersects
+//!   such lists a word of 32 articles at a time and finds an article's bits by counting
+//!   the set bits before it, where a sparse list costs it a step per posting to decode
+//!   and to merge. (Format 4 gave every article of the archive a character, `'0'` where
+//!   absent: on running text two fifths of the index's bytes were those zeros.)
 
 use std::hash::Hasher;
 
@@ -44,13 +47,14 @@ pub const SHARD_BYTES: usize = 12 * 1024;
 pub const DOCS_PER_FILE: usize = 50;
 
 /// The format of the files, checked by the script.
-pub const FORMAT_VERSION: u32 = 4;
+pub const FORMAT_VERSION: u32 = 5;
 
 /// A term in at least one article in this many is written as a dense list, which saves
-/// the script a step per posting. On the bench corpus (10,000 articles) a dense list
-/// is 12.5 KB, smaller than the numbers from about one article in three, and gzipped
-/// 0.6–1 KB larger than them at any share: at a smaller share the download would grow
-/// faster than the script's saving.
+/// the script a step per posting. On running Chinese text (10,000 articles, the medians
+/// of the lists in each range of shares) a dense list is larger than the sparse one
+/// below one article in four (3,872 bytes against 2,742 at 1/8–0.15) and smaller
+/// above, and gzipped it is smaller at every share from 1/8 (1,204 against 1,270
+/// bytes there, 3,574 against 3,936 above 0.4).
 pub const DENSE_SHARE: usize = 8;
 
 /// The manifest, `search/index.json`.
@@ -174,27 +178,27 @@ fn member_length(postings: &Postings, term: u32, docs: usize, name: &mut Vec<u8>
     let count: usize = postings.runs(term).map(<[_]>::len).sum();
     let list = if count * DENSE_SHARE >= docs {
         // The quotes, the count and its colon, the bitmap's hex digits, a character
-        // per article.
-        2 + decimal_length(count as u32) + 1 + 8 * docs.div_ceil(32) + docs
+        // per article that holds the term.
+        2 + decimal_length(count as u32) + 1 + 8 * docs.div_ceil(32) + count
     } else {
-        // The brackets, and each number with its comma but the last.
+        // The quotes, and each article's distance digits and field-bits digit.
         let mut previous = 0;
-        let numbers: usize = postings
+        let digits: usize = postings
             .runs(term)
             .flatten()
             .map(|posting| {
                 let doc = posting >> 5;
-                let delta = ((doc - previous) << 5) | (posting & 31);
+                let gap = doc - previous;
                 previous = doc;
-                decimal_length(delta) + 1
+                gap_length(gap) + 1
             })
             .sum();
-        (1 + numbers).max(2)
+        2 + digits
     };
     name.len() + 1 + list
 }
 
-/// How many digits `n` has in decimal ([`push_number`]).
+/// How many digits `n` has in decimal.
 fn decimal_length(n: u32) -> usize {
     n.checked_ilog10().map_or(1, |log| log as usize + 1)
 }
@@ -212,47 +216,53 @@ fn encode_term(postings: &Postings, term: u32, docs: usize, out: &mut Vec<u8>) {
     }
 }
 
-/// Appends the postings as a JSON array, with the distance from the previous article in
-/// place of each article's index.
+/// The first of the 32 characters that write a sparse list's distances in base 32.
+const GAP_DIGIT: u8 = b':';
+
+/// The first of the 32 characters that write an article's field bits in a sparse list,
+/// each ending the article's group.
+const BITS_DIGIT: u8 = b']';
+
+/// How many base-32 digits `gap` takes in a sparse list: none for 0.
+fn gap_length(gap: u32) -> usize {
+    (u32::BITS - gap.leading_zeros()).div_ceil(5) as usize
+}
+
+/// Appends the postings as a sparse list (see the module's documentation).
 fn push_sparse(postings: &Postings, term: u32, out: &mut Vec<u8>) {
-    out.push(b'[');
+    out.push(b'"');
     let mut previous = 0;
     for run in postings.runs(term) {
         for posting in run {
             let doc = posting >> 5;
-            let delta = ((doc - previous) << 5) | (posting & 31);
-            push_number(out, delta);
-            out.push(b',');
+            let gap = doc - previous;
+            for digit in (0..gap_length(gap)).rev() {
+                out.push(GAP_DIGIT + (gap >> (5 * digit) & 31) as u8);
+            }
+            out.push(BITS_DIGIT + (posting & 31) as u8);
             previous = doc;
         }
     }
-    // The last comma becomes the closing bracket; a term has at least one posting.
-    match out.last_mut() {
-        Some(last) if *last == b',' => *last = b']',
-        _ => out.push(b']'),
-    }
+    out.push(b'"');
 }
 
-/// Appends the `count` postings as a dense list (see the module's documentation): its
-/// bitmap and its characters are filled in place, a posting at a time.
+/// Appends the `count` postings as a dense list (see the module's documentation): the
+/// characters follow the bitmap, which is filled in once they are written.
 fn push_dense(postings: &Postings, term: u32, count: usize, docs: usize, out: &mut Vec<u8>) {
     out.push(b'"');
-    push_number(out, count as u32);
+    out.extend_from_slice(count.to_string().as_bytes());
     out.push(b':');
     let mut words = vec![0u32; docs.div_ceil(32)];
     let hex_start = out.len();
     let chars_start = hex_start + words.len() * 8;
-    out.resize(chars_start + docs, b'0');
-    let chars = &mut out[chars_start..];
+    out.resize(chars_start, b'0');
     for run in postings.runs(term) {
         for &posting in run {
             let doc = (posting >> 5) as usize;
-            // An article past the archive's end cannot come from the index; skipping it
-            // keeps the list well formed.
-            if let (Some(word), Some(char)) = (words.get_mut(doc / 32), chars.get_mut(doc)) {
+            if let Some(word) = words.get_mut(doc / 32) {
                 *word |= 1 << (doc % 32);
-                *char = b'0' + (posting & 31) as u8;
             }
+            out.push(b'0' + (posting & 31) as u8);
         }
     }
     for (word, hex) in words
@@ -287,47 +297,6 @@ fn push_term_name(key: TermKey<'_>, out: &mut Vec<u8>) {
     } else {
         out.push(b'"');
     }
-}
-
-/// Appends `n` in decimal; `write!` costs several times more, and a 10,000-article
-/// archive has millions of postings. The digits are made in one number, eight at a time
-/// ([`eight_digits`]), and go out as one eight-byte store. Digits written a byte at a
-/// time into an array and then copied out as one wider load stalled on every number
-/// (the load waits for the bytes to reach the cache): on running Chinese text that copy
-/// was the most sampled line of the shards' encoding.
-fn push_number(out: &mut Vec<u8>, n: u32) {
-    const EIGHT_DIGITS: u32 = 100_000_000;
-    if n >= EIGHT_DIGITS {
-        // An archive of more than three million articles: the leading digits, then
-        // all eight of the rest.
-        push_number(out, n / EIGHT_DIGITS);
-        out.extend_from_slice(&(eight_digits(n % EIGHT_DIGITS) | ASCII_ZEROS).to_le_bytes());
-        return;
-    }
-    let digits = eight_digits(n);
-    // Leading zeros are zero bytes at the low end; a digit is below 16.
-    let leading = (digits.trailing_zeros() / 8).min(7);
-    let text = (digits | ASCII_ZEROS) >> (8 * leading);
-    let end = out.len() + 8 - leading as usize;
-    out.extend_from_slice(&text.to_le_bytes());
-    out.truncate(end);
-}
-
-/// `'0'` in each byte.
-const ASCII_ZEROS: u64 = 0x3030_3030_3030_3030;
-
-/// The eight decimal digits of `n` (below 10⁸, with leading zeros), one a byte, the
-/// first in the lowest: each half divided by 100, then each quarter by 10, all lanes at
-/// once by multiplying (`x * 10486 >> 20` is `x / 100` for `x` below 10⁴, and
-/// `x * 103 >> 10` is `x / 10` below 100).
-fn eight_digits(n: u32) -> u64 {
-    let n = u64::from(n);
-    // The first four digits in the low half, the last four in the high half.
-    let halves = (n / 10_000) | ((n % 10_000) << 32);
-    let hundreds = ((halves * 10_486) >> 20) & 0x0000_007F_0000_007F;
-    let quarters = ((halves - hundreds * 100) << 16) | hundreds;
-    let tens = ((quarters * 103) >> 10) & 0x000F_000F_000F_000F;
-    ((quarters - tens * 10) << 8) | tens
 }
 
 /// Groups consecutive terms into shards of about [`SHARD_BYTES`], given the length of
@@ -422,7 +391,7 @@ mod tests {
         let p = postings(&[("sora", &[(2 << 5) | 16, (7 << 5) | 3])], &[]);
         assert_eq!(
             members(&p),
-            [("sora".into(), b"\"sora\":[80,163]".to_vec())]
+            [("sora".into(), b"\"sora\":\"<m?`\"".to_vec())]
         );
     }
 
@@ -435,7 +404,7 @@ mod tests {
         ]);
         assert_eq!(
             members(&p),
-            [("sora".into(), b"\"sora\":[80,163]".to_vec())]
+            [("sora".into(), b"\"sora\":\"<m?`\"".to_vec())]
         );
     }
 
@@ -450,19 +419,11 @@ mod tests {
             (39 << 5) | IN_META | 1,
         ];
         let p = postings(&[("sora", &list)], &[]);
-        let mut chars = vec![b'0'; 40];
-        for (doc, bits) in [(1, b'@'), (2, b'3'), (33, b'7'), (34, b'1'), (39, b'9')] {
-            chars[doc] = bits;
-        }
-        let mut expected = b"\"sora\":\"5:0000000600000086".to_vec();
-        expected.extend_from_slice(&chars);
-        expected.push(b'"');
+        // The bits of articles 1, 2, 33, 34 and 39, in order.
+        let expected = b"\"sora\":\"5:0000000600000086@3719\"".to_vec();
         assert_eq!(members_of(&p, 40), [("sora".into(), expected)]);
         // In one article fewer than one in eight, the list is sparse.
-        assert_eq!(
-            members_of(&p, 41)[0].1,
-            b"\"sora\":[48,35,999,33,169]".to_vec()
-        );
+        assert_eq!(members_of(&p, 41)[0].1, b"\"sora\":\";m;`Yd;^?f\"".to_vec());
     }
 
     #[test]
@@ -598,45 +559,29 @@ mod tests {
     }
 
     #[test]
-    fn numbers_print_in_decimal() {
-        let mut numbers = vec![
-            0,
-            7,
-            10,
-            4_294_967_295,
-            99_999_999,
-            100_000_000,
-            999_999_999,
-            4_000_000_050,
-            100_000_007,
-        ];
-        numbers.extend((0..10).flat_map(|p| [10u32.pow(p) - 1, 10u32.pow(p), 10u32.pow(p) + 1]));
-        numbers.extend((0..100_000).map(|i| i * 40_009 % 100_000_000));
-        numbers.extend(0..20_000);
-        let mut out = Vec::new();
-        let mut expected = String::new();
-        for n in numbers {
-            let before = out.len();
-            push_number(&mut out, n);
-            assert_eq!(out.len() - before, decimal_length(n), "{n}");
-            out.push(b' ');
-            expected.push_str(&format!("{n} "));
+    fn distances_take_as_many_digits_as_their_bits_need() {
+        for (gap, digits) in [
+            (0, 0),
+            (1, 1),
+            (31, 1),
+            (32, 2),
+            (1023, 2),
+            (1024, 3),
+            (u32::MAX, 7),
+        ] {
+            assert_eq!(gap_length(gap), digits, "{gap}");
         }
-        assert_eq!(String::from_utf8(out).expect("ASCII"), expected);
-    }
-
-    #[test]
-    fn lanes_divide_by_multiplying() {
-        for x in 0..10_000u64 {
-            assert_eq!((x * 10_486) >> 20, x / 100, "{x}");
+        // Neither digit range may end the JSON string or read as a dense list's count.
+        for digit in (GAP_DIGIT..GAP_DIGIT + 32).chain(BITS_DIGIT..BITS_DIGIT + 32) {
+            assert!(
+                !matches!(digit, b'"' | b'\\' | b'0'..=b'9'),
+                "{}",
+                digit as char
+            );
         }
-        for x in 0..100u64 {
-            assert_eq!((x * 103) >> 10, x / 10, "{x}");
-        }
-        assert_eq!(
-            eight_digits(12_345_678),
-            u64::from_le_bytes([1, 2, 3, 4, 5, 6, 7, 8])
-        );
+        // A long distance, digit by digit, most significant first: 1024 is 1·32² + 0 + 0.
+        let p = postings(&[("sora", &[(1024 << 5) | 1])], &[]);
+        assert_eq!(members(&p)[0].1, b"\"sora\":\";::^\"".to_vec());
     }
 
     #[test]
