@@ -59,7 +59,11 @@ fn archive() -> TestSite {
             &format!("notes/lantern-{n:02}.md"),
             &format!("Lantern notes {n:02}"),
             &format!("2020-01-{n:02}"),
-            "interviewee: Ilse Varga\n",
+            if n == 5 {
+                "interviewee: Ilse Varga\ntags: [reading]\n"
+            } else {
+                "interviewee: Ilse Varga\n"
+            },
             "Ilse Varga keeps a lantern by the door of the reading room.\n",
         );
     }
@@ -147,6 +151,16 @@ fn search_finds_chinese_traditional_english_and_mixed_queries_under_a_subpath() 
     // A term in one article (a sparse posting list) with one in most (a dense list).
     assert_eq!(search(&tab, &base, "lantern 07"), ["Lantern notes 07"]);
     assert_eq!(search(&tab, &base, "07 ilse"), ["Lantern notes 07"]);
+    // A dense list's field bits are each article's own: the one article that also has
+    // the term in its tags ranks first, the others follow newest first.
+    let mut reading = vec!["Lantern notes 05".to_string()];
+    reading.extend(
+        (1..=12)
+            .rev()
+            .filter(|&n| n != 5)
+            .map(|n| format!("Lantern notes {n:02}")),
+    );
+    assert_eq!(search(&tab, &base, "reading"), reading[..10]);
     // Strings in no article.
     assert!(search(&tab, &base, "zqxjv").is_empty());
     assert!(search(&tab, &base, "冰川数据").is_empty());
