@@ -749,7 +749,14 @@ fn search_manifest_carries_the_folding_pairs_and_the_page_preloads_it() {
     site.build().expect("build");
     let manifest: serde_json::Value =
         serde_json::from_str(&site.read("search/index.json")).expect("the manifest is JSON");
-    assert_eq!(manifest["version"], 4);
+    // The version the script accepts is the one the build writes.
+    let version = verbatim::search::shards::FORMAT_VERSION;
+    assert_eq!(manifest["version"], version);
+    assert!(
+        site.read("search.js")
+            .contains(&format!("index.version !== {version})")),
+        "search.js checks another index version"
+    );
     let fold: Vec<char> = manifest["fold"]
         .as_str()
         .expect("fold pairs")
