@@ -133,8 +133,10 @@
   // hex, and '0' + its field bits for each of its articles, in order (`ranks` counts
   // the articles before each word of the bitmap). Its articles score `factor` times
   // its rarity, times their field bits' weight.
+  const GAP_DIGIT = 58; // ':'
+  const BITS_DIGIT = 93; // ']'
   const decode = (list, factor, docCount) => {
-    if (list.charCodeAt(0) < 58) {
+    if (list.charCodeAt(0) < GAP_DIGIT) {
       const size = parseInt(list, 10);
       const start = list.indexOf(':') + 1;
       const words = new Int32Array((docCount + 31) >> 5);
@@ -154,14 +156,14 @@
     let gap = 0;
     for (let i = 0; i < list.length; i++) {
       const c = list.charCodeAt(i);
-      if (c < 93) {
-        gap = gap * 32 + c - 58;
+      if (c < BITS_DIGIT) {
+        gap = gap * 32 + c - GAP_DIGIT;
         continue;
       }
       doc += gap;
       gap = 0;
       docs[size] = doc;
-      scores[size++] = WEIGHTS[c - 93];
+      scores[size++] = WEIGHTS[c - BITS_DIGIT];
     }
     const scale = factor * Math.log(1 + docCount / size);
     for (let i = 0; i < size; i++) scores[i] *= scale;
@@ -647,7 +649,7 @@
     const docCount = index.docs;
     if (!docCount) return;
     const dense = (word) => `${docCount}:${word.repeat((docCount + 31) >> 5)}${'1'.repeat(docCount)}`;
-    const list = Array.from({ length: Math.min(docCount, 2000) }, (_, i) => String.fromCharCode(59 + (i % 3), 94)).join('');
+    const list = Array.from({ length: Math.min(docCount, 2000) }, (_, i) => String.fromCharCode(GAP_DIGIT + 1 + (i % 3), BITS_DIGIT + 1)).join('');
     for (let round = 0; round < 3; round++) {
       const a = decode(dense('f0f0f0f0'), 1, docCount);
       const b = decode(dense('ff00ff00'), 0.5, docCount);

@@ -27,7 +27,7 @@
 //!   such lists a word of 32 articles at a time and finds an article's bits by counting
 //!   the set bits before it, where a sparse list costs it a step per posting to decode
 //!   and to merge. (Format 4 gave every article of the archive a character, `'0'` where
-//!   absent: on running text two fifths of the index's bytes were those zeros.)
+//!   absent: on running text those zeros were 13 MB of the index's 59.9 MB.)
 
 use std::hash::Hasher;
 
@@ -259,10 +259,12 @@ fn push_dense(postings: &Postings, term: u32, count: usize, docs: usize, out: &m
     for run in postings.runs(term) {
         for &posting in run {
             let doc = (posting >> 5) as usize;
+            // An article past the archive's end cannot come from the index; skipping it
+            // keeps the list well formed.
             if let Some(word) = words.get_mut(doc / 32) {
                 *word |= 1 << (doc % 32);
+                out.push(b'0' + (posting & 31) as u8);
             }
-            out.push(b'0' + (posting & 31) as u8);
         }
     }
     for (word, hex) in words
