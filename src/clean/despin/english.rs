@@ -290,6 +290,7 @@ impl EnglishModel {
                 end: word.end,
                 original: super::match_case(&text[word.start..word.end], original),
                 margin,
+                sure_margin: super::HIGH_MARGIN,
                 spun_margin: margin,
                 source: Source::EnglishThesaurus,
                 reason: format!(

@@ -165,6 +165,7 @@ mod tests {
                 end: i * 6 + 5,
                 original: "word".to_string(),
                 margin: 8.0,
+                sure_margin: crate::clean::despin::HIGH_MARGIN,
                 spun_margin: 8.0,
                 source: crate::clean::despin::Source::EnglishThesaurus,
                 reason: String::new(),
