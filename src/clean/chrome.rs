@@ -10,7 +10,7 @@ use regex::Regex;
 use rustc_hash::FxHashSet;
 
 use super::extract::{Block, BlockKind};
-use super::{metadata, prose};
+use super::{metadata, pinyin, prose};
 use crate::text::has_wide_mark;
 
 /// A paragraph with more of its text in links than this is no article prose (a teaser).
@@ -32,6 +32,7 @@ pub enum Role {
 struct Patterns {
     line_markers: AhoCorasick,
     end_markers: FxHashSet<String>,
+    tag_labels: FxHashSet<String>,
     phone: Regex,
     email: Regex,
     legal: Regex,
@@ -49,6 +50,7 @@ fn patterns() -> &'static Patterns {
                 .build(super::data_lines(include_str!("data/chrome-lines.txt")))
                 .expect("chrome markers compile"),
             end_markers: list(include_str!("data/chrome-end.txt")),
+            tag_labels: list(include_str!("data/tag-labels.txt")),
             phone: Regex::new(
                 r"(?:[48]00[-\s]?\d{3}[-\s]?\d{4})|(?:(?-u:\b)1[3-9]\d{9}(?-u:\b))|(?:(?-u:\b)0\d{2,3}-\d{7,8}(?-u:\b))|(?:\+\d{1,3}[\s-]\(?\d{1,4}\)?[\s-]\d{3,4}[\s-]\d{3,4})",
             )
@@ -62,8 +64,9 @@ fn patterns() -> &'static Patterns {
 }
 
 /// Whether the line is a heading that starts the after-article part of a page
-/// (`新闻推荐`, `友情链接：`, `Related articles`).
+/// (`新闻推荐`, `友情链接：`, `Related articles`), read without pinyin annotations.
 pub fn is_end_marker(text: &str) -> bool {
+    let text = pinyin::without_readings(text);
     if text.len() > 64 {
         return false;
     }
@@ -107,9 +110,11 @@ fn names_site(block: &Block, brands: &[String]) -> bool {
     may_name_site(block) && brands.iter().any(|b| block.text.contains(b.as_str()))
 }
 
-/// [`chrome_reason`] without the site's brands: what does not depend on them.
+/// [`chrome_reason`] without the site's brands: what does not depend on them. The
+/// line is read without pinyin annotations, which the pinyin pass removes only later.
 fn general_reason(block: &Block) -> Option<&'static str> {
-    let text = block.text.as_str();
+    let text = pinyin::without_readings(&block.text);
+    let text = text.as_ref();
     let chars = text.chars().count();
     if block.chrome_hint {
         return Some("inside a page element named for chrome");
@@ -138,6 +143,9 @@ fn general_reason(block: &Block) -> Option<&'static str> {
     }
     if is_breadcrumb(text) {
         return Some("breadcrumb");
+    }
+    if is_tag_line(text) {
+        return Some("tag line");
     }
     // Each pattern is asked only of a text holding a byte every match of it holds: a
     // phone number a `0`, `1` or `+`; an e-mail address an `@`.
@@ -175,6 +183,22 @@ fn is_breadcrumb(text: &str) -> bool {
         .filter(|s| !s.is_empty())
         .collect();
     segments.len() >= 3 && segments.iter().all(|s| s.chars().count() <= 30)
+}
+
+/// A CMS tag or keyword line: a label of `data/tag-labels.txt`, a colon, then keywords
+/// and no sentence: `標簽：足球 中超 中國足球`.
+fn is_tag_line(text: &str) -> bool {
+    if text.len() > 480 || has_wide_mark(text, &['。', '！', '？']) {
+        return false;
+    }
+    let Some((label, keywords)) = text.split_once([':', '：']) else {
+        return false;
+    };
+    let label = label.trim();
+    label.chars().count() <= 8
+        && !keywords.trim().is_empty()
+        && keywords.chars().count() <= 100
+        && patterns().tag_labels.contains(&label.to_lowercase())
 }
 
 /// Short segments joined by `|`: `首页 | 关于我们 | 联系方式`.
@@ -488,6 +512,12 @@ mod tests {
             "Contact us",
             "首页 >> 冠军访谈 -> 正文",
             "Home › Features › Interviews",
+            "標簽：  足球  中超  中國足球",
+            "关键词: 城市更新, 口述历史",
+            "Tags: archives, oral history",
+            // Labels with a machine conversion's readings left in.
+            "當(dāng)前位置： 首頁(yè) > 人物專訪",
+            "標(biāo)簽： 鐘錶 手藝",
         ] {
             assert!(chrome_reason(&block(line), &[]).is_some(), "{line}");
         }
@@ -501,6 +531,9 @@ mod tests {
             "Q: How did the company start?",
             "The hotline idea came from our customers, she said.",
             "问：x > y 时，模型会怎样？",
+            "标签化的人生，我们都不喜欢。",
+            "关键词：信任。没有它，什么都做不成。",
+            "标签：这是别人给你的，不是你自己的！",
         ] {
             assert_eq!(chrome_reason(&block(line), &[]), None, "{line}");
         }

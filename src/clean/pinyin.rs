@@ -45,6 +45,17 @@ fn has_bracket(text: &str) -> bool {
     memchr::memchr(b'(', text.as_bytes()).is_some() || WIDE.any_in(text)
 }
 
+/// `text` without its toned pinyin annotations, whatever the page: what the layout
+/// reads a line by, so that `當(dāng)前位置` is still a chrome label. The text itself
+/// is converted later by [`run`], when the page shows the pattern.
+pub fn without_readings(text: &str) -> std::borrow::Cow<'_, str> {
+    if has_bracket(text) {
+        pattern().replace_all(text, "$1")
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
 /// Removes pinyin annotations when the page shows the pattern.
 pub fn run(state: &mut PageState, _settings: &CleanSettings) -> Result<(), Problem> {
     // The title is converted with the page: it goes through as block 0.
@@ -139,6 +150,18 @@ mod tests {
 
     fn state(texts: &[&str]) -> PageState {
         PageState::with_body(None, texts)
+    }
+
+    #[test]
+    fn readings_are_left_out_of_a_line_as_the_layout_reads_it() {
+        assert_eq!(
+            without_readings("當(dāng)前位置: 首頁(yè) > 足球新聞"),
+            "當前位置: 首頁 > 足球新聞"
+        );
+        assert!(matches!(
+            without_readings("是(shi)的"),
+            std::borrow::Cow::Borrowed("是(shi)的")
+        ));
     }
 
     #[test]
