@@ -327,7 +327,9 @@ fn cjk_side(c: Option<char>) -> bool {
     c.is_some_and(|c| is_cjk(c) || matches!(c, '“' | '”' | '‘' | '’'))
 }
 
-/// Half-width `,:;?!()` touching CJK text → full width; each mark is recorded.
+/// Half-width `,:;?!()` touching CJK text → full width; each mark is recorded. A
+/// full-width mark carries its own space, so the spaces a half-width one had around it
+/// (`交流, 而`) go with it.
 pub fn fullwidth_punctuation(text: &str, block: usize, report: &mut Report) -> String {
     // Most Chinese paragraphs hold no half-width mark at all: nothing to look at.
     if !crate::text::has_byte(text.as_bytes(), |b| {
@@ -338,7 +340,12 @@ pub fn fullwidth_punctuation(text: &str, block: usize, report: &mut Report) -> S
     let chars: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len() + 16);
     let mut opened: Vec<bool> = Vec::new();
+    let mut skip_spaces = false;
     for (i, &c) in chars.iter().enumerate() {
+        if skip_spaces && c == ' ' {
+            continue;
+        }
+        skip_spaces = false;
         let prev = out.chars().next_back();
         let next = chars.get(i + 1).copied();
         let wide = match c {
@@ -357,10 +364,15 @@ pub fn fullwidth_punctuation(text: &str, block: usize, report: &mut Report) -> S
         };
         match wide {
             Some(w) => {
+                let before = out.len() - out.trim_end_matches(' ').len();
+                out.truncate(out.len() - before);
+                let after = chars[i + 1..].iter().take_while(|&&c| c == ' ').count();
+                skip_spaces = after > 0;
+                let from = format!("{}{c}{}", " ".repeat(before), " ".repeat(after));
                 report.replace(
                     ChangeKind::PunctuationNormalised,
                     block,
-                    c.to_string(),
+                    from,
                     w.to_string(),
                 );
                 out.push(w);
@@ -409,6 +421,14 @@ mod tests {
             "他说：定律（Scaling Laws），很重要？见 https://example.org, ok (yes)."
         );
         assert_eq!(report.count(ChangeKind::PunctuationNormalised), 5);
+    }
+
+    #[test]
+    fn the_spaces_around_a_widened_mark_go_with_it() {
+        let mut report = Report::default();
+        let out = fullwidth_punctuation("作出真诚交流, 而且 (据说) 很好? 见 x, y", 1, &mut report);
+        assert_eq!(out, "作出真诚交流，而且（据说）很好？见 x, y");
+        assert_eq!(report.count(ChangeKind::PunctuationNormalised), 4);
     }
 
     #[test]
