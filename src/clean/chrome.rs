@@ -33,6 +33,7 @@ struct Patterns {
     line_markers: AhoCorasick,
     end_markers: FxHashSet<String>,
     tag_labels: FxHashSet<String>,
+    credit: Regex,
     phone: Regex,
     email: Regex,
     legal: Regex,
@@ -51,6 +52,10 @@ fn patterns() -> &'static Patterns {
                 .expect("chrome markers compile"),
             end_markers: list(include_str!("data/chrome-end.txt")),
             tag_labels: list(include_str!("data/tag-labels.txt")),
+            credit: Regex::new(
+                r"^[【\[（(]?\s*(?:责任编辑|責任編輯|编辑|編輯|责编|責編)\s*[:：]\s*[\p{Han}·]{2,4}(?:[\s、，,/]+[\p{Han}·]{2,4}){0,3}\s*[】\]）)]?$",
+            )
+            .expect("credit pattern compiles"),
             phone: Regex::new(
                 r"(?:[48]00[-\s]?\d{3}[-\s]?\d{4})|(?:(?-u:\b)1[3-9]\d{9}(?-u:\b))|(?:(?-u:\b)0\d{2,3}-\d{7,8}(?-u:\b))|(?:\+\d{1,3}[\s-]\(?\d{1,4}\)?[\s-]\d{3,4}[\s-]\d{3,4})",
             )
@@ -79,6 +84,13 @@ pub fn is_end_marker(text: &str) -> bool {
         return patterns().end_markers.contains(trimmed);
     }
     patterns().end_markers.contains(&trimmed.to_lowercase())
+}
+
+/// Whether the line is only an editor's credit (`【编辑:张三】`, `责任编辑：李四 王五`),
+/// which news sites put where the article ends.
+fn is_credit_line(text: &str) -> bool {
+    let text = text.trim();
+    text.chars().count() <= 30 && patterns().credit.is_match(text)
 }
 
 /// Whether `c` is one of the characters Chinese and English lines are mostly made of
@@ -298,9 +310,12 @@ fn layout_without_brands(
     };
     let mut after_end = false;
     let mut teasers_follow = false;
+    // An editor's credit ends the article once prose has begun; above it, it is a
+    // byline.
+    let mut prose_seen = false;
     for i in start..blocks.len() {
         let block = &blocks[i];
-        if i > start && end_marker[i] {
+        if i > start && (end_marker[i] || prose_seen && is_credit_line(&block.text)) {
             after_end = true;
             teasers_follow = only_teasers_follow(blocks, &end_marker, i, resumes);
             roles[i] = Role::Chrome("after the article");
@@ -325,6 +340,7 @@ fn layout_without_brands(
             if may_name_site(block) {
                 may_name.push(i);
             }
+            prose_seen = prose_seen || prose::is_prose(block);
             Role::Body
         };
     }
@@ -543,6 +559,40 @@ mod tests {
     fn the_site_name_marks_short_lines() {
         let brands = vec!["某某娱乐".to_string()];
         assert!(chrome_reason(&block("某某娱乐·官方平台"), &brands).is_some());
+    }
+
+    #[test]
+    fn an_editors_credit_after_the_prose_ends_the_article() {
+        let blocks: Vec<Block> = [
+            "一篇访谈的标题",
+            "编辑：周小北",
+            "问：您为什么回到家乡？这个问题很多人问过您吧，您每次都怎么回答他们呢？",
+            "答：因为家乡的图书馆需要人，我也想看看孩子们现在读什么书、怎么读书。",
+            "【编辑:周小北】",
+            "----- 精选新闻 -----",
+            "城南老街的春天",
+        ]
+        .into_iter()
+        .map(block)
+        .collect();
+        let roles = layout(&blocks, Some(0), &[]);
+        // Above the prose the same credit is a byline.
+        assert_eq!(roles[1], Role::Byline);
+        assert_eq!(roles[2], Role::Body);
+        assert_eq!(roles[3], Role::Body);
+        for role in &roles[4..] {
+            assert_eq!(*role, Role::Chrome("after the article"));
+        }
+        for credit in [
+            "【编辑:张三】",
+            "（责任编辑：李四 王五）",
+            "責任編輯：陳大文",
+        ] {
+            assert!(is_credit_line(credit), "{credit}");
+        }
+        for turn in ["编辑：这本书您写了多久？", "编辑部的故事"] {
+            assert!(!is_credit_line(turn), "{turn}");
+        }
     }
 
     #[test]

@@ -127,15 +127,35 @@ fn rights_pattern() -> &'static Regex {
     })
 }
 
-/// The speaker names used as labels at the start of two or more blocks (interviewees).
+/// The speaker names used as labels at the start of two or more blocks (interviewees),
+/// save one whose every turn asks a question while another speaker's does not: an
+/// interviewer named by their paper (`南都娱乐：…吗？`).
 pub fn speakers(blocks: &[Block]) -> Vec<String> {
     let labels: Vec<Option<SpeakerLabel>> = blocks.iter().map(|b| speaker_label(&b.text)).collect();
-    speakers_labelled(blocks, &labels)
+    let named = speakers_labelled(blocks, &labels);
+    let answered = named.iter().any(|s| !s.only_asks);
+    named
+        .into_iter()
+        .filter(|s| !(answered && s.only_asks))
+        .map(|s| s.name.to_string())
+        .collect()
 }
 
-/// [`speakers`], given each block's label ([`speaker_label`]).
-fn speakers_labelled(blocks: &[Block], labels: &[Option<SpeakerLabel>]) -> Vec<String> {
-    let mut counts: FxHashMap<&str, usize> = FxHashMap::default();
+/// A name used as a label at the start of two or more blocks.
+struct Speaker<'b> {
+    name: &'b str,
+    /// Whether every one of its turns asks a question.
+    only_asks: bool,
+}
+
+/// The speakers of `blocks`, given each block's label ([`speaker_label`]), in order of
+/// their first turn.
+fn speakers_labelled<'b>(
+    blocks: &'b [Block],
+    labels: &[Option<SpeakerLabel<'b>>],
+) -> Vec<Speaker<'b>> {
+    // Per label: its turns, and how many of them ask a question.
+    let mut counts: FxHashMap<&str, (usize, usize)> = FxHashMap::default();
     let mut order: Vec<&str> = Vec::new();
     for (block, found) in blocks.iter().zip(labels) {
         if let Some(SpeakerLabel { label, end }) = *found
@@ -144,14 +164,20 @@ fn speakers_labelled(blocks: &[Block], labels: &[Option<SpeakerLabel>]) -> Vec<S
             if !counts.contains_key(label) {
                 order.push(label);
             }
-            *counts.entry(label).or_insert(0) += 1;
+            let asks = block.text.contains(['？', '?']);
+            let count = counts.entry(label).or_insert((0, 0));
+            count.0 += 1;
+            count.1 += usize::from(asks);
         }
     }
     order
         .into_iter()
-        .filter(|l| counts[l] >= 2 && !FIXED_LABELS.contains(l))
+        .filter(|l| counts[l].0 >= 2 && !FIXED_LABELS.contains(l))
         .filter(|l| !SAYING.iter().any(|s| l.ends_with(s)))
-        .map(str::to_string)
+        .map(|name| Speaker {
+            name,
+            only_asks: counts[name].0 == counts[name].1,
+        })
         .collect()
 }
 
@@ -160,7 +186,10 @@ pub fn to_markdown(blocks: &[Block], lang: Lang, fullwidth: bool, report: &mut R
     // Each block's label, found once: for the speakers, and for the block itself unless
     // its text changes on the way.
     let labels: Vec<Option<SpeakerLabel>> = blocks.iter().map(|b| speaker_label(&b.text)).collect();
-    let names = speakers_labelled(blocks, &labels);
+    let names: Vec<String> = speakers_labelled(blocks, &labels)
+        .into_iter()
+        .map(|s| s.name.to_string())
+        .collect();
     let mut paragraphs: Vec<String> = Vec::new();
     let mut rights: Vec<String> = Vec::new();
     let mut table: Vec<String> = Vec::new();
@@ -327,13 +356,14 @@ fn cjk_side(c: Option<char>) -> bool {
     c.is_some_and(|c| is_cjk(c) || matches!(c, '“' | '”' | '‘' | '’'))
 }
 
-/// Half-width `,:;?!()` touching CJK text → full width; each mark is recorded. A
+/// Half-width `,:;?!()` touching CJK text → full width, and `.` between Han characters
+/// → `。`; each mark is recorded. A
 /// full-width mark carries its own space, so the spaces a half-width one had around it
 /// (`交流, 而`) go with it.
 pub fn fullwidth_punctuation(text: &str, block: usize, report: &mut Report) -> String {
     // Most Chinese paragraphs hold no half-width mark at all: nothing to look at.
     if !crate::text::has_byte(text.as_bytes(), |b| {
-        matches!(b, b',' | b':' | b';' | b'?' | b'!' | b'(' | b')')
+        matches!(b, b',' | b':' | b';' | b'?' | b'!' | b'(' | b')' | b'.')
     }) {
         return text.to_string();
     }
@@ -351,6 +381,16 @@ pub fn fullwidth_punctuation(text: &str, block: usize, report: &mut Report) -> S
         let wide = match c {
             ',' | ';' | '?' | '!' if cjk_side(prev) || cjk_side(next) => Some(full(c)),
             ':' if cjk_side(prev) && next != Some('/') => Some('：'),
+            // A full stop only between Han characters: elsewhere a dot is a decimal
+            // point, an abbreviation or part of an address.
+            '.' if prev.is_some_and(is_cjk)
+                && chars[i + 1..]
+                    .iter()
+                    .find(|&&c| c != ' ')
+                    .is_some_and(|&c| is_cjk(c)) =>
+            {
+                Some('。')
+            }
             '(' => {
                 let convert = cjk_side(prev) || cjk_side(next);
                 opened.push(convert);
@@ -426,9 +466,16 @@ mod tests {
     #[test]
     fn the_spaces_around_a_widened_mark_go_with_it() {
         let mut report = Report::default();
-        let out = fullwidth_punctuation("作出真诚交流, 而且 (据说) 很好? 见 x, y", 1, &mut report);
-        assert_eq!(out, "作出真诚交流，而且（据说）很好？见 x, y");
-        assert_eq!(report.count(ChangeKind::PunctuationNormalised), 4);
+        let out = fullwidth_punctuation(
+            "作出真诚交流, 而且 (据说) 很好? 见 x, y. 晕开了. 我们等.每次 3.5 版 Mr. 李",
+            1,
+            &mut report,
+        );
+        assert_eq!(
+            out,
+            "作出真诚交流，而且（据说）很好？见 x, y. 晕开了。我们等。每次 3.5 版 Mr. 李"
+        );
+        assert_eq!(report.count(ChangeKind::PunctuationNormalised), 6);
     }
 
     #[test]
@@ -476,6 +523,15 @@ mod tests {
             "**问：**您为什么回到家乡？\n\n**林知远：**因为河流。\n\n**林知远：**也因为父亲。\n\n他说：这很好。\n"
         );
         assert_eq!(speakers(&blocks), ["林知远"]);
+        // A paper's name that only asks is the interviewer.
+        let turns = [
+            "南都娱乐：您为什么接受这次访问？",
+            "区永权：因为我们认识很多年了。",
+            "南都娱乐：节目什么时候播出？大家都很关心。",
+            "区永权：要看公司的安排。",
+        ];
+        let blocks: Vec<Block> = (1..).zip(turns).map(|(n, t)| paragraph(n, t)).collect();
+        assert_eq!(speakers(&blocks), ["区永权"]);
     }
 
     #[test]
