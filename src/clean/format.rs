@@ -12,13 +12,17 @@ use super::extract::{Block, BlockKind};
 use super::report::{ChangeKind, Report};
 use crate::text::is_cjk;
 
-/// Labels that mark a turn whatever the page (`问`, `记者`, `Q`, `Interviewer`).
+/// Labels that mark a turn whatever the page, in both scripts (`问`, `記者`, `Q`,
+/// `Interviewer`).
 const FIXED_LABELS: &[&str] = &[
     "问",
+    "問",
     "答",
     "记者",
+    "記者",
     "主持人",
     "编者",
+    "編者",
     "Q",
     "A",
     "Interviewer",
@@ -523,6 +527,13 @@ mod tests {
             "**问：**您为什么回到家乡？\n\n**林知远：**因为河流。\n\n**林知远：**也因为父亲。\n\n他说：这很好。\n"
         );
         assert_eq!(speakers(&blocks), ["林知远"]);
+        // The traditional script's fixed labels too, however often they occur.
+        let mut report = Report::default();
+        let traditional = [paragraph(1, "記者：您為什麼回到家鄉？")];
+        assert_eq!(
+            to_markdown(&traditional, Lang::Zh, true, &mut report),
+            "**記者：**您為什麼回到家鄉？\n"
+        );
         // A paper's name that only asks is the interviewer.
         let turns = [
             "南都娱乐：您为什么接受这次访问？",

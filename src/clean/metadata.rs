@@ -131,7 +131,7 @@ fn patterns() -> &'static Patterns {
                 ),
                 (
                     re(
-                        r"(?:来源|出处|稿源|转载自|本文来自)\s*[:：]\s*《?([\p{Han}A-Za-z0-9]{2,24}?)》?(?:\s|$|，|。|\|)",
+                        r"(?:来源|出处|稿源|转载自|本文来自)\s*[:：]\s*《?([\p{Han}A-Za-z0-9][\p{Han}A-Za-z0-9·-]{1,23}?)》?(?:\s|$|，|。|\|)",
                     ),
                     2,
                     has_colon,
@@ -836,6 +836,10 @@ mod tests {
             )
             .as_deref(),
             Some("The Harbour Review")
+        );
+        assert_eq!(
+            find_publisher(["2009年11月14日 来源:金羊网-新快报"], &[]).as_deref(),
+            Some("金羊网-新快报")
         );
     }
 
