@@ -740,13 +740,17 @@ fn written_without_spaces(c: char) -> bool {
     crate::text::is_cjk(c) && !('\u{AC00}'..='\u{D7AF}').contains(&c)
 }
 
-/// Collapses runs of white space to one space, and drops it entirely between two
-/// Chinese or Japanese characters (a line break in the source of a Chinese paragraph is
-/// not a space).
+/// Collapses runs of white space to one space, and drops it between two Chinese or
+/// Japanese characters unless it is typed spaces between two words (a line break in
+/// the source of a Chinese paragraph is not a space, nor a space after `，`; a space
+/// typed between words separates a headline's clauses or a byline's fields).
 pub fn collapse_space(text: &str) -> String {
     let bytes = text.as_bytes();
     let mut out = String::with_capacity(text.len());
     let mut pending_space = false;
+    // Whether the pending space holds more than typed spaces (a line break, a form
+    // feed): then it is no space between two Chinese characters.
+    let mut pending_break = false;
     // Where the run of non-space characters being read began: copied whole at its end.
     let mut run: Option<usize> = None;
     let mut i = 0;
@@ -768,14 +772,25 @@ pub fn collapse_space(text: &str) -> String {
             if let Some(start) = run.take() {
                 out.push_str(&text[start..i]);
             }
+            if !pending_space {
+                pending_break = false;
+            }
             pending_space = !out.is_empty();
+            pending_break = pending_break || !matches!(c, ' ' | '\u{3000}' | '\u{a0}');
         } else if run.is_none() {
             if pending_space {
-                let before_cjk = out.chars().next_back().is_some_and(written_without_spaces);
-                if !(before_cjk && written_without_spaces(c)) {
+                let before = out.chars().next_back();
+                let between_cjk =
+                    before.is_some_and(written_without_spaces) && written_without_spaces(c);
+                // Kept only between two words: beside a full-width mark it is padding.
+                let typed_between_words = !pending_break
+                    && before.is_some_and(char::is_alphanumeric)
+                    && c.is_alphanumeric();
+                if !between_cjk || typed_between_words {
                     out.push(' ');
                 }
                 pending_space = false;
+                pending_break = false;
             }
             run = Some(i);
         }
@@ -905,6 +920,13 @@ mod tests {
             "大模型训练 and more"
         );
         assert_eq!(collapse_space("정석희 칼럼\n 기사"), "정석희 칼럼 기사");
+        // A space typed between Chinese words separates them (a headline's clauses,
+        // a byline's fields).
+        assert_eq!(
+            collapse_space("刘翔很难重回巅峰  媒体报道\n 太可笑"),
+            "刘翔很难重回巅峰 媒体报道太可笑"
+        );
+        assert_eq!(collapse_space("交流， 而\u{c}且 。"), "交流，而且。");
     }
 
     /// How deep the parsed tree goes: the parser's work per tag grows with it.
