@@ -18,6 +18,9 @@ const MIN_FLAT_CHARS: usize = 150;
 
 struct Patterns {
     turn_zh: Regex,
+    /// A fixed label after a space: a section heading without a full stop may come
+    /// before it (`01.兩句粵語 記者：`).
+    turn_zh_fixed: Regex,
     turn_en: Regex,
     byline_start: Regex,
     byline_label: Regex,
@@ -32,6 +35,7 @@ fn patterns() -> &'static Patterns {
         let labels = r"作者|记者|記者|发布时间|發布時間|发布日期|發布日期|时间|時間|日期|来源|來源|出处|出處|编辑|編輯|责任编辑|責任編輯|浏览次数|瀏覽次數|阅读次数|閱讀次數|点击|點擊";
         Patterns {
             turn_zh: re(r"[。！？!?」”…]\s*((?:问|答|問|記者|记者|主持人|[\p{Han}·]{2,4})\s*[:：])"),
+            turn_zh_fixed: re(r"\s((?:问|答|問|記者|记者|主持人)\s*[:：])"),
             turn_en: re(
                 r"[.?!”\x22]\s+((?:Q|A|Interviewer|\p{Lu}[\p{Ll}'-]+(?: \p{Lu}[\p{Ll}'-]+)?)\s*:)\s",
             ),
@@ -230,7 +234,11 @@ fn byline_length(text: &str) -> usize {
 fn turn_starts(text: &str) -> Vec<usize> {
     let patterns = patterns();
     let mut found: Vec<(usize, String)> = Vec::new();
-    for regex in [&patterns.turn_zh, &patterns.turn_en] {
+    for regex in [
+        &patterns.turn_zh,
+        &patterns.turn_zh_fixed,
+        &patterns.turn_en,
+    ] {
         for c in regex.captures_iter(text) {
             if let Some(label) = c.get(1) {
                 let name = label
@@ -296,6 +304,15 @@ mod tests {
         assert!(parts[3].starts_with("问：您为什么"), "{parts:?}");
         assert!(parts[4].starts_with("林知远："));
         assert_eq!(parts.len(), 7);
+        // A fixed label after a heading that has no full stop.
+        let text = format!(
+            "專訪林知遠：河流的未來 導語在這里，介紹了這次訪談的背景。記者：您為什麼關心河流？林知遠：{answer}{answer} 02.下一步 記者：還會回來嗎？林知遠：{answer}"
+        );
+        let parts = split_block(&text, false);
+        assert!(
+            parts.iter().any(|p| p.starts_with("記者：還會")),
+            "{parts:?}"
+        );
     }
 
     #[test]
