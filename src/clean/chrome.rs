@@ -178,14 +178,14 @@ fn general_reason(block: &Block) -> Option<&'static str> {
 }
 
 /// A trail of short segments joined by `>`, `>>`, `->`, `»` or `＞`:
-/// `首页 >> 冠军访谈 -> 正文`.
+/// `首页 >> 冠军访谈 -> 正文`, the last of them perhaps the article's title.
 fn is_breadcrumb(text: &str) -> bool {
     // More than 480 bytes are more than 120 characters; without a separator there is
     // one segment at most.
     if text.len() > 480
         || !text.contains(['>', '»', '＞', '›'])
         || text.chars().count() > 120
-        || has_wide_mark(text, &['。', '！', '？'])
+        || has_wide_mark(text, &['。'])
     {
         return false;
     }
@@ -194,7 +194,15 @@ fn is_breadcrumb(text: &str) -> bool {
         .map(|s| s.trim().trim_end_matches(['-', '－']).trim())
         .filter(|s| !s.is_empty())
         .collect();
-    segments.len() >= 3 && segments.iter().all(|s| s.chars().count() <= 30)
+    // The last crumb may be the article's own title, a question or an exclamation.
+    let Some((last, crumbs)) = segments.split_last() else {
+        return false;
+    };
+    crumbs.len() >= 2
+        && crumbs
+            .iter()
+            .all(|s| s.chars().count() <= 30 && !has_wide_mark(s, &['！', '？']))
+        && last.chars().count() <= 80
 }
 
 /// A CMS tag or keyword line: a label of `data/tag-labels.txt`, a colon, then keywords
@@ -528,6 +536,7 @@ mod tests {
             "Contact us",
             "首页 >> 冠军访谈 -> 正文",
             "Home › Features › Interviews",
+            "你的位置：某某网 > 科技 > 独家对话叶明：低代码到底改变了什么？",
             "標簽：  足球  中超  中國足球",
             "关键词: 城市更新, 口述历史",
             "Tags: archives, oral history",

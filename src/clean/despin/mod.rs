@@ -418,6 +418,23 @@ mod tests {
     }
 
     #[test]
+    fn the_third_familys_non_phrases_open_the_gate_and_its_words_do_not() {
+        // Written for this test in the manner of bench/real-pages.md's r8.
+        let spun = "平台的数据表露，一段时辰以来，开辟者莫得闭塞到这个变化，体验照旧不够好，各人都在等。";
+        let (restored, report) = despin_text(spun, Lang::Zh, &DespinSettings::default());
+        assert!(report.despun);
+        assert_eq!(
+            restored,
+            "平台的数据显示，一段时间以来，开发者没有注意到这个变化，体验还是不够好，大家都在等。"
+        );
+        // The same words as the writer's own: no page of theirs is spun.
+        let clean = "一切照旧，他说各人有各人的难处，莫得办法，这条路很平直。";
+        let (kept, report) = despin_text(clean, Lang::Zh, &DespinSettings::default());
+        assert!(!report.despun);
+        assert_eq!(kept, clean);
+    }
+
+    #[test]
     fn what_the_table_restored_is_not_weighed_again() {
         // The table restores 总的来说 for the marker 往实在了说; a thesaurus that groups
         // it with the far commoner 看来 must not take the restoration on.
