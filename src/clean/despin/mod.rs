@@ -420,7 +420,8 @@ mod tests {
     #[test]
     fn the_third_familys_non_phrases_open_the_gate_and_its_words_do_not() {
         // Written for this test in the manner of bench/real-pages.md's r8.
-        let spun = "平台的数据表露，一段时辰以来，开辟者莫得闭塞到这个变化，体验照旧不够好，各人都在等。";
+        let spun =
+            "平台的数据表露，一段时辰以来，开辟者莫得闭塞到这个变化，体验照旧不够好，各人都在等。";
         let (restored, report) = despin_text(spun, Lang::Zh, &DespinSettings::default());
         assert!(report.despun);
         assert_eq!(
