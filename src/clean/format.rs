@@ -356,14 +356,18 @@ fn ordered_list_dot(text: &str) -> Option<usize> {
     (digits > 0 && text[digits..].starts_with(". ")).then_some(digits)
 }
 
+/// A CJK character of a word: an ideograph or kana, not a CJK punctuation mark.
+fn is_cjk_word(c: char) -> bool {
+    is_cjk(c) && c.is_alphanumeric()
+}
+
 fn cjk_side(c: Option<char>) -> bool {
     c.is_some_and(|c| is_cjk(c) || matches!(c, '“' | '”' | '‘' | '’'))
 }
 
-/// Half-width `,:;?!()` touching CJK text → full width, and `.` between Han characters
-/// → `。`; each mark is recorded. A
-/// full-width mark carries its own space, so the spaces a half-width one had around it
-/// (`交流, 而`) go with it.
+/// Half-width `,:;?!()` touching CJK text → full width, and `.` between two Chinese
+/// words → `。`; each mark is recorded. A full-width mark carries its own space, so
+/// the spaces a half-width one had around it (`交流, 而`) go with it.
 pub fn fullwidth_punctuation(text: &str, block: usize, report: &mut Report) -> String {
     // Most Chinese paragraphs hold no half-width mark at all: nothing to look at.
     if !crate::text::has_byte(text.as_bytes(), |b| {
@@ -385,13 +389,13 @@ pub fn fullwidth_punctuation(text: &str, block: usize, report: &mut Report) -> S
         let wide = match c {
             ',' | ';' | '?' | '!' if cjk_side(prev) || cjk_side(next) => Some(full(c)),
             ':' if cjk_side(prev) && next != Some('/') => Some('：'),
-            // A full stop only between Han characters: elsewhere a dot is a decimal
-            // point, an abbreviation or part of an address.
-            '.' if prev.is_some_and(is_cjk)
+            // A full stop only between two Chinese words (not beside a CJK mark):
+            // elsewhere a dot is a decimal point, an abbreviation or part of an address.
+            '.' if prev.is_some_and(is_cjk_word)
                 && chars[i + 1..]
                     .iter()
                     .find(|&&c| c != ' ')
-                    .is_some_and(|&c| is_cjk(c)) =>
+                    .is_some_and(|&c| is_cjk_word(c)) =>
             {
                 Some('。')
             }
@@ -471,13 +475,13 @@ mod tests {
     fn the_spaces_around_a_widened_mark_go_with_it() {
         let mut report = Report::default();
         let out = fullwidth_punctuation(
-            "作出真诚交流, 而且 (据说) 很好? 见 x, y. 晕开了. 我们等.每次 3.5 版 Mr. 李",
+            "作出真诚交流, 而且 (据说) 很好? 见 x, y. 晕开了. 我们等.每次 3.5 版 Mr. 李」. 好",
             1,
             &mut report,
         );
         assert_eq!(
             out,
-            "作出真诚交流，而且（据说）很好？见 x, y. 晕开了。我们等。每次 3.5 版 Mr. 李"
+            "作出真诚交流，而且（据说）很好？见 x, y. 晕开了。我们等。每次 3.5 版 Mr. 李」. 好"
         );
         assert_eq!(report.count(ChangeKind::PunctuationNormalised), 6);
     }
