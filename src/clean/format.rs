@@ -472,7 +472,7 @@ mod tests {
     }
 
     #[test]
-    fn the_spaces_around_a_widened_mark_go_with_it() {
+    fn a_widened_mark_takes_its_spaces_and_a_dot_between_words_ends_a_sentence() {
         let mut report = Report::default();
         let out = fullwidth_punctuation(
             "作出真诚交流, 而且 (据说) 很好? 见 x, y. 晕开了. 我们等.每次 3.5 版 Mr. 李」. 好",
