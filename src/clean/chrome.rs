@@ -180,6 +180,18 @@ fn general_reason(block: &Block) -> Option<&'static str> {
 /// A trail of short segments joined by `>`, `>>`, `->`, `»` or `＞`:
 /// `首页 >> 冠军访谈 -> 正文`, the last of them perhaps the article's title.
 fn is_breadcrumb(text: &str) -> bool {
+    breadcrumb_trail(text).is_some()
+}
+
+/// The last crumb of a breadcrumb line, read without pinyin annotations: on many
+/// sites the article's headline, which a text copy then repeats as a line of its own.
+pub fn breadcrumb_last(text: &str) -> Option<String> {
+    let text = pinyin::without_readings(text);
+    breadcrumb_trail(&text).and_then(|trail| trail.last().map(|s| s.to_string()))
+}
+
+/// The segments of a breadcrumb line ([`is_breadcrumb`]).
+fn breadcrumb_trail(text: &str) -> Option<Vec<&str>> {
     // More than 480 bytes are more than 120 characters; without a separator there is
     // one segment at most.
     if text.len() > 480
@@ -187,7 +199,7 @@ fn is_breadcrumb(text: &str) -> bool {
         || text.chars().count() > 120
         || has_wide_mark(text, &['。'])
     {
-        return false;
+        return None;
     }
     let segments: Vec<&str> = text
         .split(['>', '»', '＞', '›'])
@@ -195,14 +207,13 @@ fn is_breadcrumb(text: &str) -> bool {
         .filter(|s| !s.is_empty())
         .collect();
     // The last crumb may be the article's own title, a question or an exclamation.
-    let Some((last, crumbs)) = segments.split_last() else {
-        return false;
-    };
-    crumbs.len() >= 2
+    let (last, crumbs) = segments.split_last()?;
+    (crumbs.len() >= 2
         && crumbs
             .iter()
             .all(|s| s.chars().count() <= 30 && !has_wide_mark(s, &['！', '？']))
-        && last.chars().count() <= 80
+        && last.chars().count() <= 80)
+        .then_some(segments)
 }
 
 /// A CMS tag or keyword line: a label of `data/tag-labels.txt`, a colon, then keywords

@@ -355,12 +355,29 @@ pub fn locate_title(page: &Page, brands: &[String]) -> Option<usize> {
             .take(60)
             .position(|b| matches!(b.kind, BlockKind::Heading(_)) && usable(b));
     }
-    // A text page's title comes before its first paragraph of prose.
-    let window = blocks
+    // A text page's title comes before its first paragraph of prose; a line the
+    // breadcrumb above it ends with is the headline, whatever short line (the site's
+    // name) comes first, and neither of them is that paragraph.
+    let head = &blocks[..blocks.len().min(20)];
+    let crumb_titles: Vec<String> = head
         .iter()
-        .take(20)
-        .position(super::prose::is_prose)
-        .unwrap_or(blocks.len().min(20));
+        .filter_map(|b| chrome::breadcrumb_last(&b.text))
+        .collect();
+    let repeats_crumb = |b: &Block| crumb_titles.iter().any(|t| t == b.text.trim());
+    let window = head
+        .iter()
+        .position(|b| {
+            super::prose::is_prose(b)
+                && !repeats_crumb(b)
+                && chrome::chrome_reason(b, brands).is_none()
+        })
+        .unwrap_or(head.len());
+    if let Some(title) = blocks[..window]
+        .iter()
+        .position(|b| repeats_crumb(b) && usable(b))
+    {
+        return Some(title);
+    }
     if let Some(byline) = blocks[..window].iter().position(|b| is_byline(&b.text))
         && let Some(title) = (0..byline)
             .rev()
@@ -487,7 +504,8 @@ pub fn clean_title(raw: &str, brands: &[String]) -> String {
                     .first()
                     .filter(|(start, _)| *start == 0)
                     .map(|(_, end)| *end)
-            });
+            })
+            .or_else(|| keyword_before_headline(&title, &hits));
         match leading {
             Some(end) if end < title.len() => {
                 title = title[end..]
@@ -529,6 +547,15 @@ pub fn clean_title(raw: &str, brands: &[String]) -> String {
         }
     }
     title.trim().to_string()
+}
+
+/// The end of a spam keyword phrase pasted before the headline and a space
+/// (`某某视频在线播放 独家对话…`): a first word holding a lexicon hit, followed by a
+/// headline of its own (8 characters or more).
+fn keyword_before_headline(title: &str, hits: &[super::lexicon::Hit]) -> Option<usize> {
+    let space = title.find(' ')?;
+    let headline = title[space..].trim();
+    (headline.chars().count() >= 8 && hits.first().is_some_and(|h| h.end <= space)).then_some(space)
 }
 
 /// The first date in `text`, as front matter writes it.
@@ -984,6 +1011,27 @@ mod tests {
             "河流的未来？专家：慢慢来"
         );
         assert_eq!(clean_title("A *starred* word", &[]), "A *starred* word");
+        // A keyword phrase pasted before the headline, up to the space.
+        assert_eq!(
+            clean_title("高清国产视频在线播放 山城日报专访陈晓岚：图书馆的故事", &[]),
+            "山城日报专访陈晓岚：图书馆的故事"
+        );
+        assert_eq!(
+            clean_title("山城日报 专访陈晓岚：图书馆的故事", &[]),
+            "山城日报 专访陈晓岚：图书馆的故事"
+        );
+    }
+
+    #[test]
+    fn the_line_a_breadcrumb_ends_with_is_the_title_of_a_text_page() {
+        let headline = "山城日报专访陈晓岚：一座小城的图书馆怎样留住读者？";
+        let text = format!(
+            "青木影视大全\n你的位置：青木影视大全 > 新闻 > {headline}\n{headline}\n\
+             陈晓岚在县图书馆工作了十二年，去年开始把借阅室改成了一个可以说话的地方，来借书的孩子多了一倍。"
+        );
+        let page = super::super::extract::extract(&text, false);
+        let title = locate_title(&page, &[]).map(|i| page.blocks[i].text.clone());
+        assert_eq!(title.as_deref(), Some(headline));
     }
 
     #[test]
