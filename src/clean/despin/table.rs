@@ -9,6 +9,7 @@ use std::sync::OnceLock;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
 use super::match_case;
+use super::segment::{segment, segment_score};
 use crate::clean::report::{ChangeKind, Report};
 
 /// How sure the table is that a spun form is spinner output.
@@ -418,11 +419,12 @@ fn applies(rule: &Rule, text: &str, start: usize, end: usize, page: &PageEvidenc
     positive || !has_positive
 }
 
-/// Latin forms must stand as whole words; CJK forms need no boundary.
+/// Latin forms must stand as whole words; a CJK form must not cut a word of its
+/// clause's best segmentation in two (个中 in 一个中间, 只须 in 只须要).
 fn at_word_boundary(text: &str, start: usize, end: usize) -> bool {
     let found = &text[start..end];
     if !found.starts_with(|c: char| c.is_ascii_alphabetic()) {
-        return true;
+        return !cuts_a_word(text, start, end);
     }
     let before_ok = text[..start]
         .chars()
@@ -434,6 +436,51 @@ fn at_word_boundary(text: &str, start: usize, end: usize) -> bool {
         .is_none_or(|c| !c.is_alphanumeric());
     before_ok && after_ok
 }
+
+/// Whether the CJK form at `start..end` (bytes) is a chance overlap of two words of
+/// its clause rather than a word a spinner wrote: the clause's best segmentation has a
+/// word across one of its edges, and reads far more likely than any reading that keeps
+/// the form whole (一个中间 is 一个 中间, not 一 个中 间). A near tie keeps the form: spun
+/// text is full of such ties (新一代人为智能 also reads 新 一代人 为 智能).
+fn cuts_a_word(text: &str, start: usize, end: usize) -> bool {
+    let is_cjk = |c: &char| crate::text::is_cjk(*c);
+    let before: Vec<char> = text[..start]
+        .chars()
+        .rev()
+        .take_while(is_cjk)
+        .take(CONTEXT)
+        .collect();
+    let after: Vec<char> = text[end..]
+        .chars()
+        .take_while(is_cjk)
+        .take(CONTEXT)
+        .collect();
+    if before.is_empty() && after.is_empty() {
+        return false;
+    }
+    let mut clause: Vec<char> = before.into_iter().rev().collect();
+    let form_start = clause.len();
+    clause.extend(text[start..end].chars());
+    let form_end = clause.len();
+    clause.extend(after);
+    let (best, cuts) = segment(&clause);
+    if cuts.contains(&form_start) && cuts.contains(&form_end) {
+        return false;
+    }
+    let kept = segment_score(&clause[..form_start])
+        + segment_score(&clause[form_start..form_end])
+        + segment_score(&clause[form_end..]);
+    best - kept > OVERLAP_ODDS
+}
+
+/// Characters of context on either side of a CJK form when segmenting its clause.
+const CONTEXT: usize = 4;
+
+/// How much more likely (nats) the reading across a form's edge must be for the form
+/// to count as a chance overlap. On the example page and the real spun pairs the ties
+/// of spun text reach 6.1 (如此一来, where the spinner's 如此 stands for 这样); the one
+/// overlap, 一个中间, reads 10.0 more likely across.
+const OVERLAP_ODDS: f64 = 8.0;
 
 /// The shipped Chinese and English tables, compiled once.
 pub fn shipped() -> &'static SpinTable {
@@ -479,6 +526,21 @@ mod tests {
         // 发现 and 磨练 are real words another spinner or the writer may have chosen.
         assert_eq!(out, "他发现大模型的磨练很难。");
         assert_eq!(restore(text).0, "他挖掘大模型的训练很难。");
+    }
+
+    #[test]
+    fn a_form_that_is_two_words_overlapping_stays() {
+        // 个中 (a spinner's 其中) straddles 一个 and 中间 here.
+        assert_eq!(
+            restore("这里须要一个中间代理。").0,
+            "这里须要一个中间代理。"
+        );
+        assert_eq!(restore("个中原因很复杂。").0, "其中原因很复杂。");
+        // A near tie keeps the form: 如此一来 is also a word, yet 如此 is the spinner's.
+        assert_eq!(
+            restore("如此一来，应用也能跟上。").0,
+            "这样一来，应用也能跟上。"
+        );
     }
 
     #[test]
