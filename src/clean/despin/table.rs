@@ -30,6 +30,7 @@ enum Condition {
     After(Vec<String>),
     ClauseStart,
     PageHas(String),
+    PageLacks(String),
     NotBefore(Vec<String>),
     NotAfter(Vec<String>),
 }
@@ -213,7 +214,7 @@ impl SpinTable {
         for rule in self.rules.iter().flatten() {
             if let Confidence::Context(conditions) = &rule.confidence {
                 for condition in conditions {
-                    if let Condition::PageHas(s) = condition
+                    if let Condition::PageHas(s) | Condition::PageLacks(s) = condition
                         && page.contains(s.as_str())
                     {
                         found.insert(s.clone());
@@ -355,6 +356,9 @@ fn parse_condition(text: &str) -> Option<Condition> {
     if let Some(rest) = text.strip_prefix("doc:") {
         return (!rest.is_empty()).then(|| Condition::PageHas(rest.to_string()));
     }
+    if let Some(rest) = text.strip_prefix("!doc:") {
+        return (!rest.is_empty()).then(|| Condition::PageLacks(rest.to_string()));
+    }
     if text == "^_" {
         return Some(Condition::ClauseStart);
     }
@@ -394,7 +398,8 @@ fn applies(rule: &Rule, text: &str, start: usize, end: usize, page: &PageEvidenc
         match condition {
             Condition::NotBefore(s) if ends(s) => return false,
             Condition::NotAfter(s) if starts(s) => return false,
-            Condition::NotBefore(_) | Condition::NotAfter(_) => {}
+            Condition::PageLacks(s) if page.doc.contains(s) => return false,
+            Condition::NotBefore(_) | Condition::NotAfter(_) | Condition::PageLacks(_) => {}
             Condition::Before(s) => {
                 has_positive = true;
                 positive |= ends(s);
@@ -586,6 +591,23 @@ mod tests {
         assert_eq!(
             out,
             "过去的研究如何开？研讨会上，她介绍了常识库；这必定会让她担任主编，完结这部作品。"
+        );
+    }
+
+    #[test]
+    fn the_programming_mirror_family_is_restored_only_where_its_non_phrases_stand() {
+        // Written for this test in the manner of bench/real-pairs.md's pairs 15-19.
+        let spun = "若是服务器的负载太高，咱们能够先中止一我的的操做。固然，这不该该是常态，假如真的发生了，再做处理。";
+        assert_eq!(
+            restore(spun).0,
+            "如果服务器的负载太高，我们可以先停止一个人的操作。当然，这不应该是常态，假如真的发生了，再做处理。"
+        );
+        // Without its non-phrases the same everyday words are the writer's, and another
+        // family's 固然 stands for 虽然.
+        let own = "若是这样，我们能够等一等；固然很难，也要做。";
+        assert_eq!(
+            restore(own).0,
+            "若是这样，我们能够等一等；虽然很难，也要做。"
         );
     }
 
