@@ -612,6 +612,16 @@ mod tests {
     }
 
     #[test]
+    fn the_encyclopedia_familys_larger_dictionary_is_restored_by_its_non_words() {
+        let text = "用阅览器拜访效劳器的新版别，疾速查看数据中间的音讯。";
+        assert_eq!(shipped().markers(text), (5, 5));
+        assert_eq!(
+            restore(text).0,
+            "用浏览器拜访服务器的新版本，快速查看数据中心的消息。"
+        );
+    }
+
+    #[test]
     fn the_spam_blog_rewriter_is_restored_by_its_non_phrases() {
         // Written for this test in the manner of bench/real-pairs.md's pairs 01-11.
         let (out, report) = restore(
