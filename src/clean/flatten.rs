@@ -22,6 +22,9 @@ struct Patterns {
     /// before it (`01.兩句粵語 記者：`).
     turn_zh_fixed: Regex,
     turn_en: Regex,
+    /// A numbered section heading at the end of a part, before the turn that follows
+    /// it (`…歡樂。 01.兩句粵語`).
+    section_heading: Regex,
     byline_start: Regex,
     byline_label: Regex,
     byline_date: Regex,
@@ -39,6 +42,7 @@ fn patterns() -> &'static Patterns {
             turn_en: re(
                 r"[.?!”\x22]\s+((?:Q|A|Interviewer|\p{Lu}[\p{Ll}'-]+(?: \p{Lu}[\p{Ll}'-]+)?)\s*:)\s",
             ),
+            section_heading: re(r"\s(\d{1,2}\s*[.、．]\s*[^\s。！？!?，,：:]{2,30})$"),
             byline_start: re(&format!(r"\s*(?:(?:{labels})\s*[:：]|By \p{{Lu}})")),
             byline_label: re(&format!(r"(?:{labels})\s*[:：]\s*")),
             byline_date: re(
@@ -77,13 +81,16 @@ pub fn run(state: &mut PageState, _settings: &CleanSettings) -> Result<(), Probl
             "a whole article on one line: split at its title, byline and speaker turns",
         );
         for (i, text) in parts.into_iter().enumerate() {
+            let kind = if i == 0 {
+                block.kind
+            } else if patterns().section_heading.is_match(&format!(" {text}")) {
+                BlockKind::Heading(3)
+            } else {
+                BlockKind::Paragraph
+            };
             blocks.push(Block {
                 text,
-                kind: if i == 0 {
-                    block.kind
-                } else {
-                    BlockKind::Paragraph
-                },
+                kind,
                 ..block.clone()
             });
         }
@@ -186,7 +193,16 @@ fn split_block(text: &str, has_head_already: bool) -> Vec<String> {
     }
     let mut last = 0;
     for at in turns {
-        parts.push(rest[last..at].trim().to_string());
+        let part = rest[last..at].trim_end();
+        // A numbered heading without a full stop ends the part before its turn.
+        match patterns.section_heading.captures(part) {
+            Some(c) if c.get(0).is_some_and(|m| m.start() > 0) => {
+                let heading = c.get(1).map_or(part.len(), |h| h.start());
+                parts.push(part[..heading].trim().to_string());
+                parts.push(part[heading..].trim().to_string());
+            }
+            _ => parts.push(part.trim().to_string()),
+        }
         last = at;
     }
     parts.push(rest[last..].trim().to_string());
@@ -249,6 +265,7 @@ fn turn_starts(text: &str) -> Vec<usize> {
             }
         }
     }
+    found.sort_unstable();
     let mut counts: HashMap<&str, usize> = HashMap::new();
     for (_, name) in &found {
         *counts.entry(name.as_str()).or_insert(0) += 1;
@@ -264,14 +281,22 @@ fn turn_starts(text: &str) -> Vec<usize> {
         "A",
         "Interviewer",
     ];
-    let mut starts: Vec<usize> = found
-        .iter()
-        .filter(|(_, name)| {
-            fixed.contains(&name.as_str())
-                || counts[name.as_str()] >= 2
+    // A name used as a label once still starts a turn when it answers the question of
+    // a fixed label's turn (`記者：…說？ 全紅嬋：`).
+    let answers_a_question = |k: usize| {
+        let (at, _) = &found[k];
+        text[..*at].trim_end().ends_with(['？', '?'])
+            && k.checked_sub(1)
+                .is_some_and(|j| fixed.contains(&found[j].1.as_str()))
+    };
+    let mut starts: Vec<usize> = (0..found.len())
+        .filter(|&k| {
+            let name = found[k].1.as_str();
+            fixed.contains(&name)
+                || (counts[name] >= 2 || answers_a_question(k))
                     && !super::format::SAYING.iter().any(|s| name.ends_with(s))
         })
-        .map(|(at, _)| *at)
+        .map(|k| found[k].0)
         .collect();
     starts.sort_unstable();
     starts.dedup();
@@ -311,6 +336,17 @@ mod tests {
         let parts = split_block(&text, false);
         assert!(
             parts.iter().any(|p| p.starts_with("記者：還會")),
+            "{parts:?}"
+        );
+        // The numbered heading before it is a part of its own.
+        assert!(parts.iter().any(|p| p == "02.下一步"), "{parts:?}");
+        // A name that answers the interviewer once is a turn too.
+        let text = format!(
+            "導語在這里，介紹了這次訪談的背景。記者：您為什麼關心河流？林知遠：{answer}{answer} 記者：還會回來嗎？ 陳曉嵐：{answer}"
+        );
+        let parts = split_block(&text, true);
+        assert!(
+            parts.last().is_some_and(|p| p.starts_with("陳曉嵐：")),
             "{parts:?}"
         );
     }

@@ -2,7 +2,7 @@
 //! `,:;?!()` next to CJK text become full width, and the original publisher's rights
 //! notice is kept as the last paragraph.
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::sync::OnceLock;
 
 use regex::Regex;
@@ -131,9 +131,10 @@ fn rights_pattern() -> &'static Regex {
     })
 }
 
-/// The speaker names used as labels at the start of two or more blocks (interviewees),
-/// save one whose every turn asks a question while another speaker's does not: an
-/// interviewer named by their paper (`南都娱乐：…吗？`).
+/// The speaker names used as labels at the start of two or more blocks, or of one
+/// that answers an interviewer's question (interviewees), save one whose every turn
+/// asks a question while another speaker's does not: an interviewer named by their
+/// paper (`南都娱乐：…吗？`).
 pub fn speakers(blocks: &[Block]) -> Vec<String> {
     let labels: Vec<Option<SpeakerLabel>> = blocks.iter().map(|b| speaker_label(&b.text)).collect();
     let named = speakers_labelled(blocks, &labels);
@@ -145,7 +146,8 @@ pub fn speakers(blocks: &[Block]) -> Vec<String> {
         .collect()
 }
 
-/// A name used as a label at the start of two or more blocks.
+/// A name used as a label at the start of two or more blocks, or of one that answers
+/// an interviewer's question.
 struct Speaker<'b> {
     name: &'b str,
     /// Whether every one of its turns asks a question.
@@ -161,22 +163,33 @@ fn speakers_labelled<'b>(
     // Per label: its turns, and how many of them ask a question.
     let mut counts: FxHashMap<&str, (usize, usize)> = FxHashMap::default();
     let mut order: Vec<&str> = Vec::new();
+    // Labels that answer a question a fixed label asked right before (`記者：…？`).
+    let mut answering: FxHashSet<&str> = FxHashSet::default();
+    let mut fixed_asked = false;
     for (block, found) in blocks.iter().zip(labels) {
-        if let Some(SpeakerLabel { label, end }) = *found
-            && end < block.text.len()
-        {
-            if !counts.contains_key(label) {
-                order.push(label);
-            }
-            let asks = block.text.contains(['？', '?']);
-            let count = counts.entry(label).or_insert((0, 0));
-            count.0 += 1;
-            count.1 += usize::from(asks);
+        let Some(SpeakerLabel { label, end }) = *found else {
+            fixed_asked = false;
+            continue;
+        };
+        if end >= block.text.len() {
+            fixed_asked = false;
+            continue;
         }
+        if !counts.contains_key(label) {
+            order.push(label);
+        }
+        let asks = block.text.contains(['？', '?']);
+        if fixed_asked {
+            answering.insert(label);
+        }
+        fixed_asked = asks && FIXED_LABELS.contains(&label);
+        let count = counts.entry(label).or_insert((0, 0));
+        count.0 += 1;
+        count.1 += usize::from(asks);
     }
     order
         .into_iter()
-        .filter(|l| counts[l].0 >= 2 && !FIXED_LABELS.contains(l))
+        .filter(|l| (counts[l].0 >= 2 || answering.contains(l)) && !FIXED_LABELS.contains(l))
         .filter(|l| !SAYING.iter().any(|s| l.ends_with(s)))
         .map(|name| Speaker {
             name,
@@ -547,6 +560,17 @@ mod tests {
         ];
         let blocks: Vec<Block> = (1..).zip(turns).map(|(n, t)| paragraph(n, t)).collect();
         assert_eq!(speakers(&blocks), ["区永权"]);
+        // A name used once is a speaker when it answers the interviewer's question; a
+        // saying used once (他说：) is not.
+        let turns = [
+            "記者：您為什麼回到家鄉？",
+            "林知遠：因為河流。",
+            "記者：還會再走嗎？",
+            "陳曉嵐：不會了。",
+            "她說：這很好。",
+        ];
+        let blocks: Vec<Block> = (1..).zip(turns).map(|(n, t)| paragraph(n, t)).collect();
+        assert_eq!(speakers(&blocks), ["林知遠", "陳曉嵐"]);
     }
 
     #[test]
