@@ -91,6 +91,8 @@ struct Patterns {
     interviewee_zh_short: Regex,
     interviewee_en: Regex,
     author: Regex,
+    /// A reporter's mark above the article: `■吴禄庭`, `■本报记者 李青`.
+    author_mark: Regex,
     url: Regex,
     source_label: Regex,
     placeholders: Vec<String>,
@@ -154,6 +156,9 @@ fn patterns() -> &'static Patterns {
             author: re(
                 r"(?:作者|记者)\s*[:：]?\s*([\p{Han}·]{2,4}|[A-Za-z][A-Za-z .'-]{1,30}?)(?:\s|$|，|,|\|)|^By\s+(\p{Lu}[\p{L}.'-]+(?:\s+\p{Lu}[\p{L}.'-]+){0,3})",
             ),
+            author_mark: re(
+                r"^[■□●◆▲★◎]\s*(?:本报|本報)?(?:特约|特約|首席)?(?:记者|記者|通讯员|通訊員)?\s*([\p{Han}·]{2,4})$",
+            ),
             url: re(r#"https?://[^\s"'<>，。]+"#),
             source_label: re(r"原文链接|原文地址|原文网址|(?i:source:|originally published)"),
             placeholders: super::data_lines(include_str!("data/placeholder-authors.txt"))
@@ -197,7 +202,10 @@ pub fn is_byline(text: &str) -> bool {
     if chars > 120 {
         return false;
     }
-    if patterns.byline.is_match(text) || patterns.byline_en.is_match(text) {
+    if patterns.byline.is_match(text)
+        || patterns.byline_en.is_match(text)
+        || author_mark(text).is_some()
+    {
         return true;
     }
     chars <= 48
@@ -674,10 +682,24 @@ pub fn interviewees_from_title(title: &str) -> Vec<String> {
 
 /// The reporter named in a byline, unless the byline holds a placeholder (`小编`).
 pub fn author_from_byline(text: &str) -> Option<String> {
+    if let Some(name) = author_mark(text) {
+        return Some(name.to_string());
+    }
     let c = patterns().author.captures(text)?;
     let name = c.get(1).or_else(|| c.get(2))?.as_str().trim().to_string();
     let lower = name.to_lowercase();
     (!patterns().placeholders.contains(&lower)).then_some(name)
+}
+
+/// The name of a reporter's mark (`■吴禄庭`). A word of the dictionary is a section
+/// mark instead (`■对话`, `■结语`).
+fn author_mark(text: &str) -> Option<&str> {
+    let name = patterns()
+        .author_mark
+        .captures(text.trim())?
+        .get(1)?
+        .as_str();
+    (super::dict::Dictionary::global().freq(name) == 0).then_some(name)
 }
 
 /// Whether `name` is a placeholder author such as `小编` or `admin`.
@@ -887,6 +909,15 @@ mod tests {
     #[test]
     fn placeholder_authors_are_ignored() {
         assert_eq!(author_from_byline("作者：小编 发布时间：2024-01-02"), None);
+        // A reporter's mark gives its name; a section mark of a word is no byline.
+        assert_eq!(author_from_byline("■吴小川").as_deref(), Some("吴小川"));
+        assert_eq!(
+            author_from_byline("■本报记者 李青").as_deref(),
+            Some("李青")
+        );
+        assert!(is_byline("■吴小川"));
+        assert!(!is_byline("■结语"));
+        assert!(!is_byline("■对话"));
         assert_eq!(
             author_from_byline("作者：李青 发布时间：2024-01-02").as_deref(),
             Some("李青")
