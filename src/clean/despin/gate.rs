@@ -76,20 +76,30 @@ pub fn units(text: &str) -> usize {
 pub struct TableVerdict {
     /// How many of the table's marker forms the page holds.
     pub markers: usize,
-    /// Whether they alone make the page spun: two distinct forms, and at least one per
-    /// 2,000 characters. Two different words no writer uses are evidence enough on a
-    /// snippet; a page over 4,000 characters needs more of them, so two stray forms in
-    /// a long interview (a classical quotation's 曩昔) do not open it.
+    /// Whether they alone make the page spun: two distinct forms, or one that vouches
+    /// for [`VOUCHED_FORMS`] of its family's everyday swaps on the page, and at least
+    /// one form per 2,000 characters. Two different words no writer uses are evidence
+    /// enough on a snippet; a page over 4,000 characters needs more of them, so two
+    /// stray forms in a long interview (a classical quotation's 曩昔) do not open it.
     pub spun: bool,
 }
 
+/// How many distinct everyday swaps of its family a single marker form must vouch for
+/// on the page to make it spun (工做 beside 若是, 咱们, 仍是 and 通常): a writer's one
+/// typo seldom comes with four of a spinner's word choices.
+const VOUCHED_FORMS: usize = 4;
+
 /// The pair table's verdict on `page`.
 pub fn judge_by_table(page: &str) -> TableVerdict {
-    let (markers, distinct_markers) = shipped().markers(page);
+    let table = shipped();
+    let (markers, distinct_markers) = table.markers(page);
     let chars = page.chars().count().max(1);
+    let enough_kinds = distinct_markers >= 2
+        || distinct_markers == 1
+            && table.vouched_forms(page, &table.page_evidence(page)) >= VOUCHED_FORMS;
     TableVerdict {
         markers,
-        spun: distinct_markers >= 2 && markers * 2000 >= chars,
+        spun: enough_kinds && markers * 2000 >= chars,
     }
 }
 
@@ -205,6 +215,15 @@ mod tests {
         );
         assert!(long.chars().count() > 4_000);
         assert!(!judge_by_table(&long).spun);
+    }
+
+    #[test]
+    fn one_marker_opens_the_gate_when_it_vouches_for_four_of_its_familys_swaps() {
+        let spun = "若是负载太高，工做就没法按时完成，因此仍是先重启吧。";
+        assert!(judge_by_table(spun).spun);
+        // The marker alone beside a writer's ordinary words: a typo, not a spinner.
+        let typo = "如果负载太高，工做就无法按时完成，所以还是先重启吧。";
+        assert!(!judge_by_table(typo).spun);
     }
 
     #[test]

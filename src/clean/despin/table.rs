@@ -208,6 +208,26 @@ impl SpinTable {
         (total, seen.iter().filter(|s| **s).count())
     }
 
+    /// How many distinct forms on the page a `doc:` context the page holds makes
+    /// restorable: the everyday swaps a family's marker vouches for (若是 and 能够 on a
+    /// page that holds 工做).
+    pub fn vouched_forms(&self, page: &str, evidence: &PageEvidence) -> usize {
+        let mut seen = vec![false; self.forms.len()];
+        for m in self.automaton.find_iter(page) {
+            let id = m.pattern().as_usize();
+            let vouched = self.rules[id].iter().any(|r| match &r.confidence {
+                Confidence::Context(conditions) => conditions
+                    .iter()
+                    .any(|c| matches!(c, Condition::PageHas(s) if evidence.doc.contains(s))),
+                _ => false,
+            });
+            if vouched && at_word_boundary(page, m.start(), m.end()) {
+                seen[id] = true;
+            }
+        }
+        seen.iter().filter(|s| **s).count()
+    }
+
     /// The `doc:` evidence this table looks for that `page` holds, found once per page.
     pub fn page_evidence(&self, page: &str) -> PageEvidence {
         let mut found = std::collections::HashSet::new();
