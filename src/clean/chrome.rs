@@ -217,10 +217,15 @@ fn breadcrumb_trail(text: &str) -> Option<Vec<&str>> {
 }
 
 /// A CMS tag or keyword line: a label of `data/tag-labels.txt`, a colon, then keywords
-/// and no sentence: `標簽：足球 中超 中國足球`.
+/// and no sentence (`標簽：足球 中超 中國足球`), or hashtags alone (`#香港一线`).
 fn is_tag_line(text: &str) -> bool {
     if text.len() > 480 || has_wide_mark(text, &['。', '！', '？']) {
         return false;
+    }
+    if text.starts_with('#') || text.starts_with('＃') {
+        return text
+            .split_whitespace()
+            .all(|tag| tag.starts_with(['#', '＃']) && (2..=16).contains(&tag.chars().count()));
     }
     let Some((label, keywords)) = text.split_once([':', '：']) else {
         return false;
@@ -363,11 +368,34 @@ fn layout_without_brands(
             Role::Body
         };
     }
+    mark_header_fields(blocks, &mut roles, start);
     let date_lines = DateLines::of(blocks);
     mark_teasers(blocks, &date_lines, &mut roles, start);
     mark_listings(blocks, &date_lines, &mut roles, start);
     roles
 }
+
+/// The fields of an article's header, each on a line of its own between the title and
+/// the byline right under it (a mirrored WeChat article: `Original`, the writer, the
+/// account, then the date), are bylines too: words too short for a subtitle.
+fn mark_header_fields(blocks: &[Block], roles: &mut [Role], start: usize) {
+    let Some(byline) = (start..blocks.len().min(start + 4)).find(|&i| roles[i] == Role::Byline)
+    else {
+        return;
+    };
+    for i in start..byline {
+        let text = blocks[i].text.trim();
+        if roles[i] == Role::Body
+            && (1..=HEADER_FIELD_CHARS).contains(&text.chars().count())
+            && !has_wide_mark(text, &['。', '，', '！', '？', '：'])
+        {
+            roles[i] = Role::Byline;
+        }
+    }
+}
+
+/// The longest line taken for a field of an article's header.
+const HEADER_FIELD_CHARS: usize = 8;
 
 /// Whether each block is a date line ([`is_date_line`]), found when first asked: the
 /// teaser and listing marks ask it of most blocks more than once.
@@ -554,6 +582,9 @@ mod tests {
             // Labels with a machine conversion's readings left in.
             "當(dāng)前位置： 首頁(yè) > 人物專訪",
             "標(biāo)簽： 鐘錶 手藝",
+            "#香港一线",
+            "#书店故事 #县城",
+            "收录于话题",
         ] {
             assert!(chrome_reason(&block(line), &[]).is_some(), "{line}");
         }
@@ -570,6 +601,7 @@ mod tests {
             "标签化的人生，我们都不喜欢。",
             "关键词：信任。没有它，什么都做不成。",
             "标签：这是别人给你的，不是你自己的！",
+            "#1 是我们最常被问到的问题。",
             "找到你的位置",
         ] {
             assert_eq!(chrome_reason(&block(line), &[]), None, "{line}");

@@ -114,9 +114,13 @@ fn join_label_lines(state: &mut PageState) {
         "Interviewer",
         "Host",
     ];
+    // A common word standing alone twice is a repeated menu (首页, 其它, 上海), not a
+    // speaker.
     let is_name = |text: &str| {
         let chars = text.chars().count();
-        (2..=4).contains(&chars) && text.chars().all(|c| super::junk::is_han(c) || c == '·')
+        (2..=4).contains(&chars)
+            && text.chars().all(|c| super::junk::is_han(c) || c == '·')
+            && super::dict::Dictionary::global().freq(text) < COMMON_WORD
     };
     let mut alone: HashMap<&str, usize> = HashMap::new();
     for block in &state.page.blocks {
@@ -144,7 +148,7 @@ fn join_label_lines(state: &mut PageState) {
             continue;
         }
         match pending.take() {
-            Some(label) if block.text.chars().count() > 1 => {
+            Some(label) if is_speech(&block.text) => {
                 let separator = if label.text.is_ascii() { ": " } else { "：" };
                 state.report.push_noted(
                     ChangeKind::TurnsSplit,
@@ -167,6 +171,21 @@ fn join_label_lines(state: &mut PageState) {
     joined.extend(pending);
     state.page.blocks = joined;
 }
+
+/// A word counted this often in the dictionary is a word, not a person's name.
+const COMMON_WORD: u32 = 1000;
+
+/// Whether a line below a speaker's name reads as what they said: words, not a
+/// number, a date or a menu's emoji (`10`, `2021-06-26`, `🔥 热搜 🔥`).
+fn is_speech(text: &str) -> bool {
+    text.chars()
+        .filter(|c| c.is_alphabetic())
+        .nth(SPEECH_LETTERS - 1)
+        .is_some()
+}
+
+/// The fewest letters of a turn below a speaker's name on a line of its own.
+const SPEECH_LETTERS: usize = 3;
 
 /// The parts of one flattened block, or the block whole.
 fn split_block(text: &str, has_head_already: bool) -> Vec<String> {
@@ -381,6 +400,18 @@ mod tests {
                 "林知远：昨天晚上。"
             ]
         );
+    }
+
+    #[test]
+    fn a_repeated_menu_is_no_speaker() {
+        // A mirror's menu twice: a common word, or a name above a number, joins nothing.
+        let text = "首页\n社会\n上海\n10\n首页\n社会\n上海\n11\n正文从这里开始，写了很多字。\n";
+        let mut state = PageState {
+            page: crate::clean::extract::extract(text, false),
+            ..PageState::default()
+        };
+        run(&mut state, &CleanSettings::default()).expect("runs");
+        assert_eq!(state.page.blocks.len(), 9);
     }
 
     #[test]

@@ -91,6 +91,8 @@ struct Patterns {
     interviewee_zh_short: Regex,
     interviewee_en: Regex,
     author: Regex,
+    /// A word that names an interview, in a headline: `专访`, `對話`, `Interview`.
+    names_interview: Regex,
     /// A reporter's mark above the article: `■吴禄庭`, `■本报记者 李青`.
     author_mark: Regex,
     url: Regex,
@@ -155,6 +157,9 @@ fn patterns() -> &'static Patterns {
             ),
             author: re(
                 r"(?:作者|记者)\s*[:：]?\s*([\p{Han}·]{2,4}|[A-Za-z][A-Za-z .'-]{1,30}?)(?:\s|$|，|,|\|)|^By\s+(\p{Lu}[\p{L}.'-]+(?:\s+\p{Lu}[\p{L}.'-]+){0,3})",
+            ),
+            names_interview: re(
+                r"专访|專訪|对话|對話|访谈|訪談|(?i:interview|in conversation with|q&a)",
             ),
             author_mark: re(
                 r"^[■□●◆▲★◎]\s*(?:本报|本報)?(?:特约|特約|首席)?(?:记者|記者|通讯员|通訊員)?\s*([\p{Han}·]{2,4})$",
@@ -363,10 +368,13 @@ pub fn locate_title(page: &Page, brands: &[String]) -> Option<usize> {
             .take(60)
             .position(|b| matches!(b.kind, BlockKind::Heading(_)) && usable(b));
     }
-    // A text page's title comes before its first paragraph of prose; a line the
-    // breadcrumb above it ends with is the headline, whatever short line (the site's
-    // name) comes first, and neither of them is that paragraph.
-    let head = &blocks[..blocks.len().min(20)];
+    // A text page's title comes before its first paragraph of prose (a mirror may put
+    // a hundred lines of menus first); a line the breadcrumb above it ends with is the
+    // headline, whatever short line (the site's name) comes first, and neither of them
+    // is that paragraph. The last line that names an interview (`专访…`; copies with
+    // junk in front come first) above the first byline is the headline before any
+    // line that merely looks like one.
+    let head = &blocks[..blocks.len().min(TITLE_SCAN_BLOCKS)];
     let crumb_titles: Vec<String> = head
         .iter()
         .filter_map(|b| chrome::breadcrumb_last(&b.text))
@@ -379,11 +387,31 @@ pub fn locate_title(page: &Page, brands: &[String]) -> Option<usize> {
                 && !repeats_crumb(b)
                 && chrome::chrome_reason(b, brands).is_none()
         })
-        .unwrap_or(head.len());
+        .unwrap_or(head.len().min(20));
     if let Some(title) = blocks[..window]
         .iter()
         .position(|b| repeats_crumb(b) && usable(b))
     {
+        return Some(title);
+    }
+    // Headlines of other articles can read as short prose (a mirror's clickbait list):
+    // the interview's headline is looked for up to the first paragraph of some length.
+    let long_paragraph = head
+        .iter()
+        .position(|b| {
+            b.text.chars().count() >= LONG_PARAGRAPH_CHARS
+                && super::prose::is_prose(b)
+                && chrome::chrome_reason(b, brands).is_none()
+        })
+        .unwrap_or(window)
+        .max(window);
+    let before_byline = blocks[..long_paragraph]
+        .iter()
+        .position(|b| is_byline(&b.text))
+        .unwrap_or(long_paragraph);
+    if let Some(title) = blocks[..before_byline].iter().rposition(|b| {
+        usable(b) && looks_like_title(&b.text) && patterns().names_interview.is_match(&b.text)
+    }) {
         return Some(title);
     }
     if let Some(byline) = blocks[..window].iter().position(|b| is_byline(&b.text))
@@ -398,9 +426,20 @@ pub fn locate_title(page: &Page, brands: &[String]) -> Option<usize> {
         .position(|b| usable(b) && looks_like_title(&b.text))
 }
 
+/// How many blocks of a text page are searched for its first paragraph of prose, above
+/// which the title stands.
+const TITLE_SCAN_BLOCKS: usize = 200;
+
+/// A paragraph this long is the article's, not a headline of another one.
+const LONG_PARAGRAPH_CHARS: usize = 80;
+
 /// Whether a line of a text page reads as a title rather than a paragraph or a turn:
 /// short, no full stop, not a quoted turn (`記者問到：“…”`).
 fn looks_like_title(text: &str) -> bool {
+    if text.starts_with(['图', '圖']) && text[3..].starts_with([':', '：', '为', '為']) {
+        // A photo caption (`图：…摄`, `圖為…`).
+        return false;
+    }
     let chars = text.chars().count();
     let commas = text.matches(['，', ',']).count();
     (5..=80).contains(&chars)
@@ -691,6 +730,21 @@ pub fn author_from_byline(text: &str) -> Option<String> {
     (!patterns().placeholders.contains(&lower)).then_some(name)
 }
 
+/// The writer's name in an article's header of lines of their own (`秦玥` between the
+/// title and the date): the first byline that is a name alone, two to four Chinese
+/// characters the dictionary does not hold, when a dated byline is there too.
+fn header_name<'a>(bylines: impl Iterator<Item = &'a str> + Clone) -> Option<String> {
+    bylines.clone().find_map(find_date)?;
+    bylines
+        .map(str::trim)
+        .find(|line| {
+            (2..=4).contains(&line.chars().count())
+                && line.chars().all(crate::text::is_cjk)
+                && super::dict::Dictionary::global().freq(line) == 0
+        })
+        .map(str::to_string)
+}
+
 /// The name of a reporter's mark (`■吴禄庭`). A word of the dictionary is a section
 /// mark instead (`■对话`, `■结语`).
 fn author_mark(text: &str) -> Option<&str> {
@@ -748,7 +802,8 @@ pub fn read(
             bylines
                 .iter()
                 .find_map(|&i| author_from_byline(&blocks[i].text))
-        });
+        })
+        .or_else(|| header_name(bylines.iter().map(|&i| blocks[i].text.as_str())));
     let publication = find_publisher(
         body.iter().chain(bylines).map(|&i| blocks[i].text.as_str()),
         brands,
@@ -1051,6 +1106,28 @@ mod tests {
             clean_title("山城日报 专访陈晓岚：图书馆的故事", &[]),
             "山城日报 专访陈晓岚：图书馆的故事"
         );
+    }
+
+    #[test]
+    fn an_interview_headline_below_a_mirrors_menus_is_the_title_and_its_header_names_the_writer() {
+        let mut text = String::from("首页\n关于我们\n");
+        text.push_str(&"震惊！他每天只睡四小时，结果医生都看呆了，你敢信吗？\n".repeat(3));
+        text.push_str(
+            "专访周望舒：一座小城的书店\nOriginal\n许清和\n江南夜读\n2022-08-15\n\
+             周望舒在县城开了一家书店，十年里搬了三次家，最难的时候账上只剩八百块钱，可她从没想过关门，因为每天都有几个孩子放学后来这里写作业，她说这就是书店的意义。\n",
+        );
+        let page = super::super::extract::extract(&text, false);
+        let title = locate_title(&page, &[]);
+        assert_eq!(
+            title.map(|i| page.blocks[i].text.as_str()),
+            Some("专访周望舒：一座小城的书店")
+        );
+        assert_eq!(
+            header_name(["Original", "许清和", "江南夜读", "2022-08-15"].into_iter()).as_deref(),
+            Some("许清和")
+        );
+        // Without a date the short lines are no header.
+        assert_eq!(header_name(["Original", "许清和"].into_iter()), None);
     }
 
     #[test]
