@@ -91,6 +91,9 @@ struct Patterns {
     interviewee_zh_short: Regex,
     interviewee_en: Regex,
     author: Regex,
+    /// A date written as one token of eight digits (`20161107`), as a mirror's dateline
+    /// may have it.
+    date_compact: Regex,
     /// A word that names an interview, in a headline: `专访`, `對話`, `Interview`.
     names_interview: Regex,
     /// A reporter's mark above the article: `■吴禄庭`, `■本报记者 李青`.
@@ -158,6 +161,7 @@ fn patterns() -> &'static Patterns {
             author: re(
                 r"(?:作者|记者)\s*[:：]?\s*([\p{Han}·]{2,4}|[A-Za-z][A-Za-z .'-]{1,30}?)(?:\s|$|，|,|\|)|^By\s+(\p{Lu}[\p{L}.'-]+(?:\s+\p{Lu}[\p{L}.'-]+){0,3})",
             ),
+            date_compact: re(r"(?:^|\s)((?:19|20)\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?:\s|$)"),
             names_interview: re(
                 r"专访|專訪|对话|對話|访谈|訪談|(?i:interview|in conversation with|q&a)",
             ),
@@ -218,8 +222,12 @@ pub fn is_byline(text: &str) -> bool {
         && !text.contains(". ")
         && {
             let dated = find_date(text).is_some() || patterns.month_day.is_match(text);
+            // A site's address in a dateline (`http://example.com 2006年07月12日`) is no
+            // words of a sentence.
             let letters = text
-                .chars()
+                .split_whitespace()
+                .filter(|word| !word.starts_with("http://") && !word.starts_with("https://"))
+                .flat_map(str::chars)
                 .filter(|c| c.is_alphabetic() && !c.is_ascii_digit())
                 .count();
             dated && letters <= 16
@@ -380,12 +388,17 @@ pub fn locate_title(page: &Page, brands: &[String]) -> Option<usize> {
         .filter_map(|b| chrome::breadcrumb_last(&b.text))
         .collect();
     let repeats_crumb = |b: &Block| crumb_titles.iter().any(|t| t == b.text.trim());
-    let window = head
-        .iter()
-        .position(|b| {
+    // A headline long enough to read as prose still heads the byline under it.
+    let heads_byline = |i: usize| {
+        looks_like_title(&head[i].text) && head[i + 1..].iter().take(2).any(|b| is_byline(&b.text))
+    };
+    let window = (0..head.len())
+        .find(|&i| {
+            let b = &head[i];
             super::prose::is_prose(b)
                 && !repeats_crumb(b)
                 && chrome::chrome_reason(b, brands).is_none()
+                && !heads_byline(i)
         })
         .unwrap_or(head.len().min(20));
     if let Some(title) = blocks[..window]
@@ -581,6 +594,10 @@ pub fn clean_title(raw: &str, brands: &[String]) -> String {
             None => break,
         }
     }
+    // A bar left at an end by a title template (`…實錄 |`).
+    title = title
+        .trim_matches(|c: char| c.is_whitespace() || c == '|' || c == '｜')
+        .to_string();
     for brand in brands {
         while let Some(rest) = title.strip_prefix(brand.as_str()) {
             title = rest
@@ -650,6 +667,14 @@ pub fn find_date(text: &str) -> Option<String> {
             {
                 found.push((c.get(0).map_or(0, |m| m.start()), date));
             }
+        }
+    }
+    if let Some(c) = patterns.date_compact.captures(text) {
+        let number = |i: usize| c.get(i).and_then(|m| m.as_str().parse::<i32>().ok());
+        if let (Some(y), Some(m), Some(d)) = (number(1), number(2), number(3))
+            && let Some(date) = civil_date(y, m, d)
+        {
+            found.push((c.get(1).map_or(0, |m| m.start()), date));
         }
     }
     found
@@ -892,6 +917,19 @@ mod tests {
 
     #[test]
     fn dates_in_chinese_iso_and_english_forms() {
+        // A mirror's dateline: its address is no words, and eight digits are a date.
+        assert!(is_byline(
+            "http://example.com 2006年07月12日 15:46 新浪財經 |"
+        ));
+        assert_eq!(
+            find_date("http://www.example.com  20161107").as_deref(),
+            Some("2016-11-07")
+        );
+        assert_eq!(find_date("订单号 2016110712"), None);
+        assert_eq!(
+            clean_title("新浪財經三人行：專家談競購實錄 |", &[]),
+            "新浪財經三人行：專家談競購實錄"
+        );
         assert_eq!(
             find_date("作者:小编 发布时间:2024-03-21 14:20:15 浏览量:").as_deref(),
             Some("2024-03-21 14:20:15")
@@ -1128,6 +1166,14 @@ mod tests {
         );
         // Without a date the short lines are no header.
         assert_eq!(header_name(["Original", "许清和"].into_iter()), None);
+    }
+
+    #[test]
+    fn a_headline_long_enough_for_prose_still_heads_its_byline() {
+        let text = "绿军小老板何以安：想带球队来中国，但今年中国赛火爆后多队都有此意\n来源：某某体育\n\
+                    今年的中国赛在澳门举办，球队的共同合伙人何以安接受了采访，他说这是很好的机会，我们都很高兴。\n";
+        let page = super::super::extract::extract(text, false);
+        assert_eq!(locate_title(&page, &[]), Some(0));
     }
 
     #[test]
