@@ -91,6 +91,8 @@ struct Patterns {
     interviewee_zh_short: Regex,
     interviewee_en: Regex,
     author: Regex,
+    /// A news agency's lead: the agency, a place, the day, `电`, then its reporters.
+    news_lead: Regex,
     /// A date written as one token of eight digits (`20161107`), as a mirror's dateline
     /// may have it.
     date_compact: Regex,
@@ -160,6 +162,9 @@ fn patterns() -> &'static Patterns {
             ),
             author: re(
                 r"(?:作者|记者)\s*[:：]?\s*([\p{Han}·]{2,4}|[A-Za-z][A-Za-z .'-]{1,30}?)(?:\s|$|，|,|\|)|^By\s+(\p{Lu}[\p{L}.'-]+(?:\s+\p{Lu}[\p{L}.'-]+){0,3})",
+            ),
+            news_lead: re(
+                r"^(\p{Han}{1,5}(?:社|網|网|報|报|台))\p{Han}{0,4}\d{1,2}\s*月\s*\d{1,2}\s*日\s*(?:电|電|讯|訊)\s*[（(](?:本报|本報)?(?:特约|特約|首席)?(?:记者|記者)\s*([\p{Han}·]{2,4})[）)、\s]",
             ),
             date_compact: re(r"(?:^|\s)((?:19|20)\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?:\s|$)"),
             names_interview: re(
@@ -770,6 +775,17 @@ fn header_name<'a>(bylines: impl Iterator<Item = &'a str> + Clone) -> Option<Str
         .map(str::to_string)
 }
 
+/// The agency and the reporter a news lead names (`中評社北京11月7日電（記者 蘭忠偉）`,
+/// `新华社北京3月5日电（记者 张三、李四）`): the first reporter stands for them all.
+fn news_lead(text: &str) -> Option<(String, String)> {
+    let c = patterns().news_lead.captures(text)?;
+    let agency = c.get(1)?.as_str();
+    // `本报` is "this paper", no name.
+    (!matches!(agency, "本报" | "本報"))
+        .then(|| Some((agency.to_string(), c.get(2)?.as_str().to_string())))
+        .flatten()
+}
+
 /// The name of a reporter's mark (`■吴禄庭`). A word of the dictionary is a section
 /// mark instead (`■对话`, `■结语`).
 fn author_mark(text: &str) -> Option<&str> {
@@ -829,10 +845,16 @@ pub fn read(
                 .find_map(|&i| author_from_byline(&blocks[i].text))
         })
         .or_else(|| header_name(bylines.iter().map(|&i| blocks[i].text.as_str())));
+    let lead = body
+        .iter()
+        .take(3)
+        .find_map(|&i| news_lead(&blocks[i].text));
+    let interviewer = interviewer.or_else(|| lead.as_ref().map(|l| l.1.clone()));
     let publication = find_publisher(
         body.iter().chain(bylines).map(|&i| blocks[i].text.as_str()),
         brands,
-    );
+    )
+    .or_else(|| lead.map(|l| l.0));
     let source_url = page.head.url.clone().or_else(|| {
         body.iter()
             .chain(bylines)
@@ -1002,6 +1024,17 @@ mod tests {
     #[test]
     fn placeholder_authors_are_ignored() {
         assert_eq!(author_from_byline("作者：小编 发布时间：2024-01-02"), None);
+        // A news agency's lead names the agency and its reporter.
+        assert_eq!(
+            news_lead("中評社北京11月7日電（記者 藍忠平）11月17日，會議舉行了閉幕會。"),
+            Some(("中評社".to_string(), "藍忠平".to_string()))
+        );
+        assert_eq!(
+            news_lead("新华社北京3月5日电（记者张三、李四）今天上午，大会开幕。"),
+            Some(("新华社".to_string(), "张三".to_string()))
+        );
+        assert_eq!(news_lead("他说3月5日电话打不通（记者注）。"), None);
+        assert_eq!(news_lead("本报北京3月5日电（记者 张三）大会开幕。"), None);
         // A reporter's mark gives its name; a section mark of a word is no byline.
         assert_eq!(author_from_byline("■吴小川").as_deref(), Some("吴小川"));
         assert_eq!(
