@@ -150,6 +150,10 @@ fn general_reason(block: &Block) -> Option<&'static str> {
     if (markers >= 1 && chars <= 24 && !sentence()) || markers >= 2 {
         return Some("site label or contact line");
     }
+    if chars <= 10 && (text.starts_with("? ") || text.starts_with('\u{FFFD}')) {
+        // An icon the page's encoding lost, before its widget's label (`? 人氣`).
+        return Some("widget label");
+    }
     if block.kind != BlockKind::TableRow && is_bar(text) {
         return Some("navigation bar");
     }
@@ -585,6 +589,7 @@ mod tests {
             "#香港一线",
             "#书店故事 #县城",
             "收录于话题",
+            "? 人氣",
         ] {
             assert!(chrome_reason(&block(line), &[]).is_some(), "{line}");
         }

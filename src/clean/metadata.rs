@@ -91,6 +91,8 @@ struct Patterns {
     interviewee_zh_short: Regex,
     interviewee_en: Regex,
     author: Regex,
+    /// A source's name alone in brackets: `（德國之聲）`.
+    source_alone: Regex,
     /// A news agency's lead: the agency, a place, the day, `电`, then its reporters.
     news_lead: Regex,
     /// A date written as one token of eight digits (`20161107`), as a mirror's dateline
@@ -166,6 +168,7 @@ fn patterns() -> &'static Patterns {
             news_lead: re(
                 r"^(\p{Han}{1,5}(?:社|網|网|報|报|台))\p{Han}{0,4}\d{1,2}\s*月\s*\d{1,2}\s*日\s*(?:电|電|讯|訊)\s*[（(](?:本报|本報)?(?:特约|特約|首席)?(?:记者|記者)\s*([\p{Han}·]{2,4})[）)、\s]",
             ),
+            source_alone: re(r"^[（(]([\p{Han}·]{2,10})[）)]$"),
             date_compact: re(r"(?:^|\s)((?:19|20)\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?:\s|$)"),
             names_interview: re(
                 r"专访|專訪|对话|對話|访谈|訪談|(?i:interview|in conversation with|q&a)",
@@ -219,6 +222,7 @@ pub fn is_byline(text: &str) -> bool {
     if patterns.byline.is_match(text)
         || patterns.byline_en.is_match(text)
         || author_mark(text).is_some()
+        || source_alone(text).is_some()
     {
         return true;
     }
@@ -786,6 +790,17 @@ fn news_lead(text: &str) -> Option<(String, String)> {
         .flatten()
 }
 
+/// The source named alone in brackets on a line of its own (`（德國之聲）`); a word of
+/// the dictionary there is a stage direction (`（掌声）`).
+fn source_alone(text: &str) -> Option<&str> {
+    let name = patterns()
+        .source_alone
+        .captures(text.trim())?
+        .get(1)?
+        .as_str();
+    (super::dict::Dictionary::global().freq(name) == 0).then_some(name)
+}
+
 /// The name of a reporter's mark (`■吴禄庭`). A word of the dictionary is a section
 /// mark instead (`■对话`, `■结语`).
 fn author_mark(text: &str) -> Option<&str> {
@@ -854,7 +869,12 @@ pub fn read(
         body.iter().chain(bylines).map(|&i| blocks[i].text.as_str()),
         brands,
     )
-    .or_else(|| lead.map(|l| l.0));
+    .or_else(|| lead.map(|l| l.0))
+    .or_else(|| {
+        bylines
+            .iter()
+            .find_map(|&i| source_alone(&blocks[i].text).map(str::to_string))
+    });
     let source_url = page.head.url.clone().or_else(|| {
         body.iter()
             .chain(bylines)
@@ -1035,6 +1055,10 @@ mod tests {
         );
         assert_eq!(news_lead("他说3月5日电话打不通（记者注）。"), None);
         assert_eq!(news_lead("本报北京3月5日电（记者 张三）大会开幕。"), None);
+        // A source alone in brackets is a byline; a stage direction is not.
+        assert_eq!(source_alone("（德國之聲）"), Some("德國之聲"));
+        assert!(is_byline("(德國之聲)"));
+        assert!(!is_byline("（掌声）"));
         // A reporter's mark gives its name; a section mark of a word is no byline.
         assert_eq!(author_from_byline("■吴小川").as_deref(), Some("吴小川"));
         assert_eq!(
