@@ -373,6 +373,7 @@ fn layout_without_brands(
         };
     }
     mark_header_fields(blocks, &mut roles, start);
+    mark_widget_labels(blocks, &mut roles, start);
     let date_lines = DateLines::of(blocks);
     mark_teasers(blocks, &date_lines, &mut roles, start);
     mark_listings(blocks, &date_lines, &mut roles, start);
@@ -400,6 +401,27 @@ fn mark_header_fields(blocks: &[Block], roles: &mut [Role], start: usize) {
 
 /// The longest line taken for a field of an article's header.
 const HEADER_FIELD_CHARS: usize = 8;
+
+/// Above the first paragraph of prose, the one-word lines that follow a chrome line are
+/// its widget's other labels (`字号` then `放大`, `标准`, `分享`).
+fn mark_widget_labels(blocks: &[Block], roles: &mut [Role], start: usize) {
+    for i in start.max(1)..blocks.len() {
+        if prose::is_prose(&blocks[i]) {
+            return;
+        }
+        let text = blocks[i].text.trim();
+        if roles[i] == Role::Body
+            && matches!(roles[i - 1], Role::Chrome(_))
+            && (1..=WIDGET_LABEL_CHARS).contains(&text.chars().count())
+            && text.chars().all(char::is_alphabetic)
+        {
+            roles[i] = Role::Chrome("a widget's label");
+        }
+    }
+}
+
+/// The longest line taken for a widget's label.
+const WIDGET_LABEL_CHARS: usize = 2;
 
 /// Whether each block is a date line ([`is_date_line`]), found when first asked: the
 /// teaser and listing marks ask it of most blocks more than once.
@@ -675,6 +697,35 @@ mod tests {
         assert_eq!(roles[4], Role::Body);
         assert!(matches!(roles[5], Role::Chrome("after the article")));
         assert!(matches!(roles[6], Role::Chrome("after the article")));
+    }
+
+    #[test]
+    fn header_fields_and_widget_labels_around_the_byline() {
+        let prose =
+            "正文第一段，写了县城书店的十年，很长很长的内容，她说每天都有孩子来这里写作业。";
+        let blocks: Vec<Block> = [
+            "专访周望舒：书店的十年",
+            "Original",
+            "许清和",
+            "2022-08-15",
+            "字号",
+            "放大",
+            "分享",
+            prose,
+            "记者：还会担心吗？",
+            "好的",
+        ]
+        .into_iter()
+        .map(block)
+        .collect();
+        let roles = layout(&blocks, Some(0), &[]);
+        assert_eq!(roles[1..4], [Role::Byline, Role::Byline, Role::Byline]);
+        assert!(
+            roles[4..7].iter().all(|r| matches!(r, Role::Chrome(_))),
+            "{roles:?}"
+        );
+        // Below the first paragraph a short line is the article's.
+        assert_eq!(roles[7..], [Role::Body, Role::Body, Role::Body]);
     }
 
     #[test]
