@@ -458,7 +458,10 @@ const LONG_PARAGRAPH_CHARS: usize = 80;
 /// Whether a line of a text page reads as a title rather than a paragraph or a turn:
 /// short, no full stop, not a quoted turn (`記者問到：“…”`).
 fn looks_like_title(text: &str) -> bool {
-    if text.starts_with(['图', '圖']) && text[3..].starts_with([':', '：', '为', '為']) {
+    if text
+        .strip_prefix(['图', '圖'])
+        .is_some_and(|rest| rest.starts_with([':', '：', '为', '為']))
+    {
         // A photo caption (`图：…摄`, `圖為…`).
         return false;
     }
@@ -765,16 +768,15 @@ pub fn author_from_byline(text: &str) -> Option<String> {
 }
 
 /// The writer's name in an article's header of lines of their own (`秦玥` between the
-/// title and the date): the first byline that is a name alone, two to four Chinese
-/// characters the dictionary does not hold, when a dated byline is there too.
-fn header_name<'a>(bylines: impl Iterator<Item = &'a str> + Clone) -> Option<String> {
-    bylines.clone().find_map(find_date)?;
+/// title and the date), asked of a header that holds a date: the first byline that is
+/// a name alone, two to four Chinese characters the dictionary does not hold.
+fn header_name<'a>(bylines: impl Iterator<Item = &'a str>) -> Option<String> {
     bylines
         .map(str::trim)
         .find(|line| {
             (2..=4).contains(&line.chars().count())
                 && line.chars().all(crate::text::is_cjk)
-                && super::dict::Dictionary::global().freq(line) == 0
+                && is_unknown_word(line)
         })
         .map(str::to_string)
 }
@@ -785,31 +787,34 @@ fn news_lead(text: &str) -> Option<(String, String)> {
     let c = patterns().news_lead.captures(text)?;
     let agency = c.get(1)?.as_str();
     // `本报` is "this paper", no name.
-    (!matches!(agency, "本报" | "本報"))
-        .then(|| Some((agency.to_string(), c.get(2)?.as_str().to_string())))
-        .flatten()
+    if matches!(agency, "本报" | "本報") {
+        return None;
+    }
+    Some((agency.to_string(), c.get(2)?.as_str().to_string()))
 }
 
 /// The source named alone in brackets on a line of its own (`（德國之聲）`); a word of
 /// the dictionary there is a stage direction (`（掌声）`).
 fn source_alone(text: &str) -> Option<&str> {
-    let name = patterns()
-        .source_alone
-        .captures(text.trim())?
-        .get(1)?
-        .as_str();
-    (super::dict::Dictionary::global().freq(name) == 0).then_some(name)
+    unknown_word_in(&patterns().source_alone, text)
 }
 
 /// The name of a reporter's mark (`■吴禄庭`). A word of the dictionary is a section
 /// mark instead (`■对话`, `■结语`).
 fn author_mark(text: &str) -> Option<&str> {
-    let name = patterns()
-        .author_mark
-        .captures(text.trim())?
-        .get(1)?
-        .as_str();
-    (super::dict::Dictionary::global().freq(name) == 0).then_some(name)
+    unknown_word_in(&patterns().author_mark, text)
+}
+
+/// The first group `pattern` captures in the trimmed `text`, when the dictionary does
+/// not hold it as a word: a name, not a word that happens to stand in a name's place.
+fn unknown_word_in<'t>(pattern: &Regex, text: &'t str) -> Option<&'t str> {
+    let name = pattern.captures(text.trim())?.get(1)?.as_str();
+    is_unknown_word(name).then_some(name)
+}
+
+/// Whether the dictionary does not hold `text` as a word.
+fn is_unknown_word(text: &str) -> bool {
+    super::dict::Dictionary::global().freq(text) == 0
 }
 
 /// Whether `name` is a placeholder author such as `小编` or `admin`.
@@ -846,8 +851,9 @@ pub fn read(
     if let Some(shared) = repeated_title(&raw_title, title, blocks) {
         title_text = clean_title(&shared, brands);
     }
-    let date =
-        head_date(&page.head).or_else(|| bylines.iter().find_map(|&i| find_date(&blocks[i].text)));
+    let byline_date = bylines.iter().find_map(|&i| find_date(&blocks[i].text));
+    let dated_header = byline_date.is_some();
+    let date = head_date(&page.head).or(byline_date);
     let interviewer = page
         .head
         .author
@@ -859,7 +865,11 @@ pub fn read(
                 .iter()
                 .find_map(|&i| author_from_byline(&blocks[i].text))
         })
-        .or_else(|| header_name(bylines.iter().map(|&i| blocks[i].text.as_str())));
+        .or_else(|| {
+            dated_header
+                .then(|| header_name(bylines.iter().map(|&i| blocks[i].text.as_str())))
+                .flatten()
+        });
     let lead = body
         .iter()
         .take(3)
@@ -1221,8 +1231,22 @@ mod tests {
             header_name(["Original", "许清和", "江南夜读", "2022-08-15"].into_iter()).as_deref(),
             Some("许清和")
         );
-        // Without a date the short lines are no header.
-        assert_eq!(header_name(["Original", "许清和"].into_iter()), None);
+        // A word of the dictionary is no name.
+        assert_eq!(
+            header_name(["Original", "编辑", "2022-08-15"].into_iter()),
+            None
+        );
+        // Without a date under them the short lines name no one.
+        let interviewer = |header: &str| {
+            let page = super::super::extract::extract(header, false);
+            let bylines: Vec<usize> = (1..page.blocks.len()).collect();
+            read(&page, Some(0), &bylines, &[], &[]).interviewer
+        };
+        assert_eq!(
+            interviewer("专访周望舒\nOriginal\n许清和\n2022-08-15\n").as_deref(),
+            Some("许清和")
+        );
+        assert_eq!(interviewer("专访周望舒\nOriginal\n许清和\n"), None);
     }
 
     #[test]

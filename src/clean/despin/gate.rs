@@ -85,7 +85,7 @@ pub struct TableVerdict {
 }
 
 /// How many distinct everyday swaps of its family a single marker form must vouch for
-/// on the page to make it spun (工做 beside 若是, 咱们, 仍是 and 通常): a writer's one
+/// on the page to make it spun (工做 beside 若是, 没法, 因此 and 仍是): a writer's one
 /// typo seldom comes with four of a spinner's word choices.
 const VOUCHED_FORMS: usize = 4;
 

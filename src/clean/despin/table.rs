@@ -262,10 +262,8 @@ impl SpinTable {
         let mut last = 0;
         for m in self.automaton.find_iter(text) {
             let (start, end) = (m.start(), m.end());
-            if !at_word_boundary(text, start, end) {
-                continue;
-            }
             let rules = &self.rules[m.pattern().as_usize()];
+            // The rule first: the boundary test segments the clause around the form.
             let Some(rule) = rules
                 .iter()
                 .filter(|r| !page.markers_only || r.confidence == Confidence::Marker)
@@ -273,6 +271,9 @@ impl SpinTable {
             else {
                 continue;
             };
+            if !at_word_boundary(text, start, end) {
+                continue;
+            }
             let found = &text[start..end];
             let original = match_case(found, &rule.original);
             out.push_str(&text[last..start]);
@@ -444,8 +445,8 @@ fn applies(rule: &Rule, text: &str, start: usize, end: usize, page: &PageEvidenc
     positive || !has_positive
 }
 
-/// Latin forms must stand as whole words; a CJK form must not cut a word of its
-/// clause's best segmentation in two (个中 in 一个中间, 只须 in 只须要).
+/// Latin forms must stand as whole words; a CJK form must not be a chance overlap of
+/// two words of its clause ([`cuts_a_word`]: 个中 in 一个中间).
 fn at_word_boundary(text: &str, start: usize, end: usize) -> bool {
     let found = &text[start..end];
     if !found.starts_with(|c: char| c.is_ascii_alphabetic()) {
