@@ -9,6 +9,9 @@
 #     # comment lines (the page's address, what it shows)
 #     gone: a string that must not be in the cleaned article
 #     stay: a string that must be in the cleaned article
+# A page is counted as clean (a negative: nothing of its article may go) when its name
+# starts with `c` or its first comment line says so right after the address
+# (`# https://…: clean: what it shows`); every other page counts as polluted.
 # Strings are compared after NFKC folding (full-width and half-width punctuation are the
 # same) with white space and Markdown marks (`*`, `#`, `>`, `\`) removed, so the
 # cleaner's punctuation repair and bold speaker labels are not misses; a string of
@@ -45,7 +48,9 @@ def slug(stem):
 totals = {"polluted": [0, 0, 0, 0], "clean": [0, 0, 0, 0]}
 misses, refused = [], []
 for expect in sorted(pages.glob("*.expect")):
-    kind = "clean" if expect.stem.startswith("c") else "polluted"
+    first = expect.read_text().split("\n", 1)[0]
+    marked = re.match(r"#\s*\S+:\s*clean\b", first) is not None
+    kind = "clean" if expect.stem.startswith("c") or marked else "polluted"
     article = out / f"{slug(expect.stem)}.md"
     raw = article.read_text() if article.exists() else None
     text = fold(raw) if raw is not None else None
