@@ -163,6 +163,9 @@ fn general_reason(block: &Block) -> Option<&'static str> {
     if is_tag_line(text) {
         return Some("tag line");
     }
+    if is_handle(text) {
+        return Some("a social-media handle alone");
+    }
     // Each pattern is asked only of a text holding a byte every match of it holds: a
     // phone number a `0`, `1` or `+`; an e-mail address an `@`.
     let bytes = text.as_bytes();
@@ -240,6 +243,17 @@ fn is_tag_line(text: &str) -> bool {
         && keywords.chars().count() <= 100
         && patterns().tag_labels.contains(&label.to_lowercase())
 }
+
+/// A social-media account's handle alone on a line (`@直新闻`).
+fn is_handle(text: &str) -> bool {
+    text.strip_prefix(['@', '＠']).is_some_and(|name| {
+        (1..=HANDLE_CHARS).contains(&name.chars().count())
+            && !name.contains(|c: char| c.is_whitespace() || matches!(c, '@' | '.' | '。'))
+    })
+}
+
+/// The longest handle taken as one.
+const HANDLE_CHARS: usize = 20;
 
 /// Short segments joined by `|`: `首页 | 关于我们 | 联系方式`.
 fn is_bar(text: &str) -> bool {
@@ -402,26 +416,51 @@ fn mark_header_fields(blocks: &[Block], roles: &mut [Role], start: usize) {
 /// The longest line taken for a field of an article's header.
 const HEADER_FIELD_CHARS: usize = 8;
 
-/// Above the first paragraph of prose, the one-word lines that follow a chrome line are
-/// its widget's other labels (`字号` then `放大`, `标准`, `分享`).
+/// Above the first paragraph of prose, the one-word lines and counts that follow a
+/// chrome line are its widget's other labels (`字号` then `放大`, `标准`, `分享`; a
+/// hashtag then its article count, `83个`), and a short line that is no sentence
+/// between two chrome lines is one of them too (an account's promotion: `更多分析请下载`,
+/// `直新闻APP`, `参与评论请在新浪微博`).
 fn mark_widget_labels(blocks: &[Block], roles: &mut [Role], start: usize) {
     for i in start.max(1)..blocks.len() {
         if prose::is_prose(&blocks[i]) {
             return;
         }
+        if roles[i] != Role::Body || !matches!(roles[i - 1], Role::Chrome(_)) {
+            continue;
+        }
         let text = blocks[i].text.trim();
-        if roles[i] == Role::Body
-            && matches!(roles[i - 1], Role::Chrome(_))
-            && (1..=WIDGET_LABEL_CHARS).contains(&text.chars().count())
-            && text.chars().all(char::is_alphabetic)
+        let chars = text.chars().count();
+        if (1..=WIDGET_LABEL_CHARS).contains(&chars) && text.chars().all(char::is_alphabetic)
+            || is_count(text)
         {
             roles[i] = Role::Chrome("a widget's label");
+        } else if chars <= WEDGED_LINE_CHARS
+            && !has_wide_mark(text, &['。', '！', '？', '，'])
+            && roles
+                .get(i + 1)
+                .is_some_and(|r| matches!(r, Role::Chrome(_)))
+        {
+            roles[i] = Role::Chrome("a short line between chrome lines above the article");
         }
     }
 }
 
 /// The longest line taken for a widget's label.
 const WIDGET_LABEL_CHARS: usize = 2;
+/// The longest line taken for chrome between two chrome lines above the article.
+const WEDGED_LINE_CHARS: usize = 24;
+
+/// A widget's count: digits with perhaps a measure word or a `+` (`83个`, `1.2万`, `99+`).
+fn is_count(text: &str) -> bool {
+    let unit = text.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.');
+    unit.len() < text.len()
+        && text.starts_with(|c: char| c.is_ascii_digit())
+        && matches!(
+            unit,
+            "" | "+" | "个" | "個" | "条" | "條" | "篇" | "次" | "人" | "万" | "萬"
+        )
+}
 
 /// Whether each block is a date line ([`is_date_line`]), found when first asked: the
 /// teaser and listing marks ask it of most blocks more than once.
@@ -612,6 +651,9 @@ mod tests {
             "#书店故事 #县城",
             "收录于话题",
             "? 人氣",
+            "@直新闻",
+            "更多分析请下载",
+            "参与评论请在新浪微博",
         ] {
             assert!(chrome_reason(&block(line), &[]).is_some(), "{line}");
         }
@@ -630,6 +672,7 @@ mod tests {
             "标签：这是别人给你的，不是你自己的！",
             "#1 是我们最常被问到的问题",
             "找到你的位置",
+            "@所有人 明天的采访改到上午。",
         ] {
             assert_eq!(chrome_reason(&block(line), &[]), None, "{line}");
         }
@@ -726,6 +769,46 @@ mod tests {
         );
         // Below the first paragraph a short line is the article's.
         assert_eq!(roles[7..], [Role::Body, Role::Body, Role::Body]);
+    }
+
+    #[test]
+    fn an_accounts_promotion_above_the_article_is_chrome() {
+        let prose =
+            "正文第一段，写了县城书店的十年，很长很长的内容，她说每天都有孩子来这里写作业。";
+        let blocks: Vec<Block> = [
+            "专访周望舒：书店的十年",
+            "收录于话题",
+            "#书店故事",
+            "83个",
+            "书店周刊：由某某团队出品",
+            "更多故事请下载",
+            "书店周刊APP",
+            "@书店周刊",
+            "【编者按】",
+            prose,
+            "83个",
+        ]
+        .into_iter()
+        .map(block)
+        .collect();
+        let roles = layout(&blocks, Some(0), &[]);
+        assert!(
+            roles[1..8].iter().all(|r| matches!(r, Role::Chrome(_))),
+            "{roles:?}"
+        );
+        // The label before the first paragraph has no chrome under it, and below the
+        // first paragraph a count is the article's.
+        assert_eq!(roles[8..], [Role::Body, Role::Body, Role::Body]);
+    }
+
+    #[test]
+    fn counts_are_digits_with_a_measure_word() {
+        for count in ["83个", "1.2万", "99+", "12"] {
+            assert!(is_count(count), "{count}");
+        }
+        for other in ["个", "83个人", "第83个", "8月"] {
+            assert!(!is_count(other), "{other}");
+        }
     }
 
     #[test]

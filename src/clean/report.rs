@@ -28,12 +28,16 @@ pub enum ChangeKind {
     SpeakerLabelled,
     /// A character XML 1.0 forbids (a control character) was dropped.
     ControlCharacterRemoved,
+    /// A dash the page's encoding lost, left as ` ?` before a word, was put back.
+    LostDashRestored,
     /// An HTML tag leaked into the text (`<cite id=…>`) was cut out.
     LeakedTagRemoved,
     /// An image file name or image credit pasted into the text was cut out.
     ImageNameRemoved,
     /// A block holding a whole flattened article was split at its speaker turns.
     TurnsSplit,
+    /// A sentence the page broke across lines was joined back into one paragraph.
+    LinesJoined,
     /// A porn or gambling lexicon word in a structural position (title line, a line of
     /// its own, a brand lead) was cut out.
     LexiconRemoved,
@@ -65,9 +69,11 @@ impl ChangeKind {
             ChangeKind::PunctuationNormalised => "punctuation normalised",
             ChangeKind::SpeakerLabelled => "speaker labelled",
             ChangeKind::ControlCharacterRemoved => "control character removed",
+            ChangeKind::LostDashRestored => "lost dash restored",
             ChangeKind::LeakedTagRemoved => "leaked tag removed",
             ChangeKind::ImageNameRemoved => "image name removed",
             ChangeKind::TurnsSplit => "turns split",
+            ChangeKind::LinesJoined => "lines joined",
             ChangeKind::LexiconRemoved => "lexicon word removed",
             ChangeKind::ConnectiveRemoved => "connective removed",
             ChangeKind::PinyinRemoved => "pinyin removed",
@@ -91,9 +97,11 @@ impl ChangeKind {
             ChangeKind::PunctuationNormalised => "half-width punctuation between CJK text",
             ChangeKind::SpeakerLabelled => "a speaker's turn",
             ChangeKind::ControlCharacterRemoved => "a character XML 1.0 forbids",
+            ChangeKind::LostDashRestored => "a dash the page's encoding turned into `?`",
             ChangeKind::LeakedTagRemoved => "HTML markup shown as text",
             ChangeKind::ImageNameRemoved => "an image file name or credit inside the text",
             ChangeKind::TurnsSplit => "several speaker turns on one line",
+            ChangeKind::LinesJoined => "a sentence broken across lines",
             ChangeKind::LexiconRemoved => "a spam lexicon word in a structural position",
             ChangeKind::ConnectiveRemoved => "a connective standing alone as a paragraph",
             ChangeKind::PinyinRemoved => "a pinyin annotation from a machine conversion",

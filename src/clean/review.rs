@@ -32,6 +32,7 @@ fn inline(kind: ChangeKind) -> bool {
             | ChangeKind::MetadataTaken
             | ChangeKind::SpeakerLabelled
             | ChangeKind::TurnsSplit
+            | ChangeKind::LinesJoined
             | ChangeKind::ProseKept
             | ChangeKind::ForeignParagraphRemoved
             | ChangeKind::ConnectiveRemoved

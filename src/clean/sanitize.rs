@@ -2,7 +2,8 @@
 //! characters break feeds), HTML tags that leaked into the text as text
 //! (`<cite id=…>`), and image file names and image credits pasted inline
 //! (`IMG_2041.jpg`, `（图片来源：网络）`), and news photo captions glued into a
-//! paragraph (`资料图：图为…记者 某某 摄`).
+//! paragraph (`资料图：图为…记者 某某 摄`) or standing as one (`…发布会。（攝影：某某）`).
+//! A dash the page's encoding lost (`players ?a good result`) is put back.
 
 use std::sync::OnceLock;
 
@@ -72,6 +73,30 @@ fn caption() -> &'static Regex {
     })
 }
 
+/// A photographer's credit in brackets at the end of a block: `（摄影：某某）`,
+/// `（新华社记者 某某 摄）`. Every match holds 摄 or 攝.
+fn photographer() -> &'static Regex {
+    static PATTERN: OnceLock<Regex> = OnceLock::new();
+    PATTERN.get_or_init(|| {
+        compile(
+            r"[（(]\s*(?:(?:摄影|攝影)\s*[:：]\s*[\p{Han}·]{2,4}(?:\s+[\p{Han}·]{2,4})?|[^（）()]{0,12}?(?:记者|記者|通讯员|通訊員)\s*[\p{Han}·]{2,4}\s*[摄攝])\s*[)）]\s*$",
+        )
+    })
+}
+
+/// The longest caption taken whole before a photographer's credit.
+const CAPTION_CHARS: usize = 80;
+
+/// Whether the text before a photographer's credit is a photo's caption, not a
+/// paragraph the credit was glued to: short, and one sentence at most.
+fn is_caption(text: &str) -> bool {
+    text.chars().count() <= CAPTION_CHARS
+        && text
+            .trim_end_matches(['。', '！', '？'])
+            .chars()
+            .all(|c| !matches!(c, '。' | '！' | '？'))
+}
+
 /// An image credit inside the text. Every match opens with a bracket.
 fn credit() -> &'static Regex {
     static PATTERN: OnceLock<Regex> = OnceLock::new();
@@ -127,6 +152,9 @@ pub fn sanitize_text(text: &str, block: usize, report: &mut Report) -> String {
             "control characters XML 1.0 forbids (they break feeds)",
         );
     }
+    if memchr::memmem::find(out.as_bytes(), b" ?").is_some() {
+        out = restore_lost_dashes(&out, block, report);
+    }
     let line = out.trim();
     if ends_with_image_extension(line) && image_line().is_match(line) {
         report.push_noted(
@@ -158,6 +186,28 @@ pub fn sanitize_text(text: &str, block: usize, report: &mut Report) -> String {
     }
     for &(start, end) in captions.iter().rev() {
         out.replace_range(start..end, "");
+    }
+    if may_hold_photographer(&out)
+        && let Some(credit) = photographer().find(&out)
+    {
+        let before = out[..credit.start()].trim();
+        if is_caption(before) {
+            report.push_noted(
+                ChangeKind::ImageNameRemoved,
+                block,
+                out.trim(),
+                "a photo caption ending in its photographer's credit",
+            );
+            return String::new();
+        }
+        report.push_noted(
+            ChangeKind::ImageNameRemoved,
+            block,
+            credit.as_str(),
+            "a photographer's credit after the text",
+        );
+        out.truncate(credit.start());
+        out.truncate(out.trim_end().len());
     }
     let tag_end = |text: &str| text.contains('>');
     let dot = |text: &str| text.contains('.');
@@ -202,6 +252,48 @@ fn may_hold_caption(text: &str) -> bool {
     OPENERS.any_in(text)
 }
 
+/// Puts back the dashes a page's encoding lost in English text: a `?` after a word
+/// and a space, glued to the lower-case word after it (`players ?a good result`), is
+/// no question mark, which follows its word and precedes a space.
+fn restore_lost_dashes(text: &str, block: usize, report: &mut Report) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut rest = text;
+    while let Some(at) = rest.find(" ?") {
+        let (before, after) = (&rest[..at], &rest[at + 2..]);
+        let lost = before
+            .chars()
+            .next_back()
+            .is_some_and(|c| c.is_ascii_alphanumeric() || matches!(c, ',' | ')'))
+            && after.starts_with(|c: char| c.is_ascii_lowercase());
+        out.push_str(before);
+        if lost {
+            let word: String = after
+                .chars()
+                .take_while(char::is_ascii_alphabetic)
+                .collect();
+            report.replace_because(
+                ChangeKind::LostDashRestored,
+                block,
+                format!("?{word}"),
+                format!("— {word}"),
+                "a `?` glued to the next word: a dash the page's encoding lost",
+            );
+            out.push_str(" — ");
+        } else {
+            out.push_str(" ?");
+        }
+        rest = after;
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Whether `text` holds a character every photographer's credit holds: 摄 or 攝.
+fn may_hold_photographer(text: &str) -> bool {
+    static SHOT: Literals<2> = Literals::new(["摄", "攝"]);
+    SHOT.any_in(text)
+}
+
 /// Whether `text` holds a bracket a credit may open with: `(`, `[`, `（` or `【`.
 fn holds_bracket(text: &str) -> bool {
     static WIDE: Literals<2> = Literals::new(["（", "【"]);
@@ -238,6 +330,34 @@ mod tests {
         assert_eq!(report.count(ChangeKind::ImageNameRemoved), 1);
         let prose = "图为他最喜欢的一张照片，是父亲在河边拍摄的。";
         assert_eq!(clean(prose).0, prose);
+    }
+
+    #[test]
+    fn a_photographers_credit_goes_with_its_caption() {
+        let (text, report) = clean("全國人大常委會辦公廳舉行新聞發布會。（攝影：蘭小禾）");
+        assert_eq!(text, "");
+        assert_eq!(report.count(ChangeKind::ImageNameRemoved), 1);
+        assert_eq!(clean("河边的老房子（南岭日报记者 周小禾 摄）").0, "");
+        // After a paragraph of several sentences only the credit goes.
+        let (text, _) = clean("他回到了家乡。河边的老房子已经修好了。（摄影：周小禾）");
+        assert_eq!(text, "他回到了家乡。河边的老房子已经修好了。");
+        // A bracket that credits nobody stays.
+        let own = "这张照片很珍贵。（这是我自己拍摄）";
+        assert_eq!(clean(own).0, own);
+    }
+
+    #[test]
+    fn a_lost_dash_is_put_back_and_a_question_mark_stays() {
+        let (text, report) =
+            clean("a small number of players ?a good result, and three lists ?for U.S. players");
+        assert_eq!(
+            text,
+            "a small number of players — a good result, and three lists — for U.S. players"
+        );
+        assert_eq!(report.count(ChangeKind::LostDashRestored), 2);
+        for kept in ["Is it true ? yes", "Why ?", "x ?Y", "他说 ?对"] {
+            assert_eq!(clean(kept).0, kept);
+        }
     }
 
     #[test]

@@ -204,7 +204,7 @@ pub fn remove_lone_connectives(blocks: &mut [Block], report: &mut Report) {
 
 /// For a paragraph that is a short line ending in a comma, whether it is a known
 /// connective; `None` for any other paragraph.
-fn lone_comma_line(text: &str) -> Option<bool> {
+pub fn lone_comma_line(text: &str) -> Option<bool> {
     let text = text.trim();
     let chars = text.chars().count();
     let short = (3..=12).contains(&chars) && text.split_whitespace().count() <= 3;
