@@ -29,6 +29,14 @@ const FIXED_LABELS: &[&str] = &[
     "Host",
 ];
 
+/// The labels of notes and fields, never speakers (`data/note-labels.txt`).
+fn is_note_label(label: &str) -> bool {
+    static LABELS: OnceLock<FxHashSet<&'static str>> = OnceLock::new();
+    LABELS
+        .get_or_init(|| super::data_lines(include_str!("data/note-labels.txt")).collect())
+        .contains(label)
+}
+
 /// Endings that make a label a verb of saying (`他说：`), not a speaker's name.
 pub(crate) const SAYING: &[&str] = &[
     "说", "道", "称", "表示", "指出", "认为", "强调", "介绍", "问", "写",
@@ -190,7 +198,7 @@ fn speakers_labelled<'b>(
     order
         .into_iter()
         .filter(|l| (counts[l].0 >= 2 || answering.contains(l)) && !FIXED_LABELS.contains(l))
-        .filter(|l| !SAYING.iter().any(|s| l.ends_with(s)))
+        .filter(|l| !SAYING.iter().any(|s| l.ends_with(s)) && !is_note_label(l))
         .map(|name| Speaker {
             name,
             only_asks: counts[name].0 == counts[name].1,
@@ -571,6 +579,17 @@ mod tests {
         ];
         let blocks: Vec<Block> = (1..).zip(turns).map(|(n, t)| paragraph(n, t)).collect();
         assert_eq!(speakers(&blocks), ["林知遠", "陳曉嵐"]);
+        // A note's label opens lines as often as a speaker's, and is none.
+        let lines = [
+            "注意：写入之前要先打开文件。",
+            "林知远：这一步很多人会忘。",
+            "注意：关闭之后不能再写。",
+            "林知远：所以要检查两遍。",
+        ];
+        let blocks: Vec<Block> = (1..).zip(lines).map(|(n, t)| paragraph(n, t)).collect();
+        assert_eq!(speakers(&blocks), ["林知远"]);
+        let body = to_markdown(&blocks, Lang::Zh, true, &mut Report::default());
+        assert!(body.starts_with("注意：写入之前"), "{body}");
     }
 
     #[test]

@@ -6,8 +6,10 @@
 //! not junk). A token the page also holds elsewhere (in the title, inside a clause) is
 //! a word of the writer's, not a candidate. Candidates are removed only when the page
 //! shows the pattern — at least three, and at least one clause end in eight — and are
-//! listed as suspect when they are fewer. Works in both scripts: traditional text is
-//! looked up through the dictionary's character map, never converted.
+//! listed as suspect when they are fewer, or when the page is written in Cantonese
+//! (`data/cantonese-chars.txt`), whose words (`噉樣`, `嚟嘅`) the dictionary lacks.
+//! Works in both scripts: traditional text is looked up through the dictionary's
+//! character map, never converted.
 
 use std::sync::OnceLock;
 
@@ -27,6 +29,28 @@ const MIN_CANDIDATES: usize = 3;
 
 /// The share of clause ends that must be candidates for the pattern to hold.
 const MIN_SHARE: f32 = 0.125;
+
+/// The fewest characters of written Cantonese that make a page Cantonese…
+const CANTONESE_MIN: usize = 5;
+/// …and the least share of its Han characters they must be.
+const CANTONESE_SHARE: f32 = 0.005;
+
+/// Whether the text is written Cantonese: it holds several of the characters of
+/// `data/cantonese-chars.txt`, and they are not lost in a long text.
+fn is_cantonese<'t>(texts: impl Iterator<Item = &'t str>) -> bool {
+    static CHARS: OnceLock<FxHashSet<char>> = OnceLock::new();
+    let cantonese = CHARS.get_or_init(|| {
+        super::data_lines(include_str!("data/cantonese-chars.txt"))
+            .filter_map(|line| line.chars().next())
+            .collect()
+    });
+    let (mut han, mut spoken) = (0usize, 0usize);
+    for c in texts.flat_map(str::chars).filter(|c| is_han(*c)) {
+        han += 1;
+        spoken += usize::from(cantonese.contains(&c));
+    }
+    spoken >= CANTONESE_MIN && spoken as f32 >= han as f32 * CANTONESE_SHARE
+}
 
 /// Whether `c` is a Han character (not CJK punctuation or kana).
 pub fn is_han(c: char) -> bool {
@@ -129,22 +153,30 @@ pub fn run(state: &mut PageState, _settings: &CleanSettings) -> Result<(), Probl
         return Ok(());
     }
     let share = total as f32 / ends.max(1) as f32;
-    let pattern = total >= MIN_CANDIDATES && share >= MIN_SHARE;
+    let cantonese = is_cantonese(state.body.iter().map(|b| b.text.as_str()));
+    let pattern = total >= MIN_CANDIDATES && share >= MIN_SHARE && !cantonese;
     for (block, found) in state.body.iter_mut().zip(per_block) {
         if found.is_empty() {
             continue;
         }
         if !pattern {
+            let why = if cantonese {
+                "not a word, before punctuation; but the page is written in Cantonese, whose \
+                 words the dictionary lacks"
+                    .to_string()
+            } else {
+                format!(
+                    "not a word, before punctuation; but only {total} such on the page \
+                     ({:.0}% of clause ends)",
+                    share * 100.0
+                )
+            };
             for (start, end) in found {
                 state.report.suspect(
                     ChangeKind::JunkTokenRemoved,
                     block.number,
                     &block.text[start..end],
-                    format!(
-                        "not a word, before punctuation; but only {total} such on the page \
-                         ({:.0}% of clause ends)",
-                        share * 100.0
-                    ),
+                    &why,
                 );
             }
             continue;
@@ -216,6 +248,24 @@ mod tests {
         );
         assert_eq!(page.body[1].text, "河道治理需要时间，也需要耐心。");
         assert_eq!(page.report.count(ChangeKind::JunkTokenRemoved), 3);
+    }
+
+    #[test]
+    fn a_cantonese_page_keeps_its_words() {
+        // Written Cantonese: 噉樣, 嚟嘅 and 後呢 are words jieba's dictionary lacks.
+        let spoken = [
+            "我哋當時都係學生，點知做落去就做咗十年噉樣，",
+            "聽眾一路陪住我哋嚟嘅，佢哋嘅回應好重要。",
+            "做完第一集後呢，我哋就決定繼續做落去。",
+        ];
+        let mut page = state(&spoken);
+        run(&mut page, &CleanSettings::default()).expect("runs");
+        let kept: Vec<&str> = page.body.iter().map(|b| b.text.as_str()).collect();
+        assert_eq!(kept, spoken);
+        assert_eq!(page.report.count(ChangeKind::JunkTokenRemoved), 0);
+        assert!(!page.report.suspects.is_empty());
+        // Two Cantonese characters in a long Mandarin page do not make it Cantonese.
+        assert!(!is_cantonese(["佢講嘅話", &PASTED.repeat(40)].into_iter()));
     }
 
     #[test]

@@ -6,6 +6,8 @@
 use std::ops::Range;
 use std::sync::OnceLock;
 
+use rustc_hash::FxHashMap;
+
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
 use super::match_case;
@@ -107,11 +109,29 @@ pub struct TableError {
 
 impl SpinTable {
     /// Compiles a table in the data-file format (`@marker`/`@restore`/`@context`
-    /// sections, `spun=original` lines, `| contexts` after context entries).
+    /// sections, `spun=original` lines, `| contexts` after context entries, and
+    /// `@family NAME: forms` lines naming a family's marker forms for the contexts
+    /// `family:NAME` and `!family:NAME`).
     pub fn parse(text: &str) -> Result<SpinTable, TableError> {
         let mut section = "marker";
         let mut entries: Vec<(String, Rule)> = Vec::new();
+        let mut families = Families::default();
         for line in crate::clean::data_lines(text) {
+            if let Some(family) = line.strip_prefix("@family ") {
+                let (name, forms) = family.split_once(':').ok_or_else(|| TableError {
+                    line: line.to_string(),
+                    problem: "write it as `@family NAME: form form …`".to_string(),
+                })?;
+                let forms: Vec<String> = forms.split_whitespace().map(str::to_string).collect();
+                if name.trim().is_empty() || forms.is_empty() {
+                    return Err(TableError {
+                        line: line.to_string(),
+                        problem: "a family needs a name and at least one form".to_string(),
+                    });
+                }
+                families.insert(name.trim().to_string(), forms);
+                continue;
+            }
             if let Some(name) = line.strip_prefix('@') {
                 section = match name.trim() {
                     "marker" => "marker",
@@ -126,7 +146,7 @@ impl SpinTable {
                 };
                 continue;
             }
-            entries.push(parse_pair(line, section)?);
+            entries.push(parse_pair(line, section, &families)?);
         }
         Self::compile(entries)
     }
@@ -136,7 +156,7 @@ impl SpinTable {
     pub fn from_pairs(pairs: &[String]) -> Result<SpinTable, TableError> {
         let entries = pairs
             .iter()
-            .map(|p| parse_pair(p.trim(), "restore"))
+            .map(|p| parse_pair(p.trim(), "restore", &Families::default()))
             .collect::<Result<Vec<_>, _>>()?;
         Self::compile(entries)
     }
@@ -337,7 +357,14 @@ impl Restored {
     }
 }
 
-fn parse_pair(line: &str, section: &str) -> Result<(String, Rule), TableError> {
+/// The families a table names (`@family NAME: forms`), by name.
+type Families = FxHashMap<String, Vec<String>>;
+
+fn parse_pair(
+    line: &str,
+    section: &str,
+    families: &Families,
+) -> Result<(String, Rule), TableError> {
     let error = |problem: &str| TableError {
         line: line.to_string(),
         problem: problem.to_string(),
@@ -354,12 +381,35 @@ fn parse_pair(line: &str, section: &str) -> Result<(String, Rule), TableError> {
         return Err(error("both sides must be non-empty and differ"));
     }
     let confidence = match (section, contexts) {
-        (_, Some(contexts)) => Confidence::Context(
-            contexts
-                .split_whitespace()
-                .map(|c| parse_condition(c).ok_or_else(|| error(&format!("bad context `{c}`"))))
-                .collect::<Result<_, _>>()?,
-        ),
+        (_, Some(contexts)) => {
+            let mut conditions = Vec::new();
+            for context in contexts.split_whitespace() {
+                let (negated, name) = match context.strip_prefix('!') {
+                    Some(rest) => (true, rest),
+                    None => (false, context),
+                };
+                if let Some(family) = name.strip_prefix("family:") {
+                    let forms = families.get(family).ok_or_else(|| {
+                        error(&format!(
+                            "no `@family {family}:` line above names `{family}`"
+                        ))
+                    })?;
+                    conditions.extend(forms.iter().map(|form| {
+                        if negated {
+                            Condition::PageLacks(form.clone())
+                        } else {
+                            Condition::PageHas(form.clone())
+                        }
+                    }));
+                    continue;
+                }
+                conditions.push(
+                    parse_condition(context)
+                        .ok_or_else(|| error(&format!("bad context `{context}`")))?,
+                );
+            }
+            Confidence::Context(conditions)
+        }
         ("context", None) => return Err(error("a @context entry needs `| contexts`")),
         ("marker", None) => Confidence::Marker,
         _ => Confidence::Restore,
@@ -713,5 +763,32 @@ mod tests {
         );
         let error = SpinTable::from_pairs(&["no equals sign".to_string()]).unwrap_err();
         assert!(error.to_string().contains("spun=original"), "{error}");
+    }
+
+    #[test]
+    fn a_family_names_its_markers_for_the_contexts() {
+        let table = SpinTable::parse(
+            "@marker\n做业=作业\n@family mirror: 做业 工做\n@context\n能够=可以 | family:mirror\n固然=虽然 | !family:mirror\n",
+        )
+        .expect("parses");
+        let restore = |text: &str| {
+            let mut report = Report::default();
+            table
+                .restore(text, &table.page_evidence(text), 1, &mut report)
+                .text
+        };
+        assert_eq!(
+            restore("他能够交做业。固然晚了。"),
+            "他可以交作业。固然晚了。"
+        );
+        assert_eq!(restore("他能够交。固然晚了。"), "他能够交。虽然晚了。");
+        for bad in [
+            "@family mirror\n",
+            "@family : 做业\n",
+            "能够=可以 | family:nobody\n",
+        ] {
+            let error = SpinTable::parse(bad).unwrap_err();
+            assert!(error.to_string().contains(bad.trim()), "{error}");
+        }
     }
 }
