@@ -213,9 +213,13 @@ fn breadcrumb_trail(text: &str) -> Option<Vec<&str>> {
         .map(|s| s.trim().trim_end_matches(['-', '－']).trim())
         .filter(|s| !s.is_empty())
         .collect();
-    // The last crumb may be the article's own title, a question or an exclamation.
+    // The last crumb may be the article's own title, a question or an exclamation. A
+    // crumb may be empty (`新華網 > > 正文`, a section without a name): two separators
+    // make a trail too.
+    let separators = text.matches(['>', '»', '＞', '›']).count();
     let (last, crumbs) = segments.split_last()?;
-    (crumbs.len() >= 2
+    (!crumbs.is_empty()
+        && (crumbs.len() >= 2 || separators >= 2)
         && crumbs
             .iter()
             .all(|s| s.chars().count() <= 30 && !has_wide_mark(s, &['！', '？']))
@@ -639,6 +643,8 @@ mod tests {
             "Copyright © 2010-2024 某某网 版权所有 粤ICP备12345678号",
             "Contact us",
             "首页 >> 冠军访谈 -> 正文",
+            "新華網 > > 正文",
+            "字體：",
             "Home › Features › Interviews",
             "你的位置：某某网 > 科技 > 独家对话叶明：低代码到底改变了什么？",
             "標簽：  足球  中超  中國足球",
