@@ -766,6 +766,19 @@ mod tests {
     }
 
     #[test]
+    fn a_marker_two_families_write_names_neither() {
+        // 开辟者 and 神经网罗 are the example page's spinner's too: its 雷同 is 一样.
+        assert_eq!(
+            restore("开辟者的神经网罗和它雷同。").0,
+            "开发者的神经网络和它一样。"
+        );
+        assert_eq!(
+            restore("东说念主的神经网罗和它雷同。").0,
+            "人的神经网络和它类似。"
+        );
+    }
+
+    #[test]
     fn a_family_names_its_markers_for_the_contexts() {
         let table = SpinTable::parse(
             "@marker\n做业=作业\n@family mirror: 做业 工做\n@context\n能够=可以 | family:mirror\n固然=虽然 | !family:mirror\n",
