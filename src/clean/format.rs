@@ -46,7 +46,7 @@ fn label_pattern() -> &'static Regex {
     static PATTERN: OnceLock<Regex> = OnceLock::new();
     PATTERN.get_or_init(|| {
         Regex::new(
-            r"^(问|答|记者|主持人|编者|Q|A|Interviewer|Host|[\p{Han}·]{2,4}|\p{Lu}[\p{L}.'-]+(?: \p{Lu}[\p{L}.'-]+){0,2})\s*[:：]\s*",
+            r"^(问|答|记者|主持人|编者|Q|A|Interviewer|Host|[\p{Han}·]{2,4}|[甲乙丙丁]|\p{Lu}[\p{L}.'-]*(?: \p{Lu}[\p{L}.'-]+){0,2})\s*[:：]\s*",
         )
         .expect("label pattern compiles")
     })
@@ -528,6 +528,9 @@ mod tests {
             "Mary Ann Smith :  yes",
             "问 ：\t好",
             "Host:",
+            "M:歡迎返嚟",
+            "甲：我係記者甲",
+            "林：单字",
         ] {
             let expected = label_pattern().captures(text).map(|c| SpeakerLabel {
                 label: c.get(1).map_or("", |m| m.as_str()),
@@ -579,6 +582,18 @@ mod tests {
         ];
         let blocks: Vec<Block> = (1..).zip(turns).map(|(n, t)| paragraph(n, t)).collect();
         assert_eq!(speakers(&blocks), ["林知遠", "陳曉嵐"]);
+        // A transcript's initials and its 甲/乙 are speakers; another single character
+        // is no label.
+        let turns = [
+            "M:歡迎返嚟。",
+            "甲：多謝。",
+            "M:你點睇？",
+            "甲：好難講。",
+            "图：资料",
+            "图：资料",
+        ];
+        let blocks: Vec<Block> = (1..).zip(turns).map(|(n, t)| paragraph(n, t)).collect();
+        assert_eq!(speakers(&blocks), ["M", "甲"]);
         // A note's label opens lines as often as a speaker's, and is none.
         let lines = [
             "注意：写入之前要先打开文件。",

@@ -360,7 +360,11 @@ fn finish(
     }
     let mut interviewees = meta.interviewees;
     if interviewees.is_empty() {
-        interviewees = format::speakers(&state.body);
+        // A label of one letter or 甲 marks turns but names nobody.
+        interviewees = format::speakers(&state.body)
+            .into_iter()
+            .filter(|s| s.chars().nth(1).is_some())
+            .collect();
     }
     let date = match meta.date {
         Some(date) => date,
@@ -442,6 +446,16 @@ mod tests {
             detect_lang("An English interview about 北京 and rivers"),
             Lang::En
         );
+    }
+
+    #[test]
+    fn a_one_letter_label_marks_turns_but_names_nobody() {
+        let page = "专访：一个电台的二十年\n2024-03-02\nM:歡迎返嚟，今集我哋講電台嘅故事，好多聽眾都記得。\n甲：多謝。我哋當年一集集咁做，做咗好多年，好開心。\nM:你點樣兼顧工作同節目呢？\n甲：好難講，靠大家幫手，一齊撐落去。\n林知遠：我係後來先加入嘅。\n林知遠：但係我都記得嗰陣時。\n";
+        let cleaned = clean_document(page.as_bytes(), "radio.txt", &CleanSettings::default())
+            .expect("cleans");
+        assert_eq!(cleaned.front.interviewee.as_deref(), Some("林知遠"));
+        assert!(cleaned.front.interviewees.is_empty());
+        assert!(cleaned.body.contains("**M:**"), "{}", cleaned.body);
     }
 
     #[test]
