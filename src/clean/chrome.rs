@@ -154,6 +154,9 @@ fn general_reason(block: &Block) -> Option<&'static str> {
         // An icon the page's encoding lost, before its widget's label (`? 人氣`).
         return Some("widget label");
     }
+    if chars <= 12 && is_font_size_widget(text) {
+        return Some("widget label");
+    }
     if block.kind != BlockKind::TableRow && is_bar(text) {
         return Some("navigation bar");
     }
@@ -246,6 +249,14 @@ fn is_tag_line(text: &str) -> bool {
         && !keywords.trim().is_empty()
         && keywords.chars().count() <= 100
         && patterns().tag_labels.contains(&label.to_lowercase())
+}
+
+/// A font-size widget's buttons (`- A+`, `A- A A+`): letters A with signs, and signs.
+fn is_font_size_widget(text: &str) -> bool {
+    text.contains("A+")
+        && text
+            .split_whitespace()
+            .all(|t| matches!(t, "A+" | "A-" | "A" | "-" | "+" | "A+A-" | "A-A+"))
 }
 
 /// A social-media account's handle alone on a line (`@直新闻`).
@@ -645,6 +656,8 @@ mod tests {
             "首页 >> 冠军访谈 -> 正文",
             "新華網 > > 正文",
             "字體：",
+            "- A+",
+            "A- A A+",
             "Home › Features › Interviews",
             "你的位置：某某网 > 科技 > 独家对话叶明：低代码到底改变了什么？",
             "標簽：  足球  中超  中國足球",

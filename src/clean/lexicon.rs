@@ -258,6 +258,12 @@ mod tests {
         assert_eq!(lexicon.bait_brands("毕业于星河体育注册学院").len(), 1);
         assert_eq!(lexicon.bait_brands("畢業於星河體育官網").len(), 1);
         assert!(lexicon.bait_brands("北京体育大学的老师").is_empty());
+        assert_eq!(lexicon.bait_brands("要 XM外汇平台 慎做领读者").len(), 1);
+        assert!(
+            lexicon
+                .bait_brands("他建议选择外汇平台时先看牌照")
+                .is_empty()
+        );
         assert_eq!(
             lexicon.lead("星河平台消息：今天"),
             Some("星河平台消息：".len())

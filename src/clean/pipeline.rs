@@ -99,16 +99,46 @@ pub fn cut_ranges(
     let mut out = String::with_capacity(text.len());
     let mut last = 0;
     for &(start, end) in ranges {
-        out.push_str(&text[last..start]);
+        if start > last {
+            out.push_str(&text[last..start]);
+        }
         let cut = &text[start..end];
         match reason {
             Some(reason) => report.push_noted(kind, block.number, cut, reason),
             None => report.push(kind, block.number, cut),
         }
-        last = end;
+        last = end.max(last) + close_the_gap(&mut out, &text[end.max(last)..]);
     }
     out.push_str(&text[last..]);
     out
+}
+
+/// Closes the gap a cut leaves in `kept`, the text before it, given the text `after`
+/// it; returns how many bytes of `after` go too. A paste brings its spaces along
+/// (`要 XM外汇平台 慎做`): between two CJK characters no space stays (`要慎做`), and
+/// elsewhere one of the two spaces around the cut goes (`a BRAND b` → `a b`).
+fn close_the_gap(kept: &mut String, after: &str) -> usize {
+    let is_space = |c: char| c == ' ' || c == '\u{3000}';
+    let space_after = after.len() - after.trim_start_matches(is_space).len();
+    let before_len = kept.trim_end_matches(is_space).len();
+    let space_before = kept.len() - before_len;
+    if space_after == 0 && space_before == 0 {
+        return 0;
+    }
+    let next = after[space_after..].chars().next();
+    let cjk_both = kept[..before_len]
+        .chars()
+        .next_back()
+        .is_some_and(crate::text::is_cjk)
+        && next.is_some_and(crate::text::is_cjk);
+    if cjk_both {
+        kept.truncate(before_len);
+        space_after
+    } else if space_before > 0 {
+        space_after
+    } else {
+        0
+    }
 }
 
 /// One pass: a name (for messages and the README) and its function.
@@ -207,4 +237,50 @@ fn despin_pass(state: &mut PageState, settings: &CleanSettings) -> Result<(), Pr
         .map(|n| despun.restore(n, 0, &mut names))
         .collect();
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cut(text: &str, ranges: &[(usize, usize)]) -> String {
+        let block = Block {
+            number: 1,
+            kind: super::super::extract::BlockKind::Paragraph,
+            text: text.to_string(),
+            link_density: 0.0,
+            chrome_hint: false,
+            boilerplate: false,
+        };
+        cut_ranges(
+            &block,
+            ranges,
+            ChangeKind::BrandRemoved,
+            None,
+            &mut Report::default(),
+        )
+    }
+
+    fn range(text: &str, part: &str) -> (usize, usize) {
+        let start = text.find(part).expect("part is in the text");
+        (start, start + part.len())
+    }
+
+    #[test]
+    fn a_cut_takes_the_spaces_a_paste_brought() {
+        let text = "要 XM外汇平台 慎做领读者";
+        assert_eq!(cut(text, &[range(text, "XM外汇平台")]), "要慎做领读者");
+        let text = "read the Spinbet login page";
+        assert_eq!(cut(text, &[range(text, "Spinbet login")]), "read the page");
+        // No space, or space on one side only: the text closes as it stands.
+        let text = "河边XM外汇平台的房子";
+        assert_eq!(cut(text, &[range(text, "XM外汇平台")]), "河边的房子");
+        let text = "Visit Spinbet, then";
+        assert_eq!(cut(text, &[range(text, "Spinbet")]), "Visit , then");
+        let text = "两个 品牌A 品牌B 之间";
+        assert_eq!(
+            cut(text, &[range(text, "品牌A"), range(text, "品牌B")]),
+            "两个之间"
+        );
+    }
 }
