@@ -766,6 +766,30 @@ mod tests {
     }
 
     #[test]
+    fn the_code_mirror_family_is_restored_where_its_non_phrases_stand() {
+        // Written for this test in the manner of bench/real-pairs.md's pairs 21 and 23.
+        let spun = "为了零碎稳定性，咱们全副采纳简略的方案，而后察看谬误日志。";
+        assert_eq!(
+            restore(spun).0,
+            "为了系统稳定性，我们全部采用简单的方案，然后观察错误日志。"
+        );
+        // Without them the same words are the writer's.
+        let own = "这些零碎的东西，他简略说了几句，而后察看了一会儿。";
+        assert_eq!(restore(own).0, own);
+    }
+
+    #[test]
+    fn the_large_dictionary_over_program_comments_is_restored_by_its_non_phrases() {
+        let spun = "央求参数里的默许值为空时，前往值是残缺途径。";
+        assert_eq!(
+            restore(spun).0,
+            "请求参数里的默认值为空时，返回值是完整路径。"
+        );
+        let own = "他前往北京的途径是默许的。";
+        assert_eq!(restore(own).0, own);
+    }
+
+    #[test]
     fn a_marker_two_families_write_names_neither() {
         // 开辟者 and 神经网罗 are the example page's spinner's too: its 雷同 is 一样.
         assert_eq!(
