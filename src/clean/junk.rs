@@ -136,6 +136,18 @@ pub fn run(state: &mut PageState, _settings: &CleanSettings) -> Result<(), Probl
     if state.language() != Lang::Zh {
         return Ok(());
     }
+    for block in &mut state.body {
+        let runs = jammer_runs(&block.text);
+        if !runs.is_empty() {
+            block.text = cut_ranges(
+                block,
+                &runs,
+                ChangeKind::JunkTokenRemoved,
+                Some("a forum's anti-copy string: short ASCII tokens mixing letters and marks"),
+                &mut state.report,
+            );
+        }
+    }
     let dict = Dictionary::global();
     let mut ends = 0;
     let mut per_block: Vec<Vec<(usize, usize)>> = state
@@ -195,6 +207,58 @@ pub fn run(state: &mut PageState, _settings: &CleanSettings) -> Result<(), Probl
     Ok(())
 }
 
+/// The fewest tokens of an anti-copy string…
+const JAMMER_TOKENS: usize = 5;
+/// …and of its tokens that mix a letter or digit with a mark (`k%`, `p.`).
+const JAMMER_MIXED: usize = 2;
+
+/// Byte ranges of the anti-copy strings a forum pastes between a post's lines (`& k%
+/// j/ Y+ V$ c- M`, Discuz!'s hidden jammer text): runs of five or more tokens of one to
+/// three printable ASCII characters, one space apart, at least two and a quarter of
+/// them mixing a letter or digit with a mark. A formula (`a = b + c`) mixes none.
+fn jammer_runs(text: &str) -> Vec<(usize, usize)> {
+    let bytes = text.as_bytes();
+    let mut runs = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if !bytes[i].is_ascii_graphic() {
+            i += 1;
+            continue;
+        }
+        // Tokens of 1-3 graphic characters, one space apart, from `i`.
+        let (start, mut end, mut tokens, mut mixed) = (i, i, 0, 0);
+        let mut at = i;
+        loop {
+            let token_end = (at..bytes.len())
+                .find(|&k| !bytes[k].is_ascii_graphic())
+                .unwrap_or(bytes.len());
+            let token = &bytes[at..token_end];
+            if token.is_empty() || token.len() > 3 {
+                break;
+            }
+            tokens += 1;
+            end = token_end;
+            let marks = token.iter().any(u8::is_ascii_punctuation);
+            let alnum = token.iter().any(u8::is_ascii_alphanumeric);
+            mixed += usize::from(marks && alnum);
+            if bytes.get(token_end) != Some(&b' ') {
+                break;
+            }
+            at = token_end + 1;
+        }
+        if tokens >= JAMMER_TOKENS && mixed >= JAMMER_MIXED && mixed * 4 >= tokens {
+            runs.push((start, end));
+            i = end;
+        } else {
+            // Past this token: a run starts only at a token's first character.
+            i = (i..bytes.len())
+                .find(|&k| !bytes[k].is_ascii_graphic())
+                .unwrap_or(bytes.len());
+        }
+    }
+    runs
+}
+
 /// Drops the candidates whose token the page also holds where no junk is pasted (in
 /// the title, or inside a clause): a word the dictionary does not know (a name, 算力,
 /// 解耦) stands wherever the writer needs it, while a pasted token only ever comes
@@ -248,6 +312,27 @@ mod tests {
         );
         assert_eq!(page.body[1].text, "河道治理需要时间，也需要耐心。");
         assert_eq!(page.report.count(ChangeKind::JunkTokenRemoved), 3);
+    }
+
+    #[test]
+    fn a_forums_anti_copy_strings_go_and_formulas_stay() {
+        let mut page = state(&[
+            "& k% j/ Y+ V$ c- M 2 c; q* `/ M) [0",
+            "這個說法也有道理。& a. v6 M# v p",
+            "9 G& i8 B' a/ i' t我沒有答話。",
+            "公式是 a = b + c - d，他说 I am a big fan。",
+        ]);
+        run(&mut page, &CleanSettings::default()).expect("runs");
+        let texts: Vec<&str> = page.body.iter().map(|b| b.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            [
+                "",
+                "這個說法也有道理。",
+                "我沒有答話。",
+                "公式是 a = b + c - d，他说 I am a big fan。"
+            ]
+        );
     }
 
     #[test]

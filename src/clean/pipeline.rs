@@ -115,8 +115,9 @@ pub fn cut_ranges(
 
 /// Closes the gap a cut leaves in `kept`, the text before it, given the text `after`
 /// it; returns how many bytes of `after` go too. A paste brings its spaces along
-/// (`要 XM外汇平台 慎做`): between two CJK characters no space stays (`要慎做`), and
-/// elsewhere one of the two spaces around the cut goes (`a BRAND b` → `a b`).
+/// (`要 XM外汇平台 慎做`): between two CJK characters no space stays (`要慎做`), nor at
+/// either end of the block, and elsewhere one of the two spaces around the cut goes
+/// (`a BRAND b` → `a b`).
 fn close_the_gap(kept: &mut String, after: &str) -> usize {
     let is_space = |c: char| c == ' ' || c == '\u{3000}';
     let space_after = after.len() - after.trim_start_matches(is_space).len();
@@ -126,6 +127,11 @@ fn close_the_gap(kept: &mut String, after: &str) -> usize {
         return 0;
     }
     let next = after[space_after..].chars().next();
+    // At either end of the block no space stays.
+    if before_len == 0 || next.is_none() {
+        kept.truncate(before_len);
+        return space_after;
+    }
     let cjk_both = kept[..before_len]
         .chars()
         .next_back()
@@ -277,6 +283,10 @@ mod tests {
         assert_eq!(cut(text, &[range(text, "XM外汇平台")]), "河边的房子");
         let text = "Visit Spinbet, then";
         assert_eq!(cut(text, &[range(text, "Spinbet")]), "Visit , then");
+        let text = "Spinbet now open";
+        assert_eq!(cut(text, &[range(text, "Spinbet")]), "now open");
+        let text = "open now Spinbet";
+        assert_eq!(cut(text, &[range(text, "Spinbet")]), "open now");
         let text = "两个 品牌A 品牌B 之间";
         assert_eq!(
             cut(text, &[range(text, "品牌A"), range(text, "品牌B")]),
