@@ -95,6 +95,7 @@ struct Patterns {
     source_alone: Regex,
     /// A news agency's lead: the agency, a place, the day, `电`, then its reporters.
     news_lead: Regex,
+    print_credit: Regex,
     /// A date written as one token of eight digits (`20161107`), as a mirror's dateline
     /// may have it.
     date_compact: Regex,
@@ -164,6 +165,9 @@ fn patterns() -> &'static Patterns {
             ),
             author: re(
                 r"(?:作者|记者)\s*[:：]?\s*([\p{Han}·]{2,4}|[A-Za-z][A-Za-z .'-]{1,30}?)(?:\s|$|，|,|\|)|^By\s+(\p{Lu}[\p{L}.'-]+(?:\s+\p{Lu}[\p{L}.'-]+){0,3})",
+            ),
+            print_credit: re(
+                r"《([^》]{2,20})》\s*[（(]\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*第\s*\d{1,3}\s*版\s*[)）]",
             ),
             news_lead: re(
                 r"^(\p{Han}{1,5}(?:社|網|网|報|报|台))\p{Han}{0,4}\d{1,2}\s*月\s*\d{1,2}\s*日\s*(?:电|電|讯|訊)\s*[（(](?:本报|本報)?(?:特约|特約|首席)?(?:记者|記者)\s*([\p{Han}·]{2,4})[）)、\s]",
@@ -793,6 +797,18 @@ fn news_lead(text: &str) -> Option<(String, String)> {
     Some((agency.to_string(), c.get(2)?.as_str().to_string()))
 }
 
+/// The newspaper and date of a print-edition credit (`《人民日报》（2025年09月29日 第 06
+/// 版）`), which a repost carries when it has no date of its own.
+fn print_credit(text: &str) -> Option<(String, String)> {
+    if !text.contains('》') {
+        return None;
+    }
+    let c = patterns().print_credit.captures(text)?;
+    let number = |i: usize| c.get(i)?.as_str().parse::<i32>().ok();
+    let date = civil_date(number(2)?, number(3)?, number(4)?)?;
+    Some((c.get(1)?.as_str().to_string(), date))
+}
+
 /// The source named alone in brackets on a line of its own (`（德國之聲）`); a word of
 /// the dictionary there is a stage direction (`（掌声）`).
 fn source_alone(text: &str) -> Option<&str> {
@@ -853,7 +869,13 @@ pub fn read(
     }
     let byline_date = bylines.iter().find_map(|&i| find_date(&blocks[i].text));
     let dated_header = byline_date.is_some();
-    let date = head_date(&page.head).or(byline_date);
+    let credit = body
+        .iter()
+        .chain(bylines)
+        .find_map(|&i| print_credit(&blocks[i].text));
+    let date = head_date(&page.head)
+        .or(byline_date)
+        .or_else(|| credit.as_ref().map(|c| c.1.clone()));
     let interviewer = page
         .head
         .author
@@ -880,6 +902,7 @@ pub fn read(
         brands,
     )
     .or_else(|| lead.map(|l| l.0))
+    .or_else(|| credit.map(|c| c.0))
     .or_else(|| {
         bylines
             .iter()
@@ -1065,6 +1088,11 @@ mod tests {
         );
         assert_eq!(news_lead("他说3月5日电话打不通（记者注）。"), None);
         assert_eq!(news_lead("本报北京3月5日电（记者 张三）大会开幕。"), None);
+        assert_eq!(
+            print_credit("《南岭日报》（2025年09月29日 第 06 版）郑教授在授课。"),
+            Some(("南岭日报".to_string(), "2025-09-29".to_string()))
+        );
+        assert_eq!(print_credit("《南岭日报》2025年09月29日报道了此事。"), None);
         // A source alone in brackets is a byline; a stage direction is not.
         assert_eq!(source_alone("（德國之聲）"), Some("德國之聲"));
         assert!(is_byline("(德國之聲)"));

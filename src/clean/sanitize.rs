@@ -32,12 +32,13 @@ fn tag() -> &'static Regex {
     })
 }
 
-/// An image file name inside the text. Every match holds a `.`.
+/// An image file name inside the text, with its address if it has one. Every match
+/// holds a `.`.
 fn image() -> &'static Regex {
     static PATTERN: OnceLock<Regex> = OnceLock::new();
     PATTERN.get_or_init(|| {
         compile(
-            r"(?i)(?:[(（\[【]\s*)?(?-u:\b)[a-z0-9_\-.]{1,64}\.(?:jpe?g|png|gif|webp|bmp)(?-u:\b)(?:\s*[)）\]】])?|(?:[(（\[【]\s*)?图片?\d{0,3}\.(?:jpe?g|png|gif|webp)(?:\s*[)）\]】])?",
+            r"(?i)(?:[(（\[【]\s*)?(?:https?://[!-~&&[^\s\x22'<>()]]{1,200}/)?(?-u:\b)[a-z0-9_\-.]{1,64}\.(?:jpe?g|png|gif|webp|bmp)(?-u:\b)(?:\s*[)）\]】])?|(?:[(（\[【]\s*)?图片?\d{0,3}\.(?:jpe?g|png|gif|webp)(?:\s*[)）\]】])?",
         )
     })
 }
@@ -404,5 +405,8 @@ mod tests {
         assert_eq!(text, "The old mill stands by the weir.");
         assert_eq!(clean("版本 v1.2.3 发布了。").0, "版本 v1.2.3 发布了。");
         assert_eq!(clean("張2.png").0, "");
+        let (text, _) =
+            clean("http://paper.example.cn/pic/202509/29/ed6d7900-299a.jpg 郑教授在授课。");
+        assert_eq!(text, "郑教授在授课。");
     }
 }
