@@ -96,6 +96,7 @@ struct Patterns {
     /// A news agency's lead: the agency, a place, the day, `电`, then its reporters.
     news_lead: Regex,
     print_credit: Regex,
+    dateline: Regex,
     /// A date written as one token of eight digits (`20161107`), as a mirror's dateline
     /// may have it.
     date_compact: Regex,
@@ -165,6 +166,9 @@ fn patterns() -> &'static Patterns {
             ),
             author: re(
                 r"(?:作者|记者)\s*[:：]?\s*([\p{Han}·]{2,4}|[A-Za-z][A-Za-z .'-]{1,30}?)(?:\s|$|，|,|\|)|^By\s+(\p{Lu}[\p{L}.'-]+(?:\s+\p{Lu}[\p{L}.'-]+){0,3})",
+            ),
+            dateline: re(
+                r"^[^\s，,。：:]{0,12}?\d{1,2}\s*月\s*\d{1,2}\s*日\s*(?:讯|訊|电|電|宣|报道|報道)+\s*[，,：:]?\s*",
             ),
             print_credit: re(
                 r"《([^》]{2,20})》\s*[（(]\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*第\s*\d{1,3}\s*版\s*[)）]",
@@ -480,8 +484,12 @@ fn looks_like_title(text: &str) -> bool {
 }
 
 /// A stand-in title for a page that has none: its first sentence, 40 characters at
-/// most.
+/// most, after a news dateline opening it (`雷速體育8月18日宣 `, `某某10月12日報道，`).
 pub fn first_sentence(body: &str) -> String {
+    let body = patterns()
+        .dateline
+        .find(body)
+        .map_or(body, |m| &body[m.end()..]);
     let sentence: String = body
         .chars()
         .take_while(|c| !matches!(c, '。' | '！' | '？' | '!' | '?' | '\n' | '，' | ','))
@@ -1213,9 +1221,14 @@ mod tests {
         assert!(!looks_like_title("他说，河流是城市的记忆。"));
         assert!(!looks_like_title("赵震在社媒写道:"));
         assert_eq!(
-            first_sentence("雷速體育10月12日報道，中國籃球名宿"),
-            "雷速體育10月12日報道"
+            first_sentence("雷速體育10月12日報道，中國籃球名宿易建聯退役。"),
+            "中國籃球名宿易建聯退役"
         );
+        assert_eq!(
+            first_sentence("體育播報10月22日宣 在亞冠二級聯賽小組賽第3輪中，國安將客場出戰。"),
+            "在亞冠二級聯賽小組賽第3輪中"
+        );
+        assert_eq!(first_sentence("10月12日，他回到了家乡。"), "10月12日");
     }
 
     #[test]
