@@ -540,6 +540,15 @@ mod tests {
         }
     }
 
+    /// Paragraphs numbered from 1.
+    fn numbered(texts: &[&str]) -> Vec<Block> {
+        (1..).zip(texts).map(|(n, t)| paragraph(n, t)).collect()
+    }
+
+    fn speakers_of(texts: &[&str]) -> Vec<String> {
+        speakers(&numbered(texts))
+    }
+
     #[test]
     fn qa_turns_get_bold_labels() {
         let blocks = [
@@ -569,8 +578,7 @@ mod tests {
             "南都娱乐：节目什么时候播出？大家都很关心。",
             "区永权：要看公司的安排。",
         ];
-        let blocks: Vec<Block> = (1..).zip(turns).map(|(n, t)| paragraph(n, t)).collect();
-        assert_eq!(speakers(&blocks), ["区永权"]);
+        assert_eq!(speakers_of(&turns), ["区永权"]);
         // A name used once is a speaker when it answers the interviewer's question; a
         // saying used once (他说：) is not.
         let turns = [
@@ -580,8 +588,7 @@ mod tests {
             "陳曉嵐：不會了。",
             "她說：這很好。",
         ];
-        let blocks: Vec<Block> = (1..).zip(turns).map(|(n, t)| paragraph(n, t)).collect();
-        assert_eq!(speakers(&blocks), ["林知遠", "陳曉嵐"]);
+        assert_eq!(speakers_of(&turns), ["林知遠", "陳曉嵐"]);
         // A transcript's initials and its 甲/乙 are speakers; another single character
         // is no label.
         let turns = [
@@ -592,8 +599,7 @@ mod tests {
             "图：资料",
             "图：资料",
         ];
-        let blocks: Vec<Block> = (1..).zip(turns).map(|(n, t)| paragraph(n, t)).collect();
-        assert_eq!(speakers(&blocks), ["M", "甲"]);
+        assert_eq!(speakers_of(&turns), ["M", "甲"]);
         // A note's label opens lines as often as a speaker's, and is none.
         let lines = [
             "注意：写入之前要先打开文件。",
@@ -601,7 +607,7 @@ mod tests {
             "注意：关闭之后不能再写。",
             "林知远：所以要检查两遍。",
         ];
-        let blocks: Vec<Block> = (1..).zip(lines).map(|(n, t)| paragraph(n, t)).collect();
+        let blocks = numbered(&lines);
         assert_eq!(speakers(&blocks), ["林知远"]);
         let body = to_markdown(&blocks, Lang::Zh, true, &mut Report::default());
         assert!(body.starts_with("注意：写入之前"), "{body}");

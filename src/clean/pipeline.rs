@@ -274,19 +274,22 @@ mod tests {
 
     #[test]
     fn a_cut_takes_the_spaces_a_paste_brought() {
-        let text = "要 XM外汇平台 慎做领读者";
-        assert_eq!(cut(text, &[range(text, "XM外汇平台")]), "要慎做领读者");
-        let text = "read the Spinbet login page";
-        assert_eq!(cut(text, &[range(text, "Spinbet login")]), "read the page");
-        // No space, or space on one side only: the text closes as it stands.
-        let text = "河边XM外汇平台的房子";
-        assert_eq!(cut(text, &[range(text, "XM外汇平台")]), "河边的房子");
-        let text = "Visit Spinbet, then";
-        assert_eq!(cut(text, &[range(text, "Spinbet")]), "Visit , then");
-        let text = "Spinbet now open";
-        assert_eq!(cut(text, &[range(text, "Spinbet")]), "now open");
-        let text = "open now Spinbet";
-        assert_eq!(cut(text, &[range(text, "Spinbet")]), "open now");
+        for (text, paste, left) in [
+            ("要 XM外汇平台 慎做领读者", "XM外汇平台", "要慎做领读者"),
+            (
+                "read the Spinbet login page",
+                "Spinbet login",
+                "read the page",
+            ),
+            // No space, or space on one side only: the text closes as it stands.
+            ("河边XM外汇平台的房子", "XM外汇平台", "河边的房子"),
+            ("Visit Spinbet, then", "Spinbet", "Visit , then"),
+            // At either end no space stays.
+            ("Spinbet now open", "Spinbet", "now open"),
+            ("open now Spinbet", "Spinbet", "open now"),
+        ] {
+            assert_eq!(cut(text, &[range(text, paste)]), left, "{text}");
+        }
         let text = "两个 品牌A 品牌B 之间";
         assert_eq!(
             cut(text, &[range(text, "品牌A"), range(text, "品牌B")]),
