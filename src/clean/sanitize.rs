@@ -157,6 +157,15 @@ pub fn sanitize_text(text: &str, block: usize, report: &mut Report) -> String {
         out = restore_lost_dashes(&out, block, report);
     }
     let line = out.trim();
+    if is_courtesy_line(line) {
+        report.push_noted(
+            ChangeKind::ImageNameRemoved,
+            block,
+            line,
+            "a photo credit standing as a line (`某某供图`)",
+        );
+        return String::new();
+    }
     if ends_with_image_extension(line) && image_line().is_match(line) {
         report.push_noted(
             ChangeKind::ImageNameRemoved,
@@ -289,6 +298,20 @@ fn restore_lost_dashes(text: &str, block: usize, report: &mut Report) -> String 
     out
 }
 
+/// The longest name before 供图 in a photo credit line.
+const COURTESY_NAME_CHARS: usize = 12;
+
+/// A photo credit standing as a line: a name, then 供图 ("picture supplied by"):
+/// `西北大学供图`, `受访者供图`.
+fn is_courtesy_line(line: &str) -> bool {
+    line.strip_suffix("供图")
+        .or_else(|| line.strip_suffix("供圖"))
+        .is_some_and(|name| {
+            (1..=COURTESY_NAME_CHARS).contains(&name.chars().count())
+                && name.chars().all(|c| crate::text::is_cjk(c) || c == '·')
+        })
+}
+
 /// Whether `text` holds a character every photographer's credit holds: 摄 or 攝.
 fn may_hold_photographer(text: &str) -> bool {
     static SHOT: Literals<2> = Literals::new(["摄", "攝"]);
@@ -342,6 +365,9 @@ mod tests {
         // After a paragraph of several sentences only the credit goes.
         let (text, _) = clean("他回到了家乡。河边的老房子已经修好了。（摄影：周小禾）");
         assert_eq!(text, "他回到了家乡。河边的老房子已经修好了。");
+        assert_eq!(clean("  受访者供图").0, "");
+        let sentence = "这些照片都是学校供图，我们只做了裁剪。";
+        assert_eq!(clean(sentence).0, sentence);
         // A bracket that credits nobody stays.
         let own = "这张照片很珍贵。（这是我自己拍摄）";
         assert_eq!(clean(own).0, own);
