@@ -787,6 +787,13 @@ mod tests {
         );
         let own = "他前往北京的途径是默许的。";
         assert_eq!(restore(own).0, own);
+        // The same dictionary over a news interview (bench/real-pages.md, r23).
+        assert_eq!(
+            restore("南岭大学世界联系学院的教授说，中美联系有了新改动。").0,
+            "南岭大学国际关系学院的教授说，中美关系有了新变化。"
+        );
+        let own = "会议改动了议程，大家一同讨论。";
+        assert_eq!(restore(own).0, own);
     }
 
     #[test]
