@@ -135,9 +135,12 @@ fn general_reason(block: &Block) -> Option<&'static str> {
         return Some("mostly links");
     }
     let patterns = patterns();
-    // Only whether there are one or two distinct markers matters.
+    // Only whether there are one or two distinct markers matters, and whether the line
+    // opens with one as its label (`上一篇：…`, a link to another article).
     let mut seen = Vec::new();
+    let mut labelled = false;
     for m in patterns.line_markers.find_iter(text) {
+        labelled |= m.start() == 0 && text[m.end()..].starts_with([':', '：']);
         if !seen.contains(&m.pattern()) {
             seen.push(m.pattern());
             if seen.len() == 2 {
@@ -147,7 +150,7 @@ fn general_reason(block: &Block) -> Option<&'static str> {
     }
     let markers = seen.len();
     let sentence = || has_wide_mark(text, &['。', '！', '？', '，']);
-    if (markers >= 1 && chars <= 24 && !sentence()) || markers >= 2 {
+    if (markers >= 1 && chars <= 24 && !sentence()) || markers >= 2 || labelled {
         return Some("site label or contact line");
     }
     if chars <= 10 && (text.starts_with("? ") || text.starts_with('\u{FFFD}')) {
@@ -658,6 +661,8 @@ mod tests {
             "字體：",
             "- A+",
             "A- A A+",
+            "上一篇: 林知远：感谢所有人，这两场比赛我们拼下了一分，没什么可挑剔的",
+            "某某网提示您本文标题是：《记者会结束后，还有你不知道的料》。来源是某某报。",
             "本網站使用相關技術提供更好的閱讀體驗，同時尊重使用者隱私，點這裡瞭解",
             "請同意我們的隱私權規範，才能啟用聽新聞的功能。",
             "Your browser does not appear to support Traditional Chinese. Would you like to go to the English site?",
