@@ -203,6 +203,13 @@ pub fn breadcrumb_last(text: &str) -> Option<String> {
     breadcrumb_trail(&text).and_then(|trail| trail.last().map(|s| s.to_string()))
 }
 
+/// The first crumb of a breadcrumb line, read without pinyin annotations: the site's
+/// name (`新華網 > 科技 > 正文`), which a copied title may end with.
+pub fn breadcrumb_first(text: &str) -> Option<String> {
+    let text = pinyin::without_readings(text);
+    breadcrumb_trail(&text).and_then(|trail| trail.first().map(|s| s.to_string()))
+}
+
 /// The segments of a breadcrumb line ([`is_breadcrumb`]).
 fn breadcrumb_trail(text: &str) -> Option<Vec<&str>> {
     // More than 480 bytes are more than 120 characters; without a separator there is

@@ -875,6 +875,13 @@ pub fn read(
     if let Some(shared) = repeated_title(&raw_title, title, blocks) {
         title_text = clean_title(&shared, brands);
     }
+    if let Some(site) = blocks
+        .iter()
+        .take(SITE_CRUMB_BLOCKS)
+        .find_map(|b| super::chrome::breadcrumb_first(&b.text))
+    {
+        title_text = without_site_suffix(&title_text, &site);
+    }
     let byline_date = bylines.iter().find_map(|&i| find_date(&blocks[i].text));
     let dated_header = byline_date.is_some();
     let credit = body
@@ -932,6 +939,23 @@ pub fn read(
         source_url,
         summary: None,
     }
+}
+
+/// How far down the page a breadcrumb naming the site is looked for.
+const SITE_CRUMB_BLOCKS: usize = 12;
+
+/// The title without the site's name glued to its end by a separator
+/// (`…更多人心田-新華網`, when a breadcrumb begins with `新華網`).
+fn without_site_suffix(title: &str, site: &str) -> String {
+    let Some(rest) = title.strip_suffix(site) else {
+        return title.to_string();
+    };
+    let trimmed = rest.trim_end();
+    let headline = trimmed.trim_end_matches(['-', '_', '|', '｜', '–', '—', '·']);
+    if headline.len() == trimmed.len() || headline.trim().chars().count() < 4 {
+        return title.to_string();
+    }
+    headline.trim().to_string()
 }
 
 /// The standfirst: a heading opening the body whose text is the page's own description
@@ -1229,6 +1253,21 @@ mod tests {
             "在亞冠二級聯賽小組賽第3輪中"
         );
         assert_eq!(first_sentence("10月12日，他回到了家乡。"), "10月12日");
+    }
+
+    #[test]
+    fn a_site_named_by_the_breadcrumb_leaves_the_title_end() {
+        assert_eq!(
+            without_site_suffix("把科学梦想种进更多人心田-新华网", "新华网"),
+            "把科学梦想种进更多人心田"
+        );
+        assert_eq!(
+            without_site_suffix("河流的未来 | 南岭网", "南岭网"),
+            "河流的未来"
+        );
+        // Without a separator the name is the headline's own word.
+        assert_eq!(without_site_suffix("我爱新华网", "新华网"), "我爱新华网");
+        assert_eq!(without_site_suffix("新华网", "新华网"), "新华网");
     }
 
     #[test]
