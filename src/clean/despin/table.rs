@@ -384,29 +384,12 @@ fn parse_pair(
         (_, Some(contexts)) => {
             let mut conditions = Vec::new();
             for context in contexts.split_whitespace() {
-                let (negated, name) = match context.strip_prefix('!') {
-                    Some(rest) => (true, rest),
-                    None => (false, context),
-                };
-                if let Some(family) = name.strip_prefix("family:") {
-                    let forms = families.get(family).ok_or_else(|| {
-                        error(&format!(
-                            "no `@family {family}:` line above names `{family}`"
-                        ))
-                    })?;
-                    conditions.extend(forms.iter().map(|form| {
-                        if negated {
-                            Condition::PageLacks(form.clone())
-                        } else {
-                            Condition::PageHas(form.clone())
-                        }
-                    }));
-                    continue;
+                for token in with_family_forms(context, families).map_err(|e| error(&e))? {
+                    conditions.push(
+                        parse_condition(&token)
+                            .ok_or_else(|| error(&format!("bad context `{context}`")))?,
+                    );
                 }
-                conditions.push(
-                    parse_condition(context)
-                        .ok_or_else(|| error(&format!("bad context `{context}`")))?,
-                );
             }
             Confidence::Context(conditions)
         }
@@ -421,6 +404,23 @@ fn parse_pair(
             confidence,
         },
     ))
+}
+
+/// A context naming a family (`family:NAME`, `!family:NAME`) stands for the same
+/// context on each of the family's forms (`doc:FORM`, `!doc:FORM`); any other context
+/// stands for itself.
+fn with_family_forms(context: &str, families: &Families) -> Result<Vec<String>, String> {
+    let (doc, name) = if let Some(name) = context.strip_prefix("!family:") {
+        ("!doc:", name)
+    } else if let Some(name) = context.strip_prefix("family:") {
+        ("doc:", name)
+    } else {
+        return Ok(vec![context.to_string()]);
+    };
+    let forms = families
+        .get(name)
+        .ok_or_else(|| format!("no `@family {name}:` line above names `{name}`"))?;
+    Ok(forms.iter().map(|form| format!("{doc}{form}")).collect())
 }
 
 fn parse_condition(text: &str) -> Option<Condition> {
