@@ -73,6 +73,10 @@ pub struct SpinTable {
     forms: Vec<String>,
     rules: Vec<Vec<Rule>>,
     automaton: AhoCorasick,
+    /// The distinct strings the rules' page conditions look for, and their automaton:
+    /// one pass over the page instead of one per condition.
+    page_terms: Vec<String>,
+    page_automaton: AhoCorasick,
 }
 
 /// What a page shows of the table's spinner: the `doc:` context strings it contains,
@@ -188,11 +192,32 @@ impl SpinTable {
                 line: format!("{} pairs", forms.len()),
                 problem: format!("the table is too large to compile: {e}"),
             })?;
+        let mut page_terms: Vec<String> = rules
+            .iter()
+            .flatten()
+            .filter_map(|rule| match &rule.confidence {
+                Confidence::Context(conditions) => Some(conditions),
+                _ => None,
+            })
+            .flatten()
+            .filter_map(|condition| match condition {
+                Condition::PageHas(s) | Condition::PageLacks(s) => Some(s.clone()),
+                _ => None,
+            })
+            .collect();
+        page_terms.sort();
+        page_terms.dedup();
+        let page_automaton = AhoCorasick::new(&page_terms).map_err(|e| TableError {
+            line: format!("{} page contexts", page_terms.len()),
+            problem: format!("the table is too large to compile: {e}"),
+        })?;
         Ok(SpinTable {
             terms,
             forms,
             rules,
             automaton,
+            page_terms,
+            page_automaton,
         })
     }
 
@@ -250,18 +275,11 @@ impl SpinTable {
 
     /// The `doc:` evidence this table looks for that `page` holds, found once per page.
     pub fn page_evidence(&self, page: &str) -> PageEvidence {
-        let mut found = std::collections::HashSet::new();
-        for rule in self.rules.iter().flatten() {
-            if let Confidence::Context(conditions) = &rule.confidence {
-                for condition in conditions {
-                    if let Condition::PageHas(s) | Condition::PageLacks(s) = condition
-                        && page.contains(s.as_str())
-                    {
-                        found.insert(s.clone());
-                    }
-                }
-            }
-        }
+        let found = self
+            .page_automaton
+            .find_overlapping_iter(page)
+            .map(|m| self.page_terms[m.pattern().as_usize()].clone())
+            .collect();
         PageEvidence {
             doc: found,
             markers_only: false,
