@@ -409,7 +409,10 @@ fn inside_book_title(text: &str, at: usize) -> bool {
 }
 
 /// Removes every copy of the title (as pasted, or with the brand cut) that sits inside
-/// a longer block of body text.
+/// a longer block of body text, glued to the text before it. A copy that opens a clause
+/// (at the block's start, or after a clause mark or an opening quote) is the writer's:
+/// headlines are drawn from the lead and from quotes (`…今日推出第一期，某某做客人民网
+/// 演播室`), where a spam site pastes its headline mid-clause (`…的人紫鲸棋牌对话…`).
 pub fn remove_pasted_title(blocks: &mut [Block], variants: &[String], report: &mut Report) {
     let mut variants: Vec<&String> = variants.iter().filter(|v| v.chars().count() >= 8).collect();
     variants.sort_by_key(|v| std::cmp::Reverse(v.len()));
@@ -425,9 +428,24 @@ pub fn remove_pasted_title(blocks: &mut [Block], variants: &[String], report: &m
             {
                 continue;
             }
-            let count = block.text.matches(variant.as_str()).count();
-            block.text = tidy_spaces(&block.text.replace(variant.as_str(), ""));
-            for _ in 0..count {
+            let glued: Vec<usize> = block
+                .text
+                .match_indices(variant.as_str())
+                .map(|(at, _)| at)
+                .filter(|&at| !opens_clause(&block.text, at))
+                .collect();
+            if glued.is_empty() {
+                continue;
+            }
+            let mut kept = String::with_capacity(block.text.len());
+            let mut last = 0;
+            for &at in &glued {
+                kept.push_str(&block.text[last..at]);
+                last = at + variant.len();
+            }
+            kept.push_str(&block.text[last..]);
+            block.text = tidy_spaces(&kept);
+            for _ in 0..glued.len() {
                 report.push(
                     ChangeKind::PastedTitleRemoved,
                     block.number,
@@ -436,6 +454,36 @@ pub fn remove_pasted_title(blocks: &mut [Block], variants: &[String], report: &m
             }
         }
     }
+}
+
+/// Whether position `at` of `text` opens a clause: the block's start, or right after a
+/// clause mark or an opening quote or bracket (spaces between them aside).
+fn opens_clause(text: &str, at: usize) -> bool {
+    text[..at].trim_end().chars().next_back().is_none_or(|c| {
+        matches!(
+            c,
+            '，' | '。'
+                | '；'
+                | '：'
+                | '！'
+                | '？'
+                | '、'
+                | ','
+                | ';'
+                | ':'
+                | '!'
+                | '?'
+                | '.'
+                | '“'
+                | '「'
+                | '『'
+                | '（'
+                | '('
+                | '《'
+                | '"'
+                | '\u{2014}'
+        )
+    })
 }
 
 /// Removes the learned brands wherever they appear in the body (outside `《》`), and the
@@ -959,11 +1007,21 @@ mod tests {
         let mut body = blocks(&[
             "专访周明远：城市与河流的未来",
             "最终专访周明远：城市与河流的未来相互借鉴。",
+            "今日推出第一期，专访周明远：城市与河流的未来在演播室录制。",
+            "专访周明远：城市与河流的未来，是本报的新栏目。",
         ]);
         let mut report = Report::default();
         remove_pasted_title(&mut body, &[title], &mut report);
         assert_eq!(body[0].text, "专访周明远：城市与河流的未来");
         assert_eq!(body[1].text, "最终相互借鉴。");
+        assert_eq!(
+            body[2].text,
+            "今日推出第一期，专访周明远：城市与河流的未来在演播室录制。"
+        );
+        assert_eq!(
+            body[3].text,
+            "专访周明远：城市与河流的未来，是本报的新栏目。"
+        );
         assert_eq!(report.count(ChangeKind::PastedTitleRemoved), 1);
     }
 
