@@ -140,7 +140,8 @@ fn general_reason(block: &Block) -> Option<&'static str> {
     let mut seen = Vec::new();
     let mut labelled = false;
     for m in patterns.line_markers.find_iter(text) {
-        labelled |= m.start() == 0 && text[m.end()..].starts_with([':', '：']);
+        labelled |= m.start() == 0
+            && (text[..m.end()].ends_with([':', '：']) || text[m.end()..].starts_with([':', '：']));
         if !seen.contains(&m.pattern()) {
             seen.push(m.pattern());
             if seen.len() == 2 {
@@ -416,7 +417,37 @@ fn layout_without_brands(
     let date_lines = DateLines::of(blocks);
     mark_teasers(blocks, &date_lines, &mut roles, start);
     mark_listings(blocks, &date_lines, &mut roles, start);
+    mark_summaries(blocks, &mut roles, start);
     roles
+}
+
+/// The characters of a summary that must repeat the article's opening.
+const SUMMARY_REPEAT_CHARS: usize = 20;
+
+/// A site's summary of the article above it: the opening of the text, cut short
+/// (`简介主持人：随着…何种...` before `主持人：随着…何种联想呢？`), perhaps after a
+/// label or a brand. It is chrome: the text follows in full.
+fn mark_summaries(blocks: &[Block], roles: &mut [Role], start: usize) {
+    let letters = |text: &str| -> String { text.chars().filter(|c| c.is_alphanumeric()).collect() };
+    for i in start..blocks.len() {
+        if roles[i] != Role::Body || !is_cut_short(&blocks[i].text) {
+            continue;
+        }
+        let summary = letters(&blocks[i].text);
+        // The summary's end, from where the next text's opening stands in it (a label
+        // or a brand may come first), is that text's beginning.
+        let repeats = (i + 1..blocks.len().min(i + 3)).any(|next| {
+            let text = letters(&blocks[next].text);
+            let opening: String = text.chars().take(SUMMARY_REPEAT_CHARS).collect();
+            opening.chars().count() == SUMMARY_REPEAT_CHARS
+                && summary
+                    .find(&opening)
+                    .is_some_and(|at| text.starts_with(&summary[at..]))
+        });
+        if repeats {
+            roles[i] = Role::Chrome("a summary of the article (its opening, cut short)");
+        }
+    }
 }
 
 /// The fields of an article's header, each on a line of its own between the title and
@@ -688,6 +719,10 @@ mod tests {
             "@直新闻",
             "更多分析请下载",
             "参与评论请在新浪微博",
+            "欄目: 華語片場 / 發佈於: / 人氣:1.05W",
+            "Posted in 维修保养指南",
+            "專題:香港回歸十週年?第一眼-CCTV.com新聞",
+            ">>點擊看視頻",
         ] {
             assert!(chrome_reason(&block(line), &[]).is_some(), "{line}");
         }
@@ -707,9 +742,27 @@ mod tests {
             "#1 是我们最常被问到的问题",
             "找到你的位置",
             "@所有人 明天的采访改到上午。",
+            "他的人气很高，栏目也办得好。",
         ] {
             assert_eq!(chrome_reason(&block(line), &[]), None, "{line}");
         }
+    }
+
+    #[test]
+    fn a_summary_repeating_the_opening_cut_short_is_chrome() {
+        let blocks: Vec<Block> = [
+            "一篇访谈的标题",
+            "简介某某网主持人：随着河边的老房子一座座修好，人们谈论得越来越多的是...",
+            "主持人：随着河边的“老房子”一座座修好，人们谈论得越来越多的是图书馆。",
+            "答：因为家乡的图书馆需要人，我也想看看孩子们现在读什么书、怎么读书...",
+            "问：您为什么回到家乡？",
+        ]
+        .iter()
+        .map(|t| block(t))
+        .collect();
+        let roles = layout(&blocks, Some(0), &[]);
+        assert!(matches!(roles[1], Role::Chrome(_)), "{roles:?}");
+        assert_eq!(roles[2..], [Role::Body, Role::Body, Role::Body]);
     }
 
     #[test]

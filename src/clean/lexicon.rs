@@ -116,6 +116,7 @@ impl Lexicon {
             .bait
             .iter()
             .flat_map(|r| r.find_iter(text).map(|m| (m.start(), m.end())))
+            .map(|(start, end)| (from_repeated_name(&text[start..end]) + start, end))
             .collect();
         found.sort_unstable();
         found.dedup_by(|b, a| b.0 < a.1);
@@ -180,6 +181,22 @@ impl Lexicon {
     /// Whether a line is spam through and through ([`Evidence::is_spam_line`]).
     pub fn is_spam_line(&self, text: &str) -> bool {
         self.evidence(text).is_spam_line()
+    }
+}
+
+/// Where a front's pasted title really starts, as an offset into `found`: its name
+/// stands twice (`开云网页版-开云(中国)…`), and a pattern's name class may have taken in
+/// the writer's characters before the first (`的开云网页版-开云`). Without a repeated
+/// name, 0.
+fn from_repeated_name(found: &str) -> usize {
+    let Some((before, after)) = found.split_once(['-', '－', '—', '·']) else {
+        return 0;
+    };
+    let name = after.split(['(', '（']).next().unwrap_or_default();
+    let named = before.trim_end_matches("网页版").trim_end_matches("網頁版");
+    match named.strip_suffix(name) {
+        Some(writers) if !name.is_empty() => writers.len(),
+        _ => 0,
     }
 }
 
@@ -262,6 +279,20 @@ mod tests {
         assert!(
             lexicon
                 .bait_brands("他建议选择外汇平台时先看牌照")
+                .is_empty()
+        );
+        let pasted = "都是中心的星河网页版-星河(中国)官方在线登录通稿";
+        let found = lexicon.bait_brands(pasted);
+        assert_eq!(
+            found
+                .iter()
+                .map(|&(s, e)| &pasted[s..e])
+                .collect::<Vec<_>>(),
+            ["星河网页版-星河(中国)官方在线登录"]
+        );
+        assert!(
+            lexicon
+                .bait_brands("他在微软（中国）有限公司工作")
                 .is_empty()
         );
         assert_eq!(

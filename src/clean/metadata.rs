@@ -138,7 +138,9 @@ fn patterns() -> &'static Patterns {
                     has_closing_title_mark,
                 ),
                 (
-                    re(r"《([^》]{2,24})》(?:特约|首席)?记者"),
+                    // Not another outlet's reporter the text quotes (`日本媒体《某某》
+                    // 记者…称`, `据《某某》记者`).
+                    re(r"(?:^|[^据據媒])《([^》]{2,24})》(?:特约|首席)?记者"),
                     2,
                     has_closing_title_mark,
                 ),
@@ -1089,6 +1091,10 @@ mod tests {
         assert_eq!(
             find_publisher(["2009年11月14日 来源:金羊网-新快报"], &[]).as_deref(),
             Some("金羊网-新快报")
+        );
+        assert_eq!(
+            find_publisher(["日本媒体《河岸文摘》记者某某发文称……"], &[]),
+            None
         );
     }
 

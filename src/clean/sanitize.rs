@@ -85,6 +85,26 @@ fn photographer() -> &'static Regex {
     })
 }
 
+/// A news agency's or its reporter's photo credit, unbracketed, at the end of a block:
+/// `中新社发 某某 摄`, `新华社记者 某某 摄`. Every match holds 摄 or 攝.
+fn agency_credit() -> &'static Regex {
+    static PATTERN: OnceLock<Regex> = OnceLock::new();
+    PATTERN.get_or_init(|| {
+        compile(
+            r"(?:^|[。！？\s])\s*\p{Han}{1,6}(?:社|网|網|报|報)(?:[发發]|记者|記者)\s*[\p{Han}·]{2,4}(?:\s+[\p{Han}·]{2,4})?\s*[摄攝]\s*$",
+        )
+    })
+}
+
+/// The longest caption (a date, what the photo shows, 图为…) dropped with its agency's
+/// credit: a news paragraph never ends in one.
+const AGENCY_CAPTION_CHARS: usize = 150;
+
+/// Whether a block is a photo caption ending in its agency's credit.
+fn is_agency_caption(text: &str) -> bool {
+    text.chars().count() <= AGENCY_CAPTION_CHARS && agency_credit().is_match(text)
+}
+
 /// The longest caption taken whole before a photographer's credit.
 const CAPTION_CHARS: usize = 80;
 
@@ -106,6 +126,13 @@ fn credit() -> &'static Regex {
             r"(?i)[(（【\[]\s*(?:图片?来源|圖片?來源|图源|圖源|图片源自网络|圖片源自網絡|图/[^)）】\]]{1,20}|圖/[^)）】\]]{1,20}|photo(?: credit)?:|image:|credit:)[^)）】\]]{0,40}[)）】\]]",
         )
     })
+}
+
+/// A link's call to click at the end of a block: `>>点击进入论坛查看`, `>>點擊看視頻`.
+/// Every match holds `>>`.
+fn link_prompt() -> &'static Regex {
+    static PATTERN: OnceLock<Regex> = OnceLock::new();
+    PATTERN.get_or_init(|| compile(r"\s*>>\s*(?:点击|點擊)[^。！？>]{0,24}$"))
 }
 
 /// Whether XML 1.0 allows the character in text: tab, line breaks and everything
@@ -166,6 +193,15 @@ pub fn sanitize_text(text: &str, block: usize, report: &mut Report) -> String {
         );
         return String::new();
     }
+    if may_hold_photographer(line) && is_agency_caption(&super::pinyin::without_readings(line)) {
+        report.push_noted(
+            ChangeKind::ImageNameRemoved,
+            block,
+            line,
+            "a photo caption ending in its agency's credit (`…中新社发 某某 摄`)",
+        );
+        return String::new();
+    }
     if ends_with_image_extension(line) && image_line().is_match(line) {
         report.push_noted(
             ChangeKind::ImageNameRemoved,
@@ -221,6 +257,7 @@ pub fn sanitize_text(text: &str, block: usize, report: &mut Report) -> String {
     }
     let tag_end = |text: &str| text.contains('>');
     let dot = |text: &str| text.contains('.');
+    let arrows = |text: &str| text.contains(">>");
     for (regex, literal, kind, reason) in [
         (
             tag as fn() -> &'static Regex,
@@ -239,6 +276,12 @@ pub fn sanitize_text(text: &str, block: usize, report: &mut Report) -> String {
             &dot,
             ChangeKind::ImageNameRemoved,
             "an image file name inside the text",
+        ),
+        (
+            link_prompt,
+            &arrows,
+            ChangeKind::ChromeRemoved,
+            "a link's call to click after the text (`>>点击看视频`)",
         ),
     ] {
         if !literal(&out) {
@@ -354,6 +397,31 @@ mod tests {
         assert_eq!(report.count(ChangeKind::ImageNameRemoved), 1);
         let prose = "图为他最喜欢的一张照片，是父亲在河边拍摄的。";
         assert_eq!(clean(prose).0, prose);
+    }
+
+    #[test]
+    fn a_links_call_to_click_goes_from_the_end() {
+        let (text, report) = clean("主播做客本网演播室，聊聊他的感受。>>點擊進入BBS查看互動頁面");
+        assert_eq!(text, "主播做客本网演播室，聊聊他的感受。");
+        assert_eq!(report.count(ChangeKind::ChromeRemoved), 1);
+        let kept = "他说：“>>点击这个按钮，然后等待。”";
+        assert_eq!(clean(kept).0, kept);
+    }
+
+    #[test]
+    fn a_caption_ending_in_its_agencys_credit_goes() {
+        for caption in [
+            "11月11日，新闻中心举办记者招待会。图为一位记者提问。中新社發(fā) 廖攀 攝",
+            "河边的老房子已经修好了。新华社记者 周小禾 摄",
+        ] {
+            let (text, report) = clean(caption);
+            assert_eq!(text, "", "{caption}");
+            assert_eq!(report.count(ChangeKind::ImageNameRemoved), 1);
+        }
+        for kept in ["他在报社发表了文章，后来去拍摄", "我们请摄影师周小禾来拍摄"]
+        {
+            assert_eq!(clean(kept).0, kept);
+        }
     }
 
     #[test]

@@ -601,6 +601,9 @@ pub fn bait_domains(text: &str, chrome_lower: &str) -> Vec<String> {
             let Some(whole) = c.get(0) else {
                 return false;
             };
+            if opens_news_lead(text, whole.start(), whole.end()) {
+                return false;
+            }
             !chrome_lower.is_empty() && chrome_lower.contains(&registrable)
                 || lists.bait_host.is_match(&host)
                 || lists.cheap_host.is_match(&host)
@@ -608,6 +611,15 @@ pub fn bait_domains(text: &str, chrome_lower: &str) -> Vec<String> {
         })
         .map(|c| c[0].to_string())
         .collect()
+}
+
+/// Whether the address at `start..end` opens the block as its news lead's source
+/// (`CCTV.com消息：`, `Example.com讯`): the site naming itself, never bait.
+fn opens_news_lead(text: &str, start: usize, end: usize) -> bool {
+    text[..start].trim().is_empty()
+        && ["消息", "讯", "訊", "报道", "報道", "电", "電"]
+            .iter()
+            .any(|lead| text[end..].starts_with(lead))
 }
 
 /// Whether a bare address stands between two words of a sentence (`creating
@@ -1047,6 +1059,16 @@ mod tests {
         let mut report = Report::default();
         remove_injected_keywords(&mut body, &[], &mut report);
         assert_eq!(body[0].text, text);
+    }
+
+    #[test]
+    fn a_sites_own_address_opening_its_news_lead_stays() {
+        let text = "CCTV.com消息：6月29日，主播做客本网演播室。";
+        assert!(bait_domains(text, "专题：新闻访谈-cctv.com新闻").is_empty());
+        assert_eq!(
+            bait_domains("他说CCTV.com消息很多", "专题：新闻访谈-cctv.com新闻"),
+            ["CCTV.com"]
+        );
     }
 
     #[test]
