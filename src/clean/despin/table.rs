@@ -828,6 +828,20 @@ mod tests {
     }
 
     #[test]
+    fn the_fourth_familys_news_swaps_need_its_pages() {
+        // A look-alike of r34 (bench/real-pages.md): 民 as 平易近 in compounds, and its
+        // rarer swaps restored on a page its markers are on, set phrases kept.
+        assert_eq!(
+            restore("因为工做关系，彩平易近阐发其时的环境，入不敷出。").0,
+            "因为工作关系，彩民分析当时的环境，入不敷出。"
+        );
+        assert_eq!(
+            restore("彩平易近阐发其时的环境，他待人平易近人。").0,
+            "彩民阐发其时的环境，他待人平易近人。"
+        );
+    }
+
+    #[test]
     fn a_family_names_its_markers_for_the_contexts() {
         let table = SpinTable::parse(
             "@marker\n做业=作业\n@family mirror: 做业 工做\n@context\n能够=可以 | family:mirror\n固然=虽然 | !family:mirror\n",
