@@ -140,7 +140,7 @@ fn patterns() -> &'static Patterns {
                 (
                     // Not another outlet's reporter the text quotes (`日本媒体《某某》
                     // 记者…称`, `据《某某》记者`).
-                    re(r"(?:^|[^据據媒])《([^》]{2,24})》(?:特约|首席)?记者"),
+                    re(r"(?:^|[^据據媒体體])《([^》]{2,24})》(?:特约|首席)?记者"),
                     2,
                     has_closing_title_mark,
                 ),
@@ -170,7 +170,7 @@ fn patterns() -> &'static Patterns {
                 r"(?:作者|记者)\s*[:：]?\s*([\p{Han}·]{2,4}|[A-Za-z][A-Za-z .'-]{1,30}?)(?:\s|$|，|,|\|)|^By\s+(\p{Lu}[\p{L}.'-]+(?:\s+\p{Lu}[\p{L}.'-]+){0,3})",
             ),
             dateline: re(
-                r"^[^\s，,。：:]{0,12}?\d{1,2}\s*月\s*\d{1,2}\s*日\s*(?:讯|訊|电|電|宣|报道|報道)+\s*[，,：:]?\s*",
+                r"^[^\s，,。：:]{0,12}?\d{1,2}\s*月\s*\d{1,2}\s*今?日\s*(?:讯|訊|电|電|宣|报道|報道)+\s*[，,：:]?\s*",
             ),
             print_credit: re(
                 r"《([^》]{2,20})》\s*[（(]\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*第\s*\d{1,3}\s*版\s*[)）]",
@@ -485,20 +485,27 @@ fn looks_like_title(text: &str) -> bool {
         && (chars <= 40 || commas < 2)
 }
 
-/// A stand-in title for a page that has none: its first sentence, 40 characters at
-/// most, after a news dateline opening it (`雷速體育8月18日宣 `, `某某10月12日報道，`).
+/// A stand-in title for a page that has none: its first clause, 40 characters at
+/// most, after a news dateline opening it (`雷速體育8月18日宣 `, `某某10月12日報道，`)
+/// and the time word that may follow one (`近日，`).
 pub fn first_sentence(body: &str) -> String {
-    let body = patterns()
-        .dateline
-        .find(body)
-        .map_or(body, |m| &body[m.end()..]);
-    let sentence: String = body
-        .chars()
-        .take_while(|c| !matches!(c, '。' | '！' | '？' | '!' | '?' | '\n' | '，' | ','))
-        .take(40)
-        .collect();
+    let dateline = patterns().dateline.find(body);
+    let mut body = dateline.map_or(body, |m| &body[m.end()..]);
+    let is_end = |c: char| matches!(c, '。' | '！' | '？' | '!' | '?' | '\n' | '，' | ',');
+    if dateline.is_some()
+        && let Some(end) = body.find(is_end)
+        && body[..end].chars().count() <= TIME_WORD_CHARS
+        && body[end..].starts_with(['，', ','])
+    {
+        body = body[end..].trim_start_matches(['，', ',']);
+    }
+    let sentence: String = body.chars().take_while(|&c| !is_end(c)).take(40).collect();
     sentence.trim().to_string()
 }
+
+/// The longest time word after a dateline that a stand-in title skips (`近日`, `日前`,
+/// `本周二`).
+const TIME_WORD_CHARS: usize = 3;
 
 /// The title line repeated with different junk in front: the longest ending (8
 /// characters or more) the title line shares with another line near it.
@@ -1259,6 +1266,10 @@ mod tests {
             "在亞冠二級聯賽小組賽第3輪中"
         );
         assert_eq!(first_sentence("10月12日，他回到了家乡。"), "10月12日");
+        assert_eq!(
+            first_sentence("体育播报3月6今日宣 近日，选手某某接受了杂志的采访。"),
+            "选手某某接受了杂志的采访"
+        );
     }
 
     #[test]
