@@ -29,6 +29,16 @@ const FIXED_LABELS: &[&str] = &[
     "Host",
 ];
 
+/// Whether `label` marks a turn whatever the page: a fixed label, or a question's
+/// label with its number (`提问1`, `问题12`).
+fn is_fixed_label(label: &str) -> bool {
+    let unnumbered = label.trim_end_matches(|c: char| c.is_ascii_digit());
+    FIXED_LABELS.contains(&label)
+        || unnumbered.len() < label.len()
+            && label.len() - unnumbered.len() <= 2
+            && ["提问", "提問", "问题", "問題", "问", "問"].contains(&unnumbered)
+}
+
 /// The labels of notes and fields, never speakers (`data/note-labels.txt`).
 fn is_note_label(label: &str) -> bool {
     static LABELS: OnceLock<FxHashSet<&'static str>> = OnceLock::new();
@@ -46,7 +56,7 @@ fn label_pattern() -> &'static Regex {
     static PATTERN: OnceLock<Regex> = OnceLock::new();
     PATTERN.get_or_init(|| {
         Regex::new(
-            r"^(问|答|记者|主持人|编者|Q|A|Interviewer|Host|[\p{Han}·]{2,4}|[甲乙丙丁]|\p{Lu}[\p{L}.'-]*(?: \p{Lu}[\p{L}.'-]+){0,2})\s*[:：]\s*",
+            r"^(问|答|记者|主持人|编者|Q|A|Interviewer|Host|(?:提问|提問|问题|問題|问|問)\d{1,2}|[\p{Han}·]{2,4}|[甲乙丙丁]|\p{Lu}[\p{L}.'-]*(?: \p{Lu}[\p{L}.'-]+){0,2})\s*[:：]\s*",
         )
         .expect("label pattern compiles")
     })
@@ -190,14 +200,14 @@ fn speakers_labelled<'b>(
         if fixed_asked {
             answering.insert(label);
         }
-        fixed_asked = asks && FIXED_LABELS.contains(&label);
+        fixed_asked = asks && is_fixed_label(label);
         let count = counts.entry(label).or_insert((0, 0));
         count.0 += 1;
         count.1 += usize::from(asks);
     }
     order
         .into_iter()
-        .filter(|l| (counts[l].0 >= 2 || answering.contains(l)) && !FIXED_LABELS.contains(l))
+        .filter(|l| (counts[l].0 >= 2 || answering.contains(l)) && !is_fixed_label(l))
         .filter(|l| !SAYING.iter().any(|s| l.ends_with(s)) && !is_note_label(l))
         .map(|name| Speaker {
             name,
@@ -287,7 +297,7 @@ fn labelled(
 ) -> String {
     if let Some(SpeakerLabel { label, end }) = label
         && end < text.len()
-        && (FIXED_LABELS.contains(&label) || names.iter().any(|n| n == label))
+        && (is_fixed_label(label) || names.iter().any(|n| n == label))
     {
         let rest = &text[end..];
         report.push(ChangeKind::SpeakerLabelled, block, label);
@@ -531,6 +541,8 @@ mod tests {
             "M:歡迎返嚟",
             "甲：我係記者甲",
             "林：单字",
+            "提问1:除了运动",
+            "问题12：还有",
         ] {
             let expected = label_pattern().captures(text).map(|c| SpeakerLabel {
                 label: c.get(1).map_or("", |m| m.as_str()),
@@ -611,6 +623,22 @@ mod tests {
         assert_eq!(speakers(&blocks), ["林知远"]);
         let body = to_markdown(&blocks, Lang::Zh, true, &mut Report::default());
         assert!(body.starts_with("注意：写入之前"), "{body}");
+    }
+
+    #[test]
+    fn numbered_questions_are_fixed_labels() {
+        let turns = [
+            "提问1:除了跑步之外，最喜欢的运动是？",
+            "林知远:其实是足球。",
+            "提问2:为什么？",
+            "林知远:因为团队。",
+        ];
+        let mut report = Report::default();
+        let body = to_markdown(&numbered(&turns), Lang::Zh, true, &mut report);
+        assert!(body.starts_with("**提问1：**除了跑步之外"), "{body}");
+        assert_eq!(speakers_of(&turns), ["林知远"]);
+        assert!(!is_fixed_label("提问123"));
+        assert!(!is_fixed_label("提问"));
     }
 
     #[test]
