@@ -159,9 +159,29 @@ pub fn speakers(blocks: &[Block]) -> Vec<String> {
     let answered = named.iter().any(|s| !s.only_asks);
     named
         .into_iter()
-        .filter(|s| !(answered && s.only_asks))
+        .filter(|s| !(answered && s.only_asks) && !is_own_staff(s.name, blocks))
         .map(|s| s.name.to_string())
         .collect()
+}
+
+/// Whether the text names `name` as one of the publisher's own hosts or reporters
+/// (`本網女主播辛梓`, `本报记者林某`): they ask, they are not interviewed. A host named
+/// otherwise (`知名主持人某某`) may well be the interviewee.
+fn is_own_staff(name: &str, blocks: &[Block]) -> bool {
+    static PATTERN: OnceLock<Regex> = OnceLock::new();
+    let role_before = PATTERN.get_or_init(|| {
+        Regex::new(
+            r"(?:本网|本網|本台|本报|本報|本刊)\p{Han}{0,2}(?:主持人|主播|记者|記者|编辑|編輯)\s*$",
+        )
+        .expect("staff pattern compiles")
+    });
+    blocks.iter().any(|b| {
+        b.text.match_indices(name).any(|(at, _)| {
+            // The role and the words before it fit in a dozen characters.
+            let from = b.text.floor_char_boundary(at.saturating_sub(36));
+            role_before.is_match(&b.text[from..at])
+        })
+    })
 }
 
 /// A name used as a label at the start of two or more blocks, or of one that answers
@@ -591,6 +611,15 @@ mod tests {
             "区永权：要看公司的安排。",
         ];
         assert_eq!(speakers_of(&turns), ["区永权"]);
+        // The publisher's own host asks, whatever her turns say.
+        let turns = [
+            "本網女主播辛梓和林知遠在演播室",
+            "辛梓：各位好，我是辛梓。",
+            "林知遠：大家好。",
+            "辛梓：您這次來香港多久了？",
+            "林知遠：三天。",
+        ];
+        assert_eq!(speakers_of(&turns), ["林知遠"]);
         // A name used once is a speaker when it answers the interviewer's question; a
         // saying used once (他说：) is not.
         let turns = [
