@@ -159,7 +159,8 @@ pub fn speakers(blocks: &[Block]) -> Vec<String> {
     let answered = named.iter().any(|s| !s.only_asks);
     named
         .into_iter()
-        .filter(|s| !(answered && s.only_asks) && !is_own_staff(s.name, blocks))
+        .filter(|s| !(answered && s.only_asks))
+        .filter(|s| !is_own_staff(s.name, blocks))
         .map(|s| s.name.to_string())
         .collect()
 }
@@ -178,7 +179,10 @@ fn is_own_staff(name: &str, blocks: &[Block]) -> bool {
     blocks.iter().any(|b| {
         b.text.match_indices(name).any(|(at, _)| {
             // The role and the words before it fit in a dozen characters.
-            let from = b.text.floor_char_boundary(at.saturating_sub(36));
+            let mut from = at.saturating_sub(36);
+            while !b.text.is_char_boundary(from) {
+                from += 1;
+            }
             role_before.is_match(&b.text[from..at])
         })
     })
