@@ -508,7 +508,9 @@ pub fn first_sentence(body: &str) -> String {
 const TIME_WORD_CHARS: usize = 3;
 
 /// The title line repeated with different junk in front: the longest ending (8
-/// characters or more) the title line shares with another line near it.
+/// characters or more) the title line shares with another line near it, the junk
+/// glued to it (`老虎机时时彩专访…`). An ending after a space or a mark is the title's
+/// second half, which a later line may share (`某某：我没那么简单 想用电影治愈社会`).
 fn repeated_title(raw: &str, title: Option<usize>, blocks: &[Block]) -> Option<String> {
     let title = title?;
     let raw: Vec<char> = raw.chars().collect();
@@ -524,7 +526,10 @@ fn repeated_title(raw: &str, title: Option<usize>, blocks: &[Block]) -> Option<S
                 .zip(other.iter().rev())
                 .take_while(|(a, b)| a == b)
                 .count();
-            (shared >= 8 && shared < raw.len()).then_some(shared)
+            let glued = raw[..raw.len() - shared]
+                .last()
+                .is_some_and(|c| c.is_alphanumeric());
+            (shared >= 8 && shared < raw.len() && glued).then_some(shared)
         })
         .max()
         .map(|shared| raw[raw.len() - shared..].iter().collect())
@@ -1270,6 +1275,36 @@ mod tests {
             first_sentence("体育播报3月6今日宣 近日，选手某某接受了杂志的采访。"),
             "选手某某接受了杂志的采访"
         );
+    }
+
+    #[test]
+    fn a_title_repeated_with_other_junk_glued_in_front_loses_its_own() {
+        let lines = |texts: &[&str]| -> Vec<Block> {
+            texts
+                .iter()
+                .map(|t| Block {
+                    number: 1,
+                    kind: BlockKind::Paragraph,
+                    text: t.to_string(),
+                    link_density: 0.0,
+                    chrome_hint: false,
+                    boilerplate: false,
+                })
+                .collect()
+        };
+        let glued = lines(&[
+            "老虎机专访林知远：河流的未来",
+            "午夜影院专访林知远：河流的未来",
+        ]);
+        assert_eq!(
+            repeated_title(&glued[0].text, Some(0), &glued).as_deref(),
+            Some("专访林知远：河流的未来")
+        );
+        let halves = lines(&[
+            "林知远：我没那么简单 想用电影治愈社会",
+            "他说，中国人害怕面对真实，想用电影治愈社会",
+        ]);
+        assert_eq!(repeated_title(&halves[0].text, Some(0), &halves), None);
     }
 
     #[test]
