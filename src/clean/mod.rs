@@ -351,6 +351,11 @@ fn finish(
         report
             .draft_reasons
             .push("no title on the page: its first sentence stands in".to_string());
+        // A first line that is the whole stand-in (a headline too short to be taken
+        // as one, `米雪`) moves to the title rather than stand twice.
+        if state.body.len() > 1 && !title.is_empty() && state.body[0].text.trim() == title {
+            state.body.remove(0);
+        }
     }
     if title.is_empty() {
         title = Path::new(&state.file_name)
@@ -456,6 +461,15 @@ mod tests {
         assert_eq!(cleaned.front.interviewee.as_deref(), Some("林知遠"));
         assert!(cleaned.front.interviewees.is_empty());
         assert!(cleaned.body.contains("**M:**"), "{}", cleaned.body);
+    }
+
+    #[test]
+    fn a_headline_too_short_to_be_taken_moves_to_the_title() {
+        let page = "周小禾\n1月29日晚，老友的演唱会上，久违的周小禾也将现身助场。昨日，本报记者电话专访了她。\n问：这两年您是怎么过的？\n周小禾：拍戏，也陪家人。\n";
+        let cleaned = clean_document(page.as_bytes(), "short.txt", &CleanSettings::default())
+            .expect("cleans");
+        assert_eq!(cleaned.front.title, "周小禾");
+        assert!(cleaned.body.starts_with("1月29日晚"), "{}", cleaned.body);
     }
 
     #[test]
