@@ -114,7 +114,8 @@ pub fn extract(text: &str, html: bool) -> Page {
 fn extract_text(text: &str) -> Page {
     let mut blocks = Vec::new();
     for line in text.lines() {
-        let trimmed = line.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
+        let trimmed =
+            without_table_bars(line.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}'));
         if trimmed.is_empty() {
             continue;
         }
@@ -135,6 +136,18 @@ fn extract_text(text: &str) -> Page {
         blocks,
         head: Head::default(),
         is_html: false,
+    }
+}
+
+/// A line without the empty cells a layout table left after it when the page was
+/// saved as text (`央视《新闻会客厅》:边走边想长征路 | |||||||||`): two bars or more, with
+/// only spaces between them, at the end. One bar may be the writer's.
+fn without_table_bars(line: &str) -> &str {
+    let text = line.trim_end_matches(|c: char| c == '|' || c.is_whitespace());
+    if line[text.len()..].matches('|').count() >= 2 {
+        text
+    } else {
+        line
     }
 }
 
@@ -826,6 +839,13 @@ const fn may_begin_space(byte: u8) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_text_line_loses_the_empty_cells_of_a_layout_table() {
+        let page = extract_text("某某访谈:边走边想 | |||||||||\n收入 | 支出\n选项 A |\n");
+        let texts: Vec<&str> = page.blocks.iter().map(|b| b.text.as_str()).collect();
+        assert_eq!(texts, ["某某访谈:边走边想", "收入 | 支出", "选项 A |"]);
+    }
 
     #[test]
     fn every_space_begins_with_a_byte_marked_as_a_space_lead() {

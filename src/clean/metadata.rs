@@ -236,16 +236,22 @@ pub fn is_byline(text: &str) -> bool {
     {
         return true;
     }
-    chars <= 48
+    // A site's address in a dateline (`http://example.com 2006年07月12日`) is no words
+    // of a sentence, and does not count.
+    let words = || {
+        text.split_whitespace()
+            .filter(|word| !word.starts_with("http://") && !word.starts_with("https://"))
+    };
+    words()
+        .map(|word| word.chars().count() + 1)
+        .sum::<usize>()
+        .saturating_sub(1)
+        <= 48
         && !crate::text::has_wide_mark(text, &['。', '，', '！', '？'])
         && !text.contains(". ")
         && {
             let dated = find_date(text).is_some() || patterns.month_day.is_match(text);
-            // A site's address in a dateline (`http://example.com 2006年07月12日`) is no
-            // words of a sentence.
-            let letters = text
-                .split_whitespace()
-                .filter(|word| !word.starts_with("http://") && !word.starts_with("https://"))
+            let letters = words()
                 .flat_map(str::chars)
                 .filter(|c| c.is_alphabetic() && !c.is_ascii_digit())
                 .count();
@@ -1147,6 +1153,10 @@ mod tests {
         assert_eq!(source_alone("（德國之聲）"), Some("德國之聲"));
         assert!(is_byline("(德國之聲)"));
         assert!(!is_byline("（掌声）"));
+        // A long address does not make a dateline too long to be one.
+        assert!(is_byline(
+            "http://www.example-news-site.com.cn 2006年08月18日16:59 央视《某某会客厅》"
+        ));
         // A reporter's mark gives its name; a section mark of a word is no byline.
         assert_eq!(author_from_byline("■吴小川").as_deref(), Some("吴小川"));
         assert_eq!(
