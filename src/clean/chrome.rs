@@ -333,6 +333,29 @@ impl Layout {
     }
 }
 
+/// How many blocks right above a text page's title may be its lead: a copy may put
+/// the headline below the opening sentence (`…接受了某台的采访。` then the headline).
+const LEAD_ABOVE_TITLE: usize = 3;
+
+/// Whether a block reads as a sentence of the article: it ends with a full stop, holds
+/// 15 Chinese characters or 8 words, and no chrome or spam. Teasers are cut short
+/// (`…`) or end in a question or an exclamation (`…看完你还敢去吗？`); headlines and
+/// menus end without a stop.
+fn is_lead_sentence(block: &Block) -> bool {
+    let text = block.text.trim_end();
+    let unquoted = text.trim_end_matches(['”', '」', '"']);
+    unquoted.ends_with(['。', '.'])
+        && !is_cut_short(text)
+        && (text
+            .chars()
+            .filter(|c| crate::text::is_cjk(*c))
+            .nth(14)
+            .is_some()
+            || text.split_whitespace().nth(7).is_some())
+        && general_reason(block).is_none()
+        && !crate::clean::lexicon::Lexicon::global().is_spam_line(text)
+}
+
 /// [`Layout::new`]'s roles, with every line that would be chrome for holding a brand
 /// left as body and its index pushed to `may_name`.
 fn layout_without_brands(
@@ -353,7 +376,9 @@ fn layout_without_brands(
             for (i, role) in roles.iter_mut().enumerate().take(t) {
                 *role = if metadata::is_byline(&blocks[i].text) {
                     Role::Byline
-                } else if main_prose(&blocks[i]) {
+                } else if main_prose(&blocks[i])
+                    || !main_known && i + LEAD_ABOVE_TITLE >= t && is_lead_sentence(&blocks[i])
+                {
                     Role::Body
                 } else {
                     Role::Chrome("before the title")
@@ -746,6 +771,24 @@ mod tests {
         ] {
             assert_eq!(chrome_reason(&block(line), &[]), None, "{line}");
         }
+    }
+
+    #[test]
+    fn a_text_pages_lead_above_its_headline_stays() {
+        let blocks: Vec<Block> = [
+            "某某体育在线直播",
+            "独家揭秘！河边老房子背后的秘密，看完你还敢去吗？",
+            "在客场不敌对手的赛后，主帅林知远接受了本地电视台的采访。",
+            "林知远：开场两分钟就能感受到球迷的欢呼声",
+            "我们少聊点比赛，多说说这次回来的感受吧。",
+        ]
+        .iter()
+        .map(|t| block(t))
+        .collect();
+        let roles = layout(&blocks, Some(3), &[]);
+        assert!(matches!(roles[0], Role::Chrome(_)), "{roles:?}");
+        assert!(matches!(roles[1], Role::Chrome(_)), "{roles:?}");
+        assert_eq!(roles[2], Role::Body);
     }
 
     #[test]
