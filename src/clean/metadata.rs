@@ -462,7 +462,20 @@ pub fn locate_title(page: &Page, brands: &[String]) -> Option<usize> {
     blocks[..window]
         .iter()
         .position(|b| usable(b) && looks_like_title(&b.text))
+        .or_else(|| {
+            // A copy may put the headline under its opening paragraph: only one that
+            // names an interview (`专访…`) is taken there.
+            (window..blocks.len().min(window + HEADLINE_BELOW_LEAD)).find(|&i| {
+                usable(&blocks[i])
+                    && looks_like_title(&blocks[i].text)
+                    && patterns().names_interview.is_match(&blocks[i].text)
+            })
+        })
 }
+
+/// How many blocks under a text page's first paragraph a headline naming an interview
+/// is looked for, when none stands above it.
+const HEADLINE_BELOW_LEAD: usize = 2;
 
 /// How many blocks of a text page are searched for its first paragraph of prose, above
 /// which the title stands.
@@ -642,6 +655,15 @@ pub fn clean_title(raw: &str, brands: &[String]) -> String {
     title = title
         .trim_matches(|c: char| c.is_whitespace() || c == '|' || c == '｜')
         .to_string();
+    // A site's section tag in front (`【要闻】专访…`); a programme's name in square
+    // brackets (`[第一眼]`) is the title's.
+    if let Some(rest) = title.strip_prefix('【')
+        && let Some((tag, headline)) = rest.split_once('】')
+        && (1..=SECTION_TAG_CHARS).contains(&tag.chars().count())
+        && headline.chars().count() >= 8
+    {
+        title = headline.trim_start().to_string();
+    }
     for brand in brands {
         while let Some(rest) = title.strip_prefix(brand.as_str()) {
             title = rest
@@ -656,6 +678,9 @@ pub fn clean_title(raw: &str, brands: &[String]) -> String {
     }
     title.trim().to_string()
 }
+
+/// The longest section tag a title loses (`【要闻】`, `【独家】`).
+const SECTION_TAG_CHARS: usize = 4;
 
 /// The end of a spam keyword phrase pasted before the headline and a space
 /// (`某某视频在线播放 独家对话…`): a first word holding a lexicon hit, followed by a
@@ -1058,6 +1083,14 @@ mod tests {
             "新浪財經三人行：專家談競購實錄"
         );
         assert_eq!(
+            clean_title("【要闻】专访林知远：城市与河流的未来", &[]),
+            "专访林知远：城市与河流的未来"
+        );
+        assert_eq!(
+            clean_title("[第一眼]林知远：香港报道", &[]),
+            "[第一眼]林知远：香港报道"
+        );
+        assert_eq!(
             find_date("作者:小编 发布时间:2024-03-21 14:20:15 浏览量:").as_deref(),
             Some("2024-03-21 14:20:15")
         );
@@ -1412,6 +1445,20 @@ mod tests {
         let text = format!(
             "青木影视大全\n你的位置：青木影视大全 > 新闻 > {headline}\n{headline}\n\
              陈晓岚在县图书馆工作了十二年，去年开始把借阅室改成了一个可以说话的地方，来借书的孩子多了一倍。"
+        );
+        let page = super::super::extract::extract(&text, false);
+        let title = locate_title(&page, &[]).map(|i| page.blocks[i].text.clone());
+        assert_eq!(title.as_deref(), Some(headline));
+    }
+
+    #[test]
+    fn a_headline_naming_an_interview_may_stand_under_the_lead() {
+        let headline = "【要闻】专访陈晓岚：一座小城的图书馆怎样留住读者";
+        let text = format!(
+            "本篇文章7982字，读完约20分钟
+             陈晓岚在县图书馆工作了十二年，去年开始把借阅室改成了一个可以说话的地方，来借书的孩子多了一倍。
+             {headline}
+             她说，图书馆不该只是安静的地方，孩子们需要一个能大声讨论书的角落，这是她最想做的事。"
         );
         let page = super::super::extract::extract(&text, false);
         let title = locate_title(&page, &[]).map(|i| page.blocks[i].text.clone());
