@@ -443,7 +443,32 @@ fn layout_without_brands(
     mark_teasers(blocks, &date_lines, &mut roles, start);
     mark_listings(blocks, &date_lines, &mut roles, start);
     mark_summaries(blocks, &mut roles, start);
+    mark_promoted_lists(blocks, &mut roles, start);
     roles
+}
+
+/// The longest label of a site's promotion heading its list (`【上某某独家看英超】`).
+const PROMOTION_LABEL_CHARS: usize = 16;
+
+/// A site's promotion in brackets standing alone, with nothing after it but bulleted
+/// lines (the site's other stories), ends the article: it and they are chrome.
+fn mark_promoted_lists(blocks: &[Block], roles: &mut [Role], start: usize) {
+    let is_bulleted = |b: &Block| {
+        b.kind == BlockKind::ListItem || b.text.trim_start().starts_with(['•', '·', '▪', '●'])
+    };
+    let Some(label) = (start..blocks.len()).find(|&i| {
+        let text = blocks[i].text.trim();
+        text.strip_prefix('【')
+            .and_then(|rest| rest.strip_suffix('】'))
+            .is_some_and(|inner| (1..=PROMOTION_LABEL_CHARS).contains(&inner.chars().count()))
+            && i + 1 < blocks.len()
+            && blocks[i + 1..].iter().all(is_bulleted)
+    }) else {
+        return;
+    };
+    for role in &mut roles[label..] {
+        *role = Role::Chrome("a promotion and the site's other stories after the article");
+    }
 }
 
 /// The characters of a summary that must repeat the article's opening.
@@ -771,6 +796,29 @@ mod tests {
         ] {
             assert_eq!(chrome_reason(&block(line), &[]), None, "{line}");
         }
+    }
+
+    #[test]
+    fn a_promotion_heading_a_list_of_other_stories_ends_the_article() {
+        let blocks: Vec<Block> = [
+            "一篇访谈的标题",
+            "问：您为什么回到家乡？",
+            "【对话】",
+            "答：因为家乡的图书馆需要人。",
+            "【上某某独家看英超】",
+            "• 某某：不是明显误判就不该介入",
+            "• 某某：被逆转我感觉很糟糕",
+            "•",
+        ]
+        .iter()
+        .map(|t| block(t))
+        .collect();
+        let roles = layout(&blocks, Some(0), &[]);
+        assert_eq!(roles[1..4], [Role::Body, Role::Body, Role::Body]);
+        assert!(
+            roles[4..].iter().all(|r| matches!(r, Role::Chrome(_))),
+            "{roles:?}"
+        );
     }
 
     #[test]
