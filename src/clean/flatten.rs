@@ -37,7 +37,10 @@ fn patterns() -> &'static Patterns {
         let re = |p: &str| Regex::new(p).expect("flatten pattern compiles");
         let labels = r"作者|记者|記者|发布时间|發布時間|发布日期|發布日期|时间|時間|日期|来源|來源|出处|出處|编辑|編輯|责任编辑|責任編輯|浏览次数|瀏覽次數|阅读次数|閱讀次數|点击|點擊";
         Patterns {
-            turn_zh: re(r"[。！？!?」”…]\s*((?:问|答|問|記者|记者|主持人|[\p{Han}·]{2,4})\s*[:：])"),
+            // A two-character name may be spaced to a three-character width (`杨 春：`).
+            turn_zh: re(
+                r"[。！？!?」”…]\s*((?:问|答|問|記者|记者|主持人|[\p{Han}·]{2,4}|\p{Han} \p{Han})\s*[:：])",
+            ),
             turn_zh_fixed: re(r"\s((?:问|答|問|記者|记者|主持人)\s*[:：])"),
             turn_en: re(
                 r"[.?!”\x22]\s+((?:Q|A|Interviewer|\p{Lu}[\p{Ll}'-]+(?: \p{Lu}[\p{Ll}'-]+)?)\s*:)\s",

@@ -56,7 +56,7 @@ fn label_pattern() -> &'static Regex {
     static PATTERN: OnceLock<Regex> = OnceLock::new();
     PATTERN.get_or_init(|| {
         Regex::new(
-            r"^(问|答|记者|主持人|编者|Q|A|Interviewer|Host|(?:提问|提問|问题|問題|问|問)\d{1,2}|[\p{Han}·]{2,4}|[甲乙丙丁]|\p{Lu}[\p{L}.'-]*(?: \p{Lu}[\p{L}.'-]+){0,2})\s*[:：]\s*",
+            r"^(问|答|记者|主持人|编者|Q|A|Interviewer|Host|(?:提问|提問|问题|問題|问|問)\d{1,2}|[\p{Han}·]{2,4}|\p{Han} \p{Han}|[甲乙丙丁]|\p{Lu}[\p{L}.'-]*(?: \p{Lu}[\p{L}.'-]+){0,2})\s*[:：]\s*",
         )
         .expect("label pattern compiles")
     })
@@ -91,6 +91,10 @@ fn speaker_label(text: &str) -> Option<SpeakerLabel<'_>> {
             label += 1;
         }
         while chars.next_if(|c| c.is_whitespace()).is_some() {}
+        // A two-character name spaced to a three-character width (`杨 春：`).
+        if label == 1 && chars.next_if(|c| super::junk::is_han(*c)).is_some() {
+            while chars.next_if(|c| c.is_whitespace()).is_some() {}
+        }
         (1..=4).contains(&label) && chars.next().is_some_and(is_colon)
     };
     if !plausible {
@@ -161,8 +165,29 @@ pub fn speakers(blocks: &[Block]) -> Vec<String> {
         .into_iter()
         .filter(|s| !(answered && s.only_asks))
         .filter(|s| !is_own_staff(s.name, blocks))
+        .filter(|s| !greets_the_audience(s.name, blocks, &labels))
         .map(|s| s.name.to_string())
         .collect()
+}
+
+/// Whether the speaker's first turn welcomes the audience to the programme
+/// (`欢迎收看今天的《某某》`): the host, not a guest.
+fn greets_the_audience(name: &str, blocks: &[Block], labels: &[Option<SpeakerLabel>]) -> bool {
+    const WELCOMES: &[&str] = &[
+        "欢迎收看",
+        "歡迎收看",
+        "欢迎收听",
+        "歡迎收聽",
+        "欢迎来到",
+        "歡迎來到",
+        "欢迎走进",
+        "歡迎走進",
+    ];
+    blocks
+        .iter()
+        .zip(labels)
+        .find(|(_, label)| label.is_some_and(|l| l.label == name))
+        .is_some_and(|(block, _)| WELCOMES.iter().any(|w| block.text.contains(w)))
 }
 
 /// Whether the text names `name` as one of the publisher's own hosts or reporters
@@ -567,6 +592,10 @@ mod tests {
             "林：单字",
             "提问1:除了运动",
             "问题12：还有",
+            "杨 春：知道这个还行",
+            "杨 春 ：空格",
+            "杨 春天：不是",
+            "他 说：不",
         ] {
             let expected = label_pattern().captures(text).map(|c| SpeakerLabel {
                 label: c.get(1).map_or("", |m| m.as_str()),
@@ -656,6 +685,28 @@ mod tests {
         assert_eq!(speakers(&blocks), ["林知远"]);
         let body = to_markdown(&blocks, Lang::Zh, true, &mut Report::default());
         assert!(body.starts_with("注意：写入之前"), "{body}");
+    }
+
+    #[test]
+    fn a_two_character_name_spaced_wide_is_a_label() {
+        let turns = [
+            "杨 春：今天我们来到了阿坝。",
+            "张浩然：平均每天走三十公里。",
+            "杨 春：累不累？",
+            "张浩然：不累。",
+        ];
+        let mut report = Report::default();
+        let body = to_markdown(&numbered(&turns), Lang::Zh, true, &mut report);
+        assert!(body.starts_with("**杨 春：**今天"), "{body}");
+        assert_eq!(speakers_of(&turns), ["杨 春", "张浩然"]);
+        // A host who welcomes the audience asks; the guest is interviewed.
+        let turns = [
+            "杨 春：欢迎收看今天的节目，我们来到了阿坝。",
+            "张浩然：平均每天走三十公里。",
+            "杨 春：累不累？",
+            "张浩然：不累。",
+        ];
+        assert_eq!(speakers_of(&turns), ["张浩然"]);
     }
 
     #[test]
