@@ -725,6 +725,10 @@ mod tests {
         Layout::new(blocks, title).roles(blocks, brands)
     }
 
+    fn blocks_of(texts: &[&str]) -> Vec<Block> {
+        texts.iter().copied().map(block).collect()
+    }
+
     fn block(text: &str) -> Block {
         Block {
             number: 1,
@@ -800,7 +804,7 @@ mod tests {
 
     #[test]
     fn a_promotion_heading_a_list_of_other_stories_ends_the_article() {
-        let blocks: Vec<Block> = [
+        let blocks = blocks_of(&[
             "一篇访谈的标题",
             "问：您为什么回到家乡？",
             "【对话】",
@@ -809,10 +813,7 @@ mod tests {
             "• 某某：不是明显误判就不该介入",
             "• 某某：被逆转我感觉很糟糕",
             "•",
-        ]
-        .iter()
-        .map(|t| block(t))
-        .collect();
+        ]);
         let roles = layout(&blocks, Some(0), &[]);
         assert_eq!(roles[1..4], [Role::Body, Role::Body, Role::Body]);
         assert!(
@@ -823,16 +824,13 @@ mod tests {
 
     #[test]
     fn a_text_pages_lead_above_its_headline_stays() {
-        let blocks: Vec<Block> = [
+        let blocks = blocks_of(&[
             "某某体育在线直播",
             "独家揭秘！河边老房子背后的秘密，看完你还敢去吗？",
             "在客场不敌对手的赛后，主帅林知远接受了本地电视台的采访。",
             "林知远：开场两分钟就能感受到球迷的欢呼声",
             "我们少聊点比赛，多说说这次回来的感受吧。",
-        ]
-        .iter()
-        .map(|t| block(t))
-        .collect();
+        ]);
         let roles = layout(&blocks, Some(3), &[]);
         assert!(matches!(roles[0], Role::Chrome(_)), "{roles:?}");
         assert!(matches!(roles[1], Role::Chrome(_)), "{roles:?}");
@@ -841,16 +839,13 @@ mod tests {
 
     #[test]
     fn a_summary_repeating_the_opening_cut_short_is_chrome() {
-        let blocks: Vec<Block> = [
+        let blocks = blocks_of(&[
             "一篇访谈的标题",
             "简介某某网主持人：随着河边的老房子一座座修好，人们谈论得越来越多的是...",
             "主持人：随着河边的“老房子”一座座修好，人们谈论得越来越多的是图书馆。",
             "答：因为家乡的图书馆需要人，我也想看看孩子们现在读什么书、怎么读书...",
             "问：您为什么回到家乡？",
-        ]
-        .iter()
-        .map(|t| block(t))
-        .collect();
+        ]);
         let roles = layout(&blocks, Some(0), &[]);
         assert!(matches!(roles[1], Role::Chrome(_)), "{roles:?}");
         assert_eq!(roles[2..], [Role::Body, Role::Body, Role::Body]);
@@ -864,7 +859,7 @@ mod tests {
 
     #[test]
     fn an_editors_credit_after_the_prose_ends_the_article() {
-        let blocks: Vec<Block> = [
+        let blocks = blocks_of(&[
             "一篇访谈的标题",
             "编辑：周小北",
             "问：您为什么回到家乡？这个问题很多人问过您吧，您每次都怎么回答他们呢？",
@@ -872,10 +867,7 @@ mod tests {
             "【编辑:周小北】",
             "----- 精选新闻 -----",
             "城南老街的春天",
-        ]
-        .into_iter()
-        .map(block)
-        .collect();
+        ]);
         let roles = layout(&blocks, Some(0), &[]);
         // Above the prose the same credit is a byline.
         assert_eq!(roles[1], Role::Byline);
@@ -898,7 +890,7 @@ mod tests {
 
     #[test]
     fn layout_cuts_before_title_and_after_end_heading() {
-        let blocks: Vec<Block> = [
+        let blocks = blocks_of(&[
             "网站首页 | 在线留言",
             "行业动态",
             "一篇访谈的标题",
@@ -906,10 +898,7 @@ mod tests {
             "正文第一段，很长很长的内容。",
             "相关推荐",
             "另一篇文章的标题",
-        ]
-        .into_iter()
-        .map(block)
-        .collect();
+        ]);
         let roles = layout(&blocks, Some(2), &[]);
         assert!(matches!(roles[0], Role::Chrome(_)));
         assert!(matches!(roles[1], Role::Chrome(_)));
@@ -924,7 +913,7 @@ mod tests {
     fn header_fields_and_widget_labels_around_the_byline() {
         let prose =
             "正文第一段，写了县城书店的十年，很长很长的内容，她说每天都有孩子来这里写作业。";
-        let blocks: Vec<Block> = [
+        let blocks = blocks_of(&[
             "专访周望舒：书店的十年",
             "Original",
             "许清和",
@@ -935,10 +924,7 @@ mod tests {
             prose,
             "记者：还会担心吗？",
             "好的",
-        ]
-        .into_iter()
-        .map(block)
-        .collect();
+        ]);
         let roles = layout(&blocks, Some(0), &[]);
         assert_eq!(roles[1..4], [Role::Byline, Role::Byline, Role::Byline]);
         assert!(
@@ -953,7 +939,7 @@ mod tests {
     fn an_accounts_promotion_above_the_article_is_chrome() {
         let prose =
             "正文第一段，写了县城书店的十年，很长很长的内容，她说每天都有孩子来这里写作业。";
-        let blocks: Vec<Block> = [
+        let blocks = blocks_of(&[
             "专访周望舒：书店的十年",
             "收录于话题",
             "#书店故事",
@@ -965,10 +951,7 @@ mod tests {
             "【编者按】",
             prose,
             "83个",
-        ]
-        .into_iter()
-        .map(block)
-        .collect();
+        ]);
         let roles = layout(&blocks, Some(0), &[]);
         assert!(
             roles[1..8].iter().all(|r| matches!(r, Role::Chrome(_))),
@@ -1072,7 +1055,7 @@ mod tests {
 
     #[test]
     fn teasers_of_other_articles_are_chrome() {
-        let blocks: Vec<Block> = [
+        let blocks = blocks_of(&[
             "一篇访谈的标题",
             "正文第一段，很长很长的内容。",
             "另一篇文章的标题",
@@ -1081,16 +1064,13 @@ mod tests {
             "第三篇的标题：很长",
             "开头的一句话，被截断了…",
             "2025-12-21",
-        ]
-        .into_iter()
-        .map(block)
-        .collect();
+        ]);
         assert_body_then_chrome(&blocks);
     }
 
     #[test]
     fn lists_of_headlines_with_dates_are_chrome() {
-        let blocks: Vec<Block> = [
+        let blocks = blocks_of(&[
             "一篇访谈的标题",
             "正文第一段，很长很长的内容。",
             "另一篇文章的标题",
@@ -1105,15 +1085,9 @@ mod tests {
             "11/20/2019 10:08 AM",
             "A third headline here",
             "11/19/2019 09:39 PM",
-        ]
-        .into_iter()
-        .map(block)
-        .collect();
+        ]);
         assert_body_then_chrome(&blocks);
-        let lone: Vec<Block> = ["标题", "正文。", "他说起2019年的事", "2019-06-01 08:00"]
-            .into_iter()
-            .map(block)
-            .collect();
+        let lone = blocks_of(&["标题", "正文。", "他说起2019年的事", "2019-06-01 08:00"]);
         let roles = layout(&lone, Some(0), &[]);
         assert_eq!(roles[2], Role::Body, "one entry alone is no list");
     }

@@ -1322,32 +1322,25 @@ mod tests {
 
     #[test]
     fn a_title_repeated_with_other_junk_glued_in_front_loses_its_own() {
-        let lines = |texts: &[&str]| -> Vec<Block> {
-            texts
-                .iter()
-                .map(|t| Block {
-                    number: 1,
-                    kind: BlockKind::Paragraph,
-                    text: t.to_string(),
-                    link_density: 0.0,
-                    chrome_hint: false,
-                    boilerplate: false,
-                })
-                .collect()
+        let repeated = |lines: &[&str]| {
+            let page = super::super::extract::extract(&lines.join("\n"), false);
+            repeated_title(&page.blocks[0].text, Some(0), &page.blocks)
         };
-        let glued = lines(&[
-            "老虎机专访林知远：河流的未来",
-            "午夜影院专访林知远：河流的未来",
-        ]);
         assert_eq!(
-            repeated_title(&glued[0].text, Some(0), &glued).as_deref(),
+            repeated(&[
+                "老虎机专访林知远：河流的未来",
+                "午夜影院专访林知远：河流的未来"
+            ])
+            .as_deref(),
             Some("专访林知远：河流的未来")
         );
-        let halves = lines(&[
-            "林知远：我没那么简单 想用电影治愈社会",
-            "他说，中国人害怕面对真实，想用电影治愈社会",
-        ]);
-        assert_eq!(repeated_title(&halves[0].text, Some(0), &halves), None);
+        assert_eq!(
+            repeated(&[
+                "林知远：我没那么简单 想用电影治愈社会",
+                "他说，中国人害怕面对真实，想用电影治愈社会",
+            ]),
+            None
+        );
     }
 
     #[test]

@@ -354,7 +354,13 @@ fn finish(
         // A first line that is the whole stand-in (a headline too short to be taken
         // as one, `米雪`) moves to the title rather than stand twice.
         if state.body.len() > 1 && !title.is_empty() && state.body[0].text.trim() == title {
-            state.body.remove(0);
+            let line = state.body.remove(0);
+            report.push_noted(
+                ChangeKind::MetadataTaken,
+                line.number,
+                line.text,
+                "a first line that is the whole stand-in title",
+            );
         }
     }
     if title.is_empty() {

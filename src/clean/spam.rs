@@ -428,30 +428,13 @@ pub fn remove_pasted_title(blocks: &mut [Block], variants: &[String], report: &m
             {
                 continue;
             }
-            let glued: Vec<usize> = block
-                .text
-                .match_indices(variant.as_str())
-                .map(|(at, _)| at)
-                .filter(|&at| !opens_clause(&block.text, at))
-                .collect();
-            if glued.is_empty() {
-                continue;
-            }
-            let mut kept = String::with_capacity(block.text.len());
-            let mut last = 0;
-            for &at in &glued {
-                kept.push_str(&block.text[last..at]);
-                last = at + variant.len();
-            }
-            kept.push_str(&block.text[last..]);
-            block.text = tidy_spaces(&kept);
-            for _ in 0..glued.len() {
-                report.push(
-                    ChangeKind::PastedTitleRemoved,
-                    block.number,
-                    variant.as_str(),
-                );
-            }
+            remove_word(
+                block,
+                variant,
+                ChangeKind::PastedTitleRemoved,
+                report,
+                |text, at| !opens_clause(text, at),
+            );
         }
     }
 }
@@ -527,7 +510,7 @@ pub fn remove_brands(blocks: &mut [Block], brands: &[String], report: &mut Repor
     }
 }
 
-/// Cuts `word` out of a block where `keep_out(text, at)` says so, tidying the space
+/// Cuts `word` out of a block where `cut_here(text, at)` says so, tidying the space
 /// it leaves in Latin text.
 fn remove_word(
     block: &mut Block,
@@ -539,19 +522,22 @@ fn remove_word(
     if word.is_empty() || !block.text.contains(word) {
         return;
     }
-    let text = std::mem::take(&mut block.text);
+    let text = &block.text;
     let mut out = String::with_capacity(text.len());
     let mut last = 0;
     for (at, _) in text.match_indices(word) {
-        if at < last || !cut_here(&text, at) {
+        if at < last || !cut_here(text, at) {
             continue;
         }
         out.push_str(&text[last..at]);
         last = at + word.len();
         report.push(kind, block.number, word);
     }
-    out.push_str(&text[last..]);
-    block.text = tidy_spaces(&out);
+    // A block where every copy stays is left as it was, spaces and all.
+    if last > 0 {
+        out.push_str(&text[last..]);
+        block.text = tidy_spaces(&out);
+    }
 }
 
 /// Collapses double spaces and drops a space left before punctuation.
