@@ -11,7 +11,7 @@ use rustc_hash::FxHashMap;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
 use super::match_case;
-use super::segment::{segment, segment_score};
+use super::segment::{joins_neighbours, open_runs, segment, segment_score};
 use crate::clean::report::{ChangeKind, Report};
 
 /// How sure the table is that a spun form is spinner output.
@@ -557,6 +557,13 @@ fn cuts_a_word(text: &str, start: usize, end: usize) -> bool {
     clause.extend(text[start..end].chars());
     let form_end = clause.len();
     clause.extend(after);
+    let (left, rest) = clause.split_at(form_start);
+    let (form, right) = rest.split_at(form_end - form_start);
+    // With no dictionary word across an edge, every segmentation cuts at both (the
+    // common case, and far cheaper to ask than segmenting the clause).
+    if !joins_neighbours(&open_runs(left), form, &open_runs(form), right) {
+        return false;
+    }
     let (best, cuts) = segment(&clause);
     if cuts.contains(&form_start) && cuts.contains(&form_end) {
         return false;
