@@ -69,6 +69,11 @@ fn label_pattern() -> &'static Regex {
 /// any other only letters, Han characters, spaces and `·.'-` stand.
 fn speaker_label(text: &str) -> Option<SpeakerLabel<'_>> {
     let first = text.chars().next()?;
+    if first.is_uppercase()
+        && let Some(label) = transcript_label(text)
+    {
+        return Some(label);
+    }
     let plausible = if first.is_uppercase() {
         let colon = text.find([':', '：'])?;
         // The Han characters that are no letters: radicals and a few marks.
@@ -107,17 +112,61 @@ fn speaker_label(text: &str) -> Option<SpeakerLabel<'_>> {
     let colon = text[..end].find([':', '：'])?;
     Some(SpeakerLabel {
         label: text[..colon].trim_end(),
+        role: "",
         end,
     })
 }
+
+/// A broadcast transcript's label with the speaker's role, all in capitals
+/// (`FREDRICKA WHITFIELD, CNN ANCHOR:`, `SARAH AUSTIN, "SELF":`): one to four words of
+/// name, a comma, and a role of at most sixty characters.
+fn transcript_label(text: &str) -> Option<SpeakerLabel<'_>> {
+    let colon = text.find(':').filter(|&c| c <= MAX_TRANSCRIPT_LABEL)?;
+    let (name, role) = text[..colon].split_once(", ")?;
+    let capital_word = |word: &str| {
+        word.chars().next().is_some_and(char::is_uppercase)
+            && word
+                .chars()
+                .all(|c| c.is_uppercase() || matches!(c, '.' | '\'' | '-'))
+    };
+    let words = name.split(' ').count();
+    let named = (1..=4).contains(&words) && name.split(' ').all(capital_word);
+    let role_ok = role.len() <= 60
+        && role.chars().any(char::is_alphabetic)
+        && !role.chars().any(|c| c.is_lowercase() || c == ',');
+    (named && role_ok).then(|| SpeakerLabel {
+        label: name,
+        role,
+        end: colon + 1 + text[colon + 1..].len() - text[colon + 1..].trim_start().len(),
+    })
+}
+
+/// The longest a transcript label runs before its colon (bytes).
+const MAX_TRANSCRIPT_LABEL: usize = 100;
 
 /// A speaker label opening a text (`林知远：`).
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct SpeakerLabel<'t> {
     /// The speaker's name or the fixed label.
     label: &'t str,
+    /// The speaker's role after the name, in a transcript's label (`CNN ANCHOR`), or
+    /// nothing.
+    role: &'t str,
     /// Where the label, its colon and the space after end (bytes).
     end: usize,
+}
+
+/// Whether a transcript label's role is the programme's own staff, who ask.
+fn is_staff_role(role: &str) -> bool {
+    const STAFF: &[&str] = &[
+        "ANCHOR",
+        "HOST",
+        "CORRESPONDENT",
+        "REPORTER",
+        "MODERATOR",
+        "INTERVIEWER",
+    ];
+    STAFF.iter().any(|s| role.contains(s))
 }
 
 /// The rights notice opening `text` ([`rights_pattern`]), if any.
@@ -155,19 +204,42 @@ fn rights_pattern() -> &'static Regex {
 
 /// The speaker names used as labels at the start of two or more blocks, or of one
 /// that answers an interviewer's question (interviewees), save one whose every turn
-/// asks a question while another speaker's does not: an interviewer named by their
-/// paper (`南都娱乐：…吗？`).
+/// asks a question while another speaker's does not (an interviewer named by their
+/// paper: `南都娱乐：…吗？`) and a transcript's anchor or host. A transcript's name in
+/// capitals is given as written in prose (`SARAH AUSTIN` → `Sarah Austin`).
 pub fn speakers(blocks: &[Block]) -> Vec<String> {
     let labels: Vec<Option<SpeakerLabel>> = blocks.iter().map(|b| speaker_label(&b.text)).collect();
     let named = speakers_labelled(blocks, &labels);
     let answered = named.iter().any(|s| !s.only_asks);
     named
         .into_iter()
-        .filter(|s| !(answered && s.only_asks))
+        .filter(|s| !(s.staff || answered && s.only_asks))
         .filter(|s| !is_own_staff(s.name, blocks))
         .filter(|s| !greets_the_audience(s.name, blocks, &labels))
-        .map(|s| s.name.to_string())
+        .map(|s| {
+            if s.name.chars().any(char::is_lowercase) {
+                s.name.to_string()
+            } else {
+                in_prose_case(s.name)
+            }
+        })
         .collect()
+}
+
+/// A name written in capitals, as prose writes it: `DR. TODD COOPERMAN` → `Dr. Todd
+/// Cooperman`, `O'NEIL` → `O'Neil`.
+fn in_prose_case(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut word_start = true;
+    for c in name.chars() {
+        if word_start {
+            out.push(c);
+        } else {
+            out.extend(c.to_lowercase());
+        }
+        word_start = !c.is_alphabetic();
+    }
+    out
 }
 
 /// Whether the speaker's first turn welcomes the audience to the programme
@@ -216,9 +288,39 @@ fn is_own_staff(name: &str, blocks: &[Block]) -> bool {
 /// A name used as a label at the start of two or more blocks, or of one that answers
 /// an interviewer's question.
 struct Speaker<'b> {
+    /// The speaker's fullest label (`FREDRICKA WHITFIELD` over `WHITFIELD`).
     name: &'b str,
+    /// Every label the speaker's turns open with.
+    labels: Vec<&'b str>,
     /// Whether every one of its turns asks a question.
     only_asks: bool,
+    /// Whether a transcript label names the speaker the programme's anchor or host.
+    staff: bool,
+}
+
+/// Each label's speaker: a transcript names a speaker in full once (`SARAH AUSTIN,
+/// "SELF":`) and by surname after (`AUSTIN:`), so a one-word label that ends exactly
+/// one longer label of the page is that speaker.
+fn speaker_of<'b>(labels: &[Option<SpeakerLabel<'b>>]) -> FxHashMap<&'b str, &'b str> {
+    let full: FxHashSet<&str> = labels
+        .iter()
+        .flatten()
+        .map(|l| l.label)
+        .filter(|l| l.contains(' '))
+        .collect();
+    let mut speaker: FxHashMap<&str, &str> = FxHashMap::default();
+    for label in labels.iter().flatten().map(|l| l.label) {
+        if label.contains(' ') || speaker.contains_key(label) {
+            continue;
+        }
+        let mut longer = full
+            .iter()
+            .filter(|f| f.rsplit(' ').next() == Some(label) && f.chars().any(char::is_alphabetic));
+        if let (Some(&only), None) = (longer.next(), longer.next()) {
+            speaker.insert(label, only);
+        }
+    }
+    speaker
 }
 
 /// The speakers of `blocks`, given each block's label ([`speaker_label`]), in order of
@@ -227,14 +329,16 @@ fn speakers_labelled<'b>(
     blocks: &'b [Block],
     labels: &[Option<SpeakerLabel<'b>>],
 ) -> Vec<Speaker<'b>> {
-    // Per label: its turns, and how many of them ask a question.
-    let mut counts: FxHashMap<&str, (usize, usize)> = FxHashMap::default();
+    let speaker_of = speaker_of(labels);
+    // Per speaker: its turns, how many of them ask a question, and whether a role
+    // names it staff.
+    let mut counts: FxHashMap<&str, (usize, usize, bool)> = FxHashMap::default();
     let mut order: Vec<&str> = Vec::new();
-    // Labels that answer a question a fixed label asked right before (`記者：…？`).
+    // Speakers that answer a question a fixed label asked right before (`記者：…？`).
     let mut answering: FxHashSet<&str> = FxHashSet::default();
     let mut fixed_asked = false;
     for (block, found) in blocks.iter().zip(labels) {
-        let Some(SpeakerLabel { label, end }) = *found else {
+        let Some(SpeakerLabel { label, role, end }) = *found else {
             fixed_asked = false;
             continue;
         };
@@ -242,25 +346,38 @@ fn speakers_labelled<'b>(
             fixed_asked = false;
             continue;
         }
-        if !counts.contains_key(label) {
-            order.push(label);
+        let name = speaker_of.get(label).copied().unwrap_or(label);
+        if !counts.contains_key(name) {
+            order.push(name);
         }
         let asks = block.text.contains(['？', '?']);
         if fixed_asked {
-            answering.insert(label);
+            answering.insert(name);
         }
         fixed_asked = asks && is_fixed_label(label);
-        let count = counts.entry(label).or_insert((0, 0));
+        let count = counts.entry(name).or_insert((0, 0, false));
         count.0 += 1;
         count.1 += usize::from(asks);
+        count.2 |= is_staff_role(role);
     }
     order
         .into_iter()
         .filter(|l| (counts[l].0 >= 2 || answering.contains(l)) && !is_fixed_label(l))
         .filter(|l| !SAYING.iter().any(|s| l.ends_with(s)) && !is_note_label(l))
-        .map(|name| Speaker {
-            name,
-            only_asks: counts[name].0 == counts[name].1,
+        .map(|name| {
+            let mut labels = vec![name];
+            labels.extend(
+                speaker_of
+                    .iter()
+                    .filter(|(_, full)| **full == name)
+                    .map(|(short, _)| *short),
+            );
+            Speaker {
+                name,
+                labels,
+                only_asks: counts[name].0 == counts[name].1,
+                staff: counts[name].2,
+            }
         })
         .collect()
 }
@@ -272,7 +389,8 @@ pub fn to_markdown(blocks: &[Block], lang: Lang, fullwidth: bool, report: &mut R
     let labels: Vec<Option<SpeakerLabel>> = blocks.iter().map(|b| speaker_label(&b.text)).collect();
     let names: Vec<String> = speakers_labelled(blocks, &labels)
         .into_iter()
-        .map(|s| s.name.to_string())
+        .flat_map(|s| s.labels)
+        .map(str::to_string)
         .collect();
     let mut paragraphs: Vec<String> = Vec::new();
     let mut rights: Vec<String> = Vec::new();
@@ -344,7 +462,7 @@ fn labelled(
     block: usize,
     report: &mut Report,
 ) -> String {
-    if let Some(SpeakerLabel { label, end }) = label
+    if let Some(SpeakerLabel { label, role, end }) = label
         && end < text.len()
         && (is_fixed_label(label) || names.iter().any(|n| n == label))
     {
@@ -354,6 +472,10 @@ fn labelled(
         let mut out = String::with_capacity(text.len() + 8);
         out.push_str("**");
         escape_into(&mut out, label);
+        if !role.is_empty() {
+            out.push_str(", ");
+            escape_into(&mut out, role);
+        }
         out.push_str(if lang == Lang::Zh && cjk_label {
             "：**"
         } else {
@@ -599,6 +721,7 @@ mod tests {
         ] {
             let expected = label_pattern().captures(text).map(|c| SpeakerLabel {
                 label: c.get(1).map_or("", |m| m.as_str()),
+                role: "",
                 end: c.get(0).map_or(0, |m| m.end()),
             });
             assert_eq!(speaker_label(text), expected, "{text}");
@@ -723,6 +846,39 @@ mod tests {
         assert_eq!(speakers_of(&turns), ["林知远"]);
         assert!(!is_fixed_label("提问123"));
         assert!(!is_fixed_label("提问"));
+    }
+
+    #[test]
+    fn a_transcripts_labels_with_roles_name_one_speaker_each() {
+        let turns = [
+            "FREDRICKA WHITFIELD, CNN ANCHOR: Joining us, Sarah Austin and Dr. Todd Cooperman.",
+            "DR. TODD COOPERMAN, PHARMACYCHECKER.COM: Thanks for having us on.",
+            "WHITFIELD: Sarah, let me begin with you. Why?",
+            "SARAH AUSTIN, \"SELF\": We took a poll.",
+            "WHITFIELD: And the risks?",
+            "AUSTIN: Well, we were able to get those very easily.",
+            "COOPERMAN: Prices are lower, too.",
+            "However, one reader wrote: it was easy.",
+        ];
+        // The anchor asks; the guests are given as prose writes their names.
+        assert_eq!(speakers_of(&turns), ["Dr. Todd Cooperman", "Sarah Austin"]);
+        let body = to_markdown(&numbered(&turns), Lang::En, true, &mut Report::default());
+        assert!(
+            body.starts_with("**FREDRICKA WHITFIELD, CNN ANCHOR:** Joining us"),
+            "{body}"
+        );
+        assert!(body.contains("\n\n**AUSTIN:** Well"), "{body}");
+        assert!(
+            body.contains("\n\n**SARAH AUSTIN, \"SELF\":** We took"),
+            "{body}"
+        );
+        assert!(
+            body.ends_with("\n\nHowever, one reader wrote: it was easy.\n"),
+            "{body}"
+        );
+        // A role is in capitals like the name: a sentence with a comma is no label.
+        assert_eq!(speaker_label("JOHN, he said: no"), None);
+        assert_eq!(speaker_label("Then, she said: no"), None);
     }
 
     #[test]

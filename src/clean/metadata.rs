@@ -164,7 +164,7 @@ fn patterns() -> &'static Patterns {
             ),
             interviewee_zh_short: re(r"^(?:专访|对话)\s*([\p{Han}·]{2,4}?)\s*[:：，,|]"),
             interviewee_en: re(
-                r"(?:[Ii]nterview with|[Cc]onversation with|Q&A with|[Tt]alking to|[Tt]alks? to)\s+(?:(?:the\s+)?[a-z-]+\s+){0,3}?(\p{Lu}\p{Ll}+(?:[ -]\p{Lu}[\p{Ll}'.]+){1,2})",
+                r"(?:[Ii]nterview [Ww]ith|[Cc]onversation [Ww]ith|Q&A [Ww]ith|[Tt]alking [Tt]o|[Tt]alks? [Tt]o)\s+(?:(?:the\s+)?[a-z-]+\s+){0,3}?(\p{Lu}\p{Ll}+(?:[ -]\p{Lu}[\p{Ll}'.]+){1,2}(?:(?:,\s*|,?\s+and\s+|\s*&\s*)\p{Lu}\p{Ll}+(?:[ -]\p{Lu}[\p{Ll}'.]+){1,2}){0,3})",
             ),
             author: re(
                 r"(?:作者|记者)\s*[:：]?\s*([\p{Han}·]{2,4}|[A-Za-z][A-Za-z .'-]{1,30}?)(?:\s|$|，|,|\|)|^By\s+(\p{Lu}[\p{L}.'-]+(?:\s+\p{Lu}[\p{L}.'-]+){0,3})",
@@ -810,7 +810,17 @@ pub fn interviewees_from_title(title: &str) -> Vec<String> {
         .captures(title)
         .or_else(|| patterns.interviewee_zh_short.captures(title))
         .or_else(|| patterns.interviewee_en.captures(title));
-    found.map(|c| vec![c[1].to_string()]).unwrap_or_default()
+    let Some(found) = found else {
+        return Vec::new();
+    };
+    // An English title may name several (`Interview With Todd Cooperman, Sarah Austin`).
+    found[1]
+        .split([',', '&'])
+        .flat_map(|part| part.split(" and "))
+        .map(str::trim)
+        .filter(|name| !name.is_empty())
+        .map(str::to_string)
+        .collect()
 }
 
 /// The reporter named in a byline, unless the byline holds a placeholder (`小编`).
@@ -1161,6 +1171,14 @@ mod tests {
             ["Ada Quill"]
         );
         assert!(interviewees_from_title("城市与河流").is_empty());
+        assert_eq!(
+            interviewees_from_title("Interview With Todd Cooperman, Sarah Austin"),
+            ["Todd Cooperman", "Sarah Austin"]
+        );
+        assert_eq!(
+            interviewees_from_title("A conversation with Ada Quill and Ben Okri on rivers"),
+            ["Ada Quill", "Ben Okri"]
+        );
     }
 
     #[test]
