@@ -388,6 +388,11 @@ pub fn simplified_key(word: &str) -> Cow<'_, str> {
     Cow::Owned(word.chars().map(|c| *map.get(&c).unwrap_or(&c)).collect())
 }
 
+/// `c`'s simplified form, or `c` when it has none.
+pub fn simplified_char(c: char) -> char {
+    traditional_map().get(&c).copied().unwrap_or(c)
+}
+
 /// Whether `c` is a traditional-only character (one the map turns into another).
 pub fn is_traditional_char(c: char) -> bool {
     traditional_map().contains_key(&c)

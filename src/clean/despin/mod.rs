@@ -4,8 +4,9 @@
 //! seen on real spun pages), and a language model per language that finds words a
 //! writer would hardly have chosen where a common synonym fits ([`english`] over a
 //! thesaurus and word-pair counts; [`chinese`] over the word-frequency dictionary,
-//! its one-character siblings and a thesaurus the user supplies). The page gate
-//! ([`gate`]) decides from both whether the page was spun at all; on a clean page
+//! its one-character siblings and a thesaurus the user supplies); a page that writes
+//! 的 as 得 or 地 throughout is found by its counts and restored by [`particles`]. The
+//! page gate ([`gate`]) decides from these whether the page was spun at all; on a clean page
 //! nothing changes. On a spun page each proposal has a [`Confidence`]: high is
 //! applied, middle is applied only when asked (`--aggressive`) and otherwise listed
 //! as a suspect, low is left alone.
@@ -14,6 +15,7 @@ pub mod chinese;
 pub mod english;
 pub mod gate;
 pub mod pairs;
+pub mod particles;
 mod segment;
 pub mod table;
 pub mod thesaurus;
@@ -62,6 +64,8 @@ pub enum Source {
     DictionarySibling,
     /// The user's thesaurus, weighed by word frequencies.
     UserThesaurus,
+    /// 的 where the page writes 得 or 地 for it throughout ([`particles`]).
+    SwappedParticle,
 }
 
 /// A change a model proposes: a byte range of the text and what goes there.
@@ -133,6 +137,8 @@ pub struct Despin<'a> {
     pub spun: bool,
     /// Whether high-confidence changes apply without `--aggressive` (the gate is sure).
     sure: bool,
+    /// The character the page writes for 的 throughout, if any ([`particles`]).
+    stand_in: Option<char>,
 }
 
 impl<'a> Despin<'a> {
@@ -188,7 +194,11 @@ impl<'a> Despin<'a> {
         let proposals = match known {
             Some(known) if restored == text => std::borrow::Cow::Borrowed(known),
             _ => std::borrow::Cow::Owned(outside(
-                propose(&restored, self.lang, self.settings),
+                with_particles(
+                    propose(&restored, self.lang, self.settings),
+                    &restored,
+                    self.stand_in,
+                ),
                 &tabled,
             )),
         };
@@ -216,7 +226,13 @@ pub fn despin<'a>(
     let page_text = texts.join("\n");
     let units = gate::units(&page_text);
     let table = gate::judge_by_table(&page_text);
-    let spun = table.spun || settings.assume_spun;
+    let stand_in = match lang {
+        Lang::Zh => particles::swapped_particle(&page_text),
+        Lang::En => None,
+    };
+    // A page that writes 的 as 得 throughout is as surely spun as one with the table's
+    // forms.
+    let spun = table.spun || stand_in.is_some() || settings.assume_spun;
     let mut despin = Despin {
         lang,
         settings,
@@ -231,6 +247,7 @@ pub fn despin<'a>(
             .map(|u| u.page_evidence(&page_text)),
         spun,
         sure: spun,
+        stand_in,
     };
     if despin.spun {
         // Spun whatever the model says: the tables restore each block first, and the
@@ -249,8 +266,9 @@ pub fn despin<'a>(
         let tabled_texts: Vec<&str> = tabled.iter().map(String::as_str).collect();
         let proposals: Vec<Vec<Proposal>> = propose_page(&tabled_texts, lang, settings)
             .into_iter()
+            .zip(&tabled_texts)
             .zip(&table_spans)
-            .map(|(found, spans)| outside(found, spans))
+            .map(|((found, text), spans)| outside(with_particles(found, text, stand_in), spans))
             .collect();
         let verdict = gate::verdict(table, &tabled_texts, &proposals, units, lang);
         report.spin_score = (verdict.score * 100.0).round() / 100.0;
@@ -279,6 +297,27 @@ pub fn despin<'a>(
         }
     }
     despin
+}
+
+/// The model's `proposals` for `text` and, where the page writes `stand_in` for 的,
+/// the particle's restorations that no proposal overlaps, in order.
+fn with_particles(
+    mut proposals: Vec<Proposal>,
+    text: &str,
+    stand_in: Option<char>,
+) -> Vec<Proposal> {
+    let Some(stand_in) = stand_in else {
+        return proposals;
+    };
+    let particles: Vec<Proposal> = particles::propose(text, stand_in)
+        .into_iter()
+        .filter(|p| !proposals.iter().any(|q| p.start < q.end && q.start < p.end))
+        .collect();
+    if !particles.is_empty() {
+        proposals.extend(particles);
+        proposals.sort_by_key(|p| p.start);
+    }
+    proposals
 }
 
 /// `proposals` without those that touch `tabled`, the originals the pair tables
