@@ -69,13 +69,11 @@ fn label_pattern() -> &'static Regex {
 /// any other only letters, Han characters, spaces and `·.'-` stand.
 fn speaker_label(text: &str) -> Option<SpeakerLabel<'_>> {
     let first = text.chars().next()?;
-    if first.is_uppercase()
-        && let Some(label) = transcript_label(text)
-    {
-        return Some(label);
-    }
     let plausible = if first.is_uppercase() {
         let colon = text.find([':', '：'])?;
+        if text[..colon].contains(", ") {
+            return transcript_label(text, colon);
+        }
         // The Han characters that are no letters: radicals and a few marks.
         let han_symbol = |c: char| matches!(c, '\u{2e80}'..='\u{2fdf}' | '\u{16fe0}'..='\u{16fff}');
         text[..colon].chars().all(|c| {
@@ -119,9 +117,12 @@ fn speaker_label(text: &str) -> Option<SpeakerLabel<'_>> {
 
 /// A broadcast transcript's label with the speaker's role, all in capitals
 /// (`FREDRICKA WHITFIELD, CNN ANCHOR:`, `SARAH AUSTIN, "SELF":`): one to four words of
-/// name, a comma, and a role of at most sixty characters.
-fn transcript_label(text: &str) -> Option<SpeakerLabel<'_>> {
-    let colon = text.find(':').filter(|&c| c <= MAX_TRANSCRIPT_LABEL)?;
+/// name, a comma, and a role of at most sixty characters, before the text's first
+/// colon (at byte `colon`).
+fn transcript_label(text: &str, colon: usize) -> Option<SpeakerLabel<'_>> {
+    if colon > MAX_TRANSCRIPT_LABEL || !text[colon..].starts_with(':') {
+        return None;
+    }
     let (name, role) = text[..colon].split_once(", ")?;
     let capital_word = |word: &str| {
         word.chars().next().is_some_and(char::is_uppercase)

@@ -227,7 +227,7 @@ pub fn despin<'a>(
     let units = gate::units(&page_text);
     let table = gate::judge_by_table(&page_text);
     let stand_in = match lang {
-        Lang::Zh => particles::swapped_particle(&page_text),
+        Lang::Zh => particles::swapped_particle(&page_text, units),
         Lang::En => None,
     };
     // A page that writes 的 as 得 throughout is as surely spun as one with the table's

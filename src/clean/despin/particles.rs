@@ -23,8 +23,8 @@ const MIN_STAND_INS: usize = 8;
 /// A stand-in must be at least this many times as common on the page as 的 itself.
 const STAND_IN_RATIO: usize = 4;
 
-/// And at least one in this many CJK characters: 的 is about one in 25 in prose, 得
-/// one in 250.
+/// And at least one in this many CJK characters (or Latin words): 的 is about one in
+/// 25 in prose, 得 one in 250.
 const STAND_IN_DENSITY: usize = 100;
 
 /// The log odds that a stand-in which is no part of a word stands for 的 on a page that
@@ -36,30 +36,20 @@ const PAGE_PRIOR: f64 = 2.995_732_273_553_991;
 /// Characters of context on either side of a stand-in when segmenting its clause.
 const CONTEXT: usize = 4;
 
-/// The stand-in the page writes for 的, if its counts show the swap.
-pub fn swapped_particle(page: &str) -> Option<char> {
-    let (mut cjk, mut particles) = (0usize, 0usize);
-    let mut stand_ins = [0usize; STAND_INS.len()];
-    for c in page.chars() {
-        if !is_cjk(c) {
-            continue;
-        }
-        cjk += 1;
-        if c == PARTICLE {
-            particles += 1;
-        } else if let Some(i) = STAND_INS.iter().position(|&s| s == c) {
-            stand_ins[i] += 1;
-        }
-    }
-    STAND_INS
-        .iter()
-        .zip(stand_ins)
-        .find(|&(_, count)| {
-            count >= MIN_STAND_INS
-                && count >= particles * STAND_IN_RATIO
-                && count * STAND_IN_DENSITY >= cjk
-        })
-        .map(|(&c, _)| c)
+/// The stand-in the page writes for 的, if its counts show the swap; `units` is the
+/// page's length in CJK characters and Latin words (`gate::units`).
+pub fn swapped_particle(page: &str, units: usize) -> Option<char> {
+    let count = |c: char| {
+        let mut buffer = [0u8; 4];
+        memchr::memmem::find_iter(page.as_bytes(), c.encode_utf8(&mut buffer).as_bytes()).count()
+    };
+    let particles = count(PARTICLE);
+    STAND_INS.into_iter().find(|&stand_in| {
+        let uses = count(stand_in);
+        uses >= MIN_STAND_INS
+            && uses >= particles * STAND_IN_RATIO
+            && uses * STAND_IN_DENSITY >= units
+    })
 }
 
 /// The uses of `stand_in` in `text` that stand for 的, with the word-pair model's
@@ -164,6 +154,7 @@ fn reading(model: &PairModel, before: &str, middle: char, after: &str) -> f64 {
 
 #[cfg(test)]
 mod tests {
+    use super::super::gate::units;
     use super::*;
 
     /// A page written for the project, every 的 spun to 得; its writer's own 得 are in
@@ -174,7 +165,7 @@ mod tests {
         他说，那些年做得不错得事情不多，最难忘得还是那辆车。";
 
     fn restored(text: &str) -> String {
-        let stand_in = swapped_particle(text).expect("the page shows the swap");
+        let stand_in = swapped_particle(text, units(text)).expect("the page shows the swap");
         let mut out = text.to_string();
         for p in propose(text, stand_in).iter().rev() {
             if p.confidence() == crate::clean::report::Confidence::High {
@@ -186,13 +177,19 @@ mod tests {
 
     #[test]
     fn a_page_without_its_de_is_found_by_its_counts() {
-        assert_eq!(swapped_particle(SPUN), Some('得'));
-        assert_eq!(swapped_particle(&SPUN.replace('得', "地")), Some('地'));
+        assert_eq!(swapped_particle(SPUN, units(SPUN)), Some('得'));
+        assert_eq!(
+            swapped_particle(&SPUN.replace('得', "地"), units(SPUN)),
+            Some('地')
+        );
         // The writer's page: 的 is there, and 得 is rare.
         let written = restored(SPUN);
-        assert_eq!(swapped_particle(&written), None);
+        assert_eq!(swapped_particle(&written, units(&written)), None);
         // Too few uses to tell.
-        assert_eq!(swapped_particle("他跑得很快，写得很好，说得不错。"), None);
+        assert_eq!(
+            swapped_particle("他跑得很快，写得很好，说得不错。", 15),
+            None
+        );
     }
 
     #[test]
@@ -208,7 +205,8 @@ mod tests {
         // Traditional text is read through the simplified models.
         let traditional = "他在大學讀書得時候，買了一輛很舊得自行車。老師得孩子騎著它去上學，\
             城市得故事很多，報社得工作很忙，真正得大人很少，最難忘得還是那輛車，更遠得地方。";
-        let stand_in = swapped_particle(traditional).expect("the page shows the swap");
+        let stand_in =
+            swapped_particle(traditional, units(traditional)).expect("the page shows the swap");
         let proposals = propose(traditional, stand_in);
         assert!(
             proposals
