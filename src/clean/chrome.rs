@@ -777,6 +777,9 @@ mod tests {
             "Posted in 维修保养指南",
             "專題:香港回歸十週年?第一眼-CCTV.com新聞",
             ">>點擊看視頻",
+            "字体：",
+            "瀏覽：",
+            "文章简介：今天的比赛结束后，他接受了媒体采访。记者：你还关注什么运动？",
         ] {
             assert!(chrome_reason(&block(line), &[]).is_some(), "{line}");
         }
@@ -797,6 +800,7 @@ mod tests {
             "找到你的位置",
             "@所有人 明天的采访改到上午。",
             "他的人气很高，栏目也办得好。",
+            "他浏览了文章简介，决定买下这本书。",
         ] {
             assert_eq!(chrome_reason(&block(line), &[]), None, "{line}");
         }

@@ -335,16 +335,16 @@ fn speakers_labelled<'b>(
     // names it staff.
     let mut counts: FxHashMap<&str, (usize, usize, bool)> = FxHashMap::default();
     let mut order: Vec<&str> = Vec::new();
-    // Speakers that answer a question a fixed label asked right before (`記者：…？`).
+    // Speakers that answer a turn a fixed label took right before (`記者：…？`).
     let mut answering: FxHashSet<&str> = FxHashSet::default();
-    let mut fixed_asked = false;
+    let mut interviewer_turned = false;
     for (block, found) in blocks.iter().zip(labels) {
         let Some(SpeakerLabel { label, role, end }) = *found else {
-            fixed_asked = false;
+            interviewer_turned = false;
             continue;
         };
         if end >= block.text.len() {
-            fixed_asked = false;
+            interviewer_turned = false;
             continue;
         }
         let name = speaker_of.get(label).copied().unwrap_or(label);
@@ -352,10 +352,11 @@ fn speakers_labelled<'b>(
             order.push(name);
         }
         let asks = block.text.contains(['？', '?']);
-        if fixed_asked {
+        if interviewer_turned {
             answering.insert(name);
         }
-        fixed_asked = asks && is_fixed_label(label);
+        // The interviewer's turn, a question or not (`记者：…我们不妨从头谈起。`).
+        interviewer_turned = is_fixed_label(label) && !matches!(label, "答" | "A");
         let count = counts.entry(name).or_insert((0, 0, false));
         count.0 += 1;
         count.1 += usize::from(asks);
@@ -787,6 +788,13 @@ mod tests {
             "她說：這很好。",
         ];
         assert_eq!(speakers_of(&turns), ["林知遠", "陳曉嵐"]);
+        // The interviewer's turn need not ask: a request is answered too.
+        let turns = [
+            "记者：我们不妨从头谈起，从你如何走上写作之路谈起。",
+            "林知远：这个访谈的确是我的第一个访谈。",
+            "他说：这很好。",
+        ];
+        assert_eq!(speakers_of(&turns), ["林知远"]);
         // A transcript's initials and its 甲/乙 are speakers; another single character
         // is no label.
         let turns = [

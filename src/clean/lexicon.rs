@@ -299,6 +299,16 @@ mod tests {
             lexicon.lead("星河平台消息：今天"),
             Some("星河平台消息：".len())
         );
+        // A sports farm's dateline, its 宣布 cut short; a company's announcement is prose.
+        assert_eq!(
+            lexicon.lead("体育播报8月30日宣 近日，她接受了采访。"),
+            Some("体育播报8月30日宣 ".len())
+        );
+        assert_eq!(
+            lexicon.lead("體育播報06月28今日宣 人民日報獨家對話"),
+            Some("體育播報06月28今日宣 ".len())
+        );
+        assert_eq!(lexicon.lead("南岭书店8月18日宣布闭店。"), None);
     }
 
     #[test]

@@ -506,13 +506,13 @@ fn looks_like_title(text: &str) -> bool {
 
 /// A stand-in title for a page that has none: its first clause, 40 characters at
 /// most, after a news dateline opening it (`雷速體育8月18日宣 `, `某某10月12日報道，`)
-/// and the time word that may follow one (`近日，`).
+/// and a time word or connective of its own clause (`近日，`, `然而，`), which the spam
+/// pass may have left first by cutting a farm's dateline.
 pub fn first_sentence(body: &str) -> String {
     let dateline = patterns().dateline.find(body);
     let mut body = dateline.map_or(body, |m| &body[m.end()..]);
     let is_end = |c: char| matches!(c, '。' | '！' | '？' | '!' | '?' | '\n' | '，' | ',');
-    if dateline.is_some()
-        && let Some(end) = body.find(is_end)
+    if let Some(end) = body.find(is_end)
         && body[..end].chars().count() <= TIME_WORD_CHARS
         && body[end..].starts_with(['，', ','])
     {
@@ -522,8 +522,8 @@ pub fn first_sentence(body: &str) -> String {
     sentence.trim().to_string()
 }
 
-/// The longest time word after a dateline that a stand-in title skips (`近日`, `日前`,
-/// `本周二`).
+/// The longest time word or connective opening the text that a stand-in title skips
+/// (`近日`, `日前`, `本周二`, `然而`).
 const TIME_WORD_CHARS: usize = 3;
 
 /// The title line repeated with different junk in front: the longest ending (8
@@ -1184,6 +1184,8 @@ mod tests {
     #[test]
     fn placeholder_authors_are_ignored() {
         assert_eq!(author_from_byline("作者：小编 发布时间：2024-01-02"), None);
+        // A farm's section name in the author field is no person.
+        assert_eq!(author_from_byline("2019-06-08 作者:体育 | 浏览(108)"), None);
         // A news agency's lead names the agency and its reporter.
         assert_eq!(
             news_lead("中評社北京11月7日電（記者 藍忠平）11月17日，會議舉行了閉幕會。"),
