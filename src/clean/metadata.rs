@@ -519,7 +519,12 @@ pub fn first_sentence(body: &str) -> String {
         body = body[end..].trim_start_matches(['，', ',']);
     }
     let sentence: String = body.chars().take_while(|&c| !is_end(c)).take(40).collect();
-    sentence.trim().to_string()
+    let sentence = sentence.trim();
+    // A bracketed deck's opening bracket, its closing one cut off with the clause.
+    match sentence.strip_prefix(['【', '[', '（', '(']) {
+        Some(inside) if !inside.contains(['】', ']', '）', ')']) => inside.trim().to_string(),
+        _ => sentence.to_string(),
+    }
 }
 
 /// The longest time word or connective opening the text that a stand-in title skips
@@ -1334,6 +1339,14 @@ mod tests {
             "在亞冠二級聯賽小組賽第3輪中"
         );
         assert_eq!(first_sentence("10月12日，他回到了家乡。"), "10月12日");
+        assert_eq!(
+            first_sentence("【在球场的十年，她们都了不起。】正文"),
+            "在球场的十年"
+        );
+        assert_eq!(
+            first_sentence("【要闻】他回到了家乡。"),
+            "【要闻】他回到了家乡"
+        );
         assert_eq!(
             first_sentence("体育播报3月6今日宣 近日，选手某某接受了杂志的采访。"),
             "选手某某接受了杂志的采访"
