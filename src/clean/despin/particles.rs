@@ -37,31 +37,44 @@ const PAGE_PRIOR: f64 = 2.995_732_273_553_991;
 const CONTEXT: usize = 4;
 
 /// The stand-in the page writes for 的, if its counts show the swap; `units` is the
-/// page's length in CJK characters and Latin words (`gate::units`).
+/// page's length in CJK characters and Latin words (`gate::units`). Raw counts first
+/// (cheap, and enough to rule out nearly every page), then the uses that are no part
+/// of a word: a page of place names holds 地 in 地区 and 土地 many times over.
 pub fn swapped_particle(page: &str, units: usize) -> Option<char> {
     let count = |c: char| {
         let mut buffer = [0u8; 4];
         memchr::memmem::find_iter(page.as_bytes(), c.encode_utf8(&mut buffer).as_bytes()).count()
     };
     let particles = count(PARTICLE);
-    STAND_INS.into_iter().find(|&stand_in| {
-        let uses = count(stand_in);
+    let shows_swap = |uses: usize| {
         uses >= MIN_STAND_INS
             && uses >= particles * STAND_IN_RATIO
             && uses * STAND_IN_DENSITY >= units
+    };
+    STAND_INS.into_iter().find(|&stand_in| {
+        shows_swap(count(stand_in)) && shows_swap(lone_uses(page, stand_in).count())
     })
 }
 
-/// The uses of `stand_in` in `text` that stand for 的, with the word-pair model's
-/// margin for 的 over the stand-in between their neighbours.
-pub fn propose(text: &str, stand_in: char) -> Vec<Proposal> {
-    let model = PairModel::chinese();
-    let generic_prior = alone(model, PARTICLE) - alone(model, stand_in);
+/// A use of the stand-in that is no part of a word, with its neighbouring words in
+/// the simplified script.
+struct LoneUse {
+    /// Where it starts (bytes).
+    start: usize,
+    /// The word before it in its clause, or nothing at the clause's start.
+    before: String,
+    /// The word after it, or nothing at the clause's end.
+    after: String,
+}
+
+/// The uses of `stand_in` in `text` that the dictionary's segmentation of their clause
+/// reads as a word of their own (not 觉得, 得到).
+fn lone_uses(text: &str, stand_in: char) -> impl Iterator<Item = LoneUse> + '_ {
     let chars: Vec<(usize, char)> = text.char_indices().collect();
-    let mut proposals = Vec::new();
-    for (at, &(start, c)) in chars.iter().enumerate() {
+    (0..chars.len()).filter_map(move |at| {
+        let (start, c) = chars[at];
         if c != stand_in {
-            continue;
+            return None;
         }
         // The models hold the simplified script; a traditional page is read through it.
         let left: Vec<char> = chars[..at]
@@ -72,53 +85,66 @@ pub fn propose(text: &str, stand_in: char) -> Vec<Proposal> {
             .take(CONTEXT)
             .map(simplified_char)
             .collect();
-        let right: Vec<char> = chars[at + 1..]
+        let right = chars[at + 1..]
             .iter()
             .map(|&(_, c)| c)
             .take_while(|&c| is_cjk(c))
             .take(CONTEXT)
-            .map(simplified_char)
-            .collect();
+            .map(simplified_char);
         let mut clause: Vec<char> = left.into_iter().rev().collect();
         let form = clause.len();
         clause.push(c);
         clause.extend(right);
         let (_, cuts) = segment(&clause);
-        // Part of a word (觉得, 得到): the writer's.
-        let Some(cut) = cuts.iter().position(|&cut| cut == form) else {
-            continue;
-        };
+        let cut = cuts.iter().position(|&cut| cut == form)?;
         if cuts.get(cut + 1) != Some(&(form + 1)) {
-            continue;
+            return None;
         }
-        let before: String = clause[cuts[cut.saturating_sub(1)]..form].iter().collect();
-        let after: String = cuts
-            .get(cut + 2)
-            .map(|&end| clause[form + 1..end].iter().collect())
-            .unwrap_or_default();
-        // The model's reading weighs each character by its frequency in all prose;
-        // on this page the prior is the page's own (PAGE_PRIOR), so the margin is the
-        // log odds of 的 against the stand-in here.
-        let margin = PAGE_PRIOR + reading(model, &before, PARTICLE, &after)
-            - reading(model, &before, stand_in, &after)
-            - generic_prior;
-        if margin >= MIDDLE_MARGIN {
-            proposals.push(Proposal {
-                start,
-                end: start + c.len_utf8(),
-                original: PARTICLE.to_string(),
-                margin,
-                sure_margin: ODDS_HIGH_MARGIN,
-                spun_margin: margin,
-                source: Source::SwappedParticle,
-                reason: format!(
-                    "{PARTICLE} written as {stand_in} throughout the page; \
+        Some(LoneUse {
+            start,
+            before: clause[cuts[cut.saturating_sub(1)]..form].iter().collect(),
+            after: cuts
+                .get(cut + 2)
+                .map(|&end| clause[form + 1..end].iter().collect())
+                .unwrap_or_default(),
+        })
+    })
+}
+
+/// The uses of `stand_in` in `text` that stand for 的, with the word-pair model's
+/// margin for 的 over the stand-in between their neighbours.
+pub fn propose(text: &str, stand_in: char) -> Vec<Proposal> {
+    let model = PairModel::chinese();
+    let generic_prior = alone(model, PARTICLE) - alone(model, stand_in);
+    lone_uses(text, stand_in)
+        .filter_map(
+            |LoneUse {
+                 start,
+                 before,
+                 after,
+             }| {
+                // The model's reading weighs each character by its frequency in all prose;
+                // on this page the prior is the page's own (PAGE_PRIOR), so the margin is
+                // the log odds of 的 against the stand-in here.
+                let margin = PAGE_PRIOR + reading(model, &before, PARTICLE, &after)
+                    - reading(model, &before, stand_in, &after)
+                    - generic_prior;
+                (margin >= MIDDLE_MARGIN).then(|| Proposal {
+                    start,
+                    end: start + stand_in.len_utf8(),
+                    original: PARTICLE.to_string(),
+                    margin,
+                    sure_margin: ODDS_HIGH_MARGIN,
+                    spun_margin: margin,
+                    source: Source::SwappedParticle,
+                    reason: format!(
+                        "{PARTICLE} written as {stand_in} throughout the page; \
                      {before}{PARTICLE}{after} reads {margin:.1} more likely here"
-                ),
-            });
-        }
-    }
-    proposals
+                    ),
+                })
+            },
+        )
+        .collect()
 }
 
 /// The log probability (nats) of the character `c` alone, as the word-pair model reads
@@ -190,6 +216,9 @@ mod tests {
             swapped_particle("他跑得很快，写得很好，说得不错。", 15),
             None
         );
+        // A list of places holds 地 in words only.
+        let places = "地区 土地 地方 地址 各地 基地 本地 当地 外地 产地 地区 土地 地方 地址";
+        assert_eq!(swapped_particle(places, units(places)), None);
     }
 
     #[test]
