@@ -777,6 +777,8 @@ mod tests {
             "Posted in 维修保养指南",
             "專題:香港回歸十週年?第一眼-CCTV.com新聞",
             ">>點擊看視頻",
+            "Raw Blame History",
+            "This file contains Unicode characters that might be confused with other characters. If you think that this is intentional, you can safely ignore this warning. Use the Escape button to reveal them.",
             "字体：",
             "瀏覽：",
             "文章简介：今天的比赛结束后，他接受了媒体采访。记者：你还关注什么运动？",
