@@ -79,7 +79,8 @@ def clean(spun_file, flags):
     # Drop the YAML front matter; the body follows the second '---' line.
     if md.startswith("---"):
         md = md.split("\n---\n", 1)[1]
-    return md.replace("\\", "")  # Markdown escapes are not text
+    # Markdown escapes and the bold of speaker labels (`**Q:**`) are not text.
+    return md.replace("\\", "").replace("**", "")
 
 
 def boundary_map(a, b):

@@ -236,7 +236,9 @@ pub fn despin<'a>(
     let mut despin = Despin {
         lang,
         settings,
-        evidence: if table.markers > 0 {
+        // A page its particles show spun gets the table's markers only: its one marker
+        // (蕞) does not vouch for another family's everyday swaps (很紧张 → 很重要).
+        evidence: if table.markers > 0 && (table.spun || stand_in.is_none()) {
             shipped().page_evidence(&page_text)
         } else {
             shipped().page_evidence(&page_text).without_markers()
