@@ -477,6 +477,25 @@ mod tests {
     }
 
     #[test]
+    fn a_page_spun_by_its_particles_gets_no_other_familys_swaps() {
+        // Written for this test in the manner of bench/real-pairs.md's pair 35: every 的
+        // is 得, 最 is 蕞, and the writer's 很紧张 and 发现 stay (the example page's
+        // family writes them for 很重要 and 挖掘).
+        let spun = "那是凌晨一点半得比赛，我提前一周被通知要解说这场比赛。因为是第一次解说，\
+            自己其实很紧张。结果在解说台上发现，准备得资料根本看不过来。难忘得事情太多了，\
+            蕞难忘得一次是在节目第三季，熟悉我得朋友都知道我蕞喜欢得球员就是他，\
+            那是我们得偶像，也是这个城市得骄傲，更是那一年得冠军。";
+        let (restored, report) = despin_text(spun, Lang::Zh, &DespinSettings::default());
+        assert!(report.despun);
+        for kept in ["很紧张", "发现"] {
+            assert!(restored.contains(kept), "{kept}: {restored}");
+        }
+        for put_back in ["最难忘的一次", "一点半的比赛", "熟悉我的朋友"] {
+            assert!(restored.contains(put_back), "{put_back}: {restored}");
+        }
+    }
+
+    #[test]
     fn what_the_table_restored_is_not_weighed_again() {
         // The table restores 总的来说 for the marker 往实在了说; a thesaurus that groups
         // it with the far commoner 看来 must not take the restoration on.
