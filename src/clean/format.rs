@@ -218,10 +218,14 @@ pub fn speakers(blocks: &[Block]) -> Vec<String> {
         .filter(|s| !is_own_staff(s.name, blocks))
         .filter(|s| !greets_the_audience(s.name, blocks, &labels))
         .map(|s| {
-            if s.name.chars().any(char::is_lowercase) {
-                s.name.to_string()
-            } else {
+            // A transcript's full name in capitals; not initials (`MJ`), not Chinese.
+            let in_capitals = s.name.contains(' ')
+                && s.name.chars().any(|c| c.is_ascii_uppercase())
+                && !s.name.chars().any(char::is_lowercase);
+            if in_capitals {
                 in_prose_case(s.name)
+            } else {
+                s.name.to_string()
             }
         })
         .collect()
@@ -314,9 +318,7 @@ fn speaker_of<'b>(labels: &[Option<SpeakerLabel<'b>>]) -> FxHashMap<&'b str, &'b
         if label.contains(' ') || speaker.contains_key(label) {
             continue;
         }
-        let mut longer = full
-            .iter()
-            .filter(|f| f.rsplit(' ').next() == Some(label) && f.chars().any(char::is_alphabetic));
+        let mut longer = full.iter().filter(|f| f.rsplit(' ').next() == Some(label));
         if let (Some(&only), None) = (longer.next(), longer.next()) {
             speaker.insert(label, only);
         }
