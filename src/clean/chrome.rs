@@ -5,7 +5,7 @@
 
 use std::sync::OnceLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind};
 use regex::Regex;
 use rustc_hash::FxHashSet;
 
@@ -47,6 +47,7 @@ fn patterns() -> &'static Patterns {
         };
         Patterns {
             line_markers: AhoCorasickBuilder::new()
+                .kind(Some(AhoCorasickKind::DFA))
                 .ascii_case_insensitive(true)
                 .build(super::data_lines(include_str!("data/chrome-lines.txt")))
                 .expect("chrome markers compile"),
@@ -215,8 +216,9 @@ pub fn breadcrumb_first(text: &str) -> Option<String> {
 fn breadcrumb_trail(text: &str) -> Option<Vec<&str>> {
     // More than 480 bytes are more than 120 characters; without a separator there is
     // one segment at most.
+    static SEPARATORS: crate::text::Literals<4> = crate::text::Literals::new([">", "»", "＞", "›"]);
     if text.len() > 480
-        || !text.contains(['>', '»', '＞', '›'])
+        || !SEPARATORS.any_in(text)
         || text.chars().count() > 120
         || has_wide_mark(text, &['。'])
     {

@@ -18,7 +18,7 @@ use std::sync::OnceLock;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::pairs::PairModel;
-use super::segment::{OpenRun, joins_neighbours, open_runs, segment, segment_score};
+use super::segment::{OpenRun, OpenRuns, joins_neighbours, open_runs, segment, segment_score};
 use super::{Proposal, Source, Thesaurus};
 use crate::clean::dict::{Dictionary, PackedRun};
 
@@ -67,7 +67,7 @@ struct Candidate<'a> {
 struct WordFacts {
     chars: Box<[char]>,
     /// The runs from each of its characters to its end that may go on into a word.
-    open: Box<[OpenRun]>,
+    open: OpenRuns,
     /// The score of the best segmentation of the word alone.
     alone: f64,
     /// The natural log of its count.
@@ -90,10 +90,10 @@ impl Candidate<'_> {
     }
 
     /// Its open runs ([`open_runs`]), given its characters.
-    fn open_runs(&self, chars: &[char]) -> std::borrow::Cow<'_, [OpenRun]> {
+    fn open_runs(&self, chars: &[char]) -> OpenRuns {
         match self.facts {
-            Some(facts) => std::borrow::Cow::Borrowed(&facts.open),
-            None => std::borrow::Cow::Owned(open_runs(chars)),
+            Some(facts) => facts.open,
+            None => open_runs(chars),
         }
     }
 
@@ -214,7 +214,7 @@ fn siblings() -> &'static Siblings {
             .map(|(word, count)| {
                 let chars: Box<[char]> = word.chars().collect();
                 let facts = WordFacts {
-                    open: open_runs(&chars).into(),
+                    open: open_runs(&chars),
                     alone: segment_score(&chars),
                     ln_count: f64::from(count.max(1)).ln(),
                     count,

@@ -233,25 +233,34 @@ pub fn despin<'a>(
     // A page that writes 的 as 得 throughout is as surely spun as one with the table's
     // forms.
     let spun = table.spun || stand_in.is_some() || settings.assume_spun;
+    // The tables' `doc:` evidence is looked for only on a page that counts as spun:
+    // nothing else reads it.
+    let evidence = || {
+        // A page its particles show spun gets the table's markers only: its one marker
+        // (蕞) does not vouch for another family's everyday swaps (很紧张 → 很重要).
+        let shipped_evidence = shipped().page_evidence(&page_text);
+        let shipped_evidence = if table.markers > 0 && (table.spun || stand_in.is_none()) {
+            shipped_evidence
+        } else {
+            shipped_evidence.without_markers()
+        };
+        let user_evidence = settings
+            .user_pairs
+            .as_ref()
+            .map(|u| u.page_evidence(&page_text));
+        (shipped_evidence, user_evidence)
+    };
     let mut despin = Despin {
         lang,
         settings,
-        // A page its particles show spun gets the table's markers only: its one marker
-        // (蕞) does not vouch for another family's everyday swaps (很紧张 → 很重要).
-        evidence: if table.markers > 0 && (table.spun || stand_in.is_none()) {
-            shipped().page_evidence(&page_text)
-        } else {
-            shipped().page_evidence(&page_text).without_markers()
-        },
-        user_evidence: settings
-            .user_pairs
-            .as_ref()
-            .map(|u| u.page_evidence(&page_text)),
+        evidence: table::PageEvidence::default(),
+        user_evidence: None,
         spun,
         sure: spun,
         stand_in,
     };
     if despin.spun {
+        (despin.evidence, despin.user_evidence) = evidence();
         // Spun whatever the model says: the tables restore each block first, and the
         // model weighs what they left, once, on the text its changes apply to (weighing
         // the spun text first was done again for every block the tables changed).
@@ -294,6 +303,7 @@ pub fn despin<'a>(
     despin.spun = verdict.spun;
     despin.sure = verdict.sure;
     if despin.spun {
+        (despin.evidence, despin.user_evidence) = evidence();
         for (block, known) in body.iter_mut().zip(&proposals) {
             block.text = despin.restore_with(&block.text, Some(known), block.number, report);
         }

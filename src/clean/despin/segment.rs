@@ -92,25 +92,42 @@ fn best_segmentation(chars: &[char], from: &mut [usize]) -> f64 {
 /// dictionary word: a word may go on past its end.
 pub(super) type OpenRun = PackedRun;
 
+/// The open runs of a text that end at its end: at most one per start within the
+/// longest word's length, kept on the stack (they are asked for once per suspect).
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct OpenRuns {
+    runs: [OpenRun; LONGEST_WORD - 1],
+    len: usize,
+}
+
+impl std::ops::Deref for OpenRuns {
+    type Target = [OpenRun];
+
+    fn deref(&self) -> &[OpenRun] {
+        &self.runs[..self.len]
+    }
+}
+
 /// The open runs of `chars` that end at its end, shorter than the longest word.
 /// Whether a word crosses an edge of a candidate depends on these runs of the text
 /// before it and of the candidate, and on nothing else of theirs, so they are found
 /// once per suspect and once per sibling.
-pub(super) fn open_runs(chars: &[char]) -> Vec<OpenRun> {
+pub(super) fn open_runs(chars: &[char]) -> OpenRuns {
     let dictionary = Dictionary::global();
     let first = chars.len().saturating_sub(LONGEST_WORD - 1);
-    (first..chars.len())
-        .filter_map(|start| {
-            let mut run = PackedRun::new();
-            for &c in &chars[start..] {
-                run = run.push(c)?;
-                if !dictionary.lookup_packed(run).has_longer {
-                    return None;
-                }
+    let mut open = OpenRuns::default();
+    'starts: for start in first..chars.len() {
+        let mut run = PackedRun::new();
+        for &c in &chars[start..] {
+            match run.push(c) {
+                Some(longer) if dictionary.lookup_packed(longer).has_longer => run = longer,
+                _ => continue 'starts,
             }
-            Some(run)
-        })
-        .collect()
+        }
+        open.runs[open.len] = run;
+        open.len += 1;
+    }
+    open
 }
 
 /// Whether the open run `run` becomes a dictionary word when `rest` follows it, within

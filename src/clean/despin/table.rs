@@ -538,25 +538,22 @@ fn at_word_boundary(text: &str, start: usize, end: usize) -> bool {
 /// text is full of such ties (新一代人为智能 also reads 新 一代人 为 智能).
 fn cuts_a_word(text: &str, start: usize, end: usize) -> bool {
     let is_cjk = |c: &char| crate::text::is_cjk(*c);
-    let before: Vec<char> = text[..start]
-        .chars()
-        .rev()
-        .take_while(is_cjk)
-        .take(CONTEXT)
-        .collect();
-    let after: Vec<char> = text[end..]
-        .chars()
-        .take_while(is_cjk)
-        .take(CONTEXT)
-        .collect();
-    if before.is_empty() && after.is_empty() {
-        return false;
+    let mut before = ['\0'; CONTEXT];
+    let mut before_len = 0;
+    for c in text[..start].chars().rev().take_while(is_cjk).take(CONTEXT) {
+        before[CONTEXT - 1 - before_len] = c;
+        before_len += 1;
     }
-    let mut clause: Vec<char> = before.into_iter().rev().collect();
+    let after = text[end..].chars().take_while(is_cjk).take(CONTEXT);
+    let mut clause: Vec<char> = Vec::with_capacity(2 * CONTEXT + (end - start));
+    clause.extend_from_slice(&before[CONTEXT - before_len..]);
     let form_start = clause.len();
     clause.extend(text[start..end].chars());
     let form_end = clause.len();
     clause.extend(after);
+    if form_start == 0 && form_end == clause.len() {
+        return false;
+    }
     let (left, rest) = clause.split_at(form_start);
     let (form, right) = rest.split_at(form_end - form_start);
     // With no dictionary word across an edge, every segmentation cuts at both (the
