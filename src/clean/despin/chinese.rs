@@ -20,7 +20,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use super::pairs::PairModel;
 use super::segment::{OpenRun, OpenRuns, joins_neighbours, open_runs, segment, segment_score};
 use super::{Proposal, Source, Thesaurus};
-use crate::clean::dict::{Dictionary, PackedRun};
+use crate::clean::dict::{Dictionary, Lookup, PackedRun};
 
 /// A word this rare or rarer may be a spinner's: a dictionary word with siblings is
 /// weighed, and a word of the user's thesaurus counts towards the page gate. A more
@@ -139,13 +139,17 @@ impl Siblings {
     /// word that has any. Found when asked rather than for every rare word at load:
     /// a page holds a few hundred of the dictionary's 230,000 rare words.
     fn of(&self, chars: &[char]) -> Option<Vec<Candidate<'_>>> {
-        if !(2..=3).contains(&chars.len()) {
-            return None;
-        }
         let word = chars
             .iter()
             .try_fold(PackedRun::new(), |run, &c| run.push(c))?;
-        let found = Dictionary::global().lookup_packed(word);
+        self.of_found(chars, Dictionary::global().lookup_packed(word))
+    }
+
+    /// [`Siblings::of`], given what the dictionary holds for the word of `chars`.
+    fn of_found(&self, chars: &[char], found: Lookup) -> Option<Vec<Candidate<'_>>> {
+        if !(2..=3).contains(&chars.len()) {
+            return None;
+        }
         // The script is tested last: one hash lookup rules out most runs, a character
         // range test per character would cost more.
         if !found.is_word || found.count > RARE || !is_candidate_shape(chars) {
@@ -412,6 +416,7 @@ fn synonym_cost(thesaurus: &Thesaurus, candidate: &str) -> f64 {
 /// each place.
 fn sibling_suspects<'s>(chars: &[char]) -> Vec<Suspect<'s>> {
     let siblings = siblings();
+    let dictionary = Dictionary::global();
     let mut suspects: Vec<Suspect> = Vec::new();
     let mut i = 0;
     while i < chars.len() {
@@ -419,10 +424,23 @@ fn sibling_suspects<'s>(chars: &[char]) -> Vec<Suspect<'s>> {
             i += 1;
             continue;
         }
-        let found = [3, 2].into_iter().find_map(|len| {
-            let end = i + len;
-            let candidates = siblings.of(chars.get(i..end)?)?;
-            Some((i, end, candidates))
+        // A three-character word begins with a two-character key that has a longer
+        // word: without one, the three characters are not looked up.
+        let found = chars.get(i..i + 2).and_then(|pair| {
+            let packed = pair
+                .iter()
+                .try_fold(PackedRun::new(), |run, &c| run.push(c))?;
+            let two = dictionary.lookup_packed(packed);
+            let three = two
+                .has_longer
+                .then(|| chars.get(i..i + 3).and_then(|word| siblings.of(word)))
+                .flatten()
+                .map(|candidates| (i, i + 3, candidates));
+            three.or_else(|| {
+                siblings
+                    .of_found(pair, two)
+                    .map(|candidates| (i, i + 2, candidates))
+            })
         });
         match found {
             Some(suspect) => {
