@@ -450,9 +450,11 @@ fn particle_twins(stand_in: char, aggressive: bool) -> Score {
         let restored: Vec<char> = restored.chars().collect();
         let original: Vec<char> = text.chars().collect();
         // Other restorations may change a text's length; a particle's never does.
-        if restored.len() != original.len() {
-            panic!("a restoration other than the particle's changed the spun text");
-        }
+        assert_eq!(
+            restored.len(),
+            original.len(),
+            "a restoration other than the particle's changed the spun text"
+        );
         for ((o, s), r) in original.iter().zip(spun.chars()).zip(&restored) {
             score.spun += usize::from(*o == '的');
             if s == stand_in && *r == '的' {

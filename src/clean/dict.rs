@@ -96,10 +96,14 @@ impl PackedRun {
 
     /// The packed key of `word`, when it has 1 to [`PACKED_CHARS`] characters.
     pub fn of(word: &str) -> Option<PackedRun> {
-        let mut run = PackedRun::new();
-        for c in word.chars() {
-            run = run.push(c)?;
-        }
+        PackedRun::of_chars(word.chars())
+    }
+
+    /// The packed key of a run of 1 to [`PACKED_CHARS`] characters.
+    pub fn of_chars(chars: impl IntoIterator<Item = char>) -> Option<PackedRun> {
+        let run = chars
+            .into_iter()
+            .try_fold(PackedRun::new(), PackedRun::push)?;
         (run.len > 0).then_some(run)
     }
 
@@ -385,7 +389,7 @@ pub fn simplified_key(word: &str) -> Cow<'_, str> {
     if !word.chars().any(|c| map.contains_key(&c)) {
         return Cow::Borrowed(word);
     }
-    Cow::Owned(word.chars().map(|c| *map.get(&c).unwrap_or(&c)).collect())
+    Cow::Owned(word.chars().map(simplified_char).collect())
 }
 
 /// `c`'s simplified form, or `c` when it has none.

@@ -127,11 +127,12 @@ fn is_candidate_shape(chars: &[char]) -> bool {
 
 /// The word of `chars` with the character at `at` replaced by a mark, as a hash key.
 fn masked(chars: &[char], at: usize) -> Option<PackedRun> {
-    chars
-        .iter()
-        .enumerate()
-        .map(|(i, &c)| if i == at { '\u{3007}' } else { c })
-        .try_fold(PackedRun::new(), PackedRun::push)
+    PackedRun::of_chars(
+        chars
+            .iter()
+            .enumerate()
+            .map(|(i, &c)| if i == at { '\u{3007}' } else { c }),
+    )
 }
 
 impl Siblings {
@@ -139,9 +140,7 @@ impl Siblings {
     /// word that has any. Found when asked rather than for every rare word at load:
     /// a page holds a few hundred of the dictionary's 230,000 rare words.
     fn of(&self, chars: &[char]) -> Option<Vec<Candidate<'_>>> {
-        let word = chars
-            .iter()
-            .try_fold(PackedRun::new(), |run, &c| run.push(c))?;
+        let word = PackedRun::of_chars(chars.iter().copied())?;
         self.of_found(chars, Dictionary::global().lookup_packed(word))
     }
 
@@ -427,10 +426,7 @@ fn sibling_suspects<'s>(chars: &[char]) -> Vec<Suspect<'s>> {
         // A three-character word begins with a two-character key that has a longer
         // word: without one, the three characters are not looked up.
         let found = chars.get(i..i + 2).and_then(|pair| {
-            let packed = pair
-                .iter()
-                .try_fold(PackedRun::new(), |run, &c| run.push(c))?;
-            let two = dictionary.lookup_packed(packed);
+            let two = dictionary.lookup_packed(PackedRun::of_chars(pair.iter().copied())?);
             let three = two
                 .has_longer
                 .then(|| chars.get(i..i + 3).and_then(|word| siblings.of(word)))

@@ -6,10 +6,9 @@
 //! writer's complement stays (`大得不好意思`).
 
 use super::pairs::PairModel;
-use super::segment::segment;
+use super::segment::{clause_around, segment};
 use super::{MIDDLE_MARGIN, ODDS_HIGH_MARGIN, Proposal, Source};
 use crate::clean::dict::simplified_char;
-use crate::text::is_cjk;
 
 /// The particle the spinner replaced.
 const PARTICLE: char = '的';
@@ -70,45 +69,25 @@ struct LoneUse {
 /// The uses of `stand_in` in `text` that the dictionary's segmentation of their clause
 /// reads as a word of their own (not 觉得, 得到).
 fn lone_uses(text: &str, stand_in: char) -> impl Iterator<Item = LoneUse> + '_ {
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
-    (0..chars.len()).filter_map(move |at| {
-        let (start, c) = chars[at];
-        if c != stand_in {
-            return None;
-        }
-        // The models hold the simplified script; a traditional page is read through it.
-        let left: Vec<char> = chars[..at]
-            .iter()
-            .rev()
-            .map(|&(_, c)| c)
-            .take_while(|&c| is_cjk(c))
-            .take(CONTEXT)
-            .map(simplified_char)
-            .collect();
-        let right = chars[at + 1..]
-            .iter()
-            .map(|&(_, c)| c)
-            .take_while(|&c| is_cjk(c))
-            .take(CONTEXT)
-            .map(simplified_char);
-        let mut clause: Vec<char> = left.into_iter().rev().collect();
-        let form = clause.len();
-        clause.push(c);
-        clause.extend(right);
-        let (_, cuts) = segment(&clause);
-        let cut = cuts.iter().position(|&cut| cut == form)?;
-        if cuts.get(cut + 1) != Some(&(form + 1)) {
-            return None;
-        }
-        Some(LoneUse {
-            start,
-            before: clause[cuts[cut.saturating_sub(1)]..form].iter().collect(),
-            after: cuts
-                .get(cut + 2)
-                .map(|&end| clause[form + 1..end].iter().collect())
-                .unwrap_or_default(),
+    text.match_indices(stand_in)
+        .filter_map(move |(start, found)| {
+            // The models hold the simplified script; a traditional page is read through it.
+            let (clause, form, _) =
+                clause_around::<CONTEXT>(text, start, start + found.len(), simplified_char);
+            let (_, cuts) = segment(&clause);
+            let cut = cuts.iter().position(|&cut| cut == form)?;
+            if cuts.get(cut + 1) != Some(&(form + 1)) {
+                return None;
+            }
+            Some(LoneUse {
+                start,
+                before: clause[cuts[cut.saturating_sub(1)]..form].iter().collect(),
+                after: cuts
+                    .get(cut + 2)
+                    .map(|&end| clause[form + 1..end].iter().collect())
+                    .unwrap_or_default(),
+            })
         })
-    })
 }
 
 /// The uses of `stand_in` in `text` that stand for 的, with the word-pair model's

@@ -92,6 +92,44 @@ fn best_segmentation(chars: &[char], from: &mut [usize]) -> f64 {
 /// dictionary word: a word may go on past its end.
 pub(super) type OpenRun = PackedRun;
 
+/// The clause around the form at `start..end` (bytes) of `text`: up to `CONTEXT` CJK
+/// characters on either side of it, every character read through `read` (a caller
+/// with simplified models reads traditional text through them), and where the form
+/// starts and ends in it (characters).
+pub(super) fn clause_around<const CONTEXT: usize>(
+    text: &str,
+    start: usize,
+    end: usize,
+    read: impl Fn(char) -> char,
+) -> (Vec<char>, usize, usize) {
+    let in_clause = |c: &char| crate::text::is_cjk(*c);
+    // The characters before, last first, into the end of a buffer on the stack.
+    let mut before = ['\0'; CONTEXT];
+    let mut before_len = 0;
+    for c in text[..start]
+        .chars()
+        .rev()
+        .take_while(in_clause)
+        .take(CONTEXT)
+    {
+        before[CONTEXT - 1 - before_len] = read(c);
+        before_len += 1;
+    }
+    let mut clause: Vec<char> = Vec::with_capacity(2 * CONTEXT + (end - start));
+    clause.extend_from_slice(&before[CONTEXT - before_len..]);
+    let form_start = clause.len();
+    clause.extend(text[start..end].chars().map(&read));
+    let form_end = clause.len();
+    clause.extend(
+        text[end..]
+            .chars()
+            .take_while(in_clause)
+            .take(CONTEXT)
+            .map(&read),
+    );
+    (clause, form_start, form_end)
+}
+
 /// The open runs of a text that end at its end: at most one per start within the
 /// longest word's length, kept on the stack (they are asked for once per suspect).
 #[derive(Debug, Clone, Copy, Default)]

@@ -11,7 +11,7 @@ use rustc_hash::FxHashMap;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
 use super::match_case;
-use super::segment::{joins_neighbours, open_runs, segment, segment_score};
+use super::segment::{clause_around, joins_neighbours, open_runs, segment, segment_score};
 use crate::clean::report::{ChangeKind, Report};
 
 /// How sure the table is that a spun form is spinner output.
@@ -537,20 +537,7 @@ fn at_word_boundary(text: &str, start: usize, end: usize) -> bool {
 /// the form whole (一个中间 is 一个 中间, not 一 个中 间). A near tie keeps the form: spun
 /// text is full of such ties (新一代人为智能 also reads 新 一代人 为 智能).
 fn cuts_a_word(text: &str, start: usize, end: usize) -> bool {
-    let is_cjk = |c: &char| crate::text::is_cjk(*c);
-    let mut before = ['\0'; CONTEXT];
-    let mut before_len = 0;
-    for c in text[..start].chars().rev().take_while(is_cjk).take(CONTEXT) {
-        before[CONTEXT - 1 - before_len] = c;
-        before_len += 1;
-    }
-    let after = text[end..].chars().take_while(is_cjk).take(CONTEXT);
-    let mut clause: Vec<char> = Vec::with_capacity(2 * CONTEXT + (end - start));
-    clause.extend_from_slice(&before[CONTEXT - before_len..]);
-    let form_start = clause.len();
-    clause.extend(text[start..end].chars());
-    let form_end = clause.len();
-    clause.extend(after);
+    let (clause, form_start, form_end) = clause_around::<CONTEXT>(text, start, end, |c| c);
     if form_start == 0 && form_end == clause.len() {
         return false;
     }
