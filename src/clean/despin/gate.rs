@@ -4,6 +4,7 @@
 //! A spinner touches a large share of a page's words; a clean page has at most a stray
 //! rare word or two, so a density threshold separates them.
 
+use super::table::FoundForms;
 use super::{MIDDLE_MARGIN, Proposal, shipped};
 use crate::clean::Lang;
 
@@ -89,14 +90,15 @@ pub struct TableVerdict {
 /// typo seldom comes with four of a spinner's word choices.
 const VOUCHED_FORMS: usize = 4;
 
-/// The pair table's verdict on `page`.
-pub fn judge_by_table(page: &str) -> TableVerdict {
+/// The pair table's verdict on a page, given the shipped table's forms `found` on it.
+pub fn judge_by_table(found: &FoundForms) -> TableVerdict {
     let table = shipped();
-    let (markers, distinct_markers) = table.markers(page);
+    let page = found.text();
+    let (markers, distinct_markers) = table.markers(found);
     let chars = page.chars().count().max(1);
     let enough_kinds = distinct_markers >= 2
         || distinct_markers == 1
-            && table.vouched_forms(page, &table.page_evidence(page)) >= VOUCHED_FORMS;
+            && table.vouched_forms(found, &table.page_evidence(page)) >= VOUCHED_FORMS;
     TableVerdict {
         markers,
         spun: enough_kinds && markers * 2000 >= chars,
@@ -157,7 +159,7 @@ mod tests {
         let blocks = [text];
         let proposals = propose_page(&blocks, Lang::Zh, &DespinSettings::default());
         verdict(
-            judge_by_table(text),
+            judge_by_table(&shipped().find(text)),
             &blocks,
             &proposals,
             units(text),
@@ -204,9 +206,9 @@ mod tests {
     fn two_distinct_table_forms_open_a_short_page_but_not_a_long_one() {
         // A snippet from the spam-blog rewriter: two different non-phrases.
         let snippet = "It is a department of synthetic intelligence and Pc science.";
-        assert!(judge_by_table(snippet).spun);
+        assert!(judge_by_table(&shipped().find(snippet)).spun);
         // One form twice is not two kinds of evidence.
-        assert!(!judge_by_table("Pc science, and more Pc science.").spun);
+        assert!(!judge_by_table(&shipped().find("Pc science, and more Pc science.")).spun);
         // The same two forms in 5,000 characters of ordinary prose: fewer than one per
         // 2,000 characters.
         let long = format!(
@@ -214,22 +216,22 @@ mod tests {
             "An ordinary sentence of prose. ".repeat(160)
         );
         assert!(long.chars().count() > 4_000);
-        assert!(!judge_by_table(&long).spun);
+        assert!(!judge_by_table(&shipped().find(&long)).spun);
     }
 
     #[test]
     fn one_marker_opens_the_gate_when_it_vouches_for_four_of_its_familys_swaps() {
         let spun = "若是负载太高，工做就没法按时完成，因此仍是先重启吧。";
-        assert!(judge_by_table(spun).spun);
+        assert!(judge_by_table(&shipped().find(spun)).spun);
         // The marker alone beside a writer's ordinary words: a typo, not a spinner.
         let typo = "如果负载太高，工做就无法按时完成，所以还是先重启吧。";
-        assert!(!judge_by_table(typo).spun);
+        assert!(!judge_by_table(&shipped().find(typo)).spun);
     }
 
     #[test]
     fn table_forms_alone_open_the_gate() {
         let spun = "咱们正正在物色人为智能的改日，大模子和神经搜集都很紧急。";
-        assert!(judge_by_table(spun).spun);
+        assert!(judge_by_table(&shipped().find(spun)).spun);
         assert!(judge(spun).spun);
         let clean = "我们正在研究人工智能的未来，这个题目很有意思。";
         assert!(!judge(clean).spun);

@@ -29,6 +29,7 @@ pub use thesaurus::{Thesaurus, ThesaurusError};
 use super::Lang;
 use super::extract::Block;
 use super::report::{ChangeKind, Confidence, Report, Weighed};
+use table::FoundForms;
 
 /// A model's margin at or above which a change is sure.
 pub const HIGH_MARGIN: f64 = 6.0;
@@ -145,18 +146,25 @@ impl<'a> Despin<'a> {
     /// Restores `text` (table pairs, then the model's proposals by confidence) when
     /// the page is spun, recording each change under `block`.
     pub fn restore(&self, text: &str, block: usize, report: &mut Report) -> String {
-        self.restore_with(text, None, block, report)
+        self.restore_with(text, None, None, block, report)
     }
 
     /// `text` restored by the pair tables, the project's, then the user's, and the
-    /// byte ranges of the originals they put in.
+    /// byte ranges of the originals they put in. `on_page` is the shipped table's
+    /// forms found on the page and where `text` stands on it, when it is a block of it.
     fn restore_tables(
         &self,
         text: &str,
+        on_page: Option<(&FoundForms, usize)>,
         block: usize,
         report: &mut Report,
     ) -> (String, Vec<Range<usize>>) {
-        let shipped = shipped().restore(text, &self.evidence, block, report);
+        let shipped = match on_page {
+            Some((found, offset)) => {
+                shipped().restore_found(text, found, offset, &self.evidence, block, report)
+            }
+            None => shipped().restore(text, &self.evidence, block, report),
+        };
         let originals = |restored: &table::Restored| -> Vec<Range<usize>> {
             restored.edits.iter().map(|e| e.original.clone()).collect()
         };
@@ -179,18 +187,20 @@ impl<'a> Despin<'a> {
     }
 
     /// [`Despin::restore`], reusing the model's proposals for `text` when the gate
-    /// made them and the table changed nothing.
+    /// made them and the table changed nothing, and the table's forms found on the
+    /// page when `text` is a block of it ([`Despin::restore_tables`]).
     fn restore_with(
         &self,
         text: &str,
         known: Option<&[Proposal]>,
+        on_page: Option<(&FoundForms, usize)>,
         block: usize,
         report: &mut Report,
     ) -> String {
         if !self.spun {
             return text.to_string();
         }
-        let (restored, tabled) = self.restore_tables(text, block, report);
+        let (restored, tabled) = self.restore_tables(text, on_page, block, report);
         let proposals = match known {
             Some(known) if restored == text => std::borrow::Cow::Borrowed(known),
             _ => std::borrow::Cow::Owned(outside(
@@ -224,8 +234,18 @@ pub fn despin<'a>(
 ) -> Despin<'a> {
     let texts: Vec<&str> = body.iter().map(|b| b.text.as_str()).collect();
     let page_text = texts.join("\n");
+    // Where each block starts in the page text.
+    let offsets: Vec<usize> = texts
+        .iter()
+        .scan(0, |at, text| {
+            let start = *at;
+            *at += text.len() + 1;
+            Some(start)
+        })
+        .collect();
     let units = gate::units(&page_text);
-    let table = gate::judge_by_table(&page_text);
+    let forms = shipped().find(&page_text);
+    let table = gate::judge_by_table(&forms);
     let stand_in = match lang {
         Lang::Zh => particles::swapped_particle(&page_text, units),
         Lang::En => None,
@@ -267,9 +287,14 @@ pub fn despin<'a>(
         let mut tabled = Vec::with_capacity(body.len());
         let mut table_spans = Vec::with_capacity(body.len());
         let mut table_changes = Vec::with_capacity(body.len());
-        for block in body.iter() {
+        for (block, &offset) in body.iter().zip(&offsets) {
             let mut changes = Report::default();
-            let (text, spans) = despin.restore_tables(&block.text, block.number, &mut changes);
+            let (text, spans) = despin.restore_tables(
+                &block.text,
+                Some((&forms, offset)),
+                block.number,
+                &mut changes,
+            );
             tabled.push(text);
             table_spans.push(spans);
             table_changes.push(changes.changes);
@@ -304,8 +329,14 @@ pub fn despin<'a>(
     despin.sure = verdict.sure;
     if despin.spun {
         (despin.evidence, despin.user_evidence) = evidence();
-        for (block, known) in body.iter_mut().zip(&proposals) {
-            block.text = despin.restore_with(&block.text, Some(known), block.number, report);
+        for ((block, known), &offset) in body.iter_mut().zip(&proposals).zip(&offsets) {
+            block.text = despin.restore_with(
+                &block.text,
+                Some(known),
+                Some((&forms, offset)),
+                block.number,
+                report,
+            );
         }
     }
     despin

@@ -3,6 +3,7 @@
 //! applied on a spun page, longest match first, and words that are also ordinary words
 //! only in the contexts listed with them. Their spinner-only forms feed the page gate.
 
+use std::cell::Cell;
 use std::ops::Range;
 use std::sync::OnceLock;
 
@@ -236,38 +237,52 @@ impl SpinTable {
         self.forms.is_empty()
     }
 
-    /// Spinner-only forms on the page: (occurrences, distinct forms).
-    pub fn markers(&self, text: &str) -> (usize, usize) {
+    /// The table's forms in `text`, in order, for the questions asked of it: found
+    /// once per page for the gate's count of markers and every block's restoration.
+    pub fn find<'t>(&self, text: &'t str) -> FoundForms<'t> {
+        let found = self
+            .automaton
+            .find_iter(text)
+            .map(|m| FoundForm {
+                start: m.start(),
+                end: m.end(),
+                id: m.pattern().as_usize(),
+                at_boundary: Cell::new(None),
+            })
+            .collect();
+        FoundForms { text, found }
+    }
+
+    /// Spinner-only forms among those `found` on a page: (occurrences, distinct forms).
+    pub fn markers(&self, found: &FoundForms) -> (usize, usize) {
         let mut seen = vec![false; self.forms.len()];
         let mut total = 0;
-        for m in self.automaton.find_iter(text) {
-            let id = m.pattern().as_usize();
-            let is_marker = self.rules[id]
+        for form in &found.found {
+            let is_marker = self.rules[form.id]
                 .iter()
                 .any(|r| r.confidence == Confidence::Marker);
-            if is_marker && at_word_boundary(text, m.start(), m.end()) {
+            if is_marker && found.at_word_boundary(form) {
                 total += 1;
-                seen[id] = true;
+                seen[form.id] = true;
             }
         }
         (total, seen.iter().filter(|s| **s).count())
     }
 
-    /// How many distinct forms on the page a `doc:` context the page holds makes
-    /// restorable: the everyday swaps a family's marker vouches for (若是 and 能够 on a
-    /// page that holds 工做).
-    pub fn vouched_forms(&self, page: &str, evidence: &PageEvidence) -> usize {
+    /// How many distinct forms among those `found` on a page a `doc:` context the page
+    /// holds makes restorable: the everyday swaps a family's marker vouches for (若是
+    /// and 能够 on a page that holds 工做).
+    pub fn vouched_forms(&self, found: &FoundForms, evidence: &PageEvidence) -> usize {
         let mut seen = vec![false; self.forms.len()];
-        for m in self.automaton.find_iter(page) {
-            let id = m.pattern().as_usize();
-            let vouched = self.rules[id].iter().any(|r| match &r.confidence {
+        for form in &found.found {
+            let vouched = self.rules[form.id].iter().any(|r| match &r.confidence {
                 Confidence::Context(conditions) => conditions
                     .iter()
                     .any(|c| matches!(c, Condition::PageHas(s) if evidence.doc.contains(s))),
                 _ => false,
             });
-            if vouched && at_word_boundary(page, m.start(), m.end()) {
-                seen[id] = true;
+            if vouched && found.at_word_boundary(form) {
+                seen[form.id] = true;
             }
         }
         seen.iter().filter(|s| **s).count()
@@ -295,12 +310,27 @@ impl SpinTable {
         block: usize,
         report: &mut Report,
     ) -> Restored {
+        self.restore_found(text, &self.find(text), 0, page, block, report)
+    }
+
+    /// [`SpinTable::restore`] of `text`, which stands at byte `offset` of the text
+    /// whose forms are `found` (a block of a page: the forms were found on the page).
+    /// No form crosses a line, so the block holds the same forms as the page there.
+    pub fn restore_found(
+        &self,
+        text: &str,
+        found: &FoundForms,
+        offset: usize,
+        page: &PageEvidence,
+        block: usize,
+        report: &mut Report,
+    ) -> Restored {
         let mut out = String::with_capacity(text.len());
         let mut edits = Vec::new();
         let mut last = 0;
-        for m in self.automaton.find_iter(text) {
-            let (start, end) = (m.start(), m.end());
-            let rules = &self.rules[m.pattern().as_usize()];
+        for form in found.within(offset..offset + text.len()) {
+            let (start, end) = (form.start - offset, form.end - offset);
+            let rules = &self.rules[form.id];
             // The rule first: the boundary test segments the clause around the form.
             let Some(rule) = rules
                 .iter()
@@ -309,11 +339,11 @@ impl SpinTable {
             else {
                 continue;
             };
-            if !at_word_boundary(text, start, end) {
+            if !found.at_word_boundary(form) {
                 continue;
             }
-            let found = &text[start..end];
-            let original = match_case(found, &rule.original);
+            let spun = &text[start..end];
+            let original = match_case(spun, &rule.original);
             out.push_str(&text[last..start]);
             edits.push(Edit {
                 spun: start..end,
@@ -321,10 +351,51 @@ impl SpinTable {
             });
             out.push_str(&original);
             last = end;
-            report.replace(ChangeKind::SpunWordRestored, block, found, original);
+            report.replace(ChangeKind::SpunWordRestored, block, spun, original);
         }
         out.push_str(&text[last..]);
         Restored { text: out, edits }
+    }
+}
+
+/// A table's forms found in a text ([`SpinTable::find`]).
+#[derive(Debug)]
+pub struct FoundForms<'t> {
+    text: &'t str,
+    found: Vec<FoundForm>,
+}
+
+/// One form found: where (bytes), which, and whether it stands at word boundaries,
+/// once asked (the gate and the restoration of its block ask of the same forms).
+#[derive(Debug)]
+struct FoundForm {
+    start: usize,
+    end: usize,
+    id: usize,
+    at_boundary: Cell<Option<bool>>,
+}
+
+impl FoundForms<'_> {
+    /// The text the forms were found in.
+    pub fn text(&self) -> &str {
+        self.text
+    }
+
+    /// The forms inside the byte range `range`.
+    fn within(&self, range: Range<usize>) -> &[FoundForm] {
+        let first = self.found.partition_point(|f| f.start < range.start);
+        let past = self.found.partition_point(|f| f.end <= range.end);
+        &self.found[first..past.max(first)]
+    }
+
+    /// Whether `form` stands at word boundaries ([`at_word_boundary`]), tested once.
+    fn at_word_boundary(&self, form: &FoundForm) -> bool {
+        if let Some(known) = form.at_boundary.get() {
+            return known;
+        }
+        let known = at_word_boundary(self.text, form.start, form.end);
+        form.at_boundary.set(Some(known));
+        known
     }
 }
 
@@ -614,6 +685,37 @@ mod tests {
     }
 
     #[test]
+    fn a_block_restores_alike_from_the_forms_found_on_its_page() {
+        // A clause-start form opening a block after the first (是以), forms at a
+        // block's edges, an overlap that stays (一个中间) and a Latin form.
+        let blocks = [
+            "大模子的磨练很难",
+            "是以这里须要一个中间代理。人为智能",
+            "Pc science and 个中原因。",
+        ];
+        let page = blocks.join("\n");
+        let evidence = shipped().page_evidence(&page);
+        let found = shipped().find(&page);
+        let mut offset = 0;
+        for block in blocks {
+            let mut alone = Report::default();
+            let mut on_page = Report::default();
+            assert_eq!(
+                shipped().restore_found(block, &found, offset, &evidence, 1, &mut on_page),
+                shipped().restore(block, &evidence, 1, &mut alone),
+                "{block}"
+            );
+            assert_eq!(on_page.changes, alone.changes, "{block}");
+            offset += block.len() + 1;
+        }
+        let mut report = Report::default();
+        let second = blocks[0].len() + 1;
+        let restored =
+            shipped().restore_found(blocks[1], &found, second, &evidence, 1, &mut report);
+        assert_eq!(restored.text, "所以这里须要一个中间代理。人工智能");
+    }
+
+    #[test]
     fn a_form_that_is_two_words_overlapping_stays() {
         // 个中 (a spinner's 其中) straddles 一个 and 中间 here.
         assert_eq!(
@@ -694,7 +796,7 @@ mod tests {
     #[test]
     fn the_encyclopedia_familys_larger_dictionary_is_restored_by_its_non_words() {
         let text = "用阅览器拜访效劳器的新版别，疾速查看数据中间的音讯。";
-        assert_eq!(shipped().markers(text), (5, 5));
+        assert_eq!(shipped().markers(&shipped().find(text)), (5, 5));
         assert_eq!(
             restore(text).0,
             "用浏览器拜访服务器的新版本，快速查看数据中心的消息。"
