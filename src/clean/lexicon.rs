@@ -8,6 +8,7 @@ use std::sync::OnceLock;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use regex::{Regex, RegexSet};
 use regex_syntax::hir::literal::{ExtractKind, Extractor};
+use regex_syntax::hir::{Hir, HirKind};
 
 /// What a lexicon word is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -38,8 +39,10 @@ pub struct Lexicon {
     bait: Vec<Regex>,
     /// All of `bait` at once: one pass tells whether a text holds any bait brand.
     any_bait: RegexSet,
+    /// The literals every bait brand holds one of, searched before `any_bait`.
+    bait_gate: Option<Regex>,
     lead: Vec<Regex>,
-    suspect: Vec<EndingPattern>,
+    suspect: Vec<GatedPattern>,
 }
 
 impl Lexicon {
@@ -80,6 +83,7 @@ impl Lexicon {
                 RegexSet::new(bait.iter().map(Regex::as_str)).expect("lexicon patterns compile");
             Lexicon {
                 any_bait,
+                bait_gate: gate_of(bait.iter().map(Regex::as_str)),
                 // A DFA: searched over every block several times, built once.
                 words: AhoCorasickBuilder::new()
                     .kind(Some(AhoCorasickKind::DFA))
@@ -90,7 +94,7 @@ impl Lexicon {
                 classes,
                 bait,
                 lead,
-                suspect: suspect.into_iter().map(EndingPattern::new).collect(),
+                suspect: suspect.into_iter().map(GatedPattern::new).collect(),
             }
         })
     }
@@ -110,7 +114,9 @@ impl Lexicon {
 
     /// Brand names with bait (`星河体育注册`, `luckybet login`): byte ranges.
     pub fn bait_brands(&self, text: &str) -> Vec<(usize, usize)> {
-        if !self.any_bait.is_match(text) {
+        if self.bait_gate.as_ref().is_some_and(|g| !g.is_match(text))
+            || !self.any_bait.is_match(text)
+        {
             return Vec::new();
         }
         let mut found: Vec<(usize, usize)> = self
@@ -241,27 +247,27 @@ fn covered_share(text: &str, ranges: impl Iterator<Item = (usize, usize)>) -> f3
     spam as f32 / letters as f32
 }
 
-/// A pattern and, when every match of it ends with one of a few literals, a search for
+/// A pattern and, when every match of it holds one of a few literals, a search for
 /// those literals that rules out most texts first. The regex engine does not do this
 /// itself for a pattern that opens with a wide class (`\p{Han}{2}(?:体育|…)`): it
 /// scanned text for that one at 500 MB/s, and for its endings at 2 GB/s.
 #[derive(Debug)]
-struct EndingPattern {
+struct GatedPattern {
     regex: Regex,
-    endings: Option<Regex>,
+    gate: Option<Regex>,
 }
 
-impl EndingPattern {
-    fn new(regex: Regex) -> EndingPattern {
-        EndingPattern {
-            endings: endings_of(regex.as_str()),
+impl GatedPattern {
+    fn new(regex: Regex) -> GatedPattern {
+        GatedPattern {
+            gate: gate_of([regex.as_str()]),
             regex,
         }
     }
 
     /// The pattern's matches in `text`, as [`Regex::find_iter`] gives them.
     fn find_iter<'t>(&self, text: &'t str) -> impl Iterator<Item = regex::Match<'t>> {
-        let may_match = self.endings.as_ref().is_none_or(|e| e.is_match(text));
+        let may_match = self.gate.as_ref().is_none_or(|g| g.is_match(text));
         may_match
             .then(|| self.regex.find_iter(text))
             .into_iter()
@@ -269,11 +275,46 @@ impl EndingPattern {
     }
 }
 
-/// A search for the literals every match of `pattern` ends with, when it has such
-/// literals and each is a non-empty run of whole characters.
-fn endings_of(pattern: &str) -> Option<Regex> {
-    let hir = regex_syntax::parse(pattern).ok()?;
-    let endings = Extractor::new().kind(ExtractKind::Suffix).extract(&hir);
+/// A search for literals of which every match of any of `patterns` holds one, when
+/// each pattern has such literals ([`necessary_literals`]).
+fn gate_of<'p>(patterns: impl IntoIterator<Item = &'p str>) -> Option<Regex> {
+    let mut alternatives: Vec<String> = Vec::new();
+    for pattern in patterns {
+        let hir = regex_syntax::parse(pattern).ok()?;
+        alternatives.extend(necessary_literals(&hir)?.iter().map(|t| regex::escape(t)));
+    }
+    if alternatives.is_empty() {
+        return None;
+    }
+    Regex::new(&alternatives.join("|")).ok()
+}
+
+/// Literals of which every match of `hir` holds one: those it ends with, or else those
+/// of an element it cannot do without (a group of words between classes,
+/// `\p{Han}{2,4}(?:体育|娱乐)\d*`), or those of each of its branches.
+fn necessary_literals(hir: &Hir) -> Option<Vec<String>> {
+    if let Some(endings) = ending_literals(hir) {
+        return Some(endings);
+    }
+    match hir.kind() {
+        HirKind::Capture(capture) => necessary_literals(&capture.sub),
+        HirKind::Repetition(repetition) if repetition.min > 0 => {
+            necessary_literals(&repetition.sub)
+        }
+        HirKind::Concat(elements) => elements.iter().find_map(necessary_literals),
+        HirKind::Alternation(branches) => branches
+            .iter()
+            .map(necessary_literals)
+            .collect::<Option<Vec<Vec<String>>>>()
+            .map(|each| each.concat()),
+        _ => None,
+    }
+}
+
+/// The literals every match of `hir` ends with, when it has such literals and each is
+/// a non-empty run of whole characters.
+fn ending_literals(hir: &Hir) -> Option<Vec<String>> {
+    let endings = Extractor::new().kind(ExtractKind::Suffix).extract(hir);
     let texts = endings
         .literals()?
         .iter()
@@ -281,13 +322,10 @@ fn endings_of(pattern: &str) -> Option<Regex> {
             std::str::from_utf8(l.as_bytes())
                 .ok()
                 .filter(|t| !t.is_empty())
+                .map(str::to_string)
         })
-        .collect::<Option<Vec<&str>>>()?;
-    if texts.is_empty() {
-        return None;
-    }
-    let alternatives: Vec<String> = texts.iter().map(|t| regex::escape(t)).collect();
-    Regex::new(&alternatives.join("|")).ok()
+        .collect::<Option<Vec<String>>>()?;
+    (!texts.is_empty()).then_some(texts)
 }
 
 /// Latin words match whole: `bet now` not inside `alphabet nowhere`.
@@ -320,25 +358,34 @@ mod tests {
     }
 
     #[test]
-    fn a_pattern_with_literal_endings_is_searched_for_them_first() {
-        let endings = endings_of(r"\p{Han}{2}(?:体育|娱乐)").expect("two endings");
+    fn a_pattern_is_searched_first_for_literals_every_match_holds() {
+        let gate = |pattern: &str| gate_of([pattern]);
+        let endings = gate(r"\p{Han}{2}(?:体育|娱乐)").expect("two endings");
         assert!(endings.is_match("星河体育"));
         assert!(!endings.is_match("北京大学的老师"));
-        // Case-insensitive endings are searched for in every case.
-        let folded = endings_of(r"(?i)\p{Han}{2}casino").expect("its cases");
+        // Case-insensitive literals are searched for in every case.
+        let folded = gate(r"(?i)\p{Han}{2}casino").expect("its cases");
         assert!(folded.is_match("星河CaSiNo"));
-        // An ending that is a class, or may be nothing, gives no search.
-        assert!(endings_of(r"[a-z]{2,16}bet\d*").is_none());
-        assert!(endings_of(r"\p{Han}{2}(?:体育)?").is_none());
+        // A group of words between classes, and each branch of an alternation.
+        let inner = gate(r"\p{Han}{2,4}(?:体育|彩票)\d*(?:app)?").expect("the group");
+        assert!(inner.is_match("彩票") && !inner.is_match("app 2024"));
+        let branches = gate(r"\p{Han}{2}(?:网|網)\d*|[a-z]+bet\d*").expect("both");
+        assert!(branches.is_match("網") && branches.is_match("bet"));
+        // No gate when a branch or every element may be anything.
+        assert!(gate(r"[a-z]{2,16}\d*").is_none());
+        assert!(gate(r"\p{Han}{2}(?:体育)?").is_none());
+        assert!(gate(r"体育|\d+").is_none());
         for pattern in [r"\p{Han}{2}(?:体育|娱乐)", r"[a-z]{2,16}bet\d*"] {
             let regex = Regex::new(pattern).expect("compiles");
-            let ending = EndingPattern::new(regex.clone());
+            let gated = GatedPattern::new(regex.clone());
             for text in ["星河体育和天马娱乐", "北京大学", "playbet123 and bet", ""] {
-                let found: Vec<&str> = ending.find_iter(text).map(|m| m.as_str()).collect();
+                let found: Vec<&str> = gated.find_iter(text).map(|m| m.as_str()).collect();
                 let expected: Vec<&str> = regex.find_iter(text).map(|m| m.as_str()).collect();
                 assert_eq!(found, expected, "{pattern} in {text}");
             }
         }
+        // The shipped bait patterns all hold literals, so their set has a gate.
+        assert!(Lexicon::global().bait_gate.is_some());
     }
 
     #[test]
