@@ -126,14 +126,15 @@ struct Siblings {
 /// The two-character runs that begin a rare word of two or three characters, as a
 /// bit per hash: a text is scanned for suspects at every character, and a bit in a
 /// table small enough for the processor's cache rules out most places before the
-/// dictionary's table (tens of megabytes, a cache miss a lookup) is asked. A set bit
-/// may be another run's (the hashes collide); a clear one never lets a suspect go.
+/// dictionary's table (30 MB: 917,504 slots of 32 bytes, far past the caches) is
+/// asked. A set bit may be another run's (the hashes collide); a clear one never lets
+/// a suspect go.
 struct SuspectStarts {
     bits: Box<[u64]>,
 }
 
-/// The bits of [`SuspectStarts`]: 256 KiB, for the about 150,000 runs of jieba's
-/// dictionary.
+/// The bits of [`SuspectStarts`]: 256 KiB for the 154,833 runs that begin a rare word
+/// of jieba's dictionary (149,129 bits end up set: 7 % of the table).
 const SUSPECT_START_BITS: u32 = 21;
 
 impl SuspectStarts {
@@ -158,6 +159,7 @@ impl SuspectStarts {
         self.bits[bit / 64] & (1 << (bit % 64)) != 0
     }
 
+    /// The bit of `run`: the top bits of its hash, the best mixed of Fx hashing's.
     fn bit(run: PackedRun) -> usize {
         let hash = rustc_hash::FxBuildHasher.hash_one(run);
         (hash >> (64 - SUSPECT_START_BITS)) as usize
