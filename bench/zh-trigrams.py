@@ -97,7 +97,8 @@ def unspun_texts():
 
 
 def table_lines(name):
-    return [l for l in (TWINS / name).read_text().splitlines() if "=" in l and not l.startswith("#")]
+    lines = (TWINS / name).read_text().splitlines()
+    return [l for l in lines if "=" in l and not l.startswith("#")]
 
 
 def spin(text, pairs):
@@ -156,8 +157,12 @@ class Scorer:
             left -= 1
         while right < len(text) and not CLAUSE_END.match(text[right]):
             right += 1
-        before = self.tokens(text[left:start])
-        ids = before + self.word_ids(word) + self.tokens(text[end:right])
+        # The marks around the clause are words of the model: many of its trigrams end
+        # with one (`很不 顺利 ，`).
+        opening = [self.ids[text[left - 1]]] if left > 0 and text[left - 1] in self.ids else []
+        closing = [self.ids[text[right]]] if right < len(text) and text[right] in self.ids else []
+        before = opening + self.tokens(text[left:start])
+        ids = before + self.word_ids(word) + self.tokens(text[end:right]) + closing
         total = 0.0
         for i in range(len(before), len(ids)):
             a = ids[i - 2] if i > 1 else None
@@ -214,7 +219,8 @@ def main():
                 best = (restored, bar, wrong)
         name = "bigrams" if order == 2 else "bigrams and trigrams"
         print(
-            f"{name:<22} swaps {len(swaps)}  best reading right {right}  writer's words {len(writers)}"
+            f"{name:<22} swaps {len(swaps)}  best reading right {right}"
+            f"  writer's words {len(writers)}"
             f"  at 95 % precision: {best[0]} restored ({best[0] / len(swaps):.1%}), "
             f"{best[2]} wrong, bar {best[1]:.2f} nats"
         )
